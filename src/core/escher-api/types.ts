@@ -1,0 +1,104 @@
+import type { PlaybookMetadata, StorageStrategy } from '../playbook-store/metadata';
+
+/**
+ * Wire types of the Escher server contract (api/escher-server.openapi.yaml is the normative
+ * document; docs/server-protocol.md explains it). The reference server (src/dev-server) and the
+ * client (./client.ts) both use these.
+ */
+
+export type ReviewStatus = 'pending' | 'approved' | 'rejected' | 'not_required';
+
+/** Metadata as published: no script bodies, scripts carry s3_path; sensitive defaults stripped. */
+export type PublishedMetadata = Omit<PlaybookMetadata, 'storage_strategy'> & {
+  storage_strategy: Exclude<StorageStrategy, 'local_only'>;
+  /** sha256 over the canonical metadata (incl. script sha256s): the change detector. */
+  content_hash: string;
+};
+
+export interface VersionRecord {
+  version: string;
+  metadata: PublishedMetadata;
+  review_status: ReviewStatus;
+  review_comment?: string;
+  published_at: string;
+  /** Whether the server holds a vector for it in the tenant collection. */
+  has_vector: boolean;
+}
+
+/** One playbook in the tenant collection. `revision` changes on every mutation (ETag). */
+export interface PlaybookRecord {
+  playbook_id: string;
+  revision: string;
+  /** Monotonic per tenant; the changes feed is ordered by it. */
+  seq: number;
+  deleted: boolean;
+  latest_version: string | null;
+  versions: Record<string, VersionRecord>;
+  updated_at: string;
+}
+
+export interface ChangesPage {
+  changes: PlaybookRecord[];
+  /** Pass as `since` next time. */
+  next: number;
+  more: boolean;
+}
+
+export interface UploadResult {
+  s3_path: string;
+  sha256: string;
+  size: number;
+}
+
+export interface DownloadTicket {
+  /** Pre-signed, expiring URL (HMAC). Must be https, or http on loopback, and on the server's host. */
+  url: string;
+  expires_at: string;
+  sha256: string;
+  size: number;
+}
+
+export interface PublishRequest {
+  metadata: PublishedMetadata;
+  vector?: number[];
+  vector_model?: string;
+}
+
+export interface Precondition {
+  /** Expected current revision (If-Match). */
+  ifMatch?: string;
+  /** First publish of this id (If-None-Match: *). */
+  ifNoneMatch?: '*';
+  /** Same key on retry => the server applies the mutation at most once. */
+  idempotencyKey?: string;
+}
+
+export interface FetchedMetadata {
+  source: 'tenant' | 'library';
+  metadata: PublishedMetadata;
+  review_status?: ReviewStatus;
+}
+
+export interface ServerSearchHit {
+  playbook_id: string;
+  version: string;
+  source: 'tenant' | 'library';
+  name: string;
+  score: number;
+}
+
+/** What the core needs from the server. One implementation talks HTTP (axios); tests use the real reference server. */
+export interface EscherApi {
+  health(): Promise<{ ok: boolean; version: string }>;
+  uploadScript(args: { playbookId: string; version: string; path: string; file: string; sha256: string; size: number }): Promise<UploadResult>;
+  /** Which of these sha256s tenant storage does not hold yet. */
+  missingBlobs(sha256s: string[]): Promise<string[]>;
+  publishMetadata(req: PublishRequest, pre: Precondition): Promise<PlaybookRecord>;
+  getRecord(playbookId: string): Promise<PlaybookRecord | null>;
+  getChanges(since: number, limit?: number): Promise<ChangesPage>;
+  deletePlaybook(playbookId: string, pre: Precondition): Promise<PlaybookRecord>;
+  deleteVersion(playbookId: string, version: string, pre: Precondition): Promise<PlaybookRecord>;
+  fetchMetadata(playbookId: string, version: string | 'latest', source?: 'tenant' | 'library' | 'any'): Promise<FetchedMetadata>;
+  requestDownload(s3Path: string): Promise<DownloadTicket>;
+  search(query: string, limit?: number): Promise<ServerSearchHit[]>;
+}

@@ -1,0 +1,69 @@
+/**
+ * metadata.json, schema_version 1. The JSON Schema in schemas/metadata.schema.json is the source
+ * of truth for validation (and is what VS Code validates the file against); these types mirror it.
+ */
+export const AREAS = ['local', 'synced', 'ai-generated'] as const;
+export type Area = (typeof AREAS)[number];
+
+export const SCRIPT_FORMATS = ['shell', 'cloudformation', 'arm', 'terraform', 'python'] as const;
+export type ScriptFormat = (typeof SCRIPT_FORMATS)[number];
+
+export const STORAGE_STRATEGIES = ['local_only', 'uploaded_for_review', 'uploaded_trusted'] as const;
+export type StorageStrategy = (typeof STORAGE_STRATEGIES)[number];
+
+export const CLOUD_PROVIDERS = ['aws', 'azure', 'gcp', 'oci', 'multi', 'other'] as const;
+export type CloudProvider = (typeof CLOUD_PROVIDERS)[number];
+
+export type PlaybookSource = 'user' | 'ai_generated' | 'library';
+
+/** AES-256-GCM envelope for sensitive values (see shared/crypto). */
+export interface EncryptedValue {
+  $enc: 'aes-256-gcm/v1';
+  iv: string;
+  tag: string;
+  ct: string;
+}
+
+export interface ScriptEntry {
+  format: ScriptFormat;
+  /** Relative to the version folder, "<format>/<file>", e.g. "shell/stop.sh". */
+  path: string;
+  /** SHA-256 (hex) of the plaintext bytes. */
+  sha256: string;
+  size: number;
+  sensitive?: boolean;
+  s3_path?: string;
+}
+
+export interface ParameterSpec {
+  name: string;
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'list' | 'json';
+  description?: string;
+  required?: boolean;
+  sensitive?: boolean;
+  /** When `sensitive`, an EncryptedValue on disk. */
+  default?: unknown;
+}
+
+export interface PlaybookMetadata {
+  $schema?: string;
+  schema_version: 1;
+  playbook_id: string;
+  version: string;
+  name: string;
+  description: string;
+  keywords: string[];
+  cloud_provider: CloudProvider;
+  resource_types: string[];
+  storage_strategy: StorageStrategy;
+  scripts: ScriptEntry[];
+  parameters: ParameterSpec[];
+  source: PlaybookSource;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Folder of a version: "v" + semver, as in the seed ("v1.0.0"). */
+export function versionDirName(version: string): string {
+  return `v${version}`;
+}
