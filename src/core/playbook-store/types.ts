@@ -1,0 +1,120 @@
+import type { Area, CloudProvider, ParameterSpec, PlaybookMetadata, PlaybookSource, ScriptFormat, StorageStrategy } from './metadata';
+
+/**
+ * The playbook store's public surface (the seed's Playbook Manager). Every other component —
+ * publisher, script manager, local search, CLI, extension — uses the store only through this.
+ *
+ * A playbook id lives in exactly one area at a time (publishing moves local -> synced, accepting
+ * moves ai-generated -> local). Versions are immutable: an update writes a new version folder.
+ */
+export interface Playbook {
+  area: Area;
+  /** Absolute path of the version folder (…/playbooks/<area>/<id>/v<version>). */
+  dir: string;
+  metadata: PlaybookMetadata;
+}
+
+export interface PlaybookSummary {
+  playbook_id: string;
+  /** Latest version in this area. */
+  version: string;
+  /** All versions present, ascending semver. */
+  versions: string[];
+  area: Area;
+  name: string;
+  description: string;
+  keywords: string[];
+  cloud_provider: CloudProvider;
+  resource_types: string[];
+  storage_strategy: StorageStrategy;
+  source: PlaybookSource;
+  formats: ScriptFormat[];
+  updated_at: string;
+  /** sha256 of metadata.json's bytes of the latest version: cheap change detection for sync and search. */
+  content_hash: string;
+}
+
+export interface ScriptInput {
+  /** "<format>/<file>", e.g. "shell/stop.sh"; the format comes from the first segment. */
+  path: string;
+  content: string | Uint8Array;
+  /** Store encrypted at rest. */
+  sensitive?: boolean;
+}
+
+export interface CreatePlaybookInput {
+  name: string;
+  description: string;
+  keywords?: string[];
+  cloud_provider?: CloudProvider;
+  resource_types?: string[];
+  storage_strategy?: StorageStrategy;
+  /** Plaintext defaults; those with `sensitive: true` are encrypted before they touch the disk. */
+  parameters?: ParameterSpec[];
+  source?: PlaybookSource;
+  scripts?: ScriptInput[];
+  /** Explicit id (validated, must be unused); generated from the name otherwise. */
+  playbook_id?: string;
+  /** Default "1.0.0". */
+  version?: string;
+  /** Default: 'ai-generated' when source is ai_generated, else 'local'. */
+  area?: Area;
+}
+
+export interface UpdatePlaybookInput {
+  name?: string;
+  description?: string;
+  keywords?: string[];
+  cloud_provider?: CloudProvider;
+  resource_types?: string[];
+  storage_strategy?: StorageStrategy;
+  parameters?: ParameterSpec[];
+  /** Added or replaced scripts (by path). */
+  scripts?: ScriptInput[];
+  /** Paths of scripts to drop from the new version. */
+  removeScripts?: string[];
+  /** Default 'patch'. */
+  bump?: 'patch' | 'minor' | 'major';
+  /** Exact new version instead of a bump (must be greater than the latest). */
+  version?: string;
+  /** Base the new version on this one instead of the latest. */
+  fromVersion?: string;
+}
+
+export type StoreChange =
+  | { kind: 'created' | 'updated'; playbookId: string; version: string; area: Area }
+  | { kind: 'deleted'; playbookId: string; version?: string; area: Area }
+  | { kind: 'moved'; playbookId: string; from: Area; to: Area };
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface DoctorIssue {
+  kind: 'checksum' | 'schema' | 'temp' | 'orphan' | 'catalog' | 'symlink' | 'lock' | 'duplicate-id';
+  path: string;
+  message: string;
+  repaired: boolean;
+}
+
+export interface DoctorReport {
+  checkedVersions: number;
+  issues: DoctorIssue[];
+}
+
+export interface PlaybookStoreApi {
+  readonly playbooksDir: string;
+  createPlaybook(input: CreatePlaybookInput): Promise<Playbook>;
+  /** Latest version when `version` is omitted. Throws NotFoundError. */
+  getPlaybook(id: string, version?: string): Promise<Playbook>;
+  updatePlaybook(id: string, input: UpdatePlaybookInput): Promise<Playbook>;
+  /** One version, or the whole playbook when `version` is omitted. */
+  deletePlaybook(id: string, version?: string): Promise<void>;
+  listPlaybooks(filter?: { area?: Area }): Promise<PlaybookSummary[]>;
+  /** Plaintext bytes of a script (decrypted when sensitive), verified against its sha256. */
+  readScript(playbook: Playbook, scriptPath: string): Promise<Buffer>;
+  /** Moves the whole playbook between areas atomically (publish: local -> synced; accept: ai-generated -> local). */
+  movePlaybook(id: string, to: Area): Promise<Playbook>;
+  onDidChange(listener: (change: StoreChange) => void): Disposable;
+  doctor(options?: { repair?: boolean }): Promise<DoctorReport>;
+}
