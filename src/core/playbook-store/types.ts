@@ -1,4 +1,4 @@
-import type { Area, CloudProvider, ParameterSpec, PlaybookMetadata, PlaybookSource, ScriptFormat, StorageStrategy } from './metadata';
+import type { Area, CloudProvider, EncryptedValue, ParameterSpec, PlaybookMetadata, PlaybookSource, ScriptFormat, StorageStrategy } from './metadata';
 
 /**
  * The playbook store's public surface (the seed's Playbook Manager). Every other component —
@@ -40,6 +40,11 @@ export interface ScriptInput {
   content: string | Uint8Array;
   /** Store encrypted at rest. */
   sensitive?: boolean;
+  /**
+   * Already-encrypted content (an export bundle's sensitive script): decrypted with the data key
+   * to verify it and compute its sha256, then stored as given. `content` is ignored.
+   */
+  encrypted?: EncryptedValue;
 }
 
 export interface CreatePlaybookInput {

@@ -71,6 +71,87 @@ export class CryptoError extends EscherError {
   }
 }
 
+/** Another process holds the store's lock longer than we are willing to wait. */
+export class LockedError extends EscherError {
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super('LOCKED', message, options);
+  }
+}
+
+/** The server answered, but with a failure (5xx, an unexpected status, invalid JSON or shape). */
+export class ServerError extends EscherError {
+  /** HTTP status, 0 when the body (not the status) was the problem. */
+  readonly status: number;
+  /** The server's machine-readable error code, when it sent one. */
+  readonly serverCode: string | undefined;
+  constructor(message: string, status: number, options?: { hint?: string; cause?: unknown; serverCode?: string }) {
+    super('SERVER', message, options);
+    this.status = status;
+    this.serverCode = options?.serverCode;
+  }
+}
+
+/** 401/403: missing, unknown or wrong-tenant token; also an expired or tampered pre-signed URL. */
+export class AuthError extends EscherError {
+  readonly status: number;
+  readonly serverCode: string | undefined;
+  constructor(message: string, status: number, options?: { hint?: string; cause?: unknown; serverCode?: string }) {
+    super('AUTH', message, options);
+    this.status = status;
+    this.serverCode = options?.serverCode;
+  }
+}
+
+/** The server could not be reached, timed out, or cut the connection short. */
+export class NetworkError extends EscherError {
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super('NETWORK', message, options);
+  }
+}
+
+/** 412: the record's revision moved since the caller last saw it. `current` is the server's record now. */
+export class PreconditionFailedError<T = unknown> extends EscherError {
+  readonly current: T;
+  constructor(message: string, current: T, options?: { hint?: string; cause?: unknown }) {
+    super('CONFLICT', message, options);
+    this.current = current;
+  }
+}
+
+/** 409: the same version already exists on the server with different content. */
+export class VersionConflictError<T = unknown> extends EscherError {
+  readonly current: T;
+  constructor(message: string, current: T, options?: { hint?: string; cause?: unknown }) {
+    super('CONFLICT', message, options);
+    this.current = current;
+  }
+}
+
+/** 400/413/422/428: the server refused the request as given (`serverCode` says why, e.g. SCRIPT_NOT_UPLOADED, LOCAL_ONLY). */
+export class RequestRejectedError extends ValidationError {
+  readonly status: number;
+  readonly serverCode: string | undefined;
+  constructor(message: string, status: number, options?: { hint?: string; cause?: unknown; serverCode?: string }) {
+    super(message, [], options);
+    this.status = status;
+    this.serverCode = options?.serverCode;
+  }
+}
+
+/** A URL we refuse to talk to: plain http to a non-loopback host, or a download URL on a foreign host. */
+export class UnsafeUrlError extends EscherError {
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super('UNSAFE_URL', message, options);
+  }
+}
+
+/** Content bigger than what may hold it (a script larger than the whole script cache). */
+export class TooLargeError extends EscherError {
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super('TOO_LARGE', message, options);
+  }
+}
+
 export function isEscherError(e: unknown): e is EscherError {
   return e instanceof EscherError;
 }

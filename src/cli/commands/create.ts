@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { AREAS, type Area, CLOUD_PROVIDERS, type CloudProvider, STORAGE_STRATEGIES, type StorageStrategy } from '../../core/playbook-store/metadata';
+import { choice, collect, commaList, parseParamSpec, readScriptArgs } from '../args';
+import type { CliContext } from '../context';
+
+interface CreateOptions {
+  name: string;
+  description: string;
+  keywords?: string[];
+  cloud?: CloudProvider;
+  resourceTypes?: string[];
+  script?: string[];
+  secretScript?: string[];
+  param?: string[];
+  secretParam?: string[];
+  strategy?: StorageStrategy;
+  id?: string;
+  area?: Area;
+  aiGenerated?: boolean;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('create')
+    .description('create a playbook (version 1.0.0) from flags and script files')
+    .requiredOption('--name <name>', 'human-readable title (the id is derived from it)')
+    .requiredOption('--description <text>', 'what it does and when to use it')
+    .option('--keywords <a,b>', 'comma-separated search keywords', commaList)
+    .option('--cloud <provider>', `cloud provider: ${CLOUD_PROVIDERS.join('|')}`, choice(CLOUD_PROVIDERS))
+    .option('--resource-types <x,y>', 'comma-separated resource types (e.g. rds,ec2)', commaList)
+    .option('--script <FORMAT=PATH>', 'add a script file, e.g. shell=./stop.sh or terraform/main.tf=./x.tf (repeatable)', collect)
+    .option('--secret-script <FORMAT=PATH>', 'like --script, stored encrypted at rest (repeatable)', collect)
+    .option('--param <NAME[:TYPE][!][=DEFAULT]>', 'declare a parameter; ! = required (repeatable)', collect)
+    .option('--secret-param <NAME[:TYPE][!][=DEFAULT]>', 'a sensitive parameter: its default is encrypted at rest (repeatable)', collect)
+    .option('--strategy <strategy>', `storage strategy: ${STORAGE_STRATEGIES.join('|')}`, choice(STORAGE_STRATEGIES))
+    .option('--id <id>', 'explicit playbook id instead of one derived from the name')
+    .option('--area <area>', `area to create it in: ${AREAS.join('|')}`, choice(AREAS))
+    .option('--ai-generated', 'mark as AI-generated (goes to the ai-generated area for review)')
+    .action(async (o: CreateOptions) => {
+      const scripts = [...(await readScriptArgs(o.script, false)), ...(await readScriptArgs(o.secretScript, true))];
+      const parameters = [...(o.param ?? []).map((p) => parseParamSpec(p, false)), ...(o.secretParam ?? []).map((p) => parseParamSpec(p, true))];
+      const { store } = await ctx.service();
+      const created = await store.createPlaybook({
+        name: o.name,
+        description: o.description,
+        keywords: o.keywords,
+        cloud_provider: o.cloud,
+        resource_types: o.resourceTypes,
+        storage_strategy: o.strategy,
+        scripts,
+        parameters,
+        playbook_id: o.id,
+        area: o.area,
+        source: o.aiGenerated ? 'ai_generated' : 'user',
+      });
+      ctx.out.result(created.metadata, () => `created ${created.metadata.playbook_id} v${created.metadata.version} (${created.area})`);
+    });
+}

@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { promises as fs } from 'node:fs';
+import { type ImportDefaults, specsOf, specToInput } from '../../core/playbook-store/bundle';
+import { AREAS, type Area, CLOUD_PROVIDERS, type CloudProvider, STORAGE_STRATEGIES, type StorageStrategy } from '../../core/playbook-store/metadata';
+import { describeError, ValidationError } from '../../core/shared/errors';
+import { choice } from '../args';
+import type { CliContext } from '../context';
+import { EXIT } from '../exit-codes';
+
+interface ImportOptions {
+  cloud?: CloudProvider;
+  strategy?: StorageStrategy;
+  area?: Area;
+  source?: 'user' | 'ai_generated' | 'library';
+}
+
+export interface ImportItemResult {
+  index: number;
+  name: string;
+  status: 'created' | 'failed';
+  playbook_id?: string;
+  version?: string;
+  area?: Area;
+  error?: string;
+}
+
+/**
+ * Bulk create. Each item is one atomic create: it appears whole or not at all, and a failing
+ * item (bad spec, id taken, unreadable secret) never stops the others. Exit 9 when any failed.
+ */
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('import')
+    .description('create playbooks from a JSON array / YAML list of specs, or an export bundle ("-" reads stdin)')
+    .argument('<file>', 'JSON or YAML file')
+    .option('--cloud <provider>', `cloud for specs that name none: ${CLOUD_PROVIDERS.join('|')}`, choice(CLOUD_PROVIDERS))
+    .option('--strategy <strategy>', `storage strategy for specs that name none: ${STORAGE_STRATEGIES.join('|')}`, choice(STORAGE_STRATEGIES))
+    .option('--area <area>', `import into this area: ${AREAS.join('|')}`, choice(AREAS))
+    .option('--source <source>', 'source for specs that name none: user|ai_generated|library', choice(['user', 'ai_generated', 'library'] as const))
+    .action(async (file: string, o: ImportOptions) => {
+      const specs = specsOf(await parseImportFile(file));
+      const defaults: ImportDefaults = { cloud_provider: o.cloud, storage_strategy: o.strategy, area: o.area, source: o.source };
+      const { store } = await ctx.service();
+      const items: ImportItemResult[] = [];
+      for (let index = 0; index < specs.length; index++) {
+        const raw = specs[index];
+        const name = typeof (raw as { name?: unknown })?.name === 'string' ? (raw as { name: string }).name : `#${index}`;
+        try {
+          const p = await store.createPlaybook(specToInput(raw, defaults));
+          items.push({ index, name, status: 'created', playbook_id: p.metadata.playbook_id, version: p.metadata.version, area: p.area });
+        } catch (e) {
+          items.push({ index, name, status: 'failed', error: describeError(e) });
+        }
+        if (!ctx.out.json && specs.length >= 500 && (index + 1) % 500 === 0) ctx.out.note(`… ${index + 1}/${specs.length}`);
+      }
+      const failed = items.filter((i) => i.status === 'failed');
+      const created = items.length - failed.length;
+      if (failed.length) ctx.exitCode = EXIT.PARTIAL;
+      ctx.out.result({ created, failed: failed.length, items }, () => [
+        ...failed.map((f) => `failed  #${f.index} ${f.name}: ${f.error ?? ''}`),
+        ...(ctx.globals().verbose ? items.filter((i) => i.status === 'created').map((i) => `created ${i.playbook_id} v${i.version} (${i.area})`) : []),
+        `imported ${created} of ${items.length} playbook${items.length === 1 ? '' : 's'}${failed.length ? `, ${failed.length} failed` : ''}`,
+      ]);
+    });
+}
+
+async function parseImportFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = file === '-' ? await readStdin() : await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new ValidationError(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      if (/\.json$/i.test(file)) throw new ValidationError(`${file} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const YAML = await import('yaml');
+  try {
+    return YAML.parse(text, { maxAliasCount: 100 }) as unknown;
+  } catch (e) {
+    throw new ValidationError(`${file} is neither valid JSON nor valid YAML: ${(e as Error).message.split('\n')[0] ?? ''}`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

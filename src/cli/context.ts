@@ -1,0 +1,112 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { PlaybookService } from '../core/service';
+import { type ConfigOverrides, type PlaybookConfig, defaultHome, resolveConfig } from '../core/shared/config';
+import { ConfigError } from '../core/shared/errors';
+import type { Logger } from '../core/shared/logger';
+import { redact } from '../core/shared/logger';
+import { EXIT } from './exit-codes';
+import { Output, type Streams } from './output';
+import { CliSecretStore } from './secret-file';
+
+/**
+ * What every command gets. Everything is lazy: global options are only known once commander
+ * has parsed the command line, and the service (with the store, ajv, locks …) is only loaded by
+ * commands that touch playbooks, so `--version` and `--help` stay cheap.
+ */
+export interface CliContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly out: Output;
+  /** Global flags: --home, --json, --verbose. */
+  globals(): GlobalOptions;
+  /** PlaybookConfig from defaults <- $ESCHER_HOME/config.json <- environment <- flags. */
+  config(): PlaybookConfig;
+  secrets(): CliSecretStore;
+  /** The composition root, created on first call. */
+  service(): Promise<PlaybookService>;
+  readonly logger: Logger;
+  /** Exit code for a command that finished but not fully (e.g. EXIT.PARTIAL). */
+  exitCode: number;
+  dispose(): void;
+}
+
+export interface GlobalOptions {
+  home?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/** Non-secret settings `login` saves: $ESCHER_HOME/config.json = { "serverUrl"?: string, "tenantId"?: string }. */
+export const CLI_CONFIG_FILE = 'config.json';
+
+export function createCliContext(program: Command, streams: Streams, env: NodeJS.ProcessEnv): CliContext {
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  const out = new Output(streams, () => globals().json === true);
+  let config: PlaybookConfig | undefined;
+  let secrets: CliSecretStore | undefined;
+  let service: PlaybookService | undefined;
+  const logger: Logger = {
+    debug: (m) => {
+      if (globals().verbose) streams.stderr.write(`debug: ${redact(m)}\n`);
+    },
+    info: (m) => {
+      if (globals().verbose) streams.stderr.write(`${redact(m)}\n`);
+    },
+    warn: (m) => out.warn(m),
+    error: (m) => out.warn(m),
+  };
+  const ctx: CliContext = {
+    env,
+    out,
+    logger,
+    exitCode: EXIT.OK,
+    globals,
+    config() {
+      if (!config) {
+        const home = path.resolve(globals().home ?? defaultHome(env));
+        config = resolveConfig({ ...savedSettings(home, env), home }, env);
+      }
+      return config;
+    },
+    secrets() {
+      secrets ??= new CliSecretStore(ctx.config().home, env);
+      return secrets;
+    },
+    async service() {
+      if (!service) {
+        // '.js' because this stays a real import() under Node16 resolution; esbuild and tsx map it to the .ts file.
+        const { PlaybookService } = await import('../core/service.js');
+        service = new PlaybookService(ctx.config(), { secrets: ctx.secrets(), logger });
+      }
+      return service;
+    },
+    dispose() {
+      service?.dispose();
+    },
+  };
+  return ctx;
+}
+
+function savedSettings(home: string, env: NodeJS.ProcessEnv): ConfigOverrides {
+  const file = path.join(home, CLI_CONFIG_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw e;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${file} is not valid JSON`, { hint: 'fix or delete it', cause: e });
+  }
+  const o = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  const overrides: ConfigOverrides = {};
+  // The environment beats the file: only fill what no env var sets.
+  if (typeof o.serverUrl === 'string' && !env.ESCHER_SERVER_URL) overrides.serverUrl = o.serverUrl;
+  if (typeof o.tenantId === 'string' && !env.ESCHER_TENANT_ID) overrides.tenantId = o.tenantId;
+  return overrides;
+}

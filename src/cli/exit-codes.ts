@@ -1,0 +1,55 @@
+import type { ErrorCode } from '../core/shared/errors';
+
+/**
+ * Exit codes of escher-playbook (documented in docs/cli.md). Scripts branch on these, so they
+ * only ever gain new values.
+ */
+export const EXIT = {
+  OK: 0,
+  /** A bug or an unexpected system error (the message says which). */
+  INTERNAL: 1,
+  /** Bad command line or invalid input (metadata, ids, paths, versions). */
+  USAGE: 2,
+  NOT_FOUND: 3,
+  /** The id or version already exists, or the store is in a conflicting state. */
+  CONFLICT: 4,
+  /** Data failed verification: checksum mismatch, tampered or undecryptable ciphertext. */
+  INTEGRITY: 5,
+  /** Configuration or credentials missing or unusable (key file permissions, no data key, no login). */
+  CONFIG: 6,
+  /** The server or the network failed. */
+  REMOTE: 7,
+  /** Another process holds the store lock. */
+  LOCKED: 8,
+  /** A batch finished with some items failed (import), or doctor found unrepaired problems. */
+  PARTIAL: 9,
+  /** Interrupted (Ctrl-C). */
+  CANCELLED: 130,
+} as const;
+
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case 'VALIDATION':
+      return EXIT.USAGE;
+    case 'NOT_FOUND':
+      return EXIT.NOT_FOUND;
+    case 'ALREADY_EXISTS':
+    case 'CONFLICT':
+      return EXIT.CONFLICT;
+    case 'INTEGRITY':
+    case 'CRYPTO':
+      return EXIT.INTEGRITY;
+    case 'CONFIG':
+    case 'AUTH':
+      return EXIT.CONFIG;
+    case 'SERVER':
+    case 'NETWORK':
+    case 'UNSAFE_URL':
+    case 'TOO_LARGE':
+      return EXIT.REMOTE;
+    case 'LOCKED':
+      return EXIT.LOCKED;
+    case 'CANCELLED':
+      return EXIT.CANCELLED;
+  }
+}

@@ -1,0 +1,90 @@
+import { Command, CommanderError, type OutputConfiguration } from 'commander';
+import { isEscherError } from '../core/shared/errors';
+import * as auth from './commands/auth';
+import * as create from './commands/create';
+import * as del from './commands/delete';
+import * as doctor from './commands/doctor';
+import * as exportCmd from './commands/export';
+import * as importCmd from './commands/import';
+import * as list from './commands/list';
+import * as review from './commands/review';
+import * as show from './commands/show';
+import * as update from './commands/update';
+import { type CliContext, createCliContext } from './context';
+import { EXIT, exitCodeFor } from './exit-codes';
+import { Output, type Streams } from './output';
+import { CLI_VERSION } from './version';
+
+/**
+ * escher-playbook: one module per command group under ./commands, each exporting
+ * `register(program, ctx)`. To add commands, add a file and one line to COMMANDS.
+ */
+export interface CommandModule {
+  register(program: Command, ctx: CliContext): void;
+}
+
+const COMMANDS: readonly CommandModule[] = [create, list, show, update, del, review, importCmd, exportCmd, doctor, auth];
+
+export async function main(argv: readonly string[], streams: Streams = process, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // The root `--version` is answered before commander sees it: commander would otherwise also
+  // claim `show ID --version V`, which means "that version of the playbook".
+  if (wantsVersion(argv)) {
+    streams.stdout.write(`${CLI_VERSION}\n`);
+    return EXIT.OK;
+  }
+  const program = new Command('escher-playbook')
+    .description('Versioned operations playbooks: a local store under $ESCHER_HOME/playbooks, tenant sync, script cache and search.')
+    .option('--home <dir>', 'Escher home folder (default: $ESCHER_HOME or ~/.escher)')
+    .option('--json', 'machine-readable output on stdout (errors as a JSON line on stderr)')
+    .option('--verbose', 'log progress to stderr')
+    .addHelpText('after', '\n  -V, --version      print the version\n\nExit codes: 0 ok, 1 internal, 2 usage/invalid input, 3 not found, 4 conflict, 5 integrity, 6 config, 7 remote, 8 locked, 9 partial. See docs/cli.md.');
+  program.exitOverride();
+  program.configureOutput(outputConfig(streams));
+  const ctx = createCliContext(program, streams, env);
+  for (const m of COMMANDS) m.register(program, ctx);
+  // Subcommands inherit the output and error handling of the root.
+  for (const c of program.commands) c.exitOverride().configureOutput(outputConfig(streams));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ctx.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    ctx.out.error(e);
+    if (isEscherError(e)) return exitCodeFor(e.code);
+    if (env.ESCHER_DEBUG) streams.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT.INTERNAL;
+  } finally {
+    ctx.dispose();
+  }
+}
+
+/** Commander's own errors (unknown option, missing argument) as one line, like ours. */
+function outputConfig(streams: Streams): OutputConfiguration {
+  return {
+    writeOut: (s) => streams.stdout.write(s),
+    writeErr: (s) => streams.stderr.write(s),
+    outputError: (s, write) => write(s.trim().replace(/\s*\n\s*/g, ' ') + ' (see --help)\n'),
+  };
+}
+
+function wantsVersion(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--version' || a === '-V') return true;
+    if (a === '--home') i++;
+    else if (!a.startsWith('-')) return false;
+  }
+  return false;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      new Output(process, () => false).error(e);
+      process.exitCode = EXIT.INTERNAL;
+    },
+  );
+}

@@ -1,0 +1,71 @@
+import { describeError, isEscherError } from '../core/shared/errors';
+import { redact } from '../core/shared/logger';
+
+/**
+ * Everything the CLI prints goes through here. stdout carries the result only (JSON with
+ * --json, text otherwise) so it can be piped; notes, warnings and errors go to stderr.
+ */
+export interface Streams {
+  stdout: { write(s: string | Uint8Array): unknown };
+  stderr: { write(s: string): unknown };
+}
+
+export class Output {
+  constructor(
+    private readonly streams: Streams,
+    private readonly isJson: () => boolean,
+  ) {}
+
+  get json(): boolean {
+    return this.isJson();
+  }
+
+  /** The command's result: `value` as one JSON document with --json, else the human text. */
+  result(value: unknown, human: () => string | readonly string[]): void {
+    if (this.json) {
+      this.streams.stdout.write(JSON.stringify(value, null, 2) + '\n');
+      return;
+    }
+    const text = human();
+    const lines = typeof text === 'string' ? text : text.join('\n');
+    if (lines.length) this.streams.stdout.write(lines.endsWith('\n') ? lines : lines + '\n');
+  }
+
+  /** Raw bytes to stdout (a script's content). */
+  raw(bytes: Uint8Array): void {
+    this.streams.stdout.write(bytes);
+  }
+
+  /** Progress and hints for a human (stderr; silent with --json). */
+  note(message: string): void {
+    if (!this.json) this.streams.stderr.write(redact(message) + '\n');
+  }
+
+  warn(message: string): void {
+    this.streams.stderr.write(this.json ? JSON.stringify({ warning: redact(message) }) + '\n' : `warning: ${redact(message)}\n`);
+  }
+
+  /** One line on stderr: "error: <what> (<what to do>)", or a JSON object with --json. */
+  error(e: unknown): void {
+    const message = redact(describeError(e)).replace(/\s*\n\s*/g, ' ');
+    if (this.json) {
+      const code = isEscherError(e) ? e.code : 'INTERNAL';
+      const hint = isEscherError(e) && e.hint ? redact(e.hint) : undefined;
+      const raw = isEscherError(e) ? redact(e.message) : message;
+      this.streams.stderr.write(JSON.stringify({ error: { code, message: raw, ...(hint ? { hint } : {}) } }) + '\n');
+    } else {
+      this.streams.stderr.write(`error: ${message}\n`);
+    }
+  }
+}
+
+/** A plain text table: columns padded to their widest cell, the last column unpadded. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: readonly string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [fmt(header), ...rows.map(fmt)];
+}

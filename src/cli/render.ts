@@ -1,0 +1,44 @@
+import type { ParameterSpec } from '../core/playbook-store/metadata';
+import type { Playbook, PlaybookSummary } from '../core/playbook-store/types';
+import { table } from './output';
+
+/** Human renderings of store objects (the --json forms are the objects themselves). */
+
+export function renderSummaries(items: readonly PlaybookSummary[]): string[] {
+  if (items.length === 0) return ['no playbooks'];
+  return table(
+    ['ID', 'VERSION', 'AREA', 'CLOUD', 'FORMATS', 'NAME'],
+    items.map((s) => [s.playbook_id, s.version, s.area, s.cloud_provider, s.formats.join(',') || '-', s.name]),
+  );
+}
+
+export function renderPlaybook(p: Playbook, versions: readonly string[], parameters: readonly ParameterSpec[] = p.metadata.parameters): string[] {
+  const m = p.metadata;
+  const lines = [
+    `${m.name}`,
+    `  id:             ${m.playbook_id}`,
+    `  version:        ${m.version}${versions.length > 1 ? `  (versions: ${versions.join(', ')})` : ''}`,
+    `  area:           ${p.area}`,
+    `  cloud:          ${m.cloud_provider}`,
+    `  strategy:       ${m.storage_strategy}`,
+    `  source:         ${m.source}`,
+    `  keywords:       ${m.keywords.join(', ') || '-'}`,
+    `  resource types: ${m.resource_types.join(', ') || '-'}`,
+    `  updated:        ${m.updated_at}`,
+    `  folder:         ${p.dir}`,
+  ];
+  if (m.description) lines.push('', ...m.description.split('\n').map((l) => `  ${l}`));
+  if (m.scripts.length) {
+    lines.push('', '  scripts:');
+    for (const s of m.scripts) lines.push(`    ${s.path}  ${s.size} B  sha256 ${s.sha256.slice(0, 12)}…${s.sensitive ? '  (encrypted)' : ''}`);
+  }
+  if (parameters.length) {
+    lines.push('', '  parameters:');
+    for (const prm of parameters) {
+      const def = prm.default === undefined ? '' : prm.sensitive && typeof prm.default === 'object' ? '  default: (encrypted)' : `  default: ${JSON.stringify(prm.default)}`;
+      lines.push(`    ${prm.name}: ${prm.type}${prm.required ? ' (required)' : ''}${prm.sensitive ? ' (sensitive)' : ''}${def}`);
+      if (prm.description) lines.push(`      ${prm.description}`);
+    }
+  }
+  return lines;
+}

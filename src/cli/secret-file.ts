@@ -1,0 +1,118 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../core/shared/atomic-fs';
+import { ConfigError } from '../core/shared/errors';
+import type { SecretKey, SecretStore } from '../core/shared/secrets';
+
+/**
+ * The CLI's SecretStore. Environment variables win (ESCHER_TOKEN, ESCHER_KEY,
+ * ESCHER_QDRANT_API_KEY), so CI never needs a file; otherwise `$ESCHER_HOME/secrets.json`:
+ *
+ *   { "escher.token": "…", "escher.dataKey": "<base64 32 bytes>" }     mode 0600, owner = you
+ *
+ * A file that group or others could read is refused (not silently used, not silently fixed):
+ * its secrets may already have leaked and the user should know. Writes are atomic, created
+ * 0600, under a lock so two processes creating the data key at once agree on one key.
+ */
+export const SECRETS_FILE = 'secrets.json';
+
+const ENV_FOR: Record<SecretKey, string> = {
+  'escher.token': 'ESCHER_TOKEN',
+  'escher.dataKey': 'ESCHER_KEY',
+  'escher.qdrantApiKey': 'ESCHER_QDRANT_API_KEY',
+};
+
+export class CliSecretStore implements SecretStore {
+  readonly file: string;
+
+  constructor(
+    home: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.file = path.join(home, SECRETS_FILE);
+  }
+
+  /** Which env var overrides `key` (for messages such as "logout cannot unset ESCHER_TOKEN"). */
+  envVarFor(key: SecretKey): string {
+    return ENV_FOR[key];
+  }
+
+  async get(key: SecretKey): Promise<string | undefined> {
+    const fromEnv = this.env[ENV_FOR[key]];
+    if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+    return (await this.readFile())[key];
+  }
+
+  /**
+   * Stores `value`. The data key is never replaced once written (data encrypted under it would
+   * become unreadable): a second writer racing to create it keeps the first one's key.
+   */
+  async set(key: SecretKey, value: string): Promise<void> {
+    await this.update((all) => {
+      if (key === 'escher.dataKey' && all[key] !== undefined) return false;
+      all[key] = value;
+      return true;
+    });
+  }
+
+  async delete(key: SecretKey): Promise<void> {
+    await this.update((all) => {
+      if (all[key] === undefined) return false;
+      delete all[key];
+      return true;
+    });
+  }
+
+  private async update(change: (all: Partial<Record<SecretKey, string>>) => boolean): Promise<void> {
+    await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    const lockfile = await import('proper-lockfile');
+    const release = await lockfile.lock(this.file, { realpath: false, retries: { retries: 50, minTimeout: 10, maxTimeout: 100 } });
+    try {
+      const all = await this.readFile();
+      if (change(all)) await writeFileAtomic(this.file, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
+    } finally {
+      await release();
+    }
+  }
+
+  private async readFile(): Promise<Partial<Record<SecretKey, string>>> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.file, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw e;
+    }
+    try {
+      const st = await handle.stat();
+      if (process.platform !== 'win32') {
+        if ((st.mode & 0o077) !== 0) {
+          throw new ConfigError(`Refusing to read ${this.file}: its permissions are ${(st.mode & 0o777).toString(8).padStart(4, '0')}, so other users can read your secrets`, {
+            hint: `run \`chmod 600 ${this.file}\` (and rotate the token if others could have read it)`,
+          });
+        }
+        if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
+          throw new ConfigError(`Refusing to read ${this.file}: it belongs to another user (uid ${st.uid})`, { hint: `run \`chown $(id -u) ${this.file}\`` });
+        }
+      }
+      const text = await handle.readFile('utf8');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new ConfigError(`${this.file} is not a JSON object`, { hint: 'fix it or delete it and run `escher-playbook login` again' });
+      }
+      const out: Partial<Record<SecretKey, string>> = {};
+      for (const k of Object.keys(ENV_FOR) as SecretKey[]) {
+        const v = (parsed as Record<string, unknown>)[k];
+        if (typeof v === 'string') out[k] = v;
+      }
+      return out;
+    } finally {
+      await handle.close();
+    }
+  }
+}

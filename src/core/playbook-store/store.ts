@@ -1,0 +1,433 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as semver from 'semver';
+import { fsyncDir } from '../shared/atomic-fs';
+import type { Clock } from '../shared/clock';
+import { systemClock } from '../shared/clock';
+import { DataKeyProvider, decryptBytes, encryptBytes } from '../shared/crypto';
+import { AlreadyExistsError, EscherError, IntegrityError, NotFoundError, ValidationError } from '../shared/errors';
+import { sha256 } from '../shared/hash';
+import { type Logger, silentLogger } from '../shared/logger';
+import { assertRealpathInside, resolveInside, validatePlaybookId, validateRelativePath } from '../shared/safe-path';
+import type { SecretStore } from '../shared/secrets';
+import type { PlaybookSpec, ScriptSpec } from './bundle';
+import { PlaybookCatalog } from './catalog';
+import { runDoctor } from './doctor';
+import { allocateId } from './ids';
+import { StoreLayout } from './layout';
+import { AREAS, type Area, type ParameterSpec, type PlaybookMetadata, SCRIPT_FORMATS, type ScriptEntry, type ScriptFormat, versionDirName } from './metadata';
+import { listVersions, loadMetadata } from './scan';
+import { decryptParameters, decryptScript, encryptParameters, encryptScript, hasEncryptedDefaults, needsKey, scriptAad } from './sensitive';
+import { type LockOptions, StoreLocks } from './store-lock';
+import type {
+  CreatePlaybookInput,
+  Disposable,
+  DoctorReport,
+  Playbook,
+  PlaybookStoreApi,
+  PlaybookSummary,
+  ScriptInput,
+  StoreChange,
+  UpdatePlaybookInput,
+} from './types';
+import { assertValidMetadata, validateVersion } from './validate';
+import { publishDir, renameNoReplace, trashName, type VersionFile, writeVersionTree } from './version-writer';
+
+export interface PlaybookStoreOptions {
+  playbooksDir: string;
+  /** Holds `escher.dataKey` for sensitive values. */
+  secrets: SecretStore;
+  logger?: Logger;
+  clock?: Clock;
+  locks?: LockOptions;
+}
+
+/**
+ * The playbook store (the seed's Playbook Manager) over the layout documented in layout.ts.
+ *
+ * Concurrency: writers take cross-process locks (store-lock.ts) — "store" to allocate ids and to
+ * move playbooks between areas, "id-<id>" to add or delete versions. Readers take no lock: every
+ * published folder is complete (version-writer.ts), so a reader sees the old or the new state.
+ * Versions are immutable; an update always writes a new version folder.
+ */
+export class PlaybookStore implements PlaybookStoreApi {
+  readonly playbooksDir: string;
+  private readonly layout: StoreLayout;
+  private readonly locks: StoreLocks;
+  private readonly keys: DataKeyProvider;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly catalog: PlaybookCatalog;
+  private readonly listeners = new Set<(change: StoreChange) => void>();
+
+  constructor(options: PlaybookStoreOptions) {
+    this.playbooksDir = path.resolve(options.playbooksDir);
+    this.layout = new StoreLayout(this.playbooksDir);
+    this.locks = new StoreLocks(this.layout.locksDir, options.locks);
+    this.keys = new DataKeyProvider(options.secrets);
+    this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
+    this.catalog = new PlaybookCatalog(this.layout, this.logger);
+  }
+
+  async createPlaybook(input: CreatePlaybookInput): Promise<Playbook> {
+    const now = new Date(this.clock.now()).toISOString();
+    const version = validateVersion(input.version ?? '1.0.0');
+    const source = input.source ?? 'user';
+    const area: Area = input.area ?? (source === 'ai_generated' ? 'ai-generated' : 'local');
+    if (!AREAS.includes(area)) throw new ValidationError(`Unknown area "${String(area)}"`, [], { hint: `use one of ${AREAS.join(', ')}` });
+    const key = needsKey(input.parameters, input.scripts) ? await this.keys.get({ create: true }) : undefined;
+    const { entries, files } = encodeScripts(input.scripts ?? [], key);
+    const draft: PlaybookMetadata = {
+      schema_version: 1,
+      playbook_id: input.playbook_id ?? 'pending',
+      version,
+      name: input.name,
+      description: input.description,
+      keywords: input.keywords ?? [],
+      cloud_provider: input.cloud_provider ?? 'other',
+      resource_types: input.resource_types ?? [],
+      storage_strategy: input.storage_strategy ?? 'local_only',
+      scripts: entries,
+      parameters: encryptParameters(input.parameters ?? [], key),
+      source,
+      created_at: now,
+      updated_at: now,
+    };
+    if (input.playbook_id !== undefined) validatePlaybookId(input.playbook_id);
+    // Validate everything before taking the lock: bad input never gets near the disk.
+    assertDraft(draft);
+    await this.ensureAreas();
+    const playbook = await this.locks.with('store', async (assertHeld) => {
+      let id: string;
+      if (input.playbook_id !== undefined) {
+        id = input.playbook_id;
+        const existing = await this.findAreas(id);
+        if (existing.length) throw new AlreadyExistsError(`Playbook "${id}" already exists (in ${existing.join(', ')})`, { hint: 'choose another id or update the existing playbook' });
+      } else {
+        id = await allocateId(input.name, async (candidate) => (await this.findAreas(candidate)).length > 0);
+      }
+      const metadata: PlaybookMetadata = { ...draft, playbook_id: id };
+      await publishDir(
+        this.layout.areaDir(area),
+        id,
+        async (tmp) => {
+          await fs.mkdir(tmp);
+          await writeVersionTree(path.join(tmp, versionDirName(version)), metadata, files);
+        },
+        assertHeld,
+      );
+      return { area, dir: this.layout.versionDir(area, id, version), metadata };
+    });
+    this.emit({ kind: 'created', playbookId: playbook.metadata.playbook_id, version, area });
+    return playbook;
+  }
+
+  async getPlaybook(id: string, version?: string): Promise<Playbook> {
+    validatePlaybookId(id);
+    if (version !== undefined) validateVersion(version);
+    const area = await this.locate(id);
+    const dir = this.layout.playbookDir(area, id);
+    const versions = await listVersions(dir);
+    const v = version ?? versions[versions.length - 1];
+    if (v === undefined || !versions.includes(v)) {
+      throw new NotFoundError(version ? `Playbook "${id}" has no version ${version}` : `Playbook "${id}" has no versions`, {
+        hint: versions.length ? `available: ${versions.join(', ')}` : 'run `escher-playbook doctor`',
+      });
+    }
+    const versionDir = path.join(dir, versionDirName(v));
+    await assertRealpathInside(dir, versionDir, 'Version folder');
+    const { metadata } = await loadMetadata(versionDir, { playbookId: id, version: v });
+    return { area, dir: versionDir, metadata };
+  }
+
+  /** All versions of `id`, ascending. */
+  async listVersions(id: string): Promise<string[]> {
+    validatePlaybookId(id);
+    return listVersions(this.layout.playbookDir(await this.locate(id), id));
+  }
+
+  async updatePlaybook(id: string, input: UpdatePlaybookInput): Promise<Playbook> {
+    validatePlaybookId(id);
+    const playbook = await this.locks.with(`id-${id}`, async (assertHeld) => {
+      const area = await this.locate(id);
+      const dir = this.layout.playbookDir(area, id);
+      const versions = await listVersions(dir);
+      const latest = versions[versions.length - 1];
+      if (latest === undefined) throw new NotFoundError(`Playbook "${id}" has no versions`, { hint: 'run `escher-playbook doctor`' });
+      const base = await this.getPlaybook(id, input.fromVersion ?? latest);
+      const next = nextVersion(latest, input);
+      const key = needsKey(input.parameters, input.scripts) ? await this.keys.get({ create: true }) : undefined;
+      const { entries, files } = await this.carryScripts(base, input, key);
+      const m = base.metadata;
+      const metadata: PlaybookMetadata = {
+        ...m,
+        version: next,
+        name: input.name ?? m.name,
+        description: input.description ?? m.description,
+        keywords: input.keywords ?? m.keywords,
+        cloud_provider: input.cloud_provider ?? m.cloud_provider,
+        resource_types: input.resource_types ?? m.resource_types,
+        storage_strategy: input.storage_strategy ?? m.storage_strategy,
+        parameters: input.parameters ? encryptParameters(input.parameters, key) : m.parameters,
+        scripts: entries,
+        updated_at: new Date(this.clock.now()).toISOString(),
+      };
+      assertDraft(metadata);
+      await publishDir(dir, versionDirName(next), (tmp) => writeVersionTree(tmp, metadata, files), assertHeld);
+      return { area, dir: path.join(dir, versionDirName(next)), metadata };
+    });
+    this.emit({ kind: 'updated', playbookId: id, version: playbook.metadata.version, area: playbook.area });
+    return playbook;
+  }
+
+  async deletePlaybook(id: string, version?: string): Promise<void> {
+    validatePlaybookId(id);
+    if (version !== undefined) validateVersion(version);
+    const area = await this.locks.with(`id-${id}`, async (assertHeld) => {
+      const area = await this.locate(id);
+      const dir = this.layout.playbookDir(area, id);
+      const versions = await listVersions(dir);
+      if (version !== undefined && !versions.includes(version)) {
+        throw new NotFoundError(`Playbook "${id}" has no version ${version}`, { hint: `available: ${versions.join(', ') || 'none'}` });
+      }
+      // Deleting the last version deletes the playbook: an id folder with no versions is an orphan.
+      const whole = version === undefined || versions.length === 1;
+      const victim = whole ? dir : path.join(dir, versionDirName(version!));
+      const parent = path.dirname(victim);
+      const trash = path.join(parent, trashName(path.basename(victim)));
+      assertHeld();
+      await fs.rename(victim, trash);
+      await fsyncDir(parent);
+      await fs.rm(trash, { recursive: true, force: true });
+      return area;
+    });
+    this.emit(version === undefined ? { kind: 'deleted', playbookId: id, area } : { kind: 'deleted', playbookId: id, version, area });
+  }
+
+  async listPlaybooks(filter: { area?: Area } = {}): Promise<PlaybookSummary[]> {
+    const all = await this.catalog.list();
+    return filter.area ? all.filter((s) => s.area === filter.area) : all;
+  }
+
+  async readScript(playbook: Playbook, scriptPath: string): Promise<Buffer> {
+    validateRelativePath('Script path', scriptPath);
+    const entry = playbook.metadata.scripts.find((s) => s.path === scriptPath);
+    if (!entry) {
+      throw new NotFoundError(`Playbook "${playbook.metadata.playbook_id}" v${playbook.metadata.version} has no script "${scriptPath}"`, {
+        hint: `scripts: ${playbook.metadata.scripts.map((s) => s.path).join(', ') || 'none'}`,
+      });
+    }
+    const full = resolveInside(playbook.dir, scriptPath, 'Script path');
+    await assertRealpathInside(playbook.dir, full, 'Script path');
+    const onDisk = await fs.readFile(full);
+    const plain = entry.sensitive ? decryptScript(await this.keys.get({ create: false }), entry.path, onDisk) : onDisk;
+    if (plain.length !== entry.size || sha256(plain) !== entry.sha256) {
+      throw new IntegrityError(`Script ${full} does not match the sha256/size recorded in metadata.json`, {
+        hint: 'the file was changed or damaged; restore it or run `escher-playbook doctor`',
+      });
+    }
+    return plain;
+  }
+
+  /** Parameters with sensitive defaults decrypted (needs the data key only when something is encrypted). */
+  async revealParameters(playbook: Playbook): Promise<ParameterSpec[]> {
+    const params = playbook.metadata.parameters;
+    if (!hasEncryptedDefaults(params)) return params.map((p) => ({ ...p }));
+    return decryptParameters(params, await this.keys.get({ create: false }));
+  }
+
+  /**
+   * One version as a bundle spec (bundle.ts): scripts as text (base64 when not UTF-8), every
+   * script verified on the way out; sensitive scripts re-sealed under the data key.
+   */
+  async exportSpec(playbook: Playbook): Promise<PlaybookSpec> {
+    const m = playbook.metadata;
+    const scripts: Record<string, ScriptSpec> = {};
+    for (const entry of m.scripts) {
+      const plain = await this.readScript(playbook, entry.path);
+      if (entry.sensitive) scripts[entry.path] = { sensitive: true, encrypted: encryptBytes(await this.keys.get({ create: false }), plain, scriptAad(entry.path)) };
+      else {
+        const text = plain.toString('utf8');
+        scripts[entry.path] = Buffer.from(text, 'utf8').equals(plain) ? text : { base64: plain.toString('base64') };
+      }
+    }
+    return {
+      playbook_id: m.playbook_id,
+      version: m.version,
+      name: m.name,
+      description: m.description,
+      keywords: m.keywords,
+      cloud_provider: m.cloud_provider,
+      resource_types: m.resource_types,
+      storage_strategy: m.storage_strategy,
+      source: m.source,
+      parameters: m.parameters.map((p) => ({ ...p })),
+      scripts,
+    };
+  }
+
+  async movePlaybook(id: string, to: Area): Promise<Playbook> {
+    validatePlaybookId(id);
+    if (!AREAS.includes(to)) throw new ValidationError(`Unknown area "${String(to)}"`, [], { hint: `use one of ${AREAS.join(', ')}` });
+    const from = await this.locks.with('store', () =>
+      this.locks.with(`id-${id}`, async (assertHeld) => {
+        const from = await this.locate(id);
+        if (from === to) return from;
+        await this.ensureAreas();
+        // One rename(2) between sibling folders of the same tree: atomic, so a crash leaves the
+        // playbook wholly in `from` or wholly in `to`, never in both or neither.
+        assertHeld();
+        await renameNoReplace(this.layout.playbookDir(from, id), this.layout.playbookDir(to, id));
+        await fsyncDir(this.layout.areaDir(to));
+        await fsyncDir(this.layout.areaDir(from));
+        return from;
+      }),
+    );
+    if (from !== to) this.emit({ kind: 'moved', playbookId: id, from, to });
+    return this.getPlaybook(id);
+  }
+
+  /** ai-generated -> local. */
+  async acceptPlaybook(id: string): Promise<Playbook> {
+    await this.expectArea(id, 'ai-generated', 'accept');
+    return this.movePlaybook(id, 'local');
+  }
+
+  /** Deletes an ai-generated playbook (refuses any other). */
+  async discardPlaybook(id: string): Promise<void> {
+    await this.expectArea(id, 'ai-generated', 'discard');
+    await this.deletePlaybook(id);
+  }
+
+  onDidChange(listener: (change: StoreChange) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  doctor(options: { repair?: boolean } = {}): Promise<DoctorReport> {
+    return runDoctor({ layout: this.layout, locks: this.locks, keys: this.keys, catalog: this.catalog, logger: this.logger }, options);
+  }
+
+  /** The area holding `id`; NotFoundError if none. */
+  async locate(id: string): Promise<Area> {
+    const found = await this.findAreas(id);
+    if (found.length === 0) throw new NotFoundError(`No playbook "${id}"`, { hint: 'see `escher-playbook list`' });
+    if (found.length > 1) {
+      throw new EscherError('CONFLICT', `Playbook "${id}" exists in more than one area (${found.join(', ')})`, { hint: 'run `escher-playbook doctor` and remove the stale copy' });
+    }
+    return found[0]!;
+  }
+
+  private async findAreas(id: string): Promise<Area[]> {
+    const found: Area[] = [];
+    for (const area of AREAS) {
+      try {
+        const st = await fs.lstat(this.layout.playbookDir(area, id));
+        if (st.isSymbolicLink()) throw new ValidationError(`Playbook folder ${this.layout.playbookDir(area, id)} is a symlink`, [], { hint: 'the store does not follow symlinks; run `escher-playbook doctor`' });
+        if (st.isDirectory()) found.push(area);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+    }
+    return found;
+  }
+
+  private async expectArea(id: string, area: Area, verb: string): Promise<void> {
+    validatePlaybookId(id);
+    const actual = await this.locate(id);
+    if (actual !== area) throw new ValidationError(`Cannot ${verb} "${id}": it is in ${actual}, not ${area}`);
+  }
+
+  private async ensureAreas(): Promise<void> {
+    for (const area of AREAS) await fs.mkdir(this.layout.areaDir(area), { recursive: true });
+  }
+
+  /** Scripts of the new version: the base version's (bytes copied after verification) with input's changes applied. */
+  private async carryScripts(base: Playbook, input: UpdatePlaybookInput, key: Buffer | undefined): Promise<{ entries: ScriptEntry[]; files: VersionFile[] }> {
+    const byPath = new Map<string, { entry: ScriptEntry; bytes: () => Promise<Uint8Array> }>();
+    for (const entry of base.metadata.scripts) {
+      byPath.set(entry.path, {
+        entry,
+        bytes: async () => {
+          const full = resolveInside(base.dir, entry.path, 'Script path');
+          await assertRealpathInside(base.dir, full, 'Script path');
+          const bytes = await fs.readFile(full);
+          if (!entry.sensitive && (bytes.length !== entry.size || sha256(bytes) !== entry.sha256)) {
+            throw new IntegrityError(`Cannot build on v${base.metadata.version}: ${full} does not match its recorded sha256`, { hint: 'restore the file or run `escher-playbook doctor`' });
+          }
+          return bytes;
+        },
+      });
+    }
+    for (const p of input.removeScripts ?? []) {
+      if (!byPath.delete(p)) throw new NotFoundError(`v${base.metadata.version} has no script "${p}" to remove`);
+    }
+    const added = encodeScripts(input.scripts ?? [], key);
+    added.entries.forEach((entry, i) => {
+      const bytes = added.files[i]!.bytes;
+      byPath.set(entry.path, { entry, bytes: () => Promise.resolve(bytes) });
+    });
+    const entries: ScriptEntry[] = [];
+    const files: VersionFile[] = [];
+    for (const { entry, bytes } of byPath.values()) {
+      entries.push(entry);
+      files.push({ path: entry.path, bytes: await bytes() });
+    }
+    return { entries, files };
+  }
+
+  private emit(change: StoreChange): void {
+    this.catalog.invalidate();
+    for (const l of this.listeners) {
+      try {
+        l(change);
+      } catch (e) {
+        this.logger.warn(`store change listener failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+}
+
+function nextVersion(latest: string, input: UpdatePlaybookInput): string {
+  if (input.version !== undefined) {
+    const v = validateVersion(input.version);
+    if (!semver.gt(v, latest)) throw new ValidationError(`Version ${v} is not greater than the latest version ${latest}`, [], { hint: 'versions only go up; omit --version to bump automatically' });
+    return v;
+  }
+  const bump = input.bump ?? 'patch';
+  if (bump !== 'patch' && bump !== 'minor' && bump !== 'major') throw new ValidationError(`Unknown bump "${String(bump)}"`, [], { hint: 'use patch, minor or major' });
+  return semver.inc(latest, bump)!;
+}
+
+/** Validates script inputs and turns them into metadata entries plus on-disk bytes. */
+function encodeScripts(scripts: readonly ScriptInput[], key: Buffer | undefined): { entries: ScriptEntry[]; files: VersionFile[] } {
+  const entries: ScriptEntry[] = [];
+  const files: VersionFile[] = [];
+  const seen = new Set<string>();
+  for (const s of scripts) {
+    validateRelativePath('Script path', s.path);
+    const format = s.path.split('/')[0] as ScriptFormat;
+    if (!SCRIPT_FORMATS.includes(format) || !s.path.includes('/')) {
+      throw new ValidationError(`Script path "${s.path}" must start with a format folder`, [], { hint: `one of ${SCRIPT_FORMATS.map((f) => f + '/').join(', ')}` });
+    }
+    if (seen.has(s.path)) throw new ValidationError(`Script "${s.path}" is given twice`);
+    seen.add(s.path);
+    if ((s.sensitive || s.encrypted) && !key) throw new ValidationError(`Script "${s.path}" is sensitive but no data key is available`);
+    const plain = s.encrypted ? decryptBytes(key!, s.encrypted, scriptAad(s.path)) : typeof s.content === 'string' ? Buffer.from(s.content, 'utf8') : Buffer.from(s.content);
+    const entry: ScriptEntry = { format, path: s.path, sha256: sha256(plain), size: plain.length };
+    if (s.sensitive || s.encrypted) {
+      entry.sensitive = true;
+      files.push({ path: s.path, bytes: s.encrypted ? Buffer.from(JSON.stringify(s.encrypted), 'utf8') : encryptScript(key!, s.path, plain) });
+    } else {
+      files.push({ path: s.path, bytes: plain });
+    }
+    entries.push(entry);
+  }
+  return { entries, files };
+}
+
+/** Full validation of a metadata document before anything touches the disk. */
+function assertDraft(m: PlaybookMetadata): void {
+  assertValidMetadata(m, `playbook "${m.name.slice(0, 80)}"`);
+}

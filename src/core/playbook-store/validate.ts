@@ -1,0 +1,76 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import * as semver from 'semver';
+import schema from '../../../schemas/metadata.schema.json';
+import { ValidationError } from '../shared/errors';
+import type { PlaybookMetadata } from './metadata';
+
+/**
+ * metadata.json validation: the published JSON Schema (ajv, draft-07, compiled once per process
+ * on first use) plus the rules a schema cannot state: the script folder is the script's format,
+ * paths are unique, the id and version match the folders the file lives in.
+ */
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
+    addFormats(ajv, ['date-time']);
+    compiled = ajv.compile(schema);
+  }
+  return compiled;
+}
+
+export function schemaIssues(value: unknown): string[] {
+  const validate = validator();
+  if (validate(value)) return [];
+  return (validate.errors ?? []).slice(0, 8).map(formatAjvError);
+}
+
+function formatAjvError(e: ErrorObject): string {
+  const where = e.instancePath === '' ? '(root)' : e.instancePath;
+  if (e.keyword === 'additionalProperties') return `${where}: unknown property "${String((e.params as { additionalProperty: string }).additionalProperty)}"`;
+  if (e.keyword === 'enum') return `${where} ${e.message ?? ''}: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  return `${where} ${e.message ?? 'is invalid'}`;
+}
+
+/** Checks beyond the schema. `expect` holds what the folder names say, when read from disk. */
+export function semanticIssues(meta: PlaybookMetadata, expect: { playbookId?: string; version?: string } = {}): string[] {
+  const issues: string[] = [];
+  if (expect.playbookId !== undefined && meta.playbook_id !== expect.playbookId) {
+    issues.push(`playbook_id "${meta.playbook_id}" does not match its folder "${expect.playbookId}"`);
+  }
+  if (expect.version !== undefined && meta.version !== expect.version) {
+    issues.push(`version "${meta.version}" does not match its folder "v${expect.version}"`);
+  }
+  if (!semver.valid(meta.version)) issues.push(`version "${meta.version}" is not a semantic version`);
+  const paths = new Set<string>();
+  for (const s of meta.scripts) {
+    if (s.path.split('/')[0] !== s.format) issues.push(`script "${s.path}" is not in the "${s.format}/" folder its format requires`);
+    if (paths.has(s.path)) issues.push(`script "${s.path}" is listed twice`);
+    paths.add(s.path);
+    if (s.path === 'metadata.json') issues.push('a script cannot be named metadata.json');
+  }
+  const names = new Set<string>();
+  for (const p of meta.parameters) {
+    if (names.has(p.name)) issues.push(`parameter "${p.name}" is listed twice`);
+    names.add(p.name);
+  }
+  return issues;
+}
+
+/** Throws a ValidationError naming every problem found. */
+export function assertValidMetadata(value: unknown, where: string, expect: { playbookId?: string; version?: string } = {}): PlaybookMetadata {
+  const issues = schemaIssues(value);
+  if (issues.length === 0) issues.push(...semanticIssues(value as PlaybookMetadata, expect));
+  if (issues.length) throw new ValidationError(`Invalid metadata in ${where}`, issues, { hint: 'fix the file or run `escher-playbook doctor`' });
+  return value as PlaybookMetadata;
+}
+
+/** A store version string: semver without build metadata (the folder name is v<version>). */
+export function validateVersion(version: unknown): string {
+  if (typeof version !== 'string' || semver.valid(version) !== version || version.includes('+')) {
+    throw new ValidationError(`Invalid version "${String(version).slice(0, 40)}"`, [], { hint: 'versions are semantic versions such as 1.2.0' });
+  }
+  return version;
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { fsyncDir, fsyncTree, TEMP_PREFIX } from '../shared/atomic-fs';
+import { resolveInside } from '../shared/safe-path';
+import { METADATA_FILE, TRASH_PREFIX } from './layout';
+import type { PlaybookMetadata } from './metadata';
+
+/**
+ * Publishing a directory atomically: build it whole under a hidden temp name in the same parent
+ * folder (so the final rename never crosses a filesystem), fsync every file and folder in it,
+ * rename it into place, fsync the parent so the rename itself is durable. A crash before the
+ * rename leaves only a ".tmp-…" folder that readers skip and `doctor` removes; after it, the
+ * whole thing is there.
+ */
+export interface VersionFile {
+  /** Relative "<format>/<file>" path, already validated. */
+  path: string;
+  /** Bytes as they go on disk (ciphertext envelope for sensitive scripts). */
+  bytes: Uint8Array;
+}
+
+/** ".tmp-<label>-<pid>-<8 hex>": the pid lets doctor tell a live writer's folder from a crashed one's. */
+export function tempName(label: string): string {
+  return `${TEMP_PREFIX}${label}-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** ".trash-<label>-<pid>-<8 hex>": something deleted (renamed away atomically) but not yet removed. */
+export function trashName(label: string): string {
+  return `${TRASH_PREFIX}${label}-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Writes metadata.json and the script files into `dir` (which must not exist yet). */
+export async function writeVersionTree(dir: string, metadata: PlaybookMetadata, files: readonly VersionFile[]): Promise<void> {
+  await fs.mkdir(dir, { recursive: false });
+  const made = new Set<string>();
+  for (const f of files) {
+    const full = resolveInside(dir, f.path, 'Script path');
+    const parent = path.dirname(full);
+    if (!made.has(parent)) {
+      await fs.mkdir(parent, { recursive: true });
+      made.add(parent);
+    }
+    await fs.writeFile(full, f.bytes, { flag: 'wx' });
+  }
+  await fs.writeFile(path.join(dir, METADATA_FILE), JSON.stringify(metadata, null, 2) + '\n', { flag: 'wx' });
+}
+
+/**
+ * Builds a folder under a temp name in `parent` and renames it to `<parent>/<finalName>`.
+ * `beforeCommit` runs right before the rename (the lock-still-held check).
+ */
+export async function publishDir(
+  parent: string,
+  finalName: string,
+  build: (tmpDir: string) => Promise<void>,
+  beforeCommit: () => void,
+): Promise<void> {
+  const tmp = path.join(parent, tempName(finalName));
+  try {
+    await build(tmp);
+    await fsyncTree(tmp);
+    beforeCommit();
+    await renameNoReplace(tmp, path.join(parent, finalName));
+    await fsyncDir(parent);
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * rename(2) replaces an existing empty directory silently; the store must never do that, so the
+ * target's absence is checked first (callers hold the lock that makes this check race-free
+ * against other store writers).
+ */
+export async function renameNoReplace(from: string, to: string): Promise<void> {
+  try {
+    await fs.lstat(to);
+    throw Object.assign(new Error(`${to} already exists`), { code: 'EEXIST' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  await fs.rename(from, to);
+}

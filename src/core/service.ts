@@ -1,0 +1,93 @@
+import type { Clock } from './shared/clock';
+import { systemClock } from './shared/clock';
+import type { PlaybookConfig } from './shared/config';
+import type { Logger } from './shared/logger';
+import { silentLogger } from './shared/logger';
+import type { SecretStore } from './shared/secrets';
+import { PlaybookStore } from './playbook-store/store';
+import type { LockOptions } from './playbook-store/store-lock';
+import type { Disposable } from './playbook-store/types';
+
+/**
+ * The seed's PlaybookService: the one composition root. The CLI and the extension build exactly
+ * one of these from a PlaybookConfig and the host's implementations of SecretStore, Logger and
+ * Clock, and reach every component through it.
+ *
+ * Components are created on first use (a getter backed by `lazy()`), so `--version` or an
+ * extension activation pays nothing for a component it does not touch. Adding a component:
+ *
+ *   private readonly _publisher = this.lazy(() => new MetadataPublisher({ store: this.store, … }));
+ *   get publisher(): MetadataPublisher { return this._publisher(); }
+ *
+ * Anything with a `dispose()` that `lazy()` creates is disposed by `dispose()`, in reverse order
+ * of creation (dependents before what they depend on).
+ */
+export interface ServiceHosts {
+  secrets: SecretStore;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface ServiceOptions {
+  /** Cross-process lock tuning for the store (tests shorten the stale period). */
+  locks?: LockOptions;
+}
+
+export class PlaybookService implements Disposable {
+  readonly secrets: SecretStore;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  private readonly disposables: Disposable[] = [];
+  private disposed = false;
+
+  constructor(
+    readonly config: PlaybookConfig,
+    hosts: ServiceHosts,
+    private readonly options: ServiceOptions = {},
+  ) {
+    this.secrets = hosts.secrets;
+    this.logger = hosts.logger ?? silentLogger;
+    this.clock = hosts.clock ?? systemClock;
+  }
+
+  private readonly _store = this.lazy(
+    () => new PlaybookStore({ playbooksDir: this.config.playbooksDir, secrets: this.secrets, logger: this.logger, clock: this.clock, locks: this.options.locks }),
+  );
+
+  /** The playbook store (local / synced / ai-generated areas under config.playbooksDir). */
+  get store(): PlaybookStore {
+    return this._store();
+  }
+
+  /** Idempotent. Disposes components in reverse creation order; errors are logged, not thrown. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const d of this.disposables.splice(0).reverse()) {
+      try {
+        d.dispose();
+      } catch (e) {
+        this.logger.warn(`dispose failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
+  /** Memoises `create`; registers the result for disposal when it is Disposable. */
+  protected lazy<T>(create: () => T): () => T {
+    let made = false;
+    let value: T;
+    return () => {
+      if (this.disposed) throw new Error('PlaybookService is disposed');
+      if (!made) {
+        value = create();
+        made = true;
+        if (isDisposable(value)) this.disposables.push(value);
+      }
+      return value;
+    };
+  }
+}
+
+function isDisposable(v: unknown): v is Disposable {
+  return typeof v === 'object' && v !== null && typeof (v as { dispose?: unknown }).dispose === 'function';
+}
