@@ -1,0 +1,34 @@
+import { AuthError, EscherError, PreconditionFailedError, ServerError, VersionConflictError, isEscherError } from '../shared/errors';
+import type { PlaybookRecord } from '../escher-api/types';
+
+/** How the publisher treats an error from the server client. */
+export type FailureKind = 'auth' | 'conflict' | 'permanent' | 'transient';
+
+export function classify(e: unknown): FailureKind {
+  if (e instanceof PreconditionFailedError || e instanceof VersionConflictError) return 'conflict';
+  if (e instanceof AuthError || (isEscherError(e) && e.code === 'AUTH')) return 'auth';
+  if (e instanceof ServerError) {
+    // 0 = the body was unreadable (garbage): the mutation may have happened; a retry with the
+    // same Idempotency-Key is safe. 408/429/5xx are the server's transient states.
+    if (e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500) return 'transient';
+    return 'permanent';
+  }
+  if (isEscherError(e)) return e.code === 'NETWORK' ? 'transient' : 'permanent';
+  // Anything unknown (a bug, a filesystem error) is not retried in a loop.
+  return 'permanent';
+}
+
+/** The record the server sent with a 412/409, when it sent one. */
+export function conflictRecord(e: unknown): PlaybookRecord | null {
+  if (e instanceof PreconditionFailedError || e instanceof VersionConflictError) return (e.current as PlaybookRecord | null) ?? null;
+  return null;
+}
+
+/** The loop-stopping error: the token is bad; nothing will work until the user signs in again. */
+export function signInAgain(e: unknown): EscherError {
+  const status = e instanceof AuthError ? e.status : 401;
+  return new AuthError(`The Escher server rejected the credentials (HTTP ${status}); sync is paused`, status, {
+    hint: 'sign in again (set a new token with `escher-playbook login` or the ESCHER_TOKEN variable), then run `escher-playbook sync`',
+    cause: e,
+  });
+}

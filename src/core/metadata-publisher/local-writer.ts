@@ -1,0 +1,138 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as semver from 'semver';
+import type { PublishedMetadata } from '../escher-api/types';
+import type { ParameterSpec, PlaybookMetadata } from '../playbook-store/metadata';
+import type { Playbook, PlaybookStoreApi, ScriptInput } from '../playbook-store/types';
+import { sha256 } from '../shared/hash';
+import { type MergeView, deepEqual, toMergeView } from './three-way-merge';
+
+/** Fetches a script's bytes from the server, verified against sha256 and size. */
+export type ScriptFetcher = (script: { s3_path: string; sha256: string; size: number }) => Promise<Buffer>;
+
+/** sha256 of a version's metadata.json bytes: what PlaybookSummary.content_hash reports. */
+export async function localContentHash(playbook: Playbook): Promise<string> {
+  return sha256(await fs.readFile(path.join(playbook.dir, 'metadata.json')));
+}
+
+/**
+ * Writes `target` as a NEW local version of `id` (versions are immutable; nothing is rewritten):
+ * fields from the view, scripts carried over when the bytes are already local (same path and
+ * sha256), downloaded from `remote` otherwise, dropped when the target does not have them.
+ * Sensitive parameter defaults never travel, so the local encrypted ones are re-attached by name.
+ *
+ * The version is the remote one when that is newer than everything local (the common
+ * fast-forward), else one patch above the newest of both sides (a merge).
+ */
+export async function writeLocalVersion(args: {
+  store: PlaybookStoreApi;
+  fetchScript: ScriptFetcher;
+  id: string;
+  local: Playbook | undefined;
+  target: MergeView;
+  remote: PublishedMetadata | undefined;
+  /** Area for a playbook that does not exist locally yet. */
+  area?: 'synced' | 'local';
+}): Promise<Playbook> {
+  const { store, local, target, remote } = args;
+  const localMeta = local?.metadata;
+  const remoteVersion = remote?.version;
+  const scripts: ScriptInput[] = [];
+  const localByPath = new Map((localMeta?.scripts ?? []).map((s) => [s.path, s]));
+  for (const want of target.scripts) {
+    const have = localByPath.get(want.path);
+    if (local && have && have.sha256 === want.sha256) continue;
+    const source = remote?.scripts.find((s) => s.path === want.path && s.sha256 === want.sha256);
+    if (!source?.s3_path) {
+      // Only reachable when the target came from local content, which is already on disk.
+      if (local && have) {
+        scripts.push({ path: want.path, content: await store.readScript(local, want.path), sensitive: have.sensitive === true });
+        continue;
+      }
+      throw new Error(`script ${want.path} (${want.sha256.slice(0, 12)}) is neither local nor on the server`);
+    }
+    scripts.push({ path: want.path, content: await args.fetchScript({ s3_path: source.s3_path, sha256: source.sha256, size: source.size }), sensitive: source.sensitive === true });
+  }
+  const wanted = new Set(target.scripts.map((s) => s.path));
+  const removeScripts = [...localByPath.keys()].filter((p) => !wanted.has(p));
+  const parameters = localMeta && deepEqual(toMergeView(localMeta).parameters, target.parameters) ? undefined : withLocalSecrets(target.parameters, localMeta?.parameters ?? []);
+  const fields = {
+    name: target.name,
+    description: target.description,
+    keywords: target.keywords,
+    resource_types: target.resource_types,
+    cloud_provider: target.cloud_provider as PlaybookMetadata['cloud_provider'],
+    storage_strategy: target.storage_strategy as PlaybookMetadata['storage_strategy'],
+  };
+  if (!local) {
+    return store.createPlaybook({
+      ...fields,
+      playbook_id: args.id,
+      version: remoteVersion ?? '1.0.0',
+      parameters: parameters ?? [],
+      scripts,
+      source: remote?.source ?? 'user',
+      area: args.area ?? 'synced',
+    });
+  }
+  const latest = (await latestVersion(store, args.id)) ?? local.metadata.version;
+  // Remote newer than everything local: keep its number. Otherwise latest >= remote: one patch above.
+  const version = remoteVersion && semver.gt(remoteVersion, latest) ? remoteVersion : (semver.inc(latest, 'patch') as string);
+  return store.updatePlaybook(args.id, {
+    ...fields,
+    ...(parameters ? { parameters } : {}),
+    scripts,
+    removeScripts,
+    version,
+    fromVersion: local.metadata.version,
+  });
+}
+
+async function latestVersion(store: PlaybookStoreApi, id: string): Promise<string | undefined> {
+  try {
+    return (await store.getPlaybook(id)).metadata.version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remote parameters (no sensitive defaults) with the local encrypted defaults put back by name. */
+function withLocalSecrets(remote: ParameterSpec[], local: ParameterSpec[]): ParameterSpec[] {
+  const byName = new Map(local.map((p) => [p.name, p]));
+  return remote.map((p) => {
+    const mine = byName.get(p.name);
+    return p.sensitive && mine?.sensitive && mine.default !== undefined && p.default === undefined ? { ...p, default: mine.default } : { ...p };
+  });
+}
+
+/**
+ * Keeps the local change as `<id>-conflict-<n>` in local/ (never auto-uploaded: only `publish`
+ * sends a local/ playbook). Scripts are copied as plaintext bytes (re-encrypted by the store
+ * when sensitive); sensitive parameter defaults keep their envelopes (same data key).
+ */
+export async function writeConflictCopy(store: PlaybookStoreApi, local: Playbook): Promise<Playbook> {
+  const m = local.metadata;
+  const existing = new Set((await store.listPlaybooks()).map((s) => s.playbook_id));
+  let n = 1;
+  const idFor = (k: number) => {
+    const suffix = `-conflict-${k}`;
+    return `${m.playbook_id.slice(0, 64 - suffix.length).replace(/-+$/, '')}${suffix}`;
+  };
+  while (existing.has(idFor(n))) n++;
+  const scripts: ScriptInput[] = [];
+  for (const s of m.scripts) scripts.push({ path: s.path, content: await store.readScript(local, s.path), sensitive: s.sensitive === true });
+  return store.createPlaybook({
+    playbook_id: idFor(n),
+    name: m.name,
+    description: m.description,
+    keywords: m.keywords,
+    cloud_provider: m.cloud_provider,
+    resource_types: m.resource_types,
+    storage_strategy: m.storage_strategy,
+    parameters: m.parameters,
+    source: m.source,
+    scripts,
+    version: m.version,
+    area: 'local',
+  });
+}

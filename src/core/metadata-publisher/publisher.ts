@@ -1,0 +1,304 @@
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { EscherApi, ReviewStatus } from '../escher-api/types';
+import type { StorageStrategy } from '../playbook-store/metadata';
+import type { PlaybookStoreApi } from '../playbook-store/types';
+import { type Clock, systemClock } from '../shared/clock';
+import { ConfigError, ValidationError, describeError, isEscherError } from '../shared/errors';
+import { type Logger, silentLogger } from '../shared/logger';
+import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff';
+import { BackgroundSync, type BackgroundSyncEvent } from './background-sync';
+import { BaseStore } from './base-store';
+import { CountingApi } from './counting-api';
+import type { ScriptFetcher } from './local-writer';
+import { nextRetryAt } from './outbox';
+import { ticketScriptFetcher } from './script-fetcher';
+import { type SyncReport, emptyReport } from './sync-report';
+import { SyncLock } from './sync-lock';
+import { SyncRun, type VectorProvider } from './sync-run';
+import { type ConflictRecord, type OutboxOp, type SyncState, SyncStateFile } from './sync-state';
+
+export type UploadStrategy = Exclude<StorageStrategy, 'local_only'>;
+
+export interface MetadataPublisherOptions {
+  store: PlaybookStoreApi;
+  /** Undefined when no server is configured: publish/sync then fail with a ConfigError. */
+  api: EscherApi | undefined;
+  /** <ESCHER_HOME>/cache; state lives in <cacheDir>/metadata/. */
+  cacheDir: string;
+  tenantId: string;
+  serverUrl: string;
+  syncEnabled: boolean;
+  syncIntervalMinutes: number;
+  clock?: Clock;
+  logger?: Logger;
+  /** The local search component's embedder; publishing works without it (vector follows later). */
+  vectors?: VectorProvider;
+  /** Local search's "mark synced". */
+  onSynced?: (id: string, version: string) => void | Promise<void>;
+  fetchScript?: ScriptFetcher;
+  lock?: { staleMs?: number; waitMs?: number };
+  backoff?: BackoffPolicy;
+  random?: () => number;
+  inlineRetries?: number;
+  inlineRetryBaseMs?: number;
+  debounceMs?: number;
+}
+
+export interface PublishResult {
+  playbook_id: string;
+  /** The version now on the server (a new one when the strategy changed or a merge was needed). */
+  version: string;
+  status: 'published' | 'queued' | 'conflict';
+  review_status?: ReviewStatus;
+  report: SyncReport;
+}
+
+export interface SyncStatus {
+  serverConfigured: boolean;
+  syncEnabled: boolean;
+  lastSyncAt: string | null;
+  lastAttemptAt: string | null;
+  lastError: { code: string; message: string } | null;
+  tracked: number;
+  queued: Array<Pick<OutboxOp, 'kind' | 'playbook_id' | 'attempts' | 'last_error'> & { next_attempt_at: string | null }>;
+  /** Synced playbooks edited since their last sync (sent by the next sync). */
+  changedSinceSync: string[];
+  conflicts: ConflictRecord[];
+}
+
+export interface ReviewInfo {
+  review_status: ReviewStatus;
+  review_comment?: string;
+  remote_version: string;
+  synced_at: string;
+  has_vector: boolean;
+}
+
+/**
+ * The seed's Metadata Publisher: `publishMetadata` (Flow 2), `syncAllMetadata` (incremental,
+ * two-way, conflict-safe) and `startBackgroundSync`. The protocol and the conflict policy are
+ * documented in docs/sync.md; the on-disk state in sync-state.ts.
+ */
+export class MetadataPublisher {
+  private readonly stateFile: SyncStateFile;
+  private readonly bases: BaseStore;
+  private readonly lock: SyncLock;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly api: CountingApi | undefined;
+  private background: BackgroundSync<SyncReport> | undefined;
+
+  constructor(private readonly o: MetadataPublisherOptions) {
+    const dir = path.join(o.cacheDir, 'metadata');
+    this.clock = o.clock ?? systemClock;
+    this.logger = o.logger ?? silentLogger;
+    this.stateFile = new SyncStateFile(dir, this.logger);
+    this.bases = new BaseStore(path.join(dir, 'base'));
+    this.lock = new SyncLock(dir, o.lock);
+    this.api = o.api ? new CountingApi(o.api) : undefined;
+  }
+
+  get stateDir(): string {
+    return this.stateFile.dir;
+  }
+
+  private requireApi(): CountingApi {
+    if (!this.api || !this.o.tenantId) {
+      throw new ConfigError('No Escher server is configured', { hint: 'set ESCHER_SERVER_URL, ESCHER_TENANT_ID and a token (or the matching VS Code settings)' });
+    }
+    return this.api;
+  }
+
+  private newRun(api: CountingApi, state: SyncState, report: SyncReport): SyncRun {
+    return new SyncRun(
+      {
+        store: this.o.store,
+        api,
+        tenant: this.o.tenantId,
+        bases: this.bases,
+        clock: this.clock,
+        logger: this.logger,
+        fetchScript: this.o.fetchScript ?? ticketScriptFetcher(api, this.o.serverUrl),
+        save: (s) => this.stateFile.save(s),
+        scratchDir: path.join(this.stateFile.dir, '.upload-scratch'),
+        ...(this.o.vectors ? { vectors: this.o.vectors } : {}),
+        ...(this.o.onSynced ? { onSynced: this.o.onSynced } : {}),
+        backoff: this.o.backoff ?? DEFAULT_BACKOFF,
+        random: this.o.random ?? Math.random,
+        inlineRetries: this.o.inlineRetries ?? 2,
+        inlineRetryBaseMs: this.o.inlineRetryBaseMs ?? 250,
+      },
+      state,
+      report,
+    );
+  }
+
+  /**
+   * Flow 2. Publishing a local_only playbook with an upload strategy is an explicit choice, so
+   * it is recorded the only way an immutable store allows: a new version (patch bump) carrying
+   * the new strategy; that version is what gets uploaded, and the older local_only versions never
+   * are. The same holds when switching between for_review and trusted.
+   * Offline or while the server fails, the publish stays queued (status 'queued') and the
+   * playbook stays in local/ until the server has it.
+   */
+  async publishMetadata(playbookId: string, options: { version?: string; strategy: UploadStrategy }): Promise<PublishResult> {
+    const api = this.requireApi();
+    if (options.strategy !== 'uploaded_for_review' && options.strategy !== 'uploaded_trusted') {
+      throw new ValidationError(`Unknown upload strategy "${String(options.strategy)}"`, [], { hint: 'use uploaded_for_review (--review) or uploaded_trusted (--trusted)' });
+    }
+    return this.lock.run(async () => {
+      const t0 = performance.now();
+      api.reset();
+      const state = await this.stateFile.load();
+      const report = emptyReport();
+      const run = this.newRun(api, state, report);
+      let pb = await this.o.store.getPlaybook(playbookId, options.version);
+      if (pb.area === 'ai-generated') {
+        throw new ValidationError(`Playbook "${playbookId}" is AI-generated and not accepted yet`, [], { hint: `accept it first (escher-playbook accept ${playbookId}), then publish` });
+      }
+      if (pb.metadata.storage_strategy !== options.strategy) {
+        pb = await this.o.store.updatePlaybook(playbookId, { storage_strategy: options.strategy, fromVersion: pb.metadata.version });
+      }
+      const op = await run.enqueuePublish(pb, true);
+      await this.stateFile.save(state);
+      await run.drainOutbox(false);
+      const stillQueued = state.outbox.some((o) => o.key === op.key);
+      const entry = state.playbooks[playbookId];
+      report.queued = state.outbox.length;
+      Object.assign(report, api.reset(), { durationMs: performance.now() - t0, cursor: state.cursor });
+      const conflicted = report.conflicts.some((c) => c.playbook_id === playbookId);
+      return {
+        playbook_id: playbookId,
+        version: entry?.local_version ?? pb.metadata.version,
+        status: stillQueued ? 'queued' : conflicted ? 'conflict' : 'published',
+        ...(entry && !stillQueued ? { review_status: entry.review_status } : {}),
+        report,
+      };
+    });
+  }
+
+  /**
+   * One incremental, two-way sync: replay the outbox, apply the server's changes feed since the
+   * cursor, queue local changes (content hash differs from the last agreement), send them.
+   * With nothing changed this is one request (the changes feed) and one catalog listing.
+   */
+  async syncAllMetadata(options: { respectBackoff?: boolean } = {}): Promise<SyncReport> {
+    const api = this.requireApi();
+    return this.lock.run(async () => {
+      const t0 = performance.now();
+      api.reset();
+      const state = await this.stateFile.load();
+      state.last_attempt_at = new Date(this.clock.now()).toISOString();
+      const report = emptyReport();
+      const run = this.newRun(api, state, report);
+      try {
+        await run.drainOutbox(options.respectBackoff ?? false);
+        let locals = await this.o.store.listPlaybooks();
+        if (!run.blocked) {
+          try {
+            if (await run.pull(new Map(locals.map((s) => [s.playbook_id, s])))) locals = await this.o.store.listPlaybooks();
+          } catch (e) {
+            if (isEscherError(e) && e.code === 'AUTH') throw e;
+            run.blocked = true;
+            report.failed.push({ playbook_id: '*', error: describeError(e) });
+            state.last_error = { code: isEscherError(e) ? e.code : 'ERROR', message: describeError(e) };
+          }
+        }
+        await run.queueLocalChanges(locals);
+        await this.stateFile.save(state);
+        if (!run.blocked) await run.drainOutbox(options.respectBackoff ?? false);
+        if (!run.blocked && report.failed.length === 0) {
+          state.last_sync_at = new Date(this.clock.now()).toISOString();
+          state.last_error = null;
+        }
+      } finally {
+        report.queued = state.outbox.length;
+        Object.assign(report, api.reset(), { durationMs: performance.now() - t0, cursor: state.cursor });
+        const retryAt = nextRetryAt(state);
+        if (retryAt !== undefined) report.nextRetryAt = retryAt;
+        await this.stateFile.save(state);
+        }
+      return report;
+    });
+  }
+
+  /** Background sync (interval + debounced on store changes). False when sync is disabled or no server is set. */
+  startBackgroundSync(onEvent?: (e: BackgroundSyncEvent<SyncReport>) => void): boolean {
+    if (!this.o.syncEnabled || !this.api || !this.o.tenantId) return false;
+    if (this.background?.running) return true;
+    this.background = new BackgroundSync<SyncReport>({
+      clock: this.clock,
+      intervalMinutes: this.o.syncIntervalMinutes,
+      ...(this.o.debounceMs !== undefined ? { debounceMs: this.o.debounceMs } : {}),
+      run: () => this.syncAllMetadata({ respectBackoff: true }),
+      subscribe: (fn) => this.o.store.onDidChange(fn),
+      nextRetryAt: (r) => r.nextRetryAt,
+      logger: this.logger,
+      ...(onEvent ? { onEvent } : {}),
+      ...(this.o.random ? { random: this.o.random } : {}),
+    });
+    this.background.start();
+    return true;
+  }
+
+  async stopBackgroundSync(): Promise<void> {
+    await this.background?.stop();
+  }
+
+  get backgroundRunning(): boolean {
+    return this.background?.running ?? false;
+  }
+
+  /** For `status`: read without the lock (the file is replaced atomically). */
+  async status(): Promise<SyncStatus> {
+    const state = await this.stateFile.load();
+    const locals = await this.o.store.listPlaybooks({ area: 'synced' });
+    const changed = locals.filter((s) => {
+      const e = state.playbooks[s.playbook_id];
+      return s.storage_strategy !== 'local_only' && (!e || e.local_hash !== s.content_hash);
+    });
+    return {
+      serverConfigured: this.api !== undefined && this.o.tenantId !== '',
+      syncEnabled: this.o.syncEnabled,
+      lastSyncAt: state.last_sync_at,
+      lastAttemptAt: state.last_attempt_at,
+      lastError: state.last_error,
+      tracked: Object.keys(state.playbooks).length,
+      queued: state.outbox.map((o) => ({
+        kind: o.kind,
+        playbook_id: o.playbook_id,
+        attempts: o.attempts,
+        ...(o.last_error !== undefined ? { last_error: o.last_error } : {}),
+        next_attempt_at: o.next_attempt_at ? new Date(o.next_attempt_at).toISOString() : null,
+      })),
+      changedSinceSync: changed.map((s) => s.playbook_id),
+      conflicts: state.conflicts,
+    };
+  }
+
+  /** Review status as last seen from the server (for `show`); undefined when never synced. */
+  async reviewStatus(playbookId: string): Promise<ReviewInfo | undefined> {
+    return (await this.reviewStatuses()).get(playbookId);
+  }
+
+  /** All review statuses at once (one file read) for `list`. */
+  async reviewStatuses(): Promise<Map<string, ReviewInfo>> {
+    const state = await this.stateFile.load();
+    const out = new Map<string, ReviewInfo>();
+    for (const [id, e] of Object.entries(state.playbooks)) {
+      out.set(id, {
+        review_status: e.review_status,
+        ...(e.review_comment !== undefined ? { review_comment: e.review_comment } : {}),
+        remote_version: e.remote_version,
+        synced_at: e.synced_at,
+        has_vector: e.has_vector,
+      });
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stopBackgroundSync();
+  }
+}

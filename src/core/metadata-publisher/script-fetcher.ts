@@ -1,0 +1,30 @@
+import axios from 'axios';
+import type { EscherApi } from '../escher-api/types';
+import { assertSafeDownloadUrl } from '../escher-api/url-safety';
+import { IntegrityError } from '../shared/errors';
+import { sha256 } from '../shared/hash';
+import type { ScriptFetcher } from './local-writer';
+
+/**
+ * Default script fetcher for applying server-side changes locally: asks for a download ticket,
+ * fetches the pre-signed URL (only from the API server's own host), and verifies size and
+ * sha256 against what the metadata promised before a byte reaches the store.
+ */
+export function ticketScriptFetcher(api: EscherApi, serverUrl: string, timeoutMs = 30_000): ScriptFetcher {
+  return async (script) => {
+    const ticket = await api.requestDownload(script.s3_path);
+    const url = assertSafeDownloadUrl(ticket.url, serverUrl);
+    const res = await axios.get<ArrayBuffer>(url.toString(), {
+      responseType: 'arraybuffer',
+      timeout: timeoutMs,
+      maxContentLength: script.size + 1,
+      maxRedirects: 0,
+      validateStatus: (s) => s === 200,
+    });
+    const bytes = Buffer.from(res.data);
+    if (bytes.length !== script.size || sha256(bytes) !== script.sha256) {
+      throw new IntegrityError(`Downloaded ${script.s3_path} does not match its sha256/size`, { hint: 'the server or the network changed the bytes; sync again later' });
+    }
+    return bytes;
+  };
+}

@@ -1,0 +1,536 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { PlaybookRecord, PublishedMetadata, VersionRecord } from '../escher-api/types';
+import type { Playbook, PlaybookStoreApi, PlaybookSummary } from '../playbook-store/types';
+import type { Clock } from '../shared/clock';
+import { NotFoundError, describeError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { redact } from '../shared/logger';
+import { resolveInside } from '../shared/safe-path';
+import type { BackoffPolicy } from './backoff';
+import { backoffDelay } from './backoff';
+import type { BaseStore } from './base-store';
+import type { CountingApi } from './counting-api';
+import { classify, conflictRecord, signInAgain } from './errors';
+import { embeddingText, toPublishedMetadata } from './extract';
+import { type ScriptFetcher, localContentHash, writeConflictCopy, writeLocalVersion } from './local-writer';
+import { enqueue, markFailed, newDeleteOp, newPublishOp, removeOp, removeOpsFor } from './outbox';
+import type { SyncReport } from './sync-report';
+import type { ConflictRecord, DeleteOp, OutboxOp, PlaybookSyncEntry, PublishOp, SyncState } from './sync-state';
+import { threeWayMerge, toMergeView } from './three-way-merge';
+
+export interface VectorProvider {
+  /** Sent as vector_model so the server can tell vectors of different models apart. */
+  modelId: string;
+  embed(text: string): Promise<number[]>;
+}
+
+export interface SyncRunDeps {
+  store: PlaybookStoreApi;
+  api: CountingApi;
+  tenant: string;
+  bases: BaseStore;
+  clock: Clock;
+  logger: Logger;
+  fetchScript: ScriptFetcher;
+  /** Persists `state` atomically (last_sync.json). */
+  save: (state: SyncState) => Promise<void>;
+  /** Scratch folder for decrypted sensitive scripts during upload (0700, emptied after). */
+  scratchDir: string;
+  vectors?: VectorProvider;
+  onSynced?: (id: string, version: string) => void | Promise<void>;
+  backoff: BackoffPolicy;
+  random: () => number;
+  /** Quick retries of a transient failure inside one sync before the op waits for the next one. */
+  inlineRetries: number;
+  inlineRetryBaseMs: number;
+}
+
+type OpOutcome = 'done' | 'retry';
+
+/**
+ * One sync (or one explicit publish) over a loaded state. Not re-entrant: the caller holds the
+ * sync lock. Every state change that must survive a crash is saved before the next request.
+ */
+export class SyncRun {
+  private conflictDepth = 0;
+  /** Set when the server kept failing: the rest of this sync stays local (changes are queued). */
+  blocked = false;
+
+  constructor(
+    private readonly d: SyncRunDeps,
+    readonly state: SyncState,
+    readonly report: SyncReport,
+  ) {}
+
+  private now(): number {
+    return this.d.clock.now();
+  }
+
+  private iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  // ---------------------------------------------------------------- outbox
+
+  /**
+   * Sends queued ops in order. Stops at the first op that still fails after the quick retries
+   * (the server is down or failing: later ops would fail too, and order must hold).
+   * `respectBackoff`: skip while the first op's backoff has not passed (background runs).
+   */
+  async drainOutbox(respectBackoff: boolean): Promise<void> {
+    while (this.state.outbox.length > 0) {
+      const op = this.state.outbox[0] as OutboxOp;
+      if (respectBackoff && op.next_attempt_at > this.now()) {
+        this.blocked = true;
+        break;
+      }
+      const outcome = await this.execute(op);
+      if (outcome === 'retry') break;
+    }
+  }
+
+  private async execute(op: OutboxOp): Promise<OpOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (op.kind === 'publish') await this.executePublish(op);
+        else await this.executeDelete(op);
+        return 'done';
+      } catch (e) {
+        const kind = classify(e);
+        if (kind === 'auth') {
+          this.state.last_error = { code: 'AUTH', message: describeError(e) };
+          await this.d.save(this.state);
+          throw signInAgain(e);
+        }
+        if (kind === 'permanent') {
+          // The server will never accept this request as it is (422 etc.): reporting it beats
+          // retrying it forever. The change itself is still local and shows in the next sync.
+          this.report.failed.push({ playbook_id: op.playbook_id, error: redact(describeError(e)) });
+          removeOp(this.state, op.key);
+          await this.d.save(this.state);
+          return 'done';
+        }
+        if (kind === 'transient' && attempt < this.d.inlineRetries) {
+          await this.sleep(backoffDelay(attempt + 1, { baseMs: this.d.inlineRetryBaseMs, capMs: this.d.inlineRetryBaseMs * 8 }, this.d.random));
+          continue;
+        }
+        markFailed(op, redact(describeError(e)), this.now(), this.d.backoff, this.d.random);
+        this.blocked = true;
+        this.report.failed.push({ playbook_id: op.playbook_id, error: op.last_error ?? 'failed' });
+        this.state.last_error = { code: 'NETWORK', message: op.last_error ?? 'failed' };
+        await this.d.save(this.state);
+        return 'retry';
+      }
+    }
+  }
+
+  /** A read with the same quick retries as the outbox; AUTH stops the sync with "sign in again". */
+  private async withRetries<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        const kind = classify(e);
+        if (kind === 'auth') {
+          this.state.last_error = { code: 'AUTH', message: describeError(e) };
+          await this.d.save(this.state);
+          throw signInAgain(e);
+        }
+        if (kind !== 'transient' || attempt >= this.d.inlineRetries) throw e;
+        await this.sleep(backoffDelay(attempt + 1, { baseMs: this.d.inlineRetryBaseMs, capMs: this.d.inlineRetryBaseMs * 8 }, this.d.random));
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.d.clock.setTimeout(resolve, ms));
+  }
+
+  // ---------------------------------------------------------------- publish
+
+  /** Queues a publish of `version` (persisted with its Idempotency-Key before any request). */
+  async enqueuePublish(playbook: Playbook, moveToSynced: boolean): Promise<PublishOp> {
+    const published = toPublishedMetadata(playbook.metadata, this.d.tenant);
+    const entry = this.state.playbooks[playbook.metadata.playbook_id];
+    const op = newPublishOp({ playbookId: playbook.metadata.playbook_id, version: playbook.metadata.version, contentHash: published.content_hash, moveToSynced, now: this.now() });
+    op.precondition = entry ? { ifMatch: entry.revision, idempotencyKey: op.key } : { ifNoneMatch: '*', idempotencyKey: op.key };
+    return enqueue(this.state, op) as PublishOp;
+  }
+
+  private async executePublish(op: PublishOp): Promise<void> {
+    const id = op.playbook_id;
+    let local: Playbook;
+    try {
+      local = await this.d.store.getPlaybook(id, op.version);
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+      // Deleted locally before it could be sent: nothing to publish (a delete op follows if needed).
+      this.report.skipped.push({ playbook_id: id, reason: `version ${op.version} no longer exists locally` });
+      removeOp(this.state, op.key);
+      await this.d.save(this.state);
+      return;
+    }
+    // The last gate, also for ops replayed from an old outbox: local_only never leaves.
+    if (local.metadata.storage_strategy === 'local_only' || local.area === 'ai-generated') {
+      this.report.skipped.push({ playbook_id: id, reason: local.area === 'ai-generated' ? 'ai-generated (accept it first)' : 'local_only' });
+      removeOp(this.state, op.key);
+      await this.d.save(this.state);
+      return;
+    }
+    const published = toPublishedMetadata(local.metadata, this.d.tenant);
+    await this.uploadMissingScripts(local, published);
+    const vector = await this.embed(published);
+    let record: PlaybookRecord;
+    try {
+      record = await this.d.api.publishMetadata(
+        { metadata: published, ...(vector ? { vector, vector_model: this.d.vectors?.modelId } : {}) },
+        op.precondition ?? { ifNoneMatch: '*', idempotencyKey: op.key },
+      );
+    } catch (e) {
+      if (classify(e) !== 'conflict') throw e;
+      removeOp(this.state, op.key);
+      await this.resolveConflict(local, published, conflictRecord(e), op.move_to_synced);
+      return;
+    }
+    const wasKnown = this.state.playbooks[id] !== undefined;
+    if (op.move_to_synced && local.area !== 'synced') local = await this.moveToSynced(id, op.version);
+    await this.recordAgreement(local, record, published.content_hash);
+    (wasKnown ? this.report.updated : this.report.published).push(id);
+    removeOp(this.state, op.key);
+    await this.d.save(this.state);
+    await this.notifySynced(id, local.metadata.version);
+  }
+
+  private async moveToSynced(id: string, version: string): Promise<Playbook> {
+    await this.d.store.movePlaybook(id, 'synced');
+    return this.d.store.getPlaybook(id, version);
+  }
+
+  private async notifySynced(id: string, version: string): Promise<void> {
+    try {
+      await this.d.onSynced?.(id, version);
+    } catch (e) {
+      this.d.logger.warn(`Marking ${id} synced in the local index failed: ${describeError(e)}`);
+    }
+  }
+
+  /** Flow 2 step 2: only the scripts tenant storage lacks are sent (content-addressed). */
+  private async uploadMissingScripts(local: Playbook, published: PublishedMetadata): Promise<void> {
+    if (published.scripts.length === 0) return;
+    const missing = new Set(await this.d.api.missingBlobs([...new Set(published.scripts.map((s) => s.sha256))]));
+    for (const s of local.metadata.scripts) {
+      if (!missing.has(s.sha256)) continue;
+      missing.delete(s.sha256);
+      const args = { playbookId: local.metadata.playbook_id, version: local.metadata.version, path: s.path, sha256: s.sha256, size: s.size };
+      if (!s.sensitive) {
+        await this.d.api.uploadScript({ ...args, file: resolveInside(local.dir, s.path, 'Script path') });
+        continue;
+      }
+      // Encrypted at rest: upload the verified plaintext from a private scratch file, then remove it.
+      await fs.mkdir(this.d.scratchDir, { recursive: true, mode: 0o700 });
+      const tmp = path.join(this.d.scratchDir, `${s.sha256}-${process.pid}`);
+      try {
+        await fs.writeFile(tmp, await this.d.store.readScript(local, s.path), { mode: 0o600 });
+        await this.d.api.uploadScript({ ...args, file: tmp });
+      } finally {
+        await fs.rm(tmp, { force: true });
+      }
+    }
+  }
+
+  private async embed(m: PublishedMetadata): Promise<number[] | undefined> {
+    if (!this.d.vectors) return undefined;
+    try {
+      return await this.d.vectors.embed(embeddingText(m));
+    } catch (e) {
+      // Publishing never waits on the model: the vector follows on a later sync (has_vector=false).
+      this.d.logger.warn(`No vector for ${m.playbook_id}: ${describeError(e)}`);
+      return undefined;
+    }
+  }
+
+  private async recordAgreement(local: Playbook, record: PlaybookRecord, sentHash?: string): Promise<void> {
+    const id = local.metadata.playbook_id;
+    const latest = latestVersionRecord(record);
+    if (!latest) throw new Error(`server record for ${id} has no latest version`);
+    const prev = this.state.playbooks[id];
+    const sent = [...(prev?.sent_hashes ?? [])];
+    if (sentHash && !sent.includes(sentHash)) sent.push(sentHash);
+    const currentLocal = await this.d.store.getPlaybook(id).catch(() => local);
+    const entry: PlaybookSyncEntry = {
+      revision: record.revision,
+      seq: record.seq,
+      local_version: currentLocal.metadata.version,
+      local_hash: await localContentHash(currentLocal),
+      remote_version: latest.version,
+      remote_hash: latest.metadata.content_hash,
+      sent_hashes: sent.slice(-10),
+      review_status: latest.review_status,
+      ...(latest.review_comment !== undefined ? { review_comment: latest.review_comment } : {}),
+      has_vector: latest.has_vector,
+      synced_at: this.iso(),
+    };
+    await this.d.bases.put(latest.metadata);
+    this.state.playbooks[id] = entry;
+  }
+
+  // ---------------------------------------------------------------- conflicts
+
+  /**
+   * The server refused our change (412: revision moved; 409: the version exists with other
+   * content). Policy (docs/sync.md): deleted there → keep ours in local/ and report; same
+   * content → adopt; fields that do not collide → merge into a new version and send it; same
+   * field or scripts changed both ways → keep both (ours becomes a conflict copy) and report.
+   */
+  private async resolveConflict(local: Playbook, published: PublishedMetadata, current: PlaybookRecord | null, moveToSynced: boolean): Promise<void> {
+    const id = local.metadata.playbook_id;
+    const entry = this.state.playbooks[id];
+    if (!current) throw new Error(`the server reported a conflict on ${id} without its current record`);
+    if (current.deleted || !latestVersionRecord(current)) {
+      if (!entry) {
+        // A tombstone we never knew: If-None-Match already counts it as absent, so this cannot loop.
+        throw new Error(`unexpected conflict publishing ${id} over a deleted record`);
+      }
+      await this.keepLocalAfterServerDelete(id, local);
+      return;
+    }
+    const remote = (latestVersionRecord(current) as VersionRecord).metadata;
+    if (remote.content_hash === published.content_hash) {
+      if (moveToSynced && local.area !== 'synced') local = await this.moveToSynced(id, local.metadata.version);
+      await this.recordAgreement(local, current);
+      this.report.updated.push(id);
+      await this.d.save(this.state);
+      return;
+    }
+    const base = entry ? await this.d.bases.get(id, entry.remote_hash) : undefined;
+    const merge = threeWayMerge(base && toMergeView(base), toMergeView(published), toMergeView(remote));
+    if (merge.collisions.length === 0) {
+      if (merge.fromLocal.length === 0) {
+        // Nothing of ours is missing there: take the server's content (if it has anything new) and agree.
+        let agreed = local;
+        if (merge.fromRemote.length > 0) {
+          agreed = await writeLocalVersion({ store: this.d.store, fetchScript: this.d.fetchScript, id, local, target: merge.merged, remote });
+          this.report.pulled.push(id);
+        }
+        if (moveToSynced && agreed.area !== 'synced') agreed = await this.moveToSynced(id, agreed.metadata.version);
+        await this.recordAgreement(agreed, current);
+        await this.d.save(this.state);
+        return;
+      }
+      // Ours has changes the server lacks. A new version is needed when the server's changes must
+      // be folded in, or when it already holds our version number with other content (409).
+      const clash = current.versions[local.metadata.version];
+      const needsNewVersion = merge.fromRemote.length > 0 || (clash !== undefined && clash.metadata.content_hash !== published.content_hash);
+      const toSend = needsNewVersion ? await writeLocalVersion({ store: this.d.store, fetchScript: this.d.fetchScript, id, local, target: merge.merged, remote }) : local;
+      if (merge.fromRemote.length > 0) this.report.merged.push(id);
+      const op = await this.enqueuePublishOver(toSend, current.revision, moveToSynced);
+      await this.d.save(this.state);
+      if (this.conflictDepth >= 3) return; // a peer racing us: the op stays queued for the next sync
+      this.conflictDepth++;
+      try {
+        await this.execute(op);
+      } finally {
+        this.conflictDepth--;
+      }
+      return;
+    }
+    const copy = await writeConflictCopy(this.d.store, local);
+    const reset = await writeLocalVersion({ store: this.d.store, fetchScript: this.d.fetchScript, id, local, target: toMergeView(remote), remote });
+    const synced = moveToSynced && reset.area !== 'synced' ? await this.moveToSynced(id, reset.metadata.version) : reset;
+    await this.recordAgreement(synced, current);
+    this.addConflict({
+      playbook_id: id,
+      kind: 'diverged',
+      fields: merge.collisions,
+      copy_id: copy.metadata.playbook_id,
+      local_version: local.metadata.version,
+      remote_version: remote.version,
+      detected_at: this.iso(),
+      message: `${id}: ${merge.collisions.join(', ')} changed both here and on the server; your version is kept as ${copy.metadata.playbook_id} (in local/), ${id} now holds the server's v${remote.version}`,
+    });
+    await this.d.save(this.state);
+  }
+
+  private async enqueuePublishOver(playbook: Playbook, revision: string, moveToSynced: boolean): Promise<PublishOp> {
+    const published = toPublishedMetadata(playbook.metadata, this.d.tenant);
+    const op = newPublishOp({ playbookId: playbook.metadata.playbook_id, version: playbook.metadata.version, contentHash: published.content_hash, moveToSynced, now: this.now() });
+    op.precondition = { ifMatch: revision, idempotencyKey: op.key };
+    // Runs next, before older queued work for other playbooks: it answers a request in flight.
+    this.state.outbox.unshift(op);
+    return op;
+  }
+
+  private async keepLocalAfterServerDelete(id: string, local: Playbook): Promise<void> {
+    removeOpsFor(this.state, id);
+    delete this.state.playbooks[id];
+    await this.d.bases.remove(id);
+    if (local.area === 'synced') await this.d.store.movePlaybook(id, 'local');
+    this.addConflict({
+      playbook_id: id,
+      kind: 'deleted_on_server',
+      local_version: local.metadata.version,
+      detected_at: this.iso(),
+      message: `${id} was deleted on the server while you changed it here; your version is kept in local/ (publish it again to restore it on the server, or delete it)`,
+    });
+    await this.d.save(this.state);
+  }
+
+  private addConflict(c: ConflictRecord): void {
+    this.state.conflicts = this.state.conflicts.filter((x) => !(x.playbook_id === c.playbook_id && x.kind === c.kind));
+    this.state.conflicts.push(c);
+    this.report.conflicts.push(c);
+  }
+
+  // ---------------------------------------------------------------- deletes
+
+  private async executeDelete(op: DeleteOp): Promise<void> {
+    const id = op.playbook_id;
+    try {
+      await this.d.api.deletePlaybook(id, op.precondition ?? { idempotencyKey: op.key });
+    } catch (e) {
+      if (classify(e) === 'conflict') {
+        removeOp(this.state, op.key);
+        await this.restoreAfterLocalDelete(id, conflictRecord(e));
+        return;
+      }
+      if (e instanceof NotFoundError || (e as { status?: number }).status === 404) {
+        // Never published or already gone: the delete is done either way.
+      } else throw e;
+    }
+    delete this.state.playbooks[id];
+    await this.d.bases.remove(id);
+    removeOp(this.state, op.key);
+    this.report.deleted.push(`server:${id}`);
+    await this.d.save(this.state);
+  }
+
+  /** Deleted here while someone changed it on the server: the newer server change is not destroyed. */
+  private async restoreAfterLocalDelete(id: string, current: PlaybookRecord | null): Promise<void> {
+    const latest = current && !current.deleted ? latestVersionRecord(current) : undefined;
+    if (!current || !latest) {
+      delete this.state.playbooks[id];
+      await this.d.bases.remove(id);
+      await this.d.save(this.state);
+      return;
+    }
+    const restored = await writeLocalVersion({ store: this.d.store, fetchScript: this.d.fetchScript, id, local: undefined, target: toMergeView(latest.metadata), remote: latest.metadata, area: 'synced' });
+    await this.recordAgreement(restored, current);
+    this.addConflict({
+      playbook_id: id,
+      kind: 'deleted_locally',
+      remote_version: latest.version,
+      detected_at: this.iso(),
+      message: `${id} was deleted here but changed on the server since; the server's v${latest.version} was restored locally (delete it again to remove it everywhere)`,
+    });
+    await this.d.save(this.state);
+  }
+
+  // ---------------------------------------------------------------- pull
+
+  /** Applies the changes feed since the cursor. Only playbooks this home has are tracked. */
+  async pull(locals: Map<string, PlaybookSummary>): Promise<boolean> {
+    let touchedLocal = false;
+    for (;;) {
+      const page = await this.withRetries(() => this.d.api.getChanges(this.state.cursor, 500));
+      for (const rec of page.changes) {
+        if (await this.applyRemote(rec, locals.get(rec.playbook_id))) touchedLocal = true;
+      }
+      this.state.cursor = Math.max(this.state.cursor, page.next);
+      if (page.changes.length > 0) await this.d.save(this.state);
+      if (!page.more || page.changes.length === 0) break;
+    }
+    this.report.cursor = this.state.cursor;
+    return touchedLocal;
+  }
+
+  private async applyRemote(rec: PlaybookRecord, local: PlaybookSummary | undefined): Promise<boolean> {
+    const id = rec.playbook_id;
+    const entry = this.state.playbooks[id];
+    if (!entry || rec.revision === entry.revision || rec.seq <= entry.seq) return false;
+    const hasPending = this.state.outbox.some((o) => o.playbook_id === id);
+    const localChanged = !local || local.content_hash !== entry.local_hash || hasPending;
+    if (rec.deleted || !latestVersionRecord(rec)) {
+      if (!local) {
+        // Deleted on both sides.
+        delete this.state.playbooks[id];
+        await this.d.bases.remove(id);
+        removeOpsFor(this.state, id);
+        return false;
+      }
+      if (localChanged || local.area !== 'synced') {
+        await this.keepLocalAfterServerDelete(id, await this.d.store.getPlaybook(id));
+        return true;
+      }
+      await this.d.store.deletePlaybook(id);
+      delete this.state.playbooks[id];
+      await this.d.bases.remove(id);
+      this.report.deleted.push(`local:${id}`);
+      return true;
+    }
+    const latest = latestVersionRecord(rec) as VersionRecord;
+    if (latest.review_status !== entry.review_status) this.report.reviewChanges.push({ playbook_id: id, version: latest.version, status: latest.review_status });
+    const contentMoved = latest.version !== entry.remote_version || latest.metadata.content_hash !== entry.remote_hash;
+    if (!contentMoved) {
+      // A review, a vector, a version we already had: same content, new revision.
+      Object.assign(entry, { revision: rec.revision, seq: rec.seq, review_status: latest.review_status, has_vector: latest.has_vector });
+      if (latest.review_comment !== undefined) entry.review_comment = latest.review_comment;
+      else delete entry.review_comment;
+      return false;
+    }
+    if (localChanged || !local || local.area !== 'synced') {
+      // Both sides moved: the push below gets a 412 with this record and merges there, once.
+      entry.review_status = latest.review_status;
+      return false;
+    }
+    // Fast-forward: unchanged here, changed there (another device, a reviewer's edit).
+    const pb = await this.d.store.getPlaybook(id);
+    const written = await writeLocalVersion({ store: this.d.store, fetchScript: this.d.fetchScript, id, local: pb, target: toMergeView(latest.metadata), remote: latest.metadata });
+    await this.recordAgreement(written, rec);
+    this.report.pulled.push(id);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- push
+
+  /**
+   * Queues what changed locally since the last agreement. Cost without changes: one pass over
+   * the catalog summaries comparing content hashes; no file reads, no requests.
+   */
+  async queueLocalChanges(locals: PlaybookSummary[]): Promise<void> {
+    const present = new Set<string>();
+    for (const s of locals) {
+      present.add(s.playbook_id);
+      if (s.area !== 'synced') continue;
+      const entry = this.state.playbooks[s.playbook_id];
+      if (entry && entry.local_hash === s.content_hash) {
+        if (!entry.has_vector && this.d.vectors && this.state.outbox.every((o) => o.playbook_id !== s.playbook_id)) {
+          await this.enqueuePublish(await this.d.store.getPlaybook(s.playbook_id), false);
+        }
+        continue;
+      }
+      if (s.storage_strategy === 'local_only') {
+        this.report.skipped.push({ playbook_id: s.playbook_id, reason: 'local_only: not uploaded (the server keeps its last copy)' });
+        continue;
+      }
+      if (this.state.outbox.some((o) => o.kind === 'publish' && o.playbook_id === s.playbook_id && o.version === s.version)) continue;
+      await this.enqueuePublish(await this.d.store.getPlaybook(s.playbook_id), false);
+    }
+    for (const [id, entry] of Object.entries(this.state.playbooks)) {
+      if (present.has(id)) continue;
+      enqueue(this.state, newDeleteOp({ playbookId: id, ifMatch: entry.revision, now: this.now() }));
+    }
+    // Conflicts the user has dealt with (copy published or deleted, playbook re-published) close.
+    this.state.conflicts = this.state.conflicts.filter((c) => {
+      if (c.kind === 'diverged') return c.copy_id !== undefined && locals.some((s) => s.playbook_id === c.copy_id && s.area === 'local');
+      if (c.kind === 'deleted_on_server') return locals.some((s) => s.playbook_id === c.playbook_id && s.area === 'local');
+      const e = this.state.playbooks[c.playbook_id];
+      const s = locals.find((x) => x.playbook_id === c.playbook_id);
+      return e !== undefined && s !== undefined && s.content_hash === e.local_hash;
+    });
+  }
+}
+
+export function latestVersionRecord(rec: PlaybookRecord): VersionRecord | undefined {
+  return rec.latest_version ? rec.versions[rec.latest_version] : undefined;
+}

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { BaseStore } from '../../../src/core/metadata-publisher/base-store';
+import { SyncLock } from '../../../src/core/metadata-publisher/sync-lock';
+import { SyncStateFile, emptySyncState } from '../../../src/core/metadata-publisher/sync-state';
+import type { PublishedMetadata } from '../../../src/core/escher-api/types';
+
+async function tmp(t: { after(fn: () => Promise<void>): void }): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-sync-state-'));
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('sync state round-trips and a missing file is a first sync', async (t) => {
+  const dir = await tmp(t);
+  const f = new SyncStateFile(path.join(dir, 'cache', 'metadata'));
+  assert.deepEqual(await f.load(), emptySyncState());
+  const s = emptySyncState();
+  s.cursor = 42;
+  s.last_sync_at = '2026-01-01T00:00:00.000Z';
+  await f.save(s);
+  assert.equal((await f.load()).cursor, 42);
+  assert.ok(f.file.endsWith(path.join('cache', 'metadata', 'last_sync.json')));
+});
+
+test('an unreadable sync state is moved aside (kept for inspection) and sync starts over', async (t) => {
+  const dir = await tmp(t);
+  const f = new SyncStateFile(dir);
+  await fs.writeFile(f.file, '{"format": "escher-sync/1", "cursor": ');
+  const warnings: string[] = [];
+  const g = new SyncStateFile(dir, { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} });
+  assert.equal((await g.load()).cursor, 0);
+  assert.equal(warnings.length, 1);
+  assert.ok((await fs.readdir(dir)).some((n) => n.startsWith('last_sync.json.corrupt-')));
+});
+
+test('a merge base that was tampered with or is not the expected one is treated as absent', async (t) => {
+  const dir = await tmp(t);
+  const b = new BaseStore(dir);
+  const meta = { playbook_id: 'pb-a', name: 'A', content_hash: 'h1' } as unknown as PublishedMetadata;
+  await b.put(meta);
+  assert.equal((await b.get('pb-a', 'h1'))?.name, 'A');
+  assert.equal(await b.get('pb-a', 'h2'), undefined, 'another hash than the state expects');
+  const file = path.join(dir, 'pb-a.json');
+  await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('"A"', '"B"'));
+  assert.equal(await b.get('pb-a', 'h1'), undefined, 'content no longer matches its checksum');
+});
+
+test('the sync lock serialises syncs in one process and refuses a second process', async (t) => {
+  const dir = await tmp(t);
+  const lock = new SyncLock(dir, { waitMs: 0 });
+  const order: string[] = [];
+  let releaseFirst!: () => void;
+  const first = lock.run(async () => {
+    order.push('first:start');
+    await new Promise<void>((r) => (releaseFirst = r));
+    order.push('first:end');
+  });
+  const second = lock.run(async () => {
+    order.push('second');
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  // Another "process" (a separate lock object) sees the directory lock and gives up at once.
+  await assert.rejects(new SyncLock(dir, { waitMs: 0 }).run(async () => undefined), /Another process is syncing/);
+  releaseFirst();
+  await Promise.all([first, second]);
+  assert.deepEqual(order, ['first:start', 'first:end', 'second']);
+});
