@@ -1,0 +1,500 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { fsyncDir, TEMP_PREFIX } from '../shared/atomic-fs';
+import { systemClock, type Clock } from '../shared/clock';
+import { IntegrityError, TooLargeError } from '../shared/errors';
+import { sha256, sha256File } from '../shared/hash';
+import { silentLogger, type Logger } from '../shared/logger';
+import { assertRealpathInside } from '../shared/safe-path';
+import { CacheIndex, type IndexEntry } from './cache-index';
+import { CacheLayout, cacheKey, parseCacheKey, parseVersionFolder, validateScriptPath, type ScriptRef } from './cache-layout';
+import { CacheLocks, type CacheLockOptions } from './cache-lock';
+import type { MetadataCache } from './metadata-cache';
+
+/**
+ * The verified, size- and age-bounded script cache (see cache-layout.ts for the folders and
+ * cache-index.ts for the index format).
+ *
+ * - Every hit is verified: a regular file, the indexed size, the indexed sha256. A file that fails
+ *   is evicted and reported as a miss, so the caller downloads it again.
+ * - Content enters only by rename of a fully written, already hashed temp file from cache/tmp
+ *   (same filesystem), under the index lock. Readers see the old file, the new file, or nothing.
+ *   Script bodies are not fsynced: a body lost to a power cut fails verification and is fetched
+ *   again, which is cheaper than an fsync on every download. Index puts and deletes are fsynced.
+ * - Eviction (TTL `ttlDays` since insertion, then least recently used down to `maxSizeMb`) runs
+ *   under the index lock on a fresh replay of the journal, so every process agrees on the order;
+ *   it runs on `evictOldCache()` and after any insert that takes the cache over its limit.
+ * - A torn or corrupt index (a line whose hash fails) is rebuilt from what is on disk: a file is
+ *   kept only when a still-valid index record or the cached server metadata vouches for its
+ *   sha256 and size; anything else is deleted (it is a cache: the server has the original).
+ */
+export interface ScriptCacheOptions {
+  cacheDir: string;
+  maxSizeMb: number;
+  ttlDays: number;
+  clock?: Clock;
+  logger?: Logger;
+  /** Source of evidence when the index must be rebuilt. */
+  metadata?: MetadataCache;
+  locks?: CacheLockOptions;
+}
+
+export type LookupResult =
+  | { status: 'hit'; file: string; entry: IndexEntry }
+  /** Verified, but older than the TTL: use only when the server cannot be reached. */
+  | { status: 'expired'; file: string; entry: IndexEntry }
+  | { status: 'miss' };
+
+export interface CachedScript extends IndexEntry {
+  /** Absolute path of the cached file. */
+  file: string;
+}
+
+export interface CacheStats {
+  dir: string;
+  entries: number;
+  totalBytes: number;
+  maxBytes: number;
+  ttlDays: number;
+  expired: number;
+  oldestAccess: number | null;
+  newestAccess: number | null;
+  indexBytes: number;
+}
+
+export interface ReconcileReport {
+  checked: number;
+  kept: number;
+  /** Entries or files removed, with why. */
+  removed: { path: string; reason: string }[];
+  /** Files with no index record that the cached metadata vouched for. */
+  adopted: number;
+  bytesFreed: number;
+}
+
+const STALE_TEMP_MS = 60 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
+
+export class ScriptCache {
+  readonly layout: CacheLayout;
+  readonly maxBytes: number;
+  readonly ttlMs: number;
+  readonly locks: CacheLocks;
+  private readonly index: CacheIndex;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly metadata: MetadataCache | undefined;
+  private opening: Promise<void> | undefined;
+
+  constructor(options: ScriptCacheOptions) {
+    this.layout = new CacheLayout(options.cacheDir);
+    this.maxBytes = Math.floor(options.maxSizeMb * 1024 * 1024);
+    this.ttlMs = options.ttlDays * DAY_MS;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.metadata = options.metadata;
+    this.index = new CacheIndex(this.layout);
+    this.locks = new CacheLocks(this.layout, options.locks);
+  }
+
+  /** Loads the index; rebuilds it when it is torn or corrupt, or missing while scripts exist. */
+  open(): Promise<void> {
+    this.opening ??= this.load().catch((e: unknown) => {
+      this.opening = undefined;
+      throw e;
+    });
+    return this.opening;
+  }
+
+  private async load(): Promise<void> {
+    const { corruptLines } = await this.index.reload();
+    if (corruptLines > 0) {
+      await this.rebuild(`${corruptLines} corrupt line(s) in ${this.layout.indexFile}`);
+    } else if (this.index.entries.size === 0 && (await hasChildren(this.layout.scriptsDir)) && !(await exists(this.layout.indexFile))) {
+      await this.rebuild('the index is missing');
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    await this.open();
+    await this.index.sync();
+    if (this.index.corruptSeen > 0) await this.rebuild(`${this.index.corruptSeen} corrupt line(s) appeared in ${this.layout.indexFile}`);
+  }
+
+  /** Entries as this process sees them now (journal order). */
+  async entries(): Promise<IndexEntry[]> {
+    await this.refresh();
+    return [...this.index.entries.values()];
+  }
+
+  isExpired(entry: IndexEntry): boolean {
+    return this.clock.now() - entry.inserted_at >= this.ttlMs;
+  }
+
+  /** Verified lookup. A hit is recorded as an access (LRU); a corrupt or vanished entry is evicted. */
+  async lookup(ref: ScriptRef): Promise<LookupResult> {
+    const key = cacheKey(ref);
+    await this.refresh();
+    const entry = this.index.entries.get(key);
+    if (!entry) return { status: 'miss' };
+    const file = path.join(this.layout.root, entry.path);
+    const problem = await checkFile(file, entry);
+    if (problem) {
+      this.logger.warn(`script cache: ${key} ${problem}; evicting it`);
+      await this.remove(key, entry);
+      return { status: 'miss' };
+    }
+    if (this.isExpired(entry)) return { status: 'expired', file, entry };
+    const at = this.clock.now();
+    await this.index.append([{ op: 'touch', key, at }], { durable: false });
+    entry.last_access = Math.max(entry.last_access, at);
+    if (this.index.needsCompaction()) await this.compactIfIdle();
+    return { status: 'hit', file, entry };
+  }
+
+  /** Throws TooLargeError when `size` bytes could never fit. */
+  assertFits(size: number, what: string): void {
+    if (size > this.maxBytes) {
+      throw new TooLargeError(`${what} is ${formatBytes(size)}, larger than the whole script cache (${formatBytes(this.maxBytes)})`, {
+        hint: 'raise cache_max_size_mb (ESCHER_CACHE_MAX_SIZE_MB) or copy the script into a local playbook',
+      });
+    }
+  }
+
+  /** A fresh temp path in cache/tmp (same filesystem as scripts/, so insertFile's rename is atomic). */
+  async tempFile(): Promise<string> {
+    await fs.mkdir(this.layout.tmpDir, { recursive: true });
+    return path.join(this.layout.tmpDir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+  }
+
+  /**
+   * Moves a fully written temp file (whose bytes the caller hashed while writing) into the cache.
+   * The size is checked again here; the hash is the caller's. Evicts when the insert crosses the limit.
+   */
+  async insertFile(ref: ScriptRef, tmp: string, digest: { sha256: string; size: number }): Promise<CachedScript> {
+    const key = cacheKey(ref);
+    this.assertFits(digest.size, `Script ${key}`);
+    const st = await fs.stat(tmp);
+    if (st.size !== digest.size) throw new IntegrityError(`Temp file for ${key} has ${st.size} bytes, expected ${digest.size}`);
+    const target = this.layout.scriptFile(ref);
+    await this.open();
+    return this.locks.withIndexLock(async () => {
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      // A symlinked folder inside the cache must not carry the rename elsewhere.
+      await assertRealpathInside(this.layout.scriptsDir, path.dirname(target), 'Cache folder');
+      await fs.rename(tmp, target);
+      await fsyncDir(path.dirname(target));
+      const now = this.clock.now();
+      const entry: IndexEntry = { key, path: this.layout.relativeScriptPath(ref), sha256: digest.sha256, size: digest.size, inserted_at: now, last_access: now };
+      await this.index.append([{ op: 'put', ...entry }], { durable: true });
+      if (this.index.totalSize() > this.maxBytes) {
+        // Decide on a full replay so every process evicts in the same order.
+        await this.index.reload();
+        await this.evictLocked(key);
+      }
+      return { ...entry, file: target };
+    });
+  }
+
+  /** The seed's cache_script: puts bytes into the cache (e.g. a script received out of band). */
+  async cacheScript(ref: ScriptRef, bytes: Uint8Array, expected?: { sha256?: string }): Promise<CachedScript> {
+    const key = cacheKey(ref);
+    this.assertFits(bytes.length, `Script ${key}`);
+    const digest = { sha256: sha256(bytes), size: bytes.length };
+    if (expected?.sha256 !== undefined && expected.sha256 !== digest.sha256) {
+      throw new IntegrityError(`Script ${key} does not match the expected sha256`, { hint: 'nothing was cached' });
+    }
+    const tmp = await this.tempFile();
+    try {
+      await fs.writeFile(tmp, bytes, { flag: 'wx', mode: 0o644 });
+      return await this.insertFile(ref, tmp, digest);
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
+  /** The seed's evict_old_cache: drops expired entries, then least recently used ones down to the limit. Returns bytes freed. */
+  async evictOldCache(): Promise<number> {
+    await this.open();
+    return this.locks.withIndexLock(async () => {
+      await this.index.reload();
+      const freed = await this.evictLocked(undefined);
+      return freed + (await this.removeStaleTemps());
+    });
+  }
+
+  /** Caller holds the index lock and has just reloaded. */
+  private async evictLocked(protect: string | undefined): Promise<number> {
+    const now = this.clock.now();
+    const victims: IndexEntry[] = [];
+    const live: IndexEntry[] = [];
+    for (const e of this.index.entries.values()) {
+      if (e.key !== protect && now - e.inserted_at >= this.ttlMs) victims.push(e);
+      else live.push(e);
+    }
+    let total = live.reduce((n, e) => n + e.size, 0);
+    // Stable sort: equal access times keep journal (insertion) order.
+    for (const e of [...live].sort((a, b) => a.last_access - b.last_access)) {
+      if (total <= this.maxBytes) break;
+      if (e.key === protect) continue;
+      victims.push(e);
+      total -= e.size;
+    }
+    if (victims.length === 0) return 0;
+    // Files first, then the records: a crash in between leaves entries whose file is gone, which
+    // a lookup treats as a miss, rather than files no record accounts for.
+    for (const e of victims) await this.deleteFile(path.join(this.layout.root, e.path));
+    await this.index.append(
+      victims.map((e) => ({ op: 'del' as const, key: e.key, at: now })),
+      { durable: true },
+    );
+    const freed = victims.reduce((n, e) => n + e.size, 0);
+    this.logger.debug(`script cache: evicted ${victims.length} entr${victims.length === 1 ? 'y' : 'ies'}, ${formatBytes(freed)} freed`);
+    return freed;
+  }
+
+  private async remove(key: string, entry: IndexEntry): Promise<void> {
+    await this.locks.withIndexLock(async () => {
+      await this.index.sync();
+      const current = this.index.entries.get(key);
+      // Another process may have replaced it with a good copy meanwhile.
+      if (current && current.sha256 === entry.sha256 && current.inserted_at === entry.inserted_at) {
+        await this.deleteFile(path.join(this.layout.root, entry.path));
+        await this.index.append([{ op: 'del', key, at: this.clock.now() }], { durable: true });
+      }
+    });
+  }
+
+  private async deleteFile(file: string): Promise<void> {
+    await fs.rm(file, { force: true });
+    // Drop the <format>/ and <id>-v<version>/ folders once empty (ENOTEMPTY is the normal case).
+    for (let dir = path.dirname(file); dir.startsWith(this.layout.scriptsDir + path.sep); dir = path.dirname(dir)) {
+      try {
+        await fs.rmdir(dir);
+      } catch {
+        break;
+      }
+    }
+  }
+
+  private async removeStaleTemps(): Promise<number> {
+    let freed = 0;
+    let names: string[];
+    try {
+      names = await fs.readdir(this.layout.tmpDir);
+    } catch {
+      return 0;
+    }
+    const cutoff = Date.now() - STALE_TEMP_MS; // real time: mtimes are real time
+    for (const n of names) {
+      const p = path.join(this.layout.tmpDir, n);
+      const st = await fs.lstat(p).catch(() => undefined);
+      if (st && st.mtimeMs < cutoff) {
+        await fs.rm(p, { force: true, recursive: true });
+        freed += st.size;
+      }
+    }
+    return freed;
+  }
+
+  private async compactIfIdle(): Promise<void> {
+    await this.locks.tryIndexLock(async () => {
+      await this.index.reload();
+      await this.index.compact();
+    });
+  }
+
+  async stats(): Promise<CacheStats> {
+    const entries = await this.entries();
+    const indexBytes = (await fs.stat(this.layout.indexFile).catch(() => undefined))?.size ?? 0;
+    const accesses = entries.map((e) => e.last_access);
+    return {
+      dir: this.layout.root,
+      entries: entries.length,
+      totalBytes: entries.reduce((n, e) => n + e.size, 0),
+      maxBytes: this.maxBytes,
+      ttlDays: this.ttlMs / DAY_MS,
+      expired: entries.filter((e) => this.isExpired(e)).length,
+      oldestAccess: accesses.length ? Math.min(...accesses) : null,
+      newestAccess: accesses.length ? Math.max(...accesses) : null,
+      indexBytes,
+    };
+  }
+
+  /** Re-hashes every entry and every file on disk; removes what does not verify. */
+  async verify(): Promise<ReconcileReport> {
+    await this.open();
+    return this.locks.withIndexLock(() => this.reconcileLocked());
+  }
+
+  /** Rebuilds the index from the files on disk (see the class comment for what is kept). */
+  async rebuild(reason: string): Promise<ReconcileReport> {
+    this.logger.warn(`script cache: rebuilding the index (${reason})`);
+    return this.locks.withIndexLock(async () => {
+      // Another process may have rebuilt it while we waited for the lock.
+      const { corruptLines } = await this.index.reload();
+      if (corruptLines === 0 && reason !== 'the index is missing') {
+        return { checked: 0, kept: this.index.entries.size, removed: [], adopted: 0, bytesFreed: 0 };
+      }
+      return this.reconcileLocked();
+    });
+  }
+
+  private async reconcileLocked(): Promise<ReconcileReport> {
+    await this.index.reload(); // whatever still verifies line by line is evidence
+    const evidence = new Map(this.index.entries);
+    const report: ReconcileReport = { checked: 0, kept: 0, removed: [], adopted: 0, bytesFreed: 0 };
+    const kept: IndexEntry[] = [];
+    const removeFile = async (rel: string, reason: string, size: number) => {
+      await this.deleteFile(path.join(this.layout.root, rel));
+      report.removed.push({ path: rel, reason });
+      report.bytesFreed += size;
+    };
+    for (const { rel, ref } of await this.scanScripts(removeFile)) {
+      report.checked++;
+      const file = path.join(this.layout.root, rel);
+      const st = await fs.lstat(file);
+      if (!st.isFile()) {
+        await removeFile(rel, 'not a regular file', 0);
+        continue;
+      }
+      const actual = await sha256File(file);
+      const key = cacheKey(ref);
+      const fromIndex = evidence.get(key);
+      evidence.delete(key);
+      let vouched: { inserted_at: number; last_access: number } | undefined;
+      if (fromIndex && fromIndex.sha256 === actual.sha256 && fromIndex.size === actual.size) vouched = fromIndex;
+      else {
+        const meta = await this.metadata?.get(ref.playbookId, ref.version);
+        const script = meta?.metadata.scripts.find((s) => s.path === ref.path);
+        if (script && script.sha256 === actual.sha256 && script.size === actual.size) {
+          vouched = { inserted_at: Math.floor(st.mtimeMs), last_access: Math.floor(st.mtimeMs) };
+          report.adopted++;
+        }
+      }
+      if (!vouched) {
+        await removeFile(rel, fromIndex ? 'content does not match its index entry' : 'no index entry or metadata vouches for it', actual.size);
+        continue;
+      }
+      kept.push({ key, path: rel, sha256: actual.sha256, size: actual.size, inserted_at: vouched.inserted_at, last_access: vouched.last_access });
+      report.kept++;
+    }
+    for (const gone of evidence.values()) report.removed.push({ path: gone.path, reason: 'file missing' });
+    kept.sort((a, b) => a.last_access - b.last_access);
+    await this.index.compact(kept);
+    report.bytesFreed += await this.removeStaleTemps();
+    return report;
+  }
+
+  /** Every file under scripts/ with its cache ref; files at impossible places are removed on the way. */
+  private async scanScripts(removeFile: (rel: string, reason: string, size: number) => Promise<void>): Promise<{ rel: string; ref: ScriptRef }[]> {
+    const out: { rel: string; ref: ScriptRef }[] = [];
+    let folders: string[];
+    try {
+      folders = await fs.readdir(this.layout.scriptsDir);
+    } catch {
+      return out;
+    }
+    for (const folder of folders) {
+      const parsed = parseVersionFolder(folder);
+      const files = await walkFiles(path.join(this.layout.scriptsDir, folder));
+      for (const inner of files) {
+        const rel = `scripts/${folder}/${inner}`;
+        let ok = false;
+        if (parsed) {
+          try {
+            validateScriptPath(inner);
+            ok = true;
+          } catch {
+            ok = false;
+          }
+        }
+        if (ok && parsed) out.push({ rel, ref: { ...parsed, path: inner } });
+        else await removeFile(rel, 'not a cache path', 0);
+      }
+    }
+    return out;
+  }
+
+  /** Deletes every cached script, the cached metadata and the index. Returns bytes freed. */
+  async clear(): Promise<number> {
+    await this.open();
+    return this.locks.withIndexLock(async () => {
+      await this.index.reload();
+      let freed = 0;
+      for (const e of this.index.entries.values()) freed += e.size;
+      await fs.rm(this.layout.scriptsDir, { recursive: true, force: true });
+      await fs.rm(path.dirname(this.layout.metadataDir), { recursive: true, force: true });
+      await fs.rm(this.layout.tmpDir, { recursive: true, force: true });
+      this.metadata?.forgetMemo();
+      await this.index.compact([]);
+      return freed;
+    });
+  }
+
+  /** Entries of one format of one version (used when no metadata lists the files). */
+  async entriesFor(playbookId: string, version: string, format: string): Promise<IndexEntry[]> {
+    const prefix = `${playbookId}@${version}/${format}/`;
+    return (await this.entries()).filter((e) => e.key.startsWith(prefix));
+  }
+
+  /** Ref of an index key (exposed for the CLI's listings). */
+  refOf(key: string): ScriptRef {
+    return parseCacheKey(key);
+  }
+}
+
+async function checkFile(file: string, entry: IndexEntry): Promise<string | undefined> {
+  let st;
+  try {
+    st = await fs.lstat(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'is missing on disk';
+    throw e;
+  }
+  if (!st.isFile()) return 'is not a regular file';
+  if (st.size !== entry.size) return `has ${st.size} bytes, the index says ${entry.size}`;
+  const actual = await sha256File(file);
+  if (actual.sha256 !== entry.sha256) return 'does not match its sha256';
+  return undefined;
+}
+
+async function walkFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  let items;
+  try {
+    items = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const d of items) {
+    const rel = prefix ? `${prefix}/${d.name}` : d.name;
+    if (d.isDirectory()) out.push(...(await walkFiles(path.join(dir, d.name), rel)));
+    else out.push(rel);
+  }
+  return out;
+}
+
+async function hasChildren(dir: string): Promise<boolean> {
+  try {
+    return (await fs.readdir(dir)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} B`;
+}
