@@ -11,7 +11,7 @@ export type ReviewStatus = 'pending' | 'approved' | 'rejected' | 'not_required';
 /** Metadata as published: no script bodies, scripts carry s3_path; sensitive defaults stripped. */
 export type PublishedMetadata = Omit<PlaybookMetadata, 'storage_strategy'> & {
   storage_strategy: Exclude<StorageStrategy, 'local_only'>;
-  /** sha256 over the canonical metadata (incl. script sha256s): the change detector. */
+  /** sha256 over the canonical metadata (incl. script sha256s): the change detector. Compute with contentHash() in ./content-hash.ts; the server verifies it. */
   content_hash: string;
 };
 

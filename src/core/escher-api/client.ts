@@ -1,0 +1,298 @@
+import { createReadStream } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Readable } from 'node:stream';
+import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
+import { ConfigError, type EscherError } from '../shared/errors';
+import { type Logger, redact, silentLogger } from '../shared/logger';
+import { validatePlaybookId } from '../shared/safe-path';
+import { errorForStatus, invalidResponse, networkError, readErrorBody } from './http-errors';
+import { backoffDelay, DEFAULT_RETRY, isRetryableStatus, type RetryPolicy } from './retry';
+import { fetchVerifiedStream, type FetchedStream } from './fetch-stream';
+import type {
+  ChangesPage,
+  DownloadTicket,
+  EscherApi,
+  FetchedMetadata,
+  PlaybookRecord,
+  Precondition,
+  PublishRequest,
+  ServerSearchHit,
+  UploadResult,
+} from './types';
+import { assertSafeDownloadUrl, assertSafeServerUrl } from './url-safety';
+import { wireIssues } from './wire-validate';
+
+/**
+ * The EscherApi over HTTP, with axios: it is already installed for the whole project, streams
+ * request and response bodies in Node, has per-request timeouts and a well-known error model.
+ * (Node's fetch would do too, but its timeouts are whole-request AbortSignals, not socket idle
+ * timers, which is wrong for a 100 MB upload.)
+ *
+ * Every call: bearer token + X-Escher-Tenant, a timeout, no redirects (a redirect could carry the
+ * token elsewhere), the status mapped to a typed error, and the JSON body validated against the
+ * wire schema, so a broken server fails here with one clear line instead of deep in a caller.
+ * Retries (exponential backoff, full jitter) only for calls that are safe to repeat: GETs,
+ * content-addressed uploads, read-only POSTs (upload/check, search), and mutations that carry an
+ * Idempotency-Key. The token is never logged and never attached to an error.
+ */
+export interface HttpEscherApiOptions {
+  serverUrl: string;
+  tenantId: string;
+  token: string;
+  /** Socket idle timeout of every call (default 30 s). */
+  timeoutMs?: number;
+  /** Whole-call deadline of JSON calls (default 120 s). */
+  deadlineMs?: number;
+  retry?: Partial<RetryPolicy>;
+  logger?: Logger;
+  /** For tests: the jitter source. */
+  random?: () => number;
+}
+
+interface CallSpec {
+  what: string;
+  method: Method;
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** A fresh request body per attempt (streams cannot be replayed). */
+  stream?: () => Readable;
+  headers?: Record<string, string>;
+  retry: boolean;
+  /** Wire schema name the 2xx body must match. */
+  schema: string;
+  /** Statuses passed to the caller instead of thrown (e.g. 404 for getRecord). */
+  passStatus?: number[];
+}
+
+export class HttpEscherApi implements EscherApi {
+  readonly serverUrl: string;
+  private readonly http: AxiosInstance;
+  private readonly retry: RetryPolicy;
+  private readonly logger: Logger;
+  private readonly random: () => number;
+  private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+
+  constructor(private readonly options: HttpEscherApiOptions) {
+    this.serverUrl = assertSafeServerUrl(options.serverUrl);
+    if (!options.token) throw new ConfigError('No Escher token configured', { hint: 'set ESCHER_TOKEN or pass --token' });
+    validatePlaybookId(options.tenantId);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.logger = options.logger ?? silentLogger;
+    this.random = options.random ?? Math.random;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.deadlineMs = options.deadlineMs ?? 120_000;
+    // Keep-alive: a sync is many small requests to one host.
+    this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+    this.http = axios.create({
+      baseURL: this.serverUrl,
+      timeout: this.timeoutMs,
+      maxRedirects: 0,
+      validateStatus: () => true,
+      responseType: 'text',
+      transitional: { forcedJSONParsing: false, silentJSONParsing: true, clarifyTimeoutError: true },
+      transformResponse: [(d: unknown) => d],
+      maxBodyLength: Infinity,
+      maxContentLength: 64 * 1024 * 1024,
+      httpAgent: this.agents.http,
+      httpsAgent: this.agents.https,
+      proxy: false,
+    });
+  }
+
+  /** Closes pooled connections (lets a CLI process exit at once). */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  /** Settings for streaming downloads of pre-signed URLs (no token is ever sent there). */
+  streamOptions(): { serverUrl: string; timeoutMs: number; httpAgent: http.Agent; httpsAgent: https.Agent } {
+    return { serverUrl: this.serverUrl, timeoutMs: this.timeoutMs, httpAgent: this.agents.http, httpsAgent: this.agents.https };
+  }
+
+  /**
+   * GETs a pre-signed URL from requestDownload() as a stream: the URL is checked first (https or
+   * loopback http, same host as the server), the body errors with NetworkError if it ends short
+   * of Content-Length or stalls for timeoutMs. Hashing is the caller's job.
+   */
+  fetchStream(url: string): Promise<FetchedStream> {
+    return fetchVerifiedStream(url, { ...this.streamOptions(), retry: this.retry, random: this.random, logger: this.logger });
+  }
+
+  async health(): Promise<{ ok: boolean; version: string }> {
+    return (await this.call<{ ok: boolean; version: string }>({ what: 'health check', method: 'GET', path: '/api/health', retry: true, schema: 'Health' })).data;
+  }
+
+  async uploadScript(args: { playbookId: string; version: string; path: string; file: string; sha256: string; size: number }): Promise<UploadResult> {
+    validatePlaybookId(args.playbookId);
+    const r = await this.call<UploadResult>({
+      what: `upload of ${args.playbookId}@${args.version}/${args.path}`,
+      method: 'POST',
+      path: '/api/playbook/upload',
+      query: { playbook_id: args.playbookId, version: args.version, path: args.path },
+      stream: () => createReadStream(args.file),
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(args.size), 'x-content-sha256': args.sha256 },
+      retry: true, // content-addressed: the same bytes twice are the same result
+      schema: 'UploadResult',
+    });
+    if (r.data.sha256 !== args.sha256 || r.data.size !== args.size) {
+      throw invalidResponse(`upload of ${args.path}`, r.status, `sha256/size ${r.data.sha256}/${r.data.size} for a script that is ${args.sha256}/${args.size}`);
+    }
+    return r.data;
+  }
+
+  async missingBlobs(sha256s: string[]): Promise<string[]> {
+    const missing: string[] = [];
+    // The server takes at most 10,000 per request.
+    for (let i = 0; i < sha256s.length || i === 0; i += 10_000) {
+      const chunk = sha256s.slice(i, i + 10_000);
+      if (chunk.length === 0) break;
+      const r = await this.call<{ missing: string[] }>({ what: 'upload check', method: 'POST', path: '/api/playbook/upload/check', body: { sha256: chunk }, retry: true, schema: 'UploadCheckResponse' });
+      missing.push(...r.data.missing);
+    }
+    return missing;
+  }
+
+  async publishMetadata(req: PublishRequest, pre: Precondition): Promise<PlaybookRecord> {
+    const r = await this.call<PlaybookRecord>({
+      what: `publish of ${req.metadata.playbook_id}@${req.metadata.version}`,
+      method: 'POST',
+      path: '/api/playbook/metadata/publish',
+      body: req,
+      headers: preconditionHeaders(pre),
+      retry: pre.idempotencyKey !== undefined,
+      schema: 'PlaybookRecord',
+    });
+    return r.data;
+  }
+
+  async getRecord(playbookId: string): Promise<PlaybookRecord | null> {
+    validatePlaybookId(playbookId);
+    const r = await this.call<PlaybookRecord>({ what: `record of ${playbookId}`, method: 'GET', path: `/api/playbooks/${playbookId}`, retry: true, schema: 'PlaybookRecord', passStatus: [404] });
+    return r.status === 404 ? null : r.data;
+  }
+
+  async getChanges(since: number, limit?: number): Promise<ChangesPage> {
+    const r = await this.call<ChangesPage>({ what: 'changes feed', method: 'GET', path: '/api/changes', query: { since, limit }, retry: true, schema: 'ChangesPage' });
+    return r.data;
+  }
+
+  async deletePlaybook(playbookId: string, pre: Precondition): Promise<PlaybookRecord> {
+    validatePlaybookId(playbookId);
+    const r = await this.call<PlaybookRecord>({
+      what: `delete of ${playbookId}`,
+      method: 'DELETE',
+      path: `/api/playbooks/${playbookId}`,
+      headers: preconditionHeaders(pre),
+      retry: pre.idempotencyKey !== undefined,
+      schema: 'PlaybookRecord',
+    });
+    return r.data;
+  }
+
+  async deleteVersion(playbookId: string, version: string, pre: Precondition): Promise<PlaybookRecord> {
+    validatePlaybookId(playbookId);
+    const r = await this.call<PlaybookRecord>({
+      what: `delete of ${playbookId}@${version}`,
+      method: 'DELETE',
+      path: `/api/playbooks/${playbookId}/versions/${encodeURIComponent(version)}`,
+      headers: preconditionHeaders(pre),
+      retry: pre.idempotencyKey !== undefined,
+      schema: 'PlaybookRecord',
+    });
+    return r.data;
+  }
+
+  async fetchMetadata(playbookId: string, version: string | 'latest', source: 'tenant' | 'library' | 'any' = 'any'): Promise<FetchedMetadata> {
+    validatePlaybookId(playbookId);
+    const r = await this.call<FetchedMetadata>({
+      what: `metadata of ${playbookId}@${version}`,
+      method: 'GET',
+      path: `/api/playbooks/${playbookId}/versions/${encodeURIComponent(version)}`,
+      query: { source },
+      retry: true,
+      schema: 'FetchedMetadata',
+    });
+    if (r.data.metadata.playbook_id !== playbookId || (version !== 'latest' && r.data.metadata.version !== version)) {
+      throw invalidResponse(`metadata of ${playbookId}@${version}`, r.status, `metadata of ${r.data.metadata.playbook_id}@${r.data.metadata.version} instead`);
+    }
+    return r.data;
+  }
+
+  async requestDownload(s3Path: string): Promise<DownloadTicket> {
+    const r = await this.call<DownloadTicket>({ what: `download of ${s3Path}`, method: 'GET', path: '/api/script/download', query: { s3_path: s3Path }, retry: true, schema: 'DownloadTicket' });
+    assertSafeDownloadUrl(r.data.url, this.serverUrl);
+    return r.data;
+  }
+
+  async search(query: string, limit?: number): Promise<ServerSearchHit[]> {
+    const r = await this.call<{ results: ServerSearchHit[] }>({ what: 'server search', method: 'POST', path: '/api/playbooks/search', body: limit === undefined ? { query } : { query, limit }, retry: true, schema: 'SearchResponse' });
+    return r.data.results;
+  }
+
+  /** One logical call: attempts, retry decisions, status mapping, JSON + shape validation. */
+  private async call<T>(spec: CallSpec): Promise<{ status: number; data: T; headers: AxiosResponse['headers'] }> {
+    const maxAttempts = spec.retry ? this.retry.retries + 1 : 1;
+    for (let attempt = 0; ; attempt++) {
+      let res: AxiosResponse<string>;
+      try {
+        res = await this.http.request<string>({
+          method: spec.method,
+          url: spec.path,
+          params: spec.query,
+          data: spec.stream ? spec.stream() : spec.body,
+          headers: { authorization: `Bearer ${this.options.token}`, 'x-escher-tenant': this.options.tenantId, accept: 'application/json', ...spec.headers },
+          signal: spec.stream ? undefined : AbortSignal.timeout(this.deadlineMs),
+        });
+      } catch (e) {
+        const err = networkError(spec.what, e);
+        if (attempt + 1 < maxAttempts) {
+          await this.pause(spec, attempt, err);
+          continue;
+        }
+        throw err;
+      }
+      const parsed = parseJson(res.data);
+      if (res.status >= 200 && res.status < 300) {
+        if (!parsed.ok) throw invalidResponse(spec.what, res.status, 'invalid JSON');
+        const issues = wireIssues(spec.schema, parsed.value);
+        if (issues.length) throw invalidResponse(spec.what, res.status, `an invalid shape (${issues.slice(0, 3).join('; ')})`);
+        return { status: res.status, data: parsed.value as T, headers: res.headers };
+      }
+      if (spec.passStatus?.includes(res.status)) return { status: res.status, data: undefined as T, headers: res.headers };
+      const err = errorForStatus(spec.what, res.status, readErrorBody(parsed.ok ? parsed.value : undefined));
+      if (isRetryableStatus(res.status) && attempt + 1 < maxAttempts) {
+        await this.pause(spec, attempt, err, Number(res.headers['retry-after']));
+        continue;
+      }
+      throw err;
+    }
+  }
+
+  private async pause(spec: CallSpec, attempt: number, err: EscherError, retryAfter?: number): Promise<void> {
+    const ms = backoffDelay(this.retry, attempt, this.random, retryAfter);
+    this.logger.debug(redact(`escher-api: ${spec.what} attempt ${attempt + 1} failed (${err.message}); retrying in ${ms} ms`));
+    await new Promise((r) => setTimeout(r, ms));
+  }
+}
+
+function preconditionHeaders(pre: Precondition): Record<string, string> {
+  const h: Record<string, string> = {};
+  if (pre.ifMatch !== undefined) h['if-match'] = pre.ifMatch === '*' ? '*' : `"${pre.ifMatch}"`;
+  if (pre.ifNoneMatch) h['if-none-match'] = '*';
+  if (pre.idempotencyKey !== undefined) h['idempotency-key'] = pre.idempotencyKey;
+  return h;
+}
+
+function parseJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
+  if (typeof text !== 'string' || text.length === 0) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}

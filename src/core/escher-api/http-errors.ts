@@ -1,0 +1,70 @@
+import {
+  AuthError,
+  EscherError,
+  NetworkError,
+  NotFoundError,
+  PreconditionFailedError,
+  RequestRejectedError,
+  ServerError,
+  VersionConflictError,
+} from '../shared/errors';
+import { redact } from '../shared/logger';
+import type { PlaybookRecord } from './types';
+import { wireIssues } from './wire-validate';
+
+/**
+ * Maps what came back over HTTP to the typed errors of shared/errors.ts. Never attaches the raw
+ * AxiosError as `cause`: it carries the request config, Authorization header included, and a
+ * cause is exactly what ends up in a log.
+ */
+export interface ServerErrorBody {
+  code?: string;
+  message?: string;
+  current?: PlaybookRecord | null;
+}
+
+/** Extracts `{error: {code, message}, current}` when the body has that shape. */
+export function readErrorBody(parsed: unknown): ServerErrorBody {
+  if (!parsed || typeof parsed !== 'object') return {};
+  const p = parsed as { error?: { code?: unknown; message?: unknown }; current?: unknown };
+  const out: ServerErrorBody = {};
+  if (typeof p.error?.code === 'string') out.code = p.error.code;
+  if (typeof p.error?.message === 'string') out.message = p.error.message.slice(0, 500);
+  if (p.current === null) out.current = null;
+  else if (p.current !== undefined && wireIssues('PlaybookRecord', p.current).length === 0) out.current = p.current as PlaybookRecord;
+  return out;
+}
+
+export function errorForStatus(what: string, status: number, body: ServerErrorBody): EscherError {
+  const detail = body.message ? `: ${body.message}` : '';
+  const opts = { serverCode: body.code };
+  switch (status) {
+    case 401:
+      return new AuthError(`${what}: the server rejected the token (401)${detail}`, status, { ...opts, hint: 'check ESCHER_TOKEN (or run `escher-playbook auth login`)' });
+    case 403:
+      if (body.code === 'URL_EXPIRED') return new AuthError(`${what}: the download URL expired`, status, { ...opts, hint: 'request a fresh download URL' });
+      return new AuthError(`${what}: forbidden (403)${detail}`, status, { ...opts, hint: 'check ESCHER_TENANT_ID matches the tenant of ESCHER_TOKEN' });
+    case 404:
+      return new NotFoundError(`${what}: not found on the server${detail}`);
+    case 409:
+      return new VersionConflictError(`${what}: version conflict (409)${detail}`, body.current ?? null, { hint: 'publish the change as a new version' });
+    case 412:
+      return new PreconditionFailedError(`${what}: the server's copy changed (412)${detail}`, body.current ?? null, { hint: 'sync again to merge the server change' });
+    default:
+      if (status >= 400 && status < 500) return new RequestRejectedError(`${what}: the server refused the request (${status})${detail}`, status, opts);
+      return new ServerError(`${what}: server error (HTTP ${status})${detail}`, status, { ...opts, hint: 'try again later; if it persists, check the server logs' });
+  }
+}
+
+/** Network-level failures (no HTTP status): refused, reset, DNS, timeouts. */
+export function networkError(what: string, e: unknown): NetworkError {
+  const err = e as { code?: string; message?: string };
+  const code = err.code ?? '';
+  const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ABORT_ERR' || /timeout/i.test(err.message ?? '');
+  const reason = timedOut ? 'timed out' : code ? `failed (${code})` : `failed (${redact(err.message ?? 'unknown error')})`;
+  return new NetworkError(`${what}: request ${reason}`, { hint: timedOut ? 'the server is slow or unreachable; try again later' : 'check ESCHER_SERVER_URL and your network' });
+}
+
+export function invalidResponse(what: string, status: number, problem: string): ServerError {
+  return new ServerError(`${what}: server returned ${problem}`, status, { hint: 'the server is misbehaving or is not an Escher server; check ESCHER_SERVER_URL' });
+}

@@ -1,0 +1,102 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { redact } from '../core/shared/logger';
+import { FAULT_NAMES, isFaultName, type FaultSpec } from './faults';
+import { SERVER_VERSION, startDevServer } from './server';
+
+/**
+ * node dist/dev-server.js --port <n|0> --data <dir> [--library <dir>] [--token <t> | --token TENANT=TOKEN ...]
+ *                         [--admin-token <t>] [--fault NAME[:count=N,seconds=S,match=/prefix]] ...
+ * Prints its base URL as the FIRST line on stdout (tests and scripts read it), logs to stderr.
+ */
+function parseToken(value: string, prev: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  const [tenant, token] = eq > 0 ? [value.slice(0, eq), value.slice(eq + 1)] : ['default', value];
+  if (!token) throw new InvalidArgumentError('expected TOKEN or TENANT=TOKEN');
+  return { ...prev, [token]: tenant };
+}
+
+function parseFault(value: string, prev: FaultSpec[]): FaultSpec[] {
+  const [name, opts] = value.split(':', 2) as [string, string | undefined];
+  if (!isFaultName(name)) throw new InvalidArgumentError(`unknown fault "${name}" (one of ${FAULT_NAMES.join(', ')})`);
+  const spec: FaultSpec = { name };
+  for (const kv of (opts ?? '').split(',').filter(Boolean)) {
+    const [k, v = ''] = kv.split('=', 2) as [string, string | undefined];
+    if (k === 'count' && /^\d+$/.test(v) && Number(v) > 0) spec.count = Number(v);
+    else if (k === 'seconds' && Number.isFinite(Number(v)) && v !== '') spec.seconds = Number(v);
+    else if (k === 'match' && v.startsWith('/')) spec.match = v;
+    else throw new InvalidArgumentError(`bad fault option "${kv}" (count=N, seconds=S, match=/prefix)`);
+  }
+  return [...prev, spec];
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('port must be 0-65535');
+  return n;
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('escher-dev-server')
+    .description('Reference Escher server: file-backed, with fault injection for tests')
+    .version(SERVER_VERSION)
+    .requiredOption('--data <dir>', 'data directory (created if missing)')
+    .option('--port <n>', 'port (0 = any free port)', parsePort, 0)
+    .option('--host <addr>', 'address to bind', '127.0.0.1')
+    .option('--library <dir>', 'serve Escher Library playbooks from this folder (<id>/v<version>/metadata.json + scripts)')
+    .option('--token <token>', 'bearer token: TOKEN (tenant "default") or TENANT=TOKEN; repeatable', parseToken, {})
+    .option('--admin-token <token>', 'token for /api/admin/* and reviewer actions (or ESCHER_ADMIN_TOKEN)')
+    .option('--fault <name>', `inject a fault from the start: ${FAULT_NAMES.join('|')}[:count=N,seconds=S,match=/prefix]; repeatable`, parseFault, [])
+    .option('--url-ttl <seconds>', 'lifetime of pre-signed URLs', (v) => Number(v), 300)
+    .option('--no-fsync', 'skip fsync on writes (benchmarks only)')
+    .option('--verbose', 'log each request to stderr');
+  program.parse();
+  const o = program.opts<{
+    data: string;
+    port: number;
+    host: string;
+    library?: string;
+    token: Record<string, string>;
+    adminToken?: string;
+    fault: FaultSpec[];
+    urlTtl: number;
+    fsync: boolean;
+    verbose?: boolean;
+  }>();
+  if (Object.keys(o.token).length === 0) {
+    process.stderr.write('escher-dev-server: pass at least one --token TOKEN or --token TENANT=TOKEN\n');
+    process.exit(2);
+  }
+  const logger = {
+    debug: (m: string) => o.verbose && process.stderr.write(redact(m) + '\n'),
+    info: (m: string) => o.verbose && process.stderr.write(redact(m) + '\n'),
+    warn: (m: string) => process.stderr.write(redact(m) + '\n'),
+    error: (m: string) => process.stderr.write(redact(m) + '\n'),
+  };
+  const server = await startDevServer({
+    dataDir: o.data,
+    libraryDir: o.library,
+    tokens: o.token,
+    adminToken: o.adminToken ?? process.env.ESCHER_ADMIN_TOKEN,
+    port: o.port,
+    host: o.host,
+    urlTtlSeconds: o.urlTtl,
+    faults: o.fault,
+    durable: o.fsync,
+    logger,
+  });
+  process.stdout.write(server.url + '\n');
+  const stop = (): void => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`escher-dev-server: ${redact(e instanceof Error ? e.message : String(e))}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,167 @@
+import { createReadStream } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseS3Path, tenantS3Path } from '../core/escher-api/s3-path';
+import type { DownloadTicket, UploadResult } from '../core/escher-api/types';
+import { wireRef } from '../core/escher-api/wire-validate';
+import { ValidationError } from '../core/shared/errors';
+import { validateRelativePath } from '../core/shared/safe-path';
+import { ApiError, badRequest, notFound } from './api-error';
+import type { ServerContext, Tenant } from './context';
+import { playbookId, versionParam } from './routes-playbooks';
+
+/**
+ * Script storage: upload (streamed, verified, content-addressed), the "which do you lack" check,
+ * download tickets (pre-signed, expiring URLs on this server) and the /blob/ route that serves
+ * them. Blob URLs need no bearer token: the HMAC signature is the authorisation, as with S3.
+ */
+type TenantOf = (req: FastifyRequest) => Promise<Tenant>;
+
+const SHA_RE = /^[0-9a-f]{64}$/;
+const FORMATS = new Set(['shell', 'cloudformation', 'arm', 'terraform', 'python']);
+
+export function registerScriptRoutes(app: FastifyInstance, ctx: ServerContext, tenantOf: TenantOf): void {
+  app.post('/api/playbook/upload', async (req, reply) => {
+    // Anything we refuse before reading the body: close the connection rather than drain 100 MB.
+    const refuse = (e: ApiError): never => {
+      reply.header('connection', 'close');
+      throw e;
+    };
+    const q = req.query as Record<string, unknown>;
+    const id = playbookId(q.playbook_id);
+    const version = versionParam(q.version);
+    let scriptPath: string;
+    try {
+      scriptPath = validateRelativePath('path', q.path);
+    } catch (e) {
+      return refuse(badRequest((e as Error).message, 'BAD_PATH'));
+    }
+    if (!FORMATS.has(scriptPath.split('/')[0] as string) || !scriptPath.includes('/')) refuse(badRequest('path must be <format>/<file>, e.g. shell/stop.sh', 'BAD_PATH'));
+    const sha = req.headers['x-content-sha256'];
+    if (typeof sha !== 'string' || !SHA_RE.test(sha)) return refuse(badRequest('X-Content-SHA256 header must be the lower-case hex sha256 of the body', 'BAD_CHECKSUM_HEADER'));
+    const lengthHeader = req.headers['content-length'];
+    const size = lengthHeader === undefined ? undefined : Number(lengthHeader);
+    if (size !== undefined && size > ctx.maxUploadBytes) refuse(new ApiError(413, 'TOO_LARGE', `script is ${size} bytes, the server accepts at most ${ctx.maxUploadBytes}`));
+    const tenant = await tenantOf(req);
+    const body = req.body as Readable | undefined;
+    if (!body || typeof body.pipe !== 'function') return refuse(badRequest('send the script as application/octet-stream', 'BAD_CONTENT_TYPE'));
+    const ref = await tenant.blobs.putStream(body, { sha256: sha, size, maxBytes: ctx.maxUploadBytes }).catch((e: unknown) => {
+      if (e instanceof ApiError) reply.header('connection', 'close');
+      throw e;
+    });
+    await tenant.blobs.link(id, version, scriptPath, ref);
+    return { s3_path: tenantS3Path(tenant.id, id, version, scriptPath), sha256: ref.sha256, size: ref.size } satisfies UploadResult;
+  });
+
+  app.post('/api/playbook/upload/check', { schema: { body: wireRef('UploadCheckRequest') } }, async (req) => {
+    const { sha256 } = req.body as { sha256: string[] };
+    const tenant = await tenantOf(req);
+    const missing: string[] = [];
+    for (const s of new Set(sha256)) if (!(await tenant.blobs.hasBlob(s))) missing.push(s);
+    return { missing };
+  });
+
+  app.get('/api/script/download', async (req) => {
+    const raw = (req.query as Record<string, unknown>).s3_path;
+    let loc;
+    try {
+      loc = parseS3Path(raw);
+    } catch (e) {
+      if (e instanceof ValidationError) throw badRequest(e.message, 'BAD_S3_PATH');
+      throw e;
+    }
+    let sha: string;
+    let size: number;
+    let blobPath: string;
+    if (loc.kind === 'tenant') {
+      const tenant = await tenantOf(req);
+      if (loc.tenant !== tenant.id) throw new ApiError(403, 'FORBIDDEN', `s3_path belongs to another tenant`);
+      const obj = await tenant.blobs.object(loc.playbookId, loc.version, loc.path);
+      if (!obj || !(await tenant.blobs.hasBlob(obj.sha256))) throw notFound(`no script at ${String(raw)}`);
+      ({ sha256: sha, size } = obj);
+      blobPath = `/blob/t/${tenant.id}/${sha}`;
+    } else {
+      await tenantOf(req); // authenticated callers only, even for the library
+      const s = ctx.library.get(loc.playbookId, loc.version)?.scripts.get(loc.path);
+      if (!s) throw notFound(`no library script at ${String(raw)}`);
+      ({ sha256: sha, size } = s);
+      blobPath = `/blob/lib/${sha}`;
+    }
+    const nowS = Math.floor(ctx.clock.now() / 1000);
+    const exp = ctx.faults.take('expired-url', req.url) ? nowS - 60 : nowS + ctx.urlTtlSeconds;
+    let base = ctx.baseUrl;
+    if (ctx.faults.take('foreign-url', req.url)) {
+      const u = new URL(ctx.baseUrl);
+      u.hostname = u.hostname === '127.0.0.2' ? '127.0.0.3' : '127.0.0.2';
+      base = u.origin;
+    }
+    const url = `${base}${blobPath}?exp=${exp}&sig=${ctx.signer.sign(blobPath, exp)}`;
+    return { url, expires_at: new Date(exp * 1000).toISOString(), sha256: sha, size } satisfies DownloadTicket;
+  });
+
+  const serveBlob = async (req: FastifyRequest, reply: FastifyReply, file: string | undefined): Promise<unknown> => {
+    const pathname = req.url.split('?')[0] as string;
+    const q = req.query as Record<string, string | undefined>;
+    const verdict = ctx.signer.verify(pathname, q.exp, q.sig, ctx.clock.now());
+    if (verdict === 'expired') throw new ApiError(403, 'URL_EXPIRED', 'this download URL has expired; request a new one');
+    if (verdict !== 'ok') throw new ApiError(403, 'BAD_SIGNATURE', 'download URL signature is invalid');
+    if (!file) throw notFound('blob not found');
+    let size: number;
+    try {
+      size = (await fs.stat(file)).size;
+    } catch {
+      throw notFound('blob not found');
+    }
+    const sha = pathname.slice(pathname.lastIndexOf('/') + 1);
+    reply.header('content-type', 'application/octet-stream').header('content-length', String(size)).header('x-content-sha256', sha).header('cache-control', 'private, no-store');
+    if (ctx.faults.take('truncate', pathname)) return truncated(reply, file, size, sha);
+    let stream: Readable = createReadStream(file);
+    if (ctx.faults.take('corrupt', pathname)) stream = stream.pipe(flipByte(Math.floor(size / 2)));
+    return reply.send(stream);
+  };
+
+  app.get('/blob/t/:tenant/:sha', async (req, reply) => {
+    const { tenant, sha } = req.params as Record<string, string>;
+    if (!SHA_RE.test(sha ?? '') || !/^[a-z0-9-]{1,64}$/.test(tenant ?? '')) throw notFound('blob not found');
+    const t = await ctx.tenants.get(tenant as string);
+    return serveBlob(req, reply, t.blobs.blobFile(sha as string));
+  });
+
+  app.get('/blob/lib/:sha', async (req, reply) => {
+    const { sha } = req.params as Record<string, string>;
+    if (!SHA_RE.test(sha ?? '')) throw notFound('blob not found');
+    return serveBlob(req, reply, ctx.library.blobFile(sha as string));
+  });
+}
+
+/** Same length, one byte changed: only a hash check can notice. */
+function flipByte(at: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      if (at >= seen && at < seen + chunk.length) {
+        const copy = Buffer.from(chunk);
+        copy[at - seen] = (copy[at - seen] as number) ^ 0xff;
+        chunk = copy;
+      }
+      seen += chunk.length;
+      cb(null, chunk);
+    },
+  });
+}
+
+/** Advertise the full Content-Length, send half, then cut the connection. */
+async function truncated(reply: FastifyReply, file: string, size: number, sha: string): Promise<void> {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size), 'x-content-sha256': sha });
+  const half = Math.floor(size / 2);
+  if (half > 0) {
+    for await (const chunk of createReadStream(file, { start: 0, end: half - 1 })) {
+      if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
+    }
+  }
+  await new Promise<void>((r) => res.write('', () => r()));
+  res.destroy();
+}

@@ -1,0 +1,163 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import Fastify, { type FastifyError, type FastifyRequest } from 'fastify';
+import { formatAjvErrors, wireAjv } from '../core/escher-api/wire-validate';
+import type { Clock } from '../core/shared/clock';
+import { systemClock } from '../core/shared/clock';
+import { ValidationError } from '../core/shared/errors';
+import { silentLogger, type Logger } from '../core/shared/logger';
+import { ApiError } from './api-error';
+import { Authenticator, type Caller } from './auth';
+import { loadServerKey, TenantRegistry, type ServerContext } from './context';
+import { FaultSet, type FaultName, type FaultOptions } from './faults';
+import { Library } from './library';
+import { registerAdminRoutes } from './routes-admin';
+import { registerPlaybookRoutes } from './routes-playbooks';
+import { registerScriptRoutes } from './routes-scripts';
+import { UrlSigner } from './url-signer';
+
+/**
+ * The reference Escher server (fastify 5): the whole contract of api/escher-server.openapi.yaml
+ * over file-backed storage in `dataDir`, with fault injection for tests. Request bodies are
+ * validated by fastify with the wire schemas (src/core/escher-api/wire-schemas.ts), the same
+ * objects the OpenAPI document is generated from.
+ */
+export const SERVER_VERSION = '1.0.0';
+
+export interface DevServerOptions {
+  dataDir: string;
+  libraryDir?: string;
+  /** token -> tenant id */
+  tokens?: Record<string, string>;
+  adminToken?: string;
+  port?: number;
+  host?: string;
+  /** Lifetime of pre-signed download URLs (default 300 s). */
+  urlTtlSeconds?: number;
+  /** Largest accepted script upload (default 1 GiB). */
+  maxUploadBytes?: number;
+  faults?: Array<{ name: FaultName } & FaultOptions>;
+  /** fsync every write (default true); benchmarks that seed 10k records may turn it off. */
+  durable?: boolean;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface DevServer {
+  url: string;
+  setFault(name: FaultName, opts?: FaultOptions): void;
+  clearFaults(name?: FaultName): void;
+  /** Requests answered since start (or the last resetRequests), oldest first; at most 100k kept. */
+  requests(): RequestLogEntry[];
+  resetRequests(): void;
+  /** Problems found while loading --library (versions left out). */
+  libraryProblems: readonly string[];
+  close(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+}
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const dataDir = path.resolve(options.dataDir);
+  await fs.mkdir(dataDir, { recursive: true });
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const durable = options.durable ?? true;
+  const auth = new Authenticator(options.tokens ?? {}, options.adminToken);
+  const faults = new FaultSet();
+  for (const f of options.faults ?? []) faults.set(f.name, f);
+  const ctx: ServerContext = {
+    dataDir,
+    baseUrl: '',
+    clock,
+    logger,
+    durable,
+    urlTtlSeconds: options.urlTtlSeconds ?? 300,
+    maxUploadBytes: options.maxUploadBytes ?? 1024 * 1024 * 1024,
+    library: await Library.load(options.libraryDir, logger),
+    signer: new UrlSigner(await loadServerKey(dataDir)),
+    faults,
+    tenants: new TenantRegistry(dataDir, durable, () => clock.now()),
+  };
+
+  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, forceCloseConnections: true, return503OnClosing: true });
+  // One Ajv holds the wire schemas; route schemas are {$ref} into it.
+  app.setValidatorCompiler(({ schema }) => wireAjv().compile(schema as object));
+  // Script uploads are streamed straight to disk (constant memory for any size): hand the handler the raw stream.
+  app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
+  app.decorateRequest('caller', null);
+
+  const log: RequestLogEntry[] = [];
+  app.addHook('onResponse', async (req, reply) => {
+    if (log.length >= 100_000) log.shift();
+    log.push({ method: req.method, path: req.url.split('?')[0] as string, status: reply.statusCode });
+  });
+
+  const faultable = (req: FastifyRequest): boolean => !req.url.startsWith('/api/admin/');
+  app.addHook('onRequest', async (req) => {
+    if (!faultable(req)) return;
+    const p = req.url.split('?')[0] as string;
+    const slow = ctx.faults.take('slow', p);
+    if (slow) await new Promise((r) => setTimeout(r, (slow.seconds ?? 2) * 1000));
+    if (ctx.faults.take('status500', p)) throw new ApiError(500, 'INJECTED_FAULT', 'injected fault: status500');
+  });
+  app.addHook('onRequest', async (req) => {
+    if (req.url.startsWith('/api/') && !req.url.startsWith('/api/admin/') && !/^\/api\/health(\?|$)/.test(req.url)) req.caller = auth.caller(req);
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!faultable(req) || typeof payload !== 'string') return payload;
+    if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload;
+    return ctx.faults.take('garbage', req.url.split('?')[0] as string) ? '{"ok": tru<html>garbage' : payload;
+  });
+
+  app.setErrorHandler((err: FastifyError | ApiError | Error, req, reply) => {
+    if (err instanceof ApiError) return reply.code(err.status).send(err.body());
+    if (err instanceof ValidationError) return reply.code(400).send({ error: { code: 'VALIDATION', message: err.message } });
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      return reply.code(400).send({ error: { code: 'VALIDATION', message: `request ${fe.validationContext ?? 'body'} is invalid: ${formatAjvErrors(fe.validation as never).join('; ')}` } });
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.code(fe.statusCode).send({ error: { code: fe.code ?? 'BAD_REQUEST', message: fe.message } });
+    }
+    logger.error(`dev-server: ${req.method} ${req.url.split('?')[0]} failed: ${err.stack ?? err.message}`);
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal server error' } });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+
+  const tenantOf = (req: FastifyRequest) => {
+    if (!req.caller) throw new ApiError(401, 'UNAUTHENTICATED', 'missing bearer token');
+    return ctx.tenants.get(req.caller.tenant);
+  };
+  app.get('/api/health', async () => ({ ok: true, version: SERVER_VERSION }));
+  registerPlaybookRoutes(app, ctx, tenantOf);
+  registerScriptRoutes(app, ctx, tenantOf);
+  registerAdminRoutes(app, ctx, auth);
+
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ port: options.port ?? 0, host });
+  const addr = app.server.address();
+  if (!addr || typeof addr === 'string') throw new Error('server did not bind a TCP port');
+  const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  ctx.baseUrl = `http://${shownHost}:${addr.port}`;
+
+  return {
+    url: ctx.baseUrl,
+    setFault: (name, opts) => faults.set(name, opts),
+    clearFaults: (name) => faults.clear(name),
+    requests: () => [...log],
+    resetRequests: () => void log.splice(0),
+    libraryProblems: ctx.library.problems,
+    close: () => app.close(),
+  };
+}

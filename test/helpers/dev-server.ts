@@ -1,0 +1,64 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { HttpEscherApi, type HttpEscherApiOptions } from '../../src/core/escher-api/client';
+import { startDevServer, type DevServer, type DevServerOptions } from '../../src/dev-server/server';
+
+/**
+ * The reference server in-process on 127.0.0.1:0 with a temp data dir, plus a client for it.
+ * Retries use tiny delays so fault tests stay fast. `close()` stops both and removes the data dir
+ * (unless `keepDataDir`, for restart tests).
+ *
+ *   const s = await startTestServer();
+ *   t.after(() => s.close());
+ *   await s.api.health();
+ */
+export const TEST_TENANT = 'acme';
+export const TEST_TOKEN = 'test-token-acme';
+export const OTHER_TENANT = 'globex';
+export const OTHER_TOKEN = 'test-token-globex';
+export const ADMIN_TOKEN = 'test-admin-token';
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  server: DevServer;
+  api: HttpEscherApi;
+  /** Another client; `tenant`/`token` default to this server's test tenant. */
+  client(opts?: Partial<HttpEscherApiOptions>): HttpEscherApi;
+  setFault: DevServer['setFault'];
+  clearFaults: DevServer['clearFaults'];
+  close(): Promise<void>;
+}
+
+export async function startTestServer(opts: Partial<DevServerOptions> & { keepDataDir?: boolean } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'escher-dev-server-')));
+  const server = await startDevServer({
+    tokens: { [TEST_TOKEN]: TEST_TENANT, [OTHER_TOKEN]: OTHER_TENANT },
+    adminToken: ADMIN_TOKEN,
+    durable: false,
+    ...opts,
+    dataDir,
+  });
+  const clients: HttpEscherApi[] = [];
+  const client = (o: Partial<HttpEscherApiOptions> = {}): HttpEscherApi => {
+    const c = new HttpEscherApi({ serverUrl: server.url, tenantId: TEST_TENANT, token: TEST_TOKEN, timeoutMs: 5000, retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 20 }, ...o });
+    clients.push(c);
+    return c;
+  };
+  const api = client();
+  return {
+    url: server.url,
+    dataDir,
+    server,
+    api,
+    client,
+    setFault: (name, o) => server.setFault(name, o),
+    clearFaults: (name) => server.clearFaults(name),
+    async close() {
+      for (const c of clients) c.close();
+      await server.close();
+      if (!opts.keepDataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
