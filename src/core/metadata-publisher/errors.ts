@@ -8,9 +8,9 @@ export function classify(e: unknown): FailureKind {
   if (e instanceof PreconditionFailedError || e instanceof VersionConflictError) return 'conflict';
   if (e instanceof AuthError || (isEscherError(e) && e.code === 'AUTH')) return 'auth';
   if (e instanceof ServerError) {
-    // 0 = the body was unreadable (garbage): the mutation may have happened; a retry with the
-    // same Idempotency-Key is safe. 408/429/5xx are the server's transient states.
-    if (e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500) return 'transient';
+    // 0 or 2xx = the body was unreadable (garbage): the mutation may have happened; a retry with
+    // the same Idempotency-Key is safe. 408/429/5xx are the server's transient states.
+    if (e.status < 300 || e.status === 408 || e.status === 429 || e.status >= 500) return 'transient';
     return 'permanent';
   }
   if (isEscherError(e)) return e.code === 'NETWORK' ? 'transient' : 'permanent';

@@ -40,6 +40,7 @@ export interface MetadataPublisherOptions {
   lock?: { staleMs?: number; waitMs?: number };
   backoff?: BackoffPolicy;
   random?: () => number;
+  /** Extra quick retries of a transient failure (the HTTP client already retries idempotent calls; default 0). */
   inlineRetries?: number;
   inlineRetryBaseMs?: number;
   debounceMs?: number;
@@ -126,7 +127,7 @@ export class MetadataPublisher {
         ...(this.o.onSynced ? { onSynced: this.o.onSynced } : {}),
         backoff: this.o.backoff ?? DEFAULT_BACKOFF,
         random: this.o.random ?? Math.random,
-        inlineRetries: this.o.inlineRetries ?? 2,
+        inlineRetries: this.o.inlineRetries ?? 0,
         inlineRetryBaseMs: this.o.inlineRetryBaseMs ?? 250,
       },
       state,
