@@ -1,0 +1,88 @@
+import { CLOUD_PROVIDERS, type CloudProvider, SCRIPT_FORMATS, type ScriptFormat } from '../../core/playbook-store/metadata';
+import type { Playbook, ScriptInput } from '../../core/playbook-store/types';
+import type { CommandContext } from './command-context';
+import { FORMAT_LABELS, formatOfEditor, scriptFromEditor, templateScript } from './script-templates';
+
+const CLOUD_LABELS: Record<CloudProvider, string> = { aws: 'AWS', azure: 'Azure', gcp: 'Google Cloud', oci: 'Oracle Cloud', multi: 'Several clouds', other: 'Other / none' };
+const TOTAL = 6;
+const TITLE = 'Create Playbook';
+
+/**
+ * Create Playbook: name → description → cloud → resource types → formats → where the scripts
+ * start from (templates, or the file in the active editor) — then the store writes v1.0.0 under
+ * local/ (as Keep Private: nothing leaves the machine until the user publishes). Escape at any
+ * step creates nothing. Returns the new playbook (for the caller to open, reveal and offer
+ * publishing), or undefined when cancelled.
+ */
+export async function createPlaybookFlow(ctx: CommandContext): Promise<Playbook | undefined> {
+  const { ui } = ctx;
+  const name = await ui.input({
+    title: TITLE,
+    step: [1, TOTAL],
+    prompt: 'Name of the playbook',
+    placeholder: 'e.g. Weekend RDS shutdown',
+    validate: (v) => (v.trim() === '' ? 'A name is required' : v.length > 200 ? 'At most 200 characters' : undefined),
+  });
+  if (name === undefined) return undefined;
+  const description = await ui.input({
+    title: TITLE,
+    step: [2, TOTAL],
+    prompt: 'What does it do, and when should someone use it? (used by search)',
+    placeholder: 'e.g. Stops non-production RDS instances on Friday evening to save cost',
+    validate: (v) => (v.length > 10_000 ? 'At most 10,000 characters' : undefined),
+  });
+  if (description === undefined) return undefined;
+  const cloud = await ui.pick(
+    CLOUD_PROVIDERS.map((c) => ({ label: CLOUD_LABELS[c], description: c, value: c })),
+    { title: TITLE, step: [3, TOTAL], placeholder: 'Which cloud do its scripts act on?' },
+  );
+  if (cloud === undefined) return undefined;
+  const resources = await ui.input({
+    title: TITLE,
+    step: [4, TOTAL],
+    prompt: 'Resource types, comma-separated (optional)',
+    placeholder: cloud === 'azure' ? 'e.g. vm, sql-database' : 'e.g. rds, ec2',
+    validate: (v) => (splitList(v).some((r) => r.length > 100) ? 'Each resource type is at most 100 characters' : undefined),
+  });
+  if (resources === undefined) return undefined;
+
+  const editor = ui.activeEditor();
+  const editorFormat = editor ? formatOfEditor(editor) : undefined;
+  const formats = await ui.pickMany(
+    SCRIPT_FORMATS.map((f) => ({ label: FORMAT_LABELS[f], description: `${f}/`, value: f, picked: f === (editorFormat ?? 'shell') })),
+    { title: TITLE, step: [5, TOTAL], placeholder: 'Script formats to start with' },
+  );
+  if (formats === undefined) return undefined;
+
+  let scripts: ScriptInput[] = formats.map((f) => templateScript(f, name, cloud));
+  if (editor && editorFormat && formats.includes(editorFormat)) {
+    const source = await ui.pick(
+      [
+        { label: `Use ${editor.path.split(/[\\/]/).pop() ?? 'the active file'} as the ${FORMAT_LABELS[editorFormat]} script`, value: 'editor' as const },
+        { label: 'Start every script from a template', value: 'templates' as const },
+      ],
+      { title: TITLE, step: [6, TOTAL], placeholder: 'Where do the scripts start from?' },
+    );
+    if (source === undefined) return undefined;
+    if (source === 'editor') scripts = scripts.map((s) => (s.path.startsWith(`${editorFormat}/`) ? scriptFromEditor(editor, editorFormat as ScriptFormat) : s));
+  }
+
+  const svc = await ctx.service();
+  const pb = await svc.store.createPlaybook({
+    name: name.trim(),
+    description: description.trim(),
+    cloud_provider: cloud,
+    resource_types: [...new Set(splitList(resources))],
+    scripts,
+    storage_strategy: 'local_only',
+  });
+  ctx.log.info(`created ${pb.metadata.playbook_id} v${pb.metadata.version} in ${pb.dir}`);
+  return pb;
+}
+
+export function splitList(v: string): string[] {
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,62 @@
+import { promises as fs } from 'node:fs';
+import type { PlaybookMetadata } from '../../core/playbook-store/metadata';
+import { schemaIssues, semanticIssues } from '../../core/playbook-store/validate';
+import { describeError } from '../../core/shared/errors';
+import { locateMetadata } from '../codelens/metadata-location';
+import type { CommandContext } from './command-context';
+
+export interface ValidationResult {
+  file: string;
+  issues: string[];
+}
+
+/**
+ * Validate metadata.json beyond what the editor's JSON schema shows: the store's own rules
+ * (folder name = id and version, script folder = format, no duplicates) and every script's
+ * SHA-256 and size against the bytes on disk. `text` is the editor's (possibly unsaved) content.
+ */
+export async function validateMetadataText(ctx: CommandContext, file: string, text: string): Promise<ValidationResult> {
+  const svc = await ctx.service();
+  const loc = locateMetadata(file, svc.config.playbooksDir);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { file, issues: [`not valid JSON: ${describeError(e)}`] };
+  }
+  const issues = schemaIssues(value);
+  if (issues.length > 0) return { file, issues };
+  const meta = value as PlaybookMetadata;
+  issues.push(...semanticIssues(meta, loc ? { playbookId: loc.playbookId, version: loc.version } : {}));
+  if (loc && issues.length === 0) {
+    const onDisk = (await fs.readFile(file, 'utf8').catch(() => undefined)) === text;
+    if (!onDisk) issues.push('unsaved changes: save the file, then validate the scripts against it');
+    else {
+      try {
+        const pb = await svc.store.getPlaybook(loc.playbookId, loc.version);
+        for (const s of pb.metadata.scripts) {
+          try {
+            await svc.store.readScript(pb, s.path);
+          } catch (e) {
+            issues.push(`${s.path}: ${describeError(e)}`);
+          }
+        }
+      } catch (e) {
+        issues.push(describeError(e));
+      }
+    }
+  }
+  return { file, issues };
+}
+
+export async function reportValidation(ctx: CommandContext, result: ValidationResult): Promise<void> {
+  if (result.issues.length === 0) {
+    await ctx.ui.info('metadata.json is valid: schema, folder names and every script checksum check out.');
+    return;
+  }
+  ctx.log.warn(`validation of ${result.file}:\n  ${result.issues.join('\n  ')}`);
+  const first = result.issues.slice(0, 3).join('; ');
+  const more = result.issues.length > 3 ? ` (+${result.issues.length - 3} more in the log)` : '';
+  const choice = await ctx.ui.error(`metadata.json has ${result.issues.length} problem${result.issues.length === 1 ? '' : 's'}: ${first}${more}`, 'Open Log');
+  if (choice === 'Open Log') await ctx.ui.executeCommand('escher.showLog');
+}

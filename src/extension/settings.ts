@@ -1,0 +1,81 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ConfigOverrides } from '../core/shared/config';
+
+/**
+ * The extension's settings (package.json `contributes.configuration`, section `escher`) mapped onto
+ * the core's PlaybookConfig overrides. An empty string or an unset value means "the core default"
+ * ($ESCHER_HOME / ~/.escher based), so the CLI and the extension share one store unless the user
+ * says otherwise. No secret is ever a setting: the token lives in SecretStorage.
+ */
+export type SettingsReader = (key: string) => unknown;
+
+/** Every setting that changes the service (a change rebuilds it). */
+export const SERVICE_SETTINGS = [
+  'home',
+  'playbooksDir',
+  'cacheDir',
+  'cache.maxSizeMb',
+  'cache.ttlDays',
+  'sync.enabled',
+  'sync.intervalMinutes',
+  'server.url',
+  'tenantId',
+  'search.qdrantUrl',
+  'search.embeddingModel',
+  'search.localModelPath',
+  'search.allowRemoteModels',
+] as const;
+
+export function configOverridesFromSettings(read: SettingsReader, homedir: string = os.homedir()): ConfigOverrides {
+  const dir = (key: string): string | undefined => {
+    const v = str(read(key));
+    if (v === undefined) return undefined;
+    // Settings are typed by hand: honour "~" like a shell would, and resolve relative paths from home.
+    const expanded = v === '~' ? homedir : v.startsWith('~/') || v.startsWith('~\\') ? path.join(homedir, v.slice(2)) : v;
+    return path.resolve(homedir, expanded);
+  };
+  const out: ConfigOverrides = {};
+  const home = dir('home');
+  if (home !== undefined) out.home = home;
+  const playbooksDir = dir('playbooksDir');
+  if (playbooksDir !== undefined) out.playbooksDir = playbooksDir;
+  const cacheDir = dir('cacheDir');
+  if (cacheDir !== undefined) out.cacheDir = cacheDir;
+  const maxSize = positive(read('cache.maxSizeMb'));
+  if (maxSize !== undefined) out.cacheMaxSizeMb = maxSize;
+  const ttl = nonNegative(read('cache.ttlDays'));
+  if (ttl !== undefined) out.cacheTtlDays = ttl;
+  const enabled = read('sync.enabled');
+  if (typeof enabled === 'boolean') out.syncEnabled = enabled;
+  const interval = positive(read('sync.intervalMinutes'));
+  if (interval !== undefined) out.syncIntervalMinutes = interval;
+  const url = str(read('server.url'));
+  if (url !== undefined) out.serverUrl = url.replace(/\/+$/, '');
+  const tenant = str(read('tenantId'));
+  if (tenant !== undefined) out.tenantId = tenant;
+
+  const search: NonNullable<ConfigOverrides['search']> = {};
+  const qdrant = str(read('search.qdrantUrl'));
+  if (qdrant !== undefined) search.qdrantUrl = qdrant;
+  const model = str(read('search.embeddingModel'));
+  if (model !== undefined) search.embeddingModel = model;
+  const modelPath = dir('search.localModelPath');
+  if (modelPath !== undefined) search.localModelPath = modelPath;
+  const remote = read('search.allowRemoteModels');
+  if (typeof remote === 'boolean') search.allowRemoteModels = remote;
+  if (Object.keys(search).length > 0) out.search = search;
+  return out;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+function positive(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+function nonNegative(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
+}

@@ -1,0 +1,45 @@
+import type { Area } from '../../core/playbook-store/metadata';
+import type { PlaybookTreeModel } from './playbook-tree-model';
+import { PlaybookNode } from './playbook-node';
+import type { TreeItemData } from './tree-item-data';
+import type { TreeNode } from './tree-node';
+
+export const AREA_LABELS: Record<Area, string> = { local: 'Local', synced: 'Synced', 'ai-generated': 'AI-generated' };
+
+const AREA_ICONS: Record<Area, string> = { local: 'device-desktop', synced: 'cloud', 'ai-generated': 'sparkle' };
+
+const AREA_HELP: Record<Area, string> = {
+  local: 'On this machine only, until you publish them.',
+  synced: 'Uploaded to your tenant; background sync keeps them up to date.',
+  'ai-generated': 'Proposed by the Escher agent: accept to keep one, or discard it.',
+};
+
+/** Local / Synced / AI-generated: the store's three folders. */
+export class AreaNode implements TreeNode {
+  readonly parent = undefined;
+
+  constructor(
+    readonly area: Area,
+    private readonly count: number,
+    private readonly model: PlaybookTreeModel,
+  ) {}
+
+  getTreeItem(): TreeItemData {
+    return {
+      id: `area:${this.area}`,
+      label: AREA_LABELS[this.area],
+      description: String(this.count),
+      tooltip: `**${AREA_LABELS[this.area]}** — ${this.count} playbook${this.count === 1 ? '' : 's'}\n\n${AREA_HELP[this.area]}`,
+      icon: { kind: 'theme', id: AREA_ICONS[this.area] },
+      contextValue: `area.${this.area}`,
+      // Empty areas stay collapsed; AI proposals are opened on purpose, not by default.
+      collapsible: this.count === 0 ? 'none' : this.area === 'ai-generated' ? 'collapsed' : 'expanded',
+    };
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    const list = await this.model.playbooksIn(this.area);
+    const sync = await Promise.all(list.map((p) => this.model.syncState(p.playbook_id)));
+    return list.map((p, i) => new PlaybookNode(p, sync[i], this, this.model));
+  }
+}

@@ -1,0 +1,84 @@
+import type { PlaybookSummary } from '../../core/playbook-store/types';
+import type { PlaybookTreeModel } from './playbook-tree-model';
+import type { TreeIcon, TreeItemData } from './tree-item-data';
+import type { TreeNode } from './tree-node';
+import type { PlaybookSyncState } from './tree-source';
+import { VersionNode } from './version-node';
+
+/** Context values (package.json menus key on them). */
+export const PLAYBOOK_CONTEXT = { local: 'playbook.local', synced: 'playbook.synced', 'ai-generated': 'playbook.ai' } as const;
+
+export class PlaybookNode implements TreeNode {
+  constructor(
+    readonly summary: PlaybookSummary,
+    readonly sync: PlaybookSyncState | undefined,
+    readonly parent: TreeNode | undefined,
+    private readonly model: PlaybookTreeModel,
+  ) {}
+
+  get playbookId(): string {
+    return this.summary.playbook_id;
+  }
+
+  getTreeItem(): TreeItemData {
+    const s = this.summary;
+    const state = stateLine(s, this.sync);
+    return {
+      id: `pb:${s.area}:${s.playbook_id}`,
+      label: s.name,
+      description: [`v${s.version}`, state.short].filter(Boolean).join(' · '),
+      tooltip: tooltip(s, state.long),
+      icon: state.icon,
+      contextValue: PLAYBOOK_CONTEXT[s.area],
+      collapsible: 'collapsed',
+    };
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    // Newest first: the version you want is usually the latest.
+    return [...this.summary.versions].reverse().map((v) => new VersionNode(this.summary, v, v === this.summary.version, this, this.model));
+  }
+}
+
+interface StateLine {
+  short: string;
+  long: string;
+  icon: TreeIcon;
+}
+
+/** What the row says about where the playbook stands: private, pending review, approved, conflict… */
+export function stateLine(s: PlaybookSummary, sync: PlaybookSyncState | undefined): StateLine {
+  if (s.area === 'ai-generated') return { short: 'AI proposal', long: 'Proposed by the Escher agent; accept or discard it.', icon: { kind: 'theme', id: 'sparkle', color: 'charts.purple' } };
+  if (sync?.phase === 'conflict') return { short: 'conflict', long: `Sync conflict: ${sync.detail ?? 'changed here and on the server'}. Run Show Sync Status.`, icon: { kind: 'theme', id: 'warning', color: 'list.warningForeground' } };
+  if (sync?.phase === 'failed') return { short: 'sync failed', long: `Last sync failed: ${sync.detail ?? 'see the log'}.`, icon: { kind: 'theme', id: 'error', color: 'list.errorForeground' } };
+  if (sync?.phase === 'pending') return { short: 'pending sync', long: 'Changed here; the next sync uploads it.', icon: { kind: 'theme', id: 'cloud-upload', color: 'charts.yellow' } };
+  if (s.area === 'local') {
+    return s.storage_strategy === 'local_only'
+      ? { short: 'private', long: 'Keep Private: never leaves this machine.', icon: { kind: 'theme', id: 'lock' } }
+      : { short: 'not published', long: 'Not uploaded yet: use Publish.', icon: { kind: 'theme', id: 'book' } };
+  }
+  const review = sync?.review;
+  if (review === 'pending') return { short: 'in review', long: 'Uploaded for review; waiting for a reviewer.', icon: { kind: 'theme', id: 'clock', color: 'charts.yellow' } };
+  if (review === 'rejected') return { short: 'rejected', long: `Rejected by a reviewer${sync?.reviewComment ? `: ${sync.reviewComment}` : ''}.`, icon: { kind: 'theme', id: 'circle-slash', color: 'list.errorForeground' } };
+  if (review === 'approved' || s.storage_strategy === 'uploaded_trusted') return { short: s.storage_strategy === 'uploaded_trusted' ? 'trusted' : 'approved', long: 'Synced and usable by your tenant.', icon: { kind: 'theme', id: 'pass-filled', color: 'charts.green' } };
+  return { short: 'synced', long: 'Uploaded to your tenant.', icon: { kind: 'theme', id: 'cloud', color: 'charts.blue' } };
+}
+
+function tooltip(s: PlaybookSummary, state: string): string {
+  const lines = [
+    `**${escapeMd(s.name)}** \`${s.playbook_id}\` v${s.version}`,
+    '',
+    escapeMd(s.description.length > 400 ? `${s.description.slice(0, 397)}…` : s.description),
+    '',
+    `Cloud: ${s.cloud_provider}${s.resource_types.length ? ` · ${s.resource_types.map(escapeMd).join(', ')}` : ''}`,
+    `Formats: ${s.formats.join(', ') || 'none'} · ${s.versions.length} version${s.versions.length === 1 ? '' : 's'}`,
+    `Updated: ${s.updated_at}`,
+    '',
+    `_${state}_`,
+  ];
+  return lines.join('\n');
+}
+
+export function escapeMd(s: string): string {
+  return s.replace(/([\\`*_{}[\]()#+!|<>])/g, '\\$1');
+}

@@ -1,0 +1,96 @@
+import { AREAS, type Area } from '../../core/playbook-store/metadata';
+import type { Playbook, PlaybookSummary } from '../../core/playbook-store/types';
+import { Disposable } from '../util/disposable';
+import { Emitter, type Event } from '../util/event';
+import type { PlaybookSyncState, PlaybookTreeSource } from './tree-source';
+
+/**
+ * The explorer's data: every playbook bucketed by area and sorted by name, plus sync state.
+ * Loaded once and kept until something changes (the store's own events, the file watcher for
+ * edits made outside VS Code, a sync): the store's catalog makes a listing of 10k cheap, but the
+ * tree asks for children often, so sorting and bucketing happen once per change, not per call.
+ */
+export interface AreaListing {
+  area: Area;
+  playbooks: readonly PlaybookSummary[];
+}
+
+interface Snapshot {
+  byArea: Map<Area, PlaybookSummary[]>;
+  sync: ReadonlyMap<string, PlaybookSyncState>;
+  total: number;
+}
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+export class PlaybookTreeModel extends Disposable {
+  private snapshot: Promise<Snapshot> | undefined;
+  private readonly versionCache = new Map<string, Promise<Playbook>>();
+  private readonly _onDidChangeData = this._register(new Emitter<void>());
+  /** Fired after invalidate(): listeners re-read what they show. */
+  readonly onDidChangeData: Event<void> = this._onDidChangeData.event;
+
+  constructor(private readonly source: PlaybookTreeSource) {
+    super();
+    if (source.onDidChange) this._register(source.onDidChange(() => this.invalidate()));
+  }
+
+  /** Drops everything cached; the next read goes to the store again. */
+  invalidate(): void {
+    this.snapshot = undefined;
+    this.versionCache.clear();
+    this._onDidChangeData.fire();
+  }
+
+  async areas(): Promise<AreaListing[]> {
+    const s = await this.load();
+    return AREAS.map((area) => ({ area, playbooks: s.byArea.get(area) ?? [] }));
+  }
+
+  async playbooksIn(area: Area): Promise<readonly PlaybookSummary[]> {
+    return (await this.load()).byArea.get(area) ?? [];
+  }
+
+  async total(): Promise<number> {
+    return (await this.load()).total;
+  }
+
+  async syncState(playbookId: string): Promise<PlaybookSyncState | undefined> {
+    return (await this.load()).sync.get(playbookId);
+  }
+
+  /** One version's metadata and folder (for its files), cached until the next change. */
+  version(playbookId: string, version: string): Promise<Playbook> {
+    const key = `${playbookId}@${version}`;
+    let p = this.versionCache.get(key);
+    if (!p) {
+      p = this.source.getPlaybook(playbookId, version);
+      this.versionCache.set(key, p);
+      // A failed read must not stick: the next expand tries again.
+      p.catch(() => this.versionCache.delete(key));
+    }
+    return p;
+  }
+
+  private load(): Promise<Snapshot> {
+    if (!this.snapshot) {
+      const p = this.read();
+      this.snapshot = p;
+      p.catch(() => {
+        if (this.snapshot === p) this.snapshot = undefined;
+      });
+    }
+    return this.snapshot;
+  }
+
+  private async read(): Promise<Snapshot> {
+    const [all, sync] = await Promise.all([
+      this.source.listPlaybooks(),
+      this.source.syncStates ? this.source.syncStates().catch(() => new Map<string, PlaybookSyncState>()) : Promise.resolve(new Map<string, PlaybookSyncState>()),
+    ]);
+    const byArea = new Map<Area, PlaybookSummary[]>(AREAS.map((a) => [a, []]));
+    for (const p of all) byArea.get(p.area)?.push(p);
+    for (const list of byArea.values()) list.sort((a, b) => collator.compare(a.name, b.name) || (a.playbook_id < b.playbook_id ? -1 : 1));
+    return { byArea, sync, total: all.length };
+  }
+}

@@ -1,0 +1,8 @@
+import type { TreeItemData } from './tree-item-data';
+
+/** A node of the playbook explorer: owns its item and its children (GitHub PR extension style). */
+export interface TreeNode {
+  readonly parent: TreeNode | undefined;
+  getTreeItem(): TreeItemData | Promise<TreeItemData>;
+  getChildren(): Promise<TreeNode[]>;
+}

@@ -1,0 +1,28 @@
+import type { ReviewStatus } from '../../core/escher-api/types';
+import type { Playbook, PlaybookSummary, StoreChange } from '../../core/playbook-store/types';
+import type { DisposableLike } from '../util/disposable';
+
+/**
+ * What the playbook tree needs from the core: the store's listing and one version's files, plus
+ * (when the metadata publisher is there) each playbook's sync and review state. The container
+ * adapts the PlaybookService to this; tests hand it a real store on a temp home.
+ */
+export interface PlaybookTreeSource {
+  listPlaybooks(): Promise<PlaybookSummary[]>;
+  getPlaybook(id: string, version: string): Promise<Playbook>;
+  /** Per-playbook sync state, keyed by playbook id; absent entries mean "not tracked by sync". */
+  syncStates?(): Promise<ReadonlyMap<string, PlaybookSyncState>>;
+  onDidChange?(listener: (change: StoreChange) => void): DisposableLike;
+}
+
+export type SyncPhase = 'synced' | 'pending' | 'conflict' | 'failed';
+
+export interface PlaybookSyncState {
+  phase: SyncPhase;
+  review?: ReviewStatus;
+  reviewComment?: string;
+  /** Version last accepted by the server. */
+  serverVersion?: string;
+  /** One line for the tooltip when phase is conflict/failed. */
+  detail?: string;
+}

@@ -1,0 +1,34 @@
+import type * as vscode from 'vscode';
+import { type Logger, redact } from '../core/shared/logger';
+import type { SecretKey, SecretStore } from '../core/shared/secrets';
+
+/** The core's Logger on the extension's log output channel; everything passes through redact(). */
+export class ChannelLogger implements Logger {
+  constructor(private readonly channel: vscode.LogOutputChannel) {}
+  debug(message: string): void {
+    this.channel.debug(redact(message));
+  }
+  info(message: string): void {
+    this.channel.info(redact(message));
+  }
+  warn(message: string): void {
+    this.channel.warn(redact(message));
+  }
+  error(message: string): void {
+    this.channel.error(redact(message));
+  }
+}
+
+/** The core's SecretStore on VS Code's SecretStorage (OS keychain on desktop). */
+export class VsCodeSecretStore implements SecretStore {
+  constructor(private readonly storage: vscode.SecretStorage) {}
+  async get(key: SecretKey): Promise<string | undefined> {
+    return (await this.storage.get(key)) ?? undefined;
+  }
+  async set(key: SecretKey, value: string): Promise<void> {
+    await this.storage.store(key, value);
+  }
+  async delete(key: SecretKey): Promise<void> {
+    await this.storage.delete(key);
+  }
+}

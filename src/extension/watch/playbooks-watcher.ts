@@ -1,0 +1,36 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { systemClock } from '../../core/shared/clock';
+import { Debouncer } from '../util/debounce';
+import { Disposable } from '../util/disposable';
+
+/**
+ * Watches the playbooks folder (usually outside the workspace: ~/.escher/playbooks) so edits made
+ * by the CLI, another window or by hand refresh the explorer, the code lenses and the search
+ * index. Bursts (a version folder appearing is a dozen events) are debounced into one call.
+ */
+export class PlaybooksWatcher extends Disposable {
+  private readonly debouncer: Debouncer;
+
+  constructor(playbooksDir: string, onChange: () => void, debounceMs = 400) {
+    super();
+    this.debouncer = this._register(new Debouncer(systemClock, debounceMs, onChange));
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(playbooksDir), '**/*')));
+    const on = (uri: vscode.Uri) => {
+      if (isUserVisibleChange(uri.fsPath, playbooksDir)) this.debouncer.trigger();
+    };
+    this._register(watcher.onDidCreate(on));
+    this._register(watcher.onDidChange(on));
+    this._register(watcher.onDidDelete(on));
+  }
+}
+
+/**
+ * The store's bookkeeping (`.catalog.json`, `.locks/`, `.tmp-…`, `.trash-…`) changes on every
+ * read or write; reacting to it would refresh in a loop. Only real playbook files count.
+ */
+export function isUserVisibleChange(file: string, playbooksDir: string): boolean {
+  const rel = path.relative(playbooksDir, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  return !rel.split(path.sep).some((seg) => seg.startsWith('.'));
+}

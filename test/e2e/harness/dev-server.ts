@@ -1,0 +1,19 @@
+import { DEV_SERVER_BUNDLE, REPO } from './prerequisites';
+import { type Child, startChild, waitForOutput } from './processes';
+
+export interface DevServer {
+  url: string;
+  child: Child;
+  stop(): Promise<void>;
+}
+
+/** The reference Escher server (dist/dev-server.js) on a free loopback port; prints its URL first. */
+export async function startDevServer(options: { dataDir: string; libraryDir: string; token: string; tenant: string }): Promise<DevServer> {
+  const child = startChild(
+    process.execPath,
+    [DEV_SERVER_BUNDLE, '--port', '0', '--data', options.dataDir, '--library', options.libraryDir, '--token', `${options.tenant}=${options.token}`],
+    { cwd: REPO },
+  );
+  const m = await waitForOutput(child, /(https?:\/\/127\.0\.0\.1:\d+)/, 20_000);
+  return { url: m[1] as string, child, stop: () => child.stop() };
+}

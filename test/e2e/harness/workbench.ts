@@ -1,0 +1,169 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { ARTIFACTS, CHROMIUM } from './prerequisites';
+
+/**
+ * Drives the VS Code workbench in Chromium the way a user does: F1 + command title, typing into
+ * quick inputs, clicking tree rows, code lenses and dialog buttons. Every step waits for DOM
+ * state (never sleeps for a fixed time) and saves a screenshot under test-artifacts/e2e/<run>/.
+ */
+export const TIMEOUT = 30_000;
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+export class Workbench {
+  private shot = 0;
+
+  constructor(
+    readonly page: Page,
+    private readonly artifactsDir: string,
+  ) {}
+
+  static async open(browser: Browser, url: string, run: string): Promise<Workbench> {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.setDefaultTimeout(TIMEOUT);
+    const dir = path.join(ARTIFACTS, run);
+    await fs.rm(dir, { recursive: true, force: true });
+    await fs.mkdir(dir, { recursive: true });
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    // The activity bar and status bar are drawn once the workbench has restored its layout.
+    await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 90_000 });
+    return new Workbench(page, dir);
+  }
+
+  async screenshot(step: string): Promise<string> {
+    this.shot += 1;
+    const file = path.join(this.artifactsDir, `${String(this.shot).padStart(2, '0')}-${step}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  get quickInputBox(): Locator {
+    return this.quickInput.locator('.quick-input-box input');
+  }
+
+  /** F1, the command's title, Enter: exactly as a user runs a command from the palette. */
+  async runCommand(title: string): Promise<void> {
+    await this.closeQuickInput();
+    await this.page.keyboard.press('F1');
+    await this.quickInputBox.waitFor({ state: 'visible' });
+    await this.quickInputBox.fill(`>${title}`);
+    const row = this.quickRow(title);
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+  }
+
+  /** True when the palette offers a command with this title (Restricted Mode hides some). */
+  async paletteHasCommand(title: string): Promise<boolean> {
+    await this.closeQuickInput();
+    await this.page.keyboard.press('F1');
+    await this.quickInputBox.waitFor({ state: 'visible' });
+    await this.quickInputBox.fill(`>${title}`);
+    // Wait until the list settled on the typed filter: either rows or the "no matching" message.
+    // (A string: this runs in the page, where `document` exists; the tests are compiled without DOM types.)
+    await this.page.waitForFunction(
+      `(() => { const w = document.querySelector('.quick-input-widget'); return !!w && (w.querySelectorAll('.monaco-list-row').length > 0 || /No matching/i.test(w.textContent || '')); })()`,
+    );
+    const found = (await this.quickRow(title).count()) > 0;
+    await this.page.keyboard.press('Escape');
+    return found;
+  }
+
+  quickRow(label: string): Locator {
+    return this.quickInput.locator('.monaco-list-row', { hasText: label }).first();
+  }
+
+  /** Types into the open input box or quick pick and presses Enter. */
+  async answer(text: string, options: { expectPrompt?: string | RegExp } = {}): Promise<void> {
+    await this.quickInputBox.waitFor({ state: 'visible' });
+    if (options.expectPrompt) await this.quickInput.filter({ hasText: options.expectPrompt }).waitFor({ state: 'visible' });
+    await this.quickInputBox.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Chooses the quick pick row with this label. */
+  async choose(label: string, options: { title?: string | RegExp } = {}): Promise<void> {
+    if (options.title) await this.quickInput.filter({ hasText: options.title }).waitFor({ state: 'visible' });
+    const row = this.quickRow(label);
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+  }
+
+  /** In a multi-select quick pick: ticks exactly these labels, then OK. */
+  async chooseMany(labels: string[], options: { title?: string | RegExp } = {}): Promise<void> {
+    if (options.title) await this.quickInput.filter({ hasText: options.title }).waitFor({ state: 'visible' });
+    const rows = this.quickInput.locator('.monaco-list-row');
+    await rows.first().waitFor({ state: 'visible' });
+    const n = await rows.count();
+    for (let i = 0; i < n; i++) {
+      const row = rows.nth(i);
+      const label = (await row.getAttribute('aria-label')) ?? (await row.innerText());
+      const box = row.locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first();
+      const checked = (await row.getAttribute('aria-checked')) === 'true';
+      const want = labels.some((l) => label.includes(l));
+      if (want !== checked) await box.click();
+    }
+    await this.quickInput.locator('.quick-input-action a, .monaco-button', { hasText: /OK/ }).first().click();
+  }
+
+  async closeQuickInput(): Promise<void> {
+    if (await this.quickInput.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await this.quickInput.waitFor({ state: 'hidden' });
+    }
+  }
+
+  /** Opens our activity-bar container. */
+  async openEscherView(): Promise<Locator> {
+    const pane = this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: /Playbooks/i }) });
+    if (!(await pane.isVisible())) {
+      await this.page.locator('.activitybar .action-item a[aria-label^="Escher Playbooks"], .activitybar .action-item [aria-label^="Escher Playbooks"]').first().click();
+    }
+    await pane.waitFor({ state: 'visible' });
+    return pane;
+  }
+
+  treeRow(pane: Locator, label: string | RegExp): Locator {
+    return pane.locator('.monaco-list-row', { hasText: label }).first();
+  }
+
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item', { hasText: text }).first();
+  }
+
+  async clickNotificationButton(text: string | RegExp, button: string): Promise<void> {
+    const toast = this.notification(text);
+    await toast.waitFor({ state: 'visible' });
+    await toast.locator('.monaco-button', { hasText: button }).first().click();
+  }
+
+  dialog(): Locator {
+    return this.page.locator('.monaco-dialog-box');
+  }
+
+  async clickDialogButton(label: string): Promise<void> {
+    await this.dialog().waitFor({ state: 'visible' });
+    await this.dialog().locator('.monaco-button', { hasText: label }).first().click();
+    await this.dialog().waitFor({ state: 'hidden' });
+  }
+
+  activeEditorTab(): Locator {
+    return this.page.locator('.tabs-container .tab.active');
+  }
+
+  codeLens(text: string | RegExp): Locator {
+    return this.page.locator('.monaco-editor .codelens-decoration a', { hasText: text }).first();
+  }
+}
