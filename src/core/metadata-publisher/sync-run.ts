@@ -56,6 +56,8 @@ export class SyncRun {
   private conflictDepth = 0;
   /** Set when the server kept failing: the rest of this sync stays local (changes are queued). */
   blocked = false;
+  /** Records seen in this sync's changes feed: a publish that would only earn a 412 goes straight to the merge. */
+  private readonly seen = new Map<string, PlaybookRecord>();
 
   constructor(
     private readonly d: SyncRunDeps,
@@ -179,6 +181,16 @@ export class SyncRun {
       return;
     }
     const published = toPublishedMetadata(local.metadata, this.d.tenant);
+    const seen = this.seen.get(id);
+    const pre = op.precondition ?? { ifNoneMatch: '*' };
+    if (seen && (pre.ifNoneMatch ? !seen.deleted : seen.revision !== pre.ifMatch)) {
+      // The feed already told us the server moved: merge now, and upload nothing for a version
+      // number the server may already hold with other bytes.
+      this.seen.delete(id);
+      removeOp(this.state, op.key);
+      await this.resolveConflict(local, published, seen, op.move_to_synced);
+      return;
+    }
     await this.uploadMissingScripts(local, published);
     const vector = await this.embed(published);
     let record: PlaybookRecord;
@@ -335,8 +347,10 @@ export class SyncRun {
       }
       return;
     }
-    const copy = await writeConflictCopy(this.d.store, local);
+    // Server's version first (it downloads; if that fails nothing was written), then the copy of
+    // ours, read from its own immutable version folder, which the new version does not touch.
     const reset = await writeLocalVersion({ store: this.d.store, fetchScript: this.d.fetchScript, id, local, target: toMergeView(remote), remote });
+    const copy = await writeConflictCopy(this.d.store, local);
     const synced = moveToSynced && reset.area !== 'synced' ? await this.moveToSynced(id, reset.metadata.version) : reset;
     await this.recordAgreement(synced, current);
     this.addConflict({
@@ -434,6 +448,7 @@ export class SyncRun {
     for (;;) {
       const page = await this.withRetries(() => this.d.api.getChanges(this.state.cursor, 500));
       for (const rec of page.changes) {
+        this.seen.set(rec.playbook_id, rec);
         if (await this.applyRemote(rec, locals.get(rec.playbook_id))) touchedLocal = true;
       }
       this.state.cursor = Math.max(this.state.cursor, page.next);

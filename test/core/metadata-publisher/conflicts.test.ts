@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { PlaybookRecord } from '../../../src/core/escher-api/types';
+import { startTestServer, type TestServer } from '../../helpers/dev-server';
+import { type TestHome, makeHome, playbookInput } from './harness';
+
+/**
+ * Two devices (two homes) and one server. Device A publishes; device B creates the same playbook
+ * (same content, its own timestamps) and its first sync adopts the server's copy (If-None-Match
+ * answers 412 with the record; the fields agree, so nothing is overwritten and nothing re-sent).
+ */
+async function twoDevices(t: Parameters<typeof makeHome>[0]): Promise<{ s: TestServer; a: TestHome; b: TestHome; id: string }> {
+  const s = await startTestServer();
+  t.after(() => s.close());
+  const a = await makeHome(t, s);
+  const b = await makeHome(t, s);
+  const id = 'shared-runbook';
+  await a.store.createPlaybook(playbookInput(id, { area: 'synced' }));
+  await b.store.createPlaybook(playbookInput(id, { area: 'synced' }));
+  const ra = await a.publisher.syncAllMetadata();
+  assert.deepEqual(ra.published, [id]);
+  const rb = await b.publisher.syncAllMetadata();
+  assert.deepEqual([rb.published, rb.conflicts.length], [[], 0], 'B adopts the identical server copy');
+  assert.equal((await s.api.getRecord(id))?.latest_version, '1.0.0');
+  return { s, a, b, id };
+}
+
+async function record(s: TestServer, id: string): Promise<PlaybookRecord> {
+  return (await s.api.getRecord(id)) as PlaybookRecord;
+}
+
+test('different fields edited on two devices merge: both edits end up on the server and on both devices', async (t) => {
+  const { s, a, b, id } = await twoDevices(t);
+  await a.store.updatePlaybook(id, { description: 'A: also stops test instances' });
+  await b.store.updatePlaybook(id, { keywords: ['cost', 'dev', 'weekend'] });
+  await a.publisher.syncAllMetadata();
+  const rb = await b.publisher.syncAllMetadata();
+  assert.deepEqual(rb.merged, [id]);
+  assert.deepEqual(rb.conflicts, []);
+  const latest = (await record(s, id)).versions[(await record(s, id)).latest_version!]!.metadata;
+  assert.equal(latest.description, 'A: also stops test instances');
+  assert.deepEqual(latest.keywords, ['cost', 'dev', 'weekend']);
+  const ra = await a.publisher.syncAllMetadata();
+  assert.deepEqual(ra.pulled, [id]);
+  const onA = (await a.store.getPlaybook(id)).metadata;
+  assert.deepEqual([onA.description, onA.keywords], [latest.description, latest.keywords]);
+  assert.deepEqual((await a.publisher.syncAllMetadata()).updated, [], 'settled: no echo');
+});
+
+test('the same field edited on two devices keeps both: the local edit becomes a conflict copy, reported in sync and status', async (t) => {
+  const { s, a, b, id } = await twoDevices(t);
+  await a.store.updatePlaybook(id, { name: 'Name from A' });
+  await b.store.updatePlaybook(id, { name: 'Name from B' });
+  await a.publisher.syncAllMetadata();
+  const before = await record(s, id);
+  const rb = await b.publisher.syncAllMetadata();
+  assert.equal(rb.conflicts.length, 1);
+  const c = rb.conflicts[0]!;
+  assert.equal(c.kind, 'diverged');
+  assert.deepEqual(c.fields, ['name']);
+  assert.equal(c.copy_id, `${id}-conflict-1`);
+  const copy = await b.store.getPlaybook(c.copy_id!);
+  assert.equal(copy.area, 'local', 'the copy is not uploaded by sync');
+  assert.equal(copy.metadata.name, 'Name from B', "B's edit is kept");
+  assert.equal((await b.store.getPlaybook(id)).metadata.name, 'Name from A', "the shared id now holds the server's version");
+  assert.equal((await record(s, id)).revision, before.revision, 'the server was not overwritten');
+  const status = await b.publisher.status();
+  assert.deepEqual(status.conflicts.map((x) => x.copy_id), [c.copy_id]);
+  // The user resolves by deleting the copy: the conflict closes.
+  await b.store.deletePlaybook(c.copy_id!);
+  await b.publisher.syncAllMetadata();
+  assert.deepEqual((await b.publisher.status()).conflicts, []);
+});
+
+test('scripts changed differently on two devices are never stitched: conflict copy with the local scripts', async (t) => {
+  const { s, a, b, id } = await twoDevices(t);
+  await a.store.updatePlaybook(id, { scripts: [{ path: 'shell/stop.sh', content: '#!/bin/sh\necho A\n' }] });
+  await b.store.updatePlaybook(id, { scripts: [{ path: 'shell/stop.sh', content: '#!/bin/sh\necho B\n' }] });
+  await a.publisher.syncAllMetadata();
+  const rb = await b.publisher.syncAllMetadata();
+  assert.deepEqual(rb.conflicts.map((c) => c.fields), [['scripts']], JSON.stringify(rb));
+  const copy = await b.store.getPlaybook(`${id}-conflict-1`);
+  assert.equal((await b.store.readScript(copy, 'shell/stop.sh')).toString(), '#!/bin/sh\necho B\n');
+  const mine = await b.store.getPlaybook(id);
+  assert.equal((await b.store.readScript(mine, 'shell/stop.sh')).toString(), '#!/bin/sh\necho A\n', "downloaded and verified from the server");
+  const latest = (await record(s, id)).versions[(await record(s, id)).latest_version!]!;
+  assert.equal(latest.metadata.scripts.find((x) => x.path === 'shell/stop.sh')?.sha256, mine.metadata.scripts.find((x) => x.path === 'shell/stop.sh')?.sha256);
+});
+
+test('deleted on the server while edited locally: the local edit is kept (in local/) and reported, the delete is not undone silently', async (t) => {
+  const { s, a, b, id } = await twoDevices(t);
+  await a.store.deletePlaybook(id);
+  await a.publisher.syncAllMetadata();
+  assert.equal((await record(s, id)).deleted, true);
+  await b.store.updatePlaybook(id, { description: 'B kept working on it' });
+  const rb = await b.publisher.syncAllMetadata();
+  assert.deepEqual(rb.conflicts.map((c) => c.kind), ['deleted_on_server']);
+  const kept = await b.store.getPlaybook(id);
+  assert.equal(kept.area, 'local');
+  assert.equal(kept.metadata.description, 'B kept working on it');
+  assert.equal((await record(s, id)).deleted, true, 'not resurrected without the user asking');
+  // Publishing it again is the explicit way back.
+  const p = await b.publisher.publishMetadata(id, { strategy: 'uploaded_for_review' });
+  assert.equal(p.status, 'published');
+  assert.equal((await record(s, id)).deleted, false);
+  await b.publisher.syncAllMetadata();
+  assert.deepEqual((await b.publisher.status()).conflicts, []);
+});
+
+test("deleted locally while changed on the server: the server's newer change is not deleted; it is restored locally and reported", async (t) => {
+  const { s, a, b, id } = await twoDevices(t);
+  await a.store.updatePlaybook(id, { description: 'A improved it' });
+  await a.publisher.syncAllMetadata();
+  await b.store.deletePlaybook(id);
+  const rb = await b.publisher.syncAllMetadata();
+  assert.deepEqual(rb.conflicts.map((c) => c.kind), ['deleted_locally']);
+  assert.equal((await record(s, id)).deleted, false);
+  const restored = await b.store.getPlaybook(id);
+  assert.equal(restored.area, 'synced');
+  assert.equal(restored.metadata.description, 'A improved it');
+  // Deleting again now that B has seen the change does delete it everywhere.
+  await b.store.deletePlaybook(id);
+  const again = await b.publisher.syncAllMetadata();
+  assert.deepEqual(again.deleted, [`server:${id}`]);
+  assert.equal((await record(s, id)).deleted, true);
+  const ra = await a.publisher.syncAllMetadata();
+  assert.deepEqual(ra.deleted, [`local:${id}`]);
+});
