@@ -6,8 +6,10 @@ import * as del from './commands/delete';
 import * as doctor from './commands/doctor';
 import * as exportCmd from './commands/export';
 import * as importCmd from './commands/import';
+import * as indexCmd from './commands/index';
 import * as list from './commands/list';
 import * as review from './commands/review';
+import * as search from './commands/search';
 import * as show from './commands/show';
 import * as update from './commands/update';
 import { type CliContext, createCliContext } from './context';
@@ -23,7 +25,7 @@ export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
-const COMMANDS: readonly CommandModule[] = [create, list, show, update, del, review, importCmd, exportCmd, doctor, auth];
+const COMMANDS: readonly CommandModule[] = [create, list, show, update, del, review, importCmd, exportCmd, doctor, auth, search, indexCmd];
 
 export async function main(argv: readonly string[], streams: Streams = process, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // The root `--version` is answered before commander sees it: commander would otherwise also

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import { type ImportDefaults, specsOf, specToInput } from '../../core/playbook-store/bundle';
+import type { CreatePlaybookInput } from '../../core/playbook-store/types';
 import { AREAS, type Area, CLOUD_PROVIDERS, type CloudProvider, STORAGE_STRATEGIES, type StorageStrategy } from '../../core/playbook-store/metadata';
 import { describeError, ValidationError } from '../../core/shared/errors';
 import { choice } from '../args';
@@ -41,18 +42,31 @@ export function register(program: Command, ctx: CliContext): void {
       const specs = specsOf(await parseImportFile(file));
       const defaults: ImportDefaults = { cloud_provider: o.cloud, storage_strategy: o.strategy, area: o.area, source: o.source };
       const { store } = await ctx.service();
-      const items: ImportItemResult[] = [];
-      for (let index = 0; index < specs.length; index++) {
-        const raw = specs[index];
-        const name = typeof (raw as { name?: unknown })?.name === 'string' ? (raw as { name: string }).name : `#${index}`;
+      const items: ImportItemResult[] = new Array(specs.length);
+      const inputs: CreatePlaybookInput[] = [];
+      const indexOf: number[] = [];
+      specs.forEach((raw, index) => {
+        const name = typeof (raw as { name?: unknown } | null)?.name === 'string' ? (raw as { name: string }).name : `#${index}`;
+        items[index] = { index, name, status: 'failed' };
         try {
-          const p = await store.createPlaybook(specToInput(raw, defaults));
-          items.push({ index, name, status: 'created', playbook_id: p.metadata.playbook_id, version: p.metadata.version, area: p.area });
+          inputs.push(specToInput(raw, defaults));
+          indexOf.push(index);
         } catch (e) {
-          items.push({ index, name, status: 'failed', error: describeError(e) });
+          items[index]!.error = describeError(e);
         }
-        if (!ctx.out.json && specs.length >= 500 && (index + 1) % 500 === 0) ctx.out.note(`… ${index + 1}/${specs.length}`);
-      }
+      });
+      let lastNote = 0;
+      const results = await store.createPlaybooks(inputs, (done) => {
+        if (inputs.length >= 500 && done - lastNote >= 1000) {
+          lastNote = done;
+          ctx.out.note(`… ${done}/${inputs.length}`);
+        }
+      });
+      results.forEach((r, k) => {
+        const item = items[indexOf[k]!]!;
+        if (r.ok) Object.assign(item, { status: 'created', playbook_id: r.playbook.metadata.playbook_id, version: r.playbook.metadata.version, area: r.playbook.area });
+        else item.error = describeError(r.error);
+      });
       const failed = items.filter((i) => i.status === 'failed');
       const created = items.length - failed.length;
       if (failed.length) ctx.exitCode = EXIT.PARTIAL;

@@ -1,28 +1,205 @@
+import { type Stats, lstatSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../shared/atomic-fs';
 import type { Logger } from '../shared/logger';
-import type { StoreLayout } from './layout';
-import { AREAS } from './metadata';
-import { listIds, scanPlaybook } from './scan';
+import { mapLimit } from '../shared/map-limit';
+import { METADATA_FILE, type StoreLayout } from './layout';
+import { AREAS, type Area, versionDirName } from './metadata';
+import { listIds, listVersions, loadMetadata, summarize } from './scan';
 import type { PlaybookSummary } from './types';
 
-/** Listing of every playbook. (First cut: a full scan; the verified on-disk catalog replaces it.) */
+/**
+ * The listing cache, so `list` over 10k playbooks does not re-read and re-parse 10k files.
+ *
+ * `<playbooks>/.catalog.json` (written atomically, rewritten whenever a listing found something
+ * changed; any process may write it, the last complete write wins):
+ *
+ *   { "format": "escher-catalog/v1",
+ *     "areas":   { "<area>": { "stamp": Stamp|null, "t": ms } },
+ *     "entries": [ { "area", "id", "t": ms, "dir": Stamp, "watch": [[relPath, Stamp|null], …],
+ *                    "summary": PlaybookSummary|null } ] }
+ *   Stamp = [mtimeMs, size, ino]
+ *
+ * Nothing in it is trusted without a cheap check against the filesystem:
+ *  - an area folder's stamp changes when an id folder is added, removed or moved: re-list ids;
+ *  - an id folder's stamp changes when a version folder (or a temp folder) comes or goes;
+ *  - `watch` holds the metadata.json files the summary was built from (the latest version, plus
+ *    newer ones that were invalid), so a hand edit of metadata.json — in place or by rename —
+ *    shows up too.
+ * That is one lstat per id folder and per watched file (~3 µs each with the synchronous call;
+ * the async one costs ~10x more in libuv round trips), against a read + JSON parse + schema
+ * validation + sha256 per playbook for a rescan.
+ *
+ * Racy stamps (as in git's index): a file changed twice within the filesystem's timestamp
+ * granularity can keep its mtime. A stamp recorded less than RACY_MS before the scan that
+ * recorded it is therefore not trusted: that entry is rescanned until its stamps are old enough.
+ */
+const FORMAT = 'escher-catalog/v1';
+const RACY_MS = 2000;
+const SCAN_CONCURRENCY = 16;
+
+type Stamp = [mtimeMs: number, size: number, ino: number];
+
+interface AreaRecord {
+  stamp: Stamp | null;
+  t: number;
+}
+
+interface Entry {
+  area: Area;
+  id: string;
+  /** Wall-clock time just before the stamps were taken. */
+  t: number;
+  dir: Stamp | null;
+  watch: Array<[string, Stamp | null]>;
+  summary: PlaybookSummary | null;
+}
+
+interface CatalogData {
+  format: typeof FORMAT;
+  areas: Partial<Record<Area, AreaRecord>>;
+  entries: Entry[];
+}
+
+export interface CatalogStats {
+  /** Entries rescanned by the last list() (0 when the catalog was fully fresh). */
+  rescanned: number;
+  /** Whether the last list() started from the on-disk or in-memory catalog. */
+  source: 'memory' | 'file' | 'none';
+}
+
 export class PlaybookCatalog {
+  private memory: CatalogData | undefined;
+  lastStats: CatalogStats = { rescanned: 0, source: 'none' };
+
   constructor(
     private readonly layout: StoreLayout,
     private readonly logger: Logger,
   ) {}
 
-  invalidate(): void {}
+  /** Drops the in-memory copy (the next list() re-reads the file); used after doctor --repair. */
+  invalidate(): void {
+    this.memory = undefined;
+  }
 
   async list(): Promise<PlaybookSummary[]> {
-    const out: PlaybookSummary[] = [];
+    let source: CatalogStats['source'] = 'memory';
+    let old = this.memory;
+    if (!old) {
+      old = await this.readFile();
+      source = old ? 'file' : 'none';
+    }
+    const byKey = new Map<string, Entry>();
+    for (const e of old?.entries ?? []) byKey.set(`${e.area}/${e.id}`, e);
+
+    let changed = !old;
+    const next: CatalogData = { format: FORMAT, areas: {}, entries: [] };
+    const toScan: Array<{ area: Area; id: string }> = [];
+    let checked = 0;
     for (const area of AREAS) {
       const areaDir = this.layout.areaDir(area);
-      for (const id of await listIds(areaDir)) {
-        const s = await scanPlaybook(area, path.join(areaDir, id), id, (file, e) => this.logger.warn(`skipping ${file}: ${e instanceof Error ? e.message : String(e)}`));
-        if (s) out.push(s);
+      const prev = old?.areas[area];
+      const t = Date.now();
+      const stamp = stampOf(areaDir);
+      let ids: string[];
+      if (prev && trusted(prev.stamp, stamp, prev.t)) {
+        next.areas[area] = prev;
+        ids = [];
+        for (const e of old!.entries) if (e.area === area) ids.push(e.id);
+      } else {
+        changed = true;
+        next.areas[area] = { stamp, t };
+        ids = stamp ? await listIds(areaDir) : [];
+      }
+      for (const id of ids) {
+        const e = byKey.get(`${area}/${id}`);
+        if (e && this.fresh(e)) next.entries.push(e);
+        else toScan.push({ area, id });
+        // Yield now and then: thousands of synchronous stats should not block an editor's event loop.
+        if (++checked % 1000 === 0) await new Promise((r) => setImmediate(r));
       }
     }
-    return out.sort((a, b) => (a.playbook_id < b.playbook_id ? -1 : a.playbook_id > b.playbook_id ? 1 : 0));
+    if (toScan.length) {
+      changed = true;
+      const scanned = await mapLimit(toScan, SCAN_CONCURRENCY, ({ area, id }) => this.scanEntry(area, id));
+      for (const e of scanned) if (e) next.entries.push(e);
+    }
+    this.lastStats = { rescanned: toScan.length, source };
+    this.memory = next;
+    if (changed) await this.writeFile(next);
+    const out: PlaybookSummary[] = [];
+    for (const e of next.entries) if (e.summary) out.push(e.summary);
+    return out.sort((a, b) => (a.playbook_id < b.playbook_id ? -1 : a.playbook_id > b.playbook_id ? 1 : a.area < b.area ? -1 : 1));
   }
+
+  private fresh(e: Entry): boolean {
+    // An entry without a readable version is rescanned every time (rare, and it may get fixed by hand).
+    if (!e.summary) return false;
+    const dir = path.join(this.layout.areaDir(e.area), e.id);
+    if (!trusted(e.dir, stampOf(dir), e.t)) return false;
+    for (const [rel, stamp] of e.watch) if (!trusted(stamp, stampOf(path.join(dir, rel)), e.t)) return false;
+    return true;
+  }
+
+  /** Builds one entry from disk. Stamps are taken before reading, so a change racing the read is caught next time. */
+  private async scanEntry(area: Area, id: string): Promise<Entry | undefined> {
+    const dir = path.join(this.layout.areaDir(area), id);
+    const t = Date.now();
+    const dirStamp = stampOf(dir);
+    if (!dirStamp) return undefined;
+    const versions = await listVersions(dir);
+    const watch: Entry['watch'] = [];
+    for (let i = versions.length - 1; i >= 0; i--) {
+      const v = versions[i]!;
+      const rel = `${versionDirName(v)}/${METADATA_FILE}`;
+      watch.push([rel, stampOf(path.join(dir, rel))]);
+      try {
+        const loaded = await loadMetadata(path.join(dir, versionDirName(v)), { playbookId: id, version: v });
+        return { area, id, t, dir: dirStamp, watch, summary: summarize(area, versions.slice(0, i + 1), loaded) };
+      } catch (e) {
+        this.logger.warn(`listing skips ${path.join(dir, rel)}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    return { area, id, t, dir: dirStamp, watch, summary: null };
+  }
+
+  private async readFile(): Promise<CatalogData | undefined> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.layout.catalogFile, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn(`cannot read the catalog (${(e as Error).message}); rebuilding it`);
+      return undefined;
+    }
+    try {
+      const data = JSON.parse(text) as CatalogData;
+      if (data.format === FORMAT && Array.isArray(data.entries) && typeof data.areas === 'object') return data;
+    } catch {
+      // fall through: a damaged catalog is just rebuilt
+    }
+    this.logger.warn('the catalog is damaged; rebuilding it');
+    return undefined;
+  }
+
+  private async writeFile(data: CatalogData): Promise<void> {
+    try {
+      await fs.mkdir(this.layout.root, { recursive: true });
+      await writeFileAtomic(this.layout.catalogFile, JSON.stringify(data));
+    } catch (e) {
+      // The catalog is a cache: failing to save it costs speed, not correctness.
+      this.logger.debug(`could not save the catalog: ${(e as Error).message}`);
+    }
+  }
+}
+
+function stampOf(p: string): Stamp | null {
+  const st: Stats | undefined = lstatSync(p, { throwIfNoEntry: false });
+  return st ? [st.mtimeMs, st.size, st.ino] : null;
+}
+
+/** Same stamp, and recorded long enough after its mtime that a same-tick change is impossible. */
+function trusted(recorded: Stamp | null, now: Stamp | null, t: number): boolean {
+  if (recorded === null || now === null) return recorded === now;
+  if (recorded[0] !== now[0] || recorded[1] !== now[1] || recorded[2] !== now[2]) return false;
+  return recorded[0] < t - RACY_MS;
 }

@@ -7,6 +7,7 @@ import { systemClock } from '../shared/clock';
 import { DataKeyProvider, decryptBytes, encryptBytes } from '../shared/crypto';
 import { AlreadyExistsError, EscherError, IntegrityError, NotFoundError, ValidationError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
+import { mapLimit } from '../shared/map-limit';
 import { type Logger, silentLogger } from '../shared/logger';
 import { assertRealpathInside, resolveInside, validatePlaybookId, validateRelativePath } from '../shared/safe-path';
 import type { SecretStore } from '../shared/secrets';
@@ -32,6 +33,19 @@ import type {
 } from './types';
 import { assertValidMetadata, validateVersion } from './validate';
 import { publishDir, renameNoReplace, trashName, type VersionFile, writeVersionTree } from './version-writer';
+
+/** Creates per store-lock acquisition in createPlaybooks, and how many of them are written at once. */
+const CREATE_CHUNK = 64;
+const PUBLISH_CONCURRENCY = 8;
+
+export type CreateResult = { ok: true; playbook: Playbook } | { ok: false; error: unknown };
+
+interface PreparedCreate {
+  draft: PlaybookMetadata;
+  files: VersionFile[];
+  area: Area;
+  explicitId: string | undefined;
+}
 
 export interface PlaybookStoreOptions {
   playbooksDir: string;
@@ -71,11 +85,67 @@ export class PlaybookStore implements PlaybookStoreApi {
   }
 
   async createPlaybook(input: CreatePlaybookInput): Promise<Playbook> {
+    const [result] = await this.createPlaybooks([input]);
+    if (!result!.ok) throw result!.error;
+    return result!.playbook;
+  }
+
+  /**
+   * Bulk create (import): each input is created atomically on its own — it appears whole or not
+   * at all — and a failing input never affects the others. Inputs are validated and encrypted
+   * outside any lock; then, per chunk, the store lock is taken once, ids are allocated, and the
+   * chunk's playbooks are built and fsynced in parallel (one journal commit serves many files)
+   * and renamed into place one by one. Results keep the input order.
+   */
+  async createPlaybooks(inputs: readonly CreatePlaybookInput[], onProgress?: (done: number) => void): Promise<CreateResult[]> {
+    const results: CreateResult[] = new Array(inputs.length);
+    for (let start = 0; start < inputs.length; start += CREATE_CHUNK) {
+      const chunk: Array<{ index: number; prepared: PreparedCreate }> = [];
+      for (let i = start; i < Math.min(inputs.length, start + CREATE_CHUNK); i++) {
+        try {
+          chunk.push({ index: i, prepared: await this.prepareCreate(inputs[i]!) });
+        } catch (error) {
+          results[i] = { ok: false, error };
+        }
+      }
+      if (chunk.length) {
+        await this.ensureAreas();
+        await this.locks.with('store', async (assertHeld) => {
+          const reserved = new Set<string>();
+          const jobs: Array<{ index: number; prepared: PreparedCreate; id: string }> = [];
+          for (const { index, prepared } of chunk) {
+            try {
+              jobs.push({ index, prepared, id: await this.allocate(prepared, reserved) });
+            } catch (error) {
+              results[index] = { ok: false, error };
+            }
+          }
+          await mapLimit(jobs, PUBLISH_CONCURRENCY, async ({ index, prepared, id }) => {
+            try {
+              results[index] = { ok: true, playbook: await this.publishNew(prepared, id, assertHeld) };
+            } catch (error) {
+              results[index] = { ok: false, error };
+            }
+          });
+        });
+        for (const { index } of chunk) {
+          const r = results[index];
+          if (r?.ok) this.emit({ kind: 'created', playbookId: r.playbook.metadata.playbook_id, version: r.playbook.metadata.version, area: r.playbook.area });
+        }
+      }
+      onProgress?.(Math.min(inputs.length, start + CREATE_CHUNK));
+    }
+    return results;
+  }
+
+  /** Everything about a create that needs no lock: validation, encryption, the script bytes. */
+  private async prepareCreate(input: CreatePlaybookInput): Promise<PreparedCreate> {
     const now = new Date(this.clock.now()).toISOString();
     const version = validateVersion(input.version ?? '1.0.0');
     const source = input.source ?? 'user';
     const area: Area = input.area ?? (source === 'ai_generated' ? 'ai-generated' : 'local');
     if (!AREAS.includes(area)) throw new ValidationError(`Unknown area "${String(area)}"`, [], { hint: `use one of ${AREAS.join(', ')}` });
+    if (input.playbook_id !== undefined) validatePlaybookId(input.playbook_id);
     const key = needsKey(input.parameters, input.scripts) ? await this.keys.get({ create: true }) : undefined;
     const { entries, files } = encodeScripts(input.scripts ?? [], key);
     const draft: PlaybookMetadata = {
@@ -94,33 +164,40 @@ export class PlaybookStore implements PlaybookStoreApi {
       created_at: now,
       updated_at: now,
     };
-    if (input.playbook_id !== undefined) validatePlaybookId(input.playbook_id);
-    // Validate everything before taking the lock: bad input never gets near the disk.
     assertDraft(draft);
-    await this.ensureAreas();
-    const playbook = await this.locks.with('store', async (assertHeld) => {
-      let id: string;
-      if (input.playbook_id !== undefined) {
-        id = input.playbook_id;
-        const existing = await this.findAreas(id);
-        if (existing.length) throw new AlreadyExistsError(`Playbook "${id}" already exists (in ${existing.join(', ')})`, { hint: 'choose another id or update the existing playbook' });
-      } else {
-        id = await allocateId(input.name, async (candidate) => (await this.findAreas(candidate)).length > 0);
+    return { draft, files, area, explicitId: input.playbook_id };
+  }
+
+  /** Under the store lock: the explicit id if it is free, else the first free slug of the name. */
+  private async allocate(p: PreparedCreate, reserved: Set<string>): Promise<string> {
+    const taken = async (id: string) => reserved.has(id) || (await this.findAreas(id)).length > 0;
+    let id: string;
+    if (p.explicitId !== undefined) {
+      id = p.explicitId;
+      if (await taken(id)) {
+        const where = (await this.findAreas(id)).join(', ') || 'this import';
+        throw new AlreadyExistsError(`Playbook "${id}" already exists (in ${where})`, { hint: 'choose another id, or update the existing playbook' });
       }
-      const metadata: PlaybookMetadata = { ...draft, playbook_id: id };
-      await publishDir(
-        this.layout.areaDir(area),
-        id,
-        async (tmp) => {
-          await fs.mkdir(tmp);
-          await writeVersionTree(path.join(tmp, versionDirName(version)), metadata, files);
-        },
-        assertHeld,
-      );
-      return { area, dir: this.layout.versionDir(area, id, version), metadata };
-    });
-    this.emit({ kind: 'created', playbookId: playbook.metadata.playbook_id, version, area });
-    return playbook;
+    } else {
+      id = await allocateId(p.draft.name, taken);
+    }
+    reserved.add(id);
+    return id;
+  }
+
+  private async publishNew(p: PreparedCreate, id: string, assertHeld: () => void): Promise<Playbook> {
+    const metadata: PlaybookMetadata = { ...p.draft, playbook_id: id };
+    const vdir = versionDirName(metadata.version);
+    await publishDir(
+      this.layout.areaDir(p.area),
+      id,
+      async (tmp) => {
+        await fs.mkdir(tmp);
+        await writeVersionTree(path.join(tmp, vdir), metadata, p.files);
+      },
+      assertHeld,
+    );
+    return { area: p.area, dir: this.layout.versionDir(p.area, id, metadata.version), metadata };
   }
 
   async getPlaybook(id: string, version?: string): Promise<Playbook> {
