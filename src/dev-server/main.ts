@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { redact } from '../core/shared/logger';
 import { FAULT_NAMES, isFaultName, type FaultSpec } from './faults';
+import { openApiYaml } from './openapi-yaml';
 import { SERVER_VERSION, startDevServer } from './server';
 
 /**
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     .name('escher-dev-server')
     .description('Reference Escher server: file-backed, with fault injection for tests')
     .version(SERVER_VERSION)
-    .requiredOption('--data <dir>', 'data directory (created if missing)')
+    .option('--data <dir>', 'data directory (created if missing); required unless --print-openapi')
     .option('--port <n>', 'port (0 = any free port)', parsePort, 0)
     .option('--host <addr>', 'address to bind', '127.0.0.1')
     .option('--library <dir>', 'serve Escher Library playbooks from this folder (<id>/v<version>/metadata.json + scripts)')
@@ -49,10 +50,12 @@ async function main(): Promise<void> {
     .option('--fault <name>', `inject a fault from the start: ${FAULT_NAMES.join('|')}[:count=N,seconds=S,match=/prefix]; repeatable`, parseFault, [])
     .option('--url-ttl <seconds>', 'lifetime of pre-signed URLs', (v) => Number(v), 300)
     .option('--no-fsync', 'skip fsync on writes (benchmarks only)')
-    .option('--verbose', 'log each request to stderr');
+    .option('--verbose', 'log each request to stderr')
+    .option('--print-openapi', 'print the OpenAPI document (api/escher-server.openapi.yaml) and exit');
   program.parse();
   const o = program.opts<{
-    data: string;
+    data?: string;
+    printOpenapi?: boolean;
     port: number;
     host: string;
     library?: string;
@@ -63,6 +66,14 @@ async function main(): Promise<void> {
     fsync: boolean;
     verbose?: boolean;
   }>();
+  if (o.printOpenapi) {
+    process.stdout.write(openApiYaml());
+    return;
+  }
+  if (!o.data) {
+    process.stderr.write('escher-dev-server: --data <dir> is required\n');
+    process.exit(2);
+  }
   if (Object.keys(o.token).length === 0) {
     process.stderr.write('escher-dev-server: pass at least one --token TOKEN or --token TENANT=TOKEN\n');
     process.exit(2);

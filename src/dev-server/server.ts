@@ -56,6 +56,8 @@ export interface DevServer {
   /** Requests answered since start (or the last resetRequests), oldest first; at most 100k kept. */
   requests(): RequestLogEntry[];
   resetRequests(): void;
+  /** Every route the server answers (method + fastify URL pattern), HEAD excluded. */
+  routes: ReadonlyArray<{ method: string; url: string }>;
   /** Problems found while loading --library (versions left out). */
   libraryProblems: readonly string[];
   close(): Promise<void>;
@@ -96,11 +98,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // Script uploads are streamed straight to disk (constant memory for any size): hand the handler the raw stream.
   app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
   app.decorateRequest('caller', null);
+  const routes: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url });
+  });
 
   const log: RequestLogEntry[] = [];
   app.addHook('onResponse', async (req, reply) => {
     if (log.length >= 100_000) log.shift();
     log.push({ method: req.method, path: req.url.split('?')[0] as string, status: reply.statusCode });
+    logger.debug(`${req.method} ${req.url.split('?')[0]} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
   });
 
   const faultable = (req: FastifyRequest): boolean => !req.url.startsWith('/api/admin/');
@@ -157,6 +164,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     clearFaults: (name) => faults.clear(name),
     requests: () => [...log],
     resetRequests: () => void log.splice(0),
+    routes,
     libraryProblems: ctx.library.problems,
     close: () => app.close(),
   };
