@@ -1,6 +1,7 @@
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { isEscherError } from '../core/shared/errors';
 import * as auth from './commands/auth';
+import * as cacheCmd from './commands/cache';
 import * as create from './commands/create';
 import * as del from './commands/delete';
 import * as doctor from './commands/doctor';
@@ -8,6 +9,7 @@ import * as exportCmd from './commands/export';
 import * as importCmd from './commands/import';
 import * as indexCmd from './commands/index';
 import * as list from './commands/list';
+import * as resolve from './commands/resolve';
 import * as review from './commands/review';
 import * as search from './commands/search';
 import * as show from './commands/show';
@@ -25,7 +27,7 @@ export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
-const COMMANDS: readonly CommandModule[] = [create, list, show, update, del, review, importCmd, exportCmd, doctor, auth, search, indexCmd];
+const COMMANDS: readonly CommandModule[] = [create, list, show, update, del, review, importCmd, exportCmd, doctor, auth, search, indexCmd, resolve, cacheCmd];
 
 export async function main(argv: readonly string[], streams: Streams = process, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // The root `--version` is answered before commander sees it: commander would otherwise also

@@ -7,6 +7,10 @@ import type { SecretStore } from './shared/secrets';
 import { PlaybookStore } from './playbook-store/store';
 import type { LockOptions } from './playbook-store/store-lock';
 import type { Disposable } from './playbook-store/types';
+import { HttpEscherApi } from './escher-api/client';
+import { createScriptManager } from './script-manager/create';
+import type { ScriptManager } from './script-manager/script-manager';
+import { ConfigError } from './shared/errors';
 
 /**
  * The seed's PlaybookService: the one composition root. The CLI and the extension build exactly
@@ -57,6 +61,36 @@ export class PlaybookService implements Disposable {
   /** The playbook store (local / synced / ai-generated areas under config.playbooksDir). */
   get store(): PlaybookStore {
     return this._store();
+  }
+
+  private readonly _scriptManager = this.lazy(() => createScriptManager(this.config, { store: this.store, server: () => this.serverApi(), logger: this.logger, clock: this.clock }));
+
+  /** Script resolution (local → synced → verified cache → download) and the script cache. */
+  get scriptManager(): ScriptManager {
+    return this._scriptManager();
+  }
+
+  private serverApiPromise: Promise<HttpEscherApi | undefined> | undefined;
+
+  /**
+   * The Escher server client, built on first use (it reads the token); undefined when no server
+   * URL is configured. Commands that never touch the network never build it.
+   */
+  serverApi(): Promise<HttpEscherApi | undefined> {
+    this.serverApiPromise ??= (async () => {
+      const { serverUrl, tenantId } = this.config;
+      if (!serverUrl) return undefined;
+      if (!tenantId) throw new ConfigError('No Escher tenant configured', { hint: 'set ESCHER_TENANT_ID or run `escher-playbook login --tenant ID`' });
+      const token = await this.secrets.get('escher.token');
+      if (!token) throw new ConfigError('No Escher token configured', { hint: 'set ESCHER_TOKEN or run `escher-playbook login`' });
+      const api = new HttpEscherApi({ serverUrl, tenantId, token, logger: this.logger });
+      this.disposables.push({ dispose: () => api.close() });
+      return api;
+    })().catch((e: unknown) => {
+      this.serverApiPromise = undefined;
+      throw e;
+    });
+    return this.serverApiPromise;
   }
 
   /** Idempotent. Disposes components in reverse creation order; errors are logged, not thrown. */
