@@ -5,6 +5,8 @@ import type { Logger } from './shared/logger';
 import { silentLogger } from './shared/logger';
 import type { SecretStore } from './shared/secrets';
 import { PlaybookStore } from './playbook-store/store';
+import { LocalSearch } from './local-search/local-search';
+import { QdrantVectorStore } from './local-search/qdrant-store';
 import type { LockOptions } from './playbook-store/store-lock';
 import type { Disposable } from './playbook-store/types';
 import { HttpEscherApi } from './escher-api/client';
@@ -61,6 +63,17 @@ export class PlaybookService implements Disposable {
   /** The playbook store (local / synced / ai-generated areas under config.playbooksDir). */
   get store(): PlaybookStore {
     return this._store();
+  }
+
+  private readonly _search = this.lazy(() => {
+    const { qdrantUrl } = this.config.search;
+    const remote = qdrantUrl ? new QdrantVectorStore({ url: qdrantUrl, apiKey: () => this.secrets.get('escher.qdrantApiKey') }) : undefined;
+    return new LocalSearch({ config: this.config, store: this.store, logger: this.logger, clock: this.clock, ...(remote ? { remote } : {}) });
+  });
+
+  /** Local search (the user_playbooks collection); the model and index load on first search. */
+  get search(): LocalSearch {
+    return this._search();
   }
 
   private readonly _scriptManager = this.lazy(() => createScriptManager(this.config, { store: this.store, server: () => this.serverApi(), logger: this.logger, clock: this.clock }));

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { AREAS, CLOUD_PROVIDERS, SCRIPT_FORMATS } from '../../core/playbook-store/metadata';
+import type { Area, CloudProvider, ScriptFormat } from '../../core/playbook-store/metadata';
+import { describeWhy } from '../../core/local-search/hybrid-ranker';
+import { choice } from '../args';
+import type { CliContext } from '../context';
+
+interface SearchFlags {
+  limit?: number;
+  cloud?: CloudProvider;
+  format?: ScriptFormat;
+  area?: Area;
+  resourceType?: string;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError('expected a whole number from 1 to 100');
+  return n;
+}
+
+/**
+ * `search "QUERY"`: the same LocalSearch the extension uses, so both give the same results.
+ * Per call: read the persisted index while the model loads in its worker, reconcile by content
+ * hash (embeds only playbooks changed since the last run), embed the query, rank.
+ */
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('search')
+    .description('search your playbooks (keyword + semantic), offline')
+    .argument('<query>', 'what the playbook should do, e.g. "stop rds weekend"')
+    .option('--limit <n>', 'number of results (1-100, default 10)', positiveInt)
+    .option('--cloud <provider>', `only this cloud: ${CLOUD_PROVIDERS.join('|')}`, choice(CLOUD_PROVIDERS))
+    .option('--format <format>', `only playbooks with a script of this format: ${SCRIPT_FORMATS.join('|')}`, choice(SCRIPT_FORMATS))
+    .option('--area <area>', `only this area: ${AREAS.join('|')}`, choice(AREAS))
+    .option('--resource-type <type>', 'only playbooks for this resource type (e.g. rds, ec2)')
+    .action(async (query: string, o: SearchFlags) => {
+      const { search } = await ctx.service();
+      try {
+        const res = await search.searchLocalPlaybooks(query, {
+          ...(o.limit !== undefined ? { limit: o.limit } : {}),
+          ...(o.cloud ? { cloud: o.cloud } : {}),
+          ...(o.format ? { format: o.format } : {}),
+          ...(o.area ? { area: o.area } : {}),
+          ...(o.resourceType ? { resourceType: o.resourceType } : {}),
+        });
+        for (const w of res.warnings) ctx.out.warn(w);
+        const json = res.hits.map((h) => ({ playbook_id: h.playbook_id, version: h.version, name: h.name, area: h.area, score: Number(h.score.toFixed(4)), why: h.why }));
+        ctx.out.result(json, () =>
+          res.hits.length === 0
+            ? ['no matching playbooks']
+            : res.hits.flatMap((h, i) => [
+                `${String(i + 1).padStart(2)}. ${h.name}  (${h.playbook_id} v${h.version}, ${h.area})  ${h.score.toFixed(3)}`,
+                `    ${describeWhy(h.why)}`,
+              ]),
+        );
+      } finally {
+        await search.close();
+      }
+    });
+}

@@ -1,0 +1,486 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Clock } from '../shared/clock';
+import { systemClock } from '../shared/clock';
+import type { PlaybookConfig } from '../shared/config';
+import { NotFoundError, ValidationError, isEscherError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { redact, silentLogger } from '../shared/logger';
+import { mapLimit } from '../shared/map-limit';
+import { AREAS, CLOUD_PROVIDERS, SCRIPT_FORMATS } from '../playbook-store/metadata';
+import type { Area, CloudProvider, ScriptFormat } from '../playbook-store/metadata';
+import type { Disposable, Playbook, PlaybookStoreApi, StoreChange } from '../playbook-store/types';
+import { embeddingText } from './document-text';
+import type { Embedder } from './embedder';
+import { createEmbedder } from './embedder-factory';
+import { EmbeddedVectorStore } from './embedded-store';
+import { DEFAULT_RANKING, rankPlaybooks } from './hybrid-ranker';
+import type { RankingOptions, SearchHit } from './hybrid-ranker';
+import { KeywordIndex } from './keyword-index';
+import type { PlaybookPayload, SearchFilter } from './payload';
+import { payloadFromPlaybook } from './payload-builder';
+import { mirrorInto } from './mirror';
+import type { VectorPoint, VectorStore } from './vector-store';
+
+/**
+ * The seed's Local RAG Manager: the user_playbooks collection kept in step with the playbook
+ * files, and searched with hybrid (keyword + semantic) ranking.
+ *
+ * The embedded store is always maintained: it is the default backend, the offline fallback when
+ * a configured Qdrant is unreachable, and where the keyword index and reconcile get their
+ * payloads from. Qdrant, when configured, is a mirror fed from the embedded store's vectors (no
+ * second embedding) and is what semantic search asks first.
+ *
+ * Keeping in step:
+ *  - `reconcile()` (start-up, `index rebuild`, the extension's file watcher): compares each
+ *    playbook's content hash (sha256 of its latest metadata.json, from the store's catalog) with
+ *    the collection's; only new or changed playbooks are read, and only those whose embedded
+ *    text changed are embedded again. A no-op reconcile embeds nothing.
+ *  - store change events (create/update/delete/move) update one playbook each, immediately.
+ * Every mutation runs on one queue, so events and reconciles never interleave.
+ */
+export interface LocalSearchOptions {
+  config: PlaybookConfig;
+  store: PlaybookStoreApi;
+  logger?: Logger;
+  clock?: Clock;
+  /** Default: the configured model in a worker thread. */
+  embedder?: Embedder;
+  /** A Qdrant-backed store (default: built from config.search.qdrantUrl when set). */
+  remote?: VectorStore;
+  /** How long after a change event the index file is written (changes arriving meanwhile share one write). */
+  flushDelayMs?: number;
+  ranking?: RankingOptions;
+}
+
+export interface SearchOptions {
+  limit?: number;
+  cloud?: CloudProvider;
+  format?: ScriptFormat;
+  area?: Area;
+  resourceType?: string;
+}
+
+export interface SearchResponse {
+  hits: SearchHit[];
+  /** Which store answered the semantic part. */
+  backend: 'embedded' | 'qdrant';
+  /** Things the user should know (Qdrant unreachable, index rebuilt). */
+  warnings: string[];
+}
+
+export interface ReconcileReport {
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  /** Texts sent to the model. */
+  embedded: number;
+  /** Set when the collection was emptied first (model change, corrupt or missing file). */
+  reset?: string;
+  warnings: string[];
+}
+
+export interface IndexStatus {
+  model: string;
+  dimension: number;
+  /** Points in the embedded collection. */
+  indexed: number;
+  /** Playbooks in the store. */
+  playbooks: number;
+  /** Playbooks whose indexed content differs from the files (0 right after a reconcile). */
+  stale: number;
+  file: string;
+  fileBytes: number | null;
+  qdrant: { url: string; reachable: boolean; points?: number; error?: string } | null;
+}
+
+export type ResolvedReference =
+  | { playbook_id: string; version: string; found: true; playbook: Playbook }
+  | { playbook_id: string; version: string; found: false; reason: string };
+
+export const SEARCH_DIR = 'search';
+const MAX_LIMIT = 100;
+const EMBED_CHUNK = 64;
+
+export class LocalSearch implements Disposable {
+  readonly embedder: Embedder;
+  private readonly embedded: EmbeddedVectorStore;
+  private readonly keywords = new KeywordIndex();
+  private readonly remote: VectorStore | undefined;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly ranking: RankingOptions;
+  private readonly flushDelayMs: number;
+  private opened: Promise<string | undefined> | undefined;
+  private started: Promise<ReconcileReport> | undefined;
+  private remoteReady: Promise<void> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private subscription: Disposable | undefined;
+  private flushTimer: { cancel(): void } | undefined;
+  private disposed = false;
+
+  constructor(private readonly options: LocalSearchOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
+    this.embedder = options.embedder ?? createEmbedder(options.config.search);
+    this.embedded = new EmbeddedVectorStore(path.join(options.config.home, SEARCH_DIR), this.clock);
+    this.remote = options.remote;
+    this.ranking = options.ranking ?? DEFAULT_RANKING;
+    this.flushDelayMs = options.flushDelayMs ?? 250;
+  }
+
+  /** Path of the embedded collection file. */
+  get indexFile(): string {
+    return this.embedded.file;
+  }
+
+  /**
+   * Opens the collection, subscribes to store changes and reconciles. Idempotent; every public
+   * method awaits it. The model starts loading at once, in parallel with reading the index.
+   */
+  start(): Promise<ReconcileReport> {
+    this.started ??= this.open().then((reset) => this.enqueue(() => this.reconcileNow(reset)));
+    return this.started;
+  }
+
+  async reconcile(): Promise<ReconcileReport> {
+    await this.open();
+    return this.enqueue(() => this.reconcileNow(undefined));
+  }
+
+  /** Empties the collection and embeds every playbook again. */
+  async rebuild(): Promise<ReconcileReport> {
+    await this.open();
+    return this.enqueue(async () => {
+      await this.embedded.clear();
+      this.keywords.clear();
+      return this.reconcileNow('rebuild requested');
+    });
+  }
+
+  async searchLocalPlaybooks(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
+    const filter = validateSearch(query, options);
+    const limit = options.limit ?? 10;
+    const first = !this.started;
+    const warnings: string[] = [];
+    const report = await this.start();
+    if (first) {
+      warnings.push(...report.warnings);
+      if (report.reset && report.reset !== 'no index yet') warnings.push(report.reset);
+    }
+    await this.queue;
+    let backend: SearchResponse['backend'] = 'embedded';
+    let vectors: VectorStore = this.embedded;
+    if (this.remote) {
+      try {
+        await this.ensureRemote();
+        vectors = this.remote;
+        backend = 'qdrant';
+      } catch (e) {
+        warnings.push(this.remoteWarning(e));
+      }
+    }
+    const run = (store: VectorStore) =>
+      rankPlaybooks({ query, limit, ...(filter ? { filter } : {}) }, { keywords: this.keywords, vectors: store, embedder: this.embedder, payloadOf: this.payloadOf }, this.ranking);
+    let hits: SearchHit[];
+    try {
+      hits = await run(vectors);
+    } catch (e) {
+      if (vectors === this.embedded || !isUnreachable(e)) throw e;
+      warnings.push(this.remoteWarning(e));
+      this.remoteReady = undefined;
+      backend = 'embedded';
+      hits = await run(this.embedded);
+    }
+    for (const w of warnings) this.logger.warn(w);
+    return { hits, backend, warnings };
+  }
+
+  /** Indexes (or re-indexes) one playbook now; the seed's add_to_rag. */
+  async addToRag(playbook: Playbook): Promise<void> {
+    await this.open();
+    await this.enqueue(async () => {
+      const payload = await payloadFromPlaybook(playbook, (p, s) => this.options.store.readScript(p, s));
+      await this.upsertPayloads([payload]);
+      this.scheduleFlush();
+    });
+  }
+
+  /** The seed's remove_from_rag. Removing an id that is not indexed is not an error. */
+  async removeFromRag(playbookId: string): Promise<void> {
+    await this.open();
+    await this.enqueue(async () => {
+      await this.removeIds([playbookId]);
+      this.scheduleFlush();
+    });
+  }
+
+  /**
+   * The server's agent answers with references (id + version) into the tenant and library
+   * collections; the ones the user has locally resolve to full playbooks from the store.
+   */
+  async resolveReferences(refs: readonly { playbook_id: string; version: string }[]): Promise<ResolvedReference[]> {
+    return mapLimit(refs, 8, async (ref) => {
+      try {
+        const playbook = await this.options.store.getPlaybook(ref.playbook_id, ref.version);
+        return { playbook_id: ref.playbook_id, version: ref.version, found: true as const, playbook };
+      } catch (e) {
+        if (e instanceof NotFoundError || (isEscherError(e) && e.code === 'VALIDATION')) {
+          return { playbook_id: ref.playbook_id, version: ref.version, found: false as const, reason: e.message };
+        }
+        throw e;
+      }
+    });
+  }
+
+  async status(): Promise<IndexStatus> {
+    await this.open();
+    await this.queue;
+    const summaries = await this.options.store.listPlaybooks();
+    const catalog = new Map((await this.embedded.catalog()).map((c) => [c.id, c]));
+    let stale = 0;
+    for (const s of summaries) {
+      const c = catalog.get(s.playbook_id);
+      if (!c || c.content_hash !== s.content_hash || c.area !== s.area || c.version !== s.version) stale++;
+    }
+    stale += [...catalog.keys()].filter((id) => !summaries.some((s) => s.playbook_id === id)).length;
+    const fileBytes = await fs.stat(this.embedded.file).then(
+      (st) => st.size,
+      () => null,
+    );
+    let qdrant: IndexStatus['qdrant'] = null;
+    if (this.remote) {
+      const url = this.options.config.search.qdrantUrl;
+      try {
+        await this.ensureRemote();
+        qdrant = { url, reachable: true, points: await this.remote.count() };
+      } catch (e) {
+        qdrant = { url, reachable: false, error: redact((e as Error).message) };
+      }
+    }
+    return {
+      model: this.embedder.id,
+      dimension: await this.embedder.dimension(),
+      indexed: await this.embedded.count(),
+      playbooks: summaries.length,
+      stale,
+      file: this.embedded.file,
+      fileBytes,
+      qdrant,
+    };
+  }
+
+  /** Writes pending changes to disk now (the CLI calls this before exiting). */
+  async flush(): Promise<void> {
+    this.flushTimer?.cancel();
+    this.flushTimer = undefined;
+    if (!this.opened) return;
+    await this.enqueue(() => this.embedded.flush());
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.subscription?.dispose();
+    this.flushTimer?.cancel();
+    const pending = this.opened ? this.enqueue(() => this.embedded.flush()) : Promise.resolve();
+    void pending
+      .catch((e: unknown) => this.logger.warn(`could not save the search index: ${(e as Error).message}`))
+      .finally(() => {
+        void this.embedder.dispose();
+        void this.remote?.close();
+      });
+  }
+
+  /** Disposes and waits until the index is written and the model worker has stopped. */
+  async close(): Promise<void> {
+    this.subscription?.dispose();
+    this.flushTimer?.cancel();
+    if (this.opened && !this.disposed) await this.enqueue(() => this.embedded.flush());
+    this.disposed = true;
+    await this.embedder.dispose();
+    await this.remote?.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private readonly payloadOf = (id: string): PlaybookPayload | undefined => this.payloadIndex.get(id);
+  private payloadIndex = new Map<string, PlaybookPayload>();
+
+  private open(): Promise<string | undefined> {
+    this.opened ??= (async () => {
+      // Warm the model while the index loads; a failure here surfaces on first embed.
+      this.embedder.preload().catch(() => undefined);
+      const identity = { modelId: this.embedder.id, dimension: await this.embedder.dimension() };
+      const result = await this.embedded.open(identity);
+      if (result.reset && result.reason !== 'no index yet') this.logger.warn(result.reason ?? 'search index reset');
+      this.payloadIndex = new Map(this.embedded.payloads().map((p) => [p.playbook_id, p]));
+      for (const p of this.payloadIndex.values()) this.keywords.set(p);
+      this.subscription = this.options.store.onDidChange((c) => this.onStoreChange(c));
+      return result.reset ? result.reason : undefined;
+    })();
+    return this.opened;
+  }
+
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private onStoreChange(change: StoreChange): void {
+    if (this.disposed) return;
+    void this.enqueue(() => this.syncOne(change.playbookId)).catch((e: unknown) =>
+      this.logger.warn(`search index: could not update ${change.playbookId}: ${(e as Error).message}`),
+    );
+  }
+
+  /** Brings one playbook id in line with the store (created, updated, moved, deleted). */
+  private async syncOne(id: string): Promise<void> {
+    let playbook: Playbook | undefined;
+    try {
+      playbook = await this.options.store.getPlaybook(id);
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+    }
+    if (!playbook) await this.removeIds([id]);
+    else await this.upsertPayloads([await payloadFromPlaybook(playbook, (p, s) => this.options.store.readScript(p, s))]);
+    this.scheduleFlush();
+  }
+
+  private async reconcileNow(reset: string | undefined): Promise<ReconcileReport> {
+    const report: ReconcileReport = { added: 0, updated: 0, removed: 0, unchanged: 0, embedded: 0, warnings: [], ...(reset ? { reset } : {}) };
+    const summaries = await this.options.store.listPlaybooks();
+    const catalog = new Map((await this.embedded.catalog()).map((c) => [c.id, c]));
+    const changed: string[] = [];
+    for (const s of summaries) {
+      const c = catalog.get(s.playbook_id);
+      catalog.delete(s.playbook_id);
+      if (!c) {
+        changed.push(s.playbook_id);
+        report.added++;
+      } else if (c.content_hash !== s.content_hash || c.version !== s.version || c.area !== s.area) {
+        changed.push(s.playbook_id);
+        report.updated++;
+      } else report.unchanged++;
+    }
+    const gone = [...catalog.keys()];
+    await this.removeIds(gone);
+    report.removed = gone.length;
+    // Read and embed in chunks, so memory stays flat and an interrupted rebuild keeps its progress.
+    for (let i = 0; i < changed.length; i += EMBED_CHUNK) {
+      const payloads: PlaybookPayload[] = [];
+      await mapLimit(changed.slice(i, i + EMBED_CHUNK), 8, async (id) => {
+        try {
+          const pb = await this.options.store.getPlaybook(id);
+          payloads.push(await payloadFromPlaybook(pb, (p, s) => this.options.store.readScript(p, s)));
+        } catch (e) {
+          // One unreadable playbook (hand-edited into invalid JSON, say) must not stop the rest.
+          report.warnings.push(`search index skips ${id}: ${(e as Error).message}`);
+          await this.removeIds([id]);
+        }
+      });
+      report.embedded += await this.upsertPayloads(payloads);
+    }
+    await this.embedded.flush();
+    if (this.remote) {
+      try {
+        await this.ensureRemote(true);
+      } catch (e) {
+        report.warnings.push(this.remoteWarning(e));
+      }
+    }
+    this.logger.info(`search index: +${report.added} ~${report.updated} -${report.removed} (${report.embedded} embedded)`);
+    return report;
+  }
+
+  /** Upserts payloads, embedding only those whose embedded text changed. Returns how many were embedded. */
+  private async upsertPayloads(payloads: readonly PlaybookPayload[]): Promise<number> {
+    if (!payloads.length) return 0;
+    const existing = new Map((await this.embedded.get(payloads.map((p) => p.playbook_id))).map((pt) => [pt.id, pt]));
+    const points: VectorPoint[] = [];
+    const toEmbed: PlaybookPayload[] = [];
+    for (const p of payloads) {
+      const old = existing.get(p.playbook_id);
+      if (old && old.payload.embed_hash === p.embed_hash) points.push({ id: p.playbook_id, vector: old.vector, payload: p });
+      else toEmbed.push(p);
+    }
+    const vectors = await this.embedder.embed(toEmbed.map(embeddingText));
+    toEmbed.forEach((p, i) => points.push({ id: p.playbook_id, vector: vectors[i]!, payload: p }));
+    await this.embedded.upsert(points);
+    for (const p of payloads) {
+      this.payloadIndex.set(p.playbook_id, p);
+      this.keywords.set(p);
+    }
+    if (this.remote && this.remoteReady) await this.remote.upsert(points).catch((e: unknown) => this.remoteFailed(e));
+    return toEmbed.length;
+  }
+
+  private async removeIds(ids: readonly string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.embedded.delete(ids);
+    for (const id of ids) {
+      this.payloadIndex.delete(id);
+      this.keywords.remove(id);
+    }
+    if (this.remote && this.remoteReady) await this.remote.delete(ids).catch((e: unknown) => this.remoteFailed(e));
+  }
+
+  /** Opens Qdrant and mirrors the embedded collection into it (once per process, or again when forced). */
+  private ensureRemote(force = false): Promise<void> {
+    if (!this.remote) return Promise.resolve();
+    if (force) this.remoteReady = undefined;
+    this.remoteReady ??= (async () => {
+      const identity = { modelId: this.embedder.id, dimension: await this.embedder.dimension() };
+      await this.remote!.open(identity);
+      await mirrorInto(this.embedded, this.remote!);
+    })();
+    const p = this.remoteReady;
+    p.catch(() => {
+      if (this.remoteReady === p) this.remoteReady = undefined;
+    });
+    return p;
+  }
+
+  private remoteFailed(e: unknown): void {
+    this.remoteReady = undefined;
+    this.logger.warn(this.remoteWarning(e));
+  }
+
+  private remoteWarning(e: unknown): string {
+    return `Qdrant at ${this.options.config.search.qdrantUrl} is unavailable (${redact((e as Error).message)}); searching the embedded index instead`;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.disposed) return;
+    this.flushTimer = this.clock.setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.enqueue(() => this.embedded.flush()).catch((e: unknown) => this.logger.warn(`could not save the search index: ${(e as Error).message}`));
+    }, this.flushDelayMs);
+  }
+}
+
+function validateSearch(query: string, o: SearchOptions): SearchFilter | undefined {
+  if (typeof query !== 'string' || query.trim() === '') throw new ValidationError('the search query is empty', [], { hint: 'say what the playbook should do, e.g. "stop rds weekend"' });
+  if (query.length > 1000) throw new ValidationError('the search query is longer than 1000 characters');
+  if (o.limit !== undefined && (!Number.isInteger(o.limit) || o.limit < 1 || o.limit > MAX_LIMIT)) {
+    throw new ValidationError(`--limit must be a whole number from 1 to ${MAX_LIMIT}`);
+  }
+  if (o.cloud !== undefined && !CLOUD_PROVIDERS.includes(o.cloud)) throw new ValidationError(`unknown cloud "${o.cloud}"`, [], { hint: `use one of ${CLOUD_PROVIDERS.join(', ')}` });
+  if (o.format !== undefined && !SCRIPT_FORMATS.includes(o.format)) throw new ValidationError(`unknown format "${o.format}"`, [], { hint: `use one of ${SCRIPT_FORMATS.join(', ')}` });
+  if (o.area !== undefined && !AREAS.includes(o.area)) throw new ValidationError(`unknown area "${o.area}"`, [], { hint: `use one of ${AREAS.join(', ')}` });
+  const f: SearchFilter = {};
+  if (o.cloud) f.cloud = o.cloud;
+  if (o.format) f.format = o.format;
+  if (o.area) f.area = o.area;
+  if (o.resourceType) f.resourceType = o.resourceType;
+  return Object.keys(f).length ? f : undefined;
+}
+
+/** Network-level failures of a remote store (as opposed to bugs or bad requests). */
+function isUnreachable(e: unknown): boolean {
+  const err = e as { code?: string; cause?: { code?: string }; name?: string; message?: string };
+  const code = err.code ?? err.cause?.code ?? '';
+  return /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|UND_ERR|EAI_AGAIN/.test(code) || /fetch failed|timeout|unavailable|NETWORK/i.test(`${err.name} ${err.message}`);
+}
