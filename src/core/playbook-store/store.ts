@@ -288,7 +288,7 @@ export class PlaybookStore implements PlaybookStoreApi {
   }
 
   async readScript(playbook: Playbook, scriptPath: string): Promise<Buffer> {
-    validateRelativePath('Script path', scriptPath);
+    validateScriptPath(scriptPath);
     const entry = playbook.metadata.scripts.find((s) => s.path === scriptPath);
     if (!entry) {
       throw new NotFoundError(`Playbook "${playbook.metadata.playbook_id}" v${playbook.metadata.version} has no script "${scriptPath}"`, {
@@ -477,17 +477,23 @@ function nextVersion(latest: string, input: UpdatePlaybookInput): string {
   return semver.inc(latest, bump)!;
 }
 
+/** A script path is "<format>/<name>[/…]" with every segment safe; returns the format. */
+function validateScriptPath(p: string): ScriptFormat {
+  validateRelativePath('Script path', p);
+  const format = p.split('/')[0] as ScriptFormat;
+  if (!SCRIPT_FORMATS.includes(format) || !p.includes('/')) {
+    throw new ValidationError(`Script path "${p}" must start with a format folder`, [], { hint: `one of ${SCRIPT_FORMATS.map((f) => f + '/').join(', ')}` });
+  }
+  return format;
+}
+
 /** Validates script inputs and turns them into metadata entries plus on-disk bytes. */
 function encodeScripts(scripts: readonly ScriptInput[], key: Buffer | undefined): { entries: ScriptEntry[]; files: VersionFile[] } {
   const entries: ScriptEntry[] = [];
   const files: VersionFile[] = [];
   const seen = new Set<string>();
   for (const s of scripts) {
-    validateRelativePath('Script path', s.path);
-    const format = s.path.split('/')[0] as ScriptFormat;
-    if (!SCRIPT_FORMATS.includes(format) || !s.path.includes('/')) {
-      throw new ValidationError(`Script path "${s.path}" must start with a format folder`, [], { hint: `one of ${SCRIPT_FORMATS.map((f) => f + '/').join(', ')}` });
-    }
+    const format = validateScriptPath(s.path);
     if (seen.has(s.path)) throw new ValidationError(`Script "${s.path}" is given twice`);
     seen.add(s.path);
     if ((s.sensitive || s.encrypted) && !key) throw new ValidationError(`Script "${s.path}" is sensitive but no data key is available`);
