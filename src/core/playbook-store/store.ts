@@ -12,7 +12,7 @@ import { type Logger, silentLogger } from '../shared/logger';
 import { assertRealpathInside, resolveInside, validatePlaybookId, validateRelativePath } from '../shared/safe-path';
 import type { SecretStore } from '../shared/secrets';
 import type { PlaybookSpec, ScriptSpec } from './bundle';
-import { PlaybookCatalog } from './catalog';
+import { type CatalogStats, PlaybookCatalog } from './catalog';
 import { runDoctor } from './doctor';
 import { allocateId } from './ids';
 import { StoreLayout } from './layout';
@@ -287,6 +287,11 @@ export class PlaybookStore implements PlaybookStoreApi {
     return filter.area ? all.filter((s) => s.area === filter.area) : all;
   }
 
+  /** How the last listPlaybooks() used the catalog (tests and benchmarks). */
+  catalogStats(): CatalogStats {
+    return { ...this.catalog.lastStats };
+  }
+
   async readScript(playbook: Playbook, scriptPath: string): Promise<Buffer> {
     validateScriptPath(scriptPath);
     const entry = playbook.metadata.scripts.find((s) => s.path === scriptPath);
@@ -455,7 +460,6 @@ export class PlaybookStore implements PlaybookStoreApi {
   }
 
   private emit(change: StoreChange): void {
-    this.catalog.invalidate();
     for (const l of this.listeners) {
       try {
         l(change);
