@@ -9,7 +9,7 @@ import { LocalSearch } from './local-search/local-search';
 import { QdrantVectorStore } from './local-search/qdrant-store';
 import type { LockOptions } from './playbook-store/store-lock';
 import type { Disposable } from './playbook-store/types';
-import { HttpEscherApi } from './escher-api/client';
+import type { HttpEscherApi } from './escher-api/client';
 import { createScriptManager } from './script-manager/create';
 import type { ScriptManager } from './script-manager/script-manager';
 import { ConfigError } from './shared/errors';
@@ -96,6 +96,8 @@ export class PlaybookService implements Disposable {
       if (!tenantId) throw new ConfigError('No Escher tenant configured', { hint: 'set ESCHER_TENANT_ID or run `escher-playbook login --tenant ID`' });
       const token = await this.secrets.get('escher.token');
       if (!token) throw new ConfigError('No Escher token configured', { hint: 'set ESCHER_TOKEN or run `escher-playbook login`' });
+      // Loaded on first network use: a cache hit never pays for axios.
+      const { HttpEscherApi } = await import('./escher-api/client.js');
       const api = new HttpEscherApi({ serverUrl, tenantId, token, logger: this.logger });
       this.disposables.push({ dispose: () => api.close() });
       return api;

@@ -74,6 +74,7 @@ export interface ReconcileReport {
 }
 
 const STALE_TEMP_MS = 60 * 60_000;
+const SMALL_FILE = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60_000;
 
 export class ScriptCache {
@@ -455,8 +456,10 @@ async function checkFile(file: string, entry: IndexEntry): Promise<string | unde
   }
   if (!st.isFile()) return 'is not a regular file';
   if (st.size !== entry.size) return `has ${st.size} bytes, the index says ${entry.size}`;
-  const actual = await sha256File(file);
-  if (actual.sha256 !== entry.sha256) return 'does not match its sha256';
+  // Scripts are usually a few KB: one readFile is several times cheaper than a read stream.
+  // Large ones are streamed so a hit never holds a whole big file in memory.
+  const actual = st.size <= SMALL_FILE ? sha256(await fs.readFile(file)) : (await sha256File(file)).sha256;
+  if (actual !== entry.sha256) return 'does not match its sha256';
   return undefined;
 }
 

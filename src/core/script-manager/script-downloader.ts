@@ -52,8 +52,13 @@ export interface ExpectedScript {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
+export interface DownloadedScript extends CachedScript {
+  /** False when another process downloaded it while we waited for its lock: we found it cached. */
+  downloaded: boolean;
+}
+
 export class ScriptDownloader {
-  private readonly inFlight = new Map<string, Promise<CachedScript>>();
+  private readonly inFlight = new Map<string, Promise<DownloadedScript>>();
   private readonly logger: Logger;
 
   constructor(private readonly options: ScriptDownloaderOptions) {
@@ -61,7 +66,7 @@ export class ScriptDownloader {
   }
 
   /** Downloads (or finds, when another process just did) the script behind `s3Path`. */
-  async download(s3Path: string, expected?: ExpectedScript): Promise<CachedScript> {
+  async download(s3Path: string, expected?: ExpectedScript): Promise<DownloadedScript> {
     const loc = parseS3Path(s3Path);
     const ref: ScriptRef = { playbookId: loc.playbookId, version: loc.version, path: loc.path };
     if (expected && cacheKey(expected.ref) !== cacheKey(ref)) {
@@ -77,13 +82,13 @@ export class ScriptDownloader {
     return job;
   }
 
-  private async downloadLocked(s3Path: string, ref: ScriptRef, expected: ExpectedScript | undefined): Promise<CachedScript> {
+  private async downloadLocked(s3Path: string, ref: ScriptRef, expected: ExpectedScript | undefined): Promise<DownloadedScript> {
     const { cache } = this.options;
     const key = cacheKey(ref);
     // Someone (another process, or an earlier caller) may have cached it while we waited for the lock.
     const found = await cache.lookup(ref);
     if (found.status === 'hit' && (expected?.sha256 === undefined || found.entry.sha256 === expected.sha256)) {
-      return { ...found.entry, file: found.file };
+      return { ...found.entry, file: found.file, downloaded: false };
     }
     const api = await this.options.server();
     if (!api) throw new ConfigError(`${key} is not cached and no Escher server is configured`, { hint: 'set ESCHER_SERVER_URL, ESCHER_TENANT_ID and ESCHER_TOKEN' });
@@ -100,7 +105,7 @@ export class ScriptDownloader {
         const fetched = await api.fetchStream(ticket.url);
         bodyStarted = true;
         const digest = await writeVerified({ fetched, dest: tmp, expected: { sha256: ticket.sha256, size: ticket.size }, what: key });
-        return await cache.insertFile(ref, tmp, digest);
+        return { ...(await cache.insertFile(ref, tmp, digest)), downloaded: true };
       } catch (e) {
         if (e instanceof AuthError && e.status === 403 && !refreshed) {
           // Pre-signed links expire; one fresh ticket, then we give up.

@@ -167,7 +167,7 @@ export class ScriptManager {
       try {
         const got = await this.o.downloader.download(s.s3_path, { ref, sha256: s.sha256, size: s.size });
         files.push({ file: got.file, path: s.path, sha256: got.sha256, size: got.size });
-        downloaded = true;
+        downloaded ||= got.downloaded;
       } catch (e) {
         // Versions are immutable: an expired but verified copy is still the right bytes. Use it
         // only when the server is unreachable, and say so.
