@@ -34,7 +34,11 @@ export class WorkerEmbedder implements Embedder {
   private readonly pending = new Map<number, Pending>();
   private nextReq = 1;
 
-  constructor(private readonly spec: EmbedderSpec) {
+  /** `workerDir`: where embedding-worker.{js,ts} is (default: next to this module). */
+  constructor(
+    private readonly spec: EmbedderSpec,
+    private readonly options: { workerDir?: string } = {},
+  ) {
     this.id = embedderId(spec);
   }
 
@@ -69,7 +73,7 @@ export class WorkerEmbedder implements Embedder {
 
   private start(): Promise<{ dimension: number }> {
     this.ready ??= new Promise((resolve, reject) => {
-      const script = workerScript();
+      const script = workerScript(this.options.workerDir);
       const init: WorkerInit = { spec: this.spec };
       const worker = script.eval
         ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script.file)});`, { eval: true, workerData: init })

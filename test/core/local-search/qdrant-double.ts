@@ -27,9 +27,15 @@ interface Operation {
   template: string;
   regex: RegExp;
   operationId: string;
-  body?: ValidateFunction;
-  response?: ValidateFunction;
-  query: Map<string, ValidateFunction>;
+  /** Compiled on first use: compiling all ~100 operations up front takes seconds. */
+  body?: () => ValidateFunction;
+  response?: () => ValidateFunction;
+  query: Map<string, () => ValidateFunction>;
+}
+
+function once<T>(make: () => T): () => T {
+  let v: T | undefined;
+  return () => (v ??= make());
 }
 
 export class QdrantOpenApi {
@@ -53,15 +59,15 @@ export class QdrantOpenApi {
         };
         const bodySchema = op.requestBody?.content?.['application/json']?.schema;
         const respSchema = op.responses?.['200']?.content?.['application/json']?.schema;
-        const query = new Map<string, ValidateFunction>();
-        for (const p of op.parameters ?? []) if (p.in === 'query' && p.schema) query.set(p.name, ajv.compile(rebase(p.schema) as Json));
+        const query = new Map<string, () => ValidateFunction>();
+        for (const p of op.parameters ?? []) if (p.in === 'query' && p.schema) query.set(p.name, once(() => ajv.compile(rebase(p.schema) as Json)));
         this.ops.push({
           method: method.toUpperCase(),
           template,
           regex: new RegExp('^' + template.replace(/\{[^}]+\}/g, '([^/]+)') + '$'),
           operationId: op.operationId,
-          ...(bodySchema ? { body: ajv.compile(rebase(bodySchema) as Json) } : {}),
-          ...(respSchema ? { response: ajv.compile(rebase(respSchema) as Json) } : {}),
+          ...(bodySchema ? { body: once(() => ajv.compile(rebase(bodySchema) as Json)) } : {}),
+          ...(respSchema ? { response: once(() => ajv.compile(rebase(respSchema) as Json)) } : {}),
           query,
         });
       }
@@ -81,18 +87,20 @@ export class QdrantOpenApi {
     if (!m) return { params: [], errors: [`${method} ${url.pathname} is not in the Qdrant API`] };
     const errors: string[] = [];
     for (const [k, v] of url.searchParams) {
-      const check = m.op.query.get(k);
+      const check = m.op.query.get(k)?.();
       if (!check) errors.push(`${m.op.operationId}: unknown query parameter ${k}`);
       else if (!check(coerce(v))) errors.push(`${m.op.operationId}: query ${k}=${v}: ${JSON.stringify(check.errors)}`);
     }
-    if (m.op.body && body !== undefined && !m.op.body(body)) errors.push(`${m.op.operationId} request body: ${JSON.stringify(m.op.body.errors?.slice(0, 3))}`);
+    const validateBody = m.op.body?.();
+    if (validateBody && body !== undefined && !validateBody(body)) errors.push(`${m.op.operationId} request body: ${JSON.stringify(validateBody.errors?.slice(0, 3))}`);
     if (m.op.body && body === undefined) errors.push(`${m.op.operationId}: missing JSON body`);
     return { op: m.op, params: m.params, errors };
   }
 
   validateResponse(op: Operation, body: unknown): string[] {
-    if (!op.response || op.response(body)) return [];
-    return [`${op.operationId} response: ${JSON.stringify(op.response.errors?.slice(0, 3))}`];
+    const validate = op.response?.();
+    if (!validate || validate(body)) return [];
+    return [`${op.operationId} response: ${JSON.stringify(validate.errors?.slice(0, 3))}`];
   }
 }
 
