@@ -24,7 +24,7 @@ export function newPublishOp(args: { playbookId: string; version: string; conten
   };
 }
 
-export function newDeleteOp(args: { playbookId: string; ifMatch: string; now: number }): DeleteOp {
+export function newDeleteOp(args: { playbookId: string; now: number }): DeleteOp {
   const key = randomUUID();
   return {
     kind: 'delete',
@@ -33,7 +33,6 @@ export function newDeleteOp(args: { playbookId: string; ifMatch: string; now: nu
     enqueued_at: new Date(args.now).toISOString(),
     attempts: 0,
     next_attempt_at: 0,
-    precondition: { ifMatch: args.ifMatch, idempotencyKey: key },
   };
 }
 

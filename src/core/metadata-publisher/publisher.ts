@@ -187,6 +187,7 @@ export class MetadataPublisher {
   async syncAllMetadata(options: { respectBackoff?: boolean } = {}): Promise<SyncReport> {
     const api = this.requireApi();
     return this.lock.run(async () => {
+      this.logger.debug('sync: lock held, starting');
       const t0 = performance.now();
       api.reset();
       const state = await this.stateFile.load();

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { PlaybookRecord, PublishedMetadata, VersionRecord } from '../escher-api/types';
+import type { PlaybookRecord, Precondition, PublishedMetadata, VersionRecord } from '../escher-api/types';
 import type { Playbook, PlaybookStoreApi, PlaybookSummary } from '../playbook-store/types';
 import type { Clock } from '../shared/clock';
 import { NotFoundError, describeError } from '../shared/errors';
@@ -154,9 +154,7 @@ export class SyncRun {
   /** Queues a publish of `version` (persisted with its Idempotency-Key before any request). */
   async enqueuePublish(playbook: Playbook, moveToSynced: boolean): Promise<PublishOp> {
     const published = toPublishedMetadata(playbook.metadata, this.d.tenant);
-    const entry = this.state.playbooks[playbook.metadata.playbook_id];
     const op = newPublishOp({ playbookId: playbook.metadata.playbook_id, version: playbook.metadata.version, contentHash: published.content_hash, moveToSynced, now: this.now() });
-    op.precondition = entry ? { ifMatch: entry.revision, idempotencyKey: op.key } : { ifNoneMatch: '*', idempotencyKey: op.key };
     return enqueue(this.state, op) as PublishOp;
   }
 
@@ -182,7 +180,7 @@ export class SyncRun {
     }
     const published = toPublishedMetadata(local.metadata, this.d.tenant);
     const seen = this.seen.get(id);
-    const pre = op.precondition ?? { ifNoneMatch: '*' };
+    const pre = this.preconditionFor(op);
     if (seen && (pre.ifNoneMatch ? !seen.deleted : seen.revision !== pre.ifMatch)) {
       // The feed already told us the server moved: merge now, and upload nothing for a version
       // number the server may already hold with other bytes.
@@ -197,7 +195,7 @@ export class SyncRun {
     try {
       record = await this.d.api.publishMetadata(
         { metadata: published, ...(vector ? { vector, vector_model: this.d.vectors?.modelId } : {}) },
-        op.precondition ?? { ifNoneMatch: '*', idempotencyKey: op.key },
+        pre,
       );
     } catch (e) {
       if (classify(e) !== 'conflict') throw e;
@@ -212,6 +210,19 @@ export class SyncRun {
     removeOp(this.state, op.key);
     await this.d.save(this.state);
     await this.notifySynced(id, local.metadata.version);
+  }
+
+  /**
+   * If-Match is the revision this client last agreed on, read when the op is sent (so an op
+   * queued behind another op of the same playbook builds on it). It is stable across a crash:
+   * the entry only moves when an op of this playbook completes, and a replay of an op the server
+   * already applied is answered from its Idempotency-Key before any precondition is checked.
+   * Ops created to answer a conflict carry a pinned precondition (the server's current revision).
+   */
+  private preconditionFor(op: OutboxOp): Precondition {
+    if (op.precondition) return { ...op.precondition, idempotencyKey: op.key };
+    const entry = this.state.playbooks[op.playbook_id];
+    return entry ? { ifMatch: entry.revision, idempotencyKey: op.key } : { ifNoneMatch: '*', idempotencyKey: op.key };
   }
 
   private async moveToSynced(id: string, version: string): Promise<Playbook> {
@@ -269,12 +280,13 @@ export class SyncRun {
     const prev = this.state.playbooks[id];
     const sent = [...(prev?.sent_hashes ?? [])];
     if (sentHash && !sent.includes(sentHash)) sent.push(sentHash);
-    const currentLocal = await this.d.store.getPlaybook(id).catch(() => local);
+    // The version both sides now hold, not whatever is newest locally: a newer local edit made
+    // meanwhile must still look changed to the next sync.
     const entry: PlaybookSyncEntry = {
       revision: record.revision,
       seq: record.seq,
-      local_version: currentLocal.metadata.version,
-      local_hash: await localContentHash(currentLocal),
+      local_version: local.metadata.version,
+      local_hash: await localContentHash(local),
       remote_version: latest.version,
       remote_hash: latest.metadata.content_hash,
       sent_hashes: sent.slice(-10),
@@ -401,7 +413,13 @@ export class SyncRun {
   private async executeDelete(op: DeleteOp): Promise<void> {
     const id = op.playbook_id;
     try {
-      await this.d.api.deletePlaybook(id, op.precondition ?? { idempotencyKey: op.key });
+      if (!this.state.playbooks[id]) {
+        // Nothing agreed on any more (e.g. deleted on both sides meanwhile): nothing to delete.
+        removeOp(this.state, op.key);
+        await this.d.save(this.state);
+        return;
+      }
+      await this.d.api.deletePlaybook(id, this.preconditionFor(op));
     } catch (e) {
       if (classify(e) === 'conflict') {
         removeOp(this.state, op.key);
@@ -531,9 +549,9 @@ export class SyncRun {
       if (this.state.outbox.some((o) => o.kind === 'publish' && o.playbook_id === s.playbook_id && o.version === s.version)) continue;
       await this.enqueuePublish(await this.d.store.getPlaybook(s.playbook_id), false);
     }
-    for (const [id, entry] of Object.entries(this.state.playbooks)) {
+    for (const id of Object.keys(this.state.playbooks)) {
       if (present.has(id)) continue;
-      enqueue(this.state, newDeleteOp({ playbookId: id, ifMatch: entry.revision, now: this.now() }));
+      enqueue(this.state, newDeleteOp({ playbookId: id, now: this.now() }));
     }
     // Conflicts the user has dealt with (copy published or deleted, playbook re-published) close.
     this.state.conflicts = this.state.conflicts.filter((c) => {

@@ -58,7 +58,7 @@ interface OutboxOpBase {
   /** Epoch ms before which the op is not retried (backoff). */
   next_attempt_at: number;
   last_error?: string;
-  /** Fixed at the first attempt, so a retry is byte-for-byte the same request. */
+  /** Pinned precondition (ops answering a conflict); otherwise If-Match comes from the agreed revision at send time. */
   precondition?: Precondition;
 }
 

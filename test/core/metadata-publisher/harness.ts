@@ -7,7 +7,7 @@ import { PlaybookStore } from '../../../src/core/playbook-store/store';
 import type { CreatePlaybookInput } from '../../../src/core/playbook-store/types';
 import type { Clock } from '../../../src/core/shared/clock';
 import type { SecretKey, SecretStore } from '../../../src/core/shared/secrets';
-import { TEST_TENANT, type TestServer } from '../../helpers/dev-server';
+import { TEST_TENANT, TEST_TOKEN, type TestServer } from '../../helpers/dev-server';
 
 /** One Escher home (a device): its own store, state and publisher, all talking to `server`. */
 export interface TestHome {
@@ -83,7 +83,6 @@ export function playbookInput(id: string, over: Partial<CreatePlaybookInput> = {
 
 /** Raw admin/reviewer calls the EscherApi interface does not have (review, field edits). */
 export async function serverCall(server: TestServer, method: string, urlPath: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
-  const { TEST_TOKEN } = await import('../../helpers/dev-server');
   const res = await fetch(`${server.url}${urlPath}`, {
     method,
     headers: { authorization: `Bearer ${TEST_TOKEN}`, 'x-escher-tenant': TEST_TENANT, 'content-type': 'application/json', ...headers },

@@ -18,7 +18,7 @@ test('backoff doubles up to the cap and always keeps at least half of the step (
 test('enqueue keeps order and never queues the same change twice', () => {
   const s = emptySyncState();
   const a = enqueue(s, newPublishOp({ playbookId: 'a', version: '1.0.0', contentHash: 'h1', moveToSynced: false, now: 0 }));
-  enqueue(s, newDeleteOp({ playbookId: 'b', ifMatch: 'r1', now: 0 }));
+  enqueue(s, newDeleteOp({ playbookId: 'b', now: 0 }));
   const again = enqueue(s, newPublishOp({ playbookId: 'a', version: '1.0.0', contentHash: 'h1', moveToSynced: true, now: 1 }));
   assert.equal(again.key, a.key, 'the first idempotency key is kept');
   assert.equal(s.outbox.length, 2);
