@@ -51,6 +51,9 @@ export function errorForStatus(what: string, status: number, body: ServerErrorBo
     case 412:
       return new PreconditionFailedError(`${what}: the server's copy changed (412)${detail}`, body.current ?? null, { hint: 'sync again to merge the server change' });
     default:
+      if (status >= 300 && status < 400) {
+        return new ServerError(`${what}: the server answered with a redirect (${status}), which is not followed`, status, { ...opts, hint: 'set ESCHER_SERVER_URL to the final https address' });
+      }
       if (status >= 400 && status < 500) return new RequestRejectedError(`${what}: the server refused the request (${status})${detail}`, status, opts);
       return new ServerError(`${what}: server error (HTTP ${status})${detail}`, status, { ...opts, hint: 'try again later; if it persists, check the server logs' });
   }

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import { test } from 'node:test';
+import { HttpEscherApi } from '../../src/core/escher-api/client';
+import { ServerError } from '../../src/core/shared/errors';
+import { publishNew } from './fixtures';
+
+/** The CLI as a user runs it: a separate process, URL on the first stdout line. */
+const REPO = path.join(__dirname, '..', '..');
+const MAIN = path.join(REPO, 'src', 'dev-server', 'main.ts');
+
+function run(args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+async function firstLine(child: ChildProcess): Promise<string> {
+  const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  try {
+    for await (const line of rl) return line;
+    throw new Error('dev-server printed nothing');
+  } finally {
+    clearTimeout(timer);
+    rl.close();
+  }
+}
+
+async function exitOf(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stderr };
+}
+
+async function tempDir(t: { after(fn: () => Promise<void>): void }, prefix: string): Promise<string> {
+  const d = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  t.after(() => fs.rm(d, { recursive: true, force: true }));
+  return d;
+}
+
+test('prints its URL first, serves the API, persists across a SIGKILL, and stops on SIGTERM', async (t) => {
+  const data = await tempDir(t, 'escher-cli-data-');
+  const work = await tempDir(t, 'escher-cli-work-');
+  const args = ['--port', '0', '--data', data, '--token', 'acme=tok-a', '--token', 'globex=tok-g'];
+  const first = run(args);
+  t.after(() => void first.kill('SIGKILL'));
+  const url = await firstLine(first);
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const api = new HttpEscherApi({ serverUrl: url, tenantId: 'acme', token: 'tok-a' });
+  t.after(() => api.close());
+  const { record } = await publishNew(api, work, 'rds-stop');
+  api.close();
+  first.kill('SIGKILL'); // no chance to flush anything: every acknowledged write must already be durable
+  await once(first, 'exit');
+
+  const second = run(args);
+  t.after(() => void second.kill('SIGKILL'));
+  const url2 = await firstLine(second);
+  const api2 = new HttpEscherApi({ serverUrl: url2, tenantId: 'acme', token: 'tok-a' });
+  t.after(() => api2.close());
+  assert.deepEqual(await api2.getRecord('rds-stop'), record);
+  const globex = new HttpEscherApi({ serverUrl: url2, tenantId: 'globex', token: 'tok-g' });
+  t.after(() => globex.close());
+  assert.equal(await globex.getRecord('rds-stop'), null);
+  api2.close();
+  globex.close();
+  second.kill('SIGTERM');
+  assert.equal((await exitOf(second)).code, 0);
+});
+
+test('--fault injects from the start (status500:count=1 fails exactly one request)', async (t) => {
+  const data = await tempDir(t, 'escher-cli-fault-');
+  const child = run(['--data', data, '--token', 'tok', '--fault', 'status500:count=1']);
+  t.after(() => void child.kill('SIGKILL'));
+  const url = await firstLine(child);
+  const api = new HttpEscherApi({ serverUrl: url, tenantId: 'default', token: 'tok', retry: { retries: 0 } });
+  t.after(() => api.close());
+  await assert.rejects(api.getChanges(0), (e: unknown) => e instanceof ServerError && e.status === 500);
+  assert.deepEqual(await api.getChanges(0), { changes: [], next: 0, more: false });
+});
+
+test('bad invocations exit non-zero with one clear line', async (t) => {
+  const data = await tempDir(t, 'escher-cli-bad-');
+  const noToken = await exitOf(run(['--data', data]));
+  assert.equal(noToken.code, 2);
+  assert.match(noToken.stderr, /--token/);
+  const badFault = await exitOf(run(['--data', data, '--token', 't', '--fault', 'meteor']));
+  assert.notEqual(badFault.code, 0);
+  assert.match(badFault.stderr, /unknown fault "meteor"/);
+  const badTenant = await exitOf(run(['--data', data, '--token', 'Not A Tenant=t']));
+  assert.equal(badTenant.code, 1);
+  assert.match(badTenant.stderr, /tenant id/);
+});
+
+test('--print-openapi prints the committed document', async () => {
+  const child = run(['--print-openapi']);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  const { code } = await exitOf(child);
+  assert.equal(code, 0);
+  assert.equal(out, await fs.readFile(path.join(REPO, 'api', 'escher-server.openapi.yaml'), 'utf8'));
+});
