@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { json, runCli } from '../../helpers/cli';
+import { tempDir } from '../../helpers/temp-dir';
+
+/** `escher-playbook search` and `index status|rebuild` through the built CLI (dist/cli.js + dist/embedding-worker.js). */
+interface Hit {
+  playbook_id: string;
+  version: string;
+  name: string;
+  area: string;
+  score: number;
+  why: { terms: { term: string; fields: string[] }[]; concepts: string[]; semantic_similarity?: number };
+}
+
+async function seeded(t: Parameters<typeof tempDir>[0]): Promise<string> {
+  const home = await tempDir(t, 'escher-cli-search-');
+  const script = path.join(home, 'stop.sh');
+  await fs.writeFile(script, '#!/bin/sh\naws rds stop-db-instance\n');
+  for (const args of [
+    ['--name', 'Weekend RDS shutdown', '--description', 'Stop the Postgres databases on Friday evening', '--cloud', 'aws', '--resource-types', 'rds', '--script', `shell=${script}`],
+    ['--name', 'Rotate IAM access keys', '--description', 'New access keys for service users', '--cloud', 'aws', '--resource-types', 'iam'],
+    ['--name', 'Restart AKS node pool', '--description', 'Reboot Kubernetes nodes one by one', '--cloud', 'azure', '--resource-types', 'aks'],
+  ]) {
+    const r = await runCli(home, ['create', ...args]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  return home;
+}
+
+test('cli: search --json gives hits with id, version, name, area, score and why; filters and --limit apply', async (t) => {
+  const home = await seeded(t);
+  const r = await runCli(home, ['search', 'shut down db weekend', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const hits = json<Hit[]>(r);
+  assert.equal(hits[0]!.playbook_id, 'weekend-rds-shutdown');
+  assert.deepEqual(Object.keys(hits[0]!).sort(), ['area', 'name', 'playbook_id', 'score', 'version', 'why']);
+  assert.equal(hits[0]!.version, '1.0.0');
+  assert.equal(hits[0]!.area, 'local');
+  assert.ok(hits[0]!.why.concepts.includes('database'));
+
+  const one = json<Hit[]>(await runCli(home, ['search', 'restart', '--cloud', 'azure', '--limit', '1', '--json']));
+  assert.deepEqual(one.map((h) => h.playbook_id), ['restart-aks-node-pool']);
+  const shell = json<Hit[]>(await runCli(home, ['search', 'keys', '--format', 'shell', '--json']));
+  assert.deepEqual(shell.map((h) => h.playbook_id), ['weekend-rds-shutdown']);
+
+  const human = await runCli(home, ['search', 'rotate keys']);
+  assert.equal(human.code, 0);
+  assert.match(human.stdout, /^ 1\. Rotate IAM access keys {2}\(rotate-iam-access-keys v1\.0\.0, local\)/);
+  assert.match(human.stdout, /terms: rotate \(name\)/);
+});
+
+test('cli: bad input is one line and exit 2; nothing matches is not an error', async (t) => {
+  const home = await seeded(t);
+  const bad = await runCli(home, ['search', 'x', '--limit', '0']);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+  const cloud = await runCli(home, ['search', 'x', '--cloud', 'mars']);
+  assert.equal(cloud.code, 2);
+  const none = await runCli(home, ['search', 'zzzz qqqq', '--area', 'synced']);
+  assert.equal(none.code, 0);
+  assert.match(none.stdout, /no matching playbooks/);
+});
+
+test('cli: index status and rebuild; a second search reuses the index (no re-embedding)', async (t) => {
+  const home = await seeded(t);
+  const before = json<{ indexed: number; playbooks: number; stale: number; fileBytes: number | null }>(await runCli(home, ['index', 'status', '--json']));
+  assert.deepEqual([before.indexed, before.playbooks, before.stale, before.fileBytes], [0, 3, 3, null]);
+  assert.equal((await runCli(home, ['search', 'rotate keys'])).code, 0);
+  const st = json<{ model: string; dimension: number; indexed: number; stale: number; fileBytes: number }>(await runCli(home, ['index', 'status', '--json']));
+  assert.deepEqual([st.model, st.dimension, st.indexed, st.stale], ['use-lite@1', 512, 3, 0]);
+  assert.ok(st.fileBytes > 3 * 512 * 4);
+  const text = await runCli(home, ['index', 'status']);
+  assert.match(text.stdout, /indexed: +3 of 3 playbook\(s\), up to date/);
+  const rb = json<{ added: number; embedded: number; reset: string }>(await runCli(home, ['index', 'rebuild', '--json']));
+  assert.deepEqual([rb.added, rb.embedded, rb.reset], [3, 3, 'rebuild requested']);
+});
