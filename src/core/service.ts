@@ -13,6 +13,7 @@ import type { HttpEscherApi } from './escher-api/client';
 import { createScriptManager } from './script-manager/create';
 import type { ScriptManager } from './script-manager/script-manager';
 import { ConfigError } from './shared/errors';
+import { MetadataPublisher } from './metadata-publisher/publisher';
 
 /**
  * The seed's PlaybookService: the one composition root. The CLI and the extension build exactly
@@ -81,6 +82,26 @@ export class PlaybookService implements Disposable {
   /** Script resolution (local → synced → verified cache → download) and the script cache. */
   get scriptManager(): ScriptManager {
     return this._scriptManager();
+  }
+
+  private readonly _publisher = this.lazy(
+    () =>
+      new MetadataPublisher({
+        store: this.store,
+        api: this.config.serverUrl ? () => this.serverApi() : undefined,
+        cacheDir: this.config.cacheDir,
+        tenantId: this.config.tenantId,
+        serverUrl: this.config.serverUrl,
+        syncEnabled: this.config.syncEnabled,
+        syncIntervalMinutes: this.config.syncIntervalMinutes,
+        logger: this.logger,
+        clock: this.clock,
+      }),
+  );
+
+  /** Metadata publisher: publish (Flow 2), incremental two-way sync, background sync (docs/sync.md). */
+  get publisher(): MetadataPublisher {
+    return this._publisher();
   }
 
   private serverApiPromise: Promise<HttpEscherApi | undefined> | undefined;

@@ -12,7 +12,8 @@ import { type BackoffPolicy, backoffDelay } from './backoff';
  *  - a store change re-arms a short debounce (default 2 s), so a burst of edits costs one sync;
  *  - a change arriving during a sync marks it dirty: one more sync follows, never two at once;
  *  - a failing sync is retried with exponential backoff + jitter (never later than the interval);
- *  - an AUTH error (401) stops the loop: retrying a bad token only hammers the server;
+ *  - an AUTH error (401) or a CONFIG error (no token) stops the loop: retrying a bad token only
+ *    hammers the server;
  *  - a LOCKED error (another process syncing) just waits for the next turn;
  *  - stop() cancels the timer, unsubscribes and waits for a sync in flight.
  */
@@ -129,7 +130,7 @@ export class BackgroundSync<R> {
       if (retryAt !== undefined) next = Math.min(next, Math.max(this.debounceMs, retryAt - this.opts.clock.now()));
       this.opts.onEvent?.({ type: 'synced', result });
     } catch (e) {
-      if (isEscherError(e) && e.code === 'AUTH') {
+      if (isEscherError(e) && (e.code === 'AUTH' || e.code === 'CONFIG')) {
         this.logger.error(`Background sync stopped: ${describeError(e)}`);
         this.state = 'idle';
         this.halt('auth', e);

@@ -22,8 +22,12 @@ export type UploadStrategy = Exclude<StorageStrategy, 'local_only'>;
 
 export interface MetadataPublisherOptions {
   store: PlaybookStoreApi;
-  /** Undefined when no server is configured: publish/sync then fail with a ConfigError. */
-  api: EscherApi | undefined;
+  /**
+   * The server client, or a provider of it (the composition root builds the client lazily: it
+   * needs the token). Undefined when no server is configured: publish/sync then fail with a
+   * ConfigError.
+   */
+  api: EscherApi | (() => Promise<EscherApi | undefined>) | undefined;
   /** <ESCHER_HOME>/cache; state lives in <cacheDir>/metadata/. */
   cacheDir: string;
   tenantId: string;
@@ -87,7 +91,7 @@ export class MetadataPublisher {
   private readonly lock: SyncLock;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly api: CountingApi | undefined;
+  private api: CountingApi | undefined;
   private background: BackgroundSync<SyncReport> | undefined;
 
   constructor(private readonly o: MetadataPublisherOptions) {
@@ -97,16 +101,24 @@ export class MetadataPublisher {
     this.stateFile = new SyncStateFile(dir, this.logger);
     this.bases = new BaseStore(path.join(dir, 'base'));
     this.lock = new SyncLock(dir, o.lock);
-    this.api = o.api ? new CountingApi(o.api) : undefined;
+    if (o.api && typeof o.api !== 'function') this.api = new CountingApi(o.api);
   }
 
   get stateDir(): string {
     return this.stateFile.dir;
   }
 
-  private requireApi(): CountingApi {
+  private get configured(): boolean {
+    return this.o.api !== undefined && this.o.tenantId !== '';
+  }
+
+  private async requireApi(): Promise<CountingApi> {
+    if (!this.api && typeof this.o.api === 'function') {
+      const inner = await this.o.api();
+      if (inner) this.api = new CountingApi(inner);
+    }
     if (!this.api || !this.o.tenantId) {
-      throw new ConfigError('No Escher server is configured', { hint: 'set ESCHER_SERVER_URL, ESCHER_TENANT_ID and a token (or the matching VS Code settings)' });
+      throw new ConfigError('No Escher server is configured', { hint: 'run `escher-playbook login --server URL --tenant ID` (or set ESCHER_SERVER_URL, ESCHER_TENANT_ID and ESCHER_TOKEN)' });
     }
     return this.api;
   }
@@ -144,10 +156,10 @@ export class MetadataPublisher {
    * playbook stays in local/ until the server has it.
    */
   async publishMetadata(playbookId: string, options: { version?: string; strategy: UploadStrategy }): Promise<PublishResult> {
-    const api = this.requireApi();
     if (options.strategy !== 'uploaded_for_review' && options.strategy !== 'uploaded_trusted') {
       throw new ValidationError(`Unknown upload strategy "${String(options.strategy)}"`, [], { hint: 'use uploaded_for_review (--review) or uploaded_trusted (--trusted)' });
     }
+    const api = await this.requireApi();
     return this.lock.run(async () => {
       const t0 = performance.now();
       api.reset();
@@ -185,7 +197,7 @@ export class MetadataPublisher {
    * With nothing changed this is one request (the changes feed) and one catalog listing.
    */
   async syncAllMetadata(options: { respectBackoff?: boolean } = {}): Promise<SyncReport> {
-    const api = this.requireApi();
+    const api = await this.requireApi();
     return this.lock.run(async () => {
       this.logger.debug('sync: lock held, starting');
       const t0 = performance.now();
@@ -227,7 +239,7 @@ export class MetadataPublisher {
 
   /** Background sync (interval + debounced on store changes). False when sync is disabled or no server is set. */
   startBackgroundSync(onEvent?: (e: BackgroundSyncEvent<SyncReport>) => void): boolean {
-    if (!this.o.syncEnabled || !this.api || !this.o.tenantId) return false;
+    if (!this.o.syncEnabled || !this.configured) return false;
     if (this.background?.running) return true;
     this.background = new BackgroundSync<SyncReport>({
       clock: this.clock,
@@ -261,7 +273,7 @@ export class MetadataPublisher {
       return s.storage_strategy !== 'local_only' && (!e || e.local_hash !== s.content_hash);
     });
     return {
-      serverConfigured: this.api !== undefined && this.o.tenantId !== '',
+      serverConfigured: this.configured,
       syncEnabled: this.o.syncEnabled,
       lastSyncAt: state.last_sync_at,
       lastAttemptAt: state.last_attempt_at,
@@ -300,7 +312,8 @@ export class MetadataPublisher {
     return out;
   }
 
-  async dispose(): Promise<void> {
-    await this.stopBackgroundSync();
+  /** Stops the background loop (a sync in flight finishes on its own; its writes are atomic). */
+  dispose(): void {
+    void this.background?.stop();
   }
 }

@@ -45,7 +45,7 @@ export async function makeHome(
     secrets: extra.secrets ?? new MemorySecrets(),
     ...(extra.storeClock ? { clock: extra.storeClock } : {}),
   });
-  const api = extra.api ?? server.client();
+  const api = extra.api && typeof extra.api !== 'function' ? extra.api : server.client();
   const makePublisher = (more: Partial<MetadataPublisherOptions> = {}) =>
     new MetadataPublisher({
       store,
@@ -60,7 +60,7 @@ export async function makeHome(
       ...more,
     });
   const publisher = makePublisher();
-  t.after(() => publisher.dispose());
+  t.after(() => publisher.stopBackgroundSync());
   return { home, store, publisher, api, stateFile: path.join(home, 'cache', 'metadata', 'last_sync.json'), makePublisher };
 }
 
