@@ -24,7 +24,8 @@ export function register(program: Command, ctx: CliContext): void {
       const service = await ctx.service();
       const r = await service.scriptManager.resolveScript(id, o.format, o.version);
       if (r.stale) ctx.out.warn(`the server is unreachable; using an expired cached copy of ${id} v${r.version}`);
-      ctx.out.note(`${r.source}: ${id} v${r.version} (${r.format}, ${r.files.length} file${r.files.length === 1 ? '' : 's'})`);
+      // Only with --verbose: the plain output is meant for `$(…)`, and stderr stays quiet on success.
+      ctx.logger.info(`${r.source}: ${id} v${r.version} (${r.format}, ${r.files.length} file${r.files.length === 1 ? '' : 's'})`);
       ctx.out.result(
         {
           path: r.path,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test, type TestContext } from 'node:test';
 import { AuthError, IntegrityError, NetworkError, ServerError, TooLargeError, UnsafeUrlError, type EscherError } from '../../../src/core/shared/errors';
@@ -19,7 +20,7 @@ let s: TestServer;
 let libDir: string;
 
 before(async () => {
-  libDir = await fs.mkdtemp(path.join((await import('node:os')).tmpdir(), 'escher-lib-'));
+  libDir = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-lib-'));
   await writeLibraryPlaybook(libDir, 'rds-stop', '1.0.0', { 'shell/stop.sh': BODY });
   await writeLibraryPlaybook(libDir, 'warm', '1.0.0', { 'shell/warm.sh': OTHER });
   await writeLibraryPlaybook(libDir, 'fresh', '2.0.0', { 'shell/fresh.sh': 'echo fresh\n' });
