@@ -1,19 +1,5 @@
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { isEscherError } from '../core/shared/errors';
-import * as auth from './commands/auth';
-import * as cacheCmd from './commands/cache';
-import * as create from './commands/create';
-import * as del from './commands/delete';
-import * as doctor from './commands/doctor';
-import * as exportCmd from './commands/export';
-import * as importCmd from './commands/import';
-import * as indexCmd from './commands/index';
-import * as list from './commands/list';
-import * as resolve from './commands/resolve';
-import * as review from './commands/review';
-import * as search from './commands/search';
-import * as show from './commands/show';
-import * as update from './commands/update';
 import { type CliContext, createCliContext } from './context';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { Output, type Streams } from './output';
@@ -21,13 +7,42 @@ import { CLI_VERSION } from './version';
 
 /**
  * escher-playbook: one module per command group under ./commands, each exporting
- * `register(program, ctx)`. To add commands, add a file and one line to COMMANDS.
+ * `register(program, ctx)`. To add commands, add a file and one line to COMMANDS naming the
+ * top-level command(s) it registers.
+ *
+ * Modules are imported on demand — only the one whose command is being run (all of them for
+ * --help or an unknown command) — so one command's heavy dependencies (search index, HTTP
+ * client, …) never slow down another command's start-up.
  */
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
-const COMMANDS: readonly CommandModule[] = [create, list, show, update, del, review, importCmd, exportCmd, doctor, auth, search, indexCmd, resolve, cacheCmd];
+interface LazyCommand {
+  names: readonly string[];
+  load: () => Promise<CommandModule>;
+}
+
+// '.js' because these stay real import()s under Node16 resolution; esbuild and tsx map them to the .ts files.
+const COMMANDS: readonly LazyCommand[] = [
+  { names: ['create'], load: () => import('./commands/create.js') },
+  { names: ['list'], load: () => import('./commands/list.js') },
+  { names: ['show'], load: () => import('./commands/show.js') },
+  { names: ['update'], load: () => import('./commands/update.js') },
+  { names: ['delete'], load: () => import('./commands/delete.js') },
+  { names: ['accept', 'discard'], load: () => import('./commands/review.js') },
+  { names: ['import'], load: () => import('./commands/import.js') },
+  { names: ['export'], load: () => import('./commands/export.js') },
+  { names: ['doctor'], load: () => import('./commands/doctor.js') },
+  { names: ['login', 'logout'], load: () => import('./commands/auth.js') },
+  { names: ['publish'], load: () => import('./commands/publish.js') },
+  { names: ['sync'], load: () => import('./commands/sync.js') },
+  { names: ['status'], load: () => import('./commands/status.js') },
+  { names: ['search'], load: () => import('./commands/search.js') },
+  { names: ['index'], load: () => import('./commands/index.js') },
+  { names: ['resolve'], load: () => import('./commands/resolve.js') },
+  { names: ['cache'], load: () => import('./commands/cache.js') },
+];
 
 export async function main(argv: readonly string[], streams: Streams = process, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // The root `--version` is answered before commander sees it: commander would otherwise also
@@ -45,7 +60,9 @@ export async function main(argv: readonly string[], streams: Streams = process, 
   program.exitOverride();
   program.configureOutput(outputConfig(streams));
   const ctx = createCliContext(program, streams, env);
-  for (const m of COMMANDS) m.register(program, ctx);
+  const invoked = commandName(argv);
+  const wanted = COMMANDS.filter((c) => c.names.includes(invoked ?? ''));
+  for (const c of wanted.length ? wanted : COMMANDS) (await c.load()).register(program, ctx);
   // Subcommands inherit the output and error handling of the root.
   for (const c of program.commands) c.exitOverride().configureOutput(outputConfig(streams));
   try {
@@ -69,6 +86,16 @@ function outputConfig(streams: Streams): OutputConfiguration {
     writeErr: (s) => streams.stderr.write(s),
     outputError: (s, write) => write(s.trim().replace(/\s*\n\s*/g, ' ') + ' (see --help)\n'),
   };
+}
+
+/** The first word that is not a global option (the command), if any. */
+function commandName(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--home') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
 }
 
 function wantsVersion(argv: readonly string[]): boolean {

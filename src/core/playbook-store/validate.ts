@@ -1,25 +1,20 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import * as semver from 'semver';
-import schema from '../../../schemas/metadata.schema.json';
 import { ValidationError } from '../shared/errors';
 import type { PlaybookMetadata } from './metadata';
+import { validate as compiledValidate } from './metadata-validator.generated';
 
 /**
- * metadata.json validation: the published JSON Schema (ajv, draft-07, compiled once per process
- * on first use) plus the rules a schema cannot state: the script folder is the script's format,
- * paths are unique, the id and version match the folders the file lives in.
+ * metadata.json validation: the published JSON Schema (draft-07; compiled ahead of time by ajv,
+ * see validator-codegen.ts) plus the rules a schema cannot state: the script folder is the
+ * script's format, paths are unique, the id and version match the folders the file lives in.
  */
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
-    addFormats(ajv, ['date-time']);
-    compiled = ajv.compile(schema);
-  }
-  return compiled;
+interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
 }
+
+const validator = (): CompiledValidator => compiledValidate as CompiledValidator;
 
 export function schemaIssues(value: unknown): string[] {
   const validate = validator();
