@@ -151,6 +151,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   registerScriptRoutes(app, ctx, tenantOf);
   registerAdminRoutes(app, ctx, auth);
 
+  // Load every known tenant before answering, so the first request is not the one paying for it
+  // (and a corrupt record file stops the server at start, with the file named).
+  await Promise.all([...new Set(Object.values(options.tokens ?? {}))].map((t) => ctx.tenants.get(t)));
+
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });
   const addr = app.server.address();
