@@ -108,9 +108,12 @@ export class DataKeyProvider {
         hint: 'set ESCHER_KEY to the base64 key this store was written with (or restore the key file under $ESCHER_HOME)',
       });
     }
-    const fresh = generateDataKey();
-    await this.secrets.set('escher.dataKey', fresh);
-    this.cached = parseDataKey(fresh, 'a freshly generated key');
+    // Another process may create the key at the same moment. The stores keep the first key
+    // written (the CLI's file store never replaces a data key), so read back what won.
+    await this.secrets.set('escher.dataKey', generateDataKey());
+    const winner = await this.secrets.get('escher.dataKey');
+    if (!winner) throw new CryptoError('The secret store did not keep the new data key', { hint: 'check that $ESCHER_HOME is writable' });
+    this.cached = parseDataKey(winner, 'the secret store (escher.dataKey)');
     return this.cached;
   }
 }
