@@ -4,6 +4,7 @@ import type { Clock } from '../shared/clock';
 import { systemClock } from '../shared/clock';
 import { topKByDot } from './exact-search';
 import { IndexFileError, readIndexFile, writeIndexFile } from './index-file';
+import type { KeywordSidecar } from './index-file';
 import type { PlaybookPayload, SearchFilter } from './payload';
 import { isEmptyFilter, matchesFilter } from './payload';
 import type { CatalogEntry, CollectionIdentity, OpenResult, VectorHit, VectorPoint, VectorStore } from './vector-store';
@@ -29,14 +30,24 @@ export class EmbeddedVectorStore implements VectorStore {
   private readonly slotOf = new Map<string, number>();
   private free: number[] = [];
   private dirty = false;
+  /** The keyword index saved with the points (index-file.ts), as read by the last open(). */
+  loadedKeywordIndex: KeywordSidecar | undefined;
+  /** Supplies the keyword index to save with the points on flush. */
+  keywordIndexProvider: (() => KeywordSidecar | undefined) | undefined;
 
-  constructor(dir: string, private readonly clock: Clock = systemClock) {
+  /** `exact: 'scan'` uses the plain-JS scan instead of usearch (the benchmark's baseline). */
+  constructor(
+    dir: string,
+    private readonly clock: Clock = systemClock,
+    private readonly exact: 'usearch' | 'scan' = 'usearch',
+  ) {
     this.file = path.join(dir, COLLECTION_FILE);
   }
 
   async open(identity: CollectionIdentity): Promise<OpenResult> {
     this.identity = identity;
     this.reset();
+    this.loadedKeywordIndex = undefined;
     let contents;
     try {
       contents = await readIndexFile(this.file);
@@ -60,6 +71,7 @@ export class EmbeddedVectorStore implements VectorStore {
       this.slots[i] = p;
       this.slotOf.set(p.playbook_id, i);
     });
+    this.loadedKeywordIndex = contents.keyword;
     return { reset: false };
   }
 
@@ -103,7 +115,7 @@ export class EmbeddedVectorStore implements VectorStore {
     // A filtered search ranks every row and keeps the matching ones (still ~20 ms at 100k).
     const k = filtered ? rows : options.limit + this.free.length;
     const hits: VectorHit[] = [];
-    for (const { row, score } of topKByDot(this.matrix, rows, dim, vector, k)) {
+    for (const { row, score } of topKByDot(this.matrix, rows, dim, vector, k, this.exact === 'usearch')) {
       const payload = this.slots[row];
       if (!payload || !matchesFilter(payload, options.filter)) continue;
       hits.push({ id: payload.playbook_id, score, payload });
@@ -158,7 +170,14 @@ export class EmbeddedVectorStore implements VectorStore {
     this.dirty = false;
     try {
       await fs.mkdir(path.dirname(this.file), { recursive: true });
-      await writeIndexFile(this.file, { modelId: this.identity.modelId, dimension: dim, payloads, vectors, savedAt: new Date(this.clock.now()).toISOString() });
+      await writeIndexFile(this.file, {
+        modelId: this.identity.modelId,
+        dimension: dim,
+        payloads,
+        vectors,
+        keyword: this.keywordIndexProvider?.(),
+        savedAt: new Date(this.clock.now()).toISOString(),
+      });
     } catch (e) {
       this.dirty = true;
       throw e;

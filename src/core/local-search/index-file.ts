@@ -7,23 +7,29 @@ import type { PlaybookPayload } from './payload';
  * On-disk format of the embedded user_playbooks collection, one file written atomically
  * (temp file, fsync, rename, fsync dir), so a reader sees a whole old or a whole new index:
  *
- *   bytes 0..7    magic "ESCHVIX1" (the trailing digit is the format version)
+ *   bytes 0..7    magic "ESCHVIX2" (the trailing digit is the format version)
  *   bytes 8..11   header length H, uint32 little-endian
- *   H bytes       header, UTF-8 JSON: { modelId, dimension, count, payloadBytes, savedAt }
+ *   H bytes       header, UTF-8 JSON: { modelId, dimension, count, payloadBytes, keywordBytes,
+ *                 keywordVersion, savedAt }
  *   payloadBytes  UTF-8 JSON array of `count` PlaybookPayload, in slot order
+ *   keywordBytes  the keyword index of those payloads (MiniSearch JSON; may be 0 bytes), so a new
+ *                 process loads it instead of re-tokenising every playbook; used only when
+ *                 keywordVersion matches the running code (keyword-index.ts), else rebuilt
  *   count*dim*4   vectors, float32 little-endian, slot order
  *   32 bytes      SHA-256 of every byte before it
  *
  * Every read checks magic, lengths and the checksum; anything off is an IndexFileError and the
  * caller rebuilds the collection from the playbook files (the files are the source of truth).
  */
-export const MAGIC = Buffer.from('ESCHVIX1', 'ascii');
+export const MAGIC = Buffer.from('ESCHVIX2', 'ascii');
 
 export interface IndexFileHeader {
   modelId: string;
   dimension: number;
   count: number;
   payloadBytes: number;
+  keywordBytes: number;
+  keywordVersion: string;
   savedAt: string;
 }
 
@@ -32,18 +38,33 @@ export interface IndexFileContents {
   payloads: PlaybookPayload[];
   /** count*dimension floats, slot order. */
   vectors: Float32Array;
+  keyword: KeywordSidecar | undefined;
+}
+
+export interface KeywordSidecar {
+  version: string;
+  json: string;
 }
 
 export class IndexFileError extends Error {}
 
-export function encodeIndexFile(c: { modelId: string; dimension: number; payloads: PlaybookPayload[]; vectors: Float32Array; savedAt: string }): Buffer {
+export function encodeIndexFile(c: { modelId: string; dimension: number; payloads: PlaybookPayload[]; vectors: Float32Array; keyword?: KeywordSidecar | undefined; savedAt: string }): Buffer {
   const payloadBuf = Buffer.from(JSON.stringify(c.payloads), 'utf8');
-  const header: IndexFileHeader = { modelId: c.modelId, dimension: c.dimension, count: c.payloads.length, payloadBytes: payloadBuf.length, savedAt: c.savedAt };
+  const keywordBuf = Buffer.from(c.keyword?.json ?? '', 'utf8');
+  const header: IndexFileHeader = {
+    modelId: c.modelId,
+    dimension: c.dimension,
+    count: c.payloads.length,
+    payloadBytes: payloadBuf.length,
+    keywordBytes: keywordBuf.length,
+    keywordVersion: c.keyword?.version ?? '',
+    savedAt: c.savedAt,
+  };
   const headerBuf = Buffer.from(JSON.stringify(header), 'utf8');
   const len = Buffer.alloc(4);
   len.writeUInt32LE(headerBuf.length);
   const vecBuf = Buffer.from(c.vectors.buffer, c.vectors.byteOffset, c.payloads.length * c.dimension * 4);
-  const body = Buffer.concat([MAGIC, len, headerBuf, payloadBuf, vecBuf]);
+  const body = Buffer.concat([MAGIC, len, headerBuf, payloadBuf, keywordBuf, vecBuf]);
   return Buffer.concat([body, Buffer.from(sha256(body), 'hex')]);
 }
 
@@ -62,14 +83,16 @@ export function decodeIndexFile(buf: Buffer): IndexFileContents {
   }
   off += hLen;
   const vecBytes = header.count * header.dimension * 4;
-  if (off + header.payloadBytes + vecBytes !== body.length) throw new IndexFileError('section lengths do not add up');
+  if (off + header.payloadBytes + header.keywordBytes + vecBytes !== body.length) throw new IndexFileError('section lengths do not add up');
   const payloads = JSON.parse(buf.subarray(off, off + header.payloadBytes).toString('utf8')) as PlaybookPayload[];
   if (!Array.isArray(payloads) || payloads.length !== header.count) throw new IndexFileError('payload count mismatch');
   off += header.payloadBytes;
+  const keyword = header.keywordBytes > 0 ? { version: header.keywordVersion, json: buf.subarray(off, off + header.keywordBytes).toString('utf8') } : undefined;
+  off += header.keywordBytes;
   // Copy: the slice may not be 4-byte aligned, and the store grows its own matrix anyway.
   const vectors = new Float32Array(header.count * header.dimension);
   Buffer.from(vectors.buffer).set(buf.subarray(off, off + vecBytes));
-  return { header, payloads, vectors };
+  return { header, payloads, vectors, keyword };
 }
 
 export async function readIndexFile(file: string): Promise<IndexFileContents | undefined> {

@@ -1,7 +1,8 @@
 import MiniSearch from 'minisearch';
 import type { SearchResult } from 'minisearch';
 import type { PlaybookPayload } from './payload';
-import { conceptsOf } from './synonyms';
+import { sha256 } from '../shared/hash';
+import { SYNONYM_GROUPS, conceptsOf } from './synonyms';
 import { STOP_WORDS, normalizeTerm, splitIdentifier, words } from './text';
 
 /**
@@ -60,9 +61,19 @@ export function toKeywordDoc(p: PlaybookPayload): KeywordDoc {
   };
 }
 
-export class KeywordIndex {
-  private readonly ms = new MiniSearch<KeywordDoc>({
-    fields: ['name', 'keywords', 'resource_types', 'description', 'params', 'title_concepts', 'concepts'],
+const FIELDS = ['name', 'keywords', 'resource_types', 'description', 'params', 'title_concepts', 'concepts'];
+
+/**
+ * Identifies how documents are turned into terms. A saved index is only reused when this matches
+ * the running code; bump TOKENIZER_REVISION when text.ts or toKeywordDoc change behaviour (the
+ * synonym table and field list are hashed in already).
+ */
+const TOKENIZER_REVISION = 1;
+export const KEYWORD_INDEX_VERSION = sha256(JSON.stringify([TOKENIZER_REVISION, FIELDS, SYNONYM_GROUPS, [...STOP_WORDS]])).slice(0, 16);
+
+function options(): ConstructorParameters<typeof MiniSearch<KeywordDoc>>[0] {
+  return {
+    fields: FIELDS,
     idField: 'id',
     // Concept tokens ("~database") must survive tokenising intact; everything else is split on
     // non-alphanumerics after identifiers are split ("EnableRDSCluster" -> enable rds cluster).
@@ -71,7 +82,24 @@ export class KeywordIndex {
     // Queries arrive already normalised by parseQuery (same rules as above), so searching must not
     // cut or fold them again.
     searchOptions: { boost: { ...FIELD_BOOSTS }, tokenize: (text) => text.split(' ').filter(Boolean), processTerm: (term) => term },
-  });
+  };
+}
+
+export class KeywordIndex {
+  private constructor(private readonly ms: MiniSearch<KeywordDoc>) {}
+
+  static empty(): KeywordIndex {
+    return new KeywordIndex(new MiniSearch<KeywordDoc>(options()));
+  }
+
+  /** Restores a saved index (about 3x faster than re-indexing every playbook). */
+  static fromJSON(json: string): KeywordIndex {
+    return new KeywordIndex(MiniSearch.loadJSON<KeywordDoc>(json, options()));
+  }
+
+  toJSON(): string {
+    return JSON.stringify(this.ms);
+  }
 
   get size(): number {
     return this.ms.documentCount;

@@ -16,7 +16,7 @@ import { createEmbedder } from './embedder-factory';
 import { EmbeddedVectorStore } from './embedded-store';
 import { DEFAULT_RANKING, rankPlaybooks } from './hybrid-ranker';
 import type { RankingOptions, SearchHit } from './hybrid-ranker';
-import { KeywordIndex } from './keyword-index';
+import { KEYWORD_INDEX_VERSION, KeywordIndex } from './keyword-index';
 import type { PlaybookPayload, SearchFilter } from './payload';
 import { payloadFromPlaybook } from './payload-builder';
 import { mirrorInto } from './mirror';
@@ -106,7 +106,7 @@ const EMBED_CHUNK = 64;
 export class LocalSearch implements Disposable {
   readonly embedder: Embedder;
   private readonly embedded: EmbeddedVectorStore;
-  private readonly keywords = new KeywordIndex();
+  private keywords = KeywordIndex.empty();
   private readonly remote: VectorStore | undefined;
   private readonly logger: Logger;
   private readonly clock: Clock;
@@ -316,11 +316,28 @@ export class LocalSearch implements Disposable {
       const result = await this.embedded.open(identity);
       if (result.reset && result.reason !== 'no index yet') this.logger.warn(result.reason ?? 'search index reset');
       this.payloadIndex = new Map(this.embedded.payloads().map((p) => [p.playbook_id, p]));
-      for (const p of this.payloadIndex.values()) this.keywords.set(p);
+      this.keywords = this.loadKeywordIndex();
+      this.embedded.keywordIndexProvider = () => ({ version: KEYWORD_INDEX_VERSION, json: this.keywords.toJSON() });
       this.subscription = this.options.store.onDidChange((c) => this.onStoreChange(c));
       return result.reset ? result.reason : undefined;
     })();
     return this.opened;
+  }
+
+  /** The saved keyword index when it was written by this code version for these payloads, else rebuilt. */
+  private loadKeywordIndex(): KeywordIndex {
+    const saved = this.embedded.loadedKeywordIndex;
+    if (saved && saved.version === KEYWORD_INDEX_VERSION) {
+      try {
+        const idx = KeywordIndex.fromJSON(saved.json);
+        if (idx.size === this.payloadIndex.size && [...this.payloadIndex.keys()].every((id) => idx.has(id))) return idx;
+      } catch {
+        // Fall through to a rebuild: the saved index is a cache.
+      }
+    }
+    const idx = KeywordIndex.empty();
+    for (const p of this.payloadIndex.values()) idx.set(p);
+    return idx;
   }
 
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {

@@ -77,6 +77,8 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
 interface Compiled {
   /** Phrase (normalised words joined by a space) -> concept token. */
   phrases: Map<string, string>;
+  /** First words of all phrases: most words start none, and are skipped without building strings. */
+  starts: Set<string>;
   maxWords: number;
 }
 
@@ -84,17 +86,19 @@ let compiled: Compiled | undefined;
 
 function compile(): Compiled {
   const phrases = new Map<string, string>();
+  const starts = new Set<string>();
   let maxWords = 1;
   for (const group of SYNONYM_GROUPS) {
     const concept = '~' + words(group[0]!).map(normalizeTerm).join('_');
     for (const entry of group) {
       const w = words(entry).map(normalizeTerm);
       maxWords = Math.max(maxWords, w.length);
+      starts.add(w[0]!);
       // A phrase already claimed by an earlier group keeps its first meaning.
       if (!phrases.has(w.join(' '))) phrases.set(w.join(' '), concept);
     }
   }
-  return { phrases, maxWords };
+  return { phrases, starts, maxWords };
 }
 
 /**
@@ -106,6 +110,10 @@ export function conceptsOf(text: string): string[] {
   const w = words(text).map(normalizeTerm);
   const found = new Set<string>();
   for (let i = 0; i < w.length; ) {
+    if (!compiled.starts.has(w[i]!)) {
+      i++;
+      continue;
+    }
     let matched = 0;
     for (let n = Math.min(compiled.maxWords, w.length - i); n >= 1; n--) {
       const c = compiled.phrases.get(w.slice(i, i + n).join(' '));

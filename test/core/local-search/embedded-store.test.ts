@@ -64,9 +64,13 @@ test('embedded: the file format round-trips and its checksum covers every sectio
   const payloads = [testPayload('a'), testPayload('b')];
   const vectors = new Float32Array([...axisVector(0), ...axisVector(1)]);
   const buf = encodeIndexFile({ modelId: 'm', dimension: DIM, payloads, vectors, savedAt: '2026-01-01T00:00:00.000Z' });
-  assert.equal(buf.subarray(0, 8).toString('ascii'), 'ESCHVIX1');
+  assert.equal(buf.subarray(0, 8).toString('ascii'), 'ESCHVIX2');
   const back = decodeIndexFile(buf);
   assert.deepEqual(back.payloads, payloads);
+  assert.equal(back.keyword, undefined);
+  const withKeywords = decodeIndexFile(encodeIndexFile({ modelId: 'm', dimension: DIM, payloads, vectors, keyword: { version: 'v1', json: '{"x":1}' }, savedAt: 'now' }));
+  assert.deepEqual(withKeywords.keyword, { version: 'v1', json: '{"x":1}' });
+  assert.deepEqual(Array.from(withKeywords.vectors), Array.from(vectors));
   assert.deepEqual(Array.from(back.vectors), Array.from(vectors));
   // Change one float in the vector section: caught by the checksum.
   const bad = Buffer.from(buf);

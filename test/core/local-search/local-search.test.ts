@@ -10,6 +10,8 @@ import { PlaybookStore } from '../../../src/core/playbook-store/store';
 import type { CreatePlaybookInput } from '../../../src/core/playbook-store/types';
 import type { Embedder } from '../../../src/core/local-search/embedder';
 import { COLLECTION_FILE } from '../../../src/core/local-search/embedded-store';
+import { readIndexFile } from '../../../src/core/local-search/index-file';
+import { KEYWORD_INDEX_VERSION, KeywordIndex } from '../../../src/core/local-search/keyword-index';
 import { LocalSearch, SEARCH_DIR } from '../../../src/core/local-search/local-search';
 import { QdrantVectorStore } from '../../../src/core/local-search/qdrant-store';
 import { WorkerEmbedder } from '../../../src/core/local-search/worker-embedder';
@@ -157,6 +159,11 @@ test('a no-op reconcile embeds nothing; a move re-uses the vector; a hand-edited
   assert.equal(r1.added, 4);
   assert.equal(first.counter.embedded, 4);
   await first.search.close();
+
+  // The keyword index was saved with the vectors, so a new process need not re-tokenise.
+  const saved = await readIndexFile(path.join(e.home, SEARCH_DIR, COLLECTION_FILE));
+  assert.equal(saved?.keyword?.version, KEYWORD_INDEX_VERSION);
+  assert.equal(KeywordIndex.fromJSON(saved!.keyword!.json).size, 4);
 
   // A new process: nothing changed, nothing is embedded.
   const second = e.open();

@@ -27,7 +27,7 @@ test('synonyms: many names meet at one concept, phrases before words, each conce
 });
 
 test('keyword index: boosts the name, matches synonyms and prefixes, reports matched fields', () => {
-  const idx = new KeywordIndex();
+  const idx = KeywordIndex.empty();
   idx.set(testPayload('a', { name: 'Stop RDS instances', description: 'Saves cost at night' }));
   idx.set(testPayload('b', { name: 'Tag resources', description: 'Stop paying for untagged database snapshots' }));
   idx.set(testPayload('c', { name: 'Encryption audit', description: 'Checks bucket encryption' }));

@@ -1,0 +1,213 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { BenchContext } from './harness';
+import { sample, time } from './harness';
+import { resolveConfig } from '../src/core/shared/config';
+import { PlaybookStore } from '../src/core/playbook-store/store';
+import type { CreatePlaybookInput } from '../src/core/playbook-store/types';
+import { embeddingText } from '../src/core/local-search/document-text';
+import type { Embedder } from '../src/core/local-search/embedder';
+import { EmbeddedVectorStore } from '../src/core/local-search/embedded-store';
+import { DEFAULT_RANKING, rankPlaybooks } from '../src/core/local-search/hybrid-ranker';
+import { KeywordIndex } from '../src/core/local-search/keyword-index';
+import { LocalSearch, SEARCH_DIR } from '../src/core/local-search/local-search';
+import type { PlaybookPayload } from '../src/core/local-search/payload';
+import { payloadFromMetadata, payloadFromPlaybook } from '../src/core/local-search/payload-builder';
+import { loadUseLiteModel } from '../src/core/local-search/use-lite-model';
+import { WorkerEmbedder } from '../src/core/local-search/worker-embedder';
+import { MemorySecrets } from '../test/helpers/memory-secrets';
+import { loadEvalQueries, loadRunbooks, runbookMetadata, runbookParameters } from '../test/core/local-search/runbook-corpus';
+import type { Runbook } from '../test/core/local-search/runbook-corpus';
+
+/**
+ * Local search: model cost, indexing throughput, end-to-end search latency (query embedding +
+ * keyword ranking + vector search + fusion) at 1k/10k/100k playbooks against a brute-force
+ * baseline (same pipeline, vector search by a plain JS scan), no-op reconcile of 10k, memory,
+ * and the CLI's per-call cost.
+ *
+ * Corpus: the 175 real AWS runbooks (../shared/data), multiplied into synthetic variants (name
+ * suffix, a region/team/environment phrase, rotating cloud/area). Their vectors are the real
+ * USE-lite vectors of the 175 runbooks, perturbed with uniform noise (cosine ~0.96 to the
+ * original) and renormalised: embedding 100k texts for real would take ~1 hour on these cores.
+ * Query vectors are always real (the model runs in its worker during the timed search).
+ */
+export const title = 'local search (user_playbooks)';
+
+const DIST = path.resolve(__dirname, '..', 'dist');
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1', 'prod', 'staging', 'payments team', 'data platform', 'nightly', 'on call', 'dr drill'];
+const CLOUDS = ['aws', 'aws', 'aws', 'azure', 'gcp'] as const;
+const AREAS = ['local', 'synced', 'ai-generated'] as const;
+
+export async function bench(ctx: BenchContext): Promise<void> {
+  const runbooks = loadRunbooks();
+  if (!runbooks) {
+    ctx.row('skipped: ../shared/data is absent', 0, '');
+    return;
+  }
+  const queries = loadEvalQueries().map((q) => q.q);
+  const workerDir = existsSync(path.join(DIST, 'embedding-worker.js')) ? DIST : undefined;
+
+  // --- model ------------------------------------------------------------------------------------
+  ctx.heading('model: Universal Sentence Encoder Lite (@energetic-ai, WASM), 512-d');
+  const rss0 = process.memoryUsage().rss;
+  const embedder = new WorkerEmbedder({ kind: 'use-lite' }, workerDir ? { workerDir } : {});
+  const load = await time(() => embedder.preload());
+  const rssModel = process.memoryUsage().rss - rss0;
+  const inThread = await time(() => loadUseLiteModel());
+  ctx.row('load in a worker thread (spawn + weights + warm-up)', load.ms, 'ms', { baseline: inThread.ms, note: 'baseline: same load in-thread' });
+  ctx.row('memory of the loaded model (process RSS growth)', rssModel / 2 ** 20, 'MiB');
+  const q1 = await sample(40, (i) => embedder.embed([queries[i % queries.length]!]));
+  const q1in = await sample(40, (i) => inThread.value.embed([queries[i % queries.length]!]));
+  ctx.row('embed one query via the worker, p50', q1.p50, 'ms', { baseline: q1in.p50, note: 'baseline: in-thread' });
+
+  // --- indexing throughput ----------------------------------------------------------------------
+  ctx.heading('indexing throughput (real runbook texts, default model)');
+  const texts = runbooks.map((r) => embeddingText(payloadFromMetadata(runbookMetadata(r), 'local', '')));
+  const n = ctx.quick ? 40 : texts.length;
+  const viaWorker = await time(() => embedder.embed(texts.slice(0, n)));
+  const inThreadEmbed = await time(() => inThread.value.embed(texts.slice(0, n)));
+  ctx.row(`embed ${n} runbooks via the worker`, (n / viaWorker.ms) * 1000, 'pb/s', { baseline: (n / inThreadEmbed.ms) * 1000, note: 'baseline: in-thread' });
+  await inThread.value.dispose();
+  const realVectors = await embedder.embed(texts);
+
+  const home = path.join(ctx.tmp, 'home-175');
+  const config = resolveConfig({ home }, {});
+  const store = new PlaybookStore({ playbooksDir: config.playbooksDir, secrets: new MemorySecrets() });
+  await store.createPlaybooks(runbooks.slice(0, n).map(runbookInput));
+  const full = await time(async () => {
+    const s = new LocalSearch({ config, store, embedder: shared(embedder) });
+    await s.start();
+    await s.close();
+  });
+  ctx.row(`LocalSearch.start() on ${n} new playbooks (read, embed, save)`, (n / full.ms) * 1000, 'pb/s', { baseline: (n / viaWorker.ms) * 1000, note: 'baseline: embedding alone' });
+
+  // --- search latency at scale ------------------------------------------------------------------
+  const sizes = ctx.quick ? [1000, 10_000] : [1000, 10_000, 100_000];
+  const targets: Record<number, string> = { 10_000: 'p50 <= 30 ms', 100_000: 'p50 <= 150 ms' };
+  for (const size of sizes) {
+    ctx.heading(`search latency, ${size.toLocaleString('en')} playbooks (synthetic variants, perturbed real vectors)`);
+    const payloads = syntheticPayloads(runbooks, size);
+    const heap0 = process.memoryUsage().heapUsed;
+    const built = await time(async () => {
+      const keywords = KeywordIndex.empty();
+      for (const p of payloads) keywords.set(p);
+      return keywords;
+    });
+    const keywordBytes = process.memoryUsage().heapUsed - heap0;
+    const stores = { usearch: new EmbeddedVectorStore(path.join(ctx.tmp, `v-${size}`)), scan: new EmbeddedVectorStore(path.join(ctx.tmp, `s-${size}`), undefined, 'scan') };
+    for (const s of Object.values(stores)) {
+      await s.open({ modelId: embedder.id, dimension: 512 });
+      await s.upsert(payloads.map((p, i) => ({ id: p.playbook_id, vector: perturb(realVectors[i % realVectors.length]!, i), payload: p })));
+    }
+    const byId = new Map(payloads.map((p) => [p.playbook_id, p]));
+    const deps = (s: EmbeddedVectorStore) => ({ keywords: built.value, vectors: s, embedder, payloadOf: (id: string) => byId.get(id) });
+    const reps = ctx.quick ? 30 : 80;
+    const e2e = await sample(reps, (i) => rankPlaybooks({ query: queries[i % queries.length]!, limit: 10 }, deps(stores.usearch), DEFAULT_RANKING));
+    const brute = await sample(reps, (i) => rankPlaybooks({ query: queries[i % queries.length]!, limit: 10 }, deps(stores.scan), DEFAULT_RANKING));
+    const target = targets[size];
+    ctx.row('end-to-end hybrid search p50', e2e.p50, 'ms', { baseline: brute.p50, ...(target ? { target } : {}), note: 'baseline: JS brute-force scan' });
+    ctx.row('end-to-end hybrid search p95', e2e.p95, 'ms', { baseline: brute.p95 });
+    const filtered = await sample(reps, (i) => rankPlaybooks({ query: queries[i % queries.length]!, limit: 10, filter: { cloud: 'azure' } }, deps(stores.usearch), DEFAULT_RANKING));
+    ctx.row('  with a filter (cloud=azure) p50', filtered.p50, 'ms');
+    const qv = (await embedder.embed(['rotate keys']))[0]!;
+    const vs = await sample(reps, () => stores.usearch.search(qv, { limit: 50 }));
+    const vsScan = await sample(reps, () => stores.scan.search(qv, { limit: 50 }));
+    ctx.row('  vector top-50: usearch exactSearch p50', vs.p50, 'ms', { baseline: vsScan.p50, note: 'baseline: JS scan' });
+    const kw = await sample(reps, (i) => built.value.search({ terms: queries[i % queries.length]!.split(' '), concepts: [] }, { limit: 50 }));
+    ctx.row('  keyword top-50 (MiniSearch) p50', kw.p50, 'ms');
+    ctx.row('  keyword index build', built.ms, 'ms');
+    ctx.row('  memory: vectors + keyword index', (stores.usearch.matrixBytes() + keywordBytes) / 2 ** 20, 'MiB', { note: `vectors ${(stores.usearch.matrixBytes() / 2 ** 20).toFixed(0)} MiB` });
+    const save = await time(() => stores.usearch.flush());
+    const reopen = new EmbeddedVectorStore(path.join(ctx.tmp, `v-${size}`));
+    const opened = await time(() => reopen.open({ modelId: embedder.id, dimension: 512 }));
+    const bytes = (await fs.stat(reopen.file)).size;
+    ctx.row('  index file: save / load+verify', save.ms, 'ms', { note: `load ${opened.ms.toFixed(0)} ms, ${(bytes / 2 ** 20).toFixed(0)} MiB on disk` });
+    for (const s of [...Object.values(stores), reopen]) await s.clear();
+  }
+
+  // --- no-op reconcile of 10k and the CLI per call -----------------------------------------------
+  const big = ctx.quick ? 2000 : 10_000;
+  ctx.heading(`no-op reconcile and CLI search, ${big.toLocaleString('en')} playbooks in a real store`);
+  const bigHome = path.join(ctx.tmp, 'home-big');
+  const bigConfig = resolveConfig({ home: bigHome }, {});
+  const bigStore = new PlaybookStore({ playbooksDir: bigConfig.playbooksDir, secrets: new MemorySecrets() });
+  const inputs = syntheticPayloads(runbooks, big).map((p) => ({ ...runbookInput({ name: p.name, description: p.description, parameters: [] }), cloud_provider: p.cloud_provider, playbook_id: p.playbook_id }));
+  await bigStore.createPlaybooks(inputs);
+  // Index the store once with perturbed vectors (same payloads and content hashes as a real run).
+  const seedStore = new EmbeddedVectorStore(path.join(bigHome, SEARCH_DIR));
+  await seedStore.open({ modelId: embedder.id, dimension: 512 });
+  const summaries = await bigStore.listPlaybooks();
+  for (let i = 0; i < summaries.length; i += 500) {
+    const chunk = await Promise.all(summaries.slice(i, i + 500).map(async (s) => payloadFromPlaybook(await bigStore.getPlaybook(s.playbook_id), (p, f) => bigStore.readScript(p, f))));
+    await seedStore.upsert(chunk.map((p, j) => ({ id: p.playbook_id, vector: perturb(realVectors[(i + j) % realVectors.length]!, i + j), payload: p })));
+  }
+  await seedStore.close();
+  const counting = { ...shared(embedder), embedded: 0 };
+  counting.embed = async (t: readonly string[]) => {
+    counting.embedded += t.length;
+    return embedder.embed(t);
+  };
+  const list = await time(() => bigStore.listPlaybooks());
+  const recon = await time(async () => {
+    const s = new LocalSearch({ config: bigConfig, store: bigStore, embedder: counting });
+    const r = await s.start();
+    await s.close();
+    return r;
+  });
+  ctx.row('no-op reconcile (open index + list + compare)', recon.ms, 'ms', { baseline: list.ms, note: `baseline: store.listPlaybooks alone; ${recon.value.embedded} embedded, ${recon.value.unchanged} unchanged` });
+
+  const cli = path.join(DIST, 'cli.js');
+  if (existsSync(cli)) {
+    const run = (args: string[]) => {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, [cli, '--home', bigHome, ...args], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`cli ${args.join(' ')}: ${r.stderr}`);
+      return performance.now() - t0;
+    };
+    const floor = await sample(5, () => run(['--version']));
+    const status = await sample(3, () => run(['index', 'status']));
+    const search = await sample(ctx.quick ? 3 : 7, (i) => run(['search', queries[i % queries.length]!, '--json']));
+    ctx.row('CLI: escher-playbook search "…" (whole process)', search.p50, 'ms', { baseline: floor.p50, note: `baseline: --version; index status ${status.p50.toFixed(0)} ms` });
+  }
+  await embedder.dispose();
+}
+
+function runbookInput(r: Pick<Runbook, 'name' | 'description'> & { parameters: Runbook['parameters'] }): CreatePlaybookInput {
+  return { name: r.name, description: r.description, cloud_provider: 'aws', parameters: runbookParameters(r as Runbook), source: 'library' };
+}
+
+function shared(e: Embedder): Embedder {
+  return { id: e.id, dimension: () => e.dimension(), preload: () => e.preload(), embed: (t) => e.embed(t), dispose: async () => {} };
+}
+
+function syntheticPayloads(runbooks: Runbook[], size: number): PlaybookPayload[] {
+  const out: PlaybookPayload[] = [];
+  for (let i = 0; i < size; i++) {
+    const r = runbooks[i % runbooks.length]!;
+    const variant = Math.floor(i / runbooks.length);
+    const extra = variant === 0 ? '' : ` (${REGIONS[variant % REGIONS.length]} ${variant})`;
+    const meta = runbookMetadata(r, { idSuffix: variant === 0 ? '' : `-v${variant}`, nameSuffix: extra });
+    meta.cloud_provider = CLOUDS[i % CLOUDS.length]!;
+    const firstSentence = r.description.split('. ')[0]!;
+    meta.description = firstSentence + (extra ? `. For ${REGIONS[(variant * 7) % REGIONS.length]}.` : '');
+    out.push(payloadFromMetadata(meta, AREAS[i % AREAS.length]!, `h${i}`));
+  }
+  return out;
+}
+
+/** A unit vector near `v` (cosine ~0.96), deterministic in `seed`. */
+function perturb(v: Float32Array, seed: number): Float32Array {
+  const out = new Float32Array(v.length);
+  let x = (seed * 2654435761) >>> 0;
+  let norm = 0;
+  for (let i = 0; i < v.length; i++) {
+    x = (x * 1664525 + 1013904223) >>> 0;
+    const noise = (x / 2 ** 32 - 0.5) * 0.045;
+    out[i] = v[i]! + noise;
+    norm += out[i]! * out[i]!;
+  }
+  norm = Math.sqrt(norm);
+  for (let i = 0; i < v.length; i++) out[i] = out[i]! / norm;
+  return out;
+}
