@@ -101,38 +101,50 @@ export async function bench(ctx: BenchContext): Promise<void> {
   });
   const digest = hash.digest('hex');
   const size = mb * 1024 * 1024;
-  const up = await time(() => api.uploadScript({ playbookId: 'big', version: '1.0.0', path: 'shell/big.sh', file: big, sha256: digest, size }));
-  const baseUp = await time(() => bareUpload(big));
-  ctx.row('upload (stream, server hashes + stores)', mb / (up.ms / 1000), 'MB/s', { baseline: mb / (baseUp.ms / 1000), note: 'baseline: http POST to a bare server writing to a file' });
-  const ticket = await api.requestDownload(up.value.s3_path);
-  const down = await time(async () => {
-    const h = createHash('sha256');
-    for await (const c of (await api.fetchStream(ticket.url)).stream) h.update(c as Buffer);
-    return h.digest('hex');
-  });
-  if (down.value !== digest) throw new Error('download mismatch');
-  const baseDown = await time(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        http.get(ticket.url, (res) => {
-          const h = createHash('sha256');
-          res.on('data', (c: Buffer) => h.update(c));
-          res.on('end', () => resolve());
-          res.on('error', reject);
-        });
-      }),
-  );
-  ctx.row('fetchStream + sha256', mb / (down.ms / 1000), 'MB/s', { baseline: mb / (baseDown.ms / 1000), target: '>= 0.7x', note: 'baseline: http.get + sha256 of the same URL' });
+  // Best of 3, ours and the baseline interleaved, so a noisy neighbour hurts both alike.
+  const best = { up: Infinity, baseUp: Infinity, down: Infinity, baseDown: Infinity };
+  let s3Path = '';
+  for (let round = 0; round < 3; round++) {
+    const up = await time(() => api.uploadScript({ playbookId: 'big', version: '1.0.0', path: 'shell/big.sh', file: big, sha256: digest, size }));
+    s3Path = up.value.s3_path;
+    best.up = Math.min(best.up, up.ms);
+    best.baseUp = Math.min(best.baseUp, (await time(() => bareUpload(big))).ms);
+    const ticket = await api.requestDownload(s3Path);
+    const down = await time(async () => {
+      const h = createHash('sha256');
+      for await (const c of (await api.fetchStream(ticket.url)).stream) h.update(c as Buffer);
+      return h.digest('hex');
+    });
+    if (down.value !== digest) throw new Error('download mismatch');
+    best.down = Math.min(best.down, down.ms);
+    const baseDown = await time(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          http.get(ticket.url, (res) => {
+            const h = createHash('sha256');
+            res.on('data', (c: Buffer) => h.update(c));
+            res.on('end', () => resolve());
+            res.on('error', reject);
+          });
+        }),
+    );
+    best.baseDown = Math.min(best.baseDown, baseDown.ms);
+  }
+  const mbs = (ms: number): number => mb / (ms / 1000);
+  ctx.row('upload through the client (server hashes + stores), best of 3', mbs(best.up), 'MB/s', { baseline: mbs(best.baseUp), note: 'baseline: http POST to a bare server hashing + writing a file' });
+  ctx.row('fetchStream + sha256, best of 3', mbs(best.down), 'MB/s', { baseline: mbs(best.baseDown), target: '>= 0.7x', note: 'baseline: http.get + sha256 of the same URL' });
   api.close();
   await server.close();
 }
 
-/** Baseline: the cheapest possible streamed upload to a local file over loopback. */
+/** Baseline: the cheapest streamed upload that does the same work (hash + write a file) over loopback. */
 async function bareUpload(file: string): Promise<void> {
   const dest = file + '.bare';
   const srv = http.createServer((req, res) => {
     const out = createWriteStream(dest);
-    req.pipe(out).on('finish', () => res.end('ok'));
+    const h = createHash('sha256');
+    req.on('data', (c: Buffer) => h.update(c));
+    req.pipe(out).on('finish', () => res.end(h.digest('hex')));
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as { port: number }).port;
