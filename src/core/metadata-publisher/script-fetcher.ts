@@ -1,4 +1,3 @@
-import axios from 'axios';
 import type { EscherApi } from '../escher-api/types';
 import { assertSafeDownloadUrl } from '../escher-api/url-safety';
 import { IntegrityError } from '../shared/errors';
@@ -14,6 +13,8 @@ export function ticketScriptFetcher(api: EscherApi, serverUrl: string, timeoutMs
   return async (script) => {
     const ticket = await api.requestDownload(script.s3_path);
     const url = assertSafeDownloadUrl(ticket.url, serverUrl);
+    // Loaded on first download: building the publisher (and the extension) never pays for axios.
+    const { default: axios } = await import('axios');
     const res = await axios.get<ArrayBuffer>(url.toString(), {
       responseType: 'arraybuffer',
       timeout: timeoutMs,

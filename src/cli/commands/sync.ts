@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import type { BackgroundSyncEvent } from '../../core/metadata-publisher/background-sync';
+import { type SyncReport, summarizeReport } from '../../core/metadata-publisher/sync-report';
+import { ConfigError, describeError } from '../../core/shared/errors';
+import type { CliContext } from '../context';
+import { EXIT } from '../exit-codes';
+
+/**
+ * sync: one incremental two-way sync (exit 9 when something failed and stays queued).
+ * sync --watch: the background loop in the foreground for headless machines (every
+ * sync_interval_minutes and 2 s after each local change) until Ctrl-C / SIGTERM; a 401 ends it.
+ */
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('sync')
+    .description('sync playbook metadata with your Escher tenant (incremental, both ways)')
+    .option('--watch', 'keep running: sync every interval and right after local changes (Ctrl-C stops)')
+    .action(async (o: { watch?: boolean }) => {
+      const svc = await ctx.service();
+      if (!o.watch) {
+        const r = await svc.publisher.syncAllMetadata();
+        if (r.failed.length) ctx.exitCode = EXIT.PARTIAL;
+        ctx.out.result(r, () => renderReport(r));
+        return;
+      }
+      if (!svc.config.syncEnabled) throw new ConfigError('Sync is disabled (sync_enabled=false)', { hint: 'unset ESCHER_SYNC_ENABLED or set it to true' });
+      await watch(ctx, svc.publisher);
+    });
+}
+
+async function watch(ctx: CliContext, publisher: { startBackgroundSync(on: (e: BackgroundSyncEvent<SyncReport>) => void): boolean; stopBackgroundSync(): Promise<void> }): Promise<void> {
+  let authError: unknown;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const onEvent = (e: BackgroundSyncEvent<SyncReport>): void => {
+    const at = new Date().toISOString();
+    // One JSON object per line with --json (a stream of reports), one summary line otherwise.
+    if (e.type === 'synced') {
+      if (ctx.out.json) ctx.out.raw(Buffer.from(JSON.stringify({ at, ...e.result }) + '\n'));
+      else ctx.out.result(undefined, () => [`${at} ${summarizeReport(e.result)}`, ...renderReport(e.result).slice(1)]);
+    }
+    else if (e.type === 'failed') ctx.out.warn(`${at} sync failed, retrying in ${Math.round(e.retryInMs / 1000)} s: ${describeError(e.error)}`);
+    else if (e.reason === 'auth') {
+      authError = e.error;
+      done();
+    }
+  };
+  if (!publisher.startBackgroundSync(onEvent)) throw new ConfigError('No Escher server is configured', { hint: 'run `escher-playbook login --server URL --tenant ID`' });
+  ctx.out.note('watching: syncs every interval and 2 s after each local change (Ctrl-C to stop)');
+  // The scheduler's timers do not hold the process open (they must not in a CLI one-shot); this does.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  const stop = (): void => done();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await finished;
+  } finally {
+    clearInterval(keepAlive);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await publisher.stopBackgroundSync();
+  }
+  if (authError) throw authError;
+}
+
+export function renderReport(r: SyncReport): string[] {
+  const lines = [summarizeReport(r)];
+  for (const c of r.conflicts) lines.push(`conflict: ${c.message}`);
+  for (const f of r.failed) lines.push(`failed: ${f.playbook_id === '*' ? '' : `${f.playbook_id}: `}${f.error}`);
+  for (const s of r.skipped) lines.push(`skipped: ${s.playbook_id}: ${s.reason}`);
+  for (const c of r.reviewChanges) lines.push(`review: ${c.playbook_id} v${c.version} is now ${c.status}`);
+  if (r.queued) lines.push(`${r.queued} change(s) queued; they are sent by the next sync`);
+  return lines;
+}
