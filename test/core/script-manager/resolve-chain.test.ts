@@ -108,3 +108,15 @@ test('clear errors: unknown format, unknown playbook, bad input, and no server c
   await offline.manager.cacheScript({ playbookId: 'lib-only', version: '1.0.0', path: 'shell/run.sh' }, Buffer.from('echo one\n'));
   assert.equal((await offline.manager.resolveScript('lib-only', 'shell', '1.0.0')).source, 'cache');
 });
+
+test('offline, "latest" falls back to the newest cached version of a playbook the user does not have', async (t) => {
+  const { manager, home } = await makeManager(t, { api: s.api });
+  await manager.resolveScript('lib-only', 'shell', '1.0.0');
+  await manager.resolveScript('lib-only', 'shell'); // latest = 1.2.0
+  const dead = s.client({ serverUrl: 'http://127.0.0.1:9', retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
+  const offline = await makeManager(t, { api: dead, home });
+  const r = await offline.manager.resolveScript('lib-only', 'shell');
+  assert.equal(r.version, '1.2.0');
+  assert.equal(r.source, 'cache');
+  assert.equal(await fs.readFile(r.path, 'utf8'), 'echo one-two\n');
+});
