@@ -36,6 +36,12 @@ function parsePort(value: string): number {
   return n;
 }
 
+function parseTtl(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 7 * 24 * 3600) throw new InvalidArgumentError('seconds must be 1-604800');
+  return n;
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name('escher-dev-server')
@@ -48,7 +54,7 @@ async function main(): Promise<void> {
     .option('--token <token>', 'bearer token: TOKEN (tenant "default") or TENANT=TOKEN; repeatable', parseToken, {})
     .option('--admin-token <token>', 'token for /api/admin/* and reviewer actions (or ESCHER_ADMIN_TOKEN)')
     .option('--fault <name>', `inject a fault from the start: ${FAULT_NAMES.join('|')}[:count=N,seconds=S,match=/prefix]; repeatable`, parseFault, [])
-    .option('--url-ttl <seconds>', 'lifetime of pre-signed URLs', (v) => Number(v), 300)
+    .option('--url-ttl <seconds>', 'lifetime of pre-signed URLs', parseTtl, 300)
     .option('--no-fsync', 'skip fsync on writes (benchmarks only)')
     .option('--verbose', 'log each request to stderr')
     .option('--print-openapi', 'print the OpenAPI document (api/escher-server.openapi.yaml) and exit');

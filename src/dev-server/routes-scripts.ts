@@ -23,11 +23,6 @@ const FORMATS = new Set(['shell', 'cloudformation', 'arm', 'terraform', 'python'
 
 export function registerScriptRoutes(app: FastifyInstance, ctx: ServerContext, tenantOf: TenantOf): void {
   app.post('/api/playbook/upload', async (req, reply) => {
-    // Anything we refuse before reading the body: close the connection rather than drain 100 MB.
-    const refuse = (e: ApiError): never => {
-      reply.header('connection', 'close');
-      throw e;
-    };
     let id: string;
     let version: string;
     let scriptPath: string;
@@ -53,7 +48,8 @@ export function registerScriptRoutes(app: FastifyInstance, ctx: ServerContext, t
       size = lengthHeader === undefined ? undefined : Number(lengthHeader);
       if (size !== undefined && size > ctx.maxUploadBytes) throw new ApiError(413, 'TOO_LARGE', `script is ${size} bytes, the server accepts at most ${ctx.maxUploadBytes}`);
     } catch (e) {
-      if (e instanceof ApiError) refuse(e);
+      // Refused before reading the body: close the connection rather than drain what could be 100 MB.
+      reply.header('connection', 'close');
       throw e;
     }
     const tenant = await tenantOf(req);
@@ -63,6 +59,12 @@ export function registerScriptRoutes(app: FastifyInstance, ctx: ServerContext, t
       if (e instanceof ApiError) reply.header('connection', 'close');
       throw e;
     });
+    // Scripts of a published version are immutable: its metadata (and everyone's caches) name their sha256.
+    const published = tenant.store.get(id);
+    const listed = published && !published.deleted ? published.versions[version]?.metadata.scripts.find((x) => x.path === scriptPath) : undefined;
+    if (listed && listed.sha256 !== ref.sha256) {
+      throw new ApiError(409, 'VERSION_EXISTS', `${id}@${version} is published with a different ${scriptPath}; publish the change as a new version`, published ?? null);
+    }
     await tenant.blobs.link(id, version, scriptPath, ref);
     return { s3_path: tenantS3Path(tenant.id, id, version, scriptPath), sha256: ref.sha256, size: ref.size } satisfies UploadResult;
   });
@@ -113,12 +115,14 @@ export function registerScriptRoutes(app: FastifyInstance, ctx: ServerContext, t
     return { url, expires_at: new Date(exp * 1000).toISOString(), sha256: sha, size } satisfies DownloadTicket;
   });
 
-  const serveBlob = async (req: FastifyRequest, reply: FastifyReply, file: string | undefined): Promise<unknown> => {
+  /** Verifies the signature first: nothing about the URL is looked up for an unsigned request. */
+  const serveBlob = async (req: FastifyRequest, reply: FastifyReply, locate: () => Promise<string | undefined>): Promise<unknown> => {
     const pathname = req.url.split('?')[0] as string;
     const q = req.query as Record<string, string | undefined>;
     const verdict = ctx.signer.verify(pathname, q.exp, q.sig, ctx.clock.now());
     if (verdict === 'expired') throw new ApiError(403, 'URL_EXPIRED', 'this download URL has expired; request a new one');
     if (verdict !== 'ok') throw new ApiError(403, 'BAD_SIGNATURE', 'download URL signature is invalid');
+    const file = await locate();
     if (!file) throw notFound('blob not found');
     let size: number;
     try {
@@ -137,14 +141,13 @@ export function registerScriptRoutes(app: FastifyInstance, ctx: ServerContext, t
   app.get('/blob/t/:tenant/:sha', async (req, reply) => {
     const { tenant, sha } = req.params as Record<string, string>;
     if (!SHA_RE.test(sha ?? '') || !/^[a-z0-9-]{1,64}$/.test(tenant ?? '')) throw notFound('blob not found');
-    const t = await ctx.tenants.get(tenant as string);
-    return serveBlob(req, reply, t.blobs.blobFile(sha as string));
+    return serveBlob(req, reply, async () => (await ctx.tenants.get(tenant as string)).blobs.blobFile(sha as string));
   });
 
   app.get('/blob/lib/:sha', async (req, reply) => {
     const { sha } = req.params as Record<string, string>;
     if (!SHA_RE.test(sha ?? '')) throw notFound('blob not found');
-    return serveBlob(req, reply, ctx.library.blobFile(sha as string));
+    return serveBlob(req, reply, async () => ctx.library.blobFile(sha as string));
   });
 }
 

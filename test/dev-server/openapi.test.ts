@@ -190,6 +190,7 @@ test('every endpoint answers, on success and on error, exactly as the document s
   await publish({ metadata: md2 }, { 'if-match': '"0-stale"' }, 412);
   await publish({ metadata: makeMetadata('rds-stop', '1.0.0', { 'shell/stop.sh': script }, { name: 'Different' }) }, { 'if-match': `"${rev}"` }, 409);
   await publish({ metadata: { ...md, storage_strategy: 'local_only' } }, { 'if-none-match': '*' }, 422);
+  await upload({ 'x-content-sha256': sha256('echo changed\n') }, 'echo changed\n').then((r) => assert.equal(r.status, 409));
   await publish({ metadata: { nope: true } }, { 'if-none-match': '*' }, 422);
   await publish({ metadata: md2 }, { 'if-match': 'bad header' }, 400);
   const second = await publish({ metadata: md2, vector: [0.1, 0.2], vector_model: 'use-lite' }, { 'if-match': `"${rev}"`, 'idempotency-key': 'k1' }, 200);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { contentHash } from '../../src/core/escher-api/content-hash';
 import { libraryS3Path, tenantS3Path } from '../../src/core/escher-api/s3-path';
 import type { Clock } from '../../src/core/shared/clock';
-import { AuthError, NotFoundError, RequestRejectedError } from '../../src/core/shared/errors';
+import { AuthError, NotFoundError, RequestRejectedError, VersionConflictError } from '../../src/core/shared/errors';
 import { sha256, sha256File } from '../../src/core/shared/hash';
 import { OTHER_TENANT, OTHER_TOKEN, startTestServer, TEST_TENANT, type TestServer } from '../helpers/dev-server';
 import { publishNew, raw, writeLibraryPlaybook } from './fixtures';
@@ -56,6 +56,21 @@ test('an upload whose bytes do not match X-Content-SHA256 is refused and leaves 
   assert.equal((await blobFiles(s.dataDir)).length, 1);
   assert.deepEqual(await s.api.missingBlobs([sha256('echo real\n'), sha256('nope')]), [sha256('nope')]);
   assert.deepEqual(await s.api.missingBlobs([]), []);
+});
+
+test('the scripts of a published version cannot be replaced by a new upload', async (t) => {
+  const s = await setup(t);
+  const { record } = await publishNew(s.api, s.work, 'rds-stop', '1.0.0', { 'shell/stop.sh': 'echo original\n' });
+  const file = path.join(s.work, 'evil.sh');
+  await fs.writeFile(file, 'echo replaced\n');
+  await assert.rejects(
+    s.api.uploadScript({ playbookId: 'rds-stop', version: '1.0.0', path: 'shell/stop.sh', file, sha256: sha256('echo replaced\n'), size: 14 }),
+    (e: unknown) => e instanceof VersionConflictError && (e.current as { revision: string }).revision === record.revision,
+  );
+  const ticket = await s.api.requestDownload(record.versions['1.0.0']?.metadata.scripts[0]?.s3_path as string);
+  assert.equal(ticket.sha256, sha256('echo original\n'));
+  // A new version may carry the new bytes.
+  assert.equal((await s.api.uploadScript({ playbookId: 'rds-stop', version: '1.0.1', path: 'shell/stop.sh', file, sha256: sha256('echo replaced\n'), size: 14 })).size, 14);
 });
 
 test('an upload over the size limit is refused before it is stored', async (t) => {

@@ -46,6 +46,7 @@ const paths: Obj = {
       responses: {
         '200': ok('Stored (or already stored)', 'UploadResult'),
         '400': r('BadRequest'),
+        '409': errorResponse('VERSION_EXISTS: that version is published with different bytes at this path (scripts of a published version are immutable)'),
         '413': errorResponse('Larger than the server accepts'),
         '415': errorResponse('Not application/octet-stream'),
         '422': errorResponse('CHECKSUM_MISMATCH: the bytes do not hash to X-Content-SHA256'),
