@@ -429,10 +429,11 @@ export class ScriptCache {
       for (const e of this.index.entries.values()) freed += e.size;
       await fs.rm(this.layout.scriptsDir, { recursive: true, force: true });
       await fs.rm(path.dirname(this.layout.metadataDir), { recursive: true, force: true });
-      await fs.rm(this.layout.tmpDir, { recursive: true, force: true });
       this.metadata?.forgetMemo();
       await this.index.compact([]);
-      return freed;
+      // Temp files of downloads still running in other processes are left alone: they insert
+      // (under this same lock) once we are done. Only strays from crashed downloads go.
+      return freed + (await this.removeStaleTemps());
     });
   }
 

@@ -229,7 +229,11 @@ test('verify removes what does not verify; clear empties the cache and reports b
   const report = await cache.verify();
   assert.equal(report.kept, 1);
   assert.deepEqual(report.removed.map((r) => r.path).sort(), ['scripts/a-v1.0.0/shell/run.sh', 'scripts/stray/x.sh']);
+  // A download in flight in another process: its temp file must survive a clear.
+  const inFlight = await cache.tempFile();
+  await fs.writeFile(inFlight, 'partial');
   assert.equal(await cache.clear(), 6);
+  assert.equal(await fs.readFile(inFlight, 'utf8'), 'partial');
   assert.equal((await cache.stats()).entries, 0);
   assert.deepEqual(await fs.readdir(dir).then((n) => n.filter((x) => x === 'scripts')), []);
 });
