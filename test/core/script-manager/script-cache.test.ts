@@ -237,3 +237,20 @@ test('verify removes what does not verify; clear empties the cache and reports b
   assert.equal((await cache.stats()).entries, 0);
   assert.deepEqual(await fs.readdir(dir).then((n) => n.filter((x) => x === 'scripts')), []);
 });
+
+test('two cache instances (two processes) agree on LRU order: eviction sees the other one\'s hits', async (t) => {
+  const dir = await tmpDir(t);
+  const clock = new ManualClock(1_000_000);
+  const a = open(dir, clock, { maxSizeMb: 1 }).cache;
+  const b = open(dir, clock, { maxSizeMb: 1 }).cache;
+  const kb300 = (c: string) => Buffer.alloc(300 * 1024, c);
+  for (const [i, id] of ['x', 'y', 'z'].entries()) {
+    clock.t = 1_000_000 + i;
+    await a.cacheScript(ref(id), kb300(id));
+  }
+  clock.t = 1_000_100;
+  assert.equal((await b.lookup(ref('x'))).status, 'hit', 'process B uses x');
+  clock.t = 1_000_200;
+  await a.cacheScript(ref('w'), kb300('w')); // A never saw B's hit in memory; the journal did
+  assert.deepEqual(await hitKeys(b, ['x', 'y', 'z', 'w'].map((i) => ref(i))), ['x', 'z', 'w']);
+});
