@@ -225,8 +225,19 @@ export class CacheIndex {
     if (records.length === 0) return;
     const data = records.map(encodeRecord).join('');
     if (!options.durable) {
-      // A touch: one O_APPEND write, read back (and applied, idempotently) by the next sync.
-      await fs.appendFile(this.file, data, { mode: 0o644 });
+      // A touch: one O_APPEND write. When the file grew by exactly our bytes, nobody wrote in
+      // between and our records need not be read back; otherwise the next sync reads them.
+      const handle = await fs.open(this.file, 'a', 0o644);
+      try {
+        const { bytesWritten } = await handle.write(data);
+        const st = await handle.stat();
+        if (st.ino === this.ino && st.size === this.offset + bytesWritten) {
+          this.offset = st.size;
+          for (const r of records) this.applyRecord(r);
+        }
+      } finally {
+        await handle.close();
+      }
       return;
     }
     await fs.mkdir(this.layout.root, { recursive: true });

@@ -212,9 +212,15 @@ test('the journal is compacted once it is mostly touches, without losing entries
   }
   const lines = (await fs.readFile(path.join(dir, 'index-v1.log'), 'utf8')).split('\n').length - 1;
   assert.ok(lines < 200, `journal has ${lines} records after compaction`);
-  const entries = await open(dir, clock).cache.entries();
-  assert.deepEqual(entries.map((e) => e.key), ['b@1.0.0/shell/run.sh', 'a@1.0.0/shell/run.sh']);
-  assert.equal(entries[1]!.last_access, clock.t);
+  const entries = (await open(dir, clock).cache.entries()).sort((x, y) => x.last_access - y.last_access);
+  assert.deepEqual(
+    entries.map((e) => [e.key, e.last_access]),
+    [
+      ['b@1.0.0/shell/run.sh', clock.t - 1],
+      ['a@1.0.0/shell/run.sh', clock.t],
+    ],
+    'every access time survived the compaction',
+  );
 });
 
 test('verify removes what does not verify; clear empties the cache and reports bytes freed', async (t) => {
