@@ -36,7 +36,9 @@ export class Library {
     const lib = new Library();
     if (!dir) return lib;
     const root = path.resolve(dir);
-    const ids = await fs.readdir(root, { withFileTypes: true });
+    const ids = await fs.readdir(root, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+      throw new Error(`--library ${root}: ${e.code === 'ENOENT' ? 'no such folder' : e.code === 'ENOTDIR' ? 'not a folder' : e.message}`, { cause: e });
+    });
     for (const idEntry of ids) {
       if (!idEntry.isDirectory() || idEntry.name.startsWith('.')) continue;
       for (const vEntry of await fs.readdir(path.join(root, idEntry.name), { withFileTypes: true })) {

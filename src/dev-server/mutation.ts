@@ -83,7 +83,7 @@ export async function runMutation(req: FastifyRequest, reply: FastifyReply, tena
       return { status: prior.status, body: prior.body, etag: typeof etag === 'string' ? etag : undefined, replayed: true };
     }
     const r = await fn();
-    if (r.status >= 200 && r.status < 300) await tenant.store.rememberIdempotent(key, { fingerprint, status: r.status, body: r.body, at: new Date().toISOString() });
+    if (r.status >= 200 && r.status < 300) await tenant.store.rememberIdempotent(key, { fingerprint, status: r.status, body: r.body });
     return r;
   });
   if (result.etag) reply.header('etag', `"${result.etag}"`);

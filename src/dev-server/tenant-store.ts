@@ -11,7 +11,8 @@ import { readJson, writeJson } from './persist';
  * On disk, under <data>/tenants/<tenant>/:
  *   records/<playbook id>.json            {"format":1, "record": PlaybookRecord, "vectors": {version: {sha256, model}}}
  *   vectors/<playbook id>/<version>.json  {"model", "vector": number[]}   (kept out of records: 10k records load fast)
- *   idempotency/<sha256(key)>.json        {"fingerprint", "status", "body", "at"}
+ *   idempotency/<sha256(key)>.json        {"fingerprint", "status", "body", "at"}; kept IDEMPOTENCY_TTL_MS
+ *                                         (24 h, as Stripe does), older ones are ignored and pruned at start
  * Records are never removed (a delete leaves a tombstone), so the tenant's seq after a restart is
  * simply the largest seq found: no separate counter file that could disagree with the records.
  * Mutations of one tenant run one at a time (exclusive()), which makes seq strictly increasing and
@@ -34,6 +35,8 @@ export interface IdempotentResponse {
   body: unknown;
   at: string;
 }
+
+export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
 export type RecordDraft = Omit<PlaybookRecord, 'revision' | 'seq' | 'updated_at'>;
 
@@ -76,7 +79,7 @@ export class TenantStore {
         store.seq = Math.max(store.seq, stored.record.seq);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(32, files.length) }, worker));
+    await Promise.all([...Array.from({ length: Math.min(32, files.length) }, worker), store.pruneIdempotency()]);
     return store;
   }
 
@@ -149,11 +152,28 @@ export class TenantStore {
   }
 
   async idempotent(key: string): Promise<IdempotentResponse | undefined> {
-    return readJson<IdempotentResponse>(this.idempotencyFile(key));
+    const entry = await readJson<IdempotentResponse>(this.idempotencyFile(key));
+    return entry && this.now() - Date.parse(entry.at) < IDEMPOTENCY_TTL_MS ? entry : undefined;
   }
 
-  async rememberIdempotent(key: string, entry: IdempotentResponse): Promise<void> {
-    await writeJson(this.idempotencyFile(key), entry, this.durable);
+  /** Removes idempotency entries past their TTL (by file mtime: no need to parse them). */
+  private async pruneIdempotency(): Promise<void> {
+    const dir = path.join(this.dir, 'idempotency');
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    const cutoff = this.now() - IDEMPOTENCY_TTL_MS;
+    for (let i = 0; i < names.length; i += 32) {
+      await Promise.all(
+        names.slice(i, i + 32).map(async (n) => {
+          const f = path.join(dir, n);
+          const st = await fs.stat(f).catch(() => undefined);
+          if (st && st.mtimeMs < cutoff) await fs.rm(f, { force: true });
+        }),
+      );
+    }
+  }
+
+  async rememberIdempotent(key: string, entry: Omit<IdempotentResponse, 'at'>): Promise<void> {
+    await writeJson(this.idempotencyFile(key), { ...entry, at: new Date(this.now()).toISOString() }, this.durable);
   }
 
   private idempotencyFile(key: string): string {

@@ -298,3 +298,17 @@ test('records, seq, uploads and signed URLs survive a restart on the same data d
   const fresh = await second.api.requestDownload(record.versions['1.0.0']?.metadata.scripts[0]?.s3_path as string);
   assert.equal(fresh.sha256, ticket.sha256);
 });
+
+test('idempotency keys expire after 24 h (then the key is free again)', async (t) => {
+  let now = Date.parse('2026-06-01T00:00:00Z');
+  const clock = { now: () => now, setTimeout: (fn: () => void, ms: number) => ({ cancel: clearTimeout.bind(null, setTimeout(fn, ms)) }) };
+  const s = await server(t, { clock });
+  const scripts = { 'shell/stop.sh': 'echo 1\n' };
+  await uploadScripts(s.api, s.work, 'rds-stop', '1.0.0', scripts);
+  const first = await s.api.publishMetadata({ metadata: makeMetadata('rds-stop', '1.0.0', scripts) }, { ifNoneMatch: '*', idempotencyKey: 'day-1' });
+  await uploadScripts(s.api, s.work, 'rds-stop', '1.1.0', scripts);
+  const other = { metadata: makeMetadata('rds-stop', '1.1.0', scripts) };
+  await rejectsWith(s.api.publishMetadata(other, { ifMatch: first.revision, idempotencyKey: 'day-1' }), 422, 'IDEMPOTENCY_KEY_REUSED');
+  now += 24 * 3600 * 1000 + 1;
+  assert.equal((await s.api.publishMetadata(other, { ifMatch: first.revision, idempotencyKey: 'day-1' })).seq, 2);
+});
