@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -130,4 +130,31 @@ test('faults are set, listed and cleared at run time through the admin endpoint'
   assert.deepEqual((await raw(s.url, 'DELETE', '/api/admin/faults', admin)).body, { faults: [] });
   // Tenant tokens cannot reach it.
   assert.equal((await raw(s.url, 'POST', '/api/admin/faults', { body: { name: 'status500' } })).status, 403);
+});
+
+test('blob downloads: a 500 before the body is retried, a stall mid-body is a NetworkError, a slow consumer is not', async (t) => {
+  const s = await setup(t);
+  s.setFault('status500', { count: 2, match: '/blob/' });
+  const ticket = await s.api.requestDownload(s.s3);
+  assert.equal((await drain((await s.api.fetchStream(ticket.url)).stream)).sha256, ticket.sha256);
+  assert.deepEqual(s.server.requests().filter((r) => r.path.startsWith('/blob/')).map((r) => r.status), [500, 500, 200]);
+
+  s.setFault('slow', { seconds: 1, match: '/blob/', count: 1 });
+  const impatient = s.client({ timeoutMs: 200, retry: { retries: 0 } });
+  await assert.rejects(impatient.fetchStream(ticket.url), (e: unknown) => e instanceof NetworkError && /timed out/.test(e.message));
+
+  // Reading slower than the idle timeout is the consumer's business, not a stall.
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-faults-big-'));
+  t.after(() => fs.rm(work, { recursive: true, force: true }));
+  const big = randomBytes(2 * 1024 * 1024);
+  const { record } = await publishNew(s.api, work, 'big-one', '1.0.0', { 'shell/big.sh': big });
+  const bigTicket = await s.api.requestDownload(record.versions['1.0.0']?.metadata.scripts[0]?.s3_path as string);
+  const got = await impatient.fetchStream(bigTicket.url);
+  const h = createHash('sha256');
+  let i = 0;
+  for await (const c of got.stream) {
+    h.update(c as Buffer);
+    if (i++ < 3) await new Promise((r) => setTimeout(r, 300));
+  }
+  assert.equal(h.digest('hex'), bigTicket.sha256);
 });

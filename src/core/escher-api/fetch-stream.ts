@@ -103,11 +103,14 @@ function guard(source: Readable, expected: number | undefined, idleMs: number, w
   arm();
   source.on('data', (chunk: Buffer) => {
     received += chunk.length;
-    arm();
-    if (!out.write(chunk)) {
-      source.pause();
-      out.once('drain', () => source.resume());
-    }
+    if (out.write(chunk)) return arm();
+    // The consumer is slow (e.g. a busy disk), not the server: no stall timer while we hold back.
+    clearTimeout(timer);
+    source.pause();
+    out.once('drain', () => {
+      arm();
+      source.resume();
+    });
   });
   source.once('end', () => {
     clearTimeout(timer);
