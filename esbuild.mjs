@@ -1,7 +1,7 @@
 // Bundles every entry point with esbuild. Native and very large packages stay external and are
 // loaded lazily at run time (models, vector index, ONNX runtime), which keeps start-up cheap.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 
@@ -23,11 +23,28 @@ export const external = [
 ];
 
 const entries = [
-  { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+  { in: 'src/cli/bin.ts', out: 'cli', banner: '#!/usr/bin/env node', esm: true },
   { in: 'src/dev-server/main.ts', out: 'dev-server', banner: '#!/usr/bin/env node' },
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/core/local-search/embedding-worker.ts', out: 'embedding-worker' },
 ].filter((e) => existsSync(e.in));
+
+/**
+ * The CLI is built as ES modules split into chunks (dist/cli.mjs + dist/cli-chunk-*.mjs, all in
+ * dist/ so __dirname-relative paths such as dist/embedding-worker.js still hold): a command then
+ * reads and compiles only its own code. One 3 MB CommonJS bundle cost ~100 ms of parsing on every
+ * start, `--version` included. dist/cli.js stays the entry point as a two-line shim. Bundled
+ * CommonJS packages get `require`/`__dirname` from the prelude.
+ */
+const ESM_PRELUDE = [
+  "import { createRequire as __escherCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __escherFileURLToPath } from 'node:url';",
+  "import { dirname as __escherDirname } from 'node:path';",
+  'const require = __escherCreateRequire(import.meta.url);',
+  'const __filename = __escherFileURLToPath(import.meta.url);',
+  'const __dirname = __escherDirname(__filename);',
+].join(' ');
+const esmSplit = { format: 'esm', splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'cli-[name]-[hash]' };
 
 const contexts = await Promise.all(
   entries.map((e) =>
@@ -37,11 +54,11 @@ const contexts = await Promise.all(
       bundle: true,
       platform: 'node',
       target: 'node20',
-      format: 'cjs',
+      ...(e.esm ? esmSplit : { format: 'cjs' }),
       sourcemap: 'linked',
       minify: process.env.ESCHER_MINIFY === '1',
       external,
-      banner: e.banner ? { js: e.banner } : undefined,
+      banner: e.banner || e.esm ? { js: [e.banner, e.esm ? ESM_PRELUDE : ''].filter(Boolean).join('\n') } : undefined,
       logLevel: 'warning',
       metafile: true,
     }),
@@ -51,7 +68,13 @@ const contexts = await Promise.all(
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  await Promise.all(contexts.map((c) => c.rebuild()));
+  const results = await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+  // Remove chunks of earlier builds (after, not before, building: a CLI running meanwhile keeps its files).
+  const fresh = new Set(results.flatMap((r) => Object.keys(r.metafile?.outputs ?? {})).map((f) => f.replace(/^dist\//, '')));
+  for (const f of readdirSync('dist')) if (/^cli-.*\.mjs(\.map)?$/.test(f) && !fresh.has(f)) rmSync(`dist/${f}`);
+  for (const e of entries.filter((x) => x.esm)) {
+    writeFileSync(`dist/${e.out}.js`, `#!/usr/bin/env node\n// Entry shim: the real code is dist/${e.out}.mjs and its chunks (see esbuild.mjs).\nimport('./${e.out}.mjs');\n`, { mode: 0o755 });
+  }
   console.log(`built ${entries.map((e) => `dist/${e.out}.js`).join(', ')}`);
 }

@@ -108,14 +108,15 @@ function wantsVersion(argv: readonly string[]): boolean {
   return false;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      new Output(process, () => false).error(e);
-      process.exitCode = EXIT.INTERNAL;
-    },
-  );
+/** Runs the CLI on this process's arguments and sets its exit code. */
+export async function runCli(): Promise<void> {
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (e) {
+    new Output(process, () => false).error(e);
+    process.exitCode = EXIT.INTERNAL;
+  }
 }
+
+// Started straight from the sources (`node --import tsx src/cli/main.ts …`); the bundle's entry is bin.ts.
+if (require.main !== undefined && require.main.filename === __filename) void runCli();

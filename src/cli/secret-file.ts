@@ -65,8 +65,9 @@ export class CliSecretStore implements SecretStore {
 
   private async update(change: (all: Partial<Record<SecretKey, string>>) => boolean): Promise<void> {
     await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    const lockfile = await import('proper-lockfile');
-    const release = await lockfile.lock(this.file, { realpath: false, retries: { retries: 50, minTimeout: 10, maxTimeout: 100 } });
+    // Loaded on first write only. Under the ESM CLI build a CommonJS package arrives as `default`.
+    const mod: typeof import('proper-lockfile') & { default?: typeof import('proper-lockfile') } = await import('proper-lockfile');
+    const release = await (mod.default ?? mod).lock(this.file, { realpath: false, retries: { retries: 50, minTimeout: 10, maxTimeout: 100 } });
     try {
       const all = await this.readFile();
       if (change(all)) await writeFileAtomic(this.file, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });

@@ -93,9 +93,10 @@ async function parseImportFile(file: string): Promise<unknown> {
       if (/\.json$/i.test(file)) throw new ValidationError(`${file} is not valid JSON: ${(e as Error).message}`);
     }
   }
-  const YAML = await import('yaml');
+  // Loaded only for YAML input. Under the ESM CLI build a CommonJS package arrives as `default`.
+  const mod: typeof import('yaml') & { default?: typeof import('yaml') } = await import('yaml');
   try {
-    return YAML.parse(text, { maxAliasCount: 100 }) as unknown;
+    return (mod.default ?? mod).parse(text, { maxAliasCount: 100 }) as unknown;
   } catch (e) {
     throw new ValidationError(`${file} is neither valid JSON nor valid YAML: ${(e as Error).message.split('\n')[0] ?? ''}`);
   }

@@ -1,0 +1,4 @@
+import { runCli } from './main';
+
+/** The executable entry (bundled as dist/cli.mjs, which the dist/cli.js shim starts). */
+void runCli();
