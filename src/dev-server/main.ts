@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { redact } from '../core/shared/logger';
 import { FAULT_NAMES, isFaultName, type FaultSpec } from './faults';
@@ -7,6 +8,7 @@ import { SERVER_VERSION, startDevServer } from './server';
 /**
  * node dist/dev-server.js --port <n|0> --data <dir> [--library <dir>] [--token <t> | --token TENANT=TOKEN ...]
  *                         [--admin-token <t>] [--fault NAME[:count=N,seconds=S,match=/prefix]] ...
+ *                         [--tls-cert cert.pem --tls-key key.pem]
  * Prints its base URL as the FIRST line on stdout (tests and scripts read it), logs to stderr.
  */
 function parseToken(value: string, prev: Record<string, string>): Record<string, string> {
@@ -55,6 +57,8 @@ async function main(): Promise<void> {
     .option('--admin-token <token>', 'token for /api/admin/* and reviewer actions (or ESCHER_ADMIN_TOKEN)')
     .option('--fault <name>', `inject a fault from the start: ${FAULT_NAMES.join('|')}[:count=N,seconds=S,match=/prefix]; repeatable`, parseFault, [])
     .option('--url-ttl <seconds>', 'lifetime of pre-signed URLs', parseTtl, 300)
+    .option('--tls-cert <file>', 'serve https with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--no-fsync', 'skip fsync on writes (benchmarks only)')
     .option('--verbose', 'log each request to stderr')
     .option('--print-openapi', 'print the OpenAPI document (api/escher-server.openapi.yaml) and exit');
@@ -70,6 +74,8 @@ async function main(): Promise<void> {
     fault: FaultSpec[];
     urlTtl: number;
     fsync: boolean;
+    tlsCert?: string;
+    tlsKey?: string;
     verbose?: boolean;
   }>();
   if (o.printOpenapi) {
@@ -84,6 +90,11 @@ async function main(): Promise<void> {
     process.stderr.write('escher-dev-server: pass at least one --token TOKEN or --token TENANT=TOKEN\n');
     process.exit(2);
   }
+  if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) {
+    process.stderr.write('escher-dev-server: --tls-cert and --tls-key go together\n');
+    process.exit(2);
+  }
+  const tls = o.tlsCert && o.tlsKey ? { cert: await readFile(o.tlsCert), key: await readFile(o.tlsKey) } : undefined;
   const logger = {
     debug: (m: string) => o.verbose && process.stderr.write(redact(m) + '\n'),
     info: (m: string) => o.verbose && process.stderr.write(redact(m) + '\n'),
@@ -100,6 +111,7 @@ async function main(): Promise<void> {
     urlTtlSeconds: o.urlTtl,
     faults: o.fault,
     durable: o.fsync,
+    tls,
     logger,
   });
   process.stdout.write(server.url + '\n');

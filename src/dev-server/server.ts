@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import Fastify, { type FastifyError, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { formatAjvErrors, wireAjv } from '../core/escher-api/wire-validate';
 import type { Clock } from '../core/shared/clock';
 import { systemClock } from '../core/shared/clock';
@@ -37,6 +37,8 @@ export interface DevServerOptions {
   /** Largest accepted script upload (default 1 GiB). */
   maxUploadBytes?: number;
   faults?: Array<{ name: FaultName } & FaultOptions>;
+  /** Serve https with this key pair (PEM) instead of plain http. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   /** fsync every write (default true); benchmarks that seed 10k records may turn it off. */
   durable?: boolean;
   clock?: Clock;
@@ -92,7 +94,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     tenants: new TenantRegistry(dataDir, durable, () => clock.now()),
   };
 
-  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, forceCloseConnections: true, return503OnClosing: true });
+  const base = { logger: false, bodyLimit: 8 * 1024 * 1024, forceCloseConnections: true, return503OnClosing: true } as const;
+  // Routes are written against the plain-http instance type; the https instance behaves the same.
+  const app = options.tls ? (Fastify({ ...base, https: options.tls }) as unknown as FastifyInstance) : Fastify(base);
   // One Ajv holds the wire schemas; route schemas are {$ref} into it.
   app.setValidatorCompiler(({ schema }) => wireAjv().compile(schema as object));
   // Script uploads are streamed straight to disk (constant memory for any size): hand the handler the raw stream.
@@ -160,7 +164,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const addr = app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('server did not bind a TCP port');
   const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  ctx.baseUrl = `http://${shownHost}:${addr.port}`;
+  ctx.baseUrl = `${options.tls ? 'https' : 'http'}://${shownHost}:${addr.port}`;
 
   return {
     url: ctx.baseUrl,

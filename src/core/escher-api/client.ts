@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as tls from 'node:tls';
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import { ConfigError, type EscherError } from '../shared/errors';
@@ -46,6 +47,8 @@ export interface HttpEscherApiOptions {
   deadlineMs?: number;
   retry?: Partial<RetryPolicy>;
   logger?: Logger;
+  /** An extra trusted CA (PEM), added to Node's roots: a company CA or a dev server's self-signed certificate. */
+  ca?: string | Buffer;
   /** For tests: the jitter source. */
   random?: () => number;
 }
@@ -86,7 +89,7 @@ export class HttpEscherApi implements EscherApi {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.deadlineMs = options.deadlineMs ?? 120_000;
     // Keep-alive: a sync is many small requests to one host.
-    this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+    this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true, ...(options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}) }) };
     this.http = axios.create({
       baseURL: this.serverUrl,
       timeout: this.timeoutMs,

@@ -65,7 +65,13 @@ export function networkError(what: string, e: unknown): NetworkError {
   const code = err.code ?? '';
   const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ABORT_ERR' || /timeout/i.test(err.message ?? '');
   const reason = timedOut ? 'timed out' : code ? `failed (${code})` : `failed (${redact(err.message ?? 'unknown error')})`;
-  return new NetworkError(`${what}: request ${reason}`, { hint: timedOut ? 'the server is slow or unreachable; try again later' : 'check ESCHER_SERVER_URL and your network' });
+  const tlsProblem = /CERT|SSL|TLS|SELF_SIGNED/.test(code);
+  const hint = timedOut
+    ? 'the server is slow or unreachable; try again later'
+    : tlsProblem
+      ? "the server's TLS certificate is not trusted; add its CA with NODE_EXTRA_CA_CERTS"
+      : 'check ESCHER_SERVER_URL and your network';
+  return new NetworkError(`${what}: request ${reason}`, { hint });
 }
 
 export function invalidResponse(what: string, status: number, problem: string): ServerError {
