@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { PublishedMetadata } from '../escher-api/types';
-import { writeJsonAtomic } from '../shared/atomic-fs';
+import { tempSibling } from '../shared/atomic-fs';
 import { validatePlaybookId } from '../shared/safe-path';
 import { sha256 } from '../shared/hash';
 import { canonicalJson } from '../escher-api/content-hash';
@@ -19,8 +19,21 @@ export class BaseStore {
     return path.join(this.dir, `${validatePlaybookId(id)}.json`);
   }
 
+  /**
+   * Atomic (temp + rename) but not fsynced: a base lost to a power cut is detected on read and
+   * costs only a more conservative merge (keep both), and skipping the fsync keeps a publish
+   * at one durable write (sync_state.json).
+   */
   async put(metadata: PublishedMetadata): Promise<void> {
-    await writeJsonAtomic(this.file(metadata.playbook_id), { checksum: sha256(canonicalJson(metadata)), metadata });
+    const target = this.file(metadata.playbook_id);
+    await fs.mkdir(this.dir, { recursive: true });
+    const tmp = tempSibling(target);
+    try {
+      await fs.writeFile(tmp, JSON.stringify({ checksum: sha256(canonicalJson(metadata)), metadata }));
+      await fs.rename(tmp, target);
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
   }
 
   async get(id: string, expectedHash: string): Promise<PublishedMetadata | undefined> {

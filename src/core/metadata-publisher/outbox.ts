@@ -3,7 +3,7 @@ import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './backoff';
 import type { DeleteOp, OutboxOp, PublishOp, SyncState } from './sync-state';
 
 /**
- * The outbox: pending publishes and deletes, persisted in last_sync.json before the first
+ * The outbox: pending publishes and deletes, persisted in sync_state.json before the first
  * attempt (with their Idempotency-Key), sent in order, removed only in the same atomic write that
  * records the server's answer. A crash at any point therefore either re-sends a request with the
  * same key (the server applies it at most once) or finds it already recorded.

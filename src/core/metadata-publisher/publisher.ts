@@ -201,14 +201,25 @@ export class MetadataPublisher {
     return this.lock.run(async () => {
       this.logger.debug('sync: lock held, starting');
       const t0 = performance.now();
+      // Phase timings for --verbose (where a slow sync spends its time).
+      const phases: string[] = [];
+      let tp = t0;
+      const mark = (name: string): void => {
+        const t = performance.now();
+        phases.push(`${name} ${(t - tp).toFixed(1)}`);
+        tp = t;
+      };
       api.reset();
       const state = await this.stateFile.load();
+      mark('load');
       state.last_attempt_at = new Date(this.clock.now()).toISOString();
       const report = emptyReport();
       const run = this.newRun(api, state, report);
       try {
         await run.drainOutbox(options.respectBackoff ?? false);
+        mark('replay');
         let locals = await this.o.store.listPlaybooks();
+        mark('list');
         if (!run.blocked) {
           try {
             if (await run.pull(new Map(locals.map((s) => [s.playbook_id, s])))) locals = await this.o.store.listPlaybooks();
@@ -219,9 +230,14 @@ export class MetadataPublisher {
             state.last_error = { code: isEscherError(e) ? e.code : 'ERROR', message: describeError(e) };
           }
         }
+        mark('pull');
+        const queuedBefore = state.outbox.map((o) => o.key).join();
         await run.queueLocalChanges(locals);
-        await this.stateFile.save(state);
+        // Persist new ops (with their idempotency keys) before the first request that sends one.
+        if (state.outbox.map((o) => o.key).join() !== queuedBefore) await this.stateFile.save(state);
+        mark('queue');
         if (!run.blocked) await run.drainOutbox(options.respectBackoff ?? false);
+        mark('send');
         if (!run.blocked && report.failed.length === 0) {
           state.last_sync_at = new Date(this.clock.now()).toISOString();
           state.last_error = null;
@@ -232,7 +248,9 @@ export class MetadataPublisher {
         const retryAt = nextRetryAt(state);
         if (retryAt !== undefined) report.nextRetryAt = retryAt;
         await this.stateFile.save(state);
-        }
+        mark('save');
+        this.logger.debug(`sync: ${phases.join(' ms, ')} ms; ${report.requests} requests`);
+      }
       return report;
     });
   }
@@ -266,7 +284,7 @@ export class MetadataPublisher {
 
   /** For `status`: read without the lock (the file is replaced atomically). */
   async status(): Promise<SyncStatus> {
-    const state = await this.stateFile.load();
+    const state = await this.stateFile.read();
     const locals = await this.o.store.listPlaybooks({ area: 'synced' });
     const changed = locals.filter((s) => {
       const e = state.playbooks[s.playbook_id];
@@ -298,7 +316,7 @@ export class MetadataPublisher {
 
   /** All review statuses at once (one file read) for `list`. */
   async reviewStatuses(): Promise<Map<string, ReviewInfo>> {
-    const state = await this.stateFile.load();
+    const state = await this.stateFile.read();
     const out = new Map<string, ReviewInfo>();
     for (const [id, e] of Object.entries(state.playbooks)) {
       out.set(id, {

@@ -33,7 +33,7 @@ export interface SyncRunDeps {
   clock: Clock;
   logger: Logger;
   fetchScript: ScriptFetcher;
-  /** Persists `state` atomically (last_sync.json). */
+  /** Persists `state` atomically (sync_state.json). */
   save: (state: SyncState) => Promise<void>;
   /** Scratch folder for decrypted sensitive scripts during upload (0700, emptied after). */
   scratchDir: string;
@@ -47,6 +47,9 @@ export interface SyncRunDeps {
 }
 
 type OpOutcome = 'done' | 'retry';
+
+/** Completed publishes between two saves of sync_state.json (each save is a full atomic rewrite). */
+const CHECKPOINT_EVERY = 25;
 
 /**
  * One sync (or one explicit publish) over a loaded state. Not re-entrant: the caller holds the
@@ -81,15 +84,32 @@ export class SyncRun {
    * `respectBackoff`: skip while the first op's backoff has not passed (background runs).
    */
   async drainOutbox(respectBackoff: boolean): Promise<void> {
-    while (this.state.outbox.length > 0) {
-      const op = this.state.outbox[0] as OutboxOp;
-      if (respectBackoff && op.next_attempt_at > this.now()) {
-        this.blocked = true;
-        break;
+    try {
+      while (this.state.outbox.length > 0) {
+        const op = this.state.outbox[0] as OutboxOp;
+        if (respectBackoff && op.next_attempt_at > this.now()) {
+          this.blocked = true;
+          break;
+        }
+        const outcome = await this.execute(op);
+        if (outcome === 'retry') break;
       }
-      const outcome = await this.execute(op);
-      if (outcome === 'retry') break;
+    } finally {
+      await this.flush();
     }
+  }
+
+  private unsaved = 0;
+
+  /** Counts a completed op; saves every CHECKPOINT_EVERY completions. */
+  private async checkpoint(): Promise<void> {
+    if (++this.unsaved >= CHECKPOINT_EVERY) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.unsaved === 0) return;
+    this.unsaved = 0;
+    await this.d.save(this.state);
   }
 
   private async execute(op: OutboxOp): Promise<OpOutcome> {
@@ -208,7 +228,9 @@ export class SyncRun {
     await this.recordAgreement(local, record, published.content_hash);
     (wasKnown ? this.report.updated : this.report.published).push(id);
     removeOp(this.state, op.key);
-    await this.d.save(this.state);
+    // Saved in batches: a crash before the save only replays these ops with their
+    // Idempotency-Keys, and the server answers each from its record without applying it again.
+    await this.checkpoint();
     await this.notifySynced(id, local.metadata.version);
   }
 
@@ -241,6 +263,14 @@ export class SyncRun {
   /** Flow 2 step 2: only the scripts tenant storage lacks are sent (content-addressed). */
   private async uploadMissingScripts(local: Playbook, published: PublishedMetadata): Promise<void> {
     if (published.scripts.length === 0) return;
+    // Scripts unchanged since the version both sides agreed on are in tenant storage already
+    // (that version references them): a metadata-only edit costs no upload check.
+    const entry = this.state.playbooks[local.metadata.playbook_id];
+    const base = entry ? await this.d.bases.get(local.metadata.playbook_id, entry.remote_hash) : undefined;
+    if (base) {
+      const known = new Set(base.scripts.map((s) => s.sha256));
+      if (published.scripts.every((s) => known.has(s.sha256))) return;
+    }
     const missing = new Set(await this.d.api.missingBlobs([...new Set(published.scripts.map((s) => s.sha256))]));
     for (const s of local.metadata.scripts) {
       if (!missing.has(s.sha256)) continue;

@@ -1,31 +1,31 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Precondition, ReviewStatus } from '../escher-api/types';
-import { writeJsonAtomic } from '../shared/atomic-fs';
+import { writeFileAtomic } from '../shared/atomic-fs';
 import type { Logger } from '../shared/logger';
 import type { MergeField } from './three-way-merge';
 
 /**
- * The publisher's persistent state: `$ESCHER_HOME/cache/metadata/last_sync.json` (the seed's
- * file). One file, written atomically (temp + fsync + rename), so the cursor, the per-playbook
- * records and the outbox always change together: recording a publish and removing it from the
- * outbox is a single write, and a crash leaves the old file or the new one, never a mix.
+ * The publisher's persistent state, in `$ESCHER_HOME/cache/metadata/`:
  *
- * Format `escher-sync/1`:
+ * `sync_state.json` — what must change together, written atomically (temp + fsync + rename) as
+ * one file, so recording a publish and removing it from the outbox is a single write and a crash
+ * leaves the old file or the new one, never a mix. Rewritten only when its content changed (a
+ * no-op sync does not rewrite ~4 MB at 10k playbooks). Format `escher-sync/1`:
  * {
  *   "format": "escher-sync/1",
- *   "cursor": 0,                      // changes-feed `seq` already applied (GET /api/playbooks/changes?since=)
- *   "last_sync_at": "ISO" | null,     // last sync that finished without a failure
- *   "last_attempt_at": "ISO" | null,
- *   "last_error": {code, message} | null,
+ *   "cursor": 0,                      // changes-feed `seq` already applied (GET /api/changes?since=)
  *   "playbooks": { "<id>": PlaybookSyncEntry },   // what both sides last agreed on
  *   "outbox": [ OutboxOp ],           // pending publishes/deletes, in order, idempotency keys fixed
  *   "conflicts": [ ConflictRecord ]   // needing the user's attention (shown by `status`)
  * }
  *
- * The three-way merge base (the metadata last agreed on) is kept beside it in
- * `base/<id>.json` (see base-store.ts): it is only read when a conflict happens, so the hot file
- * stays small (≈350 bytes a playbook).
+ * `last_sync.json` (the seed's file) — small, rewritten by every sync:
+ * { "format": "escher-last-sync/1", "last_sync_at": ISO|null, "last_attempt_at": ISO|null,
+ *   "last_error": {code, message}|null }
+ *
+ * The three-way merge base (the metadata last agreed on) is kept beside them in `base/<id>.json`
+ * (see base-store.ts): it is only read when a conflict happens or scripts changed.
  *
  * Local review status lives here, never in the store: metadata.json versions are immutable.
  */
@@ -113,14 +113,31 @@ export function emptySyncState(): SyncState {
   return { format: SYNC_STATE_FORMAT, cursor: 0, last_sync_at: null, last_attempt_at: null, last_error: null, playbooks: {}, outbox: [], conflicts: [] };
 }
 
+const LAST_SYNC_FORMAT = 'escher-last-sync/1';
+
+type DurableState = Pick<SyncState, 'format' | 'cursor' | 'playbooks' | 'outbox' | 'conflicts'>;
+
 export class SyncStateFile {
+  /** sync_state.json */
   readonly file: string;
+  /** last_sync.json */
+  readonly lastSyncFile: string;
+  /**
+   * The parsed state as last loaded or saved by this process, with the file's stamp. A
+   * long-lived process (extension, `sync --watch`) that finds the stamp unchanged reuses it
+   * instead of re-parsing megabytes. Handed out once (load() takes it), re-armed by save(), so
+   * a caller that mutated the state and failed before saving never sees its own half-done edits.
+   */
+  private cached: { stamp: string; state: SyncState } | undefined;
+  /** Serialisation of what sync_state.json holds now (skip identical rewrites). */
+  private onDisk: { stamp: string; text: string } | undefined;
 
   constructor(
     readonly dir: string,
     private readonly logger?: Logger,
   ) {
-    this.file = path.join(dir, 'last_sync.json');
+    this.file = path.join(dir, 'sync_state.json');
+    this.lastSyncFile = path.join(dir, 'last_sync.json');
   }
 
   /**
@@ -130,6 +147,20 @@ export class SyncStateFile {
    * is overwritten blindly.
    */
   async load(): Promise<SyncState> {
+    const stamp = await this.stamp();
+    const cached = this.cached;
+    this.cached = undefined;
+    const times = await this.loadLastSync();
+    if (cached && stamp !== undefined && cached.stamp === stamp) return { ...cached.state, ...times };
+    return { ...(await this.loadDurable(stamp)), ...times };
+  }
+
+  /** A fresh read for `status` (never the cached object a sync may be mutating). */
+  async read(): Promise<SyncState> {
+    return { ...(await this.loadDurable(await this.stamp())), ...(await this.loadLastSync()) };
+  }
+
+  private async loadDurable(stamp: string | undefined): Promise<DurableState> {
     let text: string;
     try {
       text = await fs.readFile(this.file, 'utf8');
@@ -142,7 +173,8 @@ export class SyncStateFile {
       if (parsed.format !== SYNC_STATE_FORMAT || typeof parsed.cursor !== 'number' || typeof parsed.playbooks !== 'object' || !Array.isArray(parsed.outbox)) {
         throw new Error(`unexpected format ${String(parsed.format)}`);
       }
-      return { ...emptySyncState(), ...parsed } as SyncState;
+      if (stamp !== undefined) this.onDisk = { stamp, text };
+      return { format: SYNC_STATE_FORMAT, cursor: parsed.cursor, playbooks: parsed.playbooks ?? {}, outbox: parsed.outbox, conflicts: parsed.conflicts ?? [] };
     } catch (e) {
       const aside = `${this.file}.corrupt-${Date.now()}`;
       await fs.rename(this.file, aside).catch(() => undefined);
@@ -151,7 +183,36 @@ export class SyncStateFile {
     }
   }
 
+  private async loadLastSync(): Promise<Pick<SyncState, 'last_sync_at' | 'last_attempt_at' | 'last_error'>> {
+    try {
+      const p = JSON.parse(await fs.readFile(this.lastSyncFile, 'utf8')) as Partial<SyncState>;
+      return { last_sync_at: p.last_sync_at ?? null, last_attempt_at: p.last_attempt_at ?? null, last_error: p.last_error ?? null };
+    } catch {
+      return { last_sync_at: null, last_attempt_at: null, last_error: null };
+    }
+  }
+
+  private async stamp(): Promise<string | undefined> {
+    try {
+      const st = await fs.stat(this.file);
+      return `${st.mtimeMs}:${st.size}:${st.ino}`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Compact JSON; sync_state.json only when it changed, last_sync.json always. */
   async save(state: SyncState): Promise<void> {
-    await writeJsonAtomic(this.file, state);
+    this.cached = undefined;
+    const durable: DurableState = { format: state.format, cursor: state.cursor, playbooks: state.playbooks, outbox: state.outbox, conflicts: state.conflicts };
+    const text = JSON.stringify(durable);
+    const current = await this.stamp();
+    if (!this.onDisk || this.onDisk.text !== text || this.onDisk.stamp !== current) {
+      await writeFileAtomic(this.file, text);
+      const stamp = await this.stamp();
+      this.onDisk = stamp === undefined ? undefined : { stamp, text };
+    }
+    await writeFileAtomic(this.lastSyncFile, JSON.stringify({ format: LAST_SYNC_FORMAT, last_sync_at: state.last_sync_at, last_attempt_at: state.last_attempt_at, last_error: state.last_error }));
+    if (this.onDisk) this.cached = { stamp: this.onDisk.stamp, state };
   }
 }

@@ -61,7 +61,7 @@ export async function makeHome(
     });
   const publisher = makePublisher();
   t.after(() => publisher.stopBackgroundSync());
-  return { home, store, publisher, api, stateFile: path.join(home, 'cache', 'metadata', 'last_sync.json'), makePublisher };
+  return { home, store, publisher, api, stateFile: path.join(home, 'cache', 'metadata', 'sync_state.json'), makePublisher };
 }
 
 export function playbookInput(id: string, over: Partial<CreatePlaybookInput> = {}): CreatePlaybookInput {

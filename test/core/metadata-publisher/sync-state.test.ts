@@ -23,7 +23,29 @@ test('sync state round-trips and a missing file is a first sync', async (t) => {
   s.last_sync_at = '2026-01-01T00:00:00.000Z';
   await f.save(s);
   assert.equal((await f.load()).cursor, 42);
-  assert.ok(f.file.endsWith(path.join('cache', 'metadata', 'last_sync.json')));
+  assert.ok(f.lastSyncFile.endsWith(path.join('cache', 'metadata', 'last_sync.json')), 'the seed\'s file name');
+  assert.equal(JSON.parse(await fs.readFile(f.lastSyncFile, 'utf8')).last_sync_at, '2026-01-01T00:00:00.000Z');
+});
+
+test('an unchanged state is not rewritten; a change by another process is seen', async (t) => {
+  const dir = await tmp(t);
+  const f = new SyncStateFile(dir);
+  const s = emptySyncState();
+  s.cursor = 7;
+  await f.save(s);
+  const before = (await fs.stat(f.file)).mtimeMs;
+  await new Promise((r) => setTimeout(r, 20));
+  const again = await f.load();
+  again.last_sync_at = '2026-01-02T00:00:00.000Z';
+  await f.save(again);
+  assert.equal((await fs.stat(f.file)).mtimeMs, before, 'only last_sync.json was written');
+  assert.equal((await f.load()).last_sync_at, '2026-01-02T00:00:00.000Z');
+  // Another process (another SyncStateFile) changes it: this one must not reuse its cached copy.
+  const other = new SyncStateFile(dir);
+  const o = await other.load();
+  o.cursor = 9;
+  await other.save(o);
+  assert.equal((await f.load()).cursor, 9);
 });
 
 test('an unreadable sync state is moved aside (kept for inspection) and sync starts over', async (t) => {
@@ -34,7 +56,7 @@ test('an unreadable sync state is moved aside (kept for inspection) and sync sta
   const g = new SyncStateFile(dir, { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} });
   assert.equal((await g.load()).cursor, 0);
   assert.equal(warnings.length, 1);
-  assert.ok((await fs.readdir(dir)).some((n) => n.startsWith('last_sync.json.corrupt-')));
+  assert.ok((await fs.readdir(dir)).some((n) => n.startsWith('sync_state.json.corrupt-')));
 });
 
 test('a merge base that was tampered with or is not the expected one is treated as absent', async (t) => {
