@@ -18,6 +18,14 @@ import type { CatalogEntry, CollectionIdentity, OpenResult, VectorHit, VectorPoi
  * Writes are batched in memory and persisted by `flush()` (the service flushes after each
  * reconcile and shortly after change events). A corrupt or unreadable file is not fatal: `open`
  * reports `reset` with the reason and the caller rebuilds from the playbook files.
+ *
+ * Several processes (the extension host, CLI calls) may hold the collection at once. Each writes
+ * the whole file atomically from its own view, so the file is always one process's complete,
+ * consistent state; a view that missed another process's change is corrected by the next
+ * reconcile, because content hashes, not the file, decide what is up to date.
+ *
+ * Known cost: every flush rewrites the whole file (~40 MB at 10k playbooks, a few hundred ms);
+ * an append-only journal would make single-playbook updates cheap at large sizes.
  */
 export const COLLECTION_FILE = 'user_playbooks.idx';
 

@@ -140,6 +140,7 @@ export class LocalSearch implements Disposable {
    * method awaits it. The model starts loading at once, in parallel with reading the index.
    */
   start(): Promise<ReconcileReport> {
+    this.warmModel();
     this.started ??= this.open().then((reset) => this.enqueue(() => this.reconcileNow(reset)));
     return this.started;
   }
@@ -151,6 +152,7 @@ export class LocalSearch implements Disposable {
 
   /** Empties the collection and embeds every playbook again. */
   async rebuild(): Promise<ReconcileReport> {
+    this.warmModel();
     await this.open();
     return this.enqueue(async () => {
       await this.embedded.clear();
@@ -193,8 +195,8 @@ export class LocalSearch implements Disposable {
       backend = 'embedded';
       hits = await run(this.embedded);
     }
-    for (const w of warnings) this.logger.warn(w);
-    return { hits, backend, warnings };
+    // Returned, not logged: the caller shows them (the CLI on stderr, the extension in its UI).
+    return { hits, backend, warnings: [...new Set(warnings)] };
   }
 
   /** Indexes (or re-indexes) one playbook now; the seed's add_to_rag. */
@@ -244,7 +246,8 @@ export class LocalSearch implements Disposable {
       const c = catalog.get(s.playbook_id);
       if (!c || c.content_hash !== s.content_hash || c.area !== s.area || c.version !== s.version) stale++;
     }
-    stale += [...catalog.keys()].filter((id) => !summaries.some((s) => s.playbook_id === id)).length;
+    const present = new Set(summaries.map((s) => s.playbook_id));
+    for (const id of catalog.keys()) if (!present.has(id)) stale++;
     const fileBytes = await fs.stat(this.embedded.file).then(
       (st) => st.size,
       () => null,
@@ -310,11 +313,8 @@ export class LocalSearch implements Disposable {
 
   private open(): Promise<string | undefined> {
     this.opened ??= (async () => {
-      // Warm the model while the index loads; a failure here surfaces on first embed.
-      this.embedder.preload().catch(() => undefined);
       const identity = { modelId: this.embedder.id, dimension: await this.embedder.dimension() };
       const result = await this.embedded.open(identity);
-      if (result.reset && result.reason !== 'no index yet') this.logger.warn(result.reason ?? 'search index reset');
       this.payloadIndex = new Map(this.embedded.payloads().map((p) => [p.playbook_id, p]));
       this.keywords = this.loadKeywordIndex();
       this.embedded.keywordIndexProvider = () => ({ version: KEYWORD_INDEX_VERSION, json: this.keywords.toJSON() });
@@ -322,6 +322,11 @@ export class LocalSearch implements Disposable {
       return result.reset ? result.reason : undefined;
     })();
     return this.opened;
+  }
+
+  /** Starts loading the model while the index loads (a failure surfaces on the first embed). `status` does not need it. */
+  private warmModel(): void {
+    this.embedder.preload().catch(() => undefined);
   }
 
   /** The saved keyword index when it was written by this code version for these payloads, else rebuilt. */

@@ -24,9 +24,10 @@ export const SKIP_NO_SHARED = '../shared/data is absent (fresh checkout): the ru
 
 const TYPE: Record<string, ParameterSpec['type']> = { String: 'string', StringList: 'list', Boolean: 'boolean', Integer: 'integer', MapList: 'json', StringMap: 'json' };
 
-/** A playbook id for a runbook name: lower-case, [a-z0-9-]. */
+/** A playbook id for a runbook name: lower-case, [a-z0-9-], at most 64 characters (the store's limit). */
 export function runbookId(name: string, suffix = ''): string {
-  return (name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') + suffix).slice(0, 100);
+  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return base.slice(0, 64 - suffix.length).replace(/-$/, '') + suffix;
 }
 
 export function runbookParameters(r: Runbook): ParameterSpec[] {
