@@ -3,7 +3,8 @@
  * test/helpers/worker-bundle.ts, run with plain node).
  *
  *   node store-worker.js crash  <playbooksDir> <seed>
- *     Random creates / updates / version deletes / moves, forever. Prints
+ *     Waits for a line on stdin, then does random creates / updates / version deletes / moves,
+ *     forever. Prints
  *       begin {op…}   before an operation and
  *       ack {op…}     after it completed (returned from the store),
  *     so the parent, which SIGKILLs it at a random moment, knows exactly what was acknowledged.
@@ -41,8 +42,10 @@ async function crash(seed: number): Promise<void> {
   const rand = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const known = new Map<string, { area: Area; versions: string[] }>();
-  for (const s of await store.listPlaybooks()) known.set(s.playbook_id, { area: s.area, versions: [...s.versions] });
   say('ready');
+  // The parent verifies the previous writer's leftovers while this one starts; it says "go" when done.
+  await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+  for (const s of await store.listPlaybooks()) known.set(s.playbook_id, { area: s.area, versions: [...s.versions] });
   for (let n = 0; ; n++) {
     const ids = [...known.keys()];
     const r = rand();

@@ -41,8 +41,13 @@ test(`crash consistency: ${KILLS} SIGKILLs at random points lose no acknowledged
   let seed = 1;
   const started = Date.now();
 
+  let next = startWriter(worker, dir, key, seed++);
   for (let kill = 0; kill < KILLS; kill++) {
-    const { lines } = await runAndKill(worker, dir, key, seed++);
+    const current = next;
+    current.go();
+    const { lines } = await current.killed;
+    // The next writer starts up (Node start-up is most of a round) while this round is checked.
+    if (kill + 1 < KILLS) next = startWriter(worker, dir, key, seed++);
     let pending: Op | undefined;
     for (const line of lines) {
       if (line.startsWith('begin ')) pending = JSON.parse(line.slice(6)) as Op;
@@ -64,7 +69,7 @@ test(`crash consistency: ${KILLS} SIGKILLs at random points lose no acknowledged
       await landInFlight(store, model, actual, pending);
       inFlightLanded++;
     }
-    assert.deepEqual(shape(actual), shape(model), `after kill ${kill + 1} (seed ${seed - 1}) the store differs from the acknowledged state`);
+    assert.deepEqual(shape(actual), shape(model), `after kill ${kill + 1} (seed ${current.seed}) the store differs from the acknowledged state`);
   }
 
   // Read back every acknowledged version and verify its scripts (sha256, decryption).
@@ -89,33 +94,45 @@ test(`crash consistency: ${KILLS} SIGKILLs at random points lose no acknowledged
   assert.ok(acked > KILLS, 'the writer got real work done between kills');
 });
 
-/** Starts the writer; after a random number of acks (0-3) and a random 0-8 ms more, SIGKILLs it. */
-function runAndKill(worker: string, dir: string, key: string, seed: number): Promise<{ lines: string[] }> {
+/**
+ * Starts a writer that waits for go(); once going, after a random number of acks (0-3) and a
+ * random 0-8 ms more, it is SIGKILLed. `killed` resolves with everything it printed.
+ */
+function startWriter(worker: string, dir: string, key: string, seed: number): { seed: number; go: () => void; killed: Promise<{ lines: string[] }> } {
   const acksBeforeKill = seed % 4;
   const delay = (seed * 7919) % 9;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [worker, 'crash', dir, String(seed)], { env: { ...process.env, ESCHER_KEY: key }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let acks = 0;
-    let armed = false;
-    const arm = () => {
-      if (armed) return;
-      armed = true;
-      setTimeout(() => child.kill('SIGKILL'), delay);
-    };
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      acks = out.split('\n').filter((l) => l.startsWith('ack ')).length;
-      if (out.includes('ready\n') && acks >= acksBeforeKill) arm();
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const child = spawn(process.execPath, [worker, 'crash', dir, String(seed)], { env: { ...process.env, ESCHER_KEY: key }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let going = false;
+  let armed = false;
+  const maybeArm = () => {
+    const acks = out.split('\n').filter((l) => l.startsWith('ack ')).length;
+    if (armed || !going || !out.includes('ready\n') || acks < acksBeforeKill) return;
+    armed = true;
+    setTimeout(() => child.kill('SIGKILL'), delay);
+  };
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    maybeArm();
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const killed = new Promise<{ lines: string[] }>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (signal !== 'SIGKILL') reject(new Error(`writer exited on its own (code ${code}): ${err}`));
       else resolve({ lines: out.split('\n').filter(Boolean) });
     });
   });
+  return {
+    seed,
+    killed,
+    go: () => {
+      going = true;
+      child.stdin.write('go\n');
+      maybeArm();
+    },
+  };
 }
 
 function apply(model: Model, op: Op): void {
