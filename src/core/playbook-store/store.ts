@@ -108,34 +108,42 @@ export class PlaybookStore implements PlaybookStoreApi {
           results[i] = { ok: false, error };
         }
       }
-      if (chunk.length) {
-        await this.ensureAreas();
-        await this.locks.with('store', async (assertHeld) => {
-          const reserved = new Set<string>();
-          const jobs: Array<{ index: number; prepared: PreparedCreate; id: string }> = [];
-          for (const { index, prepared } of chunk) {
-            try {
-              jobs.push({ index, prepared, id: await this.allocate(prepared, reserved) });
-            } catch (error) {
-              results[index] = { ok: false, error };
-            }
-          }
-          await mapLimit(jobs, PUBLISH_CONCURRENCY, async ({ index, prepared, id }) => {
-            try {
-              results[index] = { ok: true, playbook: await this.publishNew(prepared, id, assertHeld) };
-            } catch (error) {
-              results[index] = { ok: false, error };
-            }
-          });
-        });
-        for (const { index } of chunk) {
-          const r = results[index];
-          if (r?.ok) this.emit({ kind: 'created', playbookId: r.playbook.metadata.playbook_id, version: r.playbook.metadata.version, area: r.playbook.area });
-        }
-      }
+      if (chunk.length) await this.commitChunk(chunk, results);
       onProgress?.(Math.min(inputs.length, start + CREATE_CHUNK));
     }
     return results;
+  }
+
+  /** One store-lock acquisition: allocate the chunk's ids, publish its playbooks, record each outcome. */
+  private async commitChunk(chunk: ReadonlyArray<{ index: number; prepared: PreparedCreate }>, results: CreateResult[]): Promise<void> {
+    await this.ensureAreas();
+    try {
+      await this.locks.with('store', async (assertHeld) => {
+        const reserved = new Set<string>();
+        const jobs: Array<{ index: number; prepared: PreparedCreate; id: string }> = [];
+        for (const { index, prepared } of chunk) {
+          try {
+            jobs.push({ index, prepared, id: await this.allocate(prepared, reserved) });
+          } catch (error) {
+            results[index] = { ok: false, error };
+          }
+        }
+        await mapLimit(jobs, PUBLISH_CONCURRENCY, async ({ index, prepared, id }) => {
+          try {
+            results[index] = { ok: true, playbook: await this.publishNew(prepared, id, assertHeld) };
+          } catch (error) {
+            results[index] = { ok: false, error };
+          }
+        });
+      });
+    } catch (error) {
+      // The lock itself failed (busy, lost): every item not yet settled failed with it.
+      for (const { index } of chunk) results[index] ??= { ok: false, error };
+    }
+    for (const { index } of chunk) {
+      const r = results[index];
+      if (r?.ok) this.emit({ kind: 'created', playbookId: r.playbook.metadata.playbook_id, version: r.playbook.metadata.version, area: r.playbook.area });
+    }
   }
 
   /** Everything about a create that needs no lock: validation, encryption, the script bytes. */

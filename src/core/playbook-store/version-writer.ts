@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fsyncDir, TEMP_PREFIX } from '../shared/atomic-fs';
+import { AlreadyExistsError } from '../shared/errors';
 import { resolveInside } from '../shared/safe-path';
 import { METADATA_FILE, TRASH_PREFIX } from './layout';
 import type { PlaybookMetadata } from './metadata';
@@ -105,11 +106,10 @@ export async function syncTree(root: string): Promise<void> {
  * against other store writers).
  */
 export async function renameNoReplace(from: string, to: string): Promise<void> {
-  try {
-    await fs.lstat(to);
-    throw Object.assign(new Error(`${to} already exists`), { code: 'EEXIST' });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
+  const existing = await fs.lstat(to).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+  if (existing) throw new AlreadyExistsError(`${to} already exists`, { hint: 'something else created it meanwhile; run `escher-playbook doctor`' });
   await fs.rename(from, to);
 }

@@ -112,3 +112,18 @@ function start(worker: string, dir: string, key: string, tag: string): { child: 
   );
   return { child, ready, done };
 }
+
+test('a bulk create that cannot get the store lock reports every item as failed (LockedError), writes nothing', async (t) => {
+  const dir = path.join(await tempDir(t, 'escher-busy-'), 'playbooks');
+  const store = new PlaybookStore({ playbooksDir: dir, secrets: new MemorySecrets(), locks: { staleMs: 2000, waitMs: 200 } });
+  await store.createPlaybook({ name: 'First', description: '' });
+  const release = await lockfile.lock(path.join(dir, '.locks', 'store'), { realpath: false, stale: 2000 });
+  try {
+    const results = await store.createPlaybooks([{ name: 'A', description: '' }, { name: 'B', description: '' }]);
+    assert.deepEqual(results.map((r) => !r.ok && r.error instanceof LockedError), [true, true]);
+    await assert.rejects(store.createPlaybook({ name: 'C', description: '' }), LockedError);
+  } finally {
+    await release();
+  }
+  assert.deepEqual((await store.listPlaybooks()).map((s) => s.playbook_id), ['first']);
+});
