@@ -3,7 +3,7 @@ import { isEscherError } from '../core/shared/errors';
 import { type CliContext, createCliContext } from './context';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { Output, type Streams } from './output';
-import { CLI_VERSION } from './version';
+import { CLI_VERSION, wantsVersion } from './version';
 
 /**
  * escher-playbook: one module per command group under ./commands, each exporting
@@ -98,15 +98,6 @@ function commandName(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-function wantsVersion(argv: readonly string[]): boolean {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--version' || a === '-V') return true;
-    if (a === '--home') i++;
-    else if (!a.startsWith('-')) return false;
-  }
-  return false;
-}
 
 /** Runs the CLI on this process's arguments and sets its exit code. */
 export async function runCli(): Promise<void> {
