@@ -14,6 +14,7 @@ import { createScriptManager } from './script-manager/create';
 import type { ScriptManager } from './script-manager/script-manager';
 import { ConfigError } from './shared/errors';
 import { MetadataPublisher } from './metadata-publisher/publisher';
+import { fileScriptFetcher } from './metadata-publisher/script-fetcher';
 
 /**
  * The seed's PlaybookService: the one composition root. The CLI and the extension build exactly
@@ -94,6 +95,8 @@ export class PlaybookService implements Disposable {
         serverUrl: this.config.serverUrl,
         syncEnabled: this.config.syncEnabled,
         syncIntervalMinutes: this.config.syncIntervalMinutes,
+        // Server-side script changes come down through the script manager's verified cache.
+        fetchScript: fileScriptFetcher((s3Path) => this.scriptManager.downloadScript(s3Path)),
         logger: this.logger,
         clock: this.clock,
       }),

@@ -247,7 +247,8 @@ export class MetadataPublisher {
         Object.assign(report, api.reset(), { durationMs: performance.now() - t0, cursor: state.cursor });
         const retryAt = nextRetryAt(state);
         if (retryAt !== undefined) report.nextRetryAt = retryAt;
-        await this.stateFile.save(state);
+        // A sync that changed nothing durable rewrites only last_sync.json (the times).
+        await this.stateFile.save(state, { timesOnly: !run.touched && state.last_error === null });
         mark('save');
         this.logger.debug(`sync: ${phases.join(' ms, ')} ms; ${report.requests} requests`);
       }

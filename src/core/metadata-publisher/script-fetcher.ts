@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import type { EscherApi } from '../escher-api/types';
 import { assertSafeDownloadUrl } from '../escher-api/url-safety';
 import { IntegrityError } from '../shared/errors';
@@ -25,6 +26,21 @@ export function ticketScriptFetcher(api: EscherApi, serverUrl: string, timeoutMs
     const bytes = Buffer.from(res.data);
     if (bytes.length !== script.size || sha256(bytes) !== script.sha256) {
       throw new IntegrityError(`Downloaded ${script.s3_path} does not match its sha256/size`, { hint: 'the server or the network changed the bytes; sync again later' });
+    }
+    return bytes;
+  };
+}
+
+/**
+ * A fetcher over a downloader that returns a local file (the script manager's verified cache):
+ * the bytes are read back and checked against what the metadata promised once more, since
+ * the downloader verified them against the server's ticket, not against our metadata.
+ */
+export function fileScriptFetcher(download: (s3Path: string) => Promise<string>): ScriptFetcher {
+  return async (script) => {
+    const bytes = await fs.readFile(await download(script.s3_path));
+    if (bytes.length !== script.size || sha256(bytes) !== script.sha256) {
+      throw new IntegrityError(`Script ${script.s3_path} does not match the sha256/size in the server's metadata`, { hint: 'sync again later; if it persists the server holds other bytes than it published' });
     }
     return bytes;
   };

@@ -59,6 +59,8 @@ export class SyncRun {
   private conflictDepth = 0;
   /** Set when the server kept failing: the rest of this sync stays local (changes are queued). */
   blocked = false;
+  /** Whether anything durable (cursor, agreements, outbox, conflicts) may have changed. */
+  touched = false;
   /** Records seen in this sync's changes feed: a publish that would only earn a 412 goes straight to the merge. */
   private readonly seen = new Map<string, PlaybookRecord>();
 
@@ -86,6 +88,7 @@ export class SyncRun {
   async drainOutbox(respectBackoff: boolean): Promise<void> {
     try {
       while (this.state.outbox.length > 0) {
+        this.touched = true;
         const op = this.state.outbox[0] as OutboxOp;
         if (respectBackoff && op.next_attempt_at > this.now()) {
           this.blocked = true;
@@ -495,6 +498,7 @@ export class SyncRun {
     let touchedLocal = false;
     for (;;) {
       const page = await this.withRetries(() => this.d.api.getChanges(this.state.cursor, 500));
+      if (page.changes.length > 0) this.touched = true;
       for (const rec of page.changes) {
         this.seen.set(rec.playbook_id, rec);
         if (await this.applyRemote(rec, locals.get(rec.playbook_id))) touchedLocal = true;
@@ -561,6 +565,12 @@ export class SyncRun {
    * the catalog summaries comparing content hashes; no file reads, no requests.
    */
   async queueLocalChanges(locals: PlaybookSummary[]): Promise<void> {
+    const before = { ops: this.state.outbox.length, conflicts: this.state.conflicts.length };
+    await this.queueLocalChangesInner(locals);
+    if (this.state.outbox.length !== before.ops || this.state.conflicts.length !== before.conflicts) this.touched = true;
+  }
+
+  private async queueLocalChangesInner(locals: PlaybookSummary[]): Promise<void> {
     const present = new Set<string>();
     for (const s of locals) {
       present.add(s.playbook_id);

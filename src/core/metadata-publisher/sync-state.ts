@@ -201,8 +201,16 @@ export class SyncStateFile {
     }
   }
 
-  /** Compact JSON; sync_state.json only when it changed, last_sync.json always. */
-  async save(state: SyncState): Promise<void> {
+  /**
+   * Compact JSON; sync_state.json only when it changed, last_sync.json always.
+   * `timesOnly`: the caller knows nothing durable changed (a no-op sync): skip even serialising it.
+   */
+  async save(state: SyncState, options: { timesOnly?: boolean } = {}): Promise<void> {
+    if (options.timesOnly && this.onDisk) {
+      await this.writeTimes(state);
+      if ((await this.stamp()) === this.onDisk.stamp) this.cached = { stamp: this.onDisk.stamp, state };
+      return;
+    }
     this.cached = undefined;
     const durable: DurableState = { format: state.format, cursor: state.cursor, playbooks: state.playbooks, outbox: state.outbox, conflicts: state.conflicts };
     const text = JSON.stringify(durable);
@@ -212,7 +220,11 @@ export class SyncStateFile {
       const stamp = await this.stamp();
       this.onDisk = stamp === undefined ? undefined : { stamp, text };
     }
-    await writeFileAtomic(this.lastSyncFile, JSON.stringify({ format: LAST_SYNC_FORMAT, last_sync_at: state.last_sync_at, last_attempt_at: state.last_attempt_at, last_error: state.last_error }));
+    await this.writeTimes(state);
     if (this.onDisk) this.cached = { stamp: this.onDisk.stamp, state };
+  }
+
+  private async writeTimes(state: SyncState): Promise<void> {
+    await writeFileAtomic(this.lastSyncFile, JSON.stringify({ format: LAST_SYNC_FORMAT, last_sync_at: state.last_sync_at, last_attempt_at: state.last_attempt_at, last_error: state.last_error }));
   }
 }
