@@ -20,6 +20,7 @@ import { KEYWORD_INDEX_VERSION, KeywordIndex } from './keyword-index';
 import type { PlaybookPayload, SearchFilter } from './payload';
 import { payloadFromPlaybook } from './payload-builder';
 import { mirrorInto } from './mirror';
+import { cachingQueryEmbedder } from './query-cache';
 import type { VectorPoint, VectorStore } from './vector-store';
 
 /**
@@ -105,6 +106,7 @@ const EMBED_CHUNK = 64;
 
 export class LocalSearch implements Disposable {
   readonly embedder: Embedder;
+  private readonly queryEmbedder: Embedder;
   private readonly embedded: EmbeddedVectorStore;
   private keywords = KeywordIndex.empty();
   private readonly remote: VectorStore | undefined;
@@ -124,6 +126,7 @@ export class LocalSearch implements Disposable {
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
     this.embedder = options.embedder ?? createEmbedder(options.config.search);
+    this.queryEmbedder = cachingQueryEmbedder(this.embedder);
     this.embedded = new EmbeddedVectorStore(path.join(options.config.home, SEARCH_DIR), this.clock);
     this.remote = options.remote;
     this.ranking = options.ranking ?? DEFAULT_RANKING;
@@ -184,7 +187,7 @@ export class LocalSearch implements Disposable {
       }
     }
     const run = (store: VectorStore) =>
-      rankPlaybooks({ query, limit, ...(filter ? { filter } : {}) }, { keywords: this.keywords, vectors: store, embedder: this.embedder, payloadOf: this.payloadOf }, this.ranking);
+      rankPlaybooks({ query, limit, ...(filter ? { filter } : {}) }, { keywords: this.keywords, vectors: store, embedder: this.queryEmbedder, payloadOf: this.payloadOf }, this.ranking);
     let hits: SearchHit[];
     try {
       hits = await run(vectors);

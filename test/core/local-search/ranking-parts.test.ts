@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { embeddingText } from '../../../src/core/local-search/document-text';
+import { cachingQueryEmbedder } from '../../../src/core/local-search/query-cache';
 import { normalizedScoreFusion, reciprocalRankFusion } from '../../../src/core/local-search/fusion';
 import { KeywordIndex, parseQuery } from '../../../src/core/local-search/keyword-index';
 import { SYNONYM_GROUPS, conceptsOf } from '../../../src/core/local-search/synonyms';
@@ -58,4 +59,26 @@ test('embedding text: split name, keywords, resource types, the opening of the d
   assert.match(text, /^Stop Rds Weekend\. cost\. RDS\. First sentence\./);
   assert.ok(text.length < 400, 'long descriptions are cut');
   assert.match(text, /stop, database$/);
+});
+
+test('query cache: a repeated query text is embedded once (search-as-you-type)', async () => {
+  const seen: string[] = [];
+  const inner = {
+    id: 'counting',
+    dimension: async () => 2,
+    preload: async () => {},
+    dispose: async () => {},
+    embed: async (t: readonly string[]) => {
+      seen.push(...t);
+      return t.map((x) => new Float32Array([x.length, 1]));
+    },
+  };
+  const e = cachingQueryEmbedder(inner, 2);
+  assert.deepEqual(Array.from((await e.embed(['stop db']))[0]!), [7, 1]);
+  await e.embed(['stop db', 'stop db', 'rotate']);
+  assert.deepEqual(seen, ['stop db', 'rotate']);
+  const out = await e.embed(['a', 'b', 'stop db']);
+  assert.deepEqual(out.map((v) => v[0]), [1, 1, 7], 'a hit evicted by this call’s own misses is still returned');
+  await e.embed(['stop db']);
+  assert.deepEqual(seen, ['stop db', 'rotate', 'a', 'b', 'stop db'], 'least recently used entries are evicted');
 });
