@@ -8,6 +8,7 @@ import { ValidationError } from '../core/shared/errors';
 import { silentLogger, type Logger } from '../core/shared/logger';
 import { ApiError } from './api-error';
 import { Authenticator, type Caller } from './auth';
+import { lockDataDir } from './data-lock';
 import { loadServerKey, TenantRegistry, type ServerContext } from './context';
 import { FaultSet, type FaultName, type FaultOptions } from './faults';
 import { Library } from './library';
@@ -74,6 +75,16 @@ declare module 'fastify' {
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const dataDir = path.resolve(options.dataDir);
   await fs.mkdir(dataDir, { recursive: true });
+  const unlock = await lockDataDir(dataDir);
+  try {
+    return await start(options, dataDir, unlock);
+  } catch (e) {
+    await unlock();
+    throw e;
+  }
+}
+
+async function start(options: DevServerOptions, dataDir: string, unlock: () => Promise<void>): Promise<DevServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const durable = options.durable ?? true;
@@ -174,6 +185,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     resetRequests: () => void log.splice(0),
     routes,
     libraryProblems: ctx.library.problems,
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await unlock();
+    },
   };
 }

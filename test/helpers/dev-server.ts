@@ -26,6 +26,11 @@ export interface TestServer {
   api: HttpEscherApi;
   /** Another client; `tenant`/`token` default to this server's test tenant. */
   client(opts?: Partial<HttpEscherApiOptions>): HttpEscherApi;
+  /**
+   * The server's request log once it holds at least `n` entries (waits up to 1 s): a response is
+   * logged when the server has finished sending it, which can be just after the client read it.
+   */
+  requestsAtLeast(n: number, filter?: (r: ReturnType<DevServer['requests']>[number]) => boolean): Promise<ReturnType<DevServer['requests']>>;
   setFault: DevServer['setFault'];
   clearFaults: DevServer['clearFaults'];
   close(): Promise<void>;
@@ -53,6 +58,10 @@ export async function startTestServer(opts: Partial<DevServerOptions> & { keepDa
     server,
     api,
     client,
+    async requestsAtLeast(n, filter = () => true) {
+      for (let i = 0; i < 100 && server.requests().filter(filter).length < n; i++) await new Promise((r) => setTimeout(r, 10));
+      return server.requests().filter(filter);
+    },
     setFault: (name, o) => server.setFault(name, o),
     clearFaults: (name) => server.clearFaults(name),
     async close() {
