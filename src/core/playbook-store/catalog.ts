@@ -72,10 +72,14 @@ export class PlaybookCatalog {
   private memory: CatalogData | undefined;
   lastStats: CatalogStats = { rescanned: 0, source: 'none' };
 
+  private readonly areaDirs: Record<Area, string>;
+
   constructor(
     private readonly layout: StoreLayout,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.areaDirs = Object.fromEntries(AREAS.map((a) => [a, layout.areaDir(a)])) as Record<Area, string>;
+  }
 
   /** Drops the in-memory copy (the next list() re-reads the file); used after doctor --repair. */
   invalidate(): void {
@@ -135,9 +139,11 @@ export class PlaybookCatalog {
   private fresh(e: Entry): boolean {
     // An entry without a readable version is rescanned every time (rare, and it may get fixed by hand).
     if (!e.summary) return false;
-    const dir = path.join(this.layout.areaDir(e.area), e.id);
+    // Plain concatenation, not path.join: this runs 20k times for 10k playbooks and join costs 10x more.
+    // (`rel` uses "/", which every platform's file APIs accept.)
+    const dir = this.areaDirs[e.area] + path.sep + e.id;
     if (!trusted(e.dir, stampOf(dir), e.t)) return false;
-    for (const [rel, stamp] of e.watch) if (!trusted(stamp, stampOf(path.join(dir, rel)), e.t)) return false;
+    for (const [rel, stamp] of e.watch) if (!trusted(stamp, stampOf(dir + path.sep + rel), e.t)) return false;
     return true;
   }
 
