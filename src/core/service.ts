@@ -15,6 +15,7 @@ import type { ScriptManager } from './script-manager/script-manager';
 import { ConfigError } from './shared/errors';
 import { MetadataPublisher } from './metadata-publisher/publisher';
 import { fileScriptFetcher } from './metadata-publisher/script-fetcher';
+import { embedderVectors } from './metadata-publisher/vector-provider';
 
 /**
  * The seed's PlaybookService: the one composition root. The CLI and the extension build exactly
@@ -97,6 +98,9 @@ export class PlaybookService implements Disposable {
         syncIntervalMinutes: this.config.syncIntervalMinutes,
         // Server-side script changes come down through the script manager's verified cache.
         fetchScript: fileScriptFetcher((s3Path) => this.scriptManager.downloadScript(s3Path)),
+        // The same model and text as the local index, so tenant and local vectors agree; the
+        // model loads on the first publish that needs a vector, never when the publisher is built.
+        vectors: embedderVectors(() => this.search.embedder),
         logger: this.logger,
         clock: this.clock,
       }),

@@ -35,8 +35,3 @@ export function toPublishedMetadata(m: PlaybookMetadata, tenant: string): Publis
   };
   return { ...withoutHash, content_hash: contentHash(withoutHash) };
 }
-
-/** The text embedded for the server's tenant collection (same fields the local index embeds). */
-export function embeddingText(m: Pick<PlaybookMetadata, 'name' | 'description' | 'keywords' | 'resource_types'>): string {
-  return [m.name, m.description, m.keywords.join(', '), m.resource_types.join(', ')].filter((s) => s.length > 0).join('\n');
-}

@@ -12,7 +12,8 @@ import { backoffDelay } from './backoff';
 import type { BaseStore } from './base-store';
 import type { CountingApi } from './counting-api';
 import { classify, conflictRecord, signInAgain } from './errors';
-import { embeddingText, toPublishedMetadata } from './extract';
+import { embeddingText } from '../local-search/document-text';
+import { toPublishedMetadata } from './extract';
 import { type ScriptFetcher, localContentHash, writeConflictCopy, writeLocalVersion } from './local-writer';
 import { enqueue, markFailed, newDeleteOp, newPublishOp, removeOp, removeOpsFor } from './outbox';
 import type { SyncReport } from './sync-report';
@@ -47,6 +48,9 @@ export interface SyncRunDeps {
 }
 
 type OpOutcome = 'done' | 'retry';
+
+/** Vector follow-ups (publishes that only add the embedding) per sync. */
+const VECTORS_PER_SYNC = 50;
 
 /** Completed publishes between two saves of sync_state.json (each save is a full atomic rewrite). */
 const CHECKPOINT_EVERY = 25;
@@ -202,6 +206,16 @@ export class SyncRun {
       return;
     }
     const published = toPublishedMetadata(local.metadata, this.d.tenant);
+    let vector: number[] | undefined;
+    if (op.vector_only) {
+      const entry = this.state.playbooks[id];
+      vector = entry && entry.local_version === op.version && !entry.has_vector ? await this.embed(published) : undefined;
+      if (!vector) {
+        // Nothing to add (already there, content moved on, or no model): send nothing.
+        removeOp(this.state, op.key);
+        return;
+      }
+    }
     const seen = this.seen.get(id);
     const pre = this.preconditionFor(op);
     if (seen && (pre.ifNoneMatch ? !seen.deleted : seen.revision !== pre.ifMatch)) {
@@ -213,7 +227,7 @@ export class SyncRun {
       return;
     }
     await this.uploadMissingScripts(local, published);
-    const vector = await this.embed(published);
+    vector ??= await this.embed(published);
     let record: PlaybookRecord;
     try {
       record = await this.d.api.publishMetadata(
@@ -572,13 +586,18 @@ export class SyncRun {
 
   private async queueLocalChangesInner(locals: PlaybookSummary[]): Promise<void> {
     const present = new Set<string>();
+    let vectorBudget = VECTORS_PER_SYNC;
     for (const s of locals) {
       present.add(s.playbook_id);
       if (s.area !== 'synced') continue;
       const entry = this.state.playbooks[s.playbook_id];
       if (entry && entry.local_hash === s.content_hash) {
-        if (!entry.has_vector && this.d.vectors && this.state.outbox.every((o) => o.playbook_id !== s.playbook_id)) {
-          await this.enqueuePublish(await this.d.store.getPlaybook(s.playbook_id), false);
+        // The vector follows on a later sync when publishing happened without one (no model then),
+        // a bounded batch per sync so a first sync with a model does not embed 10k playbooks at once.
+        if (!entry.has_vector && this.d.vectors && vectorBudget > 0 && s.storage_strategy !== 'local_only' && this.state.outbox.every((o) => o.playbook_id !== s.playbook_id)) {
+          vectorBudget--;
+          const op = await this.enqueuePublish(await this.d.store.getPlaybook(s.playbook_id, entry.local_version), false);
+          op.vector_only = true;
         }
         continue;
       }

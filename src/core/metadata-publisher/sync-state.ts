@@ -70,6 +70,8 @@ export interface PublishOp extends OutboxOpBase {
   content_hash: string;
   /** Move the playbook local -> synced once the server has it (an explicit `publish`). */
   move_to_synced: boolean;
+  /** Only to add the embedding vector the server lacks: dropped (not sent) when no vector can be made. */
+  vector_only?: boolean;
 }
 
 export interface DeleteOp extends OutboxOpBase {

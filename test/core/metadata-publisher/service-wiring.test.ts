@@ -19,7 +19,7 @@ async function device(t: { after(fn: () => Promise<void> | void): void }, s: Tes
   return svc;
 }
 
-test('service.publisher: a script changed on another device comes down through the verified script cache; a corrupt download changes nothing', async (t) => {
+test('service.publisher: vectors from the local search model; a script changed on another device comes down through the verified script cache; a corrupt download changes nothing', async (t) => {
   const s = await startTestServer();
   t.after(() => s.close());
   const a = await device(t, s);
@@ -28,6 +28,12 @@ test('service.publisher: a script changed on another device comes down through t
   await b.store.createPlaybook(playbookInput('svc-pb', { area: 'synced' }));
   await a.publisher.syncAllMetadata();
   await b.publisher.syncAllMetadata();
+  // The vector came from the local search embedder (the real offline model), same id as the local index.
+  const rec = await s.api.getRecord('svc-pb');
+  assert.equal(rec?.versions['1.0.0']?.has_vector, true);
+  const stored = JSON.parse(await fs.readFile(path.join(s.dataDir, 'tenants', TEST_TENANT, 'vectors', 'svc-pb', '1.0.0.json'), 'utf8')) as { model: string; vector: number[] };
+  assert.equal(stored.model, a.search.embedder.id);
+  assert.equal(stored.vector.length, await a.search.embedder.dimension());
   await a.store.updatePlaybook('svc-pb', { scripts: [{ path: 'shell/stop.sh', content: '#!/bin/sh\necho v2 from A\n' }] });
   await a.publisher.syncAllMetadata();
 
