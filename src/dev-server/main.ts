@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     .option('--data <dir>', 'data directory (created if missing); required unless --print-openapi')
     .option('--port <n>', 'port (0 = any free port)', parsePort, 0)
     .option('--host <addr>', 'address to bind', '127.0.0.1')
+    .option('--public-url <url>', 'base URL clients use (pre-signed URLs are built on it); default: the bound address')
     .option('--library <dir>', 'serve Escher Library playbooks from this folder (<id>/v<version>/metadata.json + scripts)')
     .option('--token <token>', 'bearer token: TOKEN (tenant "default") or TENANT=TOKEN; repeatable', parseToken, {})
     .option('--admin-token <token>', 'token for /api/admin/* and reviewer actions (or ESCHER_ADMIN_TOKEN)')
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     port: number;
     host: string;
     library?: string;
+    publicUrl?: string;
     token: Record<string, string>;
     adminToken?: string;
     fault: FaultSpec[];
@@ -104,6 +106,7 @@ async function main(): Promise<void> {
   const server = await startDevServer({
     dataDir: o.data,
     libraryDir: o.library,
+    publicUrl: o.publicUrl,
     tokens: o.token,
     adminToken: o.adminToken ?? process.env.ESCHER_ADMIN_TOKEN,
     port: o.port,

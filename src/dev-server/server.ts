@@ -33,6 +33,8 @@ export interface DevServerOptions {
   adminToken?: string;
   port?: number;
   host?: string;
+  /** Base URL clients reach this server at, for pre-signed URLs (default: the bound address; set it when binding 0.0.0.0 or behind a proxy). */
+  publicUrl?: string;
   /** Lifetime of pre-signed download URLs (default 300 s). */
   urlTtlSeconds?: number;
   /** Largest accepted script upload (default 1 GiB). */
@@ -175,7 +177,7 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
   const addr = app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('server did not bind a TCP port');
   const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  ctx.baseUrl = `${options.tls ? 'https' : 'http'}://${shownHost}:${addr.port}`;
+  ctx.baseUrl = options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : `${options.tls ? 'https' : 'http'}://${shownHost}:${addr.port}`;
 
   return {
     url: ctx.baseUrl,

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -261,4 +263,17 @@ test('sha256File of what the server stored equals the uploaded bytes (content-ad
   const sha = sha256('echo layout\n');
   const stored = path.join(s.dataDir, 'tenants', TEST_TENANT, 'blobs', sha.slice(0, 2), sha);
   assert.deepEqual(await sha256File(stored), { sha256: sha, size: 12 });
+});
+
+test('--public-url: tickets are built on the address clients use, not the bound one', async (t) => {
+  const probe = http.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  const s = await setup(t, { host: 'localhost', port, publicUrl: `http://localhost:${port}/` });
+  assert.equal(s.url, `http://localhost:${port}`);
+  const { record } = await publishNew(s.api, s.work, 'rds-stop');
+  const ticket = await s.api.requestDownload(record.versions['1.0.0']?.metadata.scripts[0]?.s3_path as string);
+  assert.ok(ticket.url.startsWith(`http://localhost:${port}/blob/`), ticket.url);
+  assert.equal((await readAll((await s.api.fetchStream(ticket.url)).stream)).length, ticket.size);
 });
