@@ -138,7 +138,7 @@ function toScript(path: string, s: ScriptSpec): ScriptInput {
 
 function stringList(v: unknown, field: string): string[] {
   if (v === undefined || v === null) return [];
-  if (typeof v === 'string') return v.split(',').map((x) => x.trim()).filter(Boolean);
+  if (typeof v === 'string') return [...new Set(v.split(',').map((x) => x.trim()).filter(Boolean))];
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ValidationError(`"${field}" must be a list of strings`);
   return [...new Set(v as string[])];
 }
