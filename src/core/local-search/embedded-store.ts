@@ -196,6 +196,10 @@ export class EmbeddedVectorStore implements VectorStore {
     await this.flush();
   }
 
+  get location(): string {
+    return this.file;
+  }
+
   /** Bytes held by the vector matrix (for `index status` and the memory bench). */
   matrixBytes(): number {
     return this.matrix.byteLength;

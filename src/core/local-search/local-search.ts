@@ -257,7 +257,7 @@ export class LocalSearch implements Disposable {
     );
     let qdrant: IndexStatus['qdrant'] = null;
     if (this.remote) {
-      const url = this.options.config.search.qdrantUrl;
+      const url = this.remote.location;
       try {
         await this.ensureRemote();
         qdrant = { url, reachable: true, points: await this.remote.count() };
@@ -474,7 +474,7 @@ export class LocalSearch implements Disposable {
   }
 
   private remoteWarning(e: unknown): string {
-    return `Qdrant at ${this.options.config.search.qdrantUrl} is unavailable (${redact((e as Error).message)}); searching the embedded index instead`;
+    return `Qdrant at ${this.remote?.location ?? this.options.config.search.qdrantUrl} is unavailable (${redact((e as Error).message)}); searching the embedded index instead`;
   }
 
   private scheduleFlush(): void {

@@ -55,6 +55,13 @@ export class QdrantVectorStore implements VectorStore {
     this.collection = options.collection ?? COLLECTION;
   }
 
+  get location(): string {
+    const u = new URL(this.options.url);
+    u.username = '';
+    u.password = '';
+    return `${u.origin}${u.pathname.replace(/\/$/, '')} (collection ${this.collection})`;
+  }
+
   async open(identity: CollectionIdentity): Promise<OpenResult> {
     this.identity = identity;
     const client = await this.connect();

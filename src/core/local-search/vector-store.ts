@@ -46,6 +46,8 @@ export interface OpenResult {
 
 export interface VectorStore {
   readonly kind: 'embedded' | 'qdrant';
+  /** Where the collection lives, for messages: a file path or a URL (never with credentials). */
+  readonly location: string;
   open(identity: CollectionIdentity): Promise<OpenResult>;
   upsert(points: readonly VectorPoint[]): Promise<void>;
   delete(ids: readonly string[]): Promise<void>;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { TestContext } from 'node:test';
@@ -16,7 +17,6 @@ import { LocalSearch, SEARCH_DIR } from '../../../src/core/local-search/local-se
 import { QdrantVectorStore } from '../../../src/core/local-search/qdrant-store';
 import { WorkerEmbedder } from '../../../src/core/local-search/worker-embedder';
 import { MemorySecrets } from '../../helpers/memory-secrets';
-import { tempDir } from '../../helpers/temp-dir';
 import { QDRANT_SPEC, qdrantSpecAvailable, startQdrantDouble } from './qdrant-double';
 import { buildTinyBert } from './tiny-bert';
 
@@ -62,7 +62,9 @@ interface Env {
 }
 
 async function env(t: TestContext): Promise<Env> {
-  const home = await tempDir(t, 'escher-search-');
+  // One after-hook, in order: close every LocalSearch (which writes pending index changes), then
+  // remove the folder — a debounced write must not race the removal.
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-search-'));
   const config = resolveConfig({ home }, {});
   const store = new PlaybookStore({ playbooksDir: config.playbooksDir, secrets: new MemorySecrets() });
   const warnings: string[] = [];
@@ -70,6 +72,7 @@ async function env(t: TestContext): Promise<Env> {
   const opened: LocalSearch[] = [];
   t.after(async () => {
     for (const s of opened) await s.close();
+    await fs.rm(home, { recursive: true, force: true });
   });
   return {
     home,
@@ -246,7 +249,7 @@ test('Qdrant configured but unreachable: search keeps working from the embedded 
   const res = await search.searchLocalPlaybooks('rotate keys');
   assert.equal(res.backend, 'embedded');
   assert.equal(res.hits[0]!.playbook_id, 'rotate-iam-access-keys');
-  assert.ok(res.warnings.some((w) => /Qdrant at .* is unavailable .*searching the embedded index instead/.test(w)), res.warnings.join('\n'));
+  assert.ok(res.warnings.some((w) => /^Qdrant at http:\/\/127\.0\.0\.1:9 \(collection user_playbooks\) is unavailable .*searching the embedded index instead$/.test(w)), res.warnings.join('\n'));
   const st = await search.status();
   assert.equal(st.qdrant?.reachable, false);
 });
@@ -257,7 +260,8 @@ test('Qdrant reachable: mirrored from the embedded vectors (no second embedding)
   t.after(() => (closed ? undefined : double.close()));
   const e = await env(t);
   await seed(e);
-  const { search, counter } = e.open({ remote: new QdrantVectorStore({ url: double.url, timeoutMs: 1000 }) });
+  // A generous timeout: on a loaded machine a live double can take a while to answer.
+  const { search, counter } = e.open({ remote: new QdrantVectorStore({ url: double.url, timeoutMs: 15_000 }) });
   const res = await search.searchLocalPlaybooks('shut down db weekend');
   assert.equal(res.backend, 'qdrant');
   assert.deepEqual(res.warnings, []);

@@ -97,3 +97,8 @@ test('qdrant: an unreachable server fails fast with a network error (the caller 
   await assert.rejects(s.open({ modelId: 'm', dimension: 8 }), /fetch failed|ECONNREFUSED|connect/i);
   assert.ok(Date.now() - t0 < 2000);
 });
+
+test('qdrant: the location shown in messages never carries credentials', () => {
+  const s = new QdrantVectorStore({ url: 'https://admin:s3cret@qdrant.internal:6333/', apiKey: 'k' });
+  assert.equal(s.location, 'https://qdrant.internal:6333 (collection user_playbooks)');
+});
