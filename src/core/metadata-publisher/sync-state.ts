@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Precondition, ReviewStatus } from '../escher-api/types';
-import { writeFileAtomic } from '../shared/atomic-fs';
+import { tempSibling, writeFileAtomic } from '../shared/atomic-fs';
 import type { Logger } from '../shared/logger';
 import type { MergeField } from './three-way-merge';
 
@@ -226,7 +226,14 @@ export class SyncStateFile {
     if (this.onDisk) this.cached = { stamp: this.onDisk.stamp, state };
   }
 
+  /** Atomic (temp + rename) but not fsynced: losing a timestamp to a power cut is harmless. */
   private async writeTimes(state: SyncState): Promise<void> {
-    await writeFileAtomic(this.lastSyncFile, JSON.stringify({ format: LAST_SYNC_FORMAT, last_sync_at: state.last_sync_at, last_attempt_at: state.last_attempt_at, last_error: state.last_error }));
+    const tmp = tempSibling(this.lastSyncFile);
+    try {
+      await fs.writeFile(tmp, JSON.stringify({ format: LAST_SYNC_FORMAT, last_sync_at: state.last_sync_at, last_attempt_at: state.last_attempt_at, last_error: state.last_error }));
+      await fs.rename(tmp, this.lastSyncFile);
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
   }
 }

@@ -84,7 +84,8 @@ test('the sync lock serialises syncs in one process and refuses a second process
   const second = lock.run(async () => {
     order.push('second');
   });
-  await new Promise((r) => setTimeout(r, 50));
+  // Wait (bounded) until the first run really holds the lock: order.push happens inside it.
+  for (let i = 0; i < 200 && !order.includes('first:start'); i++) await new Promise((r) => setTimeout(r, 10));
   // Another "process" (a separate lock object) sees the directory lock and gives up at once.
   await assert.rejects(new SyncLock(dir, { waitMs: 0 }).run(async () => undefined), /Another process is syncing/);
   releaseFirst();
