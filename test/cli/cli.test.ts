@@ -233,3 +233,21 @@ test('doctor reports and repairs through the CLI with exit codes', async (t) => 
   assert.deepEqual(fixed.issues.map((i) => i.repaired), [true]);
   assert.equal((await runCli(home, ['doctor'])).code, 0);
 });
+
+test('update merges parameters by name, keeps encrypted defaults encrypted, and can drop one', async (t) => {
+  const home = await tempDir(t);
+  await runCli(home, ['create', '--name', 'P', '--description', '', '--param', 'region=eu-west-1', '--secret-param', 'token=abc', '--param', 'count:integer!=3']);
+  const r = await runCli(home, ['update', 'p', '--param', 'region=us-east-1', '--remove-param', 'count', '--param', 'flags:list=["a","b"]']);
+  assert.equal(r.code, 0, r.stderr);
+  const shown = json<{ metadata: PlaybookMetadata }>(await runCli(home, ['show', 'p', '--json', '--reveal']));
+  assert.deepEqual(shown.metadata.parameters.map((p) => [p.name, p.type, p.default]), [
+    ['region', 'string', 'us-east-1'],
+    ['token', 'string', 'abc'],
+    ['flags', 'list', ['a', 'b']],
+  ]);
+  const onDisk = await fs.readFile(path.join(home, 'playbooks', 'local', 'p', 'v1.0.1', 'metadata.json'), 'utf8');
+  assert.doesNotMatch(onDisk, /"abc"/, 'the carried-over secret is still encrypted');
+  const bad = await runCli(home, ['update', 'p', '--param', 'bad name=1']);
+  assert.equal(bad.code, 2);
+  assert.deepEqual(json<{ versions: string[] }>(await runCli(home, ['show', 'p', '--json'])).versions, ['1.0.0', '1.0.1'], 'a rejected update writes no version');
+});
