@@ -242,12 +242,13 @@ export class HttpEscherApi implements EscherApi {
     const maxAttempts = spec.retry ? this.retry.retries + 1 : 1;
     for (let attempt = 0; ; attempt++) {
       let res: AxiosResponse<string>;
+      const stream = spec.stream?.();
       try {
         res = await this.http.request<string>({
           method: spec.method,
           url: spec.path,
           params: spec.query,
-          data: spec.stream ? spec.stream() : spec.body,
+          data: stream ?? spec.body,
           headers: { authorization: `Bearer ${this.options.token}`, 'x-escher-tenant': this.options.tenantId, accept: 'application/json', ...spec.headers },
           signal: spec.stream ? undefined : AbortSignal.timeout(this.deadlineMs),
         });
@@ -258,6 +259,9 @@ export class HttpEscherApi implements EscherApi {
           continue;
         }
         throw err;
+      } finally {
+        // A failed upload attempt must not leave its file descriptor open.
+        stream?.destroy();
       }
       const parsed = parseJson(res.data);
       if (res.status >= 200 && res.status < 300) {

@@ -63,7 +63,8 @@ export function errorForStatus(what: string, status: number, body: ServerErrorBo
 export function networkError(what: string, e: unknown): NetworkError {
   const err = e as { code?: string; message?: string };
   const code = err.code ?? '';
-  const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ABORT_ERR' || /timeout/i.test(err.message ?? '');
+  // ERR_CANCELED: the only signal we pass is the whole-call deadline (AbortSignal.timeout).
+  const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ABORT_ERR' || code === 'ERR_CANCELED' || /timeout/i.test(err.message ?? '');
   const reason = timedOut ? 'timed out' : code ? `failed (${code})` : `failed (${redact(err.message ?? 'unknown error')})`;
   const tlsProblem = /CERT|SSL|TLS|SELF_SIGNED/.test(code);
   const hint = timedOut

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { inspect } from 'node:util';
 import { HttpEscherApi } from '../../../src/core/escher-api/client';
 import { AuthError, ConfigError, NetworkError, ServerError, UnsafeUrlError } from '../../../src/core/shared/errors';
+import { sha256 } from '../../../src/core/shared/hash';
 import type { Logger } from '../../../src/core/shared/logger';
 import { makeMetadata, publishNew, uploadScripts } from '../../dev-server/fixtures';
 import { startTestServer, TEST_TENANT, TEST_TOKEN } from '../../helpers/dev-server';
@@ -162,4 +163,25 @@ test('fetchMetadata refuses metadata of another playbook than asked for', async 
   t.after(() => api.close());
   await assert.rejects(api.fetchMetadata('rds-stop', '1.0.0'), (e: unknown) => e instanceof ServerError && /other-one/.test(e.message));
   assert.equal((await s.api.fetchMetadata('rds-stop', '1.0.0')).metadata.playbook_id, 'rds-stop');
+});
+
+test('a whole-call deadline bounds a server that trickles its answer forever', async (t) => {
+  const fake = await fakeServer(t, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const timer = setInterval(() => res.write(' '), 50); // never idle long enough for the socket timeout
+    res.on('close', () => clearInterval(timer));
+  });
+  const api = new HttpEscherApi({ ...opts, serverUrl: fake.url, timeoutMs: 1000, deadlineMs: 300, retry: { retries: 0 } });
+  t.after(() => api.close());
+  await assert.rejects(api.health(), (e: unknown) => e instanceof NetworkError && /timed out/.test(e.message));
+});
+
+test('an upload is retried with the file read afresh (content-addressed, so safe to repeat)', async (t) => {
+  const s = await withServer(t);
+  const file = path.join(s.work, 'stop.sh');
+  await fs.writeFile(file, 'echo retried\n');
+  s.setFault('status500', { count: 2, match: '/api/playbook/upload' });
+  const up = await s.api.uploadScript({ playbookId: 'rds-stop', version: '1.0.0', path: 'shell/stop.sh', file, sha256: sha256('echo retried\n'), size: 13 });
+  assert.equal(up.size, 13);
+  assert.deepEqual((await s.requestsAtLeast(3)).map((r) => r.status), [500, 500, 200]);
 });
