@@ -4,21 +4,22 @@ import * as semver from 'semver';
 import { fsyncDir } from '../shared/atomic-fs';
 import type { Clock } from '../shared/clock';
 import { systemClock } from '../shared/clock';
-import { DataKeyProvider, decryptBytes, encryptBytes } from '../shared/crypto';
+import { DataKeyProvider, encryptBytes } from '../shared/crypto';
 import { AlreadyExistsError, EscherError, IntegrityError, NotFoundError, ValidationError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import { mapLimit } from '../shared/map-limit';
 import { type Logger, silentLogger } from '../shared/logger';
-import { assertRealpathInside, resolveInside, validatePlaybookId, validateRelativePath } from '../shared/safe-path';
+import { assertRealpathInside, resolveInside, validatePlaybookId } from '../shared/safe-path';
 import type { SecretStore } from '../shared/secrets';
 import type { PlaybookSpec, ScriptSpec } from './bundle';
 import { type CatalogStats, PlaybookCatalog } from './catalog';
+import { carryScripts, encodeScripts, validateScriptPath } from './script-files';
 import { runDoctor } from './doctor';
 import { allocateId } from './ids';
 import { StoreLayout } from './layout';
-import { AREAS, type Area, type ParameterSpec, type PlaybookMetadata, SCRIPT_FORMATS, type ScriptEntry, type ScriptFormat, versionDirName } from './metadata';
+import { AREAS, type Area, type ParameterSpec, type PlaybookMetadata, versionDirName } from './metadata';
 import { listVersions, loadMetadata } from './scan';
-import { decryptParameters, decryptScript, encryptParameters, encryptScript, hasEncryptedDefaults, needsKey, scriptAad } from './sensitive';
+import { decryptParameters, decryptScript, encryptParameters, hasEncryptedDefaults, needsKey, scriptAad } from './sensitive';
 import { type LockOptions, StoreLocks } from './store-lock';
 import type {
   CreatePlaybookInput,
@@ -27,7 +28,6 @@ import type {
   Playbook,
   PlaybookStoreApi,
   PlaybookSummary,
-  ScriptInput,
   StoreChange,
   UpdatePlaybookInput,
 } from './types';
@@ -243,7 +243,7 @@ export class PlaybookStore implements PlaybookStoreApi {
       const base = await this.getPlaybook(id, input.fromVersion ?? latest);
       const next = nextVersion(latest, input);
       const key = needsKey(input.parameters, input.scripts) ? await this.keys.get({ create: true }) : undefined;
-      const { entries, files } = await this.carryScripts(base, input, key);
+      const { entries, files } = await carryScripts(base, input, key);
       const m = base.metadata;
       const metadata: PlaybookMetadata = {
         ...m,
@@ -433,40 +433,6 @@ export class PlaybookStore implements PlaybookStoreApi {
     for (const area of AREAS) await fs.mkdir(this.layout.areaDir(area), { recursive: true });
   }
 
-  /** Scripts of the new version: the base version's (bytes copied after verification) with input's changes applied. */
-  private async carryScripts(base: Playbook, input: UpdatePlaybookInput, key: Buffer | undefined): Promise<{ entries: ScriptEntry[]; files: VersionFile[] }> {
-    const byPath = new Map<string, { entry: ScriptEntry; bytes: () => Promise<Uint8Array> }>();
-    for (const entry of base.metadata.scripts) {
-      byPath.set(entry.path, {
-        entry,
-        bytes: async () => {
-          const full = resolveInside(base.dir, entry.path, 'Script path');
-          await assertRealpathInside(base.dir, full, 'Script path');
-          const bytes = await fs.readFile(full);
-          if (!entry.sensitive && (bytes.length !== entry.size || sha256(bytes) !== entry.sha256)) {
-            throw new IntegrityError(`Cannot build on v${base.metadata.version}: ${full} does not match its recorded sha256`, { hint: 'restore the file or run `escher-playbook doctor`' });
-          }
-          return bytes;
-        },
-      });
-    }
-    for (const p of input.removeScripts ?? []) {
-      if (!byPath.delete(p)) throw new NotFoundError(`v${base.metadata.version} has no script "${p}" to remove`);
-    }
-    const added = encodeScripts(input.scripts ?? [], key);
-    added.entries.forEach((entry, i) => {
-      const bytes = added.files[i]!.bytes;
-      byPath.set(entry.path, { entry, bytes: () => Promise.resolve(bytes) });
-    });
-    const entries: ScriptEntry[] = [];
-    const files: VersionFile[] = [];
-    for (const { entry, bytes } of byPath.values()) {
-      entries.push(entry);
-      files.push({ path: entry.path, bytes: await bytes() });
-    }
-    return { entries, files };
-  }
-
   private emit(change: StoreChange): void {
     for (const l of this.listeners) {
       try {
@@ -487,39 +453,6 @@ function nextVersion(latest: string, input: UpdatePlaybookInput): string {
   const bump = input.bump ?? 'patch';
   if (bump !== 'patch' && bump !== 'minor' && bump !== 'major') throw new ValidationError(`Unknown bump "${String(bump)}"`, [], { hint: 'use patch, minor or major' });
   return semver.inc(latest, bump)!;
-}
-
-/** A script path is "<format>/<name>[/…]" with every segment safe; returns the format. */
-function validateScriptPath(p: string): ScriptFormat {
-  validateRelativePath('Script path', p);
-  const format = p.split('/')[0] as ScriptFormat;
-  if (!SCRIPT_FORMATS.includes(format) || !p.includes('/')) {
-    throw new ValidationError(`Script path "${p}" must start with a format folder`, [], { hint: `one of ${SCRIPT_FORMATS.map((f) => f + '/').join(', ')}` });
-  }
-  return format;
-}
-
-/** Validates script inputs and turns them into metadata entries plus on-disk bytes. */
-function encodeScripts(scripts: readonly ScriptInput[], key: Buffer | undefined): { entries: ScriptEntry[]; files: VersionFile[] } {
-  const entries: ScriptEntry[] = [];
-  const files: VersionFile[] = [];
-  const seen = new Set<string>();
-  for (const s of scripts) {
-    const format = validateScriptPath(s.path);
-    if (seen.has(s.path)) throw new ValidationError(`Script "${s.path}" is given twice`);
-    seen.add(s.path);
-    if ((s.sensitive || s.encrypted) && !key) throw new ValidationError(`Script "${s.path}" is sensitive but no data key is available`);
-    const plain = s.encrypted ? decryptBytes(key!, s.encrypted, scriptAad(s.path)) : typeof s.content === 'string' ? Buffer.from(s.content, 'utf8') : Buffer.from(s.content);
-    const entry: ScriptEntry = { format, path: s.path, sha256: sha256(plain), size: plain.length };
-    if (s.sensitive || s.encrypted) {
-      entry.sensitive = true;
-      files.push({ path: s.path, bytes: s.encrypted ? Buffer.from(JSON.stringify(s.encrypted), 'utf8') : encryptScript(key!, s.path, plain) });
-    } else {
-      files.push({ path: s.path, bytes: plain });
-    }
-    entries.push(entry);
-  }
-  return { entries, files };
 }
 
 /** Full validation of a metadata document before anything touches the disk. */
