@@ -9,7 +9,7 @@ import { ValidationError } from '../core/shared/errors';
 import { validateRelativePath } from '../core/shared/safe-path';
 import { ApiError, badRequest, notFound } from './api-error';
 import type { ServerContext, Tenant } from './context';
-import { playbookId, versionParam } from './routes-playbooks';
+import { playbookId, versionParam } from './params';
 
 /**
  * Script storage: upload (streamed, verified, content-addressed), the "which do you lack" check,
