@@ -136,6 +136,7 @@ test('a 100 MB script streams up and down with bounded memory, byte for byte', a
   } finally {
     clearInterval(sampler);
   }
+  t.diagnostic(`peak RSS growth ${Math.round((peak - before) / 1048576)} MB`);
   // Whole-file buffering anywhere (client upload, server, client download) would add >= 100 MB.
   assert.ok(peak - before < 80 * 1024 * 1024, `RSS grew by ${Math.round((peak - before) / 1048576)} MB`);
 });
