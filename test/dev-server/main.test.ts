@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { HttpEscherApi } from '../../src/core/escher-api/client';
 import { ServerError } from '../../src/core/shared/errors';
-import { publishNew } from './fixtures';
+import { publishNew, raw } from './fixtures';
 
 /** The CLI as a user runs it: a separate process, URL on the first stdout line. */
 const REPO = path.join(__dirname, '..', '..');
@@ -75,13 +75,18 @@ test('prints its URL first, serves the API, persists across a SIGKILL, and stops
 
 test('--fault injects from the start (status500:count=1 fails exactly one request)', async (t) => {
   const data = await tempDir(t, 'escher-cli-fault-');
-  const child = run(['--data', data, '--token', 'tok', '--fault', 'status500:count=1']);
+  const child = run(['--data', data, '--token', 'tok', '--fault', 'status500:count=1', '--admin-token', 'adm']);
   t.after(() => void child.kill('SIGKILL'));
   const url = await firstLine(child);
   const api = new HttpEscherApi({ serverUrl: url, tenantId: 'default', token: 'tok', retry: { retries: 0 } });
   t.after(() => api.close());
   await assert.rejects(api.getChanges(0), (e: unknown) => e instanceof ServerError && e.status === 500);
   assert.deepEqual(await api.getChanges(0), { changes: [], next: 0, more: false });
+  // And at run time, through the admin endpoint.
+  const set = await raw(url, 'POST', '/api/admin/faults', { token: 'adm', tenant: null, body: { name: 'garbage', count: 1 } });
+  assert.equal(set.status, 200);
+  await assert.rejects(api.getChanges(0), (e: unknown) => e instanceof ServerError && /invalid JSON/.test(e.message));
+  assert.ok(await api.getChanges(0));
 });
 
 test('bad invocations exit non-zero with one clear line', async (t) => {
