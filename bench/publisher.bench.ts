@@ -73,6 +73,8 @@ export async function bench(ctx: BenchContext): Promise<void> {
     const noop = await sample(7, async () => reports.push(await publisher.syncAllMetadata()));
     ctx.row('no-op sync, p50', noop.p50, 'ms', { baseline: health.p50, target: '<= 500 ms', note: 'baseline: GET /api/health p50' });
     ctx.row('no-op sync, p95', noop.p95, 'ms', { baseline: health.p95 });
+    const list = await sample(7, () => store.listPlaybooks());
+    ctx.row('no-op sync, p50 vs the store listing alone', noop.p50, 'ms', { baseline: list.p50, note: 'baseline: store.listPlaybooks() p50 (the catalog the sync must read)' });
     ctx.row('no-op sync, requests', reports[0]!.requests, 'req', { target: '<= 3' });
     ctx.row('no-op sync, request bytes sent', reports[0]!.bytesSent, 'B', { note: lastPhases });
 

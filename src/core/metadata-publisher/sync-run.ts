@@ -1,12 +1,9 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import type { PlaybookRecord, Precondition, PublishedMetadata, VersionRecord } from '../escher-api/types';
 import type { Playbook, PlaybookStoreApi, PlaybookSummary } from '../playbook-store/types';
 import type { Clock } from '../shared/clock';
 import { NotFoundError, describeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { redact } from '../shared/logger';
-import { resolveInside } from '../shared/safe-path';
 import type { BackoffPolicy } from './backoff';
 import { backoffDelay } from './backoff';
 import type { BaseStore } from './base-store';
@@ -19,6 +16,8 @@ import { enqueue, markFailed, newDeleteOp, newPublishOp, removeOp, removeOpsFor 
 import type { SyncReport } from './sync-report';
 import type { ConflictRecord, DeleteOp, OutboxOp, PlaybookSyncEntry, PublishOp, SyncState } from './sync-state';
 import { threeWayMerge, toMergeView } from './three-way-merge';
+import { uploadMissingScripts } from './script-upload';
+import { decideRemote, latestVersionRecord, planLocalChanges } from './decisions';
 
 export interface VectorProvider {
   /** Sent as vector_model so the server can tell vectors of different models apart. */
@@ -277,36 +276,10 @@ export class SyncRun {
     }
   }
 
-  /** Flow 2 step 2: only the scripts tenant storage lacks are sent (content-addressed). */
   private async uploadMissingScripts(local: Playbook, published: PublishedMetadata): Promise<void> {
-    if (published.scripts.length === 0) return;
-    // Scripts unchanged since the version both sides agreed on are in tenant storage already
-    // (that version references them): a metadata-only edit costs no upload check.
     const entry = this.state.playbooks[local.metadata.playbook_id];
     const base = entry ? await this.d.bases.get(local.metadata.playbook_id, entry.remote_hash) : undefined;
-    if (base) {
-      const known = new Set(base.scripts.map((s) => s.sha256));
-      if (published.scripts.every((s) => known.has(s.sha256))) return;
-    }
-    const missing = new Set(await this.d.api.missingBlobs([...new Set(published.scripts.map((s) => s.sha256))]));
-    for (const s of local.metadata.scripts) {
-      if (!missing.has(s.sha256)) continue;
-      missing.delete(s.sha256);
-      const args = { playbookId: local.metadata.playbook_id, version: local.metadata.version, path: s.path, sha256: s.sha256, size: s.size };
-      if (!s.sensitive) {
-        await this.d.api.uploadScript({ ...args, file: resolveInside(local.dir, s.path, 'Script path') });
-        continue;
-      }
-      // Encrypted at rest: upload the verified plaintext from a private scratch file, then remove it.
-      await fs.mkdir(this.d.scratchDir, { recursive: true, mode: 0o700 });
-      const tmp = path.join(this.d.scratchDir, `${s.sha256}-${process.pid}`);
-      try {
-        await fs.writeFile(tmp, await this.d.store.readScript(local, s.path), { mode: 0o600 });
-        await this.d.api.uploadScript({ ...args, file: tmp });
-      } finally {
-        await fs.rm(tmp, { force: true });
-      }
-    }
+    await uploadMissingScripts({ api: this.d.api, store: this.d.store, scratchDir: this.d.scratchDir }, local, published, base);
   }
 
   private async embed(m: PublishedMetadata): Promise<number[] | undefined> {
@@ -528,101 +501,60 @@ export class SyncRun {
   private async applyRemote(rec: PlaybookRecord, local: PlaybookSummary | undefined): Promise<boolean> {
     const id = rec.playbook_id;
     const entry = this.state.playbooks[id];
-    if (!entry || rec.revision === entry.revision || rec.seq <= entry.seq) return false;
-    const hasPending = this.state.outbox.some((o) => o.playbook_id === id);
-    const localChanged = !local || local.content_hash !== entry.local_hash || hasPending;
-    if (rec.deleted || !latestVersionRecord(rec)) {
-      if (!local) {
-        // Deleted on both sides.
+    const action = decideRemote(rec, entry, local, this.state.outbox.some((o) => o.playbook_id === id));
+    if (action === 'ignore' || !entry) return false;
+    const latest = latestVersionRecord(rec);
+    if (latest && latest.review_status !== entry.review_status) {
+      this.report.reviewChanges.push({ playbook_id: id, version: latest.version, status: latest.review_status });
+      entry.review_status = latest.review_status;
+    }
+    switch (action) {
+      case 'forget':
         delete this.state.playbooks[id];
         await this.d.bases.remove(id);
         removeOpsFor(this.state, id);
         return false;
-      }
-      if (localChanged || local.area !== 'synced') {
+      case 'keep-local':
         await this.keepLocalAfterServerDelete(id, await this.d.store.getPlaybook(id));
         return true;
+      case 'delete-local':
+        await this.d.store.deletePlaybook(id);
+        delete this.state.playbooks[id];
+        await this.d.bases.remove(id);
+        this.report.deleted.push(`local:${id}`);
+        return true;
+      case 'refresh': {
+        const v = latest as VersionRecord;
+        Object.assign(entry, { revision: rec.revision, seq: rec.seq, has_vector: v.has_vector });
+        if (v.review_comment !== undefined) entry.review_comment = v.review_comment;
+        else delete entry.review_comment;
+        return false;
       }
-      await this.d.store.deletePlaybook(id);
-      delete this.state.playbooks[id];
-      await this.d.bases.remove(id);
-      this.report.deleted.push(`local:${id}`);
-      return true;
+      case 'defer':
+        return false;
+      case 'fast-forward': {
+        const v = latest as VersionRecord;
+        const pb = await this.d.store.getPlaybook(id);
+        const written = await writeLocalVersion({ store: this.d.store, fetchScript: this.d.fetchScript, id, local: pb, target: toMergeView(v.metadata), remote: v.metadata });
+        await this.recordAgreement(written, rec);
+        this.report.pulled.push(id);
+        return true;
+      }
     }
-    const latest = latestVersionRecord(rec) as VersionRecord;
-    if (latest.review_status !== entry.review_status) this.report.reviewChanges.push({ playbook_id: id, version: latest.version, status: latest.review_status });
-    const contentMoved = latest.version !== entry.remote_version || latest.metadata.content_hash !== entry.remote_hash;
-    if (!contentMoved) {
-      // A review, a vector, a version we already had: same content, new revision.
-      Object.assign(entry, { revision: rec.revision, seq: rec.seq, review_status: latest.review_status, has_vector: latest.has_vector });
-      if (latest.review_comment !== undefined) entry.review_comment = latest.review_comment;
-      else delete entry.review_comment;
-      return false;
-    }
-    if (localChanged || !local || local.area !== 'synced') {
-      // Both sides moved: the push below gets a 412 with this record and merges there, once.
-      entry.review_status = latest.review_status;
-      return false;
-    }
-    // Fast-forward: unchanged here, changed there (another device, a reviewer's edit).
-    const pb = await this.d.store.getPlaybook(id);
-    const written = await writeLocalVersion({ store: this.d.store, fetchScript: this.d.fetchScript, id, local: pb, target: toMergeView(latest.metadata), remote: latest.metadata });
-    await this.recordAgreement(written, rec);
-    this.report.pulled.push(id);
-    return true;
   }
 
   // ---------------------------------------------------------------- push
 
-  /**
-   * Queues what changed locally since the last agreement. Cost without changes: one pass over
-   * the catalog summaries comparing content hashes; no file reads, no requests.
-   */
+  /** Queues what changed locally since the last agreement (decisions.ts planLocalChanges). */
   async queueLocalChanges(locals: PlaybookSummary[]): Promise<void> {
-    const before = { ops: this.state.outbox.length, conflicts: this.state.conflicts.length };
-    await this.queueLocalChangesInner(locals);
-    if (this.state.outbox.length !== before.ops || this.state.conflicts.length !== before.conflicts) this.touched = true;
-  }
-
-  private async queueLocalChangesInner(locals: PlaybookSummary[]): Promise<void> {
-    const present = new Set<string>();
-    let vectorBudget = VECTORS_PER_SYNC;
-    for (const s of locals) {
-      present.add(s.playbook_id);
-      if (s.area !== 'synced') continue;
-      const entry = this.state.playbooks[s.playbook_id];
-      if (entry && entry.local_hash === s.content_hash) {
-        // The vector follows on a later sync when publishing happened without one (no model then),
-        // a bounded batch per sync so a first sync with a model does not embed 10k playbooks at once.
-        if (!entry.has_vector && this.d.vectors && vectorBudget > 0 && s.storage_strategy !== 'local_only' && this.state.outbox.every((o) => o.playbook_id !== s.playbook_id)) {
-          vectorBudget--;
-          const op = await this.enqueuePublish(await this.d.store.getPlaybook(s.playbook_id, entry.local_version), false);
-          op.vector_only = true;
-        }
-        continue;
-      }
-      if (s.storage_strategy === 'local_only') {
-        this.report.skipped.push({ playbook_id: s.playbook_id, reason: 'local_only: not uploaded (the server keeps its last copy)' });
-        continue;
-      }
-      if (this.state.outbox.some((o) => o.kind === 'publish' && o.playbook_id === s.playbook_id && o.version === s.version)) continue;
-      await this.enqueuePublish(await this.d.store.getPlaybook(s.playbook_id), false);
+    const plan = planLocalChanges(this.state, locals, this.d.vectors ? VECTORS_PER_SYNC : 0);
+    this.report.skipped.push(...plan.skipped);
+    for (const p of plan.publish) {
+      const op = await this.enqueuePublish(await this.d.store.getPlaybook(p.playbook_id, p.version), false);
+      if (p.vectorOnly) op.vector_only = true;
     }
-    for (const id of Object.keys(this.state.playbooks)) {
-      if (present.has(id)) continue;
-      enqueue(this.state, newDeleteOp({ playbookId: id, now: this.now() }));
-    }
-    // Conflicts the user has dealt with (copy published or deleted, playbook re-published) close.
-    this.state.conflicts = this.state.conflicts.filter((c) => {
-      if (c.kind === 'diverged') return c.copy_id !== undefined && locals.some((s) => s.playbook_id === c.copy_id && s.area === 'local');
-      if (c.kind === 'deleted_on_server') return locals.some((s) => s.playbook_id === c.playbook_id && s.area === 'local');
-      const e = this.state.playbooks[c.playbook_id];
-      const s = locals.find((x) => x.playbook_id === c.playbook_id);
-      return e !== undefined && s !== undefined && s.content_hash === e.local_hash;
-    });
+    for (const id of plan.delete) enqueue(this.state, newDeleteOp({ playbookId: id, now: this.now() }));
+    if (plan.publish.length || plan.delete.length || plan.openConflicts.length !== this.state.conflicts.length) this.touched = true;
+    this.state.conflicts = plan.openConflicts;
   }
-}
-
-export function latestVersionRecord(rec: PlaybookRecord): VersionRecord | undefined {
-  return rec.latest_version ? rec.versions[rec.latest_version] : undefined;
 }

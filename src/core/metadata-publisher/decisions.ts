@@ -1,0 +1,101 @@
+import type { PlaybookRecord, VersionRecord } from '../escher-api/types';
+import type { PlaybookSummary } from '../playbook-store/types';
+import type { ConflictRecord, PlaybookSyncEntry, SyncState } from './sync-state';
+
+/**
+ * The sync's two decision tables, as pure functions (docs/sync.md states them in prose):
+ * what to do with a record from the server's changes feed, and what local changes to queue.
+ * SyncRun carries the decisions out; tests check the tables directly.
+ */
+
+export function latestVersionRecord(rec: PlaybookRecord): VersionRecord | undefined {
+  return rec.latest_version ? rec.versions[rec.latest_version] : undefined;
+}
+
+export type RemoteAction =
+  /** Not a playbook this home tracks, or a revision we already agreed on (our own echo). */
+  | 'ignore'
+  /** Deleted on both sides: forget it. */
+  | 'forget'
+  /** Deleted there, changed here: keep ours (moved to local/), report. */
+  | 'keep-local'
+  /** Deleted there, unchanged here: delete here. */
+  | 'delete-local'
+  /** Same content, new revision (a review, a vector): record revision and review status. */
+  | 'refresh'
+  /** Changed on both sides: the push gets a 412 with this record and merges once. */
+  | 'defer'
+  /** Changed there only: write the server's version locally. */
+  | 'fast-forward';
+
+/**
+ * `local` is the store's summary (undefined: deleted here); `pending`: ops of this playbook are
+ * still queued (its local change has not reached the server yet).
+ */
+export function decideRemote(rec: PlaybookRecord, entry: PlaybookSyncEntry | undefined, local: PlaybookSummary | undefined, pending: boolean): RemoteAction {
+  if (!entry || rec.revision === entry.revision || rec.seq <= entry.seq) return 'ignore';
+  const changedHere = !local || local.content_hash !== entry.local_hash || pending || local.area !== 'synced';
+  const latest = latestVersionRecord(rec);
+  if (rec.deleted || !latest) {
+    if (!local) return 'forget';
+    return changedHere ? 'keep-local' : 'delete-local';
+  }
+  const movedThere = latest.version !== entry.remote_version || latest.metadata.content_hash !== entry.remote_hash;
+  if (!movedThere) return 'refresh';
+  return changedHere ? 'defer' : 'fast-forward';
+}
+
+export interface LocalPlan {
+  /** Versions to publish, in catalog order. `vectorOnly`: unchanged, only the server's vector is missing. */
+  publish: Array<{ playbook_id: string; version: string; vectorOnly: boolean }>;
+  /** Tracked playbooks gone from every area here. */
+  delete: string[];
+  skipped: Array<{ playbook_id: string; reason: string }>;
+  /** Conflicts still needing attention (the others were dealt with by the user). */
+  openConflicts: ConflictRecord[];
+}
+
+/**
+ * Compares the catalog with the last agreement. Cost without changes: one pass over the
+ * summaries comparing content hashes; no file reads, no requests.
+ * `vectorBudget`: how many vector follow-ups to plan (0 without a vector provider), so a first
+ * sync with a model does not embed 10k playbooks at once.
+ */
+export function planLocalChanges(state: SyncState, locals: readonly PlaybookSummary[], vectorBudget: number): LocalPlan {
+  const plan: LocalPlan = { publish: [], delete: [], skipped: [], openConflicts: [] };
+  const queued = new Map<string, Set<string>>();
+  for (const o of state.outbox) {
+    const versions = queued.get(o.playbook_id) ?? new Set<string>();
+    if (o.kind === 'publish') versions.add(o.version);
+    queued.set(o.playbook_id, versions);
+  }
+  const byId = new Map<string, PlaybookSummary>();
+  for (const s of locals) {
+    byId.set(s.playbook_id, s);
+    if (s.area !== 'synced') continue;
+    const entry = state.playbooks[s.playbook_id];
+    if (entry && entry.local_hash === s.content_hash) {
+      if (!entry.has_vector && vectorBudget > 0 && s.storage_strategy !== 'local_only' && !queued.has(s.playbook_id)) {
+        vectorBudget--;
+        plan.publish.push({ playbook_id: s.playbook_id, version: entry.local_version, vectorOnly: true });
+      }
+      continue;
+    }
+    if (s.storage_strategy === 'local_only') {
+      plan.skipped.push({ playbook_id: s.playbook_id, reason: 'local_only: not uploaded (the server keeps its last copy)' });
+      continue;
+    }
+    if (queued.get(s.playbook_id)?.has(s.version)) continue;
+    plan.publish.push({ playbook_id: s.playbook_id, version: s.version, vectorOnly: false });
+  }
+  for (const id of Object.keys(state.playbooks)) if (!byId.has(id)) plan.delete.push(id);
+  plan.openConflicts = state.conflicts.filter((c) => {
+    if (c.kind === 'diverged') return c.copy_id !== undefined && byId.get(c.copy_id)?.area === 'local';
+    if (c.kind === 'deleted_on_server') return byId.get(c.playbook_id)?.area === 'local';
+    // deleted_locally: open until the restored playbook is touched (deleted again, or edited).
+    const e = state.playbooks[c.playbook_id];
+    const s = byId.get(c.playbook_id);
+    return e !== undefined && s !== undefined && s.content_hash === e.local_hash;
+  });
+  return plan;
+}
