@@ -196,6 +196,11 @@ export class EmbeddedVectorStore implements VectorStore {
     await this.flush();
   }
 
+  /** Makes the next flush write the file even though no point changed (e.g. to save a rebuilt keyword index). */
+  markDirty(): void {
+    this.dirty = true;
+  }
+
   get location(): string {
     return this.file;
   }

@@ -345,6 +345,8 @@ export class LocalSearch implements Disposable {
     }
     const idx = KeywordIndex.empty();
     for (const p of this.payloadIndex.values()) idx.set(p);
+    // Save the rebuilt index with the next flush, so the next process can load it.
+    if (this.payloadIndex.size) this.embedded.markDirty();
     return idx;
   }
 

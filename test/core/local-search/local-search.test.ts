@@ -11,7 +11,7 @@ import { PlaybookStore } from '../../../src/core/playbook-store/store';
 import type { CreatePlaybookInput } from '../../../src/core/playbook-store/types';
 import type { Embedder } from '../../../src/core/local-search/embedder';
 import { COLLECTION_FILE } from '../../../src/core/local-search/embedded-store';
-import { readIndexFile } from '../../../src/core/local-search/index-file';
+import { readIndexFile, writeIndexFile } from '../../../src/core/local-search/index-file';
 import { KEYWORD_INDEX_VERSION, KeywordIndex } from '../../../src/core/local-search/keyword-index';
 import { LocalSearch, SEARCH_DIR } from '../../../src/core/local-search/local-search';
 import { QdrantVectorStore } from '../../../src/core/local-search/qdrant-store';
@@ -167,6 +167,15 @@ test('a no-op reconcile embeds nothing; a move re-uses the vector; a hand-edited
   const saved = await readIndexFile(path.join(e.home, SEARCH_DIR, COLLECTION_FILE));
   assert.equal(saved?.keyword?.version, KEYWORD_INDEX_VERSION);
   assert.equal(KeywordIndex.fromJSON(saved!.keyword!.json).size, 4);
+
+  // A file without a saved keyword index (older code, other tokeniser) gets one on the next write.
+  const indexFile = path.join(e.home, SEARCH_DIR, COLLECTION_FILE);
+  await writeIndexFile(indexFile, { modelId: saved!.header.modelId, dimension: 512, payloads: saved!.payloads, vectors: saved!.vectors, savedAt: 'x' });
+  const rebuilt = e.open();
+  assert.equal((await rebuilt.search.start()).embedded, 0);
+  assert.equal((await rebuilt.search.searchLocalPlaybooks('rotate keys')).hits[0]!.playbook_id, 'rotate-iam-access-keys');
+  await rebuilt.search.close();
+  assert.equal((await readIndexFile(indexFile))?.keyword?.version, KEYWORD_INDEX_VERSION);
 
   // A new process: nothing changed, nothing is embedded.
   const second = e.open();
