@@ -118,7 +118,7 @@ export class MetadataPublisher {
       if (inner) this.api = new CountingApi(inner);
     }
     if (!this.api || !this.o.tenantId) {
-      throw new ConfigError('No Escher server is configured', { hint: 'run `escher-playbook login --server URL --tenant ID` (or set ESCHER_SERVER_URL, ESCHER_TENANT_ID and ESCHER_TOKEN)' });
+      throw new ConfigError('No Escher server is configured', { hint: 'run `escher-playbook login --server URL --tenant ID`, or set ESCHER_SERVER_URL, ESCHER_TENANT_ID and ESCHER_TOKEN' });
     }
     return this.api;
   }

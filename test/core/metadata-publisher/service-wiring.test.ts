@@ -47,3 +47,31 @@ test('service.publisher: vectors from the local search model; a script changed o
   const pb = await b.store.getPlaybook('svc-pb');
   assert.equal((await b.store.readScript(pb, 'shell/stop.sh')).toString(), '#!/bin/sh\necho v2 from A\n');
 });
+
+for (const fault of ['truncate', 'expired-url', 'foreign-url'] as const) {
+  test(`download fault ${fault} while pulling a server-side script change: verified bytes or nothing written`, async (t) => {
+    const s = await startTestServer();
+    t.after(() => s.close());
+    const a = await device(t, s);
+    const b = await device(t, s);
+    const id = `dl-${fault}`;
+    await a.store.createPlaybook(playbookInput(id, { area: 'synced', storage_strategy: 'uploaded_trusted' }));
+    await b.store.createPlaybook(playbookInput(id, { area: 'synced', storage_strategy: 'uploaded_trusted' }));
+    await a.publisher.syncAllMetadata();
+    await b.publisher.syncAllMetadata();
+    await a.store.updatePlaybook(id, { scripts: [{ path: 'shell/stop.sh', content: `#!/bin/sh\necho ${fault}\n` }] });
+    await a.publisher.syncAllMetadata();
+    s.setFault(fault, { count: 1 });
+    const r = await b.publisher.syncAllMetadata();
+    const pb = await b.store.getPlaybook(id);
+    if (r.failed.length) {
+      assert.equal(pb.metadata.version, '1.0.0', 'nothing written on a failed download');
+      s.clearFaults();
+      assert.deepEqual((await b.publisher.syncAllMetadata()).pulled, [id]);
+    } else {
+      assert.deepEqual(r.pulled, [id], 'the downloader recovered within the sync');
+    }
+    const now = await b.store.getPlaybook(id);
+    assert.equal((await b.store.readScript(now, 'shell/stop.sh')).toString(), `#!/bin/sh\necho ${fault}\n`);
+  });
+}
