@@ -12,6 +12,21 @@ before(() => ensureCliBuilt());
 
 const AWS_RUNBOOKS = path.resolve(REPO, '..', 'shared', 'data', 'aws-runbooks.json');
 
+test('--version loads only a few kB: no commander, no command module, no core', async () => {
+  // Everything dist/cli.mjs imports statically (transitively) is read and compiled on every start.
+  const seen = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = await fs.readFile(path.join(REPO, 'dist', file), 'utf8');
+    for (const m of code.matchAll(/^import\s(?:[^;]*?\sfrom\s*)?"\.\/(cli-[^"]+)"/gm)) await visit(m[1]!);
+  };
+  await visit('cli.mjs');
+  let bytes = 0;
+  for (const f of seen) bytes += (await fs.stat(path.join(REPO, 'dist', f))).size;
+  assert.ok(bytes < 16 * 1024, `the start-up closure of dist/cli.mjs is ${bytes} bytes (${[...seen].join(', ')})`);
+});
+
 test('--version, --help and a bad command line', async (t) => {
   const home = await tempDir(t);
   const pkg = JSON.parse(await fs.readFile(path.join(REPO, 'package.json'), 'utf8')) as { version: string };

@@ -21,7 +21,9 @@ export function register(program: Command, ctx: CliContext): void {
       const playbook = await store.getPlaybook(id, o.version);
       if (o.script !== undefined) {
         const bytes = await store.readScript(playbook, o.script);
-        if (ctx.out.json) ctx.out.result({ path: o.script, content: bytes.toString('utf8') }, () => '');
+        const text = bytes.toString('utf8');
+        const json = Buffer.from(text, 'utf8').equals(bytes) ? { path: o.script, content: text } : { path: o.script, base64: bytes.toString('base64') };
+        if (ctx.out.json) ctx.out.result(json, () => '');
         else ctx.out.raw(bytes);
         return;
       }
