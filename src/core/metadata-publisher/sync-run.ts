@@ -90,7 +90,7 @@ export class SyncRun {
    */
   async drainOutbox(respectBackoff: boolean): Promise<void> {
     try {
-      while (this.state.outbox.length > 0) {
+      while (this.state.outbox.length > 0 && !this.blocked) {
         this.touched = true;
         const op = this.state.outbox[0] as OutboxOp;
         if (respectBackoff && op.next_attempt_at > this.now()) {
@@ -215,7 +215,9 @@ export class SyncRun {
         return;
       }
     }
-    const seen = this.seen.get(id);
+    // Only for ops whose precondition is the agreed revision: an op answering a conflict is pinned
+    // to a newer record than anything the feed showed.
+    const seen = op.precondition ? undefined : this.seen.get(id);
     const pre = this.preconditionFor(op);
     if (seen && (pre.ifNoneMatch ? !seen.deleted : seen.revision !== pre.ifMatch)) {
       // The feed already told us the server moved: merge now, and upload nothing for a version
@@ -330,6 +332,7 @@ export class SyncRun {
   private async resolveConflict(local: Playbook, published: PublishedMetadata, current: PlaybookRecord | null, moveToSynced: boolean): Promise<void> {
     const id = local.metadata.playbook_id;
     const entry = this.state.playbooks[id];
+    this.seen.delete(id);
     if (!current) throw new Error(`the server reported a conflict on ${id} without its current record`);
     if (current.deleted || !latestVersionRecord(current)) {
       if (!entry) {
