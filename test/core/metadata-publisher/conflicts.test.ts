@@ -126,3 +126,18 @@ test("deleted locally while changed on the server: the server's newer change is 
   const ra = await a.publisher.syncAllMetadata();
   assert.deepEqual(ra.deleted, [`local:${id}`]);
 });
+
+test('an explicit publish (no pull first) that meets a newer server revision gets 412 and merges non-colliding fields', async (t) => {
+  const { s, a, b, id } = await twoDevices(t);
+  await a.store.updatePlaybook(id, { resource_types: ['rds', 'aurora'] });
+  await a.publisher.syncAllMetadata();
+  await b.store.updatePlaybook(id, { description: 'B: explicit publish' });
+  s.server.resetRequests();
+  const r = await b.publisher.publishMetadata(id, { strategy: 'uploaded_for_review' });
+  assert.equal(r.status, 'published');
+  assert.deepEqual(r.report.merged, [id]);
+  const statuses = s.server.requests().filter((x) => x.path === '/api/playbook/metadata/publish').map((x) => x.status);
+  assert.deepEqual(statuses, [412, 200], 'refused once, then the merged version was accepted');
+  const latest = (await record(s, id)).versions[(await record(s, id)).latest_version!]!.metadata;
+  assert.deepEqual([latest.description, latest.resource_types], ['B: explicit publish', ['rds', 'aurora']]);
+});
