@@ -93,34 +93,36 @@ export class PlaybookCatalog {
       old = await this.readFile();
       source = old ? 'file' : 'none';
     }
-    const byKey = new Map<string, Entry>();
-    for (const e of old?.entries ?? []) byKey.set(`${e.area}/${e.id}`, e);
+    // Previous entries by area, in catalog order (which is sorted, so an unchanged listing needs no sort).
+    const previous = new Map<Area, Entry[]>(AREAS.map((a) => [a, []]));
+    for (const e of old?.entries ?? []) previous.get(e.area)?.push(e);
 
     let changed = !old;
     const next: CatalogData = { format: FORMAT, areas: {}, entries: [] };
     const toScan: Array<{ area: Area; id: string }> = [];
     let checked = 0;
+    const check = (area: Area, id: string, e: Entry | undefined): boolean => {
+      if (e && this.fresh(e)) next.entries.push(e);
+      else toScan.push({ area, id });
+      // Yield now and then (caller awaits): thousands of synchronous stats should not block an editor's event loop.
+      return ++checked % 1000 === 0;
+    };
+    const yieldNow = () => new Promise((r) => setImmediate(r));
     for (const area of AREAS) {
-      const areaDir = this.layout.areaDir(area);
+      const areaDir = this.areaDirs[area];
       const prev = old?.areas[area];
       const t = Date.now();
       const stamp = stampOf(areaDir);
-      let ids: string[];
+      const entries = previous.get(area)!;
       if (prev && trusted(prev.stamp, stamp, prev.t)) {
+        // No id folder came or went: the ids are the catalog's.
         next.areas[area] = prev;
-        ids = [];
-        for (const e of old!.entries) if (e.area === area) ids.push(e.id);
+        for (const e of entries) if (check(area, e.id, e)) await yieldNow();
       } else {
         changed = true;
         next.areas[area] = { stamp, t };
-        ids = stamp ? await listIds(areaDir) : [];
-      }
-      for (const id of ids) {
-        const e = byKey.get(`${area}/${id}`);
-        if (e && this.fresh(e)) next.entries.push(e);
-        else toScan.push({ area, id });
-        // Yield now and then: thousands of synchronous stats should not block an editor's event loop.
-        if (++checked % 1000 === 0) await new Promise((r) => setImmediate(r));
+        const byId = new Map(entries.map((e) => [e.id, e]));
+        for (const id of stamp ? await listIds(areaDir) : []) if (check(area, id, byId.get(id))) await yieldNow();
       }
     }
     if (toScan.length) {
@@ -128,12 +130,13 @@ export class PlaybookCatalog {
       const scanned = await mapLimit(toScan, SCAN_CONCURRENCY, ({ area, id }) => this.scanEntry(area, id));
       for (const e of scanned) if (e) next.entries.push(e);
     }
+    if (changed) next.entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : AREAS.indexOf(a.area) - AREAS.indexOf(b.area)));
     this.lastStats = { rescanned: toScan.length, source };
     this.memory = next;
     if (changed) await this.writeFile(next);
     const out: PlaybookSummary[] = [];
     for (const e of next.entries) if (e.summary) out.push(e.summary);
-    return out.sort((a, b) => (a.playbook_id < b.playbook_id ? -1 : a.playbook_id > b.playbook_id ? 1 : a.area < b.area ? -1 : 1));
+    return out;
   }
 
   private fresh(e: Entry): boolean {
