@@ -88,8 +88,12 @@ export class HttpEscherApi implements EscherApi {
     this.random = options.random ?? Math.random;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.deadlineMs = options.deadlineMs ?? 120_000;
-    // Keep-alive: a sync is many small requests to one host.
-    this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true, ...(options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}) }) };
+    // Keep-alive: a sync is many small requests to one host. Idle sockets are dropped after 4 s
+    // (the agent's `timeout` only applies to free sockets), before the shortest common server
+    // keep-alive (Node's 5 s) closes them under us: a request sent on a socket the server is
+    // closing fails with ECONNRESET, and a non-idempotent call cannot be retried.
+    const agentOptions = { keepAlive: true, timeout: 4_000 };
+    this.agents = { http: new http.Agent(agentOptions), https: new https.Agent({ ...agentOptions, ...(options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}) }) };
     this.http = axios.create({
       baseURL: this.serverUrl,
       timeout: this.timeoutMs,
