@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { lstatSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PlaybookStore } from '../src/core/playbook-store/store';
@@ -48,6 +48,12 @@ export async function bench(ctx: BenchContext): Promise<void> {
   ctx.row('list warm, new process (read .catalog.json + stat check)', warmFile.p50, 'ms', { baseline: base.ms, target: '<= 150 ms', note: `p50 of ${warmFile.n}` });
   const warmMem = await sample(5, () => coldStore.listPlaybooks());
   ctx.row('list warm, long-lived process (stat check only)', warmMem.p50, 'ms', { baseline: base.ms, target: '<= 150 ms', note: `p50 of ${warmMem.n}` });
+  // The floor of the freshness check: the two lstat calls per playbook it makes, and nothing else.
+  const statPaths = files.flatMap((f) => [path.dirname(path.dirname(f)), f]);
+  const floor = await sample(5, () => {
+    for (const p of statPaths) lstatSync(p);
+  });
+  ctx.row('list warm, long-lived process, vs its 2 lstat per playbook', warmMem.p50, 'ms', { baseline: floor.p50, note: 'baseline: the lstat calls alone' });
   // One hand edit: only that entry is re-read.
   const edited = files[Math.floor(files.length / 2)]!;
   const meta = JSON.parse(await fs.readFile(edited, 'utf8')) as Record<string, unknown>;
