@@ -489,12 +489,18 @@ export class SyncRun {
     for (;;) {
       const page = await this.withRetries(() => this.d.api.getChanges(this.state.cursor, 500));
       if (page.changes.length > 0) this.touched = true;
+      let wroteLocal = false;
       for (const rec of page.changes) {
         this.seen.set(rec.playbook_id, rec);
-        if (await this.applyRemote(rec, locals.get(rec.playbook_id))) touchedLocal = true;
+        if (await this.applyRemote(rec, locals.get(rec.playbook_id))) wroteLocal = true;
       }
       this.state.cursor = Math.max(this.state.cursor, page.next);
-      if (page.changes.length > 0) await this.d.save(this.state);
+      // Re-applying a page is harmless (records at or below an entry's seq are skipped), so the
+      // state is saved here only when local files were written: their agreement must not be lost.
+      if (wroteLocal) {
+        touchedLocal = true;
+        await this.d.save(this.state);
+      }
       if (!page.more || page.changes.length === 0) break;
     }
     this.report.cursor = this.state.cursor;
