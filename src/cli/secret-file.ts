@@ -76,7 +76,7 @@ export class CliSecretStore implements SecretStore {
     }
   }
 
-  private async readFile(): Promise<Partial<Record<SecretKey, string>>> {
+  private async readFile(): Promise<Partial<Record<SecretKey, string>> & Record<string, string>> {
     let handle: fs.FileHandle;
     try {
       handle = await fs.open(this.file, 'r');
@@ -106,11 +106,9 @@ export class CliSecretStore implements SecretStore {
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
         throw new ConfigError(`${this.file} is not a JSON object`, { hint: 'fix it or delete it and run `escher-playbook login` again' });
       }
-      const out: Partial<Record<SecretKey, string>> = {};
-      for (const k of Object.keys(ENV_FOR) as SecretKey[]) {
-        const v = (parsed as Record<string, unknown>)[k];
-        if (typeof v === 'string') out[k] = v;
-      }
+      // Every string entry is kept (not just the keys this version knows), so a rewrite never drops one.
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
       return out;
     } finally {
       await handle.close();
