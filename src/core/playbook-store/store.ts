@@ -284,7 +284,8 @@ export class PlaybookStore implements PlaybookStoreApi {
       assertHeld();
       await fs.rename(victim, trash);
       await fsyncDir(parent);
-      await fs.rm(trash, { recursive: true, force: true });
+      // The delete has happened (the rename); failing to free the space is not the caller's error.
+      await fs.rm(trash, { recursive: true, force: true }).catch((e: unknown) => this.logger.warn(`could not remove ${trash} (doctor --repair will): ${String(e)}`));
       return area;
     });
     this.emit(version === undefined ? { kind: 'deleted', playbookId: id, area } : { kind: 'deleted', playbookId: id, version, area });
