@@ -65,7 +65,9 @@ export async function publishDir(
     await renameNoReplace(tmp, path.join(parent, finalName));
     await fsyncDir(parent);
   } finally {
-    await fs.rm(tmp, { recursive: true, force: true });
+    // Gone after a successful rename; after a failure, best effort (doctor removes what is left),
+    // never masking the error that got us here.
+    await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
