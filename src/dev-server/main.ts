@@ -11,14 +11,14 @@ import { SERVER_VERSION, startDevServer } from './server';
  *                         [--tls-cert cert.pem --tls-key key.pem]
  * Prints its base URL as the FIRST line on stdout (tests and scripts read it), logs to stderr.
  */
-function parseToken(value: string, prev: Record<string, string>): Record<string, string> {
+function parseToken(value: string, prev: Record<string, string> | undefined): Record<string, string> {
   const eq = value.indexOf('=');
   const [tenant, token] = eq > 0 ? [value.slice(0, eq), value.slice(eq + 1)] : ['default', value];
   if (!token) throw new InvalidArgumentError('expected TOKEN or TENANT=TOKEN');
-  return { ...prev, [token]: tenant };
+  return { ...(prev ?? {}), [token]: tenant };
 }
 
-function parseFault(value: string, prev: FaultSpec[]): FaultSpec[] {
+function parseFault(value: string, prev: FaultSpec[] | undefined): FaultSpec[] {
   const [name, opts] = value.split(':', 2) as [string, string | undefined];
   if (!isFaultName(name)) throw new InvalidArgumentError(`unknown fault "${name}" (one of ${FAULT_NAMES.join(', ')})`);
   const spec: FaultSpec = { name };
@@ -29,7 +29,7 @@ function parseFault(value: string, prev: FaultSpec[]): FaultSpec[] {
     else if (k === 'match' && v.startsWith('/')) spec.match = v;
     else throw new InvalidArgumentError(`bad fault option "${kv}" (count=N, seconds=S, match=/prefix)`);
   }
-  return [...prev, spec];
+  return [...(prev ?? []), spec];
 }
 
 function parsePort(value: string): number {
@@ -44,6 +44,12 @@ function parseTtl(value: string): number {
   return n;
 }
 
+function parseMb(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 100_000) throw new InvalidArgumentError('must be 1-100000 (MB)');
+  return n;
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name('escher-dev-server')
@@ -54,10 +60,11 @@ async function main(): Promise<void> {
     .option('--host <addr>', 'address to bind', '127.0.0.1')
     .option('--public-url <url>', 'base URL clients use (pre-signed URLs are built on it); default: the bound address')
     .option('--library <dir>', 'serve Escher Library playbooks from this folder (<id>/v<version>/metadata.json + scripts)')
-    .option('--token <token>', 'bearer token: TOKEN (tenant "default") or TENANT=TOKEN; repeatable', parseToken, {})
+    .option('--token <token>', 'bearer token: TOKEN (tenant "default") or TENANT=TOKEN; repeatable', parseToken)
     .option('--admin-token <token>', 'token for /api/admin/* and reviewer actions (or ESCHER_ADMIN_TOKEN)')
-    .option('--fault <name>', `inject a fault from the start: ${FAULT_NAMES.join('|')}[:count=N,seconds=S,match=/prefix]; repeatable`, parseFault, [])
+    .option('--fault <name>', `inject a fault from the start: ${FAULT_NAMES.join('|')}[:count=N,seconds=S,match=/prefix]; repeatable`, parseFault)
     .option('--url-ttl <seconds>', 'lifetime of pre-signed URLs', parseTtl, 300)
+    .option('--max-upload-mb <n>', 'largest script accepted', parseMb, 1024)
     .option('--tls-cert <file>', 'serve https with this PEM certificate (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--no-fsync', 'skip fsync on writes (benchmarks only)')
@@ -71,10 +78,11 @@ async function main(): Promise<void> {
     host: string;
     library?: string;
     publicUrl?: string;
-    token: Record<string, string>;
+    token?: Record<string, string>;
     adminToken?: string;
-    fault: FaultSpec[];
+    fault?: FaultSpec[];
     urlTtl: number;
+    maxUploadMb: number;
     fsync: boolean;
     tlsCert?: string;
     tlsKey?: string;
@@ -88,7 +96,8 @@ async function main(): Promise<void> {
     process.stderr.write('escher-dev-server: --data <dir> is required\n');
     process.exit(2);
   }
-  if (Object.keys(o.token).length === 0) {
+  const tokens = o.token ?? {};
+  if (Object.keys(tokens).length === 0) {
     process.stderr.write('escher-dev-server: pass at least one --token TOKEN or --token TENANT=TOKEN\n');
     process.exit(2);
   }
@@ -107,12 +116,13 @@ async function main(): Promise<void> {
     dataDir: o.data,
     libraryDir: o.library,
     publicUrl: o.publicUrl,
-    tokens: o.token,
+    tokens,
     adminToken: o.adminToken ?? process.env.ESCHER_ADMIN_TOKEN,
     port: o.port,
     host: o.host,
     urlTtlSeconds: o.urlTtl,
-    faults: o.fault,
+    maxUploadBytes: o.maxUploadMb * 1024 * 1024,
+    faults: o.fault ?? [],
     durable: o.fsync,
     tls,
     logger,
