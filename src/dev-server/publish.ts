@@ -32,8 +32,8 @@ export function registerPublishRoute(app: FastifyInstance, ctx: ServerContext, t
     if (req.validationError) {
       throw unprocessable('INVALID_METADATA', `publish request is invalid: ${formatAjvErrors(req.validationError.validation as never).join('; ')}`);
     }
-    const req2 = body as PublishRequest;
-    const m = req2.metadata;
+    const request = body as PublishRequest;
+    const m = request.metadata;
     const expectedHash = contentHash(m);
     if (m.content_hash !== expectedHash) throw unprocessable('CONTENT_HASH_MISMATCH', `content_hash is ${m.content_hash}, the metadata hashes to ${expectedHash} (see content-hash.ts)`);
     const paths = new Set<string>();
@@ -42,7 +42,7 @@ export function registerPublishRoute(app: FastifyInstance, ctx: ServerContext, t
       paths.add(s.path);
       if (s.path.split('/')[0] !== s.format) throw unprocessable('INVALID_METADATA', `script ${s.path} is in the wrong folder for format ${s.format}`);
     }
-    if (req2.vector?.some((x) => !Number.isFinite(x))) throw unprocessable('INVALID_VECTOR', 'vector must hold finite numbers');
+    if (request.vector?.some((x) => !Number.isFinite(x))) throw unprocessable('INVALID_VECTOR', 'vector must hold finite numbers');
     const tenant = await tenantOf(req);
     const pre = readPrecondition(req);
     const id = m.playbook_id;
@@ -51,7 +51,7 @@ export function registerPublishRoute(app: FastifyInstance, ctx: ServerContext, t
       const current = store.get(id);
       const live = current && !current.deleted ? current : undefined;
       const existing = live?.versions[m.version];
-      const newVector = req2.vector ? vectorHash(req2.vector) : undefined;
+      const newVector = request.vector ? vectorHash(request.vector) : undefined;
       const storedVector = store.vectorInfo(id, m.version);
       // Identical content (and no new vector): nothing to do, whatever the preconditions say.
       if (live && existing && existing.metadata.content_hash === m.content_hash && (!newVector || storedVector?.sha256 === newVector)) {
@@ -63,17 +63,16 @@ export function registerPublishRoute(app: FastifyInstance, ctx: ServerContext, t
       }
       const scripts = existing ? existing.metadata.scripts : await linkScripts(tenant, m);
       const vectors: Record<string, VectorInfo> = {};
-      if (req2.vector) vectors[m.version] = await store.saveVector(id, m.version, req2.vector_model ?? null, req2.vector);
+      if (request.vector) vectors[m.version] = await store.saveVector(id, m.version, request.vector_model ?? null, request.vector);
       const review: ReviewStatus = m.storage_strategy === 'uploaded_trusted' ? 'approved' : 'pending';
       const versionRecord: VersionRecord = existing
-        ? { ...existing, has_vector: existing.has_vector || req2.vector !== undefined }
-        : { version: m.version, metadata: { ...m, scripts }, review_status: review, published_at: nowIso(), has_vector: req2.vector !== undefined };
+        ? { ...existing, has_vector: existing.has_vector || request.vector !== undefined }
+        : { version: m.version, metadata: { ...m, scripts }, review_status: review, published_at: nowIso(), has_vector: request.vector !== undefined };
       const versions = { ...(live?.versions ?? {}), [m.version]: versionRecord };
       const record = await store.commit({ playbook_id: id, deleted: false, latest_version: latestOf(versions), versions }, vectors);
       return { status: 200, body: record, etag: record.revision };
     });
   });
-
 }
 
 /**
