@@ -139,8 +139,9 @@ export class LocalSearch implements Disposable {
   }
 
   /**
-   * Opens the collection, subscribes to store changes and reconciles. Idempotent; every public
-   * method awaits it. The model starts loading at once, in parallel with reading the index.
+   * Opens the collection, subscribes to store changes and reconciles, once (later calls return
+   * the same report); the first search calls it. The model starts loading at once, in parallel
+   * with reading the index.
    */
   start(): Promise<ReconcileReport> {
     this.warmModel();
