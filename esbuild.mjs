@@ -26,6 +26,9 @@ const entries = [
   { in: 'src/cli/bin.ts', out: 'cli', banner: '#!/usr/bin/env node', esm: true },
   { in: 'src/dev-server/main.ts', out: 'dev-server', banner: '#!/usr/bin/env node' },
   { in: 'src/extension/extension.ts', out: 'extension' },
+  // The core as the extension loads it on first use (see src/extension/core-loader.ts): keeping it
+  // out of dist/extension.js means activation parses ~100 kB instead of the whole core.
+  { in: 'src/extension/core-entry.ts', out: 'extension-core' },
   { in: 'src/core/local-search/embedding-worker.ts', out: 'embedding-worker' },
 ].filter((e) => existsSync(e.in));
 

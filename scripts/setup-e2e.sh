@@ -47,9 +47,9 @@ if [ ! -f "$CS/out/node/entry.js" ]; then
   [ -f "$E2E/package.json" ] || echo '{"name":"escher-e2e","private":true}' > "$E2E/package.json"
   npm install --prefix "$E2E" "code-server@$CS_VERSION" --ignore-scripts --no-save --loglevel=error
 fi
-log "installing VS Code's own runtime dependencies (native: kerberos, node-pty, @parcel/watcher)"
+log "installing VS Code's own runtime dependencies (native: kerberos, node-pty, @parcel/watcher, @vscode/spdlog for log files)"
 (cd "$VSC" && npm install --omit=dev --ignore-scripts --loglevel=error \
-  && npm rebuild kerberos node-pty @parcel/watcher --loglevel=error)
+  && npm rebuild kerberos node-pty @parcel/watcher @vscode/spdlog --loglevel=error)
 mkdir -p "$VSC/node_modules/@vscode/ripgrep/bin"
 ln -sf "$(command -v rg)" "$VSC/node_modules/@vscode/ripgrep/bin/rg"
 ln -sfn node_modules "$VSC/node_modules.asar"

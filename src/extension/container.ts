@@ -1,13 +1,21 @@
 import * as vscode from 'vscode';
-import { PlaybookService } from '../core/service';
+import type { PlaybookService } from '../core/service';
 import { type PlaybookConfig, resolveConfig } from '../core/shared/config';
+import { loadCore } from './core-loader';
 import { MetadataCodeLensProvider } from './codelens/metadata-code-lens-provider';
 import { registerCommands } from './commands/register-commands';
 import type { CommandContext } from './commands/command-context';
 import { configOverridesFromSettings, SERVICE_SETTINGS } from './settings';
+import { notifyConflicts } from './commands/sync';
+import { SyncStatusBar } from './status/sync-status-bar';
 import { PlaybookTreeModel } from './tree/playbook-tree-model';
+import { syncStatesFrom } from './tree/sync-states';
 import { PlaybookTreeProvider } from './tree/playbook-tree-provider';
 import { VsCodeUi } from './ui/vscode-ui';
+import { systemClock } from '../core/shared/clock';
+import type { BackgroundSyncEvent } from '../core/metadata-publisher/background-sync';
+import type { SyncReport } from '../core/metadata-publisher/sync-report';
+import { Debouncer } from './util/debounce';
 import { Disposable, type DisposableLike, toDisposable } from './util/disposable';
 import { ChannelLogger, VsCodeSecretStore } from './vscode-hosts';
 import { PlaybooksWatcher } from './watch/playbooks-watcher';
@@ -25,6 +33,8 @@ export class Container extends Disposable {
   readonly ui = new VsCodeUi();
   readonly model: PlaybookTreeModel;
   readonly tree: PlaybookTreeProvider;
+  readonly statusBar: SyncStatusBar;
+  private readonly ctx: CommandContext;
   private _config: PlaybookConfig;
   private _service: PlaybookService | undefined;
   private serviceScope: DisposableLike[] = [];
@@ -54,15 +64,30 @@ export class Container extends Disposable {
       new PlaybookTreeModel({
         listPlaybooks: async () => (await this.service()).store.listPlaybooks(),
         getPlaybook: async (id, v) => (await this.service()).store.getPlaybook(id, v),
+        // Sync state is only worth a read when a server is configured (it reads last_sync.json).
+        syncStates: async () => {
+          if (!this._config.serverUrl) return new Map();
+          const p = (await this.service()).publisher;
+          const [status, reviews] = await Promise.all([p.status(), p.reviewStatuses()]);
+          return syncStatesFrom(status, reviews);
+        },
       }),
     );
     this.tree = this._register(new PlaybookTreeProvider(this.model, (e) => this.logger.error(`explorer: ${String(e)}`)));
+    this.statusBar = this._register(
+      new SyncStatusBar(
+        () => ({ visible: this._config.serverUrl !== '', signedIn: this._signedIn, running: this._service?.publisher.backgroundRunning ?? false }),
+        async () => (await this.service()).publisher.status(),
+      ),
+    );
+    this.ctx = { ui: this.ui, service: () => this.service(), log: this.logger };
   }
 
   private init(context: vscode.ExtensionContext): void {
-    this._register(new MetadataCodeLensProvider(() => this._config.playbooksDir, this.model, () => this._signedIn));
-    const ctx: CommandContext = { ui: this.ui, service: () => this.service(), log: this.logger };
-    this._register(registerCommands(this, ctx));
+    this._register(new MetadataCodeLensProvider(() => this._config.playbooksDir, this.model, () => this._signedIn, (m) => this.logger.debug(m)));
+    this._register(registerCommands(this, this.ctx));
+    const statusRefresh = this._register(new Debouncer(systemClock, 1000, () => void this.statusBar.update()));
+    this._register(this.model.onDidChangeData(() => statusRefresh.trigger()));
     this.watchPlaybooks();
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -71,12 +96,57 @@ export class Container extends Disposable {
     );
     this._register(
       context.secrets.onDidChange((e) => {
-        if (e.key === 'escher.token') void this.refreshSignedIn();
+        if (e.key !== 'escher.token') return;
+        // The server client holds the token it was built with: rebuild the service around the new one.
+        this.disposeService();
+        void this.refreshSignedIn().then(() => {
+          this.model.invalidate();
+          this.startBackgroundSync();
+        });
       }),
     );
     // The service owns timers and file handles: it goes before everything registered above.
     this._register(toDisposable(() => this.disposeService()));
-    void this.refreshSignedIn();
+    // Background sync starts a few seconds after activation, never during it: activation stays a
+    // handful of registrations and the core bundle loads once the window has settled.
+    const signedIn = this.refreshSignedIn();
+    const t = setTimeout(() => void signedIn.then(() => this.startBackgroundSync()), 3000);
+    this._register(toDisposable(() => clearTimeout(t)));
+  }
+
+  /**
+   * The seed's background sync in the activation context: on the configured interval and
+   * shortly after each change, when sync is enabled, a server is set and the user is signed in.
+   * Stopped with the service (settings change, sign-out, deactivate).
+   */
+  private startBackgroundSync(): void {
+    if (this.isDisposed || !this._config.syncEnabled || !this._config.serverUrl || !this._signedIn) {
+      void this.statusBar.update();
+      return;
+    }
+    void this.service()
+      .then((svc) => {
+        const started = svc.publisher.startBackgroundSync((e) => this.onSyncEvent(e));
+        if (started) this.logger.info(`background sync every ${this._config.syncIntervalMinutes} min`);
+        return this.statusBar.update();
+      })
+      .catch((e: unknown) => this.logger.error(`background sync could not start: ${String(e)}`));
+  }
+
+  private onSyncEvent(e: BackgroundSyncEvent<SyncReport>): void {
+    if (e.type === 'synced') {
+      const r = e.result;
+      if (r.published.length + r.updated.length + r.pulled.length + r.deleted.length + r.reviewChanges.length > 0) this.model.invalidate();
+      if (r.conflicts.length > 0) void notifyConflicts(this.ctx, r);
+      for (const rc of r.reviewChanges.slice(0, 3)) void this.ui.info(`Review: ${rc.playbook_id} v${rc.version} is ${rc.status}.`);
+    } else if (e.type === 'failed') {
+      this.logger.warn(`background sync failed (retry in ${Math.round(e.retryInMs / 1000)} s): ${String(e.error)}`);
+    } else if (e.type === 'stopped' && e.reason === 'auth') {
+      void this.ui.error('Escher rejected the token, so background sync stopped.', 'Sign In').then((c) => {
+        if (c === 'Sign In') void this.ui.executeCommand('escher.signIn');
+      });
+    }
+    void this.statusBar.update();
   }
 
   get config(): PlaybookConfig {
@@ -91,7 +161,7 @@ export class Container extends Disposable {
   async service(): Promise<PlaybookService> {
     if (this.isDisposed) throw new Error('Escher Playbooks is shutting down');
     if (!this._service) {
-      const svc = new PlaybookService(this._config, { secrets: this.secrets, logger: this.logger });
+      const svc = new (loadCore().PlaybookService)(this._config, { secrets: this.secrets, logger: this.logger });
       this._service = svc;
       this.serviceScope.push(svc.store.onDidChange(() => this.model.invalidate()));
       this.logger.info(`service ready: playbooks in ${this._config.playbooksDir}${this._config.serverUrl ? `, server ${this._config.serverUrl}` : ', no server configured'}`);
@@ -115,6 +185,7 @@ export class Container extends Disposable {
     this.disposeService();
     if (before.playbooksDir !== this._config.playbooksDir) this.watchPlaybooks();
     this.model.invalidate();
+    this.startBackgroundSync();
   }
 
   private watchPlaybooks(): void {
@@ -125,7 +196,15 @@ export class Container extends Disposable {
   /** Files changed under the playbooks folder (CLI, another window, a hand edit). */
   private onExternalChange(): void {
     this.model.invalidate();
+    // Keep the search index in step with hand edits and CLI changes (by content hash: unchanged
+    // playbooks cost a stat, not an embedding). Only when search is in use: it loads a model.
+    if (this.searchStarted && this._service) {
+      this._service.search.reconcile().catch((e: unknown) => this.logger.warn(`search reconcile after an outside change failed: ${String(e)}`));
+    }
   }
+
+  /** Set by the first search (the index and model are loaded from then on). */
+  searchStarted = false;
 
   private async refreshSignedIn(): Promise<void> {
     this._signedIn = (await this.secrets.get('escher.token')) !== undefined;

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../util/disposable';
 import type { PlaybookTreeModel } from '../tree/playbook-tree-model';
-import { type LensContext, metadataLenses } from './metadata-lenses';
+import { systemClock } from '../../core/shared/clock';
+import { Debouncer } from '../util/debounce';
+import { type LensContext, type LensSpec, metadataLenses } from './metadata-lenses';
 import { locateMetadata } from './metadata-location';
 
 /**
@@ -19,17 +21,73 @@ export class MetadataCodeLensProvider extends Disposable implements vscode.CodeL
     private readonly playbooksDir: () => string,
     private readonly model: PlaybookTreeModel,
     private readonly signedIn: () => boolean,
+    private readonly log: (message: string) => void = () => {},
   ) {
     super();
-    this._register(model.onDidChangeData(() => this._onDidChangeCodeLenses.fire()));
+    // Refresh only when what a visible metadata.json shows would change. Re-requesting lenses on
+    // every store event (a create fires several) made VS Code 1.99 drop the command arguments of
+    // lenses being replaced while rendered (they showed as dead text): measured in the e2e test.
+    const debouncer = this._register(new Debouncer(systemClock, 300, () => void this.refreshIfChanged()));
+    this._register(model.onDidChangeData(() => debouncer.trigger()));
+    // When an editor is (re)attached to a document, VS Code 1.99 first paints the lenses it cached
+    // for it, with their commands stripped, and did not always recompute them (dead lenses seen in
+    // the e2e test). Asking once more, shortly after a metadata.json becomes active, repaints them live.
+    const repaint = this._register(new Debouncer(systemClock, 500, () => this._onDidChangeCodeLenses.fire()));
+    this._register(
+      vscode.window.onDidChangeActiveTextEditor((ed) => {
+        if (ed && locateMetadata(ed.document.uri.fsPath, this.playbooksDir())) repaint.trigger();
+      }),
+    );
     this._register(vscode.languages.registerCodeLensProvider({ language: 'json', scheme: 'file', pattern: '**/metadata.json' }, this));
   }
 
-  refresh(): void {
-    this._onDidChangeCodeLenses.fire();
-  }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    this.log(`code lenses requested for ${document.uri.fsPath}`);
+    const specs = await this.lensesFor(document);
+    this.shown.set(document.uri.toString(), signature(specs));
+    this.log(`code lenses for ${document.uri.fsPath}: ${specs.map((l) => l.title).join(' | ')}`);
+    const range = new vscode.Range(0, 0, 0, 0);
+    return specs.map((l) => new vscode.CodeLens(range, { title: l.title, command: this.commandFor(l), tooltip: l.tooltip }));
+  }
+
+  /**
+   * Lenses carry no command arguments: VS Code 1.99 passes lens arguments through a per-request
+   * cache, and when lenses were re-requested while rendered it showed them as dead text (no
+   * command; seen in the e2e test). Instead each (command, playbook version) pair gets its own
+   * argument-free command id, registered once and disposed with the provider.
+   */
+  private readonly lensCommands = new Map<string, string>();
+
+  private commandFor(spec: LensSpec): string {
+    if (spec.arguments.length === 0) return spec.command;
+    const key = JSON.stringify([spec.command, spec.arguments]);
+    let id = this.lensCommands.get(key);
+    if (!id) {
+      id = `escher.lens.${this.lensCommands.size + 1}`;
+      this.lensCommands.set(key, id);
+      this._register(vscode.commands.registerCommand(id, () => vscode.commands.executeCommand(spec.command, ...spec.arguments)));
+    }
+    return id;
+  }
+
+  /** What each open document's lenses were, as last provided. */
+  private readonly shown = new Map<string, string>();
+
+  private async refreshIfChanged(): Promise<void> {
+    for (const ed of vscode.window.visibleTextEditors) {
+      const key = ed.document.uri.toString();
+      const before = this.shown.get(key);
+      if (before === undefined) continue;
+      if (signature(await this.lensesFor(ed.document)) !== before) {
+        this.log(`code lenses changed for ${ed.document.uri.fsPath}: refreshing`);
+        this._onDidChangeCodeLenses.fire();
+        return;
+      }
+    }
+  }
+
+  private async lensesFor(document: vscode.TextDocument): Promise<LensSpec[]> {
     const location = locateMetadata(document.uri.fsPath, this.playbooksDir());
     if (!location) return [];
     let ctx: LensContext = { location, latestVersion: undefined, storageStrategy: undefined, sync: undefined, signedIn: this.signedIn() };
@@ -40,7 +98,10 @@ export class MetadataCodeLensProvider extends Disposable implements vscode.CodeL
     } catch {
       // The store could not be read (it says why in the explorer); the lenses still offer Validate.
     }
-    const range = new vscode.Range(0, 0, 0, 0);
-    return metadataLenses(ctx).map((l) => new vscode.CodeLens(range, { title: l.title, command: l.command, arguments: l.arguments, tooltip: l.tooltip }));
+    return metadataLenses(ctx);
   }
+}
+
+function signature(specs: LensSpec[]): string {
+  return JSON.stringify(specs.map((s) => [s.title, s.command, s.arguments]));
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as semver from 'semver';
+import inc from 'semver/functions/inc';
 import { CLOUD_PROVIDERS, type ScriptFormat } from '../../core/playbook-store/metadata';
 import type { Playbook, ScriptInput } from '../../core/playbook-store/types';
 import type { CommandContext } from './command-context';
@@ -149,5 +149,5 @@ function isInside(file: string, dir: string): boolean {
 }
 
 function bumped(v: string, part: 'patch' | 'minor' | 'major'): string {
-  return semver.inc(v, part) ?? v;
+  return inc(v, part) ?? v;
 }

@@ -7,8 +7,15 @@ import type { CommandContext } from './command-context';
 import { createPlaybookFlow } from './create-playbook';
 import { errorActions, errorMessage, isCancellation } from './error-actions';
 import { acceptAiFlow, deletePlaybookFlow, deleteVersionFlow, discardAiFlow, editMetadataFlow, newVersionFlow } from './manage-playbook';
+import { cacheStatsFlow, evictCacheFlow, rebuildIndexFlow } from './maintenance';
 import { openMetadataFlow, openScriptFlow } from './open-playbook';
-import { refFromArg } from './playbook-ref';
+import { publishFlow } from './publish';
+import { resolveScriptFlow } from './resolve-script';
+import { runInTerminalFlow } from './run-in-terminal';
+import { showSearchQuickPick } from '../search/search-quick-pick';
+import { type PlaybookRef, refFromArg } from './playbook-ref';
+import { showSyncStatusFlow, syncNowFlow } from './sync';
+import { locateMetadata } from '../codelens/metadata-location';
 import { reportValidation, validateMetadataText } from './validate-metadata';
 
 type Handler = (...args: unknown[]) => Promise<unknown>;
@@ -42,6 +49,46 @@ export function registerCommands(c: Container, ctx: CommandContext): vscode.Disp
   r('escher.deleteVersion', 'Delete Version', (arg) => deleteVersionFlow(ctx, arg));
   r('escher.acceptAiPlaybook', 'Accept', (arg) => acceptAiFlow(ctx, arg));
   r('escher.discardAiPlaybook', 'Discard', (arg) => discardAiFlow(ctx, arg));
+  const publish = async (arg: unknown, strategy?: 'uploaded_for_review' | 'uploaded_trusted') => {
+    const ref = refFromArg(arg) ?? activeMetadataRef(c);
+    const outcome = await publishFlow(ctx, ref ?? arg, strategy);
+    // Publishing moves the playbook (local → synced, and a strategy change is a new version): an
+    // editor showing its old metadata.json now shows a deleted file, so show the current one.
+    const open = activeMetadataRef(c);
+    if (outcome === 'published' && ref && open?.playbookId === ref.playbookId) {
+      // Unsaved edits stay where they are (closing would prompt); a clean editor is replaced.
+      if (!vscode.window.activeTextEditor?.document.isDirty) await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await openMetadataFlow(ctx, { playbookId: ref.playbookId });
+    }
+  };
+  r('escher.publish', 'Publish', (arg) => publish(arg));
+  r('escher.uploadForReview', 'Upload for Review', (arg) => publish(arg, 'uploaded_for_review'));
+  r('escher.uploadTrusted', 'Upload Trusted', (arg) => publish(arg, 'uploaded_trusted'));
+  r('escher.syncNow', 'Sync Now', async () => {
+    c.statusBar.setSyncing(true);
+    try {
+      await syncNowFlow(ctx);
+    } finally {
+      c.statusBar.setSyncing(false);
+      c.refresh();
+      await c.statusBar.update();
+    }
+  });
+  r('escher.showSyncStatus', 'Show Sync Status', () => showSyncStatusFlow(ctx));
+  r('escher.resolveScript', 'Resolve Script', async (arg) => {
+    const out = await resolveScriptFlow(ctx, arg);
+    if (out) await ctx.ui.openFile(out.file, { preview: false });
+  });
+  r('escher.runInTerminal', 'Run in Terminal', (arg) => runInTerminalFlow(ctx, arg));
+  r('escher.search', 'Search Playbooks', async () => {
+    // Warm the index (model load + reconcile) while the user types the first words.
+    c.searchStarted = true;
+    void c.service().then((svc) => svc.search.start()).catch((e: unknown) => c.logger.warn(`search index: ${String(e)}`));
+    await showSearchQuickPick(ctx, vscode.workspace.getConfiguration('escher').get<number>('search.debounceMs', 150));
+  });
+  r('escher.cacheStats', 'Cache Stats', () => cacheStatsFlow(ctx));
+  r('escher.evictCache', 'Evict Cache', () => evictCacheFlow(ctx));
+  r('escher.rebuildSearchIndex', 'Rebuild Search Index', () => rebuildIndexFlow(ctx));
   r('escher.refresh', 'Refresh', async () => c.refresh());
   r('escher.showLog', 'Show Log', async () => c.channel.show());
   r('escher.openFile', 'Open', async (file) => {
@@ -65,6 +112,13 @@ export function registerCommands(c: Container, ctx: CommandContext): vscode.Disp
     if (await signOutFlow(ctx.ui, c.secrets)) await ctx.ui.info('Signed out of Escher.');
   });
   return owner;
+}
+
+/** The playbook version whose metadata.json is in the active editor (palette use of the upload commands). */
+function activeMetadataRef(c: Container): PlaybookRef | undefined {
+  const file = vscode.window.activeTextEditor?.document.uri.fsPath;
+  const loc = file ? locateMetadata(file, c.config.playbooksDir) : undefined;
+  return loc ? { playbookId: loc.playbookId, version: loc.version, area: loc.area } : undefined;
 }
 
 /** The metadata.json a command is about: the code lens's ref, or the active editor. */

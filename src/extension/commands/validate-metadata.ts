@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import type { PlaybookMetadata } from '../../core/playbook-store/metadata';
-import { schemaIssues, semanticIssues } from '../../core/playbook-store/validate';
-import { describeError } from '../../core/shared/errors';
 import { locateMetadata } from '../codelens/metadata-location';
+import { loadCore } from '../core-loader';
 import type { CommandContext } from './command-context';
+import { describe } from './error-actions';
 
 export interface ValidationResult {
   file: string;
@@ -22,8 +22,9 @@ export async function validateMetadataText(ctx: CommandContext, file: string, te
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { file, issues: [`not valid JSON: ${describeError(e)}`] };
+    return { file, issues: [`not valid JSON: ${describe(e)}`] };
   }
+  const { schemaIssues, semanticIssues } = loadCore();
   const issues = schemaIssues(value);
   if (issues.length > 0) return { file, issues };
   const meta = value as PlaybookMetadata;
@@ -38,11 +39,11 @@ export async function validateMetadataText(ctx: CommandContext, file: string, te
           try {
             await svc.store.readScript(pb, s.path);
           } catch (e) {
-            issues.push(`${s.path}: ${describeError(e)}`);
+            issues.push(`${s.path}: ${describe(e)}`);
           }
         }
       } catch (e) {
-        issues.push(describeError(e));
+        issues.push(describe(e));
       }
     }
   }

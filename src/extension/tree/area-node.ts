@@ -26,7 +26,9 @@ export class AreaNode implements TreeNode {
 
   getTreeItem(): TreeItemData {
     return {
-      id: `area:${this.area}`,
+      // The id changes between empty and not: VS Code keeps a known id's collapse state, so an area
+      // that was empty (not expandable) would otherwise stay collapsed after its first playbook.
+      id: `area:${this.area}:${this.count === 0 ? 'empty' : 'some'}`,
       label: AREA_LABELS[this.area],
       description: String(this.count),
       tooltip: `**${AREA_LABELS[this.area]}** — ${this.count} playbook${this.count === 1 ? '' : 's'}\n\n${AREA_HELP[this.area]}`,
@@ -38,8 +40,7 @@ export class AreaNode implements TreeNode {
   }
 
   async getChildren(): Promise<TreeNode[]> {
-    const list = await this.model.playbooksIn(this.area);
-    const sync = await Promise.all(list.map((p) => this.model.syncState(p.playbook_id)));
-    return list.map((p, i) => new PlaybookNode(p, sync[i], this, this.model));
+    const [list, sync] = await Promise.all([this.model.playbooksIn(this.area), this.model.syncStates()]);
+    return list.map((p) => new PlaybookNode(p, sync.get(p.playbook_id), this, this.model));
   }
 }

@@ -27,11 +27,14 @@ export class PlaybookNode implements TreeNode {
       id: `pb:${s.area}:${s.playbook_id}`,
       label: s.name,
       description: [`v${s.version}`, state.short].filter(Boolean).join(' · '),
-      tooltip: tooltip(s, state.long),
       icon: state.icon,
       contextValue: PLAYBOOK_CONTEXT[s.area],
       collapsible: 'collapsed',
     };
+  }
+
+  resolveTooltip(): string {
+    return tooltip(this.summary, stateLine(this.summary, this.sync).long);
   }
 
   async getChildren(): Promise<TreeNode[]> {

@@ -52,6 +52,11 @@ export class PlaybookTreeProvider extends Disposable implements vscode.TreeDataP
     }
   }
 
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    if (!item.tooltip && node.resolveTooltip) item.tooltip = new vscode.MarkdownString(node.resolveTooltip());
+    return item;
+  }
+
   getParent(node: TreeNode): TreeNode | undefined {
     return node.parent;
   }

@@ -5,4 +5,9 @@ export interface TreeNode {
   readonly parent: TreeNode | undefined;
   getTreeItem(): TreeItemData | Promise<TreeItemData>;
   getChildren(): Promise<TreeNode[]>;
+  /**
+   * Markdown tooltip built only when the user hovers (TreeDataProvider.resolveTreeItem): with 10k
+   * rows, building every tooltip up front was a third of a refresh.
+   */
+  resolveTooltip?(): string;
 }

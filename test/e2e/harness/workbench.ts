@@ -89,8 +89,32 @@ export class Workbench {
   async answer(text: string, options: { expectPrompt?: string | RegExp } = {}): Promise<void> {
     await this.quickInputBox.waitFor({ state: 'visible' });
     if (options.expectPrompt) await this.quickInput.filter({ hasText: options.expectPrompt }).waitFor({ state: 'visible' });
+    const before = await this.inputState();
     await this.quickInputBox.fill(text);
     await this.page.keyboard.press('Enter');
+    await this.inputMovedOn(before);
+  }
+
+  /**
+   * The quick input widget is reused from step to step, so "visible" says nothing about which
+   * step it shows: its title ("Create Playbook (2/6)") and prompt do. This is what they are now.
+   */
+  private async inputState(): Promise<string> {
+    return this.page.evaluate(
+      `(() => { const w = document.querySelector('.quick-input-widget'); if (!w || w.style.display === 'none') return '<hidden>'; const t = w.querySelector('.quick-input-title'); const m = w.querySelector('.quick-input-message'); const i = w.querySelector('.quick-input-box input'); return [t && t.textContent, m && m.textContent, i && i.getAttribute('placeholder')].join('|'); })()`,
+    );
+  }
+
+  /** Waits until the widget closed or shows another step than `before`. */
+  private async inputMovedOn(before: string): Promise<void> {
+    await this.page.waitForFunction(
+      `(() => { const w = document.querySelector('.quick-input-widget'); if (!w || w.style.display === 'none') return true; const t = w.querySelector('.quick-input-title'); const m = w.querySelector('.quick-input-message'); const i = w.querySelector('.quick-input-box input'); return [t && t.textContent, m && m.textContent, i && i.getAttribute('placeholder')].join('|') !== ${JSON.stringify(before)}; })()`,
+    );
+  }
+
+  /** Waits until the open quick input shows this placeholder (quick picks state their question there). */
+  async waitForPlaceholder(text: string): Promise<void> {
+    await this.quickInput.locator(`.quick-input-box input[placeholder*=${JSON.stringify(text)}]`).waitFor({ state: 'visible' });
   }
 
   /** Chooses the quick pick row with this label. */
@@ -98,7 +122,9 @@ export class Workbench {
     if (options.title) await this.quickInput.filter({ hasText: options.title }).waitFor({ state: 'visible' });
     const row = this.quickRow(label);
     await row.waitFor({ state: 'visible' });
+    const before = await this.inputState();
     await row.click();
+    await this.inputMovedOn(before);
   }
 
   /** In a multi-select quick pick: ticks exactly these labels, then OK. */
@@ -165,5 +191,22 @@ export class Workbench {
 
   codeLens(text: string | RegExp): Locator {
     return this.page.locator('.monaco-editor .codelens-decoration a', { hasText: text }).first();
+  }
+
+  /**
+   * Waits for a clickable code lens. VS Code 1.99 sometimes paints lenses from its cache as plain
+   * text (no command) and keeps them until the document changes; the one retry is what a user
+   * does: touch the document (type and delete a space), which makes VS Code ask again.
+   */
+  async liveCodeLens(text: string): Promise<void> {
+    try {
+      await this.codeLens(text).waitFor({ timeout: 15_000 });
+    } catch {
+      await this.page.locator('.monaco-editor .view-line').first().click();
+      await this.page.keyboard.press('End');
+      await this.page.keyboard.type(' ');
+      await this.page.keyboard.press('Backspace');
+      await this.codeLens(text).waitFor({ timeout: 30_000 });
+    }
   }
 }

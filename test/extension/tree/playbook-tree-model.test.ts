@@ -35,28 +35,30 @@ test('an empty store shows no rows, so the welcome view (Create Playbook) appear
   assert.equal(await model.total(), 0);
 });
 
-test('areas → playbooks → versions → files, with counts, sorted names and the latest version first', async (t) => {
+test('areas → playbooks → versions → files, with counts, natural name order and the latest version first', async (t) => {
   const { store, model } = await setup(t);
   await store.createPlaybook({ name: 'Weekend RDS shutdown', description: 'Stops RDS instances on Friday night', cloud_provider: 'aws', resource_types: ['rds'], scripts: [{ path: 'shell/stop.sh', content: 'aws rds stop-db-instance --db-instance-identifier {{db}}\n' }] });
   await store.createPlaybook({ name: 'apply security patches', description: 'Patch EC2 fleet', scripts: [{ path: 'python/patch.py', content: 'print("patch")\n' }] });
   await store.createPlaybook({ name: 'Cleanup logs', description: 'AI proposal', source: 'ai_generated' });
+  await store.createPlaybook({ name: 'Backup 10', description: 'x' });
+  await store.createPlaybook({ name: 'Backup 2', description: 'x' });
   await store.updatePlaybook('weekend-rds-shutdown', { description: 'Stops RDS instances on Friday night, starts them Monday' });
 
   const roots = await rootNodes(model);
   assert.deepEqual(await labels(roots), ['Local', 'Synced', 'AI-generated']);
   const items = await Promise.all(roots.map(async (r) => r.getTreeItem()));
-  assert.deepEqual(items.map((i) => i.description), ['2', '0', '1']);
+  assert.deepEqual(items.map((i) => i.description), ['4', '0', '1']);
   assert.equal(items[1]?.collapsible, 'none', 'an empty area cannot be expanded');
 
   const local = await roots[0]!.getChildren();
-  // Case-insensitive, as a person sorts.
-  assert.deepEqual(await labels(local), ['apply security patches', 'Weekend RDS shutdown']);
-  const rds = local[1] as PlaybookNode;
+  // Case-insensitive, numbers as numbers: as a person sorts.
+  assert.deepEqual(await labels(local), ['apply security patches', 'Backup 2', 'Backup 10', 'Weekend RDS shutdown']);
+  const rds = local[3] as PlaybookNode;
   const rdsItem = rds.getTreeItem();
   assert.equal(rdsItem.contextValue, 'playbook.local');
   assert.match(rdsItem.description ?? '', /^v1\.0\.1 · private$/);
-  assert.match(rdsItem.tooltip ?? '', /weekend-rds-shutdown/);
-  assert.match(rdsItem.tooltip ?? '', /Formats: shell · 2 versions/);
+  assert.match(rds.resolveTooltip(), /weekend-rds-shutdown/);
+  assert.match(rds.resolveTooltip(), /Formats: shell · 2 versions/);
 
   const versions = await rds.getChildren();
   assert.deepEqual(await labels(versions), ['v1.0.1', 'v1.0.0']);
@@ -101,10 +103,11 @@ test('sync and review state show on the row: in review, approved, conflict, pend
   sync.set('delta', { phase: 'pending' });
   model.invalidate();
   const synced = (await rootNodes(model))[1] as AreaNode;
-  const rows = (await synced.getChildren()).map((n) => (n as PlaybookNode).getTreeItem());
+  const nodes = (await synced.getChildren()) as PlaybookNode[];
+  const rows = nodes.map((n) => n.getTreeItem());
   assert.deepEqual(rows.map((r) => r.description), ['v1.0.0 · in review', 'v1.0.0 · approved', 'v1.0.0 · conflict', 'v1.0.0 · pending sync']);
   assert.deepEqual(rows.map((r) => (r.icon?.kind === 'theme' ? r.icon.id : '')), ['clock', 'pass-filled', 'warning', 'cloud-upload']);
-  assert.match(rows[2]?.tooltip ?? '', /description changed on both sides/);
+  assert.match(nodes[2]!.resolveTooltip(), /description changed on both sides/);
   assert.ok(rows.every((r) => r.contextValue === 'playbook.synced'));
 });
 

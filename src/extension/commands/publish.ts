@@ -1,0 +1,64 @@
+import type { UploadStrategy } from '../../core/metadata-publisher/publisher';
+import type { StorageStrategy } from '../../core/playbook-store/metadata';
+import type { CommandContext } from './command-context';
+import { playbookFromArgOrPick } from './playbook-ref';
+
+/** The seed's three choices (Flow 1, step 5), in its words. */
+export const PUBLISH_CHOICES: ReadonlyArray<{ label: string; detail: string; value: StorageStrategy }> = [
+  { label: 'Keep Private', detail: 'Stays on this machine only (local_only); never uploaded by any path.', value: 'local_only' },
+  { label: 'Upload for Review', detail: 'Scripts and metadata go to your tenant; a reviewer approves it before others run it.', value: 'uploaded_for_review' },
+  { label: 'Upload Trusted', detail: 'Uploaded and usable by your tenant at once.', value: 'uploaded_trusted' },
+];
+
+export type PublishOutcome = 'published' | 'queued' | 'conflict' | 'kept-private' | 'cancelled';
+
+/**
+ * Publish: Keep Private / Upload for Review / Upload Trusted. An upload goes through the core's
+ * Flow 2 (scripts to tenant storage, metadata to the tenant collection, local → synced); the
+ * publisher records a strategy change as a new version, since versions are immutable. Offline,
+ * the publish stays queued and background sync sends it later.
+ */
+export async function publishFlow(ctx: CommandContext, arg: unknown, preset?: UploadStrategy): Promise<PublishOutcome> {
+  const ref = await playbookFromArgOrPick(ctx, arg, { title: 'Publish', areas: ['local', 'synced'] });
+  if (!ref) return 'cancelled';
+  const svc = await ctx.service();
+  const pb = await svc.store.getPlaybook(ref.playbookId, ref.version);
+  let strategy: StorageStrategy | undefined = preset;
+  if (!strategy) {
+    // A synced playbook is already on the server: only the upload kind can change.
+    const choices = pb.area === 'synced' ? PUBLISH_CHOICES.filter((c) => c.value !== 'local_only') : PUBLISH_CHOICES;
+    strategy = await ctx.ui.pick(
+      choices.map((c) => ({ label: c.label, detail: c.detail, description: c.value === pb.metadata.storage_strategy ? 'current' : undefined, value: c.value })),
+      { title: `Publish "${pb.metadata.name}" v${pb.metadata.version}`, placeholder: 'Upload to your Escher tenant?' },
+    );
+    if (!strategy) return 'cancelled';
+  }
+  if (strategy === 'local_only') {
+    if (pb.metadata.storage_strategy !== 'local_only') {
+      const next = await svc.store.updatePlaybook(ref.playbookId, { storage_strategy: 'local_only', fromVersion: pb.metadata.version });
+      await ctx.ui.info(`"${pb.metadata.name}" is private from v${next.metadata.version} on: it never leaves this machine.`);
+    } else {
+      await ctx.ui.info(`"${pb.metadata.name}" stays private: it never leaves this machine.`);
+    }
+    return 'kept-private';
+  }
+  const kind = strategy === 'uploaded_trusted' ? 'trusted' : 'for review';
+  const result = await ctx.ui.withProgress(`Uploading ${pb.metadata.name} ${kind}…`, () =>
+    svc.publisher.publishMetadata(ref.playbookId, { strategy: strategy as UploadStrategy, ...(ref.version ? { version: ref.version } : {}) }),
+  );
+  ctx.log.info(`publish ${ref.playbookId}: ${result.status} v${result.version} (${result.report.requests} requests)`);
+  if (result.status === 'published') {
+    const review = result.review_status === 'pending' ? ' It is waiting for review.' : result.review_status === 'approved' ? ' It is approved for your tenant.' : '';
+    void ctx.ui.info(`Published "${pb.metadata.name}" v${result.version} ${kind}: it is now in Synced.${review}`);
+  } else if (result.status === 'queued') {
+    const err = result.report.failed[0]?.error;
+    void ctx.ui.warn(`"${pb.metadata.name}" is queued: the server did not take it${err ? ` (${err})` : ''}. Background sync retries it.`, 'Show Sync Status').then(async (c) => {
+      if (c) await ctx.ui.executeCommand('escher.showSyncStatus');
+    });
+  } else {
+    void ctx.ui.warn(`"${pb.metadata.name}" changed on the server too: both versions were kept. See the sync status.`, 'Show Sync Status').then(async (c) => {
+      if (c) await ctx.ui.executeCommand('escher.showSyncStatus');
+    });
+  }
+  return result.status;
+}

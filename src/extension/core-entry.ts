@@ -1,0 +1,7 @@
+/**
+ * Everything heavy the extension uses from the core, bundled separately as dist/extension-core.js
+ * and loaded on first use by core-loader.ts. Activation never evaluates (or even parses) this:
+ * the store, ajv, the HTTP client, the search index all wait until the user needs them.
+ */
+export { PlaybookService } from '../core/service';
+export { schemaIssues, semanticIssues } from '../core/playbook-store/validate';

@@ -1,0 +1,51 @@
+import type { SearchHit } from '../../core/local-search/hybrid-ranker';
+import type { ScriptFormat } from '../../core/playbook-store/metadata';
+import { AREA_LABELS } from '../tree/area-node';
+
+/** Codicons per script format, shown in the result's detail line. */
+export const FORMAT_ICONS: Record<ScriptFormat, string> = {
+  shell: '$(terminal)',
+  python: '$(symbol-method)',
+  terraform: '$(symbol-structure)',
+  cloudformation: '$(cloud)',
+  arm: '$(azure)',
+};
+
+export interface SearchItem {
+  label: string;
+  description: string;
+  detail: string;
+  hit: SearchHit;
+}
+
+/** A result row: name; id, version, area, cloud; formats and why it matched. */
+export function hitToItem(hit: SearchHit): SearchItem {
+  const p = hit.payload;
+  const formats = (p.formats ?? []).map((f) => `${FORMAT_ICONS[f] ?? ''} ${f}`.trim()).join('  ');
+  const description = [hit.playbook_id, `v${hit.version}`, AREA_LABELS[hit.area], p.cloud_provider].filter(Boolean).join(' · ');
+  const why = explainHit(hit);
+  const summary = p.description.length > 100 ? `${p.description.slice(0, 97)}…` : p.description;
+  return {
+    label: `${areaIcon(hit.area)} ${hit.name}`,
+    description,
+    detail: [summary, formats, why].filter((s) => s.length > 0).join('  —  '),
+    hit,
+  };
+}
+
+/** "matched rds in name, resource types · database · meaning 0.62". */
+export function explainHit(hit: SearchHit): string {
+  const w = hit.why;
+  const parts: string[] = [];
+  if (w.terms.length > 0) {
+    const terms = w.terms.slice(0, 3).map((t) => `${t.term} in ${t.fields.map((f) => f.replace(/_/g, ' ')).join(', ')}`);
+    parts.push(`matched ${terms.join('; ')}`);
+  }
+  if (w.concepts.length > 0) parts.push(`about ${w.concepts.slice(0, 3).join(', ')}`);
+  if (w.semantic_similarity !== undefined) parts.push(`meaning ${w.semantic_similarity.toFixed(2)}`);
+  return parts.join(' · ');
+}
+
+function areaIcon(area: SearchHit['area']): string {
+  return area === 'synced' ? '$(cloud)' : area === 'ai-generated' ? '$(sparkle)' : '$(book)';
+}

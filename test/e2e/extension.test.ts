@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { installExtension, startCodeServer, type CodeServer } from './harness/code-server';
+import { startDevServer, type DevServer } from './harness/dev-server';
+import { findExtensionLog, LIBRARY_PLAYBOOK, writeLibrary } from './harness/fixtures';
+import { ARTIFACTS, missingPrerequisite } from './harness/prerequisites';
+import { launchBrowser, Workbench } from './harness/workbench';
+
+/**
+ * The extension in a real VS Code (code-server 4.99 = VS Code 1.99, Chromium via playwright-core),
+ * driven as a user drives it: palette, input boxes, tree rows, code lenses, notifications. Against
+ * the reference Escher server (dist/dev-server.js) with one Escher Library playbook. Screenshots
+ * of every step land in test-artifacts/e2e/. Skips (saying what to install) when code-server or
+ * Chromium is absent; .ci/run installs both first (scripts/setup-e2e.sh).
+ */
+const missing = missingPrerequisite();
+const TOKEN = 'e2e-secret-token-4f9c';
+const TENANT = 'acme';
+const PLAYBOOK = 'Weekend RDS shutdown';
+
+test('the extension in a real VS Code: create, explore, validate, publish, search, resolve, Restricted Mode', { skip: missing, timeout: 300_000 }, async (t) => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-e2e-'));
+  const home = path.join(root, 'home');
+  const library = path.join(root, 'library');
+  const extensionsDir = path.join(root, 'extensions');
+  await Promise.all([home, library, extensionsDir, path.join(root, 'workspace')].map((d) => fs.mkdir(d, { recursive: true })));
+  await writeLibrary(library);
+  await installExtension(extensionsDir);
+
+  let vscode: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let server: DevServer | undefined = undefined;
+  t.after(async () => {
+    await browser?.close().catch(() => {});
+    await vscode?.stop();
+    await server?.stop();
+    if (process.env.ESCHER_E2E_KEEP !== '1') await fs.rm(root, { recursive: true, force: true });
+  });
+
+  server = await startDevServer({ dataDir: path.join(root, 'server-data'), libraryDir: library, token: TOKEN, tenant: TENANT });
+  const settings = {
+    'escher.home': home,
+    'escher.server.url': server.url,
+    'escher.tenantId': TENANT,
+    // Neither secret nor trust prompt: the token is typed into Sign In below.
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'telemetry.telemetryLevel': 'off',
+    'git.enabled': false,
+    // The schema step edits metadata.json without saving it (code-server would otherwise auto-save).
+    'files.autoSave': 'off',
+  };
+  const userDataDir = path.join(root, 'user-data');
+  vscode = await startCodeServer({ workspace: path.join(root, 'workspace'), userDataDir, extensionsDir, settings });
+  browser = await launchBrowser();
+  const wb = await Workbench.open(browser, vscode.url, 'trusted');
+
+  const step = async (name: string, fn: () => Promise<void>) => {
+    await t.test(name, async () => {
+      try {
+        await fn();
+        await wb.screenshot(name.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
+      } catch (e) {
+        await wb.screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
+        t.diagnostic(`code lens DOM: ${await wb.page.evaluate(`document.querySelectorAll('.monaco-editor').length + ' editors; ' + [...document.querySelectorAll('.codelens-decoration')].map((e) => (e.closest('.monaco-editor') && e.closest('.monaco-editor').getAttribute('data-uri')) + ' ' + e.outerHTML.slice(0, 300)).join(' ---- ')`)}`);
+        throw e;
+      }
+    });
+  };
+
+  const pane = await wb.openEscherView();
+
+  await step('an empty store shows the welcome view with Create Playbook', async () => {
+    await pane.getByText('No playbooks yet', { exact: false }).waitFor({ timeout: 60_000 });
+    await pane.locator('.monaco-button', { hasText: 'Create Playbook' }).waitFor();
+  });
+
+  await step('sign in: the token goes into the password box, never into settings', async () => {
+    await wb.runCommand('Escher: Sign In');
+    await wb.quickInput.filter({ hasText: 'Sign In to' }).waitFor();
+    assert.equal(await wb.quickInputBox.getAttribute('type'), 'password');
+    await wb.answer(TOKEN);
+    await wb.notification(/Signed in to/).waitFor();
+    const saved = await fs.readFile(path.join(userDataDir, 'User', 'settings.json'), 'utf8');
+    assert.ok(!saved.includes(TOKEN), 'the token never lands in settings.json');
+  });
+
+  await step('create a playbook from the palette and see it in the tree', async () => {
+    await wb.runCommand('Escher: Create Playbook');
+    await wb.answer(PLAYBOOK, { expectPrompt: 'Name of the playbook' });
+    await wb.answer('Stops non-production RDS databases on Friday evening to save cost', { expectPrompt: 'What does it do' });
+    await wb.choose('AWS', { title: /Create Playbook/ });
+    await wb.answer('rds', { expectPrompt: 'Resource types' });
+    await wb.waitForPlaceholder('Script formats');
+    await wb.page.keyboard.press('Enter'); // Shell is preselected.
+    await wb.notification(/Created "Weekend RDS shutdown"/).waitFor();
+    await wb.treeRow(pane, PLAYBOOK).waitFor();
+    assert.match(await wb.treeRow(pane, /^Local/).innerText(), /1/);
+    assert.match(await wb.treeRow(pane, PLAYBOOK).innerText(), /v1\.0\.0.*private/s);
+    await wb.clickNotificationButton(/Created "Weekend RDS shutdown"/, 'Keep Private');
+  });
+
+  await step('metadata.json shows the code lens, and the schema flags an invalid edit', async () => {
+    await wb.activeEditorTab().filter({ hasText: 'metadata.json' }).waitFor();
+    await wb.liveCodeLens('Upload for Review');
+    await wb.codeLens('Upload Trusted').waitFor();
+    await wb.codeLens(/Keep Private/).waitFor();
+    // `"schema_version": 1,` → 2, which the schema forbids.
+    await wb.page.locator('.monaco-editor .view-line', { hasText: 'schema_version' }).first().click();
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.press('ArrowLeft');
+    await wb.page.keyboard.press('Backspace');
+    await wb.page.keyboard.type('2');
+    await wb.page.keyboard.press('Escape'); // a suggestion widget may have opened
+    await wb.page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
+    const problems = await wb.page.locator('.statusbar-item[id="status.problems"]').innerText();
+    assert.match(problems, /1/, `problems indicator: ${problems}`);
+    await wb.screenshot('schema-diagnostic');
+    // Discard the edit the way a user would: File: Revert File.
+    await wb.runCommand('File: Revert File');
+    await wb.page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 60_000 });
+  });
+
+  await step('Upload for Review from the code lens moves it to Synced, in review', async () => {
+    await wb.liveCodeLens('Upload for Review');
+    await wb.codeLens('Upload for Review').click();
+    await wb.notification(/Published "Weekend RDS shutdown".*Synced/).waitFor({ timeout: 60_000 });
+    const synced = wb.treeRow(pane, /^Synced/);
+    await wb.page.waitForFunction((el) => /1/.test(el?.textContent ?? ''), await synced.elementHandle());
+    await wb.treeRow(pane, PLAYBOOK).filter({ hasText: /in review/ }).waitFor();
+  });
+
+  await step('the search quick pick finds it by meaning as you type', async () => {
+    await wb.runCommand('Escher: Search Playbooks');
+    await wb.quickInputBox.fill('turn off the database on friday night');
+    const hit = wb.quickRow(PLAYBOOK);
+    await hit.waitFor({ timeout: 90_000 });
+    assert.match(await hit.innerText(), /weekend-rds-shutdown/);
+    await wb.screenshot('search-results');
+    await wb.closeQuickInput();
+  });
+
+  await step('resolve a library playbook the user does not have and see its script open', async () => {
+    await wb.runCommand('Escher: Resolve Script');
+    await wb.choose('Enter a playbook id');
+    await wb.answer(LIBRARY_PLAYBOOK.id, { expectPrompt: 'Playbook id' });
+    await wb.activeEditorTab().filter({ hasText: 'stop.sh' }).waitFor({ timeout: 60_000 });
+    await wb.page.locator('.monaco-editor .view-lines', { hasText: 'stop-db-instance' }).first().waitFor();
+  });
+
+  const log = await findExtensionLog(userDataDir);
+  const activation = log?.match(/activated in ([\d.]+) ms/)?.[1];
+  t.diagnostic(`activation inside code-server: ${activation ?? '?'} ms; screenshots in ${path.join(ARTIFACTS, 'trusted')}`);
+  await browser.close();
+  browser = undefined;
+  await vscode.stop();
+
+  // Restricted Mode: the same home, a fresh profile with workspace trust on and never granted.
+  vscode = await startCodeServer({
+    workspace: path.join(root, 'workspace'),
+    userDataDir: path.join(root, 'user-data-untrusted'),
+    extensionsDir,
+    settings: { ...settings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' },
+  });
+  browser = await launchBrowser();
+  const rw = await Workbench.open(browser, vscode.url, 'restricted');
+  await t.test('Restricted Mode refuses to run a script', async () => {
+    try {
+      await rw.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 60_000 });
+      const rpane = await rw.openEscherView();
+      await rw.treeRow(rpane, PLAYBOOK).waitFor({ timeout: 60_000 });
+      assert.equal(await rw.paletteHasCommand('Escher: Run in Terminal'), false, 'the palette hides Run in Terminal');
+      await rw.screenshot('palette-without-run');
+      // The search quick pick still offers the action; the command itself refuses.
+      await rw.runCommand('Escher: Search Playbooks');
+      await rw.quickInputBox.fill('rds friday');
+      await rw.quickRow(PLAYBOOK).waitFor({ timeout: 90_000 });
+      await rw.quickRow(PLAYBOOK).click();
+      await rw.choose('Run in Terminal');
+      await rw.notification(/disabled in Restricted Mode/).waitFor();
+      assert.equal(await rw.page.locator('.terminal-wrapper').count(), 0, 'no terminal was opened');
+      await rw.screenshot('restricted-mode-refused');
+    } catch (e) {
+      await rw.screenshot('FAILED-restricted-mode').catch(() => {});
+      throw e;
+    }
+  });
+});
