@@ -11,7 +11,8 @@ import { readJson, writeJson } from './persist';
 /**
  * A tenant's script storage (what S3 is in production), content-addressed like cacache:
  *   blobs/<sha[0:2]>/<sha256>                               the bytes, written once, never modified
- *   objects/<playbook id>/<version>/<format>/<file>.json    {"sha256", "size"}: the s3 key -> blob
+ *   objects/<playbook id>/<version>.json    {"<format>/<file>": {"sha256", "size"}, ...}: s3 keys -> blobs
+ *                                           (one manifest per version: a publish writes one file, not one per script)
  *   tmp/                                                    uploads in flight (same filesystem, so the final rename is atomic)
  * Uploads stream to tmp/ while hashing (constant memory at any size), and only bytes whose
  * sha256 and size match what the client declared are renamed into blobs/.
@@ -85,18 +86,25 @@ export class BlobStore {
     }
   }
 
-  /** Points the s3 key (playbook/version/path) at a blob the store holds. */
-  async link(playbookId: string, version: string, scriptPath: string, ref: ObjectRef): Promise<void> {
-    const existing = await this.object(playbookId, version, scriptPath);
-    if (existing && existing.sha256 === ref.sha256 && existing.size === ref.size) return;
-    await writeJson(this.objectFile(playbookId, version, scriptPath), ref, this.durable);
+  /**
+   * Points s3 keys (playbook/version/path) at blobs the store holds. Read-modify-write of the
+   * version manifest: callers serialise it per tenant (TenantStore.exclusive).
+   */
+  async link(playbookId: string, version: string, refs: Record<string, ObjectRef>): Promise<void> {
+    const file = this.manifestFile(playbookId, version);
+    const manifest = (await readJson<Record<string, ObjectRef>>(file)) ?? {};
+    const changed = Object.entries(refs).filter(([p, r]) => manifest[p]?.sha256 !== r.sha256 || manifest[p]?.size !== r.size);
+    if (changed.length === 0) return;
+    for (const [p, r] of changed) manifest[p] = { sha256: r.sha256, size: r.size };
+    await writeJson(file, manifest, this.durable);
   }
 
   async object(playbookId: string, version: string, scriptPath: string): Promise<ObjectRef | undefined> {
-    return readJson<ObjectRef>(this.objectFile(playbookId, version, scriptPath));
+    const manifest = await readJson<Record<string, ObjectRef>>(this.manifestFile(playbookId, version));
+    return manifest && Object.hasOwn(manifest, scriptPath) ? manifest[scriptPath] : undefined;
   }
 
-  private objectFile(playbookId: string, version: string, scriptPath: string): string {
-    return resolveInside(path.join(this.dir, 'objects'), `${playbookId}/${version}/${scriptPath}.json`, 's3 key');
+  private manifestFile(playbookId: string, version: string): string {
+    return resolveInside(path.join(this.dir, 'objects'), `${playbookId}/${version}.json`, 's3 key');
   }
 }

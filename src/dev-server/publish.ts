@@ -82,6 +82,7 @@ export function registerPublishRoute(app: FastifyInstance, ctx: ServerContext, t
  */
 async function linkScripts(tenant: Tenant, m: PublishedMetadata): Promise<ScriptEntryWire[]> {
   const out: ScriptEntryWire[] = [];
+  const toLink: Record<string, { sha256: string; size: number }> = {};
   for (const s of m.scripts) {
     if (!(await tenant.blobs.hasBlob(s.sha256, s.size))) {
       throw unprocessable('SCRIPT_NOT_UPLOADED', `script ${s.path} (sha256 ${s.sha256.slice(0, 12)}…, ${s.size} bytes) is not in tenant storage; upload it first (POST /api/playbook/upload)`);
@@ -100,8 +101,9 @@ async function linkScripts(tenant: Tenant, m: PublishedMetadata): Promise<Script
       out.push(s);
       continue;
     }
-    await tenant.blobs.link(m.playbook_id, m.version, s.path, { sha256: s.sha256, size: s.size });
+    toLink[s.path] = { sha256: s.sha256, size: s.size };
     out.push({ ...s, s3_path: canonical });
   }
+  await tenant.blobs.link(m.playbook_id, m.version, toLink);
   return out;
 }

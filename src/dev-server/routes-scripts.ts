@@ -65,7 +65,7 @@ export function registerScriptRoutes(app: FastifyInstance, ctx: ServerContext, t
     if (listed && listed.sha256 !== ref.sha256) {
       throw new ApiError(409, 'VERSION_EXISTS', `${id}@${version} is published with a different ${scriptPath}; publish the change as a new version`, published ?? null);
     }
-    await tenant.blobs.link(id, version, scriptPath, ref);
+    await tenant.store.exclusive(() => tenant.blobs.link(id, version, { [scriptPath]: ref }));
     return { s3_path: tenantS3Path(tenant.id, id, version, scriptPath), sha256: ref.sha256, size: ref.size } satisfies UploadResult;
   });
 
