@@ -278,3 +278,19 @@ test('--public-url: tickets are built on the address clients use, not the bound 
   assert.ok(ticket.url.startsWith(`http://localhost:${port}/blob/`), ticket.url);
   assert.equal((await readAll((await s.api.fetchStream(ticket.url)).stream)).length, ticket.size);
 });
+
+test('parallel uploads of one version all land in its object manifest', async (t) => {
+  const s = await setup(t);
+  const scripts = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`shell/step-${i}.sh`, `echo step ${i}\n`]));
+  await Promise.all(
+    Object.entries(scripts).map(async ([p, body]) => {
+      const file = path.join(s.work, p.replace('/', '_'));
+      await fs.writeFile(file, body);
+      return s.api.uploadScript({ playbookId: 'many', version: '1.0.0', path: p, file, sha256: sha256(body), size: body.length });
+    }),
+  );
+  for (const [p, body] of Object.entries(scripts)) {
+    const ticket = await s.api.requestDownload(tenantS3Path(TEST_TENANT, 'many', '1.0.0', p));
+    assert.equal(ticket.sha256, sha256(body), p);
+  }
+});
