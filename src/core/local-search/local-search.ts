@@ -116,6 +116,12 @@ export class LocalSearch implements Disposable {
   private readonly flushDelayMs: number;
   private opened: Promise<string | undefined> | undefined;
   private started: Promise<ReconcileReport> | undefined;
+  /** Resolves with the number of playbooks the start-up reconcile must (re)index, once it knows. */
+  private firstDiff: Promise<number> | undefined;
+  /** Serialises reconciles: a second one starts after the first, so nothing is embedded twice. */
+  private reconciling: Promise<unknown> = Promise.resolve();
+  /** Playbooks found changed by a running reconcile and not indexed yet. */
+  private pendingIndexing = 0;
   private remoteReady: Promise<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private subscription: Disposable | undefined;
@@ -145,24 +151,42 @@ export class LocalSearch implements Disposable {
    */
   start(): Promise<ReconcileReport> {
     this.warmModel();
-    this.started ??= this.open().then((reset) => this.enqueue(() => this.reconcileNow(reset)));
+    if (!this.started) {
+      let diffed!: (changed: number) => void;
+      let failed!: (e: unknown) => void;
+      this.firstDiff = new Promise<number>((resolve, reject) => {
+        diffed = resolve;
+        failed = reject;
+      });
+      // Nobody may be waiting on it (start() called by the extension to warm up).
+      this.firstDiff.catch(() => undefined);
+      this.started = this.open()
+        .then((reset) => this.runReconcile(reset, diffed))
+        .catch((e: unknown) => {
+          failed(e);
+          throw e;
+        });
+      // A search that did not wait for a long indexing job must not leave its failure unhandled.
+      this.started.catch((e: unknown) => this.logger.warn(`search index: ${(e as Error).message}`));
+    }
     return this.started;
   }
 
   async reconcile(): Promise<ReconcileReport> {
     await this.open();
-    return this.enqueue(() => this.reconcileNow(undefined));
+    return this.runReconcile(undefined);
   }
 
   /** Empties the collection and embeds every playbook again. */
   async rebuild(): Promise<ReconcileReport> {
     this.warmModel();
     await this.open();
-    return this.enqueue(async () => {
+    await this.enqueue(async () => {
       await this.embedded.clear();
       this.keywords.clear();
-      return this.reconcileNow('rebuild requested');
+      this.payloadIndex.clear();
     });
+    return this.runReconcile('rebuild requested');
   }
 
   async searchLocalPlaybooks(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
@@ -170,11 +194,17 @@ export class LocalSearch implements Disposable {
     const limit = options.limit ?? 10;
     const first = !this.started;
     const warnings: string[] = [];
-    const report = await this.start();
-    if (first) {
-      warnings.push(...report.warnings);
-      if (report.reset && report.reset !== 'no index yet') warnings.push(report.reset);
+    const started = this.start();
+    const reset = await this.open();
+    // A few changed playbooks are indexed before answering (seconds at most); a big first
+    // indexing job (hundreds of new playbooks) goes on in the background and the search answers
+    // from what is indexed so far, saying so.
+    if ((await this.firstDiff!) <= EMBED_CHUNK) {
+      const report = await started;
+      if (first) warnings.push(...report.warnings);
     }
+    if (first && reset && reset !== 'no index yet') warnings.push(reset);
+    if (this.pendingIndexing > 0) warnings.push(`still indexing ${this.pendingIndexing} playbook(s) in the background; results may be incomplete`);
     await this.queue;
     let backend: SearchResponse['backend'] = 'embedded';
     let vectors: VectorStore = this.embedded;
@@ -304,8 +334,9 @@ export class LocalSearch implements Disposable {
   async close(): Promise<void> {
     this.subscription?.dispose();
     this.flushTimer?.cancel();
-    if (this.opened && !this.disposed) await this.enqueue(() => this.embedded.flush());
+    const wasOpen = this.opened && !this.disposed;
     this.disposed = true;
+    if (wasOpen) await this.enqueue(() => this.embedded.flush());
     await this.embedder.dispose();
     await this.remote?.close();
   }
@@ -377,48 +408,76 @@ export class LocalSearch implements Disposable {
     this.scheduleFlush();
   }
 
-  private async reconcileNow(reset: string | undefined): Promise<ReconcileReport> {
+  /**
+   * Reconcile in steps that each hold the mutation queue briefly: the comparison (and removals),
+   * then one step per chunk of changed playbooks. Change events and searches get in between the
+   * chunks instead of waiting for a long first indexing to finish.
+   */
+  private runReconcile(reset: string | undefined, onDiff?: (changed: number) => void): Promise<ReconcileReport> {
+    const run = this.reconciling.then(() => this.reconcileSteps(reset, onDiff));
+    this.reconciling = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reconcileSteps(reset: string | undefined, onDiff?: (changed: number) => void): Promise<ReconcileReport> {
     const report: ReconcileReport = { added: 0, updated: 0, removed: 0, unchanged: 0, embedded: 0, warnings: [], ...(reset ? { reset } : {}) };
-    const summaries = await this.options.store.listPlaybooks();
-    const catalog = new Map((await this.embedded.catalog()).map((c) => [c.id, c]));
-    const changed: string[] = [];
-    for (const s of summaries) {
-      const c = catalog.get(s.playbook_id);
-      catalog.delete(s.playbook_id);
-      if (!c) {
-        changed.push(s.playbook_id);
-        report.added++;
-      } else if (c.content_hash !== s.content_hash || c.version !== s.version || c.area !== s.area) {
-        changed.push(s.playbook_id);
-        report.updated++;
-      } else report.unchanged++;
-    }
-    const gone = [...catalog.keys()];
-    await this.removeIds(gone);
-    report.removed = gone.length;
-    // Read and embed in chunks, so memory stays flat and an interrupted rebuild keeps its progress.
-    for (let i = 0; i < changed.length; i += EMBED_CHUNK) {
-      const payloads: PlaybookPayload[] = [];
-      await mapLimit(changed.slice(i, i + EMBED_CHUNK), 8, async (id) => {
-        try {
-          const pb = await this.options.store.getPlaybook(id);
-          payloads.push(await payloadFromPlaybook(pb, (p, s) => this.options.store.readScript(p, s)));
-        } catch (e) {
-          // One unreadable playbook (hand-edited into invalid JSON, say) must not stop the rest.
-          report.warnings.push(`search index skips ${id}: ${(e as Error).message}`);
-          await this.removeIds([id]);
-        }
-      });
-      report.embedded += await this.upsertPayloads(payloads);
-    }
-    await this.embedded.flush();
-    if (this.remote) {
-      try {
-        await this.ensureRemote(true);
-      } catch (e) {
-        report.warnings.push(this.remoteWarning(e));
+    const changed = await this.enqueue(async () => {
+      const summaries = await this.options.store.listPlaybooks();
+      const catalog = new Map((await this.embedded.catalog()).map((c) => [c.id, c]));
+      const ids: string[] = [];
+      for (const s of summaries) {
+        const c = catalog.get(s.playbook_id);
+        catalog.delete(s.playbook_id);
+        if (!c) {
+          ids.push(s.playbook_id);
+          report.added++;
+        } else if (c.content_hash !== s.content_hash || c.version !== s.version || c.area !== s.area) {
+          ids.push(s.playbook_id);
+          report.updated++;
+        } else report.unchanged++;
       }
+      const gone = [...catalog.keys()];
+      await this.removeIds(gone);
+      report.removed = gone.length;
+      return ids;
+    });
+    this.pendingIndexing = changed.length;
+    onDiff?.(changed.length);
+    try {
+      // Chunks keep memory flat, and an interrupted rebuild keeps what it finished.
+      for (let i = 0; i < changed.length; i += EMBED_CHUNK) {
+        // Closed meanwhile: stop (the next process's reconcile picks up where this one ended).
+        if (this.disposed) break;
+        const chunk = changed.slice(i, i + EMBED_CHUNK);
+        await this.enqueue(async () => {
+          const payloads: PlaybookPayload[] = [];
+          await mapLimit(chunk, 8, async (id) => {
+            try {
+              const pb = await this.options.store.getPlaybook(id);
+              payloads.push(await payloadFromPlaybook(pb, (p, s) => this.options.store.readScript(p, s)));
+            } catch (e) {
+              // One unreadable playbook (hand-edited into invalid JSON, say) must not stop the rest.
+              report.warnings.push(`search index skips ${id}: ${(e as Error).message}`);
+              await this.removeIds([id]);
+            }
+          });
+          report.embedded += await this.upsertPayloads(payloads);
+        });
+        this.pendingIndexing = Math.max(0, changed.length - i - chunk.length);
+      }
+    } finally {
+      this.pendingIndexing = 0;
     }
+    await this.enqueue(async () => {
+      await this.embedded.flush();
+      if (this.remote && !this.disposed) {
+        try {
+          await this.ensureRemote(true);
+        } catch (e) {
+          report.warnings.push(this.remoteWarning(e));
+        }
+      }
+    });
     this.logger.info(`search index: +${report.added} ~${report.updated} -${report.removed} (${report.embedded} embedded)`);
     return report;
   }

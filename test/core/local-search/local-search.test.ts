@@ -313,3 +313,17 @@ test('addToRag / removeFromRag, and resolving the server agent’s references to
   assert.match(!refs[1]!.found ? refs[1]!.reason : '', /no version 9\.9\.9/);
   assert.equal(refs[2]!.found, false);
 });
+
+test('a big first indexing job runs in the background: searches answer at once from what is indexed, and say so', async (t) => {
+  const e = await env(t);
+  const many: CreatePlaybookInput[] = Array.from({ length: 150 }, (_, i) => ({ name: `Nightly report ${i}`, description: `Collect usage figures for team ${i}`, cloud_provider: 'gcp' }));
+  await e.store.createPlaybooks([...many, PLAYBOOKS[1]!]);
+  const { search } = e.open();
+  const early = await search.searchLocalPlaybooks('rotate keys');
+  assert.ok(early.warnings.some((w) => /^still indexing \d+ playbook\(s\) in the background/.test(w)), early.warnings.join('\n'));
+  const report = await search.start();
+  assert.equal(report.added, 151);
+  const later = await search.searchLocalPlaybooks('rotate keys');
+  assert.deepEqual(later.warnings, []);
+  assert.equal(later.hits[0]!.playbook_id, 'rotate-iam-access-keys');
+});
