@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { createPlaybookFlow } from '../../../src/extension/commands/create-playbook';
+import { commandEnv } from '../helpers/command-env';
+
+test('Create Playbook: six answers write v1.0.0 in Local as Keep Private, with template scripts', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t, { answers: ['Weekend RDS shutdown', 'Stops RDS instances on Friday evening', 'AWS', 'rds, ec2, rds', ['Shell', 'Python']] });
+  const pb = await createPlaybookFlow(ctx);
+  assert.ok(pb);
+  assert.ok(ui.exhausted);
+  assert.equal(pb.area, 'local');
+  const m = pb.metadata;
+  assert.deepEqual([m.playbook_id, m.version, m.cloud_provider, m.storage_strategy], ['weekend-rds-shutdown', '1.0.0', 'aws', 'local_only']);
+  assert.deepEqual(m.resource_types, ['rds', 'ec2'], 'duplicates dropped');
+  assert.deepEqual(m.scripts.map((s) => s.path).sort(), ['python/run.py', 'shell/run.sh']);
+  const sh = await fs.readFile(path.join(pb.dir, 'shell', 'run.sh'), 'utf8');
+  assert.match(sh, /^#!\/usr\/bin\/env bash/);
+  assert.match(sh, /\{\{target\}\}/, 'templates show the placeholder convention');
+  assert.equal((await svc.store.listPlaybooks()).length, 1);
+});
+
+test('Create Playbook: Escape at any step writes nothing', async (t) => {
+  for (const answers of [[undefined], ['Name', undefined], ['Name', 'Desc', undefined], ['Name', 'Desc', 'AWS', 'rds', undefined]]) {
+    const { svc, ctx } = await commandEnv(t, { answers });
+    assert.equal(await createPlaybookFlow(ctx), undefined);
+    assert.deepEqual(await svc.store.listPlaybooks(), []);
+  }
+});
+
+test('Create Playbook: the active editor\'s script becomes the playbook\'s, when the user says so', async (t) => {
+  const { ui, ctx } = await commandEnv(t, { answers: ['Rotate keys', 'Rotate IAM keys', 'AWS', '', ['Python'], 'Use rotate keys.py'] });
+  ui.editor = { path: '/home/u/work/rotate keys.py', languageId: 'python', text: 'print("rotating {{user}}")\n' };
+  const pb = await createPlaybookFlow(ctx);
+  assert.ok(pb);
+  assert.deepEqual(pb.metadata.scripts.map((s) => s.path), ['python/rotate-keys.py']);
+  assert.equal(await fs.readFile(path.join(pb.dir, 'python', 'rotate-keys.py'), 'utf8'), 'print("rotating {{user}}")\n');
+});
+
+test('Create Playbook: an empty name is refused in the input box, before anything is written', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t, { answers: ['   '] });
+  await assert.rejects(createPlaybookFlow(ctx), /A name is required/);
+  assert.deepEqual(ui.validation, ['A name is required']);
+  assert.deepEqual(await svc.store.listPlaybooks(), []);
+});

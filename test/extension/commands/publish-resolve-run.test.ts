@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { PUBLISH_CHOICES, publishFlow } from '../../../src/extension/commands/publish';
+import { resolveScriptFlow } from '../../../src/extension/commands/resolve-script';
+import { RESTRICTED_MODE_MESSAGE, runInTerminalFlow } from '../../../src/extension/commands/run-in-terminal';
+import { showSyncStatusFlow, syncNowFlow } from '../../../src/extension/commands/sync';
+import { LIBRARY_PLAYBOOK, writeLibrary } from '../../e2e/harness/fixtures';
+import { startTestServer, TEST_TENANT, TEST_TOKEN } from '../../helpers/dev-server';
+import { commandEnv } from '../helpers/command-env';
+
+/** The reference server in-process on 127.0.0.1 with one Escher Library playbook. */
+async function server(t: { after(fn: () => Promise<void>): void }) {
+  const library = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-ext-library-'));
+  await writeLibrary(library);
+  const s = await startTestServer({ libraryDir: library });
+  t.after(async () => {
+    await s.close();
+    await fs.rm(library, { recursive: true, force: true });
+  });
+  return s;
+}
+
+test('Upload for Review publishes to the server and moves the playbook to Synced; the status shows it', async (t) => {
+  const s = await server(t);
+  const { svc, ui, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  await svc.store.createPlaybook({ name: 'Weekend RDS shutdown', description: 'Stops RDS on Friday', scripts: [{ path: 'shell/stop.sh', content: 'echo stop\n' }] });
+  assert.equal(await publishFlow(ctx, { playbookId: 'weekend-rds-shutdown' }, 'uploaded_for_review'), 'published');
+  const pb = await svc.store.getPlaybook('weekend-rds-shutdown');
+  assert.deepEqual([pb.area, pb.metadata.version, pb.metadata.storage_strategy], ['synced', '1.0.1', 'uploaded_for_review']);
+  assert.match(ui.messages.at(-1)?.text ?? '', /Published "Weekend RDS shutdown" v1\.0\.1 for review: it is now in Synced\. It is waiting for review\./);
+  const record = await s.api.getRecord('weekend-rds-shutdown');
+  assert.equal(record?.versions['1.0.1']?.review_status, 'pending');
+
+  const report = await syncNowFlow(ctx);
+  assert.equal(report.failed.length, 0);
+  const text = await showSyncStatusFlow(ctx);
+  assert.match(text, /Synced playbooks tracked: 1/);
+  assert.match(text, /## Conflicts \(0\)/);
+});
+
+test('the publish choice offers exactly Keep Private / Upload for Review / Upload Trusted; trusted is approved at once', async (t) => {
+  const s = await server(t);
+  assert.deepEqual(PUBLISH_CHOICES.map((c) => c.label), ['Keep Private', 'Upload for Review', 'Upload Trusted']);
+  const { svc, ui, ctx } = await commandEnv(t, { answers: ['Upload Trusted'], serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  await svc.store.createPlaybook({ name: 'Rotate keys', description: 'x' });
+  assert.equal(await publishFlow(ctx, { playbookId: 'rotate-keys' }), 'published');
+  assert.match(ui.messages.at(-1)?.text ?? '', /approved for your tenant/);
+  assert.equal((await s.api.getRecord('rotate-keys'))?.versions['1.0.1']?.review_status, 'approved');
+});
+
+test('publishing with a wrong token fails with the typed AUTH error (the UI offers Sign In) and moves nothing', async (t) => {
+  const s = await server(t);
+  const { svc, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: 'not-the-token' });
+  await svc.store.createPlaybook({ name: 'Rotate keys', description: 'x' });
+  await assert.rejects(publishFlow(ctx, { playbookId: 'rotate-keys' }, 'uploaded_for_review'), (e: Error & { code?: string }) => e.code === 'AUTH');
+  assert.equal((await svc.store.getPlaybook('rotate-keys')).area, 'local');
+});
+
+test('Resolve Script fetches a library playbook the user does not have, verified, into the cache', async (t) => {
+  const s = await server(t);
+  const { ui, ctx, home } = await commandEnv(t, { answers: ['Enter a playbook id', LIBRARY_PLAYBOOK.id], serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const out = await resolveScriptFlow(ctx, undefined);
+  assert.ok(out);
+  assert.equal(out.resolved.source, 'download');
+  assert.ok(out.file.startsWith(path.join(home, 'cache')));
+  assert.equal(await fs.readFile(out.file, 'utf8'), LIBRARY_PLAYBOOK.body);
+  assert.ok(ui.exhausted, 'one format: no format question');
+});
+
+test('Resolve Script refuses a malformed id in the input box', async (t) => {
+  const { ui, ctx } = await commandEnv(t, { answers: ['Enter a playbook id', '../etc/passwd'] });
+  await assert.rejects(resolveScriptFlow(ctx, undefined), /lower-case letters/);
+  assert.deepEqual(ui.validation, ['ids are lower-case letters, digits and single hyphens']);
+});
+
+test('Run in Terminal: refused in Restricted Mode before anything resolves; otherwise only after the confirmation', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t, { answers: [false, true] });
+  await svc.store.createPlaybook({ name: "Ops' backup", description: 'x', scripts: [{ path: 'shell/backup.sh', content: 'echo backing up {{bucket}}\n' }] });
+
+  ui.trusted = false;
+  assert.equal(await runInTerminalFlow(ctx, { playbookId: 'ops-backup' }), 'refused');
+  assert.deepEqual(ui.messages.at(-1), { level: 'error', text: RESTRICTED_MODE_MESSAGE });
+  assert.equal(ui.confirms.length, 0, 'nothing was resolved or offered');
+
+  ui.trusted = true;
+  assert.equal(await runInTerminalFlow(ctx, { playbookId: 'ops-backup' }), 'cancelled');
+  assert.equal(ui.terminals.length, 0, 'Cancel runs nothing');
+  assert.equal(await runInTerminalFlow(ctx, { playbookId: 'ops-backup' }), 'ran');
+  const [run] = ui.terminals;
+  const file = path.join(svc.config.playbooksDir, 'local', 'ops-backup', 'v1.0.0', 'shell', 'backup.sh');
+  assert.deepEqual(run, { name: 'Escher: ops-backup', cwd: path.dirname(file), commandLine: `bash ${file}` });
+  const shown = ui.confirms[1];
+  assert.match(shown?.message ?? '', /Run ops-backup v1\.0\.0 \(shell\) in a terminal\?/);
+  assert.match(shown?.detail ?? '', new RegExp(`Command: bash ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.match(shown?.detail ?? '', /SHA-256: [0-9a-f]{64} \(verified, local\)/);
+  assert.match(shown?.detail ?? '', /Placeholders not filled in: \{\{bucket\}\}/);
+});

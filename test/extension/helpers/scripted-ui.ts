@@ -1,0 +1,113 @@
+import type { ActiveEditorInfo, InputOptions, PickItem, Progress, StepOptions, UiHost } from '../../../src/extension/ui/ui-host';
+
+/**
+ * The editor side of a command handler in unit tests: answers come from a script, in order, and
+ * every message, dialog, opened file and terminal is recorded for assertions. (The real editor
+ * is exercised end to end in test/e2e.)
+ *
+ * Answers: for pick/pickMany a label (or labels) to choose by prefix; for input the text; for
+ * confirm true/false; `undefined` is the user pressing Escape.
+ */
+export type Answer = string | string[] | boolean | undefined;
+
+export class ScriptedUi implements UiHost {
+  readonly messages: Array<{ level: 'info' | 'warn' | 'error'; text: string }> = [];
+  readonly confirms: Array<{ message: string; detail?: string }> = [];
+  readonly opened: string[] = [];
+  readonly shown: Array<{ content: string; language: string }> = [];
+  readonly terminals: Array<{ name: string; cwd: string; commandLine: string }> = [];
+  readonly commands: Array<{ command: string; args: unknown[] }> = [];
+  readonly prompts: string[] = [];
+  /** Validation messages the input boxes produced for the scripted text. */
+  readonly validation: Array<string | undefined> = [];
+  trusted = true;
+  editor: ActiveEditorInfo | undefined;
+  /** Button to press on the next info/warn/error message (consumed in order). */
+  messageChoices: Array<string | undefined> = [];
+
+  constructor(private readonly answers: Answer[] = []) {}
+
+  private next(kind: string, title: string): Answer {
+    this.prompts.push(`${kind}: ${title}`);
+    if (this.answers.length === 0) throw new Error(`ScriptedUi: no answer left for ${kind} "${title}"`);
+    return this.answers.shift();
+  }
+
+  async pick<T>(items: PickItem<T>[], options: StepOptions): Promise<T | undefined> {
+    const a = this.next('pick', options.title);
+    if (a === undefined) return undefined;
+    const item = items.find((i) => i.label.replace(/^\$\([a-z-]+\) /, '').startsWith(String(a)));
+    if (!item) throw new Error(`ScriptedUi: no item "${String(a)}" in ${items.map((i) => i.label).join(', ')}`);
+    return item.value;
+  }
+
+  async pickMany<T>(items: PickItem<T>[], options: StepOptions): Promise<T[] | undefined> {
+    const a = this.next('pickMany', options.title);
+    if (a === undefined) return undefined;
+    const labels = Array.isArray(a) ? a : [String(a)];
+    return items.filter((i) => labels.some((l) => i.label.startsWith(l))).map((i) => i.value);
+  }
+
+  async input(options: InputOptions): Promise<string | undefined> {
+    const a = this.next('input', `${options.title} ${options.prompt ?? ''}`);
+    if (a === undefined) return undefined;
+    const text = String(a);
+    const invalid = options.validate?.(text);
+    this.validation.push(invalid);
+    if (invalid) throw new Error(`ScriptedUi: input "${text}" rejected: ${invalid}`);
+    return text;
+  }
+
+  async confirm(message: string, options: { detail?: string; confirm: string }): Promise<boolean> {
+    this.confirms.push({ message, ...(options.detail !== undefined ? { detail: options.detail } : {}) });
+    return this.next('confirm', message) === true;
+  }
+
+  private async message(level: 'info' | 'warn' | 'error', text: string): Promise<string | undefined> {
+    this.messages.push({ level, text });
+    return this.messageChoices.shift();
+  }
+
+  info(text: string): Promise<string | undefined> {
+    return this.message('info', text);
+  }
+  warn(text: string): Promise<string | undefined> {
+    return this.message('warn', text);
+  }
+  error(text: string): Promise<string | undefined> {
+    return this.message('error', text);
+  }
+
+  async openFile(file: string): Promise<void> {
+    this.opened.push(file);
+  }
+
+  async showText(content: string, language: string): Promise<void> {
+    this.shown.push({ content, language });
+  }
+
+  async withProgress<T>(_title: string, task: (p: Progress) => Promise<T>): Promise<T> {
+    return task({ report: () => {}, cancelled: false });
+  }
+
+  runInTerminal(options: { name: string; cwd: string; commandLine: string }): void {
+    this.terminals.push(options);
+  }
+
+  isTrusted(): boolean {
+    return this.trusted;
+  }
+
+  activeEditor(): ActiveEditorInfo | undefined {
+    return this.editor;
+  }
+
+  async executeCommand(command: string, ...args: unknown[]): Promise<void> {
+    this.commands.push({ command, args });
+  }
+
+  /** All answers were used: the flow asked exactly what the test expected. */
+  get exhausted(): boolean {
+    return this.answers.length === 0;
+  }
+}

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { SearchHit } from '../../../src/core/local-search/hybrid-ranker';
+import { explainHit, hitToItem } from '../../../src/extension/search/search-items';
+import { parseSearchInput, withFilter } from '../../../src/extension/search/search-input';
+
+test('filter tokens are parsed out of the typed text; unknown values are ignored, not guessed', () => {
+  assert.deepEqual(parseSearchInput('shut down db weekend cloud:AWS format:shell'), { query: 'shut down db weekend', cloud: 'aws', format: 'shell' });
+  assert.deepEqual(parseSearchInput('area:synced rotate keys'), { query: 'rotate keys', area: 'synced' });
+  assert.deepEqual(parseSearchInput('cloud:mars  vm'), { query: 'vm' });
+  assert.deepEqual(parseSearchInput('   '), { query: '' });
+});
+
+test('the filter buttons set, replace and clear a token, keeping what was typed', () => {
+  assert.equal(withFilter('stop db', 'cloud', 'aws'), 'stop db cloud:aws ');
+  assert.equal(withFilter('stop db cloud:aws', 'cloud', 'gcp'), 'stop db cloud:gcp ');
+  assert.equal(withFilter('stop db cloud:aws format:shell', 'cloud', undefined), 'stop db format:shell');
+  assert.equal(withFilter('', 'format', 'python'), 'format:python ');
+});
+
+const hit = (over: Partial<SearchHit> = {}): SearchHit =>
+  ({
+    playbook_id: 'weekend-rds-shutdown',
+    version: '1.0.1',
+    name: 'Weekend RDS shutdown',
+    area: 'synced',
+    score: 0.9,
+    why: { terms: [{ term: 'rds', fields: ['name', 'resource_types'] }], concepts: ['database', 'stop'], semantic_similarity: 0.623 },
+    payload: { description: 'Stops non-production RDS instances on Friday evening', cloud_provider: 'aws', formats: ['shell', 'python'] },
+    ...over,
+  }) as SearchHit;
+
+test('a result row shows name, id/version/area/cloud, formats and why it matched', () => {
+  const item = hitToItem(hit());
+  assert.equal(item.label, '$(cloud) Weekend RDS shutdown');
+  assert.equal(item.description, 'weekend-rds-shutdown · v1.0.1 · Synced · aws');
+  assert.match(item.detail, /Stops non-production RDS/);
+  assert.match(item.detail, /\$\(terminal\) shell {2}\$\(symbol-method\) python/);
+  assert.equal(explainHit(hit()), 'matched rds in name, resource types · about database, stop · meaning 0.62');
+  assert.equal(explainHit(hit({ why: { terms: [], concepts: [] } })), '');
+});
