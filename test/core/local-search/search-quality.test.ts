@@ -47,6 +47,8 @@ async function measure(ranking: RankingOptions): Promise<Metrics> {
   const queries = loadEvalQueries();
   const search = new LocalSearch({ config, store, embedder: { ...delegate(model), dispose: async () => {} }, ranking });
   try {
+    // Index everything first (a first search would otherwise answer while indexing goes on).
+    await search.start();
     const rankings: string[][] = [];
     for (const q of queries) rankings.push((await search.searchLocalPlaybooks(q.q, { limit: 10 })).hits.map((h) => h.name));
     return evaluate(rankings, queries);
