@@ -14,6 +14,8 @@ interface SearchFlags {
   resourceType?: string;
 }
 
+const EMBED_NOTE_THRESHOLD = 20;
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError('expected a whole number from 1 to 100');
@@ -38,6 +40,12 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (query: string, o: SearchFlags) => {
       const { search } = await ctx.service();
       try {
+        // A one-shot process has no "background": bring the index fully up to date first (a
+        // no-op when nothing changed), so the results cover every playbook.
+        const report = await search.start();
+        if (report.reset && report.reset !== 'no index yet') ctx.out.warn(report.reset);
+        for (const w of report.warnings) ctx.out.warn(w);
+        if (report.embedded > EMBED_NOTE_THRESHOLD) ctx.out.note(`indexed ${report.embedded} new or changed playbook(s)`);
         const res = await search.searchLocalPlaybooks(query, {
           ...(o.limit !== undefined ? { limit: o.limit } : {}),
           ...(o.cloud ? { cloud: o.cloud } : {}),
