@@ -161,6 +161,7 @@ export class MetadataPublisher {
     }
     const api = await this.requireApi();
     return this.lock.run(async () => {
+      this.logger.debug(`publish: lock held, starting ${playbookId}`);
       const t0 = performance.now();
       api.reset();
       const state = await this.stateFile.load();

@@ -9,9 +9,9 @@ import { makeHome, playbookInput } from './harness';
 const CHILD = path.join(__dirname, 'fixtures', 'sync-child.ts');
 
 /** Runs the child sync; kills it with SIGKILL `killAfterMs` after it says "start" (undefined: let it finish). */
-function runChild(home: string, url: string, killAfterMs: number | undefined): Promise<{ killed: boolean; out: string }> {
+function runChild(home: string, url: string, killAfterMs: number | undefined, publishIds: string[] = []): Promise<{ killed: boolean; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, home, url, TEST_TENANT], {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, home, url, TEST_TENANT, ...publishIds], {
       env: { ...process.env, ESCHER_TEST_TOKEN: TEST_TOKEN },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -81,4 +81,39 @@ test('sync killed (SIGKILL) at random points and re-run: every change reaches th
   const status = await h.publisher.status();
   assert.deepEqual([status.queued, status.conflicts, status.changedSinceSync], [[], [], []]);
   assert.ok((await h.store.listPlaybooks()).every((p) => !p.playbook_id.includes('-conflict-')));
+});
+
+test('explicit publishes killed (SIGKILL) mid-way: the next sync finishes them (server once, local moved to synced/)', { timeout: 120_000 }, async (t) => {
+  const seed = Number(process.env.ESCHER_CRASH_SEED ?? Date.now() % 100_000);
+  t.diagnostic(`seed ${seed}`);
+  const random = mulberry32(seed);
+  const s = await startTestServer({ durable: true });
+  t.after(() => s.close());
+  const h = await makeHome(t, s);
+  const ids = Array.from({ length: 8 }, (_, i) => `pub-crash-${i}`);
+  for (const id of ids) await h.store.createPlaybook(playbookInput(id, { storage_strategy: 'local_only' }));
+  for (let round = 0; round < 4; round++) {
+    const pending = (await h.store.listPlaybooks({ area: 'local' })).map((p) => p.playbook_id).filter((id) => ids.includes(id));
+    if (!pending.length) break;
+    const r = await runChild(h.home, s.url, Math.floor(random() * 2500), pending);
+    t.diagnostic(`round ${round}: ${pending.length} to publish, ${(r.out.match(/^published /gm) ?? []).length} confirmed before the kill, killed: ${r.killed}`);
+  }
+  // The user runs sync (or the background loop does): queued publishes finish, moves included.
+  const final = await h.publisher.syncAllMetadata();
+  assert.deepEqual(final.failed, []);
+  // Whatever was never started is published now by hand, as a user would.
+  for (const p of await h.store.listPlaybooks({ area: 'local' })) await h.publisher.publishMetadata(p.playbook_id, { strategy: 'uploaded_trusted' });
+  const page = await s.api.getChanges(0, 1000);
+  assert.deepEqual(page.changes.map((r) => r.playbook_id).sort(), [...ids].sort());
+  let versions = 0;
+  for (const rec of page.changes) {
+    const local = await h.store.getPlaybook(rec.playbook_id);
+    assert.equal(local.area, 'synced', rec.playbook_id);
+    assert.equal(rec.versions[rec.latest_version!]!.metadata.content_hash, toPublishedMetadata(local.metadata, TEST_TENANT).content_hash);
+    versions += Object.keys(rec.versions).length;
+  }
+  assert.equal(Math.max(...page.changes.map((r) => r.seq)), versions, 'no publish applied twice');
+  assert.equal(versions, ids.length, 'only the trusted version of each, never the local_only one');
+  const status = await h.publisher.status();
+  assert.deepEqual([status.queued, status.conflicts], [[], []]);
 });
