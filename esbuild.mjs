@@ -59,7 +59,7 @@ const contexts = await Promise.all(
       target: 'node20',
       ...(e.esm ? esmSplit : { format: 'cjs' }),
       sourcemap: 'linked',
-      minify: process.env.ESCHER_MINIFY === '1',
+      minify: process.env.ESCHER_MINIFY === '1' || process.argv.includes('--minify'),
       external,
       banner: e.banner || e.esm ? { js: [e.banner, e.esm ? ESM_PRELUDE : ''].filter(Boolean).join('\n') } : undefined,
       logLevel: 'warning',

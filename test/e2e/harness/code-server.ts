@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CODE_SERVER_ENTRY, REPO } from './prerequisites';
@@ -49,11 +50,21 @@ export async function startCodeServer(options: {
 /**
  * Installs the built extension the way VS Code lays out an installed .vsix:
  * EXT/<publisher>.<name>-<version>/ with the packaged files. Runtime packages the bundle leaves
- * external are reached through a node_modules link to the repository's.
+ * external are reached through a node_modules link to the repository's. With
+ * ESCHER_E2E_VSIX=path/to.vsix the packaged extension itself is unpacked there instead.
  */
 export async function installExtension(extensionsDir: string): Promise<string> {
   const pkg = JSON.parse(await fs.readFile(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
   const dest = path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+  const vsix = process.env.ESCHER_E2E_VSIX;
+  if (vsix) {
+    // The packaged .vsix (npm run package) is a zip whose extension/ folder is what VS Code installs.
+    const unpacked = path.join(extensionsDir, '.unpack');
+    execFileSync('unzip', ['-q', path.resolve(vsix), 'extension/*', '-d', unpacked]);
+    await fs.rename(path.join(unpacked, 'extension'), dest);
+    await fs.rm(unpacked, { recursive: true, force: true });
+    return dest;
+  }
   await fs.mkdir(dest, { recursive: true });
   for (const item of ['package.json', 'dist', 'schemas', 'syntaxes', 'media']) {
     await fs.cp(path.join(REPO, item), path.join(dest, item), { recursive: true });
