@@ -76,7 +76,7 @@ export function parseDataKey(b64: string, origin: string): Buffer {
   const key = Buffer.from(b64.trim(), 'base64');
   if (key.length !== KEY_BYTES || key.toString('base64') !== b64.trim()) {
     throw new CryptoError(`The data key from ${origin} is not 32 bytes of base64`, {
-      hint: 'generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))"',
+      hint: 'use the key this store was written with; only for a fresh store, make one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))"',
     });
   }
   return key;
@@ -100,7 +100,7 @@ export class DataKeyProvider {
     if (this.cached) return this.cached;
     const stored = await this.secrets.get('escher.dataKey');
     if (stored) {
-      this.cached = parseDataKey(stored, 'the secret store (escher.dataKey)');
+      this.cached = parseDataKey(stored, 'the secret store (escher.dataKey; ESCHER_KEY for the CLI)');
       return this.cached;
     }
     if (!options.create) {
@@ -113,7 +113,7 @@ export class DataKeyProvider {
     await this.secrets.set('escher.dataKey', generateDataKey());
     const winner = await this.secrets.get('escher.dataKey');
     if (!winner) throw new CryptoError('The secret store did not keep the new data key', { hint: 'check that $ESCHER_HOME is writable' });
-    this.cached = parseDataKey(winner, 'the secret store (escher.dataKey)');
+    this.cached = parseDataKey(winner, 'the secret store (escher.dataKey; ESCHER_KEY for the CLI)');
     return this.cached;
   }
 }
