@@ -131,9 +131,10 @@ export class SyncRun {
           await this.d.save(this.state);
           throw signInAgain(e);
         }
-        if (kind === 'permanent') {
-          // The server will never accept this request as it is (422 etc.): reporting it beats
-          // retrying it forever. The change itself is still local and shows in the next sync.
+        if (kind === 'permanent' || kind === 'conflict') {
+          // The server will never accept this request as it is (422, or a conflict the op could
+          // not resolve): reporting it beats retrying it forever. The change itself is still
+          // local and shows in the next sync.
           this.report.failed.push({ playbook_id: op.playbook_id, error: redact(describeError(e)) });
           removeOp(this.state, op.key);
           await this.d.save(this.state);
@@ -227,10 +228,12 @@ export class SyncRun {
       await this.resolveConflict(local, published, seen, op.move_to_synced);
       return;
     }
-    await this.uploadMissingScripts(local, published);
-    vector ??= await this.embed(published);
     let record: PlaybookRecord;
     try {
+      // An upload for a version the server already published with other bytes is refused (409)
+      // like the publish itself would be: both go to the conflict policy.
+      await this.uploadMissingScripts(local, published);
+      vector ??= await this.embed(published);
       record = await this.d.api.publishMetadata(
         { metadata: published, ...(vector ? { vector, vector_model: this.d.vectors?.modelId } : {}) },
         pre,

@@ -141,3 +141,22 @@ test('an explicit publish (no pull first) that meets a newer server revision get
   const latest = (await record(s, id)).versions[(await record(s, id)).latest_version!]!.metadata;
   assert.deepEqual([latest.description, latest.resource_types], ['B: explicit publish', ['rds', 'aurora']]);
 });
+
+test('an upload for a version number the server already published with other bytes (409) is a conflict, not a retry', async (t) => {
+  const { s, a, b, id } = await twoDevices(t);
+  await a.store.updatePlaybook(id, { scripts: [{ path: 'shell/stop.sh', content: '#!/bin/sh\necho A 1.0.1\n' }] });
+  await a.publisher.syncAllMetadata();
+  // B never pulled A's 1.0.1 and makes its own 1.0.1 with another script: the upload meets A's published path.
+  await b.store.updatePlaybook(id, { scripts: [{ path: 'shell/stop.sh', content: '#!/bin/sh\necho B 1.0.1\n' }] });
+  s.server.resetRequests();
+  const r = await b.publisher.publishMetadata(id, { strategy: 'uploaded_for_review' });
+  assert.equal(r.status, 'conflict');
+  assert.deepEqual(r.report.conflicts.map((c) => c.fields), [['scripts']]);
+  assert.deepEqual(r.report.failed, []);
+  assert.equal(s.server.requests().filter((x) => x.path === '/api/playbook/upload' && x.status === 409).length, 1, 'refused once, not retried');
+  const latest = (await record(s, id)).versions['1.0.1']!;
+  const ticket = await s.api.requestDownload(latest.metadata.scripts.find((x) => x.path === 'shell/stop.sh')!.s3_path!);
+  assert.equal(await (await fetch(ticket.url)).text(), '#!/bin/sh\necho A 1.0.1\n', "A's published script is untouched");
+  const copy = await b.store.getPlaybook(`${id}-conflict-1`);
+  assert.equal((await b.store.readScript(copy, 'shell/stop.sh')).toString(), '#!/bin/sh\necho B 1.0.1\n');
+});
