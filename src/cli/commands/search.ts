@@ -43,8 +43,8 @@ export function register(program: Command, ctx: CliContext): void {
         // A one-shot process has no "background": bring the index fully up to date first (a
         // no-op when nothing changed), so the results cover every playbook.
         const report = await search.start();
-        if (report.reset && report.reset !== 'no index yet') ctx.out.warn(report.reset);
-        for (const w of report.warnings) ctx.out.warn(w);
+        const warnings = new Set(report.warnings);
+        if (report.reset && report.reset !== 'no index yet') warnings.add(report.reset);
         if (report.embedded > EMBED_NOTE_THRESHOLD) ctx.out.note(`indexed ${report.embedded} new or changed playbook(s)`);
         const res = await search.searchLocalPlaybooks(query, {
           ...(o.limit !== undefined ? { limit: o.limit } : {}),
@@ -53,7 +53,8 @@ export function register(program: Command, ctx: CliContext): void {
           ...(o.area ? { area: o.area } : {}),
           ...(o.resourceType ? { resourceType: o.resourceType } : {}),
         });
-        for (const w of res.warnings) ctx.out.warn(w);
+        for (const w of res.warnings) warnings.add(w);
+        for (const w of warnings) ctx.out.warn(w);
         const json = res.hits.map((h) => ({ playbook_id: h.playbook_id, version: h.version, name: h.name, area: h.area, score: Number(h.score.toFixed(4)), why: h.why }));
         ctx.out.result(json, () =>
           res.hits.length === 0

@@ -122,6 +122,7 @@ export class LocalSearch implements Disposable {
   private reconciling: Promise<unknown> = Promise.resolve();
   /** Playbooks found changed by a running reconcile and not indexed yet. */
   private pendingIndexing = 0;
+  private answeredBeforeIndexed = false;
   private remoteReady: Promise<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private subscription: Disposable | undefined;
@@ -166,8 +167,11 @@ export class LocalSearch implements Disposable {
           failed(e);
           throw e;
         });
-      // A search that did not wait for a long indexing job must not leave its failure unhandled.
-      this.started.catch((e: unknown) => this.logger.warn(`search index: ${(e as Error).message}`));
+      // Whoever awaits start() sees a failure; when a search went ahead without waiting for a long
+      // indexing job, nobody does, so it is logged instead of left unhandled.
+      this.started.catch((e: unknown) => {
+        if (this.answeredBeforeIndexed) this.logger.warn(`search index: ${(e as Error).message}`);
+      });
     }
     return this.started;
   }
@@ -202,7 +206,7 @@ export class LocalSearch implements Disposable {
     if ((await this.firstDiff!) <= EMBED_CHUNK) {
       const report = await started;
       if (first) warnings.push(...report.warnings);
-    }
+    } else this.answeredBeforeIndexed = true;
     if (first && reset && reset !== 'no index yet') warnings.push(reset);
     if (this.pendingIndexing > 0) warnings.push(`still indexing ${this.pendingIndexing} playbook(s) in the background; results may be incomplete`);
     await this.queue;

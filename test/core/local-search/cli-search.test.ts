@@ -59,6 +59,13 @@ test('cli: bad input is one line and exit 2; nothing matches is not an error', a
   assert.equal(bad.stderr.trim().split('\n').length, 1);
   const cloud = await runCli(home, ['search', 'x', '--cloud', 'mars']);
   assert.equal(cloud.code, 2);
+  const model = await runCli(home, ['search', 'x'], { env: { ESCHER_EMBEDDING_MODEL: 'hf:acme/missing-model' } });
+  assert.equal(model.code, 6);
+  assert.match(model.stderr, /^error: embedding model acme\/missing-model is not in .*ESCHER_ALLOW_REMOTE_MODELS=true\)\n$/);
+  const qdrant = await runCli(home, ['search', 'rotate keys', '--limit', '1'], { env: { ESCHER_QDRANT_URL: 'http://127.0.0.1:9' } });
+  assert.equal(qdrant.code, 0, 'Qdrant down is a warning, not a failure');
+  assert.match(qdrant.stdout, /Rotate IAM access keys/);
+  assert.match(qdrant.stderr, /^warning: Qdrant at http:\/\/127\.0\.0\.1:9 \(collection user_playbooks\) is unavailable \(.*\); searching the embedded index instead\n$/);
   const none = await runCli(home, ['search', 'zzzz qqqq', '--area', 'synced']);
   assert.equal(none.code, 0);
   assert.match(none.stdout, /no matching playbooks/);
