@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { PlaybookService } from '../core/service';
 import { type PlaybookConfig, resolveConfig } from '../core/shared/config';
+import { CliSecretStore } from '../cli/secret-file';
 import { loadCore } from './core-loader';
 import { MetadataCodeLensProvider } from './codelens/metadata-code-lens-provider';
 import { registerCommands } from './commands/register-commands';
@@ -58,8 +59,8 @@ export class Container extends Disposable {
   ) {
     super();
     this.logger = new ChannelLogger(channel);
-    this.secrets = new VsCodeSecretStore(context.secrets);
     this._config = this.readConfig();
+    this.secrets = new VsCodeSecretStore(context.secrets, () => new CliSecretStore(this._config.home));
     this.model = this._register(
       new PlaybookTreeModel({
         listPlaybooks: async () => (await this.service()).store.listPlaybooks(),

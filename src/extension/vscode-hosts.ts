@@ -19,11 +19,23 @@ export class ChannelLogger implements Logger {
   }
 }
 
-/** The core's SecretStore on VS Code's SecretStorage (OS keychain on desktop). */
+/**
+ * The core's SecretStore on VS Code's SecretStorage (OS keychain on desktop).
+ *
+ * The data key that encrypts sensitive values belongs to the store on disk, which the CLI may
+ * share: when SecretStorage has none, the CLI's (`ESCHER_KEY` or `$ESCHER_HOME/secrets.json`) is
+ * used, so playbooks encrypted by the CLI open in the editor. A key created here stays in
+ * SecretStorage (the CLI then needs ESCHER_KEY; its error says so).
+ */
 export class VsCodeSecretStore implements SecretStore {
-  constructor(private readonly storage: vscode.SecretStorage) {}
+  constructor(
+    private readonly storage: vscode.SecretStorage,
+    private readonly cliStore: () => SecretStore | undefined = () => undefined,
+  ) {}
   async get(key: SecretKey): Promise<string | undefined> {
-    return (await this.storage.get(key)) ?? undefined;
+    const own = (await this.storage.get(key)) ?? undefined;
+    if (own !== undefined || key !== 'escher.dataKey') return own;
+    return this.cliStore()?.get(key).catch(() => undefined);
   }
   async set(key: SecretKey, value: string): Promise<void> {
     await this.storage.store(key, value);

@@ -18,17 +18,17 @@ export function templateScript(format: ScriptFormat, name: string, cloud: CloudP
     case 'shell':
       return {
         path: 'shell/run.sh',
-        content: `#!/usr/bin/env bash\n# ${title}\n# escher:param target\nset -euo pipefail\n\necho "Running ${shellEscape(title)} on {{target}}"\n`,
+        content: `#!/usr/bin/env bash\n# ${title}\nset -euo pipefail\n\necho "Running ${shellEscape(title)} on {{target}}"\n`,
       };
     case 'python':
       return {
         path: 'python/run.py',
-        content: `"""${title.replace(/"/g, "'")}."""\n# escher:param target\nimport sys\n\n\ndef main() -> int:\n    print("Running on {{target}}")\n    return 0\n\n\nif __name__ == "__main__":\n    sys.exit(main())\n`,
+        content: `"""${title.replace(/"/g, "'")}."""\nimport sys\n\n\ndef main() -> int:\n    print("Running on {{target}}")\n    return 0\n\n\nif __name__ == "__main__":\n    sys.exit(main())\n`,
       };
     case 'terraform':
       return {
         path: 'terraform/main.tf',
-        content: `# ${title}\n# escher:param region\n${cloud === 'azure' ? 'provider "azurerm" {\n  features {}\n}\n' : cloud === 'gcp' ? 'provider "google" {\n  region = "{{region}}"\n}\n' : 'provider "aws" {\n  region = "{{region}}"\n}\n'}`,
+        content: `# ${title}\n${cloud === 'azure' ? 'provider "azurerm" {\n  features {}\n}\n' : cloud === 'gcp' ? 'provider "google" {\n  region = "{{region}}"\n}\n' : 'provider "aws" {\n  region = "{{region}}"\n}\n'}`,
       };
     case 'cloudformation':
       return {

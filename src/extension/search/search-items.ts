@@ -49,3 +49,15 @@ export function explainHit(hit: SearchHit): string {
 function areaIcon(area: SearchHit['area']): string {
   return area === 'synced' ? '$(cloud)' : area === 'ai-generated' ? '$(sparkle)' : '$(book)';
 }
+
+/**
+ * One line for a failed search. The .vsix leaves @huggingface/transformers out (~380 MB with
+ * onnxruntime): a configured `hf:` model then fails to load, and the user is told why and what to
+ * do instead of seeing "Cannot find module".
+ */
+export function searchErrorMessage(message: string, embeddingModel: string): string {
+  if (embeddingModel.startsWith('hf:') && /@huggingface\/transformers/.test(message) && /cannot find|not found|MODULE_NOT_FOUND/i.test(message)) {
+    return `The embedding model ${embeddingModel} needs the @huggingface/transformers package, which this extension does not ship (~380 MB). Set escher.search.embeddingModel to "use-lite" (offline, included), or install @huggingface/transformers@3.8 next to the extension.`;
+  }
+  return `Search failed: ${message}`;
+}

@@ -3,7 +3,7 @@ import type { SearchHit } from '../../core/local-search/hybrid-ranker';
 import { CLOUD_PROVIDERS, SCRIPT_FORMATS } from '../../core/playbook-store/metadata';
 import type { CommandContext } from '../commands/command-context';
 import { describe } from '../commands/error-actions';
-import { hitToItem } from './search-items';
+import { hitToItem, searchErrorMessage } from './search-items';
 import { parseSearchInput, withFilter } from './search-input';
 
 type ResultItem = vscode.QuickPickItem & { hit?: SearchHit };
@@ -48,7 +48,8 @@ export async function showSearchQuickPick(ctx: CommandContext, debounceMs: numbe
     } catch (e) {
       if (mine !== seq) return;
       ctx.log.error(`search: ${describe(e)}`);
-      qp.items = [{ label: `$(error) Search failed: ${describe(e)}`, alwaysShow: true }];
+      const model = (await ctx.service().catch(() => undefined))?.config.search.embeddingModel ?? '';
+      qp.items = [{ label: `$(error) ${searchErrorMessage(describe(e), model)}`, alwaysShow: true }];
     } finally {
       if (mine === seq) qp.busy = false;
     }

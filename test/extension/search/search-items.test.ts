@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SearchHit } from '../../../src/core/local-search/hybrid-ranker';
-import { explainHit, hitToItem } from '../../../src/extension/search/search-items';
+import { explainHit, hitToItem, searchErrorMessage } from '../../../src/extension/search/search-items';
 import { parseSearchInput, withFilter } from '../../../src/extension/search/search-input';
 
 test('filter tokens are parsed out of the typed text; unknown values are ignored, not guessed', () => {
@@ -38,4 +38,11 @@ test('a result row shows name, id/version/area/cloud, formats and why it matched
   assert.match(item.detail, /\$\(terminal\) shell {2}\$\(symbol-method\) python/);
   assert.equal(explainHit(hit()), 'matched rds in name, resource types · about database, stop · meaning 0.62');
   assert.equal(explainHit(hit({ why: { terms: [], concepts: [] } })), '');
+});
+
+test('a missing transformers.js package for an hf: model says what to do, not "Cannot find module"', () => {
+  const msg = searchErrorMessage("Cannot find module '@huggingface/transformers'", 'hf:Xenova/all-MiniLM-L6-v2');
+  assert.match(msg, /does not ship/);
+  assert.match(msg, /use-lite/);
+  assert.equal(searchErrorMessage('index corrupt', 'use-lite'), 'Search failed: index corrupt');
 });
