@@ -4,7 +4,7 @@ import type { EscherApi, ReviewStatus } from '../escher-api/types';
 import type { StorageStrategy } from '../playbook-store/metadata';
 import type { PlaybookStoreApi } from '../playbook-store/types';
 import { type Clock, systemClock } from '../shared/clock';
-import { ConfigError, ValidationError, describeError, isEscherError } from '../shared/errors';
+import { ConfigError, EscherError, ValidationError, describeError, isEscherError } from '../shared/errors';
 import { type Logger, silentLogger } from '../shared/logger';
 import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff';
 import { BackgroundSync, type BackgroundSyncEvent } from './background-sync';
@@ -182,6 +182,11 @@ export class MetadataPublisher {
       report.queued = state.outbox.length;
       Object.assign(report, api.reset(), { durationMs: performance.now() - t0, cursor: state.cursor });
       const conflicted = report.conflicts.some((c) => c.playbook_id === playbookId);
+      const refused = !stillQueued && report.failed.find((f) => f.playbook_id === playbookId);
+      if (refused) {
+        // Refused for good (e.g. 422): not queued, not on the server. Say so; never "published".
+        throw new EscherError('SERVER', `The server refused to publish "${playbookId}": ${refused.error}`, { hint: 'fix what the message names, then publish again' });
+      }
       return {
         playbook_id: playbookId,
         version: entry?.local_version ?? pb.metadata.version,

@@ -149,3 +149,19 @@ test('a deleted synced playbook is deleted on the server; a server delete remove
   assert.equal((await s.api.getRecord('gone-here'))?.deleted, true);
   assert.deepEqual((await h.store.listPlaybooks()).map((x) => x.playbook_id), []);
 });
+
+test('a publish the server refuses for good (413 here, like a 422) is an error, not "published", and is not retried forever', async (t) => {
+  const s = await startTestServer({ maxUploadBytes: 10 });
+  t.after(() => s.close());
+  const h = await makeHome(t, s);
+  await h.store.createPlaybook(playbookInput('too-big'));
+  s.server.resetRequests();
+  await assert.rejects(h.publisher.publishMetadata('too-big', { strategy: 'uploaded_for_review' }), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'SERVER');
+    assert.match(e.message, /refused to publish "too-big"/);
+    return true;
+  });
+  assert.equal((await h.store.getPlaybook('too-big')).area, 'local', 'not moved');
+  assert.deepEqual((await h.publisher.status()).queued, [], 'not left to hammer the server');
+  assert.equal(await s.api.getRecord('too-big'), null);
+});
