@@ -191,8 +191,9 @@ export class PlaybookCatalog {
   }
 
   private async writeFile(data: CatalogData): Promise<void> {
+    // A listing never creates the store: with no playbooks folder there is nothing to cache.
+    if (!Object.values(data.areas).some((a) => a?.stamp)) return;
     try {
-      await fs.mkdir(this.layout.root, { recursive: true });
       await writeFileAtomic(this.layout.catalogFile, JSON.stringify(data));
     } catch (e) {
       // The catalog is a cache: failing to save it costs speed, not correctness.

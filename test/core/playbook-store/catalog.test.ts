@@ -108,3 +108,10 @@ test('a damaged or foreign catalog file is rebuilt, not trusted', async (t) => {
     assert.equal(fresh.catalogStats().source, 'none');
   }
 });
+
+test('listing a home that has no store yet returns nothing and creates nothing', async (t) => {
+  const home = await tempDir(t, 'escher-empty-');
+  const store = new PlaybookStore({ playbooksDir: path.join(home, 'playbooks'), secrets: new MemorySecrets() });
+  assert.deepEqual(await store.listPlaybooks(), []);
+  assert.deepEqual(await fs.readdir(home), []);
+});
