@@ -3,12 +3,10 @@ import * as path from 'node:path';
 import type { Clock } from '../shared/clock';
 import { systemClock } from '../shared/clock';
 import type { PlaybookConfig } from '../shared/config';
-import { NotFoundError, ValidationError, isEscherError } from '../shared/errors';
+import { NotFoundError, isEscherError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { redact, silentLogger } from '../shared/logger';
 import { mapLimit } from '../shared/map-limit';
-import { AREAS, CLOUD_PROVIDERS, SCRIPT_FORMATS } from '../playbook-store/metadata';
-import type { Area, CloudProvider, ScriptFormat } from '../playbook-store/metadata';
 import type { Disposable, Playbook, PlaybookStoreApi, StoreChange } from '../playbook-store/types';
 import { embeddingText } from './document-text';
 import type { Embedder } from './embedder';
@@ -17,10 +15,12 @@ import { EmbeddedVectorStore } from './embedded-store';
 import { DEFAULT_RANKING, rankPlaybooks } from './hybrid-ranker';
 import type { RankingOptions, SearchHit } from './hybrid-ranker';
 import { KEYWORD_INDEX_VERSION, KeywordIndex } from './keyword-index';
-import type { PlaybookPayload, SearchFilter } from './payload';
+import type { PlaybookPayload } from './payload';
 import { payloadFromPlaybook } from './payload-builder';
 import { mirrorInto } from './mirror';
 import { cachingQueryEmbedder } from './query-cache';
+import type { IndexStatus, ReconcileReport, ResolvedReference, SearchOptions, SearchResponse } from './search-api';
+import { isUnreachable, validateSearch } from './search-api';
 import type { VectorPoint, VectorStore } from './vector-store';
 
 /**
@@ -38,7 +38,8 @@ import type { VectorPoint, VectorStore } from './vector-store';
  *    the collection's; only new or changed playbooks are read, and only those whose embedded
  *    text changed are embedded again. A no-op reconcile embeds nothing.
  *  - store change events (create/update/delete/move) update one playbook each, immediately.
- * Every mutation runs on one queue, so events and reconciles never interleave.
+ * Every mutation runs on one queue, so events and reconcile steps never interleave; a reconcile
+ * takes the queue one chunk at a time, so a long first indexing does not block searches.
  */
 export interface LocalSearchOptions {
   config: PlaybookConfig;
@@ -54,54 +55,7 @@ export interface LocalSearchOptions {
   ranking?: RankingOptions;
 }
 
-export interface SearchOptions {
-  limit?: number;
-  cloud?: CloudProvider;
-  format?: ScriptFormat;
-  area?: Area;
-  resourceType?: string;
-}
-
-export interface SearchResponse {
-  hits: SearchHit[];
-  /** Which store answered the semantic part. */
-  backend: 'embedded' | 'qdrant';
-  /** Things the user should know (Qdrant unreachable, index rebuilt). */
-  warnings: string[];
-}
-
-export interface ReconcileReport {
-  added: number;
-  updated: number;
-  removed: number;
-  unchanged: number;
-  /** Texts sent to the model. */
-  embedded: number;
-  /** Set when the collection was emptied first (model change, corrupt or missing file). */
-  reset?: string;
-  warnings: string[];
-}
-
-export interface IndexStatus {
-  model: string;
-  dimension: number;
-  /** Points in the embedded collection. */
-  indexed: number;
-  /** Playbooks in the store. */
-  playbooks: number;
-  /** Playbooks whose indexed content differs from the files (0 right after a reconcile). */
-  stale: number;
-  file: string;
-  fileBytes: number | null;
-  qdrant: { url: string; reachable: boolean; points?: number; error?: string } | null;
-}
-
-export type ResolvedReference =
-  | { playbook_id: string; version: string; found: true; playbook: Playbook }
-  | { playbook_id: string; version: string; found: false; reason: string };
-
 export const SEARCH_DIR = 'search';
-const MAX_LIMIT = 100;
 const EMBED_CHUNK = 64;
 
 export class LocalSearch implements Disposable {
@@ -550,28 +504,4 @@ export class LocalSearch implements Disposable {
       void this.enqueue(() => this.embedded.flush()).catch((e: unknown) => this.logger.warn(`could not save the search index: ${(e as Error).message}`));
     }, this.flushDelayMs);
   }
-}
-
-function validateSearch(query: string, o: SearchOptions): SearchFilter | undefined {
-  if (typeof query !== 'string' || query.trim() === '') throw new ValidationError('the search query is empty', [], { hint: 'say what the playbook should do, e.g. "stop rds weekend"' });
-  if (query.length > 1000) throw new ValidationError('the search query is longer than 1000 characters');
-  if (o.limit !== undefined && (!Number.isInteger(o.limit) || o.limit < 1 || o.limit > MAX_LIMIT)) {
-    throw new ValidationError(`--limit must be a whole number from 1 to ${MAX_LIMIT}`);
-  }
-  if (o.cloud !== undefined && !CLOUD_PROVIDERS.includes(o.cloud)) throw new ValidationError(`unknown cloud "${o.cloud}"`, [], { hint: `use one of ${CLOUD_PROVIDERS.join(', ')}` });
-  if (o.format !== undefined && !SCRIPT_FORMATS.includes(o.format)) throw new ValidationError(`unknown format "${o.format}"`, [], { hint: `use one of ${SCRIPT_FORMATS.join(', ')}` });
-  if (o.area !== undefined && !AREAS.includes(o.area)) throw new ValidationError(`unknown area "${o.area}"`, [], { hint: `use one of ${AREAS.join(', ')}` });
-  const f: SearchFilter = {};
-  if (o.cloud) f.cloud = o.cloud;
-  if (o.format) f.format = o.format;
-  if (o.area) f.area = o.area;
-  if (o.resourceType) f.resourceType = o.resourceType;
-  return Object.keys(f).length ? f : undefined;
-}
-
-/** Network-level failures of a remote store (as opposed to bugs or bad requests). */
-function isUnreachable(e: unknown): boolean {
-  const err = e as { code?: string; cause?: { code?: string }; name?: string; message?: string };
-  const code = err.code ?? err.cause?.code ?? '';
-  return /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|UND_ERR|EAI_AGAIN/.test(code) || /fetch failed|timeout|unavailable|NETWORK/i.test(`${err.name} ${err.message}`);
 }
