@@ -1,18 +1,19 @@
 import type { ParameterSpec } from '../core/playbook-store/metadata';
 import type { Playbook, PlaybookSummary } from '../core/playbook-store/types';
 import { table } from './output';
+import { type SyncView, type SyncViews, reviewCell } from './sync-view';
 
 /** Human renderings of store objects (the --json forms are the objects themselves). */
 
-export function renderSummaries(items: readonly PlaybookSummary[]): string[] {
+export function renderSummaries(items: readonly PlaybookSummary[], views?: SyncViews): string[] {
   if (items.length === 0) return ['no playbooks'];
   return table(
-    ['ID', 'VERSION', 'AREA', 'CLOUD', 'FORMATS', 'NAME'],
-    items.map((s) => [s.playbook_id, s.version, s.area, s.cloud_provider, s.formats.join(',') || '-', s.name]),
+    ['ID', 'VERSION', 'AREA', 'REVIEW', 'CLOUD', 'FORMATS', 'NAME'],
+    items.map((s) => [s.playbook_id, s.version, s.area, reviewCell(views?.of(s)), s.cloud_provider, s.formats.join(',') || '-', s.name]),
   );
 }
 
-export function renderPlaybook(p: Playbook, versions: readonly string[], parameters: readonly ParameterSpec[] = p.metadata.parameters): string[] {
+export function renderPlaybook(p: Playbook, versions: readonly string[], parameters: readonly ParameterSpec[] = p.metadata.parameters, sync: SyncView | null = null): string[] {
   const m = p.metadata;
   const lines = [
     `${m.name}`,
@@ -27,6 +28,11 @@ export function renderPlaybook(p: Playbook, versions: readonly string[], paramet
     `  updated:        ${m.updated_at}`,
     `  folder:         ${p.dir}`,
   ];
+  if (sync) {
+    const server = sync.remote_version === null ? 'not yet on the server' : `v${sync.remote_version} on the server`;
+    const local = { synced: 'no local changes', pending: 'local changes sent by the next sync', conflict: 'conflict (see `escher-playbook status`)' }[sync.sync_state];
+    lines.push(`  review:         ${sync.review_status ?? 'queued'}${sync.review_comment ? ` — ${sync.review_comment}` : ''}`, `  sync:           ${server}; ${local}`);
+  }
   if (m.description) lines.push('', ...m.description.split('\n').map((l) => `  ${l}`));
   if (m.scripts.length) {
     lines.push('', '  scripts:');

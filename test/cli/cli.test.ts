@@ -64,7 +64,7 @@ test('create, list, show, update, delete through the CLI, human and --json', asy
   assert.deepEqual(list.map((s) => [s.playbook_id, s.area, s.version]), [['second', 'ai-generated', '1.0.0'], ['weekend-rds-shutdown', 'local', '1.0.0']]);
   assert.deepEqual(list[1]!.formats, ['shell', 'terraform']);
   const human = await runCli(home, ['list', '--area', 'local']);
-  assert.match(human.stdout, /^ID\s+VERSION\s+AREA\s+CLOUD\s+FORMATS\s+NAME\nweekend-rds-shutdown\s+1\.0\.0\s+local\s+aws\s+shell,terraform\s+Weekend RDS Shutdown\n$/);
+  assert.match(human.stdout, /^ID\s+VERSION\s+AREA\s+REVIEW\s+CLOUD\s+FORMATS\s+NAME\nweekend-rds-shutdown\s+1\.0\.0\s+local\s+-\s+aws\s+shell,terraform\s+Weekend RDS Shutdown\n$/);
 
   const upd = await runCli(home, ['update', 'weekend-rds-shutdown', '--description', 'Stops RDS and snapshots', '--bump', 'minor', '--remove-script', 'terraform/main.tf']);
   assert.equal(upd.stdout, 'updated weekend-rds-shutdown to v1.1.0 (local)\n');

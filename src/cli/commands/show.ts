@@ -1,6 +1,10 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { Command } from 'commander';
+import { sha256 } from '../../core/shared/hash';
 import type { CliContext } from '../context';
 import { renderPlaybook } from '../render';
+import { type SyncView, SyncViews } from '../sync-view';
 
 interface ShowOptions {
   version?: string;
@@ -27,8 +31,16 @@ export function register(program: Command, ctx: CliContext): void {
         else ctx.out.raw(bytes);
         return;
       }
-      const versions = await store.listVersions(id);
+      const [versions, views] = await Promise.all([store.listVersions(id), SyncViews.load(ctx.config().cacheDir)]);
       const parameters = o.reveal ? await store.revealParameters(playbook) : playbook.metadata.parameters;
-      ctx.out.result({ area: playbook.area, dir: playbook.dir, versions, metadata: { ...playbook.metadata, parameters } }, () => renderPlaybook(playbook, versions, parameters));
+      // The sync state compares the server's agreed hash with the latest version, not the one shown.
+      // Only a playbook the publisher tracks costs the extra read (sha256 of metadata.json's bytes = content_hash).
+      let sync: SyncView | null = null;
+      if (views.tracks(id)) {
+        const latest = o.version === undefined ? playbook : await store.getPlaybook(id);
+        const bytes = await fs.readFile(path.join(latest.dir, 'metadata.json'));
+        sync = views.of({ playbook_id: id, content_hash: sha256(bytes), storage_strategy: latest.metadata.storage_strategy }) ?? null;
+      }
+      ctx.out.result({ area: playbook.area, dir: playbook.dir, versions, sync, metadata: { ...playbook.metadata, parameters } }, () => renderPlaybook(playbook, versions, parameters, sync));
     });
 }
