@@ -185,6 +185,8 @@ test('the extension in a real VS Code: create, explore, validate, publish, searc
       await rw.quickRow(PLAYBOOK).click();
       await rw.choose('Run in Terminal');
       await rw.notification(/disabled in Restricted Mode/).waitFor();
+      // Let the toast finish fading in before the screenshot (the class is VS Code's own).
+      await rw.page.locator('.notification-toast.notification-fade-in-done').first().waitFor({ timeout: 5_000 }).catch(() => {});
       assert.equal(await rw.page.locator('.terminal-wrapper').count(), 0, 'no terminal was opened');
       await rw.screenshot('restricted-mode-refused');
     } catch (e) {
