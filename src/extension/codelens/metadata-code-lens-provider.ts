@@ -41,7 +41,6 @@ export class MetadataCodeLensProvider extends Disposable implements vscode.CodeL
     this._register(vscode.languages.registerCodeLensProvider({ language: 'json', scheme: 'file', pattern: '**/metadata.json' }, this));
   }
 
-
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     this.log(`code lenses requested for ${document.uri.fsPath}`);
     const specs = await this.lensesFor(document);
@@ -52,10 +51,12 @@ export class MetadataCodeLensProvider extends Disposable implements vscode.CodeL
   }
 
   /**
-   * Lenses carry no command arguments: VS Code 1.99 passes lens arguments through a per-request
-   * cache, and when lenses were re-requested while rendered it showed them as dead text (no
-   * command; seen in the e2e test). Instead each (command, playbook version) pair gets its own
-   * argument-free command id, registered once and disposed with the provider.
+   * Lenses carry no command arguments: each (command, playbook version) pair gets its own
+   * argument-free command id, registered once and disposed with the provider. VS Code 1.99 keeps
+   * lens arguments in a per-request cache that is released when lenses are re-requested; in the
+   * e2e test lenses were sometimes painted as dead text, and argument-free ids made that rarer.
+   * (It still happens after the create flow — VS Code paints its cached copy of the lenses, which
+   * holds titles only, until the document is touched: see the e2e's liveCodeLens.)
    */
   private readonly lensCommands = new Map<string, string>();
 
