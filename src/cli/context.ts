@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { PlaybookStore } from '../core/playbook-store/store';
 import type { PlaybookService } from '../core/service';
 import { type ConfigOverrides, type PlaybookConfig, defaultHome, resolveConfig } from '../core/shared/config';
 import { ConfigError } from '../core/shared/errors';
@@ -25,6 +26,12 @@ export interface CliContext {
   secrets(): CliSecretStore;
   /** The composition root, created on first call. */
   service(): Promise<PlaybookService>;
+  /**
+   * The playbook store alone, for commands that need nothing else (`list`, `show`): loads the
+   * store's code only, not search, publisher and script manager (a third of the core's parse and
+   * compile time on every `list`). The service's own store when the service already exists.
+   */
+  store(): Promise<PlaybookStore>;
   readonly logger: Logger;
   /** Exit code for a command that finished but not fully (e.g. EXIT.PARTIAL). */
   exitCode: number;
@@ -46,6 +53,7 @@ export function createCliContext(program: Command, streams: Streams, env: NodeJS
   let config: PlaybookConfig | undefined;
   let secrets: CliSecretStore | undefined;
   let service: PlaybookService | undefined;
+  let store: PlaybookStore | undefined;
   const logger: Logger = {
     debug: (m) => {
       if (globals().verbose) streams.stderr.write(`debug: ${redact(m)}\n`);
@@ -80,6 +88,15 @@ export function createCliContext(program: Command, streams: Streams, env: NodeJS
         service = new PlaybookService(ctx.config(), { secrets: ctx.secrets(), logger });
       }
       return service;
+    },
+    async store() {
+      if (service) return service.store;
+      if (!store) {
+        const { PlaybookStore } = await import('../core/playbook-store/store.js');
+        // The same options PlaybookService gives its store.
+        store = new PlaybookStore({ playbooksDir: ctx.config().playbooksDir, secrets: ctx.secrets(), logger });
+      }
+      return store;
     },
     dispose() {
       service?.dispose();

@@ -33,6 +33,15 @@ export class Output {
     if (lines.length) this.streams.stdout.write(lines.endsWith('\n') ? lines : lines + '\n');
   }
 
+  /**
+   * A result already serialised as compact JSON (a 10k-item listing straight from the catalog):
+   * written as it is when piped, indented for a terminal like result().
+   */
+  jsonText(text: string): void {
+    const tty = (this.streams.stdout as { isTTY?: boolean }).isTTY === true;
+    this.streams.stdout.write((tty ? JSON.stringify(JSON.parse(text), null, 2) : text) + '\n');
+  }
+
   /** Raw bytes to stdout (a script's content). */
   raw(bytes: Uint8Array): void {
     this.streams.stdout.write(bytes);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { AREAS, type Area } from '../../core/playbook-store/metadata';
+import type { PlaybookSummary } from '../../core/playbook-store/types';
 import { choice } from '../args';
 import type { CliContext } from '../context';
 import { renderSummaries } from '../render';
@@ -11,17 +12,26 @@ export function register(program: Command, ctx: CliContext): void {
     .description('list playbooks (latest version of each) in all areas or one, with their review status on the server')
     .option('--area <area>', `only this area: ${AREAS.join('|')}`, choice(AREAS))
     .action(async (o: { area?: Area }) => {
-      const { store } = await ctx.service();
-      const [items, views] = await Promise.all([store.listPlaybooks(o.area ? { area: o.area } : {}), SyncViews.load(ctx.config().cacheDir)]);
+      const store = await ctx.store();
+      const filter = o.area ? { area: o.area } : {};
+      const viewsLoaded = SyncViews.load(ctx.config().cacheDir);
       if (!ctx.out.json) {
+        const [items, views] = await Promise.all([store.listPlaybooks(filter), viewsLoaded]);
         ctx.out.result(null, () => renderSummaries(items, views));
         return;
       }
-      // review_status / sync_state are null for playbooks never published (see docs/cli.md).
-      const rows = items.map((s) => {
-        const v = views.of(s);
-        return { ...s, review_status: v?.review_status ?? null, sync_state: v?.sync_state ?? null };
-      });
-      ctx.out.result(rows, () => '');
+      // --json: each summary is printed as the catalog holds it (JSON text), with the two sync
+      // fields appended — no parse and re-serialise of 10k objects. Only playbooks the publisher
+      // tracks are parsed, for the content_hash their sync state compares.
+      const [rows, views] = await Promise.all([store.listPlaybooksJson(filter), viewsLoaded]);
+      const parts: string[] = new Array<string>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const { id, json } = rows[i]!;
+        const v = views.tracks(id) ? views.of(JSON.parse(json) as PlaybookSummary) : undefined;
+        // review_status / sync_state are null for playbooks never published (see docs/cli.md).
+        const extra = v ? `,"review_status":${JSON.stringify(v.review_status)},"sync_state":"${v.sync_state}"}` : ',"review_status":null,"sync_state":null}';
+        parts[i] = json.slice(0, -1) + extra;
+      }
+      ctx.out.jsonText(`[${parts.join(',')}]`);
     });
 }

@@ -21,7 +21,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--script <path>', 'print this script (e.g. shell/stop.sh) to stdout, verified and decrypted')
     .option('--reveal', 'show sensitive parameter defaults decrypted')
     .action(async (id: string, o: ShowOptions) => {
-      const { store } = await ctx.service();
+      const store = await ctx.store();
       const playbook = await store.getPlaybook(id, o.version);
       if (o.script !== undefined) {
         const bytes = await store.readScript(playbook, o.script);

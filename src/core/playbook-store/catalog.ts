@@ -14,11 +14,15 @@ import type { PlaybookSummary } from './types';
  * `<playbooks>/.catalog.json` (written atomically, rewritten whenever a listing found something
  * changed; any process may write it, the last complete write wins):
  *
- *   { "format": "escher-catalog/v1",
+ *   { "format": "escher-catalog/v2",
  *     "areas":   { "<area>": { "stamp": Stamp|null, "t": ms } },
- *     "entries": [ { "area", "id", "t": ms, "dir": Stamp, "watch": [[relPath, Stamp|null], …],
- *                    "summary": PlaybookSummary|null } ] }
+ *     "entries": [ [area, id, t, dirStamp, [[relPath, Stamp|null], …], summaryJson|null], … ] }
  *   Stamp = [mtimeMs, size, ino]
+ *
+ * Entries are tuples and each summary is kept as its JSON text (PlaybookSummary, serialised once
+ * when the entry was scanned): a new process reading 10k entries then parses short strings
+ * instead of building 10k objects, and `list --json` prints those strings as they are
+ * (`listJson`); `list()` parses a summary on first use only.
  *
  * Nothing in it is trusted without a cheap check against the filesystem:
  *  - an area folder's stamp changes when an id folder is added, removed or moved: re-list ids;
@@ -34,7 +38,7 @@ import type { PlaybookSummary } from './types';
  * granularity can keep its mtime. A stamp recorded less than RACY_MS before the scan that
  * recorded it is therefore not trusted: that entry is rescanned until its stamps are old enough.
  */
-const FORMAT = 'escher-catalog/v1';
+export const CATALOG_FORMAT = 'escher-catalog/v2';
 const RACY_MS = 2000;
 const SCAN_CONCURRENCY = 16;
 
@@ -52,13 +56,24 @@ interface Entry {
   t: number;
   dir: Stamp | null;
   watch: Array<[string, Stamp | null]>;
-  summary: PlaybookSummary | null;
+  /** The summary's JSON text; null when no version was readable. */
+  json: string | null;
+  /** `json` parsed, on first use. */
+  summary?: PlaybookSummary;
 }
 
+type EntryTuple = [area: Area, id: string, t: number, dir: Stamp | null, watch: Entry['watch'], json: string | null];
+
 interface CatalogData {
-  format: typeof FORMAT;
   areas: Partial<Record<Area, AreaRecord>>;
   entries: Entry[];
+}
+
+/** A listed playbook as the catalog holds it: `json` is its PlaybookSummary as JSON text. */
+export interface CatalogRow {
+  area: Area;
+  id: string;
+  json: string;
 }
 
 export interface CatalogStats {
@@ -87,6 +102,19 @@ export class PlaybookCatalog {
   }
 
   async list(): Promise<PlaybookSummary[]> {
+    const out: PlaybookSummary[] = [];
+    for (const e of await this.freshEntries()) if (e.json !== null) out.push((e.summary ??= JSON.parse(e.json) as PlaybookSummary));
+    return out;
+  }
+
+  /** The same listing with each summary as JSON text (printing it needs no parse nor stringify). */
+  async listJson(): Promise<CatalogRow[]> {
+    const out: CatalogRow[] = [];
+    for (const e of await this.freshEntries()) if (e.json !== null) out.push({ area: e.area, id: e.id, json: e.json });
+    return out;
+  }
+
+  private async freshEntries(): Promise<Entry[]> {
     let source: CatalogStats['source'] = 'memory';
     let old = this.memory;
     if (!old) {
@@ -98,7 +126,7 @@ export class PlaybookCatalog {
     for (const e of old?.entries ?? []) previous.get(e.area)?.push(e);
 
     let changed = !old;
-    const next: CatalogData = { format: FORMAT, areas: {}, entries: [] };
+    const next: CatalogData = { areas: {}, entries: [] };
     const toScan: Array<{ area: Area; id: string }> = [];
     let checked = 0;
     const check = (area: Area, id: string, e: Entry | undefined): boolean => {
@@ -134,19 +162,17 @@ export class PlaybookCatalog {
     this.lastStats = { rescanned: toScan.length, source };
     this.memory = next;
     if (changed) await this.writeFile(next);
-    const out: PlaybookSummary[] = [];
-    for (const e of next.entries) if (e.summary) out.push(e.summary);
-    return out;
+    return next.entries;
   }
 
   private fresh(e: Entry): boolean {
     // An entry without a readable version is rescanned every time (rare, and it may get fixed by hand).
-    if (!e.summary) return false;
+    if (e.json === null) return false;
     // Plain concatenation, not path.join: this runs 20k times for 10k playbooks and join costs 10x more.
     // (`rel` uses "/", which every platform's file APIs accept.)
     const dir = this.areaDirs[e.area] + path.sep + e.id;
-    if (!trusted(e.dir, stampOf(dir), e.t)) return false;
-    for (const [rel, stamp] of e.watch) if (!trusted(stamp, stampOf(dir + path.sep + rel), e.t)) return false;
+    if (!unchanged(e.dir, dir, e.t)) return false;
+    for (const [rel, stamp] of e.watch) if (!unchanged(stamp, dir + path.sep + rel, e.t)) return false;
     return true;
   }
 
@@ -164,12 +190,13 @@ export class PlaybookCatalog {
       watch.push([rel, stampOf(path.join(dir, rel))]);
       try {
         const loaded = await loadMetadata(path.join(dir, versionDirName(v)), { playbookId: id, version: v });
-        return { area, id, t, dir: dirStamp, watch, summary: summarize(area, versions.slice(0, i + 1), loaded) };
+        const summary = summarize(area, versions.slice(0, i + 1), loaded);
+        return { area, id, t, dir: dirStamp, watch, json: JSON.stringify(summary), summary };
       } catch (e) {
         this.logger.warn(`listing skips ${path.join(dir, rel)}: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    return { area, id, t, dir: dirStamp, watch, summary: null };
+    return { area, id, t, dir: dirStamp, watch, json: null };
   }
 
   private async readFile(): Promise<CatalogData | undefined> {
@@ -181,12 +208,22 @@ export class PlaybookCatalog {
       return undefined;
     }
     try {
-      const data = JSON.parse(text) as CatalogData;
-      if (data.format === FORMAT && Array.isArray(data.entries) && typeof data.areas === 'object') return data;
+      const data = JSON.parse(text) as { format?: unknown; areas?: CatalogData['areas']; entries?: EntryTuple[] };
+      if (data.format === CATALOG_FORMAT && Array.isArray(data.entries) && typeof data.areas === 'object' && data.areas !== null) {
+        const entries: Entry[] = new Array<Entry>(data.entries.length);
+        for (let i = 0; i < entries.length; i++) {
+          const x = data.entries[i];
+          // A foreign or hand-damaged entry makes the whole file untrusted (rebuilt below).
+          if (!Array.isArray(x) || x.length !== 6 || typeof x[1] !== 'string' || !Array.isArray(x[4])) throw new Error('bad entry');
+          entries[i] = { area: x[0], id: x[1], t: x[2], dir: x[3], watch: x[4], json: x[5] };
+        }
+        return { areas: data.areas, entries };
+      }
     } catch {
       // fall through: a damaged catalog is just rebuilt
     }
-    this.logger.warn('the catalog is damaged; rebuilding it');
+    // An older format (the previous release) is rebuilt silently; anything else is worth a word.
+    if (!/"format":"escher-catalog\/v1"/.test(text.slice(0, 40))) this.logger.warn('the catalog is damaged; rebuilding it');
     return undefined;
   }
 
@@ -194,7 +231,8 @@ export class PlaybookCatalog {
     // A listing never creates the store: with no playbooks folder there is nothing to cache.
     if (!Object.values(data.areas).some((a) => a?.stamp)) return;
     try {
-      await writeFileAtomic(this.layout.catalogFile, JSON.stringify(data));
+      const entries = data.entries.map((e): EntryTuple => [e.area, e.id, e.t, e.dir, e.watch, e.json]);
+      await writeFileAtomic(this.layout.catalogFile, JSON.stringify({ format: CATALOG_FORMAT, areas: data.areas, entries }));
     } catch (e) {
       // The catalog is a cache: failing to save it costs speed, not correctness.
       this.logger.debug(`could not save the catalog: ${(e as Error).message}`);
@@ -205,6 +243,13 @@ export class PlaybookCatalog {
 function stampOf(p: string): Stamp | null {
   const st: Stats | undefined = lstatSync(p, { throwIfNoEntry: false });
   return st ? [st.mtimeMs, st.size, st.ino] : null;
+}
+
+/** trusted(recorded, stampOf(p), t) without allocating a stamp (this runs 20k times per listing of 10k). */
+function unchanged(recorded: Stamp | null, p: string, t: number): boolean {
+  const st = lstatSync(p, { throwIfNoEntry: false });
+  if (recorded === null || st === undefined) return recorded === null && st === undefined;
+  return recorded[0] === st.mtimeMs && recorded[1] === st.size && recorded[2] === st.ino && recorded[0] < t - RACY_MS;
 }
 
 /** Same stamp, and recorded long enough after its mtime that a same-tick change is impossible. */

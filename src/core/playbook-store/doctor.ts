@@ -5,7 +5,7 @@ import { isEscherError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import type { Logger } from '../shared/logger';
 import { assertRealpathInside, PLAYBOOK_ID, resolveInside } from '../shared/safe-path';
-import type { PlaybookCatalog } from './catalog';
+import { CATALOG_FORMAT, type PlaybookCatalog } from './catalog';
 import { isBookkeeping, isTempName, METADATA_FILE, parseVersionDirName, pidOfTempName, type StoreLayout } from './layout';
 import { AREAS, type Area, type PlaybookMetadata } from './metadata';
 import { loadMetadata, readdirOrEmpty } from './scan';
@@ -213,7 +213,7 @@ async function checkCatalog(deps: DoctorDeps, repair: boolean, report: Report): 
   let ok: boolean;
   try {
     const data = JSON.parse(text) as { format?: unknown };
-    ok = data.format === 'escher-catalog/v1';
+    ok = data.format === CATALOG_FORMAT;
   } catch {
     ok = false;
   }

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as lockfile from 'proper-lockfile';
+import type * as Lockfile from 'proper-lockfile';
 import { LockedError } from '../shared/errors';
 
 /**
@@ -51,7 +51,11 @@ export class StoreLocks {
     let compromised: Error | undefined;
     let release: () => Promise<void>;
     try {
-      release = await lockfile.lock(target, {
+      // Loaded on the first write: readers (`list`, `show`) never pay for proper-lockfile,
+      // graceful-fs and signal-exit (~50 kB to compile, and exit hooks installed).
+      // Under the ESM CLI build a CommonJS package arrives as `default`.
+      const mod: typeof Lockfile & { default?: typeof Lockfile } = await import('proper-lockfile');
+      release = await (mod.default ?? mod).lock(target, {
         realpath: false,
         stale: this.staleMs,
         retries: retriesFor(this.waitMs),
@@ -79,7 +83,7 @@ export class StoreLocks {
 }
 
 /** Exponential backoff from 5 ms to 200 ms with jitter, for about `waitMs` in total. */
-function retriesFor(waitMs: number): lockfile.LockOptions['retries'] {
+function retriesFor(waitMs: number): Lockfile.LockOptions['retries'] {
   let total = 0;
   let n = 0;
   let t = 5;

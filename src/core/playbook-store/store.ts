@@ -12,7 +12,7 @@ import { type Logger, silentLogger } from '../shared/logger';
 import { assertRealpathInside, resolveInside, validatePlaybookId } from '../shared/safe-path';
 import type { SecretStore } from '../shared/secrets';
 import type { PlaybookSpec, ScriptSpec } from './bundle';
-import { type CatalogStats, PlaybookCatalog } from './catalog';
+import { type CatalogRow, type CatalogStats, PlaybookCatalog } from './catalog';
 import { carryScripts, encodeScripts, validateScriptPath } from './script-files';
 import { runDoctor } from './doctor';
 import { allocateId } from './ids';
@@ -293,6 +293,15 @@ export class PlaybookStore implements PlaybookStoreApi {
 
   async listPlaybooks(filter: { area?: Area } = {}): Promise<PlaybookSummary[]> {
     const all = await this.catalog.list();
+    return filter.area ? all.filter((s) => s.area === filter.area) : all;
+  }
+
+  /**
+   * listPlaybooks() with each summary as its JSON text, straight from the catalog: for printing
+   * 10k summaries without parsing and re-serialising them (`list --json`).
+   */
+  async listPlaybooksJson(filter: { area?: Area } = {}): Promise<CatalogRow[]> {
+    const all = await this.catalog.listJson();
     return filter.area ? all.filter((s) => s.area === filter.area) : all;
   }
 

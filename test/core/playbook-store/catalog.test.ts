@@ -42,9 +42,14 @@ test('a warm listing rescans nothing, from memory or from .catalog.json in a new
   const { dir, store, open } = await setup(t);
   assert.equal((await store.listPlaybooks()).length, 3);
   assert.equal(store.catalogStats().rescanned, 3, 'first listing builds the catalog');
-  const catalog = JSON.parse(await fs.readFile(path.join(dir, '.catalog.json'), 'utf8')) as { format: string; entries: unknown[] };
-  assert.equal(catalog.format, 'escher-catalog/v1');
+  const catalog = JSON.parse(await fs.readFile(path.join(dir, '.catalog.json'), 'utf8')) as { format: string; entries: unknown[][] };
+  assert.equal(catalog.format, 'escher-catalog/v2');
   assert.equal(catalog.entries.length, 3);
+  // Each summary is kept as JSON text, exactly what listPlaybooks() returns.
+  assert.deepEqual(
+    catalog.entries.map((e) => JSON.parse(e[5] as string) as unknown),
+    await store.listPlaybooks(),
+  );
   await store.listPlaybooks();
   assert.deepEqual(store.catalogStats(), { rescanned: 0, source: 'memory' });
   const other = open();
@@ -101,12 +106,40 @@ test('versions and playbooks added or removed by hand or by another process show
 test('a damaged or foreign catalog file is rebuilt, not trusted', async (t) => {
   const { dir, store, open } = await setup(t);
   await store.listPlaybooks();
-  for (const junk of ['{"format":"escher-catalog/v1","entr', '[]', '{"format":"something-else","areas":{},"entries":[]}']) {
+  for (const junk of [
+    '{"format":"escher-catalog/v2","entr',
+    '[]',
+    '{"format":"something-else","areas":{},"entries":[]}',
+    '{"format":"escher-catalog/v2","areas":{},"entries":[{"area":"local"}]}',
+    '{"format":"escher-catalog/v2","areas":{},"entries":[["local","x",0,null,"not-a-list",null]]}',
+  ]) {
     await fs.writeFile(path.join(dir, '.catalog.json'), junk);
     const fresh = open();
     assert.equal((await fresh.listPlaybooks()).length, 3, junk);
     assert.equal(fresh.catalogStats().source, 'none');
   }
+});
+
+test('listPlaybooksJson prints what listPlaybooks returns; an old-format catalog is rebuilt without a warning', async (t) => {
+  const { dir, store, open } = await setup(t);
+  const objects = await store.listPlaybooks();
+  const rows = await store.listPlaybooksJson();
+  assert.deepEqual(
+    rows.map((r) => JSON.parse(r.json) as unknown),
+    objects,
+  );
+  assert.deepEqual((await store.listPlaybooksJson({ area: 'synced' })).length, 0);
+  await fs.writeFile(path.join(dir, '.catalog.json'), '{"format":"escher-catalog/v1","areas":{},"entries":[]}');
+  const warnings: string[] = [];
+  const logger = { debug: () => undefined, info: () => undefined, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
+  const upgraded = new PlaybookStore({ playbooksDir: dir, secrets: new MemorySecrets(), logger });
+  assert.deepEqual(await upgraded.listPlaybooks(), objects);
+  assert.deepEqual(warnings, []);
+  await fs.writeFile(path.join(dir, '.catalog.json'), '{"format":"escher-catalog/v2","entr');
+  const damaged = new PlaybookStore({ playbooksDir: dir, secrets: new MemorySecrets(), logger });
+  assert.equal((await damaged.listPlaybooks()).length, 3);
+  assert.match(warnings.join('\n'), /catalog is damaged/);
+  assert.equal((await open().listPlaybooks()).length, 3);
 });
 
 test('listing a home that has no store yet returns nothing and creates nothing', async (t) => {
