@@ -20,6 +20,8 @@ import { Debouncer } from './util/debounce';
 import { Disposable, type DisposableLike, toDisposable } from './util/disposable';
 import { ChannelLogger, VsCodeSecretStore } from './vscode-hosts';
 import { PlaybooksWatcher } from './watch/playbooks-watcher';
+import { InvalidMetadataRegistry } from './diagnostics/invalid-metadata-registry';
+import { MetadataDiagnostics } from './diagnostics/metadata-diagnostics';
 
 /**
  * The extension's composition root (GitLens style). Builds the explorer, commands, code lenses,
@@ -35,6 +37,7 @@ export class Container extends Disposable {
   readonly model: PlaybookTreeModel;
   readonly tree: PlaybookTreeProvider;
   readonly statusBar: SyncStatusBar;
+  readonly invalidMetadata: InvalidMetadataRegistry;
   private readonly ctx: CommandContext;
   private _config: PlaybookConfig;
   private _service: PlaybookService | undefined;
@@ -61,18 +64,23 @@ export class Container extends Disposable {
     this.logger = new ChannelLogger(channel);
     this._config = this.readConfig();
     this.secrets = new VsCodeSecretStore(context.secrets, () => new CliSecretStore(this._config.home));
+    // The core's own validator, so the problems shown are exactly why the store skips a file.
+    this.invalidMetadata = this._register(new InvalidMetadataRegistry(() => this._config.playbooksDir, () => loadCore(), (m) => this.logger.warn(m)));
     this.model = this._register(
-      new PlaybookTreeModel({
-        listPlaybooks: async () => (await this.service()).store.listPlaybooks(),
-        getPlaybook: async (id, v) => (await this.service()).store.getPlaybook(id, v),
-        // Sync state is only worth a read when a server is configured (it reads last_sync.json).
-        syncStates: async () => {
-          if (!this._config.serverUrl) return new Map();
-          const p = (await this.service()).publisher;
-          const [status, reviews] = await Promise.all([p.status(), p.reviewStatuses()]);
-          return syncStatesFrom(status, reviews);
+      new PlaybookTreeModel(
+        {
+          listPlaybooks: async () => (await this.service()).store.listPlaybooks(),
+          getPlaybook: async (id, v) => (await this.service()).store.getPlaybook(id, v),
+          // Sync state is only worth a read when a server is configured (it reads last_sync.json).
+          syncStates: async () => {
+            if (!this._config.serverUrl) return new Map();
+            const p = (await this.service()).publisher;
+            const [status, reviews] = await Promise.all([p.status(), p.reviewStatuses()]);
+            return syncStatesFrom(status, reviews);
+          },
         },
-      }),
+        this.invalidMetadata,
+      ),
     );
     this.tree = this._register(new PlaybookTreeProvider(this.model, (e) => this.logger.error(`explorer: ${String(e)}`)));
     this.statusBar = this._register(
@@ -85,6 +93,7 @@ export class Container extends Disposable {
   }
 
   private init(context: vscode.ExtensionContext): void {
+    this._register(new MetadataDiagnostics(this.invalidMetadata, () => this._config.playbooksDir));
     this._register(new MetadataCodeLensProvider(() => this._config.playbooksDir, this.model, () => this._signedIn, (m) => this.logger.debug(m)));
     this._register(registerCommands(this, this.ctx));
     const statusRefresh = this._register(new Debouncer(systemClock, 1000, () => void this.statusBar.update()));
@@ -184,18 +193,24 @@ export class Container extends Disposable {
     this._config = this.readConfig();
     this.logger.info('settings changed: rebuilding the service');
     this.disposeService();
-    if (before.playbooksDir !== this._config.playbooksDir) this.watchPlaybooks();
+    if (before.playbooksDir !== this._config.playbooksDir) {
+      this.invalidMetadata.clear();
+      this.watchPlaybooks();
+    }
     this.model.invalidate();
     this.startBackgroundSync();
   }
 
   private watchPlaybooks(): void {
     this.watcher?.dispose();
-    this.watcher = new PlaybooksWatcher(this._config.playbooksDir, () => this.onExternalChange());
+    this.watcher = new PlaybooksWatcher(this._config.playbooksDir, (files) => this.onExternalChange(files));
   }
 
   /** Files changed under the playbooks folder (CLI, another window, a hand edit). */
-  private onExternalChange(): void {
+  private onExternalChange(metadataFiles: ReadonlySet<string>): void {
+    // Diagnostics for the metadata.json files that changed; the re-listing below finds the
+    // playbooks the store now skips (and drops the rows of fixed ones).
+    if (metadataFiles.size > 0) void this.invalidMetadata.check(metadataFiles);
     this.model.invalidate();
     // Keep the search index in step with hand edits and CLI changes (by content hash: unchanged
     // playbooks cost a stat, not an embedding). Only when search is in use: it loads a model.

@@ -155,6 +155,21 @@ test('the extension in a real VS Code: create, explore, validate, publish, searc
     await wb.page.locator('.monaco-editor .view-lines', { hasText: 'stop-db-instance' }).first().waitFor();
   });
 
+  await step('a hand-broken metadata.json shows as an error row that opens the file, with its problem listed', async () => {
+    // As a user copying a playbook folder by hand and leaving a stray comma: the store skips it.
+    const synced = path.join(home, 'playbooks', 'synced', 'weekend-rds-shutdown', 'v1.0.0', 'metadata.json');
+    const broken = path.join(home, 'playbooks', 'local', 'broken-by-hand', 'v1.0.0', 'metadata.json');
+    await fs.mkdir(path.dirname(broken), { recursive: true });
+    await fs.writeFile(broken, (await fs.readFile(synced, 'utf8')).replace('"schema_version": 1,', '"schema_version": 1,,'));
+    const row = wb.treeRow(pane, 'broken-by-hand');
+    await row.filter({ hasText: /invalid metadata: not valid JSON/ }).waitFor({ timeout: 60_000 });
+    await row.click();
+    await wb.activeEditorTab().filter({ hasText: 'metadata.json' }).waitFor();
+    await wb.page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
+    await wb.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    await wb.page.locator('.markers-panel .monaco-list-row', { hasText: /not valid JSON: a property name in double quotes is expected/ }).first().waitFor({ timeout: 30_000 });
+  });
+
   const log = await findExtensionLog(userDataDir);
   const activation = log?.match(/activated in ([\d.]+) ms/)?.[1];
   t.diagnostic(`activation inside code-server: ${activation ?? '?'} ms; screenshots in ${path.join(ARTIFACTS, 'trusted')}`);

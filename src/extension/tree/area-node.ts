@@ -1,5 +1,6 @@
 import type { Area } from '../../core/playbook-store/metadata';
 import type { PlaybookTreeModel } from './playbook-tree-model';
+import { InvalidPlaybookNode } from './invalid-playbook-node';
 import { PlaybookNode } from './playbook-node';
 import type { TreeItemData } from './tree-item-data';
 import type { TreeNode } from './tree-node';
@@ -41,6 +42,8 @@ export class AreaNode implements TreeNode {
 
   async getChildren(): Promise<TreeNode[]> {
     const [list, sync] = await Promise.all([this.model.playbooksIn(this.area), this.model.syncStates()]);
-    return list.map((p) => new PlaybookNode(p, sync.get(p.playbook_id), this, this.model));
+    const rows: TreeNode[] = list.map((p) => new PlaybookNode(p, sync.get(p.playbook_id), this, this.model));
+    for (const bad of this.model.invalidIn(this.area)) rows.push(new InvalidPlaybookNode(bad, this));
+    return rows;
   }
 }

@@ -2,7 +2,8 @@ import { AREAS, type Area } from '../../core/playbook-store/metadata';
 import type { Playbook, PlaybookSummary } from '../../core/playbook-store/types';
 import { Disposable } from '../util/disposable';
 import { Emitter, type Event } from '../util/event';
-import type { PlaybookSyncState, PlaybookTreeSource } from './tree-source';
+import type { InvalidPlaybook } from '../diagnostics/invalid-metadata-registry';
+import type { InvalidPlaybookSource, PlaybookSyncState, PlaybookTreeSource } from './tree-source';
 
 /**
  * The explorer's data: every playbook bucketed by area and sorted by name, plus sync state.
@@ -13,6 +14,8 @@ import type { PlaybookSyncState, PlaybookTreeSource } from './tree-source';
 export interface AreaListing {
   area: Area;
   playbooks: readonly PlaybookSummary[];
+  /** Playbook folders left out of the listing for invalid metadata, shown as error rows. */
+  invalid: readonly InvalidPlaybook[];
 }
 
 interface Snapshot {
@@ -41,9 +44,14 @@ export class PlaybookTreeModel extends Disposable {
   /** Fired after invalidate(): listeners re-read what they show. */
   readonly onDidChangeData: Event<void> = this._onDidChangeData.event;
 
-  constructor(private readonly source: PlaybookTreeSource) {
+  constructor(
+    private readonly source: PlaybookTreeSource,
+    private readonly invalid?: InvalidPlaybookSource,
+  ) {
     super();
     if (source.onDidChange) this._register(source.onDidChange(() => this.invalidate()));
+    // New error rows change what the tree shows, not the listing: no re-read of the store.
+    if (invalid) this._register(invalid.onDidChange(() => this._onDidChangeData.fire()));
   }
 
   /** Drops everything cached; the next read goes to the store again. */
@@ -55,7 +63,12 @@ export class PlaybookTreeModel extends Disposable {
 
   async areas(): Promise<AreaListing[]> {
     const s = await this.load();
-    return AREAS.map((area) => ({ area, playbooks: s.byArea.get(area) ?? [] }));
+    return AREAS.map((area) => ({ area, playbooks: s.byArea.get(area) ?? [], invalid: this.invalidIn(area) }));
+  }
+
+  /** Error rows for an area (as last found; the tree never waits for that scan). */
+  invalidIn(area: Area): InvalidPlaybook[] {
+    return this.invalid?.invalidIn(area) ?? [];
   }
 
   async playbooksIn(area: Area): Promise<readonly PlaybookSummary[]> {
@@ -108,6 +121,8 @@ export class PlaybookTreeModel extends Disposable {
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const byArea = new Map<Area, PlaybookSummary[]>(AREAS.map((a) => [a, []]));
     for (const { p } of keyed) byArea.get(p.area)?.push(p);
+    // Look for what the listing left out once it is in hand, in the background.
+    this.invalid?.afterListing(all).catch(() => {});
     return { byArea, sync, total: all.length };
   }
 }

@@ -40,7 +40,8 @@ export class PlaybookTreeProvider extends Disposable implements vscode.TreeDataP
       const roots = await rootNodes(this.model);
       const total = await this.model.total();
       this.view.message = undefined;
-      await vscode.commands.executeCommand('setContext', 'escher.empty', total === 0);
+      // Error rows (invalid metadata) count: the user has playbooks, one is just broken.
+      await vscode.commands.executeCommand('setContext', 'escher.empty', roots.length === 0);
       await vscode.commands.executeCommand('setContext', 'escher.loaded', true);
       this.view.description = total > 0 ? `${total}` : undefined;
       return roots;

@@ -9,6 +9,6 @@ import type { TreeNode } from './tree-node';
  */
 export async function rootNodes(model: PlaybookTreeModel): Promise<TreeNode[]> {
   const areas = await model.areas();
-  if (areas.every((a) => a.playbooks.length === 0)) return [];
-  return areas.map((a) => new AreaNode(a.area, a.playbooks.length, model));
+  if (areas.every((a) => a.playbooks.length === 0 && a.invalid.length === 0)) return [];
+  return areas.map((a) => new AreaNode(a.area, a.playbooks.length + a.invalid.length, model));
 }

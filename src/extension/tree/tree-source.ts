@@ -1,6 +1,9 @@
 import type { ReviewStatus } from '../../core/escher-api/types';
+import type { Area } from '../../core/playbook-store/metadata';
 import type { Playbook, PlaybookSummary, StoreChange } from '../../core/playbook-store/types';
+import type { InvalidPlaybook } from '../diagnostics/invalid-metadata-registry';
 import type { DisposableLike } from '../util/disposable';
+import type { Event } from '../util/event';
 
 /**
  * What the playbook tree needs from the core: the store's listing and one version's files, plus
@@ -25,4 +28,15 @@ export interface PlaybookSyncState {
   serverVersion?: string;
   /** One line for the tooltip when phase is conflict/failed. */
   detail?: string;
+}
+
+/**
+ * The playbooks a listing leaves out because their metadata.json is invalid
+ * (InvalidMetadataRegistry): told about each fresh listing, it finds them in the background and
+ * fires onDidChange when the rows to show change.
+ */
+export interface InvalidPlaybookSource {
+  afterListing(listed: readonly PlaybookSummary[]): Promise<void>;
+  invalidIn(area: Area): InvalidPlaybook[];
+  readonly onDidChange: Event<void>;
 }

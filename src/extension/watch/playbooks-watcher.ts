@@ -7,17 +7,27 @@ import { Disposable } from '../util/disposable';
 /**
  * Watches the playbooks folder (usually outside the workspace: ~/.escher/playbooks) so edits made
  * by the CLI, another window or by hand refresh the explorer, the code lenses and the search
- * index. Bursts (a version folder appearing is a dozen events) are debounced into one call.
+ * index. Bursts (a version folder appearing is a dozen events) are debounced into one call,
+ * which gets the metadata.json files seen changing (so they can be validated).
  */
 export class PlaybooksWatcher extends Disposable {
   private readonly debouncer: Debouncer;
+  private metadataFiles = new Set<string>();
 
-  constructor(playbooksDir: string, onChange: () => void, debounceMs = 400) {
+  constructor(playbooksDir: string, onChange: (metadataFiles: ReadonlySet<string>) => void, debounceMs = 400) {
     super();
-    this.debouncer = this._register(new Debouncer(systemClock, debounceMs, onChange));
+    this.debouncer = this._register(
+      new Debouncer(systemClock, debounceMs, () => {
+        const files = this.metadataFiles;
+        this.metadataFiles = new Set();
+        onChange(files);
+      }),
+    );
     const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(playbooksDir), '**/*')));
     const on = (uri: vscode.Uri) => {
-      if (isUserVisibleChange(uri.fsPath, playbooksDir)) this.debouncer.trigger();
+      if (!isUserVisibleChange(uri.fsPath, playbooksDir)) return;
+      if (path.basename(uri.fsPath) === 'metadata.json') this.metadataFiles.add(uri.fsPath);
+      this.debouncer.trigger();
     };
     this._register(watcher.onDidCreate(on));
     this._register(watcher.onDidChange(on));

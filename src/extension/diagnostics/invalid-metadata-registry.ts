@@ -1,0 +1,183 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as semver from 'semver';
+import { AREAS, type Area } from '../../core/playbook-store/metadata';
+import type { PlaybookSummary } from '../../core/playbook-store/types';
+import { locateMetadata } from '../codelens/metadata-location';
+import { Disposable } from '../util/disposable';
+import { Emitter, type Event } from '../util/event';
+import { type MetadataProblem, type MetadataValidators, metadataProblems, problemSummary } from './metadata-problems';
+
+/** A playbook folder the store's listing left out because no version of it has valid metadata. */
+export interface InvalidPlaybook {
+  area: Area;
+  playbookId: string;
+  /** The newest version folder, whose metadata.json the row opens. */
+  version: string;
+  file: string;
+  /** False when the version folder has no metadata.json at all (nothing to open). */
+  fileExists: boolean;
+  reason: string;
+  problems: readonly MetadataProblem[];
+}
+
+/** Bounds on one scan, so a folder full of junk costs a bounded amount of work. */
+const MAX_IDS = 200;
+const MAX_VERSIONS = 20;
+
+/**
+ * What is wrong with the metadata.json files the store refuses to read, kept out of the store:
+ *  - per file, the problems (for the DiagnosticCollection), from `check()` — called with the
+ *    files the playbooks-folder watcher saw change and with documents opened or saved;
+ *  - per playbook, an error row for the tree, from `afterListing()` — called with each fresh
+ *    listing: one readdir per area finds the id folders the listing does not have, and only
+ *    those get their version folders read and validated (normally none, so this is 3 readdirs).
+ * Files come and go by hand, so every pass also rechecks the files already reported: a fixed or
+ * deleted file drops out. Never throws: a read error is logged and that file is left as it was.
+ */
+export class InvalidMetadataRegistry extends Disposable {
+  private readonly files = new Map<string, readonly MetadataProblem[]>();
+  private readonly playbooks = new Map<string, InvalidPlaybook>();
+  private readonly _onDidChange = this._register(new Emitter<void>());
+  readonly onDidChange: Event<void> = this._onDidChange.event;
+  private generation = 0;
+
+  constructor(
+    private readonly playbooksDir: () => string,
+    private readonly validators: () => MetadataValidators,
+    private readonly log: (message: string) => void = () => {},
+  ) {
+    super();
+  }
+
+  /** Forgets everything (the playbooks folder setting changed). */
+  clear(): void {
+    this.generation++;
+    this.files.clear();
+    this.playbooks.clear();
+    this._onDidChange.fire();
+  }
+
+  /** Problems per metadata.json path (only files that have some). */
+  problemsByFile(): ReadonlyMap<string, readonly MetadataProblem[]> {
+    return this.files;
+  }
+
+  /** Error rows for an area, by id. */
+  invalidIn(area: Area): InvalidPlaybook[] {
+    return [...this.playbooks.values()].filter((p) => p.area === area).sort((a, b) => (a.playbookId < b.playbookId ? -1 : 1));
+  }
+
+  /** Rechecks these files (metadata.json inside the playbooks folder; anything else is ignored). */
+  async check(files: Iterable<string>): Promise<void> {
+    let changed = false;
+    for (const file of files) changed = (await this.checkFile(file)) || changed;
+    if (changed) this._onDidChange.fire();
+  }
+
+  /**
+   * Finds the playbooks a listing left out and why. Runs after the listing (the tree never waits
+   * for it); a newer listing makes an older scan's result moot, so only the latest one applies.
+   */
+  async afterListing(listed: readonly PlaybookSummary[]): Promise<void> {
+    const gen = ++this.generation;
+    const dir = this.playbooksDir();
+    const known = new Set(listed.map((p) => `${p.area}/${p.playbook_id}`));
+    const found = new Map<string, InvalidPlaybook>();
+    const checked = new Map<string, readonly MetadataProblem[] | undefined>();
+    try {
+      let budget = MAX_IDS;
+      for (const area of AREAS) {
+        for (const id of await subfolders(path.join(dir, area))) {
+          if (known.has(`${area}/${id}`) || budget-- <= 0) continue;
+          const row = await this.scanPlaybook(dir, area, id, checked);
+          if (row) found.set(`${area}/${id}`, row);
+        }
+      }
+      for (const file of this.files.keys()) if (!checked.has(file)) checked.set(file, await this.problemsOf(file));
+    } catch (e) {
+      this.log(`could not look for invalid metadata: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (gen !== this.generation || this.isDisposed) return;
+    let changed = false;
+    for (const [file, problems] of checked) changed = this.record(file, problems) || changed;
+    if (!sameRows(this.playbooks, found)) {
+      this.playbooks.clear();
+      for (const [k, v] of found) this.playbooks.set(k, v);
+      changed = true;
+    }
+    if (changed) this._onDidChange.fire();
+  }
+
+  /** The newest version's problems become the row; every invalid version gets its diagnostics. */
+  private async scanPlaybook(dir: string, area: Area, id: string, checked: Map<string, readonly MetadataProblem[] | undefined>): Promise<InvalidPlaybook | undefined> {
+    const versions = (await subfolders(path.join(dir, area, id)))
+      .filter((n) => n.startsWith('v') && semver.valid(n.slice(1)) === n.slice(1))
+      .map((n) => n.slice(1))
+      .sort(semver.rcompare)
+      .slice(0, MAX_VERSIONS);
+    let row: InvalidPlaybook | undefined;
+    for (const version of versions) {
+      const file = path.join(dir, area, id, `v${version}`, 'metadata.json');
+      const problems = await this.problemsOf(file);
+      checked.set(file, problems);
+      // A version the store could read means the listing simply predates it: no row.
+      if (problems !== undefined && problems.length === 0) return undefined;
+      row ??= { area, playbookId: id, version, file, fileExists: problems !== undefined, reason: problems ? problemSummary(problems) : 'metadata.json is missing', problems: problems ?? [] };
+    }
+    return row;
+  }
+
+  private async checkFile(file: string): Promise<boolean> {
+    if (!locateMetadata(file, this.playbooksDir())) return false;
+    return this.record(file, await this.problemsOf(file));
+  }
+
+  /** undefined: no such file. */
+  private async problemsOf(file: string): Promise<readonly MetadataProblem[] | undefined> {
+    const loc = locateMetadata(file, this.playbooksDir());
+    if (!loc) return [];
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') this.log(`could not read ${file}: ${(e as Error).message}`);
+      return undefined;
+    }
+    try {
+      return metadataProblems(text, loc, this.validators());
+    } catch (e) {
+      // The validator itself failed (core bundle missing?): say so once per file, never crash.
+      this.log(`could not validate ${file}: ${e instanceof Error ? e.message : String(e)}`);
+      return [];
+    }
+  }
+
+  /** True when what is recorded for the file changed. */
+  private record(file: string, problems: readonly MetadataProblem[] | undefined): boolean {
+    const before = this.files.get(file);
+    if (!problems || problems.length === 0) return this.files.delete(file);
+    if (before && JSON.stringify(before) === JSON.stringify(problems)) return false;
+    this.files.set(file, problems);
+    return true;
+  }
+}
+
+async function subfolders(dir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+  } catch {
+    return [];
+  }
+}
+
+function sameRows(a: ReadonlyMap<string, InvalidPlaybook>, b: ReadonlyMap<string, InvalidPlaybook>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (!w || w.file !== v.file || w.reason !== v.reason) return false;
+  }
+  return true;
+}
