@@ -56,10 +56,13 @@ interface Entry {
   t: number;
   dir: Stamp | null;
   watch: Array<[string, Stamp | null]>;
-  /** The summary's JSON text; null when no version was readable. */
-  json: string | null;
-  /** `json` parsed, on first use. */
-  summary?: PlaybookSummary;
+  /**
+   * The summary, held in one form at a time so a long-lived process does not keep 10k summaries
+   * twice: as JSON text when read from the file (a one-shot `list --json` prints it as is), as an
+   * object once list() parsed it or a scan built it. Neither: no version was readable.
+   */
+  json: string | undefined;
+  summary: PlaybookSummary | undefined;
 }
 
 type EntryTuple = [area: Area, id: string, t: number, dir: Stamp | null, watch: Entry['watch'], json: string | null];
@@ -103,14 +106,23 @@ export class PlaybookCatalog {
 
   async list(): Promise<PlaybookSummary[]> {
     const out: PlaybookSummary[] = [];
-    for (const e of await this.freshEntries()) if (e.json !== null) out.push((e.summary ??= JSON.parse(e.json) as PlaybookSummary));
+    for (const e of await this.freshEntries()) {
+      if (e.json !== undefined) {
+        e.summary = JSON.parse(e.json) as PlaybookSummary;
+        e.json = undefined;
+      }
+      if (e.summary) out.push(e.summary);
+    }
     return out;
   }
 
   /** The same listing with each summary as JSON text (printing it needs no parse nor stringify). */
   async listJson(): Promise<CatalogRow[]> {
     const out: CatalogRow[] = [];
-    for (const e of await this.freshEntries()) if (e.json !== null) out.push({ area: e.area, id: e.id, json: e.json });
+    for (const e of await this.freshEntries()) {
+      const json = textOf(e);
+      if (json !== null) out.push({ area: e.area, id: e.id, json });
+    }
     return out;
   }
 
@@ -167,7 +179,7 @@ export class PlaybookCatalog {
 
   private fresh(e: Entry): boolean {
     // An entry without a readable version is rescanned every time (rare, and it may get fixed by hand).
-    if (e.json === null) return false;
+    if (e.json === undefined && e.summary === undefined) return false;
     // Plain concatenation, not path.join: this runs 20k times for 10k playbooks and join costs 10x more.
     // (`rel` uses "/", which every platform's file APIs accept.)
     const dir = this.areaDirs[e.area] + path.sep + e.id;
@@ -190,13 +202,12 @@ export class PlaybookCatalog {
       watch.push([rel, stampOf(path.join(dir, rel))]);
       try {
         const loaded = await loadMetadata(path.join(dir, versionDirName(v)), { playbookId: id, version: v });
-        const summary = summarize(area, versions.slice(0, i + 1), loaded);
-        return { area, id, t, dir: dirStamp, watch, json: JSON.stringify(summary), summary };
+        return { area, id, t, dir: dirStamp, watch, json: undefined, summary: summarize(area, versions.slice(0, i + 1), loaded) };
       } catch (e) {
         this.logger.warn(`listing skips ${path.join(dir, rel)}: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    return { area, id, t, dir: dirStamp, watch, json: null };
+    return { area, id, t, dir: dirStamp, watch, json: undefined, summary: undefined };
   }
 
   private async readFile(): Promise<CatalogData | undefined> {
@@ -215,7 +226,9 @@ export class PlaybookCatalog {
           const x = data.entries[i];
           // A foreign or hand-damaged entry makes the whole file untrusted (rebuilt below).
           if (!Array.isArray(x) || x.length !== 6 || typeof x[1] !== 'string' || !Array.isArray(x[4])) throw new Error('bad entry');
-          entries[i] = { area: x[0], id: x[1], t: x[2], dir: x[3], watch: x[4], json: x[5] };
+          const json = x[5];
+          // Both fields always present: one object shape for every entry keeps fresh() monomorphic.
+          entries[i] = { area: x[0], id: x[1], t: x[2], dir: x[3], watch: x[4], json: typeof json === 'string' ? json : undefined, summary: undefined };
         }
         return { areas: data.areas, entries };
       }
@@ -231,7 +244,7 @@ export class PlaybookCatalog {
     // A listing never creates the store: with no playbooks folder there is nothing to cache.
     if (!Object.values(data.areas).some((a) => a?.stamp)) return;
     try {
-      const entries = data.entries.map((e): EntryTuple => [e.area, e.id, e.t, e.dir, e.watch, e.json]);
+      const entries = data.entries.map((e): EntryTuple => [e.area, e.id, e.t, e.dir, e.watch, textOf(e)]);
       await writeFileAtomic(this.layout.catalogFile, JSON.stringify({ format: CATALOG_FORMAT, areas: data.areas, entries }));
     } catch (e) {
       // The catalog is a cache: failing to save it costs speed, not correctness.
@@ -243,6 +256,11 @@ export class PlaybookCatalog {
 function stampOf(p: string): Stamp | null {
   const st: Stats | undefined = lstatSync(p, { throwIfNoEntry: false });
   return st ? [st.mtimeMs, st.size, st.ino] : null;
+}
+
+/** The summary as JSON text (serialised on demand when held as an object); null when unreadable. */
+function textOf(e: Entry): string | null {
+  return e.json ?? (e.summary ? JSON.stringify(e.summary) : null);
 }
 
 /** trusted(recorded, stampOf(p), t) without allocating a stamp (this runs 20k times per listing of 10k). */
