@@ -173,6 +173,7 @@ test('the extension in a real VS Code: create, explore, validate, publish, searc
   const log = await findExtensionLog(userDataDir);
   const activation = log?.match(/activated in ([\d.]+) ms/)?.[1];
   t.diagnostic(`activation inside code-server: ${activation ?? '?'} ms; screenshots in ${path.join(ARTIFACTS, 'trusted')}`);
+  t.diagnostic(`code lenses painted dead (needed the document-touch retry): ${wb.lensRetries.length ? wb.lensRetries.join(', ') : 'none'}`);
   await browser.close();
   browser = undefined;
   await vscode.stop();
