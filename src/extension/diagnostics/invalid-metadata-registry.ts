@@ -110,6 +110,44 @@ export class InvalidMetadataRegistry extends Disposable {
     if (changed) this._onDidChange.fire();
   }
 
+  /**
+   * Version folders of a listed playbook that its listing left out (invalid metadata.json),
+   * newest first: one readdir, asked when the user expands the playbook. Their diagnostics are
+   * published as a side effect.
+   */
+  async skippedVersions(area: Area, playbookId: string, listed: readonly string[]): Promise<InvalidPlaybook[]> {
+    const dir = this.playbooksDir();
+    const known = new Set(listed);
+    const out: InvalidPlaybook[] = [];
+    let changed = false;
+    const folder = path.join(dir, area, playbookId) + path.sep;
+    const seen = new Set<string>();
+    try {
+      const versions = (await subfolders(path.join(dir, area, playbookId)))
+        .filter((n) => n.startsWith('v') && semver.valid(n.slice(1)) === n.slice(1) && !known.has(n.slice(1)))
+        .map((n) => n.slice(1))
+        .sort(semver.rcompare)
+        .slice(0, MAX_VERSIONS);
+      for (const version of versions) {
+        const file = path.join(dir, area, playbookId, `v${version}`, 'metadata.json');
+        const problems = await this.problemsOf(file);
+        seen.add(file);
+        changed = this.record(file, problems) || changed;
+        // Valid now: the listing predates a fix; the next refresh lists it.
+        if (problems !== undefined && problems.length === 0) continue;
+        out.push({ area, playbookId, version, file, fileExists: problems !== undefined, reason: problems ? problemSummary(problems) : 'metadata.json is missing', problems: problems ?? [] });
+      }
+      // Files reported earlier for this playbook that are gone, fixed or listed now.
+      for (const file of [...this.files.keys()]) {
+        if (file.startsWith(folder) && !seen.has(file)) changed = this.record(file, await this.problemsOf(file)) || changed;
+      }
+    } catch (e) {
+      this.log(`could not look for invalid versions of ${playbookId}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (changed) this._onDidChange.fire();
+    return out;
+  }
+
   /** The newest version's problems become the row; every invalid version gets its diagnostics. */
   private async scanPlaybook(dir: string, area: Area, id: string, checked: Map<string, readonly MetadataProblem[] | undefined>): Promise<InvalidPlaybook | undefined> {
     const versions = (await subfolders(path.join(dir, area, id)))

@@ -1,8 +1,10 @@
+import * as semver from 'semver';
 import type { PlaybookSummary } from '../../core/playbook-store/types';
 import type { PlaybookTreeModel } from './playbook-tree-model';
 import type { TreeIcon, TreeItemData } from './tree-item-data';
 import type { TreeNode } from './tree-node';
 import type { PlaybookSyncState } from './tree-source';
+import { InvalidPlaybookNode } from './invalid-playbook-node';
 import { VersionNode } from './version-node';
 
 /** Context values (package.json menus key on them). */
@@ -38,8 +40,11 @@ export class PlaybookNode implements TreeNode {
   }
 
   async getChildren(): Promise<TreeNode[]> {
-    // Newest first: the version you want is usually the latest.
-    return [...this.summary.versions].reverse().map((v) => new VersionNode(this.summary, v, v === this.summary.version, this, this.model));
+    // Newest first: the version you want is usually the latest. Version folders the store skips
+    // (invalid metadata.json) show among them as error rows, never silently missing.
+    const rows: Array<{ version: string; node: TreeNode }> = this.summary.versions.map((v) => ({ version: v, node: new VersionNode(this.summary, v, v === this.summary.version, this, this.model) }));
+    for (const bad of await this.model.skippedVersions(this.summary).catch(() => [])) rows.push({ version: bad.version, node: new InvalidPlaybookNode(bad, this, 'version') });
+    return rows.sort((a, b) => semver.rcompare(a.version, b.version)).map((r) => r.node);
   }
 }
 

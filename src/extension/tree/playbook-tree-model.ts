@@ -75,6 +75,11 @@ export class PlaybookTreeModel extends Disposable {
     return (await this.load()).byArea.get(area) ?? [];
   }
 
+  /** Version folders of a listed playbook the listing left out (invalid metadata), newest first. */
+  async skippedVersions(summary: PlaybookSummary): Promise<InvalidPlaybook[]> {
+    return this.invalid ? this.invalid.skippedVersions(summary.area, summary.playbook_id, summary.versions) : [];
+  }
+
   async total(): Promise<number> {
     return (await this.load()).total;
   }

@@ -38,5 +38,6 @@ export interface PlaybookSyncState {
 export interface InvalidPlaybookSource {
   afterListing(listed: readonly PlaybookSummary[]): Promise<void>;
   invalidIn(area: Area): InvalidPlaybook[];
+  skippedVersions(area: Area, playbookId: string, listed: readonly string[]): Promise<InvalidPlaybook[]>;
   readonly onDidChange: Event<void>;
 }

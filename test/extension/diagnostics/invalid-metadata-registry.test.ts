@@ -113,6 +113,30 @@ test('an invalid newer version of a listed playbook: the watcher\'s check publis
   assert.equal(registry.problemsByFile().size, 0, 'a deleted file loses its diagnostic');
 });
 
+test('expanding a playbook shows its skipped version folders as error rows among the versions, and publishes their diagnostics', async (t) => {
+  const { dir, store, registry, model } = await setup(t);
+  await store.createPlaybook({ name: 'Stop RDS', description: 'x' });
+  await store.updatePlaybook('stop-rds', { description: 'y' });
+  const v3 = path.join(dir, 'local', 'stop-rds', 'v1.2.0');
+  await fs.cp(path.join(dir, 'local', 'stop-rds', 'v1.0.1'), v3, { recursive: true });
+  const file = path.join(v3, 'metadata.json');
+  const [local] = await rootNodes(model);
+  const [pb] = await local!.getChildren();
+  const versions = await pb!.getChildren();
+  const items = await Promise.all(versions.map(async (v) => v.getTreeItem()));
+  assert.deepEqual(items.map((i) => [i.label, i.description]), [
+    ['v1.2.0', 'invalid metadata: version "1.0.1" does not match its folder "v1.2.0"'],
+    ['v1.0.1', 'latest'],
+    ['v1.0.0', undefined],
+  ]);
+  assert.deepEqual(items[0]!.command?.arguments, [file]);
+  assert.equal(registry.problemsByFile().get(file)?.length, 1, 'found without any watcher event');
+
+  await fs.rm(v3, { recursive: true });
+  assert.deepEqual((await Promise.all((await pb!.getChildren()).map(async (v) => (await v.getTreeItem()).label))), ['v1.0.1', 'v1.0.0']);
+  assert.equal(registry.problemsByFile().size, 0, 'a deleted version folder loses its diagnostic');
+});
+
 test('a store holding only broken playbooks still shows the areas (not the empty-store welcome), and a version folder without metadata.json says so', async (t) => {
   const { dir, registry, model, changed } = await setup(t);
   await fs.mkdir(path.join(dir, 'synced', 'half-copied', 'v2.0.0'), { recursive: true });
