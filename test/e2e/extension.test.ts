@@ -18,6 +18,13 @@ import { launchBrowser, Workbench } from './harness/workbench';
  * Chromium is absent; .ci/run installs both first (scripts/setup-e2e.sh).
  */
 const missing = missingPrerequisite();
+// In CI (.ci/run installs everything first) a missing prerequisite is a broken install step, not a
+// reason to skip: fail loudly so a green CI can never mean "the real-VS-Code tests did not run".
+if (missing && process.env.CI === 'true' && process.env.ESCHER_E2E !== '0') {
+  test('end-to-end prerequisites are installed in CI', () => {
+    assert.fail(`${missing}; .ci/run should have installed it (scripts/setup-e2e.sh)`);
+  });
+}
 const TOKEN = 'e2e-secret-token-4f9c';
 const TENANT = 'acme';
 const PLAYBOOK = 'Weekend RDS shutdown';
