@@ -23,6 +23,10 @@ export type RemoteAction =
   | 'delete-local'
   /** Same content, new revision (a review, a vector): record revision and review status. */
   | 'refresh'
+  /** Agreed versions deleted there, unchanged here: delete them here too (then agree or fast-forward). */
+  | 'delete-versions'
+  /** Agreed versions deleted there, changed here: keep them here, report; the local change is sent. */
+  | 'keep-versions'
   /** Changed on both sides: the push gets a 412 with this record and merges once. */
   | 'defer'
   /** Changed there only: write the server's version locally. */
@@ -40,9 +44,15 @@ export function decideRemote(rec: PlaybookRecord, entry: PlaybookSyncEntry | und
     if (!local) return 'forget';
     return changedHere ? 'keep-local' : 'delete-local';
   }
+  if (droppedVersions(rec, entry).length > 0) return changedHere ? 'keep-versions' : 'delete-versions';
   const movedThere = latest.version !== entry.remote_version || latest.metadata.content_hash !== entry.remote_hash;
   if (!movedThere) return 'refresh';
   return changedHere ? 'defer' : 'fast-forward';
+}
+
+/** Versions agreed on that the server's record no longer holds (deleted there one by one). */
+export function droppedVersions(rec: PlaybookRecord, entry: PlaybookSyncEntry): string[] {
+  return (entry.versions ?? []).filter((v) => rec.versions[v] === undefined);
 }
 
 export interface LocalPlan {
@@ -50,6 +60,8 @@ export interface LocalPlan {
   publish: Array<{ playbook_id: string; version: string; vectorOnly: boolean }>;
   /** Tracked playbooks gone from every area here. */
   delete: string[];
+  /** Versions the server holds that were deleted here, the playbook itself still being here. */
+  deleteVersions: Array<{ playbook_id: string; version: string }>;
   skipped: Array<{ playbook_id: string; reason: string }>;
   /** Conflicts still needing attention (the others were dealt with by the user). */
   openConflicts: ConflictRecord[];
@@ -62,7 +74,7 @@ export interface LocalPlan {
  * sync with a model does not embed 10k playbooks at once.
  */
 export function planLocalChanges(state: SyncState, locals: readonly PlaybookSummary[], vectorBudget: number): LocalPlan {
-  const plan: LocalPlan = { publish: [], delete: [], skipped: [], openConflicts: [] };
+  const plan: LocalPlan = { publish: [], delete: [], deleteVersions: [], skipped: [], openConflicts: [] };
   const queued = new Map<string, Set<string>>();
   for (const o of state.outbox) {
     const versions = queued.get(o.playbook_id) ?? new Set<string>();
@@ -74,6 +86,11 @@ export function planLocalChanges(state: SyncState, locals: readonly PlaybookSumm
     byId.set(s.playbook_id, s);
     if (s.area !== 'synced') continue;
     const entry = state.playbooks[s.playbook_id];
+    const gone = (entry?.versions ?? []).filter((v) => !s.versions.includes(v));
+    for (const version of gone) plan.deleteVersions.push({ playbook_id: s.playbook_id, version });
+    // The agreed latest was deleted and the latest here is now an older version the server has:
+    // not an edit. The version delete makes it the latest there too; nothing to publish.
+    if (entry && gone.includes(entry.local_version) && entry.versions?.includes(s.version)) continue;
     if (entry && entry.local_hash === s.content_hash) {
       if (!entry.has_vector && vectorBudget > 0 && s.storage_strategy !== 'local_only' && !queued.has(s.playbook_id)) {
         vectorBudget--;
@@ -92,6 +109,8 @@ export function planLocalChanges(state: SyncState, locals: readonly PlaybookSumm
   plan.openConflicts = state.conflicts.filter((c) => {
     if (c.kind === 'diverged') return c.copy_id !== undefined && byId.get(c.copy_id)?.area === 'local';
     if (c.kind === 'deleted_on_server') return byId.get(c.playbook_id)?.area === 'local';
+    // Open while a version the server deleted is still kept here.
+    if (c.kind === 'version_deleted_on_server') return c.local_version !== undefined && byId.get(c.playbook_id)?.versions.includes(c.local_version) === true;
     // deleted_locally: open until the restored playbook is touched (deleted again, or edited).
     const e = state.playbooks[c.playbook_id];
     const s = byId.get(c.playbook_id);

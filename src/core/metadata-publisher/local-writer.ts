@@ -136,3 +136,24 @@ export async function writeConflictCopy(store: PlaybookStoreApi, local: Playbook
     area: 'local',
   });
 }
+
+/**
+ * The versions of `id` present locally, ascending, read from its folder
+ * (`<area>/<id>/v<version>/`, the store's layout): one readdir instead of listing the catalog.
+ */
+export async function localVersions(store: PlaybookStoreApi, id: string): Promise<string[]> {
+  let latest: Playbook;
+  try {
+    latest = await store.getPlaybook(id);
+  } catch {
+    return [];
+  }
+  return versionsBeside(latest);
+}
+
+/** The versions in the folder holding `playbook`'s version folder (its playbook's versions here). */
+export async function versionsBeside(playbook: Playbook): Promise<string[]> {
+  const names = await fs.readdir(path.dirname(playbook.dir));
+  const versions = names.filter((n) => n.startsWith('v') && semver.valid(n.slice(1)) !== null).map((n) => n.slice(1));
+  return versions.sort(semver.compare);
+}

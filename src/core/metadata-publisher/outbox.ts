@@ -24,12 +24,13 @@ export function newPublishOp(args: { playbookId: string; version: string; conten
   };
 }
 
-export function newDeleteOp(args: { playbookId: string; now: number }): DeleteOp {
+export function newDeleteOp(args: { playbookId: string; version?: string; now: number }): DeleteOp {
   const key = randomUUID();
   return {
     kind: 'delete',
     key,
     playbook_id: args.playbookId,
+    ...(args.version !== undefined ? { version: args.version } : {}),
     enqueued_at: new Date(args.now).toISOString(),
     attempts: 0,
     next_attempt_at: 0,
@@ -42,7 +43,7 @@ export function newDeleteOp(args: { playbookId: string; now: number }): DeleteOp
  */
 export function enqueue(state: SyncState, op: OutboxOp): OutboxOp {
   const same = state.outbox.find(
-    (o) => o.playbook_id === op.playbook_id && o.kind === op.kind && (o.kind === 'delete' || (op.kind === 'publish' && o.content_hash === op.content_hash)),
+    (o) => o.playbook_id === op.playbook_id && o.kind === op.kind && (o.kind === 'delete' ? op.kind === 'delete' && o.version === op.version : op.kind === 'publish' && o.content_hash === op.content_hash),
   );
   if (same) {
     if (same.kind === 'publish' && op.kind === 'publish' && op.move_to_synced) same.move_to_synced = true;

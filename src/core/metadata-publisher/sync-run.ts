@@ -11,13 +11,13 @@ import type { CountingApi } from './counting-api';
 import { classify, conflictRecord, signInAgain } from './errors';
 import { embeddingText } from '../local-search/document-text';
 import { toPublishedMetadata } from './extract';
-import { type ScriptFetcher, localContentHash, writeConflictCopy, writeLocalVersion } from './local-writer';
+import { type ScriptFetcher, localContentHash, localVersions, versionsBeside, writeConflictCopy, writeLocalVersion } from './local-writer';
 import { enqueue, markFailed, newDeleteOp, newPublishOp, removeOp, removeOpsFor } from './outbox';
 import type { SyncReport } from './sync-report';
 import type { ConflictRecord, DeleteOp, OutboxOp, PlaybookSyncEntry, PublishOp, SyncState } from './sync-state';
 import { threeWayMerge, toMergeView } from './three-way-merge';
 import { uploadMissingScripts } from './script-upload';
-import { decideRemote, latestVersionRecord, planLocalChanges } from './decisions';
+import { decideRemote, droppedVersions, latestVersionRecord, planLocalChanges } from './decisions';
 
 export interface VectorProvider {
   /** Sent as vector_model so the server can tell vectors of different models apart. */
@@ -305,6 +305,10 @@ export class SyncRun {
     const prev = this.state.playbooks[id];
     const sent = [...(prev?.sent_hashes ?? [])];
     if (sentHash && !sent.includes(sentHash)) sent.push(sentHash);
+    // Versions both sides hold, plus agreed ones deleted here and not yet on the server (their
+    // delete is still to be sent, or is retried after a 412).
+    const here = new Set(await versionsBeside(local));
+    const versions = Object.keys(record.versions).filter((v) => here.has(v) || prev?.versions?.includes(v));
     // The version both sides now hold, not whatever is newest locally: a newer local edit made
     // meanwhile must still look changed to the next sync.
     const entry: PlaybookSyncEntry = {
@@ -319,6 +323,7 @@ export class SyncRun {
       ...(latest.review_comment !== undefined ? { review_comment: latest.review_comment } : {}),
       has_vector: latest.has_vector,
       synced_at: this.iso(),
+      versions,
     };
     await this.d.bases.put(latest.metadata);
     this.state.playbooks[id] = entry;
@@ -437,6 +442,7 @@ export class SyncRun {
   // ---------------------------------------------------------------- deletes
 
   private async executeDelete(op: DeleteOp): Promise<void> {
+    if (op.version !== undefined) return this.executeDeleteVersion(op, op.version);
     const id = op.playbook_id;
     try {
       if (!this.state.playbooks[id]) {
@@ -461,6 +467,64 @@ export class SyncRun {
     removeOp(this.state, op.key);
     this.report.deleted.push(`server:${id}`);
     await this.d.save(this.state);
+  }
+
+  /**
+   * One version deleted here. If-Match is the agreed revision: a 412 means the server changed
+   * since the last pull, so the op is dropped and the next sync pulls that change first and plans
+   * the delete again (the version stays in the entry's `versions` until the server lacks it).
+   */
+  private async executeDeleteVersion(op: DeleteOp, version: string): Promise<void> {
+    const id = op.playbook_id;
+    const entry = this.state.playbooks[id];
+    let record: PlaybookRecord | undefined;
+    try {
+      if (entry?.versions?.includes(version)) record = await this.d.api.deleteVersion(id, version, this.preconditionFor(op));
+    } catch (e) {
+      if (classify(e) === 'conflict') {
+        removeOp(this.state, op.key);
+        this.report.skipped.push({ playbook_id: id, reason: `v${version} not deleted on the server yet: it changed there since the last sync (retried after the next pull)` });
+        await this.d.save(this.state);
+        return;
+      }
+      if (!(e instanceof NotFoundError || (e as { status?: number }).status === 404)) throw e;
+      // Already gone there: done.
+    }
+    removeOp(this.state, op.key);
+    if (entry) entry.versions = entry.versions?.filter((v) => v !== version);
+    if (record) {
+      this.report.deleted.push(`server:${id}@${version}`);
+      await this.agreeAfterVersionDelete(id, record);
+    }
+    await this.d.save(this.state);
+  }
+
+  /** After a version delete (either side): agree on the server's new latest if it is the local latest. */
+  private async agreeAfterVersionDelete(id: string, record: PlaybookRecord): Promise<void> {
+    const entry = this.state.playbooks[id];
+    const latest = latestVersionRecord(record);
+    if (!entry) return;
+    if (record.deleted || !latest) {
+      // Its last server version is gone: the server deleted the playbook. What is here (versions it
+      // never had) stays, and is published as new by the next sync if it is still in synced/.
+      delete this.state.playbooks[id];
+      await this.d.bases.remove(id);
+      return;
+    }
+    let local: Playbook | undefined;
+    try {
+      local = await this.d.store.getPlaybook(id);
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+    }
+    if (local && local.metadata.version === latest.version) {
+      await this.recordAgreement(local, record);
+      return;
+    }
+    // The latest here is another version (an unsent edit): only follow the server's revision, so
+    // that edit is still seen as changed and is sent with the right If-Match.
+    Object.assign(entry, { revision: record.revision, seq: record.seq, remote_version: latest.version, remote_hash: latest.metadata.content_hash });
+    await this.d.bases.put(latest.metadata);
   }
 
   /** Deleted here while someone changed it on the server: the newer server change is not destroyed. */
@@ -542,6 +606,32 @@ export class SyncRun {
         else delete entry.review_comment;
         return false;
       }
+      case 'delete-versions':
+        await this.deleteVersionsHere(rec, entry);
+        return true;
+      case 'keep-versions': {
+        const dropped = droppedVersions(rec, entry);
+        Object.assign(entry, {
+          revision: rec.revision,
+          seq: rec.seq,
+          versions: entry.versions?.filter((v) => !dropped.includes(v)),
+          remote_version: (latest as VersionRecord).version,
+          remote_hash: (latest as VersionRecord).metadata.content_hash,
+        });
+        await this.d.bases.put((latest as VersionRecord).metadata);
+        const kept = dropped.filter((v) => local?.versions.includes(v));
+        if (kept.length > 0) {
+          this.addConflict({
+            playbook_id: id,
+            kind: 'version_deleted_on_server',
+            local_version: kept[kept.length - 1],
+            remote_version: (latest as VersionRecord).version,
+            detected_at: this.iso(),
+            message: `${id}: v${kept.join(', v')} deleted on the server while you changed ${id} here; kept here (delete ${kept.length > 1 ? 'them' : 'it'} locally to drop ${kept.length > 1 ? 'them' : 'it'}), your change is still sent`,
+          });
+        }
+        return true;
+      }
       case 'defer':
         return false;
       case 'fast-forward': {
@@ -555,6 +645,29 @@ export class SyncRun {
     }
   }
 
+  /**
+   * Versions deleted on the server, nothing changed here: delete them here. When the server's
+   * latest is not the latest left here, its version is written first (a fast-forward), so the
+   * playbook is never left without a version.
+   */
+  private async deleteVersionsHere(rec: PlaybookRecord, entry: PlaybookSyncEntry): Promise<void> {
+    const id = rec.playbook_id;
+    const latest = latestVersionRecord(rec) as VersionRecord;
+    const here = await localVersions(this.d.store, id);
+    const dropped = droppedVersions(rec, entry).filter((v) => here.includes(v));
+    const left = here.filter((v) => !dropped.includes(v));
+    if (left[left.length - 1] !== latest.version) {
+      const written = await writeLocalVersion({ store: this.d.store, fetchScript: this.d.fetchScript, id, local: await this.d.store.getPlaybook(id), target: toMergeView(latest.metadata), remote: latest.metadata });
+      this.report.pulled.push(id);
+      for (const v of dropped) if (v !== written.metadata.version) await this.d.store.deletePlaybook(id, v);
+    } else {
+      for (const v of dropped) await this.d.store.deletePlaybook(id, v);
+    }
+    for (const v of dropped) this.report.deleted.push(`local:${id}@${v}`);
+    entry.versions = entry.versions?.filter((v) => rec.versions[v] !== undefined);
+    await this.recordAgreement(await this.d.store.getPlaybook(id), rec);
+  }
+
   // ---------------------------------------------------------------- push
 
   /** Queues what changed locally since the last agreement (decisions.ts planLocalChanges). */
@@ -566,7 +679,8 @@ export class SyncRun {
       if (p.vectorOnly) op.vector_only = true;
     }
     for (const id of plan.delete) enqueue(this.state, newDeleteOp({ playbookId: id, now: this.now() }));
-    if (plan.publish.length || plan.delete.length || plan.openConflicts.length !== this.state.conflicts.length) this.touched = true;
+    for (const d of plan.deleteVersions) enqueue(this.state, newDeleteOp({ playbookId: d.playbook_id, version: d.version, now: this.now() }));
+    if (plan.publish.length || plan.delete.length || plan.deleteVersions.length || plan.openConflicts.length !== this.state.conflicts.length) this.touched = true;
     this.state.conflicts = plan.openConflicts;
   }
 }

@@ -47,6 +47,13 @@ export interface PlaybookSyncEntry {
   review_comment?: string;
   has_vector: boolean;
   synced_at: string;
+  /**
+   * Versions the server held at the last agreement that were here too or were deleted here
+   * since (a version delete not yet sent). A version listed here and missing locally is deleted on
+   * the server; one missing from the server's record is deleted here. Absent in files written
+   * before version deletes were synced: nothing is propagated until the next agreement.
+   */
+  versions?: string[];
 }
 
 interface OutboxOpBase {
@@ -76,6 +83,8 @@ export interface PublishOp extends OutboxOpBase {
 
 export interface DeleteOp extends OutboxOpBase {
   kind: 'delete';
+  /** Only this version (`DELETE /api/playbooks/{id}/versions/{version}`); absent: the whole playbook. */
+  version?: string;
 }
 
 export type OutboxOp = PublishOp | DeleteOp;
@@ -86,7 +95,9 @@ export type ConflictKind =
   /** Deleted on the server while edited here: local kept (moved back to local/). */
   | 'deleted_on_server'
   /** Deleted here while changed on the server: the server's version was restored locally. */
-  | 'deleted_locally';
+  | 'deleted_locally'
+  /** Versions deleted on the server while this playbook had unsent changes here: kept here. */
+  | 'version_deleted_on_server';
 
 export interface ConflictRecord {
   playbook_id: string;

@@ -81,3 +81,20 @@ test('planLocalChanges: changed, deleted, local_only, already queued, vector fol
   state.outbox.push({ kind: 'publish', key: 'k', playbook_id: 'edited', version: '1.0.1', content_hash: 'h', move_to_synced: false, enqueued_at: '', attempts: 1, next_attempt_at: 0 });
   assert.ok(!planLocalChanges(state, locals, 0).publish.some((p) => p.playbook_id === 'edited'), 'already queued');
 });
+
+test('version deletes: a version gone from the server is deleted here (or kept if changed here); one gone here is planned for the server', () => {
+  const two: PlaybookSyncEntry = { ...entry, local_version: '1.0.1', local_hash: 'L2', remote_version: '1.0.1', remote_hash: 'R2', versions: ['1.0.0', '1.0.1'] };
+  const latestDropped = rec({ version: '1.0.0', hash: 'R1' });
+  const here = { ...summary('L2'), version: '1.0.1', versions: ['1.0.0', '1.0.1'] };
+  assert.equal(decideRemote(latestDropped, two, here, false), 'delete-versions', 'the server fell back to v1.0.0: not a fast-forward');
+  assert.equal(decideRemote(latestDropped, two, { ...here, content_hash: 'L3', version: '1.0.2' }, false), 'keep-versions');
+  assert.equal(decideRemote(rec({ version: '1.0.1', hash: 'R2' }), two, here, false), 'delete-versions', 'an older version dropped');
+  assert.equal(decideRemote(latestDropped, { ...two, versions: undefined }, here, false), 'fast-forward', 'state from before version tracking');
+
+  const state = emptySyncState();
+  state.playbooks.p = two;
+  const fellBack = planLocalChanges(state, [{ ...summary('L1'), version: '1.0.0', versions: ['1.0.0'] }], 0);
+  assert.deepEqual([fellBack.deleteVersions, fellBack.publish], [[{ playbook_id: 'p', version: '1.0.1' }], []], 'the previous version becoming latest is not an edit');
+  const olderGone = planLocalChanges(state, [{ ...here, versions: ['1.0.1'] }], 0);
+  assert.deepEqual([olderGone.deleteVersions, olderGone.publish], [[{ playbook_id: 'p', version: '1.0.0' }], []]);
+});
