@@ -50,8 +50,11 @@ async function watch(ctx: CliContext, publisher: { startBackgroundSync(on: (e: B
   // The scheduler's timers do not hold the process open (they must not in a CLI one-shot); this does.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const stop = (): void => done();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // `on`, not `once`: a `once` listener is removed before it runs, and proper-lockfile's
+  // signal-exit (loaded lazily by the first lock, so registered after us) re-raises the signal
+  // when it finds itself the only listener left, killing us before the clean stop.
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     await finished;
   } finally {

@@ -1,15 +1,15 @@
-import { promises as fs } from 'node:fs';
-import * as lockfile from 'proper-lockfile';
 import { LockedError } from '../shared/errors';
+import { KeyedChain, withFileLock } from '../shared/file-lock';
 
 /**
  * "Never two syncs at once": an in-process mutex (promise chain) plus a cross-process lock
  * (proper-lockfile on `cache/metadata/sync.lock`, an mkdir lock refreshed while held and taken
  * over once stale) so the CLI and the extension never sync the same home together. A process
- * killed mid-sync leaves a lock that goes stale after `staleMs`.
+ * killed mid-sync leaves a lock that goes stale after `staleMs`. Both come from
+ * `../shared/file-lock`.
  */
 export class SyncLock {
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly chain = new KeyedChain();
 
   constructor(
     private readonly dir: string,
@@ -21,46 +21,28 @@ export class SyncLock {
   }
 
   /** Runs `fn` holding both locks. Waits up to `waitMs` for another process, then throws LockedError. */
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    const prev = this.tail;
-    let release!: () => void;
-    const mine = new Promise<void>((r) => (release = r));
-    this.tail = prev.then(() => mine);
-    await prev.catch(() => undefined);
-    try {
-      const unlock = await this.acquire();
-      try {
-        return await fn();
-      } finally {
-        await unlock().catch(() => undefined);
-      }
-    } finally {
-      release();
-    }
-  }
-
-  private async acquire(): Promise<() => Promise<void>> {
-    await fs.mkdir(this.dir, { recursive: true });
-    const stale = Math.max(2_000, this.options.staleMs ?? 10_000);
+  run<T>(fn: () => Promise<T>): Promise<T> {
     const waitMs = this.options.waitMs ?? 30_000;
-    const retries = Math.max(0, Math.ceil(waitMs / 250));
-    try {
-      return await lockfile.lock(this.dir, {
-        lockfilePath: this.lockPath,
-        stale,
-        realpath: false,
-        retries: { retries, factor: 1, minTimeout: 250, maxTimeout: 250 },
-        // A lock taken over by another process after we stalled: stop trusting it, do not crash the host.
-        onCompromised: () => undefined,
-      });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ELOCKED') {
-        throw new LockedError('Another process is syncing this Escher home', {
-          hint: 'wait for it to finish (the VS Code extension or another `escher-playbook sync` may be running)',
-          cause: e,
-        });
-      }
-      throw e;
-    }
+    return this.chain.run('sync', () =>
+      withFileLock(
+        {
+          file: this.dir,
+          lockfilePath: this.lockPath,
+          dir: this.dir,
+          staleMs: this.options.staleMs ?? 10_000,
+          waitMs,
+          // Fixed 250 ms polls without jitter rather than the shared exponential backoff.
+          retries: { retries: Math.max(0, Math.ceil(waitMs / 250)), factor: 1, minTimeout: 250, maxTimeout: 250 },
+          busy: (cause) =>
+            new LockedError('Another process is syncing this Escher home', {
+              hint: 'wait for it to finish (the VS Code extension or another `escher-playbook sync` may be running)',
+              cause,
+            }),
+        },
+        // A lock taken over by another process after we stalled: stop trusting it (withFileLock
+        // records it instead of throwing from a timer), do not crash the host.
+        () => fn(),
+      ),
+    );
   }
 }
