@@ -6,7 +6,8 @@ import { MetadataPublisher, type MetadataPublisherOptions } from '../../../src/c
 import { PlaybookStore } from '../../../src/core/playbook-store/store';
 import type { CreatePlaybookInput } from '../../../src/core/playbook-store/types';
 import type { Clock } from '../../../src/core/shared/clock';
-import type { SecretKey, SecretStore } from '../../../src/core/shared/secrets';
+import type { SecretStore } from '../../../src/core/shared/secrets';
+import { MemorySecrets } from '../../helpers/memory-secrets';
 import { TEST_TENANT, TEST_TOKEN, type TestServer } from '../../helpers/dev-server';
 
 /** One Escher home (a device): its own store, state and publisher, all talking to `server`. */
@@ -18,19 +19,6 @@ export interface TestHome {
   stateFile: string;
   /** A second publisher over the same home (another process would build one like this). */
   makePublisher(extra?: Partial<MetadataPublisherOptions>): MetadataPublisher;
-}
-
-class MemorySecrets implements SecretStore {
-  private readonly m = new Map<SecretKey, string>();
-  async get(k: SecretKey) {
-    return this.m.get(k);
-  }
-  async set(k: SecretKey, v: string) {
-    this.m.set(k, v);
-  }
-  async delete(k: SecretKey) {
-    this.m.delete(k);
-  }
 }
 
 export async function makeHome(

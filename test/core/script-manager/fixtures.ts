@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import type { HttpEscherApi } from '../../../src/core/escher-api/client';
@@ -10,28 +9,13 @@ import { systemClock, type Clock } from '../../../src/core/shared/clock';
 import { resolveConfig } from '../../../src/core/shared/config';
 import { sha256 } from '../../../src/core/shared/hash';
 import { silentLogger } from '../../../src/core/shared/logger';
-import type { SecretKey, SecretStore } from '../../../src/core/shared/secrets';
+import { MemorySecrets } from '../../helpers/memory-secrets';
+import { tempDir } from '../../helpers/temp-dir';
 
 /** Shared set-up for the script manager tests: library fixtures, a home, a wired ScriptManager. */
 
-export async function tempDir(t: TestContext, prefix = 'escher-sm-'): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
-  t.after(() => fs.rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-export class MemorySecrets implements SecretStore {
-  readonly values = new Map<SecretKey, string>();
-  async get(key: SecretKey): Promise<string | undefined> {
-    return this.values.get(key);
-  }
-  async set(key: SecretKey, value: string): Promise<void> {
-    this.values.set(key, value);
-  }
-  async delete(key: SecretKey): Promise<void> {
-    this.values.delete(key);
-  }
-}
+// Shared helpers, re-exported so the script-manager tests keep importing from one place.
+export { MemorySecrets, tempDir };
 
 /** Writes an "Escher Library" playbook in the store layout (<dir>/<id>/v<version>/…) for the reference server's --library. */
 export async function writeLibraryPlaybook(libDir: string, id: string, version: string, scripts: Record<string, string | Buffer>): Promise<void> {

@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { SecretKey, SecretStore } from '../../../src/core/shared/secrets';
 
 /** A fresh $ESCHER_HOME per test, removed afterwards. */
 export async function tempHome(t: { after(fn: () => Promise<void>): void }): Promise<string> {
@@ -10,16 +9,5 @@ export async function tempHome(t: { after(fn: () => Promise<void>): void }): Pro
   return home;
 }
 
-/** SecretStorage stand-in with VS Code's semantics (string values, per key). */
-export class MemorySecrets implements SecretStore {
-  readonly values = new Map<SecretKey, string>();
-  async get(key: SecretKey): Promise<string | undefined> {
-    return this.values.get(key);
-  }
-  async set(key: SecretKey, value: string): Promise<void> {
-    this.values.set(key, value);
-  }
-  async delete(key: SecretKey): Promise<void> {
-    this.values.delete(key);
-  }
-}
+// The shared in-memory SecretStore (string values per key, as VS Code's SecretStorage).
+export { MemorySecrets } from '../../helpers/memory-secrets';
