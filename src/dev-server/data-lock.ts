@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isProcessAlive } from '../core/shared/process-alive';
 
 /**
  * One server per data dir: two would hand out the same seq and overwrite each other's records.
@@ -22,19 +23,10 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
     }
     const [pidText] = (await fs.readFile(file, 'utf8').catch(() => '')).trim().split(' ');
     const pid = Number(pidText);
-    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) {
       throw new Error(`data dir ${dataDir} is in use by another dev-server (pid ${pid}${pid === process.pid ? ', this process' : ''}); stop it, or remove ${file} if that process is not a dev-server`);
     }
     await fs.rm(file, { force: true }); // stale: its process is gone
   }
   throw new Error(`could not lock data dir ${dataDir} (another server keeps starting on it)`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

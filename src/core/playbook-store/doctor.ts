@@ -12,6 +12,7 @@ import { loadMetadata, readdirOrEmpty } from './scan';
 import { decryptScript } from './sensitive';
 import type { StoreLocks } from './store-lock';
 import type { DoctorIssue, DoctorReport } from './types';
+import { isProcessAlive } from '../shared/process-alive';
 
 /**
  * `doctor`: walks the whole store and reports what a crash, a hand edit or a bad copy left
@@ -179,7 +180,7 @@ async function cleanTemps(parent: string, temps: Dirent[], repair: boolean, repo
     const st = await fs.lstat(full).catch(() => undefined);
     if (!st) continue;
     const pid = pidOfTempName(d.name);
-    const live = pid !== undefined && pid !== process.pid && isAlive(pid);
+    const live = pid !== undefined && pid !== process.pid && isProcessAlive(pid);
     if (live && Date.now() - st.mtimeMs < ABANDONED_TEMP_MS) continue; // a running writer's folder
     const what = d.name.startsWith('.trash-') ? 'half-deleted folder left by an interrupted delete' : 'unfinished write left by an interrupted process';
     if (repair) {
@@ -224,13 +225,4 @@ async function checkCatalog(deps: DoctorDeps, repair: boolean, report: Report): 
     await deps.catalog.list();
   }
   if (!ok) report('catalog', file, repair ? 'damaged listing cache rebuilt' : 'listing cache is damaged (it is rebuilt automatically)', repair);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
