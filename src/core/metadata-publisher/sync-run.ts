@@ -126,11 +126,7 @@ export class SyncRun {
         return 'done';
       } catch (e) {
         const kind = classify(e);
-        if (kind === 'auth') {
-          this.state.last_error = { code: 'AUTH', message: describeError(e) };
-          await this.d.save(this.state);
-          throw signInAgain(e);
-        }
+        if (kind === 'auth') await this.stopForAuth(e);
         if (kind === 'permanent' || kind === 'conflict') {
           // The server will never accept this request as it is (422, or a conflict the op could
           // not resolve): reporting it beats retrying it forever. The change itself is still
@@ -141,7 +137,7 @@ export class SyncRun {
           return 'done';
         }
         if (kind === 'transient' && attempt < this.d.inlineRetries) {
-          await this.sleep(backoffDelay(attempt + 1, { baseMs: this.d.inlineRetryBaseMs, capMs: this.d.inlineRetryBaseMs * 8 }, this.d.random));
+          await this.inlineRetryPause(attempt);
           continue;
         }
         markFailed(op, redact(describeError(e)), this.now(), this.d.backoff, this.d.random);
@@ -154,6 +150,18 @@ export class SyncRun {
     }
   }
 
+  /** A 401/403: record it and stop the whole sync with "sign in again" (never hammer the server). */
+  private async stopForAuth(e: unknown): Promise<never> {
+    this.state.last_error = { code: 'AUTH', message: describeError(e) };
+    await this.d.save(this.state);
+    throw signInAgain(e);
+  }
+
+  /** The short in-sync pause before retrying a transient failure (backoff with jitter). */
+  private inlineRetryPause(attempt: number): Promise<void> {
+    return this.sleep(backoffDelay(attempt + 1, { baseMs: this.d.inlineRetryBaseMs, capMs: this.d.inlineRetryBaseMs * 8 }, this.d.random));
+  }
+
   /** A read with the same quick retries as the outbox; AUTH stops the sync with "sign in again". */
   private async withRetries<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
@@ -161,13 +169,9 @@ export class SyncRun {
         return await fn();
       } catch (e) {
         const kind = classify(e);
-        if (kind === 'auth') {
-          this.state.last_error = { code: 'AUTH', message: describeError(e) };
-          await this.d.save(this.state);
-          throw signInAgain(e);
-        }
+        if (kind === 'auth') await this.stopForAuth(e);
         if (kind !== 'transient' || attempt >= this.d.inlineRetries) throw e;
-        await this.sleep(backoffDelay(attempt + 1, { baseMs: this.d.inlineRetryBaseMs, capMs: this.d.inlineRetryBaseMs * 8 }, this.d.random));
+        await this.inlineRetryPause(attempt);
       }
     }
   }
