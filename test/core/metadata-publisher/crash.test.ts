@@ -9,7 +9,7 @@ import { makeHome, playbookInput } from './harness';
 const CHILD = path.join(__dirname, 'fixtures', 'sync-child.ts');
 
 /** Runs the child sync; kills it with SIGKILL `killAfterMs` after it says "start" (undefined: let it finish). */
-function runChild(home: string, url: string, killAfterMs: number | undefined, publishIds: string[] = []): Promise<{ killed: boolean; out: string }> {
+function runChild(home: string, url: string, killAfterMs: number | undefined, publishIds: string[] = []): Promise<{ killed: boolean; out: string; syncMs?: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, home, url, TEST_TENANT, ...publishIds], {
       env: { ...process.env, ESCHER_TEST_TOKEN: TEST_TOKEN },
@@ -17,8 +17,10 @@ function runChild(home: string, url: string, killAfterMs: number | undefined, pu
     });
     let out = '';
     let killed = false;
+    let startedAt: number | undefined;
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
+      if (startedAt === undefined && out.includes('start')) startedAt = Date.now();
       if (killAfterMs !== undefined && out.includes('start') && !killed) {
         killed = true;
         setTimeout(() => child.kill('SIGKILL'), killAfterMs);
@@ -26,7 +28,10 @@ function runChild(home: string, url: string, killAfterMs: number | undefined, pu
     });
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
-    child.on('exit', () => resolve({ killed: killed && !out.includes('done'), out }));
+    child.on('exit', () => {
+      const finished = out.includes('done');
+      resolve({ killed: killed && !finished, out, ...(finished && startedAt !== undefined ? { syncMs: Date.now() - startedAt } : {}) });
+    });
   });
 }
 
@@ -52,18 +57,25 @@ test('sync killed (SIGKILL) at random points and re-run: every change reaches th
   for (const id of ids) await h.store.createPlaybook(playbookInput(id, { area: 'synced' }));
 
   let kills = 0;
-  for (let round = 0; round < 5; round++) {
+  // Kill points are drawn from the time a sync actually takes on this machine: a fast, quiet
+  // machine finishes in a few hundred ms, where a fixed 0-1500 ms window would mostly miss.
+  // The window only shrinks (the first sync carries the initial publishes, later ones less), and
+  // kills are drawn from its first 80 %.
+  let window = 1500;
+  const rounds = 7;
+  for (let round = 0; round < rounds; round++) {
     // Edits between crashes, so the outbox holds work of different ages.
     for (const id of ids.filter(() => random() < 0.35)) await h.store.updatePlaybook(id, { description: `round ${round} edit of ${id}` });
-    const delay = Math.floor(random() * 1500);
+    const delay = Math.floor(random() * window * 0.8);
     const r = await runChild(h.home, s.url, delay);
     if (r.killed) kills++;
+    else if (r.syncMs !== undefined) window = Math.max(20, Math.min(window, r.syncMs));
     const seq = Math.max(0, ...(await s.api.getChanges(0, 1000)).changes.map((c) => c.seq));
     t.diagnostic(`round ${round}: killed ${delay} ms into the sync: ${r.killed}; server mutations so far ${seq}`);
   }
   const final = await runChild(h.home, s.url, undefined);
   assert.match(final.out, /done/, final.out);
-  t.diagnostic(`${kills} of 5 syncs killed mid-way`);
+  t.diagnostic(`${kills} of ${rounds} syncs killed mid-way`);
   assert.ok(kills >= 2, `at least 2 syncs were killed mid-way (got ${kills})`);
 
   // Verify on the server: each playbook's latest is exactly the local latest, and the number of
