@@ -17,7 +17,8 @@ import { systemClock } from '../core/shared/clock';
 import type { BackgroundSyncEvent } from '../core/metadata-publisher/background-sync';
 import type { SyncReport } from '../core/metadata-publisher/sync-report';
 import { Debouncer } from './util/debounce';
-import { Disposable, type DisposableLike, toDisposable } from './util/disposable';
+import { DisposableOwner } from './util/disposable';
+import { type Disposable, toDisposable } from '../core/shared/disposable';
 import { ChannelLogger, VsCodeSecretStore } from './vscode-hosts';
 import { PlaybooksWatcher } from './watch/playbooks-watcher';
 import { InvalidMetadataRegistry } from './diagnostics/invalid-metadata-registry';
@@ -30,7 +31,7 @@ import { MetadataDiagnostics } from './diagnostics/metadata-diagnostics';
  * the container tears them down in reverse order, the service (and its sync timer) first.
  * A settings change under `escher.` rebuilds the service and whatever depends on its folders.
  */
-export class Container extends Disposable {
+export class Container extends DisposableOwner {
   readonly logger: ChannelLogger;
   readonly secrets: VsCodeSecretStore;
   readonly ui = new VsCodeUi();
@@ -41,7 +42,7 @@ export class Container extends Disposable {
   private readonly ctx: CommandContext;
   private _config: PlaybookConfig;
   private _service: PlaybookService | undefined;
-  private serviceScope: DisposableLike[] = [];
+  private serviceScope: Disposable[] = [];
   private watcher: PlaybooksWatcher | undefined;
   private _signedIn = false;
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../util/disposable';
+import { DisposableOwner } from '../util/disposable';
 import type { PlaybookTreeModel } from '../tree/playbook-tree-model';
 import { systemClock } from '../../core/shared/clock';
 import { Debouncer } from '../util/debounce';
@@ -13,7 +13,7 @@ import { locateMetadata } from './metadata-location';
  * Whatever the file holds — invalid JSON included — the lenses render; diagnostics come from the
  * JSON schema registered in package.json (`jsonValidation`).
  */
-export class MetadataCodeLensProvider extends Disposable implements vscode.CodeLensProvider {
+export class MetadataCodeLensProvider extends DisposableOwner implements vscode.CodeLensProvider {
   private readonly _onDidChangeCodeLenses = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this._onDidChangeCodeLenses.event;
 

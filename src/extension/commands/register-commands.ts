@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Container } from '../container';
-import { Disposable } from '../util/disposable';
+import { DisposableOwner } from '../util/disposable';
 import { signInFlow, signOutFlow } from './auth';
 import type { CommandContext } from './command-context';
 import { createPlaybookFlow } from './create-playbook';
@@ -133,7 +133,7 @@ async function documentFor(c: Container, arg: unknown): Promise<vscode.TextDocum
   return doc && path.basename(doc.uri.fsPath) === 'metadata.json' ? doc : undefined;
 }
 
-class CommandRegistry extends Disposable {
+class CommandRegistry extends DisposableOwner {
   constructor(private readonly c: Container) {
     super();
   }

@@ -1,6 +1,6 @@
 import { AREAS, type Area } from '../../core/playbook-store/metadata';
 import type { Playbook, PlaybookSummary } from '../../core/playbook-store/types';
-import { Disposable } from '../util/disposable';
+import { DisposableOwner } from '../util/disposable';
 import { Emitter, type Event } from '../util/event';
 import type { InvalidPlaybook } from '../diagnostics/invalid-metadata-registry';
 import type { InvalidPlaybookSource, PlaybookSyncState, PlaybookTreeSource } from './tree-source';
@@ -37,7 +37,7 @@ export function nameSortKey(name: string): string {
     .replace(/\d+/g, (d) => d.padStart(12, '0'));
 }
 
-export class PlaybookTreeModel extends Disposable {
+export class PlaybookTreeModel extends DisposableOwner {
   private snapshot: Promise<Snapshot> | undefined;
   private readonly versionCache = new Map<string, Promise<Playbook>>();
   private readonly _onDidChangeData = this._register(new Emitter<void>());
