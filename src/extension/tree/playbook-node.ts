@@ -5,6 +5,7 @@ import type { TreeIcon, TreeItemData } from './tree-item-data';
 import type { TreeNode } from './tree-node';
 import type { PlaybookSyncState } from './tree-source';
 import { InvalidPlaybookNode } from './invalid-playbook-node';
+import { escapeMd } from './markdown';
 import { VersionNode } from './version-node';
 
 /** Context values (package.json menus key on them). */
@@ -85,8 +86,4 @@ function tooltip(s: PlaybookSummary, state: string): string {
     `_${state}_`,
   ];
   return lines.join('\n');
-}
-
-export function escapeMd(s: string): string {
-  return s.replace(/([\\`*_{}[\]()#+!|<>])/g, '\\$1');
 }

@@ -11,3 +11,9 @@ export interface TreeNode {
    */
   resolveTooltip?(): string;
 }
+
+/** A node that stands for one playbook version (files below it open and run that version). */
+export interface VersionScopedNode extends TreeNode {
+  readonly playbookId: string;
+  readonly version: string;
+}
