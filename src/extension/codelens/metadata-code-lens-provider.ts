@@ -47,6 +47,7 @@ export class MetadataCodeLensProvider extends DisposableOwner implements vscode.
         if (locateMetadata(doc.uri.fsPath, this.playbooksDir())) this.askAgainAfterOpen(doc.uri.toString());
       }),
     );
+    this._register(vscode.workspace.onDidCloseTextDocument((doc) => this.shown.delete(doc.uri.toString())));
     this._register({ dispose: () => this.settleTimers.forEach((timers) => timers.forEach(clearTimeout)) });
     this._register(vscode.languages.registerCodeLensProvider({ language: 'json', scheme: 'file', pattern: '**/metadata.json' }, this));
   }
@@ -70,29 +71,9 @@ export class MetadataCodeLensProvider extends DisposableOwner implements vscode.
     this.shown.set(document.uri.toString(), signature(specs));
     this.log(`code lenses for ${document.uri.fsPath}: ${specs.map((l) => l.title).join(' | ')}`);
     const range = new vscode.Range(0, 0, 0, 0);
-    return specs.map((l) => new vscode.CodeLens(range, { title: l.title, command: this.commandFor(l), tooltip: l.tooltip }));
-  }
-
-  /**
-   * Lenses carry no command arguments: each (command, playbook version) pair gets its own
-   * argument-free command id, registered once and disposed with the provider. VS Code 1.99 keeps
-   * lens arguments in a per-request cache that is released when lenses are re-requested; in the
-   * e2e test lenses were sometimes painted as dead text, and argument-free ids made that rarer.
-   * (After the create flow VS Code still painted its cached, title-only copy of the lenses until
-   * the document was touched; the asks after opening, see the constructor, fix that.)
-   */
-  private readonly lensCommands = new Map<string, string>();
-
-  private commandFor(spec: LensSpec): string {
-    if (spec.arguments.length === 0) return spec.command;
-    const key = JSON.stringify([spec.command, spec.arguments]);
-    let id = this.lensCommands.get(key);
-    if (!id) {
-      id = `escher.lens.${this.lensCommands.size + 1}`;
-      this.lensCommands.set(key, id);
-      this._register(vscode.commands.registerCommand(id, () => vscode.commands.executeCommand(spec.command, ...spec.arguments)));
-    }
-    return id;
+    // Each lens names one of the extension's commands (registered once, at activation) with its
+    // playbook version as the argument: nothing is registered per lens or per document.
+    return specs.map((l) => new vscode.CodeLens(range, { title: l.title, command: l.command, arguments: l.arguments, tooltip: l.tooltip }));
   }
 
   /** What each open document's lenses were, as last provided. */
