@@ -232,7 +232,7 @@ export class Container extends DisposableOwner {
     // playbooks the store now skips (and drops the rows of fixed ones).
     if (metadataFiles.size > 0) void this.invalidMetadata.check(metadataFiles);
     this.model.invalidate();
-    this.searchIndex.afterOutsideChange();
+    void this.searchIndex.afterOutsideChange();
   }
 
   private async refreshSignedIn(): Promise<void> {

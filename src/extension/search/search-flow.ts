@@ -64,7 +64,7 @@ async function offerActions(ctx: CommandContext, hit: SearchHit): Promise<void> 
 }
 
 /** The Search Playbooks command: the index is in use from now on (warmed while the user types), then the search. */
-export async function searchCommand(ctx: CommandContext, index: { start(): void }, debounceMs: number): Promise<SearchHit | undefined> {
-  index.start();
+export async function searchCommand(ctx: CommandContext, index: { start(): Promise<void> }, debounceMs: number): Promise<SearchHit | undefined> {
+  void index.start();
   return searchFlow(ctx, debounceMs);
 }

@@ -19,18 +19,28 @@ export class SearchIndexUse {
     private readonly log: Logger,
   ) {}
 
-  /** The user opened search: from now on the index is in use. Warms it while the first words are typed. */
-  start(): void {
+  /**
+   * The user opened search: from now on the index is in use. Warms it (model load, reconcile)
+   * while the first words are typed; the search itself waits for it. Never rejects: a failure is
+   * logged, and the search shows its own error.
+   */
+  async start(): Promise<void> {
     this.inUse = true;
-    void this.service()
-      .then((svc) => svc.search.start())
-      .catch((e: unknown) => this.log.warn(`search index: ${String(e)}`));
+    try {
+      await (await this.service()).search.start();
+    } catch (e) {
+      this.log.warn(`search index: ${String(e)}`);
+    }
   }
 
-  /** Files changed outside the extension: reconcile the index, when search is in use. */
-  afterOutsideChange(): void {
+  /** Files changed outside the extension: reconcile the index, when search is in use. Never rejects. */
+  async afterOutsideChange(): Promise<void> {
     const svc = this.builtService();
     if (!this.inUse || !svc) return;
-    svc.search.reconcile().catch((e: unknown) => this.log.warn(`search reconcile after an outside change failed: ${String(e)}`));
+    try {
+      await svc.search.reconcile();
+    } catch (e) {
+      this.log.warn(`search reconcile after an outside change failed: ${String(e)}`);
+    }
   }
 }

@@ -80,19 +80,25 @@ export class ScriptedUi implements UiHost {
     return this.next('confirm', message) === true;
   }
 
-  private async message(level: 'info' | 'warn' | 'error', text: string): Promise<string | undefined> {
+  /** The buttons each message offered, in the order of `messages`. */
+  readonly offered: string[][] = [];
+
+  private async message(level: 'info' | 'warn' | 'error', text: string, actions: string[]): Promise<string | undefined> {
     this.messages.push({ level, text });
-    return this.messageChoices.shift();
+    this.offered.push(actions);
+    const choice = this.messageChoices.shift();
+    if (choice !== undefined && !actions.includes(choice)) throw new Error(`ScriptedUi: "${choice}" is not offered by "${text}" (${actions.join(', ') || 'no buttons'})`);
+    return choice;
   }
 
-  info(text: string): Promise<string | undefined> {
-    return this.message('info', text);
+  info(text: string, ...actions: string[]): Promise<string | undefined> {
+    return this.message('info', text, actions);
   }
-  warn(text: string): Promise<string | undefined> {
-    return this.message('warn', text);
+  warn(text: string, ...actions: string[]): Promise<string | undefined> {
+    return this.message('warn', text, actions);
   }
-  error(text: string): Promise<string | undefined> {
-    return this.message('error', text);
+  error(text: string, ...actions: string[]): Promise<string | undefined> {
+    return this.message('error', text, actions);
   }
 
   async openFile(file: string): Promise<void> {
