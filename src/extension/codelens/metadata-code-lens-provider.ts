@@ -24,24 +24,23 @@ export class MetadataCodeLensProvider extends DisposableOwner implements vscode.
     private readonly log: (message: string) => void = () => {},
   ) {
     super();
-    // Refresh only when what a visible metadata.json shows would change. Re-requesting lenses on
-    // every store event (a create fires several) made VS Code 1.99 drop the command arguments of
-    // lenses being replaced while rendered (they showed as dead text): measured in the e2e test.
+    // Refresh only when what a visible metadata.json shows would change: VS Code 1.99 drops the
+    // commands of lenses replaced while they render (they show as dead text), and a create alone
+    // fires several store events.
     const debouncer = this._register(new Debouncer(systemClock, 300, () => void this.refreshIfChanged()));
     this._register(model.onDidChangeData(() => debouncer.trigger()));
     // When an editor is (re)attached to a document, VS Code 1.99 first paints the lenses it cached
-    // for it, with their commands stripped, and did not always recompute them (dead lenses seen in
-    // the e2e test). Asking once more, shortly after a metadata.json becomes active, repaints them live.
+    // for it, commands stripped, and does not always recompute them. Asking once more, shortly
+    // after a metadata.json becomes active, repaints them live.
     const repaint = this._register(new Debouncer(systemClock, 500, () => this._onDidChangeCodeLenses.fire()));
     this._register(
       vscode.window.onDidChangeActiveTextEditor((ed) => {
         if (ed && locateMetadata(ed.document.uri.fsPath, this.playbooksDir())) repaint.trigger();
       }),
     );
-    // After the create flow VS Code 1.99 painted its cached, command-less copy of the lenses and
-    // kept it (every e2e run, until the retry touched the document). Asking again once a newly
-    // opened metadata.json has settled makes it render live ones: e2e runs needing the retry went
-    // from 3 of 3 to 0 of 4 (one of them only live after the 4 s ask, hence two asks).
+    // A metadata.json that has just opened (the create flow opens one) keeps VS Code 1.99's cached,
+    // command-less copy of its lenses until it is asked again once the document has settled; the
+    // e2e test needs both asks (SETTLE_ASKS_MS): some runs render live lenses only after the later one.
     this._register(
       vscode.workspace.onDidOpenTextDocument((doc) => {
         if (locateMetadata(doc.uri.fsPath, this.playbooksDir())) this.askAgainAfterOpen(doc.uri.toString());

@@ -7,7 +7,7 @@ export interface TreeNode {
   getChildren(): Promise<TreeNode[]>;
   /**
    * Markdown tooltip built only when the user hovers (TreeDataProvider.resolveTreeItem): with 10k
-   * rows, building every tooltip up front was a third of a refresh.
+   * rows, building every tooltip up front costs a third of a refresh.
    */
   resolveTooltip?(): string;
 }

@@ -6,6 +6,7 @@ import type { Disposable } from '../../core/shared/disposable';
  */
 export type Event<T> = (listener: (e: T) => void) => Disposable;
 
+/** Fires events to its listeners in order; a listener that throws does not stop the others. */
 export class Emitter<T> implements Disposable {
   private listeners = new Set<(e: T) => void>();
 
