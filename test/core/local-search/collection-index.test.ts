@@ -15,7 +15,7 @@ import { DIM, axisVector, testPayload } from './store-contract';
  * the real model is exercised through LocalSearch in local-search.test.ts.
  */
 class AxisEmbedder implements Embedder {
-  readonly id = 'axis@1';
+  constructor(readonly id = 'axis@1') {}
   readonly texts: string[] = [];
   private readonly axes = new Map<string, number>();
   async dimension() {
@@ -101,10 +101,7 @@ test('flush then a new process: the same points and keyword index come back with
   assert.deepEqual(model.texts, []);
 
   // Another model: the collection starts empty and says why.
-  const other = new (class extends AxisEmbedder {
-    override readonly id = 'other@2';
-  })();
-  const c = new CollectionIndex(dir, systemClock, other);
+  const c = new CollectionIndex(dir, systemClock, new AxisEmbedder('other@2'));
   assert.match((await c.open()) ?? '', /embedding model changed from axis@1 .* to other@2/);
   assert.equal(await c.count(), 0);
   assert.equal(c.keywords.size, 0);
