@@ -8,7 +8,8 @@ import { writeJsonAtomic } from '../shared/atomic-fs';
 import type { Clock } from '../shared/clock';
 import { ValidationError } from '../shared/errors';
 import { validatePlaybookId } from '../shared/safe-path';
-import { validateScriptPath, validateVersion, type CacheLayout } from './cache-layout';
+import { validateScriptPath, validateVersion } from '../playbook-store/names';
+import type { CacheLayout } from './cache-layout';
 
 /**
  * Metadata fetched from the server for playbooks the user does not have locally (a library or
