@@ -10,36 +10,6 @@ import { loadMetadata, summarize } from './scan';
 import { listIds, listVersions } from './store-folders';
 import type { PlaybookSummary, SkippedVersion } from './types';
 
-/**
- * The listing cache, so `list` over 10k playbooks does not re-read and re-parse 10k files.
- *
- * `<playbooks>/.catalog.json` (written atomically, rewritten whenever a listing found something
- * changed; any process may write it, the last complete write wins):
- *
- *   { "format": "escher-catalog/v2",
- *     "areas":   { "<area>": { "stamp": Stamp|null, "t": ms } },
- *     "entries": [ [area, id, t, dirStamp, [[relPath, Stamp|null], …], summaryJson|null], … ] }
- *   Stamp = [mtimeMs, size, ino]
- *
- * Entries are tuples and each summary is kept as its JSON text (PlaybookSummary, serialised once
- * when the entry was scanned): a new process reading 10k entries then parses short strings
- * instead of building 10k objects, and `list --json` prints those strings as they are
- * (`listJson`); `list()` parses a summary on first use only.
- *
- * Nothing in it is trusted without a cheap check against the filesystem:
- *  - an area folder's stamp changes when an id folder is added, removed or moved: re-list ids;
- *  - an id folder's stamp changes when a version folder (or a temp folder) comes or goes;
- *  - `watch` holds the metadata.json files the summary was built from (the latest version, plus
- *    newer ones that were invalid), so a hand edit of metadata.json — in place or by rename —
- *    shows up too.
- * That is one lstat per id folder and per watched file (~3 µs each with the synchronous call;
- * the async one costs ~10x more in libuv round trips), against a read + JSON parse + schema
- * validation + sha256 per playbook for a rescan.
- *
- * Racy stamps (as in git's index): a file changed twice within the filesystem's timestamp
- * granularity can keep its mtime. A stamp recorded less than RACY_MS before the scan that
- * recorded it is therefore not trusted: that entry is rescanned until its stamps are old enough.
- */
 export const CATALOG_FORMAT = 'escher-catalog/v2';
 const RACY_MS = 2000;
 const SCAN_CONCURRENCY = 16;
@@ -88,6 +58,36 @@ export interface CatalogStats {
   source: 'memory' | 'file' | 'none';
 }
 
+/**
+ * The listing cache, so `list` over 10k playbooks does not re-read and re-parse 10k files.
+ *
+ * `<playbooks>/.catalog.json` (written atomically, rewritten whenever a listing found something
+ * changed; any process may write it, the last complete write wins):
+ *
+ *   { "format": "escher-catalog/v2",
+ *     "areas":   { "<area>": { "stamp": Stamp|null, "t": ms } },
+ *     "entries": [ [area, id, t, dirStamp, [[relPath, Stamp|null], …], summaryJson|null], … ] }
+ *   Stamp = [mtimeMs, size, ino]
+ *
+ * Entries are tuples and each summary is kept as its JSON text (PlaybookSummary, serialised once
+ * when the entry was scanned): a new process reading 10k entries then parses short strings
+ * instead of building 10k objects, and `list --json` prints those strings as they are
+ * (`listJson`); `list()` parses a summary on first use only.
+ *
+ * Nothing in it is trusted without a cheap check against the filesystem:
+ *  - an area folder's stamp changes when an id folder is added, removed or moved: re-list ids;
+ *  - an id folder's stamp changes when a version folder (or a temp folder) comes or goes;
+ *  - `watch` holds the metadata.json files the summary was built from (the latest version, plus
+ *    newer ones that were invalid), so a hand edit of metadata.json — in place or by rename —
+ *    shows up too.
+ * That is one lstat per id folder and per watched file (~3 µs each with the synchronous call;
+ * the async one costs ~10x more in libuv round trips), against a read + JSON parse + schema
+ * validation + sha256 per playbook for a rescan.
+ *
+ * Racy stamps (as in git's index): a file changed twice within the filesystem's timestamp
+ * granularity can keep its mtime. A stamp recorded less than RACY_MS before the scan that
+ * recorded it is therefore not trusted: that entry is rescanned until its stamps are old enough.
+ */
 export class PlaybookCatalog {
   private memory: CatalogData | undefined;
   lastStats: CatalogStats = { rescanned: 0, source: 'none' };

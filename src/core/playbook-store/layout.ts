@@ -5,6 +5,11 @@ import { validatePlaybookId } from '../shared/safe-path';
 import { AREAS, type Area } from './metadata';
 import { isVersion } from './names';
 
+/** Prefix of something deleted (renamed away atomically) but not yet removed: bookkeeping, like temp names. */
+export const TRASH_PREFIX = '.trash-';
+/** The file in each version folder that describes it (schemas/metadata.schema.json). */
+export const METADATA_FILE = 'metadata.json';
+
 /**
  * On-disk layout of the store (the seed's, plus hidden bookkeeping):
  *
@@ -22,9 +27,6 @@ import { isVersion } from './names';
  *
  * Every name starting with "." is bookkeeping: readers skip it, `doctor` cleans leftovers.
  */
-export const TRASH_PREFIX = '.trash-';
-export const METADATA_FILE = 'metadata.json';
-
 export class StoreLayout {
   constructor(readonly root: string) {}
 

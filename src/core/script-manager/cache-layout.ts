@@ -5,6 +5,15 @@ import { validateScriptPath, validateVersion } from '../playbook-store/names';
 import { ValidationError } from '../shared/errors';
 import { resolveInside, validatePlaybookId } from '../shared/safe-path';
 
+export const INDEX_FILE = 'index-v1.log';
+
+export interface ScriptRef {
+  playbookId: string;
+  version: string;
+  /** "<format>/<file>", e.g. "shell/stop.sh" (the same path as in metadata.json). */
+  path: string;
+}
+
 /**
  * On-disk layout of the script cache (`$ESCHER_HOME/cache`, the seed's `cache/`):
  *
@@ -26,15 +35,6 @@ import { resolveInside, validatePlaybookId } from '../shared/safe-path';
  * script's path inside the version folder. Every component is validated with safe-path before it
  * becomes a path, so neither a hostile server nor a tampered index can name a file outside scripts/.
  */
-export const INDEX_FILE = 'index-v1.log';
-
-export interface ScriptRef {
-  playbookId: string;
-  version: string;
-  /** "<format>/<file>", e.g. "shell/stop.sh" (the same path as in metadata.json). */
-  path: string;
-}
-
 export class CacheLayout {
   readonly root: string;
   readonly scriptsDir: string;
