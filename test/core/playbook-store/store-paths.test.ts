@@ -7,6 +7,7 @@ import { formatOf, validateScriptPath, validateVersion } from '../../../src/core
 import { PlaybookStore } from '../../../src/core/playbook-store/store';
 import { ValidationError } from '../../../src/core/shared/errors';
 import { MemorySecrets } from '../../helpers/memory-secrets';
+import { ageTree } from '../../helpers/age-tree';
 import { tempDir } from '../../helpers/temp-dir';
 
 /**
@@ -19,20 +20,6 @@ async function setup(t: TestContext) {
   const secrets = new MemorySecrets();
   const open = () => new PlaybookStore({ playbooksDir: dir, secrets });
   return { dir, store: open(), open };
-}
-
-/** Moves every timestamp 10 s into the past, so the catalog trusts its stamps (none is "racy"). */
-async function ageTree(dir: string): Promise<void> {
-  const past = new Date(Date.now() - 10_000);
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await fs.readdir(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      await fs.utimes(p, past, past);
-    }
-  };
-  await walk(dir);
-  await fs.utimes(dir, past, past);
 }
 
 test('versions: semver without build metadata, in folders named v<version>', () => {
