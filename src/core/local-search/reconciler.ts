@@ -60,7 +60,7 @@ export class Reconciler {
   /** `reset`: why the collection was emptied first (reported), awaited inside the run. */
   run(reset: Promise<string | undefined> | string | undefined): ReconcileRun {
     const planned = this.runs.run(() => this.compare(reset));
-    const report = this.runs.run(async () => this.index(await planned));
+    const report = this.runs.run(async () => this.indexChanged(await planned));
     return { changed: planned.then((p) => p.ids.length), report };
   }
 
@@ -85,7 +85,7 @@ export class Reconciler {
     return plan;
   }
 
-  private async index({ report, ids }: { report: IndexReconcileReport; ids: string[] }): Promise<IndexReconcileReport> {
+  private async indexChanged({ report, ids }: { report: IndexReconcileReport; ids: string[] }): Promise<IndexReconcileReport> {
     try {
       // Chunks keep memory flat, and an interrupted rebuild keeps what it finished.
       for (let i = 0; i < ids.length; i += EMBED_CHUNK) {
