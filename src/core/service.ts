@@ -17,6 +17,17 @@ import { MetadataPublisher } from './metadata-publisher/publisher';
 import { fileScriptFetcher } from './metadata-publisher/script-fetcher';
 import { embedderVectors } from './metadata-publisher/vector-provider';
 
+export interface ServiceHosts {
+  secrets: SecretStore;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface ServiceOptions {
+  /** Cross-process lock tuning for the store (tests shorten the stale period). */
+  locks?: LockOptions;
+}
+
 /**
  * The seed's PlaybookService: the one composition root. The CLI and the extension build exactly
  * one of these from a PlaybookConfig and the host's implementations of SecretStore, Logger and
@@ -31,17 +42,6 @@ import { embedderVectors } from './metadata-publisher/vector-provider';
  * Anything with a `dispose()` that `lazy()` creates is disposed by `dispose()`, in reverse order
  * of creation (dependents before what they depend on).
  */
-export interface ServiceHosts {
-  secrets: SecretStore;
-  logger?: Logger;
-  clock?: Clock;
-}
-
-export interface ServiceOptions {
-  /** Cross-process lock tuning for the store (tests shorten the stale period). */
-  locks?: LockOptions;
-}
-
 export class PlaybookService implements Disposable {
   readonly secrets: SecretStore;
   readonly logger: Logger;

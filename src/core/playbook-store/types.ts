@@ -1,3 +1,4 @@
+import type { StorePath } from './layout';
 import type { Area, CloudProvider, EncryptedValue, ParameterSpec, PlaybookMetadata, PlaybookSource, ScriptFormat, StorageStrategy } from './metadata';
 import type { Disposable } from '../shared/disposable';
 
@@ -95,6 +96,17 @@ export type StoreChange =
 // Re-exported because the store's API returns it: importers of the store types need no second path.
 export type { Disposable };
 
+/** A version folder the store's listing left out because its metadata.json is missing or invalid. */
+export interface SkippedVersion {
+  area: Area;
+  playbookId: string;
+  version: string;
+  /** The metadata.json that could not be read. */
+  file: string;
+  /** The first problem found. */
+  reason: string;
+}
+
 export interface DoctorIssue {
   kind: 'checksum' | 'schema' | 'temp' | 'orphan' | 'catalog' | 'symlink' | 'lock' | 'duplicate-id';
   path: string;
@@ -116,6 +128,12 @@ export interface PlaybookStoreApi {
   /** One version, or the whole playbook when `version` is omitted. */
   deletePlaybook(id: string, version?: string): Promise<void>;
   listPlaybooks(filter?: { area?: Area }): Promise<PlaybookSummary[]>;
+  /** Every version folder of `id`, ascending, whether or not its metadata is readable. Throws NotFoundError. */
+  listVersions(id: string): Promise<string[]>;
+  /** The version folders listPlaybooks() left out (missing or invalid metadata.json), with why. */
+  listSkipped(): Promise<SkippedVersion[]>;
+  /** Where a file sits in this store (area, id, version, path inside the version folder); undefined outside version folders. */
+  parseStorePath(file: string): StorePath | undefined;
   /** Plaintext bytes of a script (decrypted when sensitive), verified against its sha256. */
   readScript(playbook: Playbook, scriptPath: string): Promise<Buffer>;
   /** Moves the whole playbook between areas atomically (publish: local -> synced; accept: ai-generated -> local). */
