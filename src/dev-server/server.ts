@@ -7,6 +7,7 @@ import { systemClock } from '../core/shared/clock';
 import { ValidationError } from '../core/shared/errors';
 import { silentLogger, type Logger } from '../core/shared/logger';
 import { ApiError } from './api-error';
+import { guardRoutes } from './access';
 import { Authenticator, type Caller } from './auth';
 import { lockDataDir } from './data-lock';
 import { loadServerKey, TenantRegistry, type ServerContext } from './context';
@@ -127,16 +128,16 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
     logger.debug(`${req.method} ${req.url.split('?')[0]} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
   });
 
-  const faultable = (req: FastifyRequest): boolean => !req.url.startsWith('/api/admin/');
+  // Authentication first: an unauthenticated caller learns nothing, not even an injected fault.
+  guardRoutes(app, auth);
+  // Admin routes are never faulted, so tests can always clear faults.
+  const faultable = (req: FastifyRequest): boolean => req.routeOptions.config.access !== 'admin';
   app.addHook('onRequest', async (req) => {
     if (!faultable(req)) return;
     const p = req.url.split('?')[0] as string;
     const slow = ctx.faults.take('slow', p);
     if (slow) await new Promise((r) => setTimeout(r, (slow.seconds ?? 2) * 1000));
     if (ctx.faults.take('status500', p)) throw new ApiError(500, 'INJECTED_FAULT', 'injected fault: status500');
-  });
-  app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/api/') && !req.url.startsWith('/api/admin/') && !/^\/api\/health(\?|$)/.test(req.url)) req.caller = auth.caller(req);
   });
   app.addHook('onSend', async (req, reply, payload) => {
     if (!faultable(req) || typeof payload !== 'string') return payload;
@@ -163,7 +164,7 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
     if (!req.caller) throw new ApiError(401, 'UNAUTHENTICATED', 'missing bearer token');
     return ctx.tenants.get(req.caller.tenant);
   };
-  app.get('/api/health', async () => ({ ok: true, version: SERVER_VERSION }));
+  app.get('/api/health', { config: { access: 'public' } }, async () => ({ ok: true, version: SERVER_VERSION }));
   registerPlaybookRoutes(app, ctx, tenantOf);
   registerScriptRoutes(app, ctx, tenantOf);
   registerAdminRoutes(app, ctx, auth);
