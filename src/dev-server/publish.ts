@@ -30,7 +30,7 @@ export function registerPublishRoute(app: FastifyInstance, ctx: ServerContext, t
       throw unprocessable('LOCAL_ONLY', 'local_only playbooks are never uploaded; change the storage strategy to publish it');
     }
     if (req.validationError) {
-      throw unprocessable('INVALID_METADATA', `publish request is invalid: ${formatAjvErrors(req.validationError.validation as never).join('; ')}`);
+      throw unprocessable('INVALID_METADATA', `publish request is invalid: ${formatAjvErrors(req.validationError.validation as never, 5, body).join('; ')}`);
     }
     const request = body as PublishRequest;
     const m = request.metadata;

@@ -128,9 +128,8 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
     logger.debug(`${req.method} ${req.url.split('?')[0]} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
   });
 
-  // Authentication first: an unauthenticated caller learns nothing, not even an injected fault.
-  guardRoutes(app, auth);
-  // Admin routes are never faulted, so tests can always clear faults.
+  // Admin routes are never faulted, so tests can always clear faults. Faults come before
+  // authentication, so a test can make a client with any token meet a failing server.
   const faultable = (req: FastifyRequest): boolean => req.routeOptions.config.access !== 'admin';
   app.addHook('onRequest', async (req) => {
     if (!faultable(req)) return;
@@ -139,6 +138,7 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
     if (slow) await new Promise((r) => setTimeout(r, (slow.seconds ?? 2) * 1000));
     if (ctx.faults.take('status500', p)) throw new ApiError(500, 'INJECTED_FAULT', 'injected fault: status500');
   });
+  guardRoutes(app, auth);
   app.addHook('onSend', async (req, reply, payload) => {
     if (!faultable(req) || typeof payload !== 'string') return payload;
     if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload;
@@ -150,7 +150,7 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
     if (err instanceof ValidationError) return reply.code(400).send({ error: { code: 'VALIDATION', message: err.message } });
     const fe = err as FastifyError;
     if (fe.validation) {
-      return reply.code(400).send({ error: { code: 'VALIDATION', message: `request ${fe.validationContext ?? 'body'} is invalid: ${formatAjvErrors(fe.validation as never).join('; ')}` } });
+      return reply.code(400).send({ error: { code: 'VALIDATION', message: `request ${fe.validationContext ?? 'body'} is invalid: ${formatAjvErrors(fe.validation as never, 5, fe.validationContext === 'body' ? req.body : undefined).join('; ')}` } });
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.code(fe.statusCode).send({ error: { code: fe.code ?? 'BAD_REQUEST', message: fe.message } });

@@ -5,6 +5,7 @@ import type { TreeIcon, TreeItemData } from './tree-item-data';
 import type { TreeNode } from './tree-node';
 import type { PlaybookSyncState } from './tree-source';
 import { InvalidPlaybookNode } from './invalid-playbook-node';
+import { escapeMd } from './markdown-text';
 import { VersionNode } from './version-node';
 
 /** Context values (package.json menus key on them). */
@@ -76,17 +77,14 @@ function tooltip(s: PlaybookSummary, state: string): string {
   const lines = [
     `**${escapeMd(s.name)}** \`${s.playbook_id}\` v${s.version}`,
     '',
-    escapeMd(s.description.length > 400 ? `${s.description.slice(0, 397)}…` : s.description),
+    escapeMd(s.description.length > 400 ? `${s.description.slice(0, 397)}…` : s.description, { multiline: true }),
     '',
-    `Cloud: ${s.cloud_provider}${s.resource_types.length ? ` · ${s.resource_types.map(escapeMd).join(', ')}` : ''}`,
+    `Cloud: ${s.cloud_provider}${s.resource_types.length ? ` · ${s.resource_types.map((r) => escapeMd(r)).join(', ')}` : ''}`,
     `Formats: ${s.formats.join(', ') || 'none'} · ${s.versions.length} version${s.versions.length === 1 ? '' : 's'}`,
-    `Updated: ${s.updated_at}`,
+    `Updated: ${escapeMd(s.updated_at)}`,
     '',
-    `_${state}_`,
+    // The state line carries the server's review comment and sync errors: escaped like the rest.
+    `_${escapeMd(state)}_`,
   ];
   return lines.join('\n');
-}
-
-export function escapeMd(s: string): string {
-  return s.replace(/([\\`*_{}[\]()#+!|<>])/g, '\\$1');
 }
