@@ -2,6 +2,11 @@ import { describeError, isEscherError } from '../core/shared/errors';
 import { redact } from '../core/shared/logger';
 import { printable, printableJson } from '../core/shared/printable';
 
+export interface Streams {
+  stdout: { write(s: string | Uint8Array): unknown };
+  stderr: { write(s: string): unknown };
+}
+
 /**
  * Everything the CLI prints goes through here. stdout carries the result only (JSON with
  * --json, text otherwise) so it can be piped; notes, warnings and errors go to stderr. Every
@@ -9,11 +14,6 @@ import { printable, printableJson } from '../core/shared/printable';
  * has each line escaped as one line (a newline inside a name cannot forge a row), a result given
  * as one string may span lines; JSON keeps its meaning with the dangerous characters \u-escaped.
  */
-export interface Streams {
-  stdout: { write(s: string | Uint8Array): unknown };
-  stderr: { write(s: string): unknown };
-}
-
 export class Output {
   constructor(
     private readonly streams: Streams,

@@ -8,7 +8,7 @@ import { PlaybookStore } from './playbook-store/store';
 import { LocalSearch } from './local-search/local-search';
 import { QdrantVectorStore } from './local-search/qdrant-store';
 import type { LockOptions } from './playbook-store/store-lock';
-import type { Disposable } from './playbook-store/types';
+import type { Disposable } from './shared/disposable';
 import type { HttpEscherApi } from './escher-api/client';
 import { createScriptManager } from './script-manager/create';
 import type { ScriptManager } from './script-manager/script-manager';

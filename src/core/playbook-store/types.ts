@@ -1,4 +1,5 @@
 import type { Area, CloudProvider, EncryptedValue, ParameterSpec, PlaybookMetadata, PlaybookSource, ScriptFormat, StorageStrategy } from './metadata';
+import type { Disposable } from '../shared/disposable';
 
 /**
  * The playbook store's public surface (the seed's Playbook Manager). Every other component —
@@ -91,9 +92,8 @@ export type StoreChange =
   | { kind: 'deleted'; playbookId: string; version?: string; area: Area }
   | { kind: 'moved'; playbookId: string; from: Area; to: Area };
 
-export interface Disposable {
-  dispose(): void;
-}
+// Re-exported because the store's API returns it: importers of the store types need no second path.
+export type { Disposable };
 
 export interface DoctorIssue {
   kind: 'checksum' | 'schema' | 'temp' | 'orphan' | 'catalog' | 'symlink' | 'lock' | 'duplicate-id';

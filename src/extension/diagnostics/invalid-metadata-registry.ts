@@ -4,7 +4,7 @@ import * as semver from 'semver';
 import { AREAS, type Area } from '../../core/playbook-store/metadata';
 import type { PlaybookSummary } from '../../core/playbook-store/types';
 import { locateMetadata } from '../codelens/metadata-location';
-import { Disposable } from '../util/disposable';
+import { DisposableOwner } from '../util/disposable';
 import { Emitter, type Event } from '../util/event';
 import { type MetadataProblem, type MetadataValidators, metadataProblems, problemSummary } from './metadata-problems';
 
@@ -35,7 +35,7 @@ const MAX_VERSIONS = 20;
  * Files come and go by hand, so every pass also rechecks the files already reported: a fixed or
  * deleted file drops out. Never throws: a read error is logged and that file is left as it was.
  */
-export class InvalidMetadataRegistry extends Disposable {
+export class InvalidMetadataRegistry extends DisposableOwner {
   private readonly files = new Map<string, readonly MetadataProblem[]>();
   private readonly playbooks = new Map<string, InvalidPlaybook>();
   private readonly _onDidChange = this._register(new Emitter<void>());

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import type { PlaybookSummary } from '../../../src/core/playbook-store/types';
 import { FileNode } from '../../../src/extension/tree/file-node';
-import { escapeMd } from '../../../src/extension/tree/markdown-text';
+import { escapeMd } from '../../../src/extension/tree/markdown';
 import { PlaybookNode } from '../../../src/extension/tree/playbook-node';
 import type { PlaybookTreeModel } from '../../../src/extension/tree/playbook-tree-model';
 import type { VersionNode } from '../../../src/extension/tree/version-node';
