@@ -50,19 +50,41 @@ export async function readScriptArgs(specs: readonly string[] | undefined, sensi
 /**
  * `--param NAME[:TYPE][!][=DEFAULT]`: "!" marks it required; DEFAULT is parsed as JSON when it
  * is valid JSON for the type (numbers, booleans, lists), kept as a string otherwise.
- * `--secret-param` takes the same form and marks the parameter sensitive (default encrypted).
+ * `--secret-param` takes the same form and marks the parameter sensitive (default encrypted); its
+ * errors never quote the spec, which may hold the secret (see secret-params.ts for the safer forms).
  */
 export function parseParamSpec(spec: string, sensitive: boolean): ParameterSpec {
-  const m = /^([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?(!)?(?:=([\s\S]*))?$/.exec(spec);
-  if (!m) throw new ValidationError(`--param "${spec}" must look like NAME[:TYPE][!][=DEFAULT]`);
-  const [, name, type = 'string', required, def] = m;
-  const types = ['string', 'number', 'integer', 'boolean', 'list', 'json'];
-  if (!types.includes(type)) throw new ValidationError(`--param ${name}: unknown type "${type}"`, [], { hint: `use one of ${types.join(', ')}` });
+  const eq = spec.indexOf('=');
+  const p = parseParamHead(eq < 0 ? spec : spec.slice(0, eq), sensitive ? '--secret-param' : '--param', sensitive);
+  if (eq >= 0) p.default = paramDefault(p, spec.slice(eq + 1));
+  return p;
+}
+
+/**
+ * `NAME[:TYPE][!]`. With `secret`, no part of the text is repeated in an error: a user who typed
+ * the value where the name goes would otherwise see it echoed (and logged).
+ */
+export function parseParamHead(head: string, option: string, secret: boolean): ParameterSpec {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?(!)?$/.exec(head);
+  if (!m) {
+    const shown = secret ? 'a value' : `"${head}"`;
+    throw new ValidationError(`${option} got ${shown} that does not look like NAME[:TYPE][!][=DEFAULT]`, [], {
+      hint: `NAME is letters, digits and _ (not starting with a digit)${secret ? '; the text is not shown because it may be a secret' : ''}`,
+    });
+  }
+  const [, name, type = 'string', required] = m;
+  if (!PARAM_TYPES.includes(type)) throw new ValidationError(`${option} ${name}: unknown type${secret ? '' : ` "${type}"`}`, [], { hint: `use one of ${PARAM_TYPES.join(', ')}` });
   const p: ParameterSpec = { name: name!, type: type as ParameterSpec['type'] };
   if (required) p.required = true;
-  if (sensitive) p.sensitive = true;
-  if (def !== undefined) p.default = type === 'string' ? def : parseJsonOr(def);
+  if (secret) p.sensitive = true;
   return p;
+}
+
+const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'list', 'json'];
+
+/** A default given as text: JSON for the non-string types when it parses, the text otherwise. */
+export function paramDefault(p: ParameterSpec, text: string): unknown {
+  return p.type === 'string' ? text : parseJsonOr(text);
 }
 
 function parseJsonOr(s: string): unknown {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../core/shared/errors';
 import { saveHomeSettings } from '../../core/shared/home-config';
 import type { CliContext } from '../context';
+import { promptHidden, readAll } from '../prompt';
 
 interface LoginOptions {
   server?: string;
@@ -44,37 +45,4 @@ export function register(program: Command, ctx: CliContext): void {
       if (ctx.env[envVar]) ctx.out.warn(`${envVar} is set in the environment and still applies`);
       ctx.out.result({ loggedOut: true }, () => 'token removed');
     });
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Reads a line from the terminal without echoing it. */
-async function promptHidden(question: string): Promise<string> {
-  process.stderr.write(question);
-  const stdin = process.stdin;
-  stdin.setRawMode(true);
-  stdin.resume();
-  return new Promise((resolve) => {
-    let value = '';
-    const onData = (buf: Buffer) => {
-      for (const ch of buf.toString('utf8')) {
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
-          stdin.setRawMode(false);
-          stdin.pause();
-          stdin.off('data', onData);
-          process.stderr.write('\n');
-          resolve(value);
-          return;
-        }
-        if (ch === '\u0003') process.exit(130);
-        if (ch === '\u007f') value = value.slice(0, -1);
-        else value += ch;
-      }
-    };
-    stdin.on('data', onData);
-  });
 }
