@@ -2,7 +2,7 @@ import type { Clock } from '../shared/clock';
 import { describeError, isEscherError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { silentLogger } from '../shared/logger';
-import { type BackoffPolicy, backoffDelay } from './backoff';
+import { type Backoff, backoffDelay } from '../shared/backoff';
 
 /**
  * The background sync scheduler (the seed's "every 5 minutes, and immediately on
@@ -28,7 +28,7 @@ export interface BackgroundSyncOptions<R> {
   nextRetryAt?: (result: R) => number | undefined;
   onEvent?: (event: BackgroundSyncEvent<R>) => void;
   logger?: Logger;
-  backoff?: BackoffPolicy;
+  backoff?: Backoff;
   random?: () => number;
 }
 
@@ -38,7 +38,7 @@ export type BackgroundSyncEvent<R> =
   | { type: 'stopped'; reason: 'requested' | 'auth'; error?: unknown };
 
 export const DEFAULT_DEBOUNCE_MS = 2_000;
-const FAILURE_BACKOFF: BackoffPolicy = { baseMs: 5_000, capMs: 5 * 60_000 };
+const FAILURE_BACKOFF: Backoff = { baseMs: 5_000, capMs: 5 * 60_000, jitter: 'half' };
 
 export class BackgroundSync<R> {
   private timer: { cancel(): void } | undefined;
@@ -140,7 +140,7 @@ export class BackgroundSync<R> {
         next = Math.min(next, Math.max(this.debounceMs, 10_000));
       } else {
         this.failures += 1;
-        next = Math.min(next, backoffDelay(this.failures, this.opts.backoff ?? FAILURE_BACKOFF, this.opts.random));
+        next = Math.min(next, backoffDelay(this.opts.backoff ?? FAILURE_BACKOFF, this.failures, this.opts.random));
         this.logger.warn(`Background sync failed (retry in ${Math.round(next / 1000)} s): ${describeError(e)}`);
       }
       this.opts.onEvent?.({ type: 'failed', error: e, retryInMs: next });

@@ -3,20 +3,21 @@ import { performance } from 'node:perf_hooks';
 import type { EscherApi, ReviewStatus } from '../escher-api/types';
 import type { StorageStrategy } from '../playbook-store/metadata';
 import type { PlaybookStoreApi } from '../playbook-store/types';
+import type { Backoff } from '../shared/backoff';
 import { type Clock, systemClock } from '../shared/clock';
 import { ConfigError, EscherError, ValidationError, describeError, isEscherError } from '../shared/errors';
 import { type Logger, silentLogger } from '../shared/logger';
-import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff';
 import { BackgroundSync, type BackgroundSyncEvent } from './background-sync';
 import { BaseStore } from './base-store';
 import { CountingApi } from './counting-api';
 import type { ScriptFetcher } from './local-writer';
-import { nextRetryAt } from './outbox';
+import { OUTBOX_BACKOFF, nextRetryAt } from './outbox';
 import { ticketScriptFetcher } from './script-fetcher';
 import { type SyncReport, emptyReport } from './sync-report';
 import { SyncLock } from './sync-lock';
-import { SyncRun, type VectorProvider } from './sync-run';
+import { SyncRun } from './sync-run';
 import { type ConflictRecord, type OutboxOp, type SyncState, SyncStateFile } from './sync-state';
+import type { VectorProvider } from './vector-provider';
 
 export type UploadStrategy = Exclude<StorageStrategy, 'local_only'>;
 
@@ -42,11 +43,9 @@ export interface MetadataPublisherOptions {
   onSynced?: (id: string, version: string) => void | Promise<void>;
   fetchScript?: ScriptFetcher;
   lock?: { staleMs?: number; waitMs?: number };
-  backoff?: BackoffPolicy;
+  /** How long a failed op waits before a background sync sends it again (outbox.ts OUTBOX_BACKOFF). */
+  backoff?: Backoff;
   random?: () => number;
-  /** Extra quick retries of a transient failure (the HTTP client already retries idempotent calls; default 0). */
-  inlineRetries?: number;
-  inlineRetryBaseMs?: number;
   debounceMs?: number;
 }
 
@@ -137,10 +136,8 @@ export class MetadataPublisher {
         scratchDir: path.join(this.stateFile.dir, '.upload-scratch'),
         ...(this.o.vectors ? { vectors: this.o.vectors } : {}),
         ...(this.o.onSynced ? { onSynced: this.o.onSynced } : {}),
-        backoff: this.o.backoff ?? DEFAULT_BACKOFF,
+        backoff: this.o.backoff ?? OUTBOX_BACKOFF,
         random: this.o.random ?? Math.random,
-        inlineRetries: this.o.inlineRetries ?? 0,
-        inlineRetryBaseMs: this.o.inlineRetryBaseMs ?? 250,
       },
       state,
       report,
@@ -174,7 +171,7 @@ export class MetadataPublisher {
       if (pb.metadata.storage_strategy !== options.strategy) {
         pb = await this.o.store.updatePlaybook(playbookId, { storage_strategy: options.strategy, fromVersion: pb.metadata.version });
       }
-      const op = await run.enqueuePublish(pb, true);
+      const op = run.enqueuePublish(pb, true);
       await this.stateFile.save(state);
       await run.drainOutbox(false);
       const stillQueued = state.outbox.some((o) => o.key === op.key);
