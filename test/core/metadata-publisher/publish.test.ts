@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { PlaybookRecord } from '../../../src/core/escher-api/types';
 import { sha256 } from '../../../src/core/shared/hash';
 import { startTestServer } from '../../helpers/dev-server';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from '../../helpers/fake-clock';
 import { filesContaining, makeHome, playbookInput, serverCall } from './harness';
 
 test('publish end to end: scripts land in tenant storage, metadata (no bodies, no secrets) in the collection, local moves to synced', async (t) => {
