@@ -17,6 +17,7 @@ import { type SyncReport, emptyReport } from './sync-report';
 import { SyncLock } from './sync-lock';
 import { SyncRun } from './sync-run';
 import { type ConflictRecord, type OutboxOp, type SyncState, SyncStateFile } from './sync-state';
+import { type SyncView, SyncViews, isEditedSinceSync } from './sync-views';
 import type { VectorProvider } from './vector-provider';
 
 export type UploadStrategy = Exclude<StorageStrategy, 'local_only'>;
@@ -290,10 +291,7 @@ export class MetadataPublisher {
   async status(): Promise<SyncStatus> {
     const state = await this.stateFile.read();
     const locals = await this.o.store.listPlaybooks({ area: 'synced' });
-    const changed = locals.filter((s) => {
-      const e = state.playbooks[s.playbook_id];
-      return s.storage_strategy !== 'local_only' && (!e || e.local_hash !== s.content_hash);
-    });
+    const changed = locals.filter((s) => isEditedSinceSync(s, state.playbooks[s.playbook_id], this.configured));
     return {
       serverConfigured: this.configured,
       syncEnabled: this.o.syncEnabled,
@@ -313,25 +311,19 @@ export class MetadataPublisher {
     };
   }
 
-  /** Review status as last seen from the server (for `show`); undefined when never synced. */
+  /** Review status as last seen from the server; undefined when never synced. */
   async reviewStatus(playbookId: string): Promise<ReviewInfo | undefined> {
-    return (await this.reviewStatuses()).get(playbookId);
+    const state = await this.stateFile.read();
+    const e = Object.hasOwn(state.playbooks, playbookId) ? state.playbooks[playbookId] : undefined;
+    if (!e) return undefined;
+    const { review_status, review_comment, remote_version, synced_at, has_vector } = e;
+    return { review_status, ...(review_comment !== undefined ? { review_comment } : {}), remote_version, synced_at, has_vector };
   }
 
-  /** All review statuses at once (one file read) for `list`. */
-  async reviewStatuses(): Promise<Map<string, ReviewInfo>> {
-    const state = await this.stateFile.read();
-    const out = new Map<string, ReviewInfo>();
-    for (const [id, e] of Object.entries(state.playbooks)) {
-      out.set(id, {
-        review_status: e.review_status,
-        ...(e.review_comment !== undefined ? { review_comment: e.review_comment } : {}),
-        remote_version: e.remote_version,
-        synced_at: e.synced_at,
-        has_vector: e.has_vector,
-      });
-    }
-    return out;
+  /** Every local playbook's sync state the publisher knows something about (sync-views.ts), by id. */
+  async syncViews(): Promise<Map<string, SyncView>> {
+    const [state, locals] = await Promise.all([this.stateFile.read(), this.o.store.listPlaybooks()]);
+    return SyncViews.from(state, { syncing: this.configured }).all(locals);
   }
 
   /** Stops the background loop (a sync in flight finishes on its own; its writes are atomic). */
