@@ -4,19 +4,7 @@ import type { Logger } from '../shared/logger';
 import { silentLogger } from '../shared/logger';
 import { type Backoff, backoffDelay } from '../shared/backoff';
 
-/**
- * The background sync scheduler (the seed's "every 5 minutes, and immediately on
- * create/update/delete"). One timer at a time; all time comes from the injected Clock.
- *
- *  - every `intervalMinutes` (default 5) a sync runs;
- *  - a store change re-arms a short debounce (default 2 s), so a burst of edits costs one sync;
- *  - a change arriving during a sync marks it dirty: one more sync follows, never two at once;
- *  - a failing sync is retried with exponential backoff + jitter (never later than the interval);
- *  - an AUTH error (401) or a CONFIG error (no token) stops the loop: retrying a bad token only
- *    hammers the server;
- *  - a LOCKED error (another process syncing) just waits for the next turn;
- *  - stop() cancels the timer, unsubscribes and waits for a sync in flight.
- */
+/** What BackgroundSync needs: the clock, the interval, the sync itself and where store changes come from. */
 export interface BackgroundSyncOptions<R> {
   clock: Clock;
   intervalMinutes: number;
@@ -40,6 +28,19 @@ export type BackgroundSyncEvent<R> =
 export const DEFAULT_DEBOUNCE_MS = 2_000;
 const FAILURE_BACKOFF: Backoff = { baseMs: 5_000, capMs: 5 * 60_000, jitter: 'half' };
 
+/**
+ * The background sync scheduler (the seed's "every 5 minutes, and immediately on
+ * create/update/delete"). One timer at a time; all time comes from the injected Clock.
+ *
+ *  - every `intervalMinutes` (default 5) a sync runs;
+ *  - a store change re-arms a short debounce (default 2 s), so a burst of edits costs one sync;
+ *  - a change arriving during a sync marks it dirty: one more sync follows, never two at once;
+ *  - a failing sync is retried with exponential backoff + jitter (never later than the interval);
+ *  - an AUTH error (401) or a CONFIG error (no token) stops the loop: retrying a bad token only
+ *    hammers the server;
+ *  - a LOCKED error (another process syncing) just waits for the next turn;
+ *  - stop() cancels the timer, unsubscribes and waits for a sync in flight.
+ */
 export class BackgroundSync<R> {
   private timer: { cancel(): void } | undefined;
   private timerDueAt = Infinity;

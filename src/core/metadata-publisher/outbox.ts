@@ -1,8 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { type Backoff, backoffDelay } from '../shared/backoff';
-import type { DeleteOp, OutboxOp, PublishOp, SyncState } from './sync-state';
-
-/**
+/*
  * The outbox: pending publishes and deletes, persisted in sync_state.json before the first
  * attempt (with their Idempotency-Key), sent in order, removed only in the same atomic write that
  * records the server's answer. A crash at any point therefore either re-sends a request with the
@@ -10,6 +6,11 @@ import type { DeleteOp, OutboxOp, PublishOp, SyncState } from './sync-state';
  *
  * These helpers mutate the in-memory state; the caller persists it.
  */
+import { randomUUID } from 'node:crypto';
+import { type Backoff, backoffDelay } from '../shared/backoff';
+import type { DeleteOp, OutboxOp, PublishOp, SyncState } from './sync-state';
+
+/** A publish op for one local version, with a fresh Idempotency-Key. */
 export function newPublishOp(args: { playbookId: string; version: string; contentHash: string; moveToSynced: boolean; now: number }): PublishOp {
   return {
     kind: 'publish',
