@@ -82,8 +82,10 @@ export interface ReviewInfo {
 
 /**
  * The seed's Metadata Publisher: `publishMetadata` (Flow 2), `syncAllMetadata` (incremental,
- * two-way, conflict-safe) and `startBackgroundSync`. The protocol and the conflict policy are
- * documented in docs/sync.md; the on-disk state in sync-state.ts.
+ * two-way, conflict-safe) and `startBackgroundSync`, plus the readers of its state (`status`,
+ * `reviewStatus`, `syncViews`). A facade: each sync is a SyncRun (sync-run.ts) under the sync
+ * lock. The protocol, the conflict policy and the retry layers are in docs/sync.md, the on-disk
+ * state in sync-state.ts, the map of the folder in README.md.
  */
 export class MetadataPublisher {
   private readonly stateFile: SyncStateFile;
