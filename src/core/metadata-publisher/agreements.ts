@@ -23,7 +23,7 @@ export class Agreements {
   ) {}
 
   get(id: string): PlaybookSyncEntry | undefined {
-    return this.state.playbooks[id];
+    return Object.hasOwn(this.state.playbooks, id) ? this.state.playbooks[id] : undefined;
   }
 
   /**

@@ -101,7 +101,15 @@ export interface SyncState {
 }
 
 export function emptySyncState(): SyncState {
-  return { format: SYNC_STATE_FORMAT, cursor: 0, last_sync_at: null, last_attempt_at: null, last_error: null, playbooks: {}, outbox: [], conflicts: [] };
+  return { format: SYNC_STATE_FORMAT, cursor: 0, last_sync_at: null, last_attempt_at: null, last_error: null, playbooks: agreementsById(), outbox: [], conflicts: [] };
+}
+
+/**
+ * `playbooks` without a prototype: a playbook id is any lower-case word, and `constructor` is
+ * one — looked up in a plain object it would find Object's constructor and count as agreed.
+ */
+function agreementsById(entries: Record<string, PlaybookSyncEntry> = {}): Record<string, PlaybookSyncEntry> {
+  return Object.assign(Object.create(null) as Record<string, PlaybookSyncEntry>, entries);
 }
 
 const LAST_SYNC_FORMAT = 'escher-last-sync/1';
@@ -189,7 +197,7 @@ export class SyncStateFile {
         throw new Error(`unexpected format ${String(parsed.format)}`);
       }
       if (stamp !== undefined) this.onDisk = { stamp, text };
-      return { format: SYNC_STATE_FORMAT, cursor: parsed.cursor, playbooks: parsed.playbooks ?? {}, outbox: parsed.outbox, conflicts: parsed.conflicts ?? [] };
+      return { format: SYNC_STATE_FORMAT, cursor: parsed.cursor, playbooks: agreementsById(parsed.playbooks), outbox: parsed.outbox, conflicts: parsed.conflicts ?? [] };
     } catch (e) {
       const aside = `${this.file}.corrupt-${Date.now()}`;
       await fs.rename(this.file, aside).catch(() => undefined);

@@ -74,7 +74,7 @@ export class SyncViews {
    * its content, so a listing need not parse that playbook's summary to ask.
    */
   mayKnow(id: string, area: Area): boolean {
-    return id in this.entries || this.ops.has(id) || this.conflicts.has(id) || (this.syncing && area === 'synced');
+    return Object.hasOwn(this.entries, id) || this.ops.has(id) || this.conflicts.has(id) || (this.syncing && area === 'synced');
   }
 
   /** Undefined for a playbook the publisher has nothing to say about (never published, nothing queued). */
