@@ -12,8 +12,6 @@ import { RunContext, type SyncRunDeps } from './run-context';
 import type { SyncReport } from './sync-report';
 import type { OutboxOp, PublishOp, SyncState } from './sync-state';
 
-export type { SyncRunDeps } from './run-context';
-
 /** Vector follow-ups (publishes that only add the embedding) per sync. */
 const VECTORS_PER_SYNC = 50;
 
