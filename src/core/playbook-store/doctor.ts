@@ -1,10 +1,11 @@
 import { type Dirent, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { DataKeyProvider } from '../shared/crypto';
-import { isEscherError } from '../shared/errors';
+import { readInside } from '../shared/contained-fs';
+import { isEscherError, OutsideRootError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import type { Logger } from '../shared/logger';
-import { assertRealpathInside, PLAYBOOK_ID, resolveInside } from '../shared/safe-path';
+import { PLAYBOOK_ID, resolveInside } from '../shared/safe-path';
 import { CATALOG_FORMAT, type PlaybookCatalog } from './catalog';
 import { isBookkeeping, isTempName, METADATA_FILE, parseVersionDirName, pidOfTempName, type StoreLayout } from './layout';
 import { AREAS, type Area, type PlaybookMetadata } from './metadata';
@@ -128,7 +129,8 @@ async function checkVersion(dir: string, id: string, version: string, report: Re
   try {
     metadata = (await loadMetadata(dir, { playbookId: id, version })).metadata;
   } catch (e) {
-    report('schema', path.join(dir, METADATA_FILE), isEscherError(e) ? e.message : (e as Error).message);
+    // A symlinked metadata.json is refused before it is parsed: say so, not "not valid JSON".
+    report(e instanceof OutsideRootError ? 'symlink' : 'schema', path.join(dir, METADATA_FILE), isEscherError(e) ? e.message : (e as Error).message);
     return;
   }
   const listed = new Set<string>([METADATA_FILE]);
@@ -136,13 +138,7 @@ async function checkVersion(dir: string, id: string, version: string, report: Re
     listed.add(s.path);
     const file = resolveInside(dir, s.path, 'Script path');
     try {
-      await assertRealpathInside(dir, file, 'Script');
-      const st = await fs.lstat(file);
-      if (st.isSymbolicLink()) {
-        report('symlink', file, 'script is a symlink; scripts must be regular files inside the version folder');
-        continue;
-      }
-      const bytes = await fs.readFile(file);
+      const bytes = await readInside(dir, file, 'Script');
       let plain: Buffer = bytes;
       if (s.sensitive) {
         const key = await getKey();
@@ -156,7 +152,7 @@ async function checkVersion(dir: string, id: string, version: string, report: Re
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') report('checksum', file, 'script listed in metadata.json is missing');
-      else if (isEscherError(e) && e.code === 'VALIDATION') report('symlink', file, e.message);
+      else if (e instanceof OutsideRootError) report('symlink', file, `${e.message}; scripts must be regular files inside the version folder`);
       else report('checksum', file, isEscherError(e) ? e.message : String(e));
     }
   }

@@ -1,8 +1,8 @@
-import { promises as fs } from 'node:fs';
 import { decryptBytes } from '../shared/crypto';
 import { IntegrityError, NotFoundError, ValidationError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
-import { assertRealpathInside, resolveInside } from '../shared/safe-path';
+import { readInside } from '../shared/contained-fs';
+import { resolveInside } from '../shared/safe-path';
 import type { ScriptEntry } from './metadata';
 import { formatOf, validateScriptPath } from './names';
 import { decryptScript, encryptScript, scriptAad } from './sensitive';
@@ -46,8 +46,7 @@ export async function carryScripts(base: Playbook, input: UpdatePlaybookInput, k
       entry,
       bytes: async () => {
         const full = resolveInside(base.dir, entry.path, 'Script path');
-        await assertRealpathInside(base.dir, full, 'Script path');
-        const bytes = await fs.readFile(full);
+        const bytes = await readInside(base.dir, full, 'Script path');
         if (!entry.sensitive && (bytes.length !== entry.size || sha256(bytes) !== entry.sha256)) {
           throw new IntegrityError(`Cannot build on v${base.metadata.version}: ${full} does not match its recorded sha256`, { hint: 'restore the file or run `escher-playbook doctor`' });
         }
@@ -82,8 +81,7 @@ export async function readVerifiedScript(playbook: Playbook, scriptPath: string,
     });
   }
   const full = resolveInside(playbook.dir, scriptPath, 'Script path');
-  await assertRealpathInside(playbook.dir, full, 'Script path');
-  const onDisk = await fs.readFile(full);
+  const onDisk = await readInside(playbook.dir, full, 'Script path');
   const plain = entry.sensitive ? decryptScript(await dataKey(), entry.path, onDisk) : onDisk;
   if (plain.length !== entry.size || sha256(plain) !== entry.sha256) {
     throw new IntegrityError(`Script ${full} does not match the sha256/size recorded in metadata.json`, {

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fsyncDir, pathExists, TEMP_PREFIX } from '../shared/atomic-fs';
+import { assertRealpathInside, realDirInside, realTargetInside, removeInside } from '../shared/contained-fs';
 import { systemClock, type Clock } from '../shared/clock';
 import { IntegrityError, TooLargeError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import { silentLogger, type Logger } from '../shared/logger';
 import { mapLimit } from '../shared/map-limit';
-import { assertRealpathInside } from '../shared/safe-path';
 import { checkFile, hasChildren, removeCachedFile, removeStaleTemps } from './cache-files';
 import { CacheIndex, type IndexEntry } from './cache-index';
 import { CacheLayout, cacheKey, parseCacheKey, type ScriptRef } from './cache-layout';
@@ -121,7 +121,7 @@ export class ScriptCache implements CachePolicy {
     const entry = this.index.entries.get(key);
     if (!entry) return { status: 'miss' };
     const file = path.join(this.layout.root, entry.path);
-    const problem = await checkFile(file, entry);
+    const problem = await checkFile(this.layout, file, entry);
     if (problem) {
       this.logger.warn(`script cache: ${key} ${problem}; evicting it`);
       await this.remove(key, entry);
@@ -147,7 +147,9 @@ export class ScriptCache implements CachePolicy {
   /** A fresh temp path in cache/tmp (same filesystem as scripts/, so insertFile's rename is atomic). */
   async tempFile(): Promise<string> {
     await fs.mkdir(this.layout.tmpDir, { recursive: true });
-    return path.join(this.layout.tmpDir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+    // A tmp/ that is a symlink out of the cache would stage downloads (and their deletes) elsewhere.
+    const dir = await realDirInside(this.layout.root, this.layout.tmpDir, 'Cache temp folder');
+    return path.join(dir ?? this.layout.tmpDir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
   }
 
   /**
@@ -162,11 +164,13 @@ export class ScriptCache implements CachePolicy {
     const target = this.layout.scriptFile(ref);
     await this.open();
     return this.locks.withIndexLock(async () => {
+      // A symlinked folder inside the cache must not carry the mkdir or the rename elsewhere:
+      // checked before creating anything, and the rename goes to the checked real path.
+      await assertRealpathInside(this.layout.root, path.dirname(target), 'Cache folder');
       await fs.mkdir(path.dirname(target), { recursive: true });
-      // A symlinked folder inside the cache must not carry the rename elsewhere.
-      await assertRealpathInside(this.layout.scriptsDir, path.dirname(target), 'Cache folder');
-      await fs.rename(tmp, target);
-      await fsyncDir(path.dirname(target));
+      const real = (await realTargetInside(this.layout.root, target, 'Cached script'))!;
+      await fs.rename(tmp, real);
+      await fsyncDir(path.dirname(real));
       const now = this.clock.now();
       const entry: IndexEntry = { key, path: this.layout.relativeScriptPath(ref), sha256: digest.sha256, size: digest.size, inserted_at: now, last_access: now };
       await this.index.append([{ op: 'put', ...entry }], { durable: true });
@@ -202,7 +206,7 @@ export class ScriptCache implements CachePolicy {
     return this.locks.withIndexLock(async () => {
       await this.index.reload();
       const freed = await this.evictLocked(undefined);
-      return freed + (await removeStaleTemps(this.layout.tmpDir));
+      return freed + (await removeStaleTemps(this.layout, this.warn));
     });
   }
 
@@ -235,9 +239,12 @@ export class ScriptCache implements CachePolicy {
     });
   }
 
-  private deleteFile(file: string): Promise<void> {
-    return removeCachedFile(this.layout.scriptsDir, file);
+  private async deleteFile(file: string): Promise<void> {
+    const unusual = await removeCachedFile(this.layout, file);
+    if (unusual) this.warn(`script cache: ${unusual}`);
   }
+
+  private readonly warn = (message: string): void => this.logger.warn(message);
 
   private async compactIfIdle(): Promise<void> {
     await this.locks.tryIndexLock(async () => {
@@ -272,7 +279,7 @@ export class ScriptCache implements CachePolicy {
   }
 
   private verifyLocked(): Promise<CacheVerifyReport> {
-    return verifyLocked({ layout: this.layout, index: this.index, metadata: this.metadata });
+    return verifyLocked({ layout: this.layout, index: this.index, metadata: this.metadata, warn: this.warn });
   }
 
   /** Deletes every cached script, the cached metadata and the index. Returns bytes freed. */
@@ -282,13 +289,14 @@ export class ScriptCache implements CachePolicy {
       await this.index.reload();
       let freed = 0;
       for (const e of this.index.entries.values()) freed += e.size;
-      await fs.rm(this.layout.scriptsDir, { recursive: true, force: true });
-      await fs.rm(path.dirname(this.layout.metadataDir), { recursive: true, force: true });
+      // A scripts/ or metadata/ that is a symlink loses the link, never what it points at.
+      await removeInside(this.layout.root, this.layout.scriptsDir, { recursive: true });
+      await removeInside(this.layout.root, path.dirname(this.layout.metadataDir), { recursive: true });
       this.metadata?.forgetMemo();
       await this.index.compact([]);
       // Temp files of downloads still running in other processes are left alone: they insert
       // (under this same lock) once we are done. Only strays from crashed downloads go.
-      return freed + (await removeStaleTemps(this.layout.tmpDir));
+      return freed + (await removeStaleTemps(this.layout, this.warn));
     });
   }
 

@@ -1,29 +1,21 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { FetchedMetadata } from '../escher-api/types';
 import type { ScriptEntry, ScriptFormat } from '../playbook-store/metadata';
 import { SCRIPT_FORMATS } from '../playbook-store/metadata';
 import type { Playbook, PlaybookStoreApi } from '../playbook-store/types';
 import { ConfigError, IntegrityError, NetworkError, NotFoundError, ServerError, ValidationError } from '../shared/errors';
+import { sha256 } from '../shared/hash';
 import { silentLogger, type Logger } from '../shared/logger';
-import { resolveInside, validatePlaybookId } from '../shared/safe-path';
+import { validatePlaybookId } from '../shared/safe-path';
 import { validateVersion } from '../playbook-store/names';
 import type { ScriptRef } from './cache-layout';
 import type { MetadataCache } from './metadata-cache';
 import type { RuntimeFiles } from './runtime-files';
 import type { CachedScript, ScriptCache } from './script-cache';
 import type { ScriptDownloader, ScriptServerProvider } from './script-downloader';
+import { type ResolvedFile, verifiedStoreFiles } from './verified-files';
 
 export type ResolveSource = 'local' | 'synced' | 'cache' | 'download';
-
-export interface ResolvedFile {
-  /** Absolute path. */
-  file: string;
-  /** "<format>/<file>" as in metadata.json. */
-  path: string;
-  sha256: string;
-  size: number;
-}
 
 export interface ResolvedScript {
   /** Absolute path of the script (single file) or of the format folder (several files). */
@@ -127,19 +119,11 @@ export class ScriptManager {
       files = [];
       for (const s of scripts) {
         const bytes = await this.o.store.readScript(playbook, s.path);
-        files.push({ file: await this.o.runtime.write(playbookId, m.version, s.path, bytes), path: s.path, sha256: s.sha256, size: s.size });
+        files.push({ file: await this.o.runtime.write(playbookId, m.version, s.path, bytes), path: s.path, sha256: sha256(bytes), size: bytes.length });
       }
       formatDir = this.o.runtime.formatDir(playbookId, m.version, format);
     } else {
-      files = [];
-      for (const s of scripts) {
-        const file = resolveInside(playbook.dir, s.path, 'Script path');
-        const st = await fs.lstat(file).catch(() => undefined);
-        if (!st?.isFile()) {
-          throw new NotFoundError(`Script ${file} of ${source} playbook "${playbookId}" v${m.version} is missing`, { hint: 'restore it or run `escher-playbook doctor`' });
-        }
-        files.push({ file, path: s.path, sha256: s.sha256, size: s.size });
-      }
+      files = await verifiedStoreFiles(playbook, scripts, source);
       formatDir = path.join(playbook.dir, format);
     }
     return result(playbookId, m.version, format, source, files, formatDir, false);

@@ -41,6 +41,16 @@ export class ValidationError extends EscherError {
   }
 }
 
+/**
+ * A file or folder whose real path is outside the folder it must stay in (a symlink leading out of
+ * the store or the cache), or a symlink where a real file is required. Never followed.
+ */
+export class OutsideRootError extends ValidationError {
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super(message, [], options);
+  }
+}
+
 /** A playbook, version, script or record that does not exist (here or on the server). */
 export class NotFoundError extends EscherError {
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {
