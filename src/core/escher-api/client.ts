@@ -20,6 +20,7 @@ import type {
   PublishRequest,
   ServerSearchHit,
   UploadResult,
+  UploadScriptArgs,
 } from './types';
 import { assertSafeDownloadUrl, assertSafeServerUrl } from './url-safety';
 import { wireIssues } from './wire-validate';
@@ -134,14 +135,14 @@ export class HttpEscherApi implements EscherApi {
     return (await this.call<{ ok: boolean; version: string }>({ what: 'health check', method: 'GET', path: '/api/health', retry: true, schema: 'Health' })).data;
   }
 
-  async uploadScript(args: { playbookId: string; version: string; path: string; file: string; sha256: string; size: number }): Promise<UploadResult> {
+  async uploadScript(args: UploadScriptArgs): Promise<UploadResult> {
     validatePlaybookId(args.playbookId);
     const r = await this.call<UploadResult>({
       what: `upload of ${args.playbookId}@${args.version}/${args.path}`,
       method: 'POST',
       path: '/api/playbook/upload',
       query: { playbook_id: args.playbookId, version: args.version, path: args.path },
-      stream: () => createReadStream(args.file),
+      stream: 'body' in args ? args.body : () => createReadStream(args.file),
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(args.size), 'x-content-sha256': args.sha256 },
       retry: true, // content-addressed: the same bytes twice are the same result
       schema: 'UploadResult',

@@ -13,6 +13,7 @@ import { CountingApi } from './counting-api';
 import type { ScriptFetcher } from './local-writer';
 import { OUTBOX_BACKOFF, nextRetryAt } from './outbox';
 import { ticketScriptFetcher } from './script-fetcher';
+import { removeLegacyUploadScratch } from './script-upload';
 import { type SyncReport, emptyReport } from './sync-report';
 import { SyncLock } from './sync-lock';
 import { SyncRun } from './sync-run';
@@ -95,6 +96,7 @@ export class MetadataPublisher {
   private readonly logger: Logger;
   private api: CountingApi | undefined;
   private background: BackgroundSync<SyncReport> | undefined;
+  private scratchGone: Promise<void> | undefined;
 
   constructor(private readonly o: MetadataPublisherOptions) {
     const dir = path.join(o.cacheDir, 'metadata');
@@ -115,6 +117,8 @@ export class MetadataPublisher {
   }
 
   private async requireApi(): Promise<CountingApi> {
+    this.scratchGone ??= removeLegacyUploadScratch(this.o.cacheDir).catch((e: unknown) => this.logger.warn(`could not remove the old upload scratch folder: ${describeError(e)}`));
+    await this.scratchGone;
     if (!this.api && typeof this.o.api === 'function') {
       const inner = await this.o.api();
       if (inner) this.api = new CountingApi(inner);
@@ -136,7 +140,6 @@ export class MetadataPublisher {
         logger: this.logger,
         fetchScript: this.o.fetchScript ?? ticketScriptFetcher(api, this.o.serverUrl),
         save: (s) => this.stateFile.save(s),
-        scratchDir: path.join(this.stateFile.dir, '.upload-scratch'),
         ...(this.o.vectors ? { vectors: this.o.vectors } : {}),
         ...(this.o.onSynced ? { onSynced: this.o.onSynced } : {}),
         backoff: this.o.backoff ?? OUTBOX_BACKOFF,
