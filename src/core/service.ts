@@ -10,7 +10,7 @@ import { QdrantVectorStore } from './local-search/qdrant-store';
 import type { LockOptions } from './playbook-store/store-lock';
 import type { Disposable } from './shared/disposable';
 import type { HttpEscherApi } from './escher-api/client';
-import { createScriptManager } from './script-manager/create';
+import { createScriptManager, runtimeFilesFor } from './script-manager/create';
 import type { ScriptManager } from './script-manager/script-manager';
 import { ConfigError } from './shared/errors';
 import { MetadataPublisher } from './metadata-publisher/publisher';
@@ -57,6 +57,8 @@ export class PlaybookService implements Disposable {
     this.secrets = hosts.secrets;
     this.logger = hosts.logger ?? silentLogger;
     this.clock = hosts.clock ?? systemClock;
+    // Decrypted copies of sensitive scripts that a killed process left behind go at the next start.
+    runtimeFilesFor(config, { clock: this.clock }).sweep();
   }
 
   private readonly _store = this.lazy(

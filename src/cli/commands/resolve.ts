@@ -24,6 +24,9 @@ export function register(program: Command, ctx: CliContext): void {
       const service = await ctx.service();
       const r = await service.scriptManager.resolveScript(id, o.format, o.version);
       if (r.stale) ctx.out.warn(`the server is unreachable; using an expired cached copy of ${id} v${r.version}`);
+      // The printed path is used after this process exits: a decrypted copy must outlive it, for its TTL only.
+      const handed = await service.scriptManager.handOff(r);
+      if (handed) ctx.out.note(`${id} v${r.version} is sensitive: this is a decrypted private copy, deleted at ${handed.removeAt.toISOString()}`);
       // Only with --verbose: the plain output is meant for `$(…)`, and stderr stays quiet on success.
       ctx.logger.info(`${r.source}: ${id} v${r.version} (${r.format}, ${r.files.length} file${r.files.length === 1 ? '' : 's'})`);
       ctx.out.result(
@@ -36,6 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
           version: r.version,
           format: r.format,
           stale: r.stale,
+          ...(handed ? { decrypted_until: handed.removeAt.toISOString() } : {}),
           files: r.files.map((f) => ({ path: f.path, file: f.file, sha256: f.sha256, size: f.size })),
         },
         () => r.path,

@@ -42,7 +42,12 @@ export function createScriptManager(config: PlaybookConfig, deps: ScriptManagerD
     cache,
     metadata,
     downloader,
-    runtime: new RuntimeFiles(deps.runtimeDir ?? defaultRuntimeDir(config.home)),
+    runtime: runtimeFilesFor(config, deps),
     logger: deps.logger,
   });
+}
+
+/** The private folder of decrypted copies (runtime-files.ts) for this config. */
+export function runtimeFilesFor(config: PlaybookConfig, deps: Pick<ScriptManagerDeps, 'runtimeDir' | 'clock'>): RuntimeFiles {
+  return new RuntimeFiles(deps.runtimeDir ?? defaultRuntimeDir(config.home), { ttlMs: config.runtimeTtlSeconds * 1000, clock: deps.clock });
 }

@@ -31,6 +31,11 @@ export interface ResolvedScript {
   size: number;
   /** True when an expired cache entry was used because the server could not be reached. */
   stale: boolean;
+  /**
+   * True when the files are decrypted copies of sensitive scripts in the private runtime folder:
+   * removed when this process exits, unless handed on with ScriptManager.handOff.
+   */
+  decrypted: boolean;
 }
 
 export interface ScriptManagerOptions {
@@ -93,6 +98,19 @@ export class ScriptManager {
     return this.o.cache.cacheScript(ref, bytes, expected);
   }
 
+  /**
+   * For a command whose output is used after it exits (`escher-playbook resolve` printing a path
+   * for the shell): decrypted copies stay until their TTL ends instead of going with the process.
+   */
+  handOff(resolved: ResolvedScript): Promise<{ removeAt: Date } | undefined> {
+    return resolved.decrypted ? this.o.runtime.handOff(resolved.files.map((f) => f.file)) : Promise.resolve(undefined);
+  }
+
+  /** Removes the decrypted copies this process still owns. */
+  dispose(): void {
+    this.o.runtime.dispose();
+  }
+
   /** The seed's evict_old_cache: bytes freed. */
   evictOldCache(): Promise<number> {
     return this.o.cache.evictOldCache();
@@ -113,7 +131,8 @@ export class ScriptManager {
     const source: ResolveSource = playbook.area === 'synced' ? 'synced' : 'local';
     let files: ResolvedFile[];
     let formatDir: string;
-    if (scripts.some((s) => s.sensitive)) {
+    const decrypted = scripts.some((s) => s.sensitive);
+    if (decrypted) {
       // Decrypt (store.readScript verifies the plaintext) into the private runtime folder; the
       // other files of the format go along so a multi-file format stays together.
       files = [];
@@ -126,7 +145,7 @@ export class ScriptManager {
       files = await verifiedStoreFiles(playbook, scripts, source);
       formatDir = path.join(playbook.dir, format);
     }
-    return result(playbookId, m.version, format, source, files, formatDir, false);
+    return result(playbookId, m.version, format, source, files, formatDir, { decrypted });
   }
 
   // -- 3 & 4: cache, then server -----------------------------------------------------------
@@ -166,7 +185,7 @@ export class ScriptManager {
       }
     }
     const formatDir = this.o.cache.layout.formatDir(playbookId, m.version, format);
-    return result(playbookId, m.version, format, downloaded ? 'download' : 'cache', files, formatDir, stale);
+    return result(playbookId, m.version, format, downloaded ? 'download' : 'cache', files, formatDir, { stale });
   }
 
   /**
@@ -221,7 +240,7 @@ export class ScriptManager {
       if (found.status !== 'hit') throw noServer;
       files.push({ file: found.file, path: ref.path, sha256: found.entry.sha256, size: found.entry.size });
     }
-    return result(playbookId, version, format, 'cache', files, this.o.cache.layout.formatDir(playbookId, version, format), false);
+    return result(playbookId, version, format, 'cache', files, this.o.cache.layout.formatDir(playbookId, version, format));
   }
 }
 
@@ -234,7 +253,15 @@ function pickFormat(scripts: ScriptEntry[], format: ScriptFormat, playbookId: st
   return picked;
 }
 
-function result(playbookId: string, version: string, format: ScriptFormat, source: ResolveSource, files: ResolvedFile[], formatDir: string, stale: boolean): ResolvedScript {
+function result(
+  playbookId: string,
+  version: string,
+  format: ScriptFormat,
+  source: ResolveSource,
+  files: ResolvedFile[],
+  formatDir: string,
+  flags: { stale?: boolean; decrypted?: boolean } = {},
+): ResolvedScript {
   const single = files.length === 1 ? files[0] : undefined;
   for (const f of files) {
     if (!path.isAbsolute(f.file)) throw new IntegrityError(`Resolved a relative path for ${f.path}`);
@@ -248,7 +275,8 @@ function result(playbookId: string, version: string, format: ScriptFormat, sourc
     files,
     sha256: single ? single.sha256 : null,
     size: files.reduce((n, f) => n + f.size, 0),
-    stale,
+    stale: flags.stale === true,
+    decrypted: flags.decrypted === true,
   };
 }
 
