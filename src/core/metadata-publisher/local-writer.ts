@@ -109,8 +109,8 @@ function withLocalSecrets(remote: ParameterSpec[], local: ParameterSpec[]): Para
 
 /**
  * Keeps the local change as `<id>-conflict-<n>` in local/ (never auto-uploaded: only `publish`
- * sends a local/ playbook). Scripts are copied as plaintext bytes (re-encrypted by the store
- * when sensitive); sensitive parameter defaults keep their envelopes (same data key).
+ * sends a local/ playbook). Scripts and sensitive parameter defaults are copied as plaintext and
+ * sealed again by the store for the copy's own id (an envelope is bound to its playbook).
  */
 export async function writeConflictCopy(store: PlaybookStoreApi, local: Playbook): Promise<Playbook> {
   const m = local.metadata;
@@ -131,7 +131,7 @@ export async function writeConflictCopy(store: PlaybookStoreApi, local: Playbook
     cloud_provider: m.cloud_provider,
     resource_types: m.resource_types,
     storage_strategy: m.storage_strategy,
-    parameters: m.parameters,
+    parameters: await store.revealParameters(local),
     source: m.source,
     scripts,
     version: m.version,

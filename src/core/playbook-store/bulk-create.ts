@@ -9,8 +9,8 @@ import { allocateId } from './ids';
 import { type StoreLayout, versionDirName } from './layout';
 import { AREAS, type Area, type PlaybookMetadata } from './metadata';
 import { validateVersion } from './names';
-import { encodeScripts } from './script-files';
-import { encryptParameters, needsKey } from './sensitive';
+import { encodeScripts, sealFiles } from './script-files';
+import { needsKey, openParameters, sealParameters } from './sensitive';
 import type { StoreLocks } from './store-lock';
 import type { CreatePlaybookInput, Playbook, StoreChange } from './types';
 import { assertValidDraft } from './validate';
@@ -36,7 +36,8 @@ export interface CreateDeps {
 
 interface PreparedCreate {
   draft: PlaybookMetadata;
-  files: VersionFile[];
+  /** The metadata and files for the allocated id (sensitive values are sealed for it: sensitive.ts). */
+  seal(id: string): { metadata: PlaybookMetadata; files: VersionFile[] };
   area: Area;
   explicitId: string | undefined;
 }
@@ -107,6 +108,7 @@ async function prepareCreate(d: CreateDeps, input: CreatePlaybookInput): Promise
   if (input.playbook_id !== undefined) validatePlaybookId(input.playbook_id);
   const key = needsKey(input.parameters, input.scripts) ? await d.keys.get({ create: true }) : undefined;
   const { entries, files } = encodeScripts(input.scripts ?? [], key);
+  const parameters = openParameters(input.parameters ?? [], key, undefined);
   const draft: PlaybookMetadata = {
     schema_version: 1,
     playbook_id: input.playbook_id ?? 'pending',
@@ -118,13 +120,14 @@ async function prepareCreate(d: CreateDeps, input: CreatePlaybookInput): Promise
     resource_types: input.resource_types ?? [],
     storage_strategy: input.storage_strategy ?? 'local_only',
     scripts: entries,
-    parameters: encryptParameters(input.parameters ?? [], key),
+    parameters: [],
     source,
     created_at: now,
     updated_at: now,
   };
-  assertValidDraft(draft);
-  return { draft, files, area, explicitId: input.playbook_id };
+  const seal = (id: string) => ({ metadata: { ...draft, playbook_id: id, parameters: sealParameters(parameters, key, id) }, files: sealFiles(files, key, id) });
+  assertValidDraft(seal(draft.playbook_id).metadata);
+  return { draft, seal, area, explicitId: input.playbook_id };
 }
 
 /** Under the store lock: the explicit id if it is free, else the first free slug of the name. */
@@ -145,14 +148,14 @@ async function allocate(d: CreateDeps, p: PreparedCreate, reserved: Set<string>)
 }
 
 async function publishNew(d: CreateDeps, p: PreparedCreate, id: string, assertHeld: () => void): Promise<Playbook> {
-  const metadata: PlaybookMetadata = { ...p.draft, playbook_id: id };
+  const { metadata, files } = p.seal(id);
   const vdir = versionDirName(metadata.version);
   await publishDir(
     d.layout.areaDir(p.area),
     id,
     async (tmp) => {
       await fs.mkdir(tmp);
-      await writeVersionTree(path.join(tmp, vdir), metadata, p.files);
+      await writeVersionTree(path.join(tmp, vdir), metadata, files);
     },
     assertHeld,
   );

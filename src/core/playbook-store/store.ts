@@ -21,7 +21,7 @@ import { validateVersion } from './names';
 import { loadMetadata } from './scan';
 import { findAreas, listVersions } from './store-folders';
 import { carryScripts, readVerifiedScript } from './script-files';
-import { decryptParameters, encryptParameters, hasEncryptedDefaults, needsKey } from './sensitive';
+import { decryptParameters, hasEncryptedDefaults, hasSealed, needsKey, openParameters, resealParameters, sealParameters } from './sensitive';
 import { type LockOptions, StoreLocks } from './store-lock';
 import type {
   CreatePlaybookInput,
@@ -131,7 +131,8 @@ export class PlaybookStore implements PlaybookStoreApi {
       if (latest === undefined) throw new NotFoundError(`Playbook "${id}" has no versions`, { hint: 'run `escher-playbook doctor`' });
       const base = await this.getPlaybook(id, input.fromVersion ?? latest);
       const next = nextVersion(latest, input);
-      const key = needsKey(input.parameters, input.scripts) ? await this.keys.get({ create: true }) : undefined;
+      // With the key at hand, carried sensitive values are re-sealed (upgrading older envelopes).
+      const key = needsKey(input.parameters, input.scripts) ? await this.keys.get({ create: true }) : hasSealed(base.metadata) ? await this.keys.peek() : undefined;
       const { entries, files } = await carryScripts(base, input, key);
       const m = base.metadata;
       const metadata: PlaybookMetadata = {
@@ -143,7 +144,7 @@ export class PlaybookStore implements PlaybookStoreApi {
         cloud_provider: input.cloud_provider ?? m.cloud_provider,
         resource_types: input.resource_types ?? m.resource_types,
         storage_strategy: input.storage_strategy ?? m.storage_strategy,
-        parameters: input.parameters ? encryptParameters(input.parameters, key) : m.parameters,
+        parameters: input.parameters ? sealParameters(openParameters(input.parameters, key, id), key, id) : key ? resealParameters(m.parameters, key, id).parameters : m.parameters,
         scripts: entries,
         updated_at: new Date(this.clock.now()).toISOString(),
       };
@@ -207,7 +208,7 @@ export class PlaybookStore implements PlaybookStoreApi {
   async revealParameters(playbook: Playbook): Promise<ParameterSpec[]> {
     const params = playbook.metadata.parameters;
     if (!hasEncryptedDefaults(params)) return params.map((p) => ({ ...p }));
-    return decryptParameters(params, await this.keys.get({ create: false }));
+    return decryptParameters(params, await this.keys.get({ create: false }), playbook.metadata.playbook_id);
   }
 
   /** One version as a bundle spec (export.ts): every script verified on the way out, sensitive ones re-sealed. */

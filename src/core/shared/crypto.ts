@@ -10,9 +10,9 @@ import type { SecretStore } from './secrets';
  * definition of schemas/metadata.schema.json:
  *   { "$enc": "aes-256-gcm/v1", "iv": base64(12 bytes), "tag": base64(16 bytes), "ct": base64 }
  * A fresh random IV per record (never reused with the same key: 2^-96 collision odds per pair).
- * The AAD binds a ciphertext to what it is ("param:<name>", "script:<path>"), so an envelope
- * copied from one field into another fails authentication instead of decrypting into the wrong
- * place. The key (32 random bytes, base64) lives outside the store in the SecretStore under
+ * The AAD binds a ciphertext to what it is and where it belongs (the store's AADs name the
+ * playbook and the field: playbook-store/sensitive.ts), so an envelope copied into another field
+ * or another playbook fails authentication instead of decrypting into the wrong place. The key (32 random bytes, base64) lives outside the store in the SecretStore under
  * `escher.dataKey`; the CLI also accepts it from ESCHER_KEY.
  */
 export const ENVELOPE_TAG = 'aes-256-gcm/v1';
@@ -95,6 +95,12 @@ export class DataKeyProvider {
   private cached: Buffer | undefined;
 
   constructor(private readonly secrets: SecretStore) {}
+
+  /** The key when one is configured, undefined when none is (a malformed one still throws). */
+  async peek(): Promise<Buffer | undefined> {
+    if (this.cached) return this.cached;
+    return (await this.secrets.get('escher.dataKey')) === undefined ? undefined : this.get({ create: false });
+  }
 
   async get(options: { create: boolean }): Promise<Buffer> {
     if (this.cached) return this.cached;
