@@ -103,7 +103,7 @@ test('cache evict (TTL) does not delete through a symlinked <id>-v<version> fold
   const folder = path.join(dir, 'scripts', 'alpha-v1.0.0');
   await fs.rm(folder, { recursive: true });
   await fs.symlink(path.join(root, 'outside'), folder);
-  clock.advance(8 * DAY);
+  await clock.advance(8 * DAY);
   await cache.evictOldCache();
   assert.equal(await fs.readFile(outsideFile, 'utf8'), 'PRIVATE KEY\n');
   assert.deepEqual(await cache.entries(), [], 'the expired entry is gone from the index');
@@ -141,7 +141,7 @@ test('a symlinked cache/scripts folder is never read or deleted through (verify,
   assert.equal(await fs.readFile(outsideFile, 'utf8'), 'PRIVATE KEY\n', 'after the tamper check');
   await cache.verify().catch(() => undefined);
   assert.equal(await fs.readFile(outsideFile, 'utf8'), 'PRIVATE KEY\n', 'after verify');
-  clock.advance(8 * DAY);
+  await clock.advance(8 * DAY);
   await cache.evictOldCache().catch(() => undefined);
   assert.equal(await fs.readFile(outsideFile, 'utf8'), 'PRIVATE KEY\n', 'after evict');
   await assert.rejects(cache.cacheScript(ref('beta'), Buffer.from('echo beta\n')), (e: unknown) => e instanceof EscherError && /outside/.test(e.message));
@@ -180,7 +180,7 @@ test('a cache folder that is itself a symlink (moved to a bigger disk) works: in
   await cache.cacheScript(ref('alpha'), Buffer.from('echo alpha\n'));
   assert.equal((await cache.lookup(ref('alpha'))).status, 'hit');
   assert.equal((await cache.verify()).kept, 1);
-  clock.advance(8 * DAY);
+  await clock.advance(8 * DAY);
   assert.ok((await cache.evictOldCache()) > 0);
   assert.deepEqual(await fs.readdir(path.join(real, 'scripts')), []);
 });
