@@ -16,14 +16,14 @@ export function isLoopbackHost(hostname: string): boolean {
   return false;
 }
 
-function parse(kind: string, raw: string): URL {
+function parse(kind: string, raw: string, secretHint = 'pass the token with --token or ESCHER_TOKEN'): URL {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new UnsafeUrlError(`${kind} "${redact(raw)}" is not a valid URL`, { hint: 'use a full URL such as https://escher.example.com' });
   }
-  if (url.username || url.password) throw new UnsafeUrlError(`${kind} must not carry credentials in the URL`, { hint: 'pass the token with --token or ESCHER_TOKEN' });
+  if (url.username || url.password) throw new UnsafeUrlError(`${kind} must not carry credentials in the URL`, { hint: secretHint });
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
   if (url.protocol === 'http:') {
@@ -32,6 +32,14 @@ function parse(kind: string, raw: string): URL {
     });
   }
   throw new UnsafeUrlError(`${kind} ${url.protocol} URLs are not supported`, { hint: 'use https://' });
+}
+
+/**
+ * The Qdrant URL of the search mirror, by the same rule: its API key and the playbooks it mirrors
+ * travel over https, or over plain http only to this machine (loopback).
+ */
+export function assertSafeQdrantUrl(raw: string): URL {
+  return parse('Qdrant URL', raw, 'set the API key with ESCHER_QDRANT_API_KEY (or the secret store), not in the URL');
 }
 
 /** Validates the configured server URL; returns it normalised without a trailing slash. */
