@@ -189,6 +189,14 @@ test('the extension in a real VS Code: create, explore, validate, publish, searc
   // This profile names no server: the one `escher-playbook login` saved in config.json is used.
   const { 'escher.server.url': _fromSettings, 'escher.tenantId': _tenant, ...withoutServer } = settings;
   await fs.writeFile(path.join(home, 'config.json'), JSON.stringify({ serverUrl: server.url, tenantId: TENANT }));
+  // The untrusted workspace tries to redirect the tenant, the model and the cache: every one of
+  // these is machine-scoped and restricted, so the review state below (fetched as TENANT) and the
+  // search (the default model) prove the workspace values were ignored.
+  await fs.mkdir(path.join(root, 'workspace', '.vscode'), { recursive: true });
+  await fs.writeFile(
+    path.join(root, 'workspace', '.vscode', 'settings.json'),
+    JSON.stringify({ 'escher.tenantId': 'evil-tenant', 'escher.search.embeddingModel': 'hf:attacker/model', 'escher.search.allowRemoteModels': true, 'escher.cache.maxSizeMb': 1 }),
+  );
   vscode = await startCodeServer({
     workspace: path.join(root, 'workspace'),
     userDataDir: path.join(root, 'user-data-untrusted'),
