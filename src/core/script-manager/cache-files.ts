@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { openInside, realDirInside, removeInside, rmdirInside } from '../shared/contained-fs';
+import { fsyncDir } from '../shared/atomic-fs';
+import { assertRealpathInside, openInside, realDirInside, realTargetInside, removeInside, rmdirInside } from '../shared/contained-fs';
 import { EscherError, OutsideRootError } from '../shared/errors';
 import { sha256Handle } from '../shared/hash';
 import type { IndexEntry } from './cache-index';
@@ -35,6 +36,19 @@ export async function checkFile(layout: CacheLayout, file: string, entry: IndexE
   } finally {
     await opened.handle.close();
   }
+}
+
+/**
+ * Renames a fully written temp file to `target` in scripts/. A symlinked folder inside the cache
+ * must not carry the mkdir or the rename elsewhere: checked before creating anything, and the
+ * rename goes to the checked real path.
+ */
+export async function moveIntoCache(layout: CacheLayout, tmp: string, target: string): Promise<void> {
+  await assertRealpathInside(layout.root, path.dirname(target), 'Cache folder');
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const real = (await realTargetInside(layout.root, target, 'Cached script'))!;
+  await fs.rename(tmp, real);
+  await fsyncDir(path.dirname(real));
 }
 
 /**

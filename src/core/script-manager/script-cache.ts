@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { fsyncDir, pathExists, TEMP_PREFIX } from '../shared/atomic-fs';
-import { assertRealpathInside, realDirInside, realTargetInside, removeInside } from '../shared/contained-fs';
+import { pathExists, TEMP_PREFIX } from '../shared/atomic-fs';
+import { realDirInside, removeInside } from '../shared/contained-fs';
 import { systemClock, type Clock } from '../shared/clock';
 import { IntegrityError, TooLargeError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import { silentLogger, type Logger } from '../shared/logger';
 import { mapLimit } from '../shared/map-limit';
-import { checkFile, hasChildren, removeCachedFile, removeStaleTemps } from './cache-files';
+import { checkFile, hasChildren, moveIntoCache, removeCachedFile, removeStaleTemps } from './cache-files';
 import { CacheIndex, type IndexEntry } from './cache-index';
 import { CacheLayout, cacheKey, parseCacheKey, type ScriptRef } from './cache-layout';
 import { CacheLocks, type CacheLockOptions } from './cache-lock';
@@ -164,13 +164,7 @@ export class ScriptCache implements CachePolicy {
     const target = this.layout.scriptFile(ref);
     await this.open();
     return this.locks.withIndexLock(async () => {
-      // A symlinked folder inside the cache must not carry the mkdir or the rename elsewhere:
-      // checked before creating anything, and the rename goes to the checked real path.
-      await assertRealpathInside(this.layout.root, path.dirname(target), 'Cache folder');
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      const real = (await realTargetInside(this.layout.root, target, 'Cached script'))!;
-      await fs.rename(tmp, real);
-      await fsyncDir(path.dirname(real));
+      await moveIntoCache(this.layout, tmp, target);
       const now = this.clock.now();
       const entry: IndexEntry = { key, path: this.layout.relativeScriptPath(ref), sha256: digest.sha256, size: digest.size, inserted_at: now, last_access: now };
       await this.index.append([{ op: 'put', ...entry }], { durable: true });
