@@ -77,32 +77,36 @@ test('a store whose root folder is itself a symlink (moved to a bigger disk) sti
   assert.equal(await fs.readFile(r.path, 'utf8'), 'echo a\n');
 });
 
-test('tamper eviction does not delete through a symlinked <id>-v<version> cache folder', async (t) => {
+/** An empty cache under a fresh temp root (outside files go to <root>/outside). */
+async function freshCache(t: Parameters<typeof tempDir>[0]) {
   const root = await tempDir(t, 'escher-symlink-cache-');
   const dir = path.join(root, 'cache');
   const clock = new FakeClock(1_000_000);
   const logger = recordingLogger();
-  const cache = openCache(dir, clock, logger);
+  return { root, dir, clock, logger, cache: openCache(dir, clock, logger) };
+}
+
+/** A cache holding alpha (and beta), whose alpha-v1.0.0 folder was replaced by a symlink to a folder outside holding a victim. */
+async function cacheWithSymlinkedVersionFolder(t: Parameters<typeof tempDir>[0], alsoBeta = false) {
+  const { root, dir, clock, logger, cache } = await freshCache(t);
   await cache.cacheScript(ref('alpha'), Buffer.from('echo alpha\n'));
+  if (alsoBeta) await cache.cacheScript(ref('beta'), Buffer.from('echo beta\n'));
   const outsideFile = await victim(root, 'shell/run.sh');
   const folder = path.join(dir, 'scripts', 'alpha-v1.0.0');
   await fs.rm(folder, { recursive: true });
   await fs.symlink(path.join(root, 'outside'), folder);
+  return { cache, clock, logger, outsideFile, folder };
+}
+
+test('tamper eviction does not delete through a symlinked <id>-v<version> cache folder', async (t) => {
+  const { cache, logger, outsideFile } = await cacheWithSymlinkedVersionFolder(t);
   assert.equal((await cache.lookup(ref('alpha'))).status, 'miss', 'the symlinked entry is not a hit');
   assert.equal(await fs.readFile(outsideFile, 'utf8'), 'PRIVATE KEY\n', 'the file outside the cache is untouched');
   assert.ok(logger.warnings.some((w) => /outside|symlink/.test(w)), logger.warnings.join('\n'));
 });
 
 test('cache evict (TTL) does not delete through a symlinked <id>-v<version> folder', async (t) => {
-  const root = await tempDir(t, 'escher-symlink-cache-');
-  const dir = path.join(root, 'cache');
-  const clock = new FakeClock(1_000_000);
-  const cache = openCache(dir, clock, recordingLogger());
-  await cache.cacheScript(ref('alpha'), Buffer.from('echo alpha\n'));
-  const outsideFile = await victim(root, 'shell/run.sh');
-  const folder = path.join(dir, 'scripts', 'alpha-v1.0.0');
-  await fs.rm(folder, { recursive: true });
-  await fs.symlink(path.join(root, 'outside'), folder);
+  const { cache, clock, outsideFile } = await cacheWithSymlinkedVersionFolder(t);
   await clock.advance(8 * DAY);
   await cache.evictOldCache();
   assert.equal(await fs.readFile(outsideFile, 'utf8'), 'PRIVATE KEY\n');
@@ -110,16 +114,7 @@ test('cache evict (TTL) does not delete through a symlinked <id>-v<version> fold
 });
 
 test('cache verify does not read or delete through a symlinked <id>-v<version> folder; it removes only the link', async (t) => {
-  const root = await tempDir(t, 'escher-symlink-cache-');
-  const dir = path.join(root, 'cache');
-  const clock = new FakeClock(1_000_000);
-  const cache = openCache(dir, clock, recordingLogger());
-  await cache.cacheScript(ref('alpha'), Buffer.from('echo alpha\n'));
-  await cache.cacheScript(ref('beta'), Buffer.from('echo beta\n'));
-  const outsideFile = await victim(root, 'shell/run.sh');
-  const folder = path.join(dir, 'scripts', 'alpha-v1.0.0');
-  await fs.rm(folder, { recursive: true });
-  await fs.symlink(path.join(root, 'outside'), folder);
+  const { cache, outsideFile, folder } = await cacheWithSymlinkedVersionFolder(t, true);
   const report = await cache.verify();
   assert.equal(await fs.readFile(outsideFile, 'utf8'), 'PRIVATE KEY\n');
   assert.equal(report.kept, 1, 'beta is kept');
@@ -128,11 +123,7 @@ test('cache verify does not read or delete through a symlinked <id>-v<version> f
 });
 
 test('a symlinked cache/scripts folder is never read or deleted through (verify, evict, tamper eviction, clear)', async (t) => {
-  const root = await tempDir(t, 'escher-symlink-cache-');
-  const dir = path.join(root, 'cache');
-  const clock = new FakeClock(1_000_000);
-  const logger = recordingLogger();
-  const cache = openCache(dir, clock, logger);
+  const { root, dir, clock, cache } = await freshCache(t);
   await cache.cacheScript(ref('alpha'), Buffer.from('echo alpha\n'));
   const outsideFile = await victim(root, 'alpha-v1.0.0/shell/run.sh');
   await fs.rm(path.join(dir, 'scripts'), { recursive: true });
@@ -152,11 +143,7 @@ test('a symlinked cache/scripts folder is never read or deleted through (verify,
 });
 
 test('a symlinked cache/tmp folder: stale temp files outside are not deleted, downloads refuse to stage there', async (t) => {
-  const root = await tempDir(t, 'escher-symlink-cache-');
-  const dir = path.join(root, 'cache');
-  const clock = new FakeClock(1_000_000);
-  const logger = recordingLogger();
-  const cache = openCache(dir, clock, logger);
+  const { root, dir, logger, cache } = await freshCache(t);
   await fs.mkdir(dir, { recursive: true });
   const outsideFile = await victim(root, 'old-notes.txt');
   const old = new Date(Date.now() - 2 * 60 * 60_000);
