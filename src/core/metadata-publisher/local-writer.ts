@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as semver from 'semver';
 import type { PublishedMetadata } from '../escher-api/types';
@@ -6,6 +5,7 @@ import type { ParameterSpec, PlaybookMetadata } from '../playbook-store/metadata
 import { METADATA_FILE } from '../playbook-store/layout';
 import { listVersions } from '../playbook-store/store-folders';
 import type { Playbook, PlaybookStoreApi, ScriptInput } from '../playbook-store/types';
+import { readInside } from '../shared/contained-fs';
 import { sha256 } from '../shared/hash';
 import { type MergeView, deepEqual, toMergeView } from './three-way-merge';
 
@@ -14,7 +14,7 @@ export type ScriptFetcher = (script: { s3_path: string; sha256: string; size: nu
 
 /** sha256 of a version's metadata.json bytes: what PlaybookSummary.content_hash reports. */
 export async function localContentHash(playbook: Playbook): Promise<string> {
-  return sha256(await fs.readFile(path.join(playbook.dir, METADATA_FILE)));
+  return sha256(await readInside(path.dirname(playbook.dir), path.join(playbook.dir, METADATA_FILE), METADATA_FILE));
 }
 
 /**
