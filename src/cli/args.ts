@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ParameterSpec } from '../core/playbook-store/metadata';
+import { parseParameterText } from '../core/playbook-store/parameter-values';
 import type { ScriptInput } from '../core/playbook-store/types';
 import { ValidationError } from '../core/shared/errors';
 
@@ -48,8 +49,8 @@ export async function readScriptArgs(specs: readonly string[] | undefined, sensi
 }
 
 /**
- * `--param NAME[:TYPE][!][=DEFAULT]`: "!" marks it required; DEFAULT is parsed as JSON when it
- * is valid JSON for the type (numbers, booleans, lists), kept as a string otherwise.
+ * `--param NAME[:TYPE][!][=DEFAULT]`: "!" marks it required; DEFAULT is parsed as the type says
+ * (parameter-values.ts: `true`/`false`, whole numbers, `a,b` or a JSON list, JSON).
  * `--secret-param` takes the same form and marks the parameter sensitive (default encrypted).
  */
 export function parseParamSpec(spec: string, sensitive: boolean): ParameterSpec {
@@ -61,14 +62,7 @@ export function parseParamSpec(spec: string, sensitive: boolean): ParameterSpec 
   const p: ParameterSpec = { name: name!, type: type as ParameterSpec['type'] };
   if (required) p.required = true;
   if (sensitive) p.sensitive = true;
-  if (def !== undefined) p.default = type === 'string' ? def : parseJsonOr(def);
+  // Parsed by the parameter's own rules: `x:integer=abc` or `n:number=1e999` is an error here (exit 2), never stored.
+  if (def !== undefined) p.default = parseParameterText(p, def);
   return p;
-}
-
-function parseJsonOr(s: string): unknown {
-  try {
-    return JSON.parse(s) as unknown;
-  } catch {
-    return s;
-  }
 }

@@ -13,6 +13,7 @@ import { assertRealpathInside, resolveInside, validatePlaybookId } from '../shar
 import type { SecretStore } from '../shared/secrets';
 import type { PlaybookSpec, ScriptSpec } from './bundle';
 import { type CatalogRow, type CatalogStats, PlaybookCatalog } from './catalog';
+import { enforceContract } from './contract-hook';
 import { carryScripts, encodeScripts, validateScriptPath } from './script-files';
 import { runDoctor } from './doctor';
 import { allocateId } from './ids';
@@ -173,6 +174,7 @@ export class PlaybookStore implements PlaybookStoreApi {
       updated_at: now,
     };
     assertDraft(draft);
+    if (input.enforceContract) this.warnAll(await enforceContract(files, entries, input.parameters ?? [], () => this.keys.get({ create: false }), `playbook "${draft.name.slice(0, 80)}"`));
     return { draft, files, area, explicitId: input.playbook_id };
   }
 
@@ -259,6 +261,7 @@ export class PlaybookStore implements PlaybookStoreApi {
         updated_at: new Date(this.clock.now()).toISOString(),
       };
       assertDraft(metadata);
+      if (input.enforceContract) this.warnAll(await enforceContract(files, entries, input.parameters ?? m.parameters, () => this.keys.get({ create: false }), `${id} v${next}`));
       await publishDir(dir, versionDirName(next), (tmp) => writeVersionTree(tmp, metadata, files), assertHeld);
       return { area, dir: path.join(dir, versionDirName(next)), metadata };
     });
@@ -441,6 +444,10 @@ export class PlaybookStore implements PlaybookStoreApi {
 
   private async ensureAreas(): Promise<void> {
     for (const area of AREAS) await fs.mkdir(this.layout.areaDir(area), { recursive: true });
+  }
+
+  private warnAll(warnings: readonly string[]): void {
+    for (const w of warnings) this.logger.warn(w);
   }
 
   private emit(change: StoreChange): void {
