@@ -96,6 +96,7 @@ export function placeholderContract(scripts: readonly ScriptText[], params: read
     }
     for (const m of findMalformedPlaceholders(s.text)) warnings.push(`${s.path}:${m.line}:${m.column}: ${m.text} looks like a placeholder but is not a valid parameter name (letters, digits and _, not starting with a digit); it is left as it is`);
   }
+  errors.push(...inlineDefaultsOf(scripts).conflicts);
   if (scripts.length > 0) {
     for (const p of params) {
       if (used.has(p.name) || scripts.some((s) => s.text !== undefined && mentions(s, p.name))) continue;
@@ -113,6 +114,29 @@ function mentions(s: ScriptText, name: string): boolean {
   if (s.path.startsWith('terraform/')) return new RegExp(`variable\\s+"${escaped}"`).test(text);
   if (s.path.startsWith('cloudformation/') || s.path.startsWith('arm/')) return new RegExp(`(^|[^A-Za-z0-9_])${escaped}([^A-Za-z0-9_]|$)`).test(text);
   return false;
+}
+
+/**
+ * The inline default of each parameter (`{{region | eu-west-1}}`), from every script. A parameter
+ * whose placeholders give different inline defaults is a contract error (a run has one value per
+ * parameter), reported here by name and place.
+ */
+export function inlineDefaultsOf(scripts: readonly ScriptText[]): { defaults: Map<string, string>; conflicts: string[] } {
+  const defaults = new Map<string, { text: string; at: string }>();
+  const conflicts: string[] = [];
+  for (const s of scripts) {
+    if (s.text === undefined) continue;
+    for (const ph of findPlaceholders(s.text)) {
+      if (ph.inlineDefault === undefined) continue;
+      const at = `${s.path}:${ph.line}:${ph.column}`;
+      const seen = defaults.get(ph.name);
+      if (!seen) defaults.set(ph.name, { text: ph.inlineDefault, at });
+      else if (seen.text !== ph.inlineDefault) {
+        conflicts.push(`{{${ph.name}}} has the default "${seen.text}" at ${seen.at} and "${ph.inlineDefault}" at ${at}: declare one default for "${ph.name}" in metadata.json instead`);
+      }
+    }
+  }
+  return { defaults: new Map([...defaults].map(([k, v]) => [k, v.text])), conflicts };
 }
 
 /** Throws one ValidationError naming every error; returns the warnings. */

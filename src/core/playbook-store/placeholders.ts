@@ -2,7 +2,7 @@
  * Placeholders in playbook scripts: `{{name}}` and `{{name | default}}` (spaces inside the braces
  * optional), the syntax syntaxes/playbook-parameters.injection.tmLanguage.json highlights. A name
  * follows the schema's parameter-name rule; the default is everything up to the closing braces
- * (it cannot contain "}"). `{{{x}}}` is a "{" followed by the placeholder `{{x}}` and a "}".
+ * (it cannot contain "}" or a line break). `{{{x}}}` is a "{" followed by the placeholder `{{x}}` and a "}".
  */
 export interface Placeholder {
   name: string;
@@ -16,9 +16,9 @@ export interface Placeholder {
   column: number;
 }
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*(?:\|([^}]*))?\}\}/g;
+const PLACEHOLDER = /\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]{0,63})[ \t]*(?:\|([^}\n]*))?\}\}/g;
 /** Something between double braces that is not a valid placeholder (`{{ db-id }}`, `{{ 9x }}`). */
-const MALFORMED = /\{\{(?!\{)\s*([^{}\s|][^{}|]*?)\s*(?:\|[^}]*)?\}\}/g;
+const MALFORMED = /\{\{(?!\{)[ \t]*([^{}\s|][^{}|\n]*?)[ \t]*(?:\|[^}\n]*)?\}\}/g;
 
 export function findPlaceholders(text: string): Placeholder[] {
   const lines = lineStarts(text);

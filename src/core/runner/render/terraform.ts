@@ -1,0 +1,106 @@
+import type { ParameterSpec } from '../../playbook-store/metadata';
+import { findPlaceholders } from '../../playbook-store/placeholders';
+import type { Finding } from '../types';
+import { hclContexts } from './hcl-contexts';
+import { finding, type OutFile, type RenderResult, type RenderValues, type SourceScript } from './render-types';
+
+/**
+ * Terraform gets its values through its own mechanism, never as text in a .tf file:
+ * each `{{name}}` becomes a reference to `var.name` (`${var.name}` inside a string or heredoc;
+ * in a .tf.json file, whose strings are templates, `${var.name}` too), a generated
+ * `escher_parameters.tf` declares the variables the scripts do not declare themselves, and the
+ * values go into a generated `escher.auto.tfvars.json` that Terraform loads by itself. A value
+ * is data in a JSON file: nothing in it is ever parsed as HCL.
+ *
+ * Without a backend in the configuration, state would be written into the run folder and lost
+ * when it is removed, so `escher_backend.tf` points the local backend at
+ * `<working folder>/.escher/terraform/<playbook id>/terraform.tfstate`.
+ */
+export const TFVARS_FILE = 'terraform/escher.auto.tfvars.json';
+export const VARIABLES_FILE = 'terraform/escher_parameters.tf';
+export const BACKEND_FILE = 'terraform/escher_backend.tf';
+
+const HCL_TYPES: Record<ParameterSpec['type'], string> = { string: 'string', integer: 'number', number: 'number', boolean: 'bool', list: 'list(string)', json: 'any' };
+
+export function renderTerraform(scripts: readonly SourceScript[], v: RenderValues, statePath: string): RenderResult {
+  const files: OutFile[] = [];
+  const findings: Finding[] = [];
+  const used = new Set<string>();
+  for (const s of scripts) {
+    const placeholders = s.text === undefined ? [] : findPlaceholders(s.text);
+    if (placeholders.length === 0) {
+      files.push({ path: s.path, bytes: s.bytes, mode: 0o600, generated: false });
+      continue;
+    }
+    const isTf = s.path.endsWith('.tf');
+    if (!isTf && !s.path.endsWith('.tf.json')) {
+      findings.push(finding(s.path, placeholders[0]!.line, `placeholders are filled only in .tf and .tf.json files; read {{${placeholders[0]!.name}}} through a Terraform variable (var.${placeholders[0]!.name}) instead`));
+      files.push({ path: s.path, bytes: s.bytes, mode: 0o600, generated: false });
+      continue;
+    }
+    const text = s.text!;
+    const contexts = isTf ? hclContexts(text, placeholders) : placeholders.map(() => 'template' as const);
+    let out = '';
+    let at = 0;
+    placeholders.forEach((ph, k) => {
+      out += text.slice(at, ph.start);
+      at = ph.end;
+      const ctx = contexts[k]!;
+      if (ctx === 'comment' || !v.params.has(ph.name)) {
+        out += text.slice(ph.start, ph.end);
+        return;
+      }
+      used.add(ph.name);
+      if (ctx === 'template' && /[$%]$/.test(out)) {
+        findings.push(finding(s.path, ph.line, `{{${ph.name}}} right after "${out.slice(-1)}" would read as an escaped "${out.slice(-1)}{": put a space or another character between them`));
+      }
+      out += ctx === 'code' ? `var.${ph.name}` : `\${var.${ph.name}}`;
+    });
+    files.push({ path: s.path, bytes: Buffer.from(out + text.slice(at), 'utf8'), mode: 0o600, generated: false });
+  }
+  const allText = files.map((f) => f.bytes.toString('utf8')).join('\n');
+  const declared = new Set([...allText.matchAll(/variable\s+"([A-Za-z_][A-Za-z0-9_-]*)"/g)].map((m) => m[1]!));
+  const toDeclare = [...used].filter((n) => !declared.has(n)).map((n) => v.params.get(n)!);
+  if (toDeclare.length) files.push(generated(VARIABLES_FILE, variablesHcl(toDeclare, v)));
+  const tfvars: Record<string, unknown> = {};
+  for (const [name, p] of v.params) {
+    const value = v.values.get(name);
+    if (value !== undefined && (used.has(name) || declared.has(name)) && p.name === name) tfvars[name] = value;
+  }
+  if (Object.keys(tfvars).length) files.push(generated(TFVARS_FILE, JSON.stringify(tfvars, null, 2) + '\n'));
+  if (!/\bbackend\s+"|\bcloud\s*\{|"backend"\s*:/.test(allText)) files.push(generated(BACKEND_FILE, backendHcl(statePath)));
+  for (const g of [VARIABLES_FILE, TFVARS_FILE, BACKEND_FILE]) {
+    if (scripts.some((s) => s.path === g)) findings.push(finding(g, undefined, `the playbook has a file named like the one Escher generates (${g}): rename it`));
+  }
+  return { files, findings };
+}
+
+function generated(path: string, text: string): OutFile {
+  return { path, bytes: Buffer.from(text, 'utf8'), mode: 0o600, generated: true };
+}
+
+function variablesHcl(params: readonly ParameterSpec[], v: RenderValues): string {
+  const blocks = params.map((p) => {
+    const lines = [`variable "${p.name}" {`, `  type = ${HCL_TYPES[p.type]}`];
+    if (p.sensitive) lines.push('  sensitive = true');
+    if (v.values.get(p.name) === undefined) lines.push('  default = null');
+    lines.push('}');
+    return lines.join('\n');
+  });
+  return `# Generated by Escher for this run: the parameters the scripts use as {{placeholders}}.\n${blocks.join('\n\n')}\n`;
+}
+
+function backendHcl(statePath: string): string {
+  return `# Generated by Escher: keep local state in the working folder, not in the run folder that is removed after the run.\nterraform {\n  backend "local" {\n    path = "${hclString(statePath)}"\n  }\n}\n`;
+}
+
+/** The body of an HCL quoted string holding `s` literally. */
+export function hclString(s: string): string {
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\$\{/g, '$${')
+    .replace(/%\{/g, '%%{')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
