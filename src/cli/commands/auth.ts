@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { writeJsonAtomic } from '../../core/shared/atomic-fs';
 import { ValidationError } from '../../core/shared/errors';
 import { CLI_CONFIG_FILE, type CliContext } from '../context';
+import { promptHidden, readAll } from '../terminal';
 
 interface LoginOptions {
   server?: string;
@@ -31,7 +32,7 @@ export function register(program: Command, ctx: CliContext): void {
         const current = await readJsonObject(file);
         await writeJsonAtomic(file, { ...current, ...(o.server !== undefined ? { serverUrl: o.server.replace(/\/+$/, '') } : {}), ...(o.tenant !== undefined ? { tenantId: o.tenant } : {}) });
       }
-      const token = o.tokenStdin ? await readAll(process.stdin) : process.stdin.isTTY ? await promptHidden('Escher token: ') : '';
+      const token = o.tokenStdin ? await readAll(process.stdin) : process.stdin.isTTY ? ((await promptHidden('Escher token: ')) ?? process.exit(130)) : '';
       if (token.trim()) await ctx.secrets().set('escher.token', token.trim());
       else if (o.tokenStdin) throw new ValidationError('No token on stdin');
       ctx.out.result({ home: config.home, tokenSaved: token.trim() !== '', server: o.server, tenant: o.tenant }, () =>
@@ -58,37 +59,4 @@ async function readJsonObject(file: string): Promise<Record<string, unknown>> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw e;
   }
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Reads a line from the terminal without echoing it. */
-async function promptHidden(question: string): Promise<string> {
-  process.stderr.write(question);
-  const stdin = process.stdin;
-  stdin.setRawMode(true);
-  stdin.resume();
-  return new Promise((resolve) => {
-    let value = '';
-    const onData = (buf: Buffer) => {
-      for (const ch of buf.toString('utf8')) {
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
-          stdin.setRawMode(false);
-          stdin.pause();
-          stdin.off('data', onData);
-          process.stderr.write('\n');
-          resolve(value);
-          return;
-        }
-        if (ch === '\u0003') process.exit(130);
-        if (ch === '\u007f') value = value.slice(0, -1);
-        else value += ch;
-      }
-    };
-    stdin.on('data', onData);
-  });
 }

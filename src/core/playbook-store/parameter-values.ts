@@ -54,24 +54,24 @@ export function envName(name: string): string {
   return `ESCHER_PARAM_${name.toUpperCase()}`;
 }
 
-function parseText(p: ParameterSpec, text: string): ParameterValue {
-  const t = text.trim();
+function parseText(p: ParameterSpec, raw: string): ParameterValue {
+  const t = raw.trim();
   switch (p.type) {
     case 'string':
-      return text;
+      return text(p, raw);
     case 'integer':
-      if (!/^[+-]?\d+$/.test(t)) throw bad(p, text, 'a whole number such as 8080');
+      if (!/^[+-]?\d+$/.test(t)) throw bad(p, raw, 'a whole number such as 8080');
       return typed(p, Number(t), true);
     case 'number':
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw bad(p, text, 'a number such as 0.5 or 1e3');
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw bad(p, raw, 'a number such as 0.5 or 1e3');
       return typed(p, Number(t), true);
     case 'boolean':
-      if (!/^(true|false)$/i.test(t)) throw bad(p, text, 'true or false');
+      if (!/^(true|false)$/i.test(t)) throw bad(p, raw, 'true or false');
       return t.toLowerCase() === 'true';
     case 'list':
       if (t === '') return [];
       if (t.startsWith('[')) return typed(p, parseJson(p, t), true);
-      return t.split(',').map((s) => s.trim());
+      return t.split(',').map((s) => text(p, s.trim()));
     case 'json':
       return typed(p, parseJson(p, t), true);
   }

@@ -8,7 +8,7 @@ import { Masker } from './mask';
 import { planSecrets } from './plan';
 import { commandLine } from './quote';
 import { removeRunFolder } from './run-folder';
-import type { PlanStep, RunPlan, RunRecord, RunStatus } from './types';
+import type { PlanStep, ResolvedValue, RunPlan, RunRecord, RunStatus } from './types';
 import { recordedValues } from './values';
 
 /**
@@ -47,16 +47,15 @@ const KILL_GRACE_MS = 10_000;
 const FLUSH_IDLE_MS = 100;
 
 export async function executeRun(deps: ExecuteDeps, plan: RunPlan, sink: RunSink, options: ExecuteOptions): Promise<RunRecord> {
-  const { env, masks } = planSecrets(plan);
+  const { env, masks, values } = planSecrets(plan);
   try {
     if (plan.mode !== 'dry-run') refuseBlocked(plan);
     const started = deps.now();
-    const record = baseRecord(deps, plan, started, options.consent);
+    const record = baseRecord(deps, plan, started, options.consent, values);
     if (plan.mode === 'dry-run') {
       Object.assign(record, { status: 'dry-run', ended_at: record.started_at, duration_ms: 0 });
       await deps.journal.started(record, plan.runDir);
       await deps.journal.ended(record.run_id, endFields(record));
-      await saveLastValues(deps.runsDir, plan.playbookId, plan.values);
       return record;
     }
     await deps.journal.started(record, plan.runDir);
@@ -84,7 +83,7 @@ export async function executeRun(deps: ExecuteDeps, plan: RunPlan, sink: RunSink
     Object.assign(record, { status, exit_code: exit.code, signal: exit.signal, ended_at: new Date(ended).toISOString(), duration_ms: ended - started });
     record.log = { file: await deps.journal.writeLog(record.run_id, log.contents()), bytes: log.total, truncated: log.truncated };
     await deps.journal.ended(record.run_id, endFields(record));
-    await saveLastValues(deps.runsDir, plan.playbookId, plan.values);
+    await saveLastValues(deps.runsDir, plan.playbookId, values);
     return record;
   } finally {
     await removeRunFolder(plan.runDir);
@@ -111,7 +110,7 @@ function refuseBlocked(plan: RunPlan): void {
   }
 }
 
-function baseRecord(deps: ExecuteDeps, plan: RunPlan, started: number, consent: string): RunRecord {
+function baseRecord(deps: ExecuteDeps, plan: RunPlan, started: number, consent: string, values: readonly ResolvedValue[]): RunRecord {
   return {
     run_id: plan.runId,
     playbook_id: plan.playbookId,
@@ -124,7 +123,7 @@ function baseRecord(deps: ExecuteDeps, plan: RunPlan, started: number, consent: 
     mode: plan.mode,
     dry_run: plan.mode === 'dry-run',
     commands: plan.steps.map((s) => commandLine(s.argv)),
-    parameters: recordedValues(plan.values),
+    parameters: recordedValues(values),
     cwd: plan.cwd,
     user: deps.user,
     host: deps.host,

@@ -14,7 +14,7 @@ import { makeRunFolder, removeRunFolder, writeRunFiles } from './run-folder';
 import { runEnvironment, sensitiveTexts } from './run-env';
 import { newRunId } from './run-id';
 import { which } from './tools';
-import type { Finding, PlanStep, RenderedFile, RunPlan, ToolTiming } from './types';
+import type { Finding, PlanStep, PlanValue, RenderedFile, ResolvedValue, RunPlan, ToolTiming } from './types';
 import { resolveValues } from './values';
 
 /**
@@ -35,6 +35,7 @@ export interface PlanDeps {
 export interface PlanSecrets {
   env: NodeJS.ProcessEnv;
   masks: string[];
+  values: ResolvedValue[];
 }
 
 const secrets = new WeakMap<RunPlan, PlanSecrets>();
@@ -119,7 +120,7 @@ export async function planRun(deps: PlanDeps, prepared: PreparedRun, prompted: R
       scripts: m.scripts.map((s) => ({ path: s.path, sha256: s.sha256, size: s.size })),
       runDir,
       cwd,
-      values,
+      values: values.map(planValue),
       envNames: Object.keys(env).filter((k) => k.startsWith('ESCHER_') || k.startsWith('TF_')).sort(),
       files,
       steps,
@@ -131,7 +132,7 @@ export async function planRun(deps: PlanDeps, prepared: PreparedRun, prompted: R
       blockers: [],
     };
     plan.blockers = blockersOf(plan);
-    secrets.set(plan, { env, masks: sensitiveTexts(values) });
+    secrets.set(plan, { env, masks: sensitiveTexts(values), values });
     return plan;
   } catch (e) {
     await removeRunFolder(runDir);
@@ -191,6 +192,12 @@ async function workingFolder(dir: string, playbooksDir: string): Promise<string>
     throw new ValidationError(`The working folder ${abs} is inside the playbook store`, [], { hint: 'a run must never change a stored version: run it from another folder (--cwd)' });
   }
   return real;
+}
+
+function planValue(v: ResolvedValue): PlanValue {
+  const base: PlanValue = { name: v.spec.name, type: v.spec.type, sensitive: v.spec.sensitive === true, source: v.source };
+  if (v.value === undefined) return base;
+  return v.spec.sensitive ? { ...base, hidden: true } : { ...base, value: v.value };
 }
 
 function displayMask(p: ParameterSpec): ParameterValue {

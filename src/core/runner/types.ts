@@ -92,6 +92,17 @@ export interface PlanStep {
   confirm?: string;
 }
 
+export interface PlanValue {
+  name: string;
+  type: ParameterSpec['type'];
+  sensitive: boolean;
+  source: ValueSource;
+  /** Absent for a sensitive parameter, and for one without a value. */
+  value?: unknown;
+  /** True when a sensitive parameter has a value (it is never shown). */
+  hidden?: true;
+}
+
 export interface ReviewGate {
   /** Last known status from the publisher's local state; null when never published. */
   status: ReviewStatus | null;
@@ -123,7 +134,8 @@ export interface RunPlan {
   scripts: Array<{ path: string; sha256: string; size: number }>;
   runDir: string;
   cwd: string;
-  values: ResolvedValue[];
+  /** Every parameter's value and where it came from; a sensitive one without its value. */
+  values: PlanValue[];
   /** Names of the variables added to the environment (values never listed here). */
   envNames: string[];
   files: RenderedFile[];

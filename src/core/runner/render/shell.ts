@@ -17,7 +17,7 @@ import { type ShellContext, shellContexts } from './shell-contexts';
  *   inside $'…'          '"${ESCHER_PARAM_X}"$'
  *   here-document        ${ESCHER_PARAM_X}          (<<EOF expands; the result is not re-read)
  *   comment              ${ESCHER_PARAM_X}          (inert)
- *   arithmetic $((…))    ${ESCHER_PARAM_X} for integer/number parameters only: bash evaluates
+ *   arithmetic $((…))    ESCHER_PARAM_X for integer/number parameters only: bash evaluates
  *                        arithmetic text as code (`a[$(cmd)]`), so text parameters are refused
  *   <<'EOF' (quoted)     refused: nothing expands there; use an unquoted here-document
  */
@@ -46,6 +46,9 @@ export function renderShell(file: string, text: string, v: RenderValues): { text
 
 function referenceFor(ctx: ShellContext, ref: string): string {
   switch (ctx) {
+    case 'arith':
+      // Arithmetic reads a variable by name; only integer/number parameters reach here (validated digits).
+      return ref;
     case 'code':
       return `"\${${ref}}"`;
     case 'single':
