@@ -10,8 +10,8 @@ import { findPlaceholders } from '../../playbook-store/placeholders';
  *
  *   - a string "[…]" is an expression: a placeholder may stand only inside one of its '…' string
  *     literals, where the value's quotes are doubled (ARM's escape); elsewhere it is refused;
- *   - any other string stays literal: when a value would make it look like an expression
- *     (starting with "[" and ending with "]"), it is written "[[…", ARM's escape for a literal.
+ *   - any other string stays literal: it is filled in what it means (an escaped "[[…]" means
+ *     "[…]") and written back escaped ("[[…]") whenever the result starts with "[" and ends with "]".
  *
  * A string that is exactly one placeholder of a non-string parameter becomes the typed value.
  */
@@ -69,22 +69,31 @@ function isExpression(s: string): boolean {
   return s.startsWith('[') && !s.startsWith('[[') && s.endsWith(']');
 }
 
+/** ARM writes a literal that starts with "[" and ends with "]" as "[[…]" (one bracket is dropped when read). */
+function encodeLiteral(text: string): string {
+  return text.startsWith('[') && text.endsWith(']') ? `[${text}` : text;
+}
+
 function armString(file: string, s: string, v: RenderValues, findings: Finding[]): unknown {
-  const expression = isExpression(s);
+  if (!isExpression(s)) {
+    // Filled in what the string means (an escaped "[[…]" means "[…]"), then written back escaped if needed.
+    const meaning = s.startsWith('[[') && s.endsWith(']') ? s.slice(1) : s;
+    const r = substituteInString(meaning, v, (text) => text, { typedWhole: true });
+    if (!r) return undefined;
+    return typeof r.value === 'string' ? encodeLiteral(r.value) : r.value;
+  }
   const r = substituteInString(
     s,
     v,
     (text, offset) => {
-      if (!expression) return text;
       // Inside a '…' literal when an odd number of quotes precede it ('' escapes count twice).
       const quotes = (s.slice(0, offset).match(/'/g) ?? []).length;
       if (quotes % 2 === 0) return { error: `stands in an ARM expression outside a '…' string literal: pass it as a template parameter, parameters('name'), instead` };
       return text.replace(/'/g, "''");
     },
-    { typedWhole: !expression },
+    { typedWhole: false },
   );
   if (!r) return undefined;
   if (r.error) findings.push(finding(file, undefined, r.error));
-  if (typeof r.value === 'string' && !expression && isExpression(r.value)) return `[${r.value}`;
   return r.value;
 }
