@@ -156,7 +156,19 @@ function runStep(
 ): Promise<{ code: number | null; signal: string | null }> {
   return new Promise((resolve) => {
     const stdin = sink.stdin ?? 'inherit';
-    const child = spawn(step.argv[0]!, step.argv.slice(1), { cwd: step.cwd, env, stdio: [typeof stdin === 'string' ? stdin : 'pipe', 'pipe', 'pipe'] });
+    // On the user's terminal the command stays in the terminal's process group, so Ctrl-C reaches
+    // it (and what it started) from the terminal itself. Anywhere else it leads its own group, so
+    // an abort can signal everything it started, not only the interpreter.
+    const group = stdin !== 'inherit';
+    const child = spawn(step.argv[0]!, step.argv.slice(1), { cwd: step.cwd, env, detached: group, stdio: [typeof stdin === 'string' ? stdin : 'pipe', 'pipe', 'pipe'] });
+    const kill = (sig: NodeJS.Signals) => {
+      try {
+        if (group && child.pid) process.kill(-child.pid, sig);
+        else child.kill(sig);
+      } catch {
+        // Already gone.
+      }
+    };
     if (typeof stdin !== 'string' && child.stdin) stdin.pipe(child.stdin).on('error', () => undefined);
     let idle: NodeJS.Timeout | undefined;
     const emit = (stream: 'stdout' | 'stderr', text: string) => {
@@ -180,8 +192,8 @@ function runStep(
     }
     let killer: NodeJS.Timeout | undefined;
     const onAbort = () => {
-      child.kill('SIGINT');
-      killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      kill('SIGINT');
+      killer = setTimeout(() => kill('SIGKILL'), KILL_GRACE_MS);
     };
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { sha256 } from '../shared/hash';
+import { isProcessAlive } from '../shared/process-alive';
 import { resolveInside } from '../shared/safe-path';
 import type { OutFile } from './render/render-types';
 import type { RenderedFile } from './types';
@@ -9,12 +10,30 @@ import type { RenderedFile } from './types';
 /**
  * A run's private folder: a fresh mkdtemp folder (0700) outside the store, holding the rendered
  * scripts (0600, 0700 where executed directly) and the generated parameter files. Nothing in it
- * outlives the run: execute() removes it in a finally, also after a failure or Ctrl-C.
+ * outlives the run: execute() removes it in a finally, also after a failure or Ctrl-C. Only a
+ * killed process (SIGKILL, power loss) leaves one behind; `.owner` names its pid, and the next
+ * run removes the folders whose owner is gone (they may hold rendered values).
  */
+const PREFIX = 'escher-run-';
+const OWNER = '.owner';
+
 export async function makeRunFolder(tmpRoot: string = os.tmpdir()): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(tmpRoot, 'escher-run-'));
+  await sweepStaleRunFolders(tmpRoot);
+  const dir = await fs.mkdtemp(path.join(tmpRoot, PREFIX));
   await fs.chmod(dir, 0o700);
+  await fs.writeFile(path.join(dir, OWNER), `${process.pid}\n`, { mode: 0o600 });
   return dir;
+}
+
+/** Best effort: run folders of processes that no longer exist (ours only: others' are unreadable). */
+export async function sweepStaleRunFolders(tmpRoot: string): Promise<void> {
+  const names = await fs.readdir(tmpRoot).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(PREFIX)) continue;
+    const dir = path.join(tmpRoot, name);
+    const pid = Number((await fs.readFile(path.join(dir, OWNER), 'utf8').catch(() => '')).trim());
+    if (Number.isSafeInteger(pid) && pid > 0 && !isProcessAlive(pid)) await removeRunFolder(dir).catch(() => undefined);
+  }
 }
 
 export async function writeRunFiles(runDir: string, files: readonly OutFile[], display: ReadonlyMap<string, string | undefined>): Promise<RenderedFile[]> {
