@@ -1,6 +1,6 @@
 import { commandLine } from '../core/runner/quote';
 import type { CheckReport } from '../core/runner/runner';
-import type { Finding, RunPlan, RunRecord } from '../core/runner/types';
+import type { Finding, RunPlan, RunRecord, RunSummary } from '../core/runner/types';
 import { table } from './output';
 
 /**
@@ -64,7 +64,7 @@ export function renderCheck(r: CheckReport, verbose: boolean): string[] {
   return [`${r.playbookId} v${r.version} (${r.formats.join(', ')})`, ...renderFindings(r.findings, verbose)];
 }
 
-export function renderRuns(records: readonly RunRecord[]): string[] {
+export function renderRuns(records: readonly RunSummary[]): string[] {
   if (records.length === 0) return ['no runs'];
   return table(
     ['RUN', 'PLAYBOOK', 'VERSION', 'FORMAT', 'STATUS', 'EXIT', 'STARTED', 'DURATION'],

@@ -1,7 +1,6 @@
 import type { ParameterSpec, ScriptFormat } from '../playbook-store/metadata';
 import { parameterText } from '../playbook-store/parameter-values';
-import { ARM_PARAMETERS_FILE } from './render/arm';
-import { CFN_PARAMETERS_FILE } from './render/cloudformation';
+import { ARM_PARAMETERS_FILE, CFN_PARAMETERS_FILE } from './render/generated-files';
 import type { Interpreter } from './render/shebang';
 import type { Finding, PlanStep } from './types';
 

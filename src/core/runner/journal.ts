@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { fsyncDir } from '../shared/atomic-fs';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { isProcessAlive } from '../shared/process-alive';
-import { encodeEntry, type EndFields, foldEntries, JOURNAL_FILE, type JournalEntry, liveStatus, LOGS_DIR } from './journal-format';
-import type { RunRecord } from './types';
+import { encodeEnd, encodeStart, type EndFields, JOURNAL_FILE, liveStatus, LOGS_DIR, newestRuns, type StoredRecord } from './journal-format';
+import type { RunRecord, RunSummary } from './types';
 
 /**
  * The run journal on disk (format in journal-format.ts). Appends are one write(2) of one line to
@@ -24,9 +24,9 @@ export class RunJournal {
     this.logsDir = path.join(runsDir, LOGS_DIR);
   }
 
-  async append(entry: JournalEntry, options: { sync?: boolean } = {}): Promise<void> {
+  private async append(text: string, options: { sync?: boolean } = {}): Promise<void> {
     await this.ensureDir();
-    const line = Buffer.from(encodeEntry(entry), 'utf8');
+    const line = Buffer.from(text, 'utf8');
     const h = await fs.open(this.file, 'a', 0o600);
     try {
       const { bytesWritten } = await h.write(line);
@@ -38,11 +38,11 @@ export class RunJournal {
   }
 
   async started(record: RunRecord, runDir: string): Promise<void> {
-    await this.append({ v: 1, t: 'start', run: { ...record, run_dir: runDir } }, { sync: true });
+    await this.append(encodeStart({ ...record, run_dir: runDir }), { sync: true });
   }
 
   async ended(id: string, end: EndFields): Promise<void> {
-    await this.append({ v: 1, t: 'end', id, ...end }, { sync: true });
+    await this.append(encodeEnd(id, end), { sync: true });
   }
 
   /** The capped, masked log of a run (0600); returns its path relative to the runs folder. */
@@ -59,28 +59,28 @@ export class RunJournal {
     return path.posix.join(LOGS_DIR, `${id}.log`);
   }
 
-  /** Every record, newest first (optionally of one playbook), with interrupted runs told apart from running ones. */
-  async list(filter: { playbookId?: string; limit?: number } = {}): Promise<RunRecord[]> {
-    const { records } = await this.readAll();
-    const out: RunRecord[] = [];
-    for (let i = records.length - 1; i >= 0 && (filter.limit === undefined || out.length < filter.limit); i--) {
-      const r = records[i]!;
-      if (filter.playbookId !== undefined && r.playbook_id !== filter.playbookId) continue;
-      out.push(this.publicView(r));
-    }
-    return out;
+  /** Runs newest first (optionally of one playbook), with interrupted runs told apart from running ones. */
+  async list(filter: { playbookId?: string; limit?: number } = {}): Promise<RunSummary[]> {
+    const id = filter.playbookId;
+    const runs = newestRuns<RunSummary>(await this.readText(), {
+      full: false,
+      ...(filter.limit !== undefined ? { limit: filter.limit } : {}),
+      ...(id !== undefined ? { keep: (line: string) => line.includes(`"playbook_id":${JSON.stringify(id)}`), accept: (r: RunSummary) => r.playbook_id === id } : {}),
+    });
+    for (const r of runs) r.status = liveStatus(r, this.host, this.alive);
+    return runs;
   }
 
-  /** One record by its id or an unambiguous prefix of it. */
+  /** One whole record by its id or an unambiguous prefix of it. */
   async get(idOrPrefix: string): Promise<RunRecord> {
     if (!/^[0-9a-z-]{4,40}$/.test(idOrPrefix)) throw new ValidationError(`"${idOrPrefix.slice(0, 40)}" is not a run id`, [], { hint: 'run ids look like 20261129-101500-3f9a2c; see `escher-playbook runs`' });
-    const { records } = await this.readAll();
-    const hits = records.filter((r) => r.run_id === idOrPrefix || r.run_id.startsWith(idOrPrefix));
+    const hits = newestRuns<StoredRecord>(await this.readText(), { full: true, keep: (line) => line.includes(`"run_id":"${idOrPrefix}`), accept: (r) => r.run_id.startsWith(idOrPrefix) });
     const exact = hits.find((r) => r.run_id === idOrPrefix);
-    if (exact) return this.publicView(exact);
-    if (hits.length === 0) throw new NotFoundError(`No run "${idOrPrefix}"`, { hint: 'see `escher-playbook runs`' });
-    if (hits.length > 1) throw new ValidationError(`"${idOrPrefix}" matches ${hits.length} runs`, [], { hint: 'give more of the run id' });
-    return this.publicView(hits[0]!);
+    if (hits.length > 1 && !exact) throw new ValidationError(`"${idOrPrefix}" matches ${hits.length} runs`, [], { hint: 'give more of the run id' });
+    const r = exact ?? hits[0];
+    if (!r) throw new NotFoundError(`No run "${idOrPrefix}"`, { hint: 'see `escher-playbook runs`' });
+    const { run_dir: _dir, ...rest } = r;
+    return { ...rest, status: liveStatus(rest, this.host, this.alive) };
   }
 
   async readLog(record: RunRecord): Promise<Buffer | undefined> {
@@ -90,20 +90,13 @@ export class RunJournal {
     return fs.readFile(file).catch(() => undefined);
   }
 
-  private async readAll(): Promise<ReturnType<typeof foldEntries>> {
-    let text: string;
+  private async readText(): Promise<string> {
     try {
-      text = await fs.readFile(this.file, 'utf8');
+      return await fs.readFile(this.file, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skipped: 0 };
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
       throw e;
     }
-    return foldEntries(text.split('\n'));
-  }
-
-  private publicView(r: RunRecord & { run_dir?: string }): RunRecord {
-    const { run_dir: _dir, ...rest } = r;
-    return { ...rest, status: liveStatus(rest, this.host, this.alive) };
   }
 
   private async ensureDir(): Promise<void> {

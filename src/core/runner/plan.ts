@@ -79,8 +79,8 @@ export async function planRun(deps: PlanDeps, prepared: PreparedRun, prompted: R
     for (const format of prepared.formats) {
       const entry = prepared.entries.get(format);
       const scripts = prepared.scripts.filter((s) => s.path.startsWith(`${format}/`));
-      const r = renderFormat(format, scripts, real, { entry, statePath });
-      const display = renderFormat(format, scripts, shown, { entry, statePath });
+      const r = await renderFormat(format, scripts, real, { entry, statePath });
+      const display = await renderFormat(format, scripts, shown, { entry, statePath });
       const written = await writeRunFiles(runDir, r.files, displayTexts(display.files));
       files.push(...written);
       findings.push(...r.findings);

@@ -185,3 +185,9 @@ export interface RunRecord {
   log: { file: string; bytes: number; truncated: boolean } | null;
   rerun_of?: string;
 }
+
+/** What a listing of runs shows (`runs`, the extension's Runs view); the whole record is RunRecord. */
+export type RunSummary = Pick<
+  RunRecord,
+  'run_id' | 'playbook_id' | 'version' | 'formats' | 'mode' | 'dry_run' | 'status' | 'exit_code' | 'signal' | 'started_at' | 'ended_at' | 'duration_ms' | 'user' | 'host' | 'pid' | 'cwd' | 'rerun_of'
+>;

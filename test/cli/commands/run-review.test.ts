@@ -34,11 +34,12 @@ test('run: a playbook pending review needs --allow-unreviewed (recorded, exit 12
   const overridden = await cli(['run', 'gate', '--yes', '--allow-unreviewed', 'outage INC-42, reviewer on leave']);
   assert.equal(overridden.code, 0, overridden.stderr);
   assert.equal(overridden.stdout, 'stopped\n');
-  const [rec] = json<Array<{ review: unknown }>>(await cli(['--json', 'runs', 'gate']));
-  assert.deepEqual(rec!.review, { status: 'pending', override_reason: 'outage INC-42, reviewer on leave' });
+  const [listed] = json<Array<{ run_id: string }>>(await cli(['--json', 'runs', 'gate']));
+  const rec = json<{ review: unknown }>(await cli(['--json', 'runs', 'show', listed!.run_id]));
+  assert.deepEqual(rec.review, { status: 'pending', override_reason: 'outage INC-42, reviewer on leave' });
 
-  const [listed] = json<Array<{ version: string }>>(await cli(['--json', 'list']));
-  const res = await fetch(`${s.url}/api/playbooks/gate/versions/${listed!.version}/review`, {
+  const [pb] = json<Array<{ version: string }>>(await cli(['--json', 'list']));
+  const res = await fetch(`${s.url}/api/playbooks/gate/versions/${pb!.version}/review`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-escher-tenant': TEST_TENANT, 'content-type': 'application/json' },
     body: JSON.stringify({ status: 'approved' }),

@@ -103,8 +103,11 @@ test('run: a dry run shows the rendered script and the exact command and runs no
   await fs.access(path.join(e.work, 'ran-here'));
   assert.deepEqual(await runFolders(e), []);
 
-  const runs = json<Array<{ run_id: string; status: string; exit_code: number | null; dry_run: boolean; consent: string }>>(await e.cli(['--json', 'runs', 'stop-db']));
-  assert.deepEqual(runs.map((r) => [r.status, r.dry_run, r.consent]), [['succeeded', false, '--yes'], ['dry-run', true, 'none'], ['dry-run', true, 'none']]);
+  const runs = json<Array<{ run_id: string; status: string; exit_code: number | null; dry_run: boolean }>>(await e.cli(['--json', 'runs', 'stop-db']));
+  assert.deepEqual(runs.map((r) => [r.status, r.dry_run, r.exit_code]), [['succeeded', false, 0], ['dry-run', true, null], ['dry-run', true, null]]);
+  const full = json<{ consent: string; parameters: unknown; scripts: Array<{ path: string }> }>(await e.cli(['--json', 'runs', 'show', runs[0]!.run_id]));
+  assert.equal(full.consent, '--yes');
+  assert.deepEqual(full.parameters, { db: { value: 'orders-db', source: 'flag' }, region: { value: 'eu-west-1', source: 'default' } });
   const log = await e.cli(['runs', 'show', runs[0]!.run_id, '--log']);
   assert.match(log.stdout, /^\$ \/usr\/bin\/env bash .*\nstopping orders-db in eu-west-1\nexit code 0\n$/);
   const shown = await e.cli(['runs', 'show', runs[0]!.run_id.slice(0, 18)]);

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { ARM_PARAMETERS_FILE, renderArm } from '../../../src/core/runner/render/arm';
+import { renderArm } from '../../../src/core/runner/render/arm';
+import { ARM_PARAMETERS_FILE, CFN_PARAMETERS_FILE } from '../../../src/core/runner/render/generated-files';
 import { parseTemplate } from '../../../src/core/runner/render/cfn-yaml';
-import { CFN_PARAMETERS_FILE, renderCloudFormation } from '../../../src/core/runner/render/cloudformation';
+import { renderCloudFormation } from '../../../src/core/runner/render/cloudformation';
 import { mapStrings } from '../../../src/core/runner/render/tree-substitution';
 import { hostileValue, RUNS, stringValues } from './hostile-values';
 

@@ -1,6 +1,5 @@
 import type { Finding } from '../types';
-import { isObject } from './cloudformation';
-import type { PreflightInput, PreflightOutput } from './preflight-types';
+import { isObject, type PreflightInput, type PreflightOutput } from './preflight-types';
 
 /**
  * ARM: each template is JSON with a resource-group deployment `$schema`, a `contentVersion` and
@@ -8,6 +7,7 @@ import type { PreflightInput, PreflightOutput } from './preflight-types';
  * defaultValue) of its declared type that keeps allowedValues, minValue/maxValue and
  * minLength/maxLength. Only resource-group deployments run (`az deployment group`).
  */
+
 const TYPES: Record<string, (v: unknown) => boolean> = {
   string: (v) => typeof v === 'string',
   securestring: (v) => typeof v === 'string',

@@ -1,7 +1,7 @@
 import { parseTemplate } from '../render/cfn-yaml';
 import { runTool, which } from '../tools';
 import type { Finding, ToolTiming } from '../types';
-import { absolute, type PreflightInput, type PreflightOutput } from './preflight-types';
+import { absolute, isObject, type PreflightInput, type PreflightOutput } from './preflight-types';
 
 /**
  * CloudFormation: each template parses (JSON, or YAML with the short-form tags); it is a mapping
@@ -111,6 +111,3 @@ function cfnLintFindings(file: string, stdout: string): Finding[] {
   }));
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

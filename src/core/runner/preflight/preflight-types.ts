@@ -26,3 +26,7 @@ export function absolute(input: PreflightInput, file: string): string {
 export function storePath(input: PreflightInput, printed: string): string {
   return printed.startsWith(input.runDir + '/') ? printed.slice(input.runDir.length + 1) : printed;
 }
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

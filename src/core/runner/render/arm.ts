@@ -1,4 +1,5 @@
 import type { Finding } from '../types';
+import { ARM_PARAMETERS_FILE } from './generated-files';
 import { finding, type OutFile, type RenderValues, type SourceScript } from './render-types';
 import { mapStrings, substituteInString } from './tree-substitution';
 import { findPlaceholders } from '../../playbook-store/placeholders';
@@ -15,7 +16,6 @@ import { findPlaceholders } from '../../playbook-store/placeholders';
  *
  * A string that is exactly one placeholder of a non-string parameter becomes the typed value.
  */
-export const ARM_PARAMETERS_FILE = 'arm/escher-parameters.json';
 const PARAMETERS_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#';
 
 export interface ArmRender {

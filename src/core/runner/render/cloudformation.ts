@@ -3,6 +3,7 @@ import { parameterText } from '../../playbook-store/parameter-values';
 import { findPlaceholders } from '../../playbook-store/placeholders';
 import type { Finding } from '../types';
 import { parseTemplate } from './cfn-yaml';
+import { CFN_PARAMETERS_FILE } from './generated-files';
 import { finding, type OutFile, type RenderValues, type SourceScript } from './render-types';
 import { mapStrings, substituteInString } from './tree-substitution';
 
@@ -13,7 +14,6 @@ import { mapStrings, substituteInString } from './tree-substitution';
  * written back by the YAML/JSON serializer; inside a Fn::Sub string a value's `${` is written
  * `${!`, Fn::Sub's escape, so a value cannot reference anything.
  */
-export const CFN_PARAMETERS_FILE = 'cloudformation/escher-parameters.json';
 
 export interface TemplateRender {
   files: OutFile[];

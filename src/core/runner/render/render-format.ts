@@ -2,7 +2,6 @@ import type { ScriptFormat } from '../../playbook-store/metadata';
 import { findPlaceholders } from '../../playbook-store/placeholders';
 import type { Finding } from '../types';
 import { renderArm } from './arm';
-import { renderCloudFormation } from './cloudformation';
 import { renderPython } from './python';
 import { finding, type OutFile, type RenderValues, type SourceScript } from './render-types';
 import { renderShell } from './shell';
@@ -19,7 +18,7 @@ export interface FormatRender {
   interpreters: Map<string, Interpreter>;
 }
 
-export function renderFormat(format: ScriptFormat, scripts: readonly SourceScript[], v: RenderValues, options: { entry?: string; statePath: string }): FormatRender {
+export async function renderFormat(format: ScriptFormat, scripts: readonly SourceScript[], v: RenderValues, options: { entry?: string; statePath: string }): Promise<FormatRender> {
   const empty = { templates: new Map<string, unknown>(), interpreters: new Map<string, Interpreter>() };
   switch (format) {
     case 'shell':
@@ -28,8 +27,11 @@ export function renderFormat(format: ScriptFormat, scripts: readonly SourceScrip
       return { ...renderEach(scripts, 0o600, (s) => renderPython(s.path, s.text!, v)), ...empty };
     case 'terraform':
       return { ...renderTerraform(scripts, v, options.statePath), ...empty };
-    case 'cloudformation':
+    case 'cloudformation': {
+      // Loaded only for CloudFormation: the YAML parser is a quarter of a megabyte of code.
+      const { renderCloudFormation } = await import('./cloudformation.js');
       return { ...renderCloudFormation(scripts, v, options.entry), interpreters: empty.interpreters };
+    }
     case 'arm':
       return { ...renderArm(scripts, v, options.entry), interpreters: empty.interpreters };
   }
