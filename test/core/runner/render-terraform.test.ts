@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { loadHclParser } from '../../../src/core/runner/preflight/hcl-parser';
+import { createRequire } from 'node:module';
 import { BACKEND_FILE, renderTerraform, TFVARS_FILE, VARIABLES_FILE } from '../../../src/core/runner/render/terraform';
 import { hostileValue, RUNS, stringValues } from './hostile-values';
 
@@ -22,10 +22,13 @@ const MAIN = [
   '',
 ].join('\n');
 
+/** Terraform's HCL parser, in process (the runner runs it in a child process; the test wants the parse tree). */
+const hcl2json = () => createRequire(__filename)('@cdktf/hcl2json') as { parse(file: string, text: string): Promise<Record<string, unknown>> };
+
 const file = (path: string, text: string) => ({ path, bytes: Buffer.from(text), text });
 
 test('terraform: placeholders become var references; values travel only in the generated tfvars JSON', async () => {
-  const { parse } = loadHclParser();
+  const { parse } = hcl2json();
   await fc.assert(
     fc.asyncProperty(hostileValue, fc.integer({ min: -5, max: 5 }), async (region, count) => {
       const r = renderTerraform([file('terraform/main.tf', MAIN), file('terraform/vars.tf', 'variable "instances" {\n  type = number\n}\n')], stringValues({ region, instances: count }, { instances: "integer" }), '/work/.escher/terraform/p/terraform.tfstate');
@@ -45,7 +48,7 @@ test('terraform: placeholders become var references; values travel only in the g
 });
 
 test('terraform: state goes to the working folder (escaped for HCL), unless the playbook has a backend; other files are not filled', async () => {
-  const { parse } = loadHclParser();
+  const { parse } = hcl2json();
   const hostilePath = '/w/a"b${x}%{y}\\c/.escher/terraform/p/terraform.tfstate';
   const r = renderTerraform([file('terraform/main.tf', 'resource "null_resource" "x" {}\n')], stringValues({}), hostilePath);
   const backend = r.files.find((f) => f.path === BACKEND_FILE)!.bytes.toString('utf8');

@@ -1,6 +1,5 @@
-import { performance } from 'node:perf_hooks';
 import { runTool, which } from '../tools';
-import { loadHclParser } from './hcl-parser';
+import { parseHclFiles } from './hcl-parser';
 import type { Finding, ToolTiming } from '../types';
 import { type PreflightInput, type PreflightOutput } from './preflight-types';
 
@@ -35,9 +34,9 @@ export async function terraformPreflight(input: PreflightInput): Promise<Preflig
     }
   }
   if (!parsed) {
-    const t0 = performance.now();
-    findings.push(...(await hclParse(input)));
-    tools.push({ argv: ['(hcl2json: Terraform HCL parser, in process)'], ms: performance.now() - t0, exitCode: 0 });
+    const r = await hclParse(input);
+    findings.push(...r.findings);
+    if (r.timing) tools.push(r.timing);
   }
   findings.push(...missingVariables(input));
   return { findings, tools };
@@ -65,24 +64,26 @@ function validateFindings(stdout: string): Finding[] {
   }));
 }
 
-async function hclParse(input: PreflightInput): Promise<Finding[]> {
-  // Loaded only here: the WASM parser costs ~150 ms to start.
-  const { parse } = loadHclParser();
+async function hclParse(input: PreflightInput): Promise<{ findings: Finding[]; timing?: ToolTiming }> {
+  const files = input.files.filter((f) => f.path.endsWith('.tf')).map((f) => ({ path: f.path, text: f.bytes.toString('utf8') }));
+  if (files.length === 0) return { findings: [] };
+  let parsed: Awaited<ReturnType<typeof parseHclFiles>>;
+  try {
+    parsed = await parseHclFiles(files);
+  } catch (e) {
+    return { findings: [{ severity: 'warning', source: 'hcl', message: `the HCL parser could not run (${(e as Error).message}): the Terraform files were not checked` }] };
+  }
   const findings: Finding[] = [];
-  for (const f of input.files) {
-    if (!f.path.endsWith('.tf')) continue;
-    try {
-      await parse(f.path, f.bytes.toString('utf8'));
-    } catch (e) {
-      // "parse config: [terraform/main.tf:2,7-3,1: Invalid expression; Expected …. terraform/main.tf:…]"
-      const text = String((e as Error).message ?? e).replace(/^.*?parse config: \[/, '').replace(/\]\s*$/, '');
-      for (const part of text.split(/(?<=\.) (?=\S+\.tf:\d+,\d+)/)) {
-        const m = /^(\S+\.tf):(\d+),(\d+)(?:-\S+)?: (.*)$/s.exec(part.trim());
-        findings.push({ severity: 'error', source: 'hcl', file: m?.[1] ?? f.path, ...(m ? { line: Number(m[2]), column: Number(m[3]) } : {}), message: (m?.[4] ?? part).trim() });
-      }
+  for (const r of parsed.results) {
+    if (!r.error) continue;
+    // "parse config: [terraform/main.tf:2,7-3,1: Invalid expression; Expected …. terraform/main.tf:…]"
+    const text = r.error.replace(/^.*?parse config: \[/, '').replace(/\]\s*$/, '');
+    for (const part of text.split(/(?<=\.) (?=\S+\.tf:\d+,\d+)/)) {
+      const m = /^(\S+\.tf):(\d+),(\d+)(?:-\S+)?: (.*)$/s.exec(part.trim());
+      findings.push({ severity: 'error', source: 'hcl', file: m?.[1] ?? r.path, ...(m ? { line: Number(m[2]), column: Number(m[3]) } : {}), message: (m?.[4] ?? part).trim() });
     }
   }
-  return findings;
+  return { findings, timing: parsed.timing };
 }
 
 /** Variables declared without a default that nothing gives a value to. */
