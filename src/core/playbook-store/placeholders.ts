@@ -21,40 +21,27 @@ const PLACEHOLDER = /\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]{0,63})[ \t]*(?:\|([^}\n]*)
 const MALFORMED = /\{\{(?!\{)[ \t]*([^{}\s|][^{}|\n]*?)[ \t]*(?:\|[^}\n]*)?\}\}/g;
 
 export function findPlaceholders(text: string): Placeholder[] {
-  const lines = lineStarts(text);
-  const out: Placeholder[] = [];
-  for (const m of text.matchAll(PLACEHOLDER)) {
-    const start = m.index;
-    const { line, column } = position(lines, start);
-    out.push({ name: m[1]!, inlineDefault: m[2]?.trim(), start, end: start + m[0].length, line, column });
-  }
-  return out;
+  const at = positions(text);
+  return [...text.matchAll(PLACEHOLDER)].map((m) => ({ name: m[1]!, inlineDefault: m[2]?.trim(), start: m.index, end: m.index + m[0].length, ...at(m.index) }));
 }
 
 /** `{{ … }}` spans that look meant as placeholders but whose name is not a valid parameter name. */
 export function findMalformedPlaceholders(text: string): Array<{ text: string; line: number; column: number }> {
-  const lines = lineStarts(text);
-  const out: Array<{ text: string; line: number; column: number }> = [];
-  for (const m of text.matchAll(MALFORMED)) {
-    if (/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(m[1]!)) continue;
-    out.push({ text: m[0], ...position(lines, m.index) });
-  }
-  return out;
+  const at = positions(text);
+  return [...text.matchAll(MALFORMED)].filter((m) => !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(m[1]!)).map((m) => ({ text: m[0], ...at(m.index) }));
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function position(starts: readonly number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo]! + 1 };
+/** 1-based line and column of offsets asked for in ascending order (matches come in order), counting newlines once. */
+function positions(text: string): (offset: number) => { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  let scanned = 0;
+  return (offset) => {
+    for (let i = text.indexOf('\n', scanned); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    scanned = offset;
+    return { line, column: offset - lineStart + 1 };
+  };
 }

@@ -1,9 +1,8 @@
 import type { ParameterSpec } from '../../playbook-store/metadata';
 import { type ParameterValue, parameterText } from '../../playbook-store/parameter-values';
-import { findPlaceholders } from '../../playbook-store/placeholders';
 import type { Finding } from '../types';
 import { type PyContext, pythonContexts } from './python-contexts';
-import { finding, type RenderValues } from './render-types';
+import { fillPlaceholders, type RenderValues } from './render-types';
 
 /**
  * Python scripts get each value as a literal written for where its placeholder stands:
@@ -20,29 +19,12 @@ import { finding, type RenderValues } from './render-types';
  * starts no new line — the property that keeps a value a value even if a context were misread.
  */
 export function renderPython(file: string, text: string, v: RenderValues): { text: string; findings: Finding[] } {
-  const placeholders = findPlaceholders(text);
-  if (placeholders.length === 0) return { text, findings: [] };
-  const contexts = pythonContexts(text, placeholders);
-  const findings: Finding[] = [];
-  let out = '';
-  let at = 0;
-  placeholders.forEach((ph, k) => {
-    out += text.slice(at, ph.start);
-    at = ph.end;
+  return fillPlaceholders(file, text, pythonContexts, (ph, ctx) => {
     const p = v.params.get(ph.name);
-    const ctx = contexts[k]!;
-    if (!p) {
-      out += text.slice(ph.start, ph.end);
-      return;
-    }
-    if (ctx.kind === 'string' && ctx.raw && ctx.afterBackslash) {
-      findings.push(finding(file, ph.line, `{{${ph.name}}} follows a backslash in a raw string, where the literal cannot be closed: move the backslash or use a normal string`));
-      out += text.slice(ph.start, ph.end);
-      return;
-    }
-    out += substitute(ctx, p, v.values.get(ph.name));
+    if (!p) return undefined;
+    if (ctx.kind === 'string' && ctx.raw && ctx.afterBackslash) return { refuse: 'follows a backslash in a raw string, where the literal cannot be closed: move the backslash or use a normal string' };
+    return substitute(ctx, p, v.values.get(ph.name));
   });
-  return { text: out + text.slice(at), findings };
 }
 
 function substitute(ctx: PyContext, p: ParameterSpec, value: ParameterValue | undefined): string {

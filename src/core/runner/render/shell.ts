@@ -1,7 +1,6 @@
 import { envName } from '../../playbook-store/parameter-values';
-import { findPlaceholders } from '../../playbook-store/placeholders';
 import type { Finding } from '../types';
-import { finding, type RenderValues } from './render-types';
+import { fillPlaceholders, type RenderValues } from './render-types';
 import { type ShellContext, shellContexts } from './shell-contexts';
 
 /**
@@ -22,26 +21,10 @@ import { type ShellContext, shellContexts } from './shell-contexts';
  *   <<'EOF' (quoted)     refused: nothing expands there; use an unquoted here-document
  */
 export function renderShell(file: string, text: string, v: RenderValues): { text: string; findings: Finding[] } {
-  const placeholders = findPlaceholders(text);
-  if (placeholders.length === 0) return { text, findings: [] };
-  const contexts = shellContexts(text, placeholders);
-  const findings: Finding[] = [];
-  let out = '';
-  let at = 0;
-  placeholders.forEach((ph, k) => {
-    out += text.slice(at, ph.start);
-    at = ph.end;
-    const ctx = contexts[k]!;
-    const ref = envName(ph.name);
+  return fillPlaceholders(file, text, shellContexts, (ph, ctx) => {
     const problem = refusal(ctx, v.params.get(ph.name)?.type);
-    if (problem) {
-      findings.push(finding(file, ph.line, `{{${ph.name}}} ${problem}`));
-      out += text.slice(ph.start, ph.end);
-      return;
-    }
-    out += referenceFor(ctx, ref);
+    return problem ? { refuse: problem } : referenceFor(ctx, envName(ph.name));
   });
-  return { text: out + text.slice(at), findings };
 }
 
 function referenceFor(ctx: ShellContext, ref: string): string {

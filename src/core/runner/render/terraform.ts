@@ -2,7 +2,7 @@ import type { ParameterSpec } from '../../playbook-store/metadata';
 import { findPlaceholders } from '../../playbook-store/placeholders';
 import type { Finding } from '../types';
 import { hclContexts } from './hcl-contexts';
-import { finding, type OutFile, type RenderResult, type RenderValues, type SourceScript } from './render-types';
+import { fillPlaceholders, finding, type OutFile, type RenderResult, type RenderValues, type SourceScript } from './render-types';
 
 /**
  * Terraform gets its values through its own mechanism, never as text in a .tf file:
@@ -38,25 +38,17 @@ export function renderTerraform(scripts: readonly SourceScript[], v: RenderValue
       files.push({ path: s.path, bytes: s.bytes, mode: 0o600, generated: false });
       continue;
     }
-    const text = s.text!;
-    const contexts = isTf ? hclContexts(text, placeholders) : placeholders.map(() => 'template' as const);
-    let out = '';
-    let at = 0;
-    placeholders.forEach((ph, k) => {
-      out += text.slice(at, ph.start);
-      at = ph.end;
-      const ctx = contexts[k]!;
-      if (ctx === 'comment' || !v.params.has(ph.name)) {
-        out += text.slice(ph.start, ph.end);
-        return;
-      }
+    const r = fillPlaceholders(s.path, s.text!, (text, spans) => (isTf ? hclContexts(text, spans) : spans.map(() => 'template' as const)), (ph, ctx) => {
+      if (ctx === 'comment' || !v.params.has(ph.name)) return undefined;
       used.add(ph.name);
-      if (ctx === 'template' && /[$%]$/.test(out)) {
-        findings.push(finding(s.path, ph.line, `{{${ph.name}}} right after "${out.slice(-1)}" would read as an escaped "${out.slice(-1)}{": put a space or another character between them`));
-      }
-      out += ctx === 'code' ? `var.${ph.name}` : `\${var.${ph.name}}`;
+      if (ctx === 'code') return `var.${ph.name}`;
+      // `$${` / `%%{` are HCL's escapes: a reference right after "$" or "%" would be read as one.
+      const before = s.text![ph.start - 1];
+      if (before === '$' || before === '%') return { refuse: `right after "${before}" would read as an escaped "${before}{": put a space or another character between them` };
+      return `\${var.${ph.name}}`;
     });
-    files.push({ path: s.path, bytes: Buffer.from(out + text.slice(at), 'utf8'), mode: 0o600, generated: false });
+    findings.push(...r.findings);
+    files.push({ path: s.path, bytes: Buffer.from(r.text, 'utf8'), mode: 0o600, generated: false });
   }
   const allText = files.map((f) => f.bytes.toString('utf8')).join('\n');
   const declared = new Set([...allText.matchAll(/variable\s+"([A-Za-z_][A-Za-z0-9_-]*)"/g)].map((m) => m[1]!));
