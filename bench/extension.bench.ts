@@ -239,7 +239,7 @@ const event = () => disposable;
 class EventEmitter { constructor() { this.event = event(); } fire() {} dispose() {} }
 const vscode = {
   EventEmitter,
-  Disposable: class { constructor(f) { this.f = f; } dispose() { this.f && this.f(); } },
+  Disposable: class { constructor(f) { this.f = f; } dispose() { this.f && this.f(); } static from(...ds) { return { dispose() { ds.forEach((d) => d.dispose()); } }; } },
   ThemeIcon: class { constructor(id, color) { this.id = id; this.color = color; } static File = {}; static Folder = {}; },
   ThemeColor: class { constructor(id) { this.id = id; } },
   TreeItem: class { constructor(label, state) { this.label = label; this.collapsibleState = state; } },
@@ -272,6 +272,7 @@ const vscode = {
     getConfiguration: () => ({ get: () => undefined }),
     onDidChangeConfiguration: event(),
     onDidOpenTextDocument: event(),
+    onDidCloseTextDocument: event(),
     onDidSaveTextDocument: event(),
     createFileSystemWatcher: () => ({ onDidCreate: event(), onDidChange: event(), onDidDelete: event(), dispose() {} }),
   },

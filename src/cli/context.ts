@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { PlaybookStore } from '../core/playbook-store/store';
 import type { PlaybookService } from '../core/service';
-import { type ConfigOverrides, type PlaybookConfig, defaultHome, resolveConfig } from '../core/shared/config';
-import { ConfigError } from '../core/shared/errors';
+import { type PlaybookConfig, defaultHome, resolveConfig } from '../core/shared/config';
+import { readHomeSettings } from '../core/shared/home-config';
 import type { Logger } from '../core/shared/logger';
 import { redact } from '../core/shared/logger';
 import { EXIT } from './exit-codes';
 import { Output, type Streams } from './output';
-import { CliSecretStore } from './secret-file';
+import { FileSecretStore } from '../core/shared/secret-file';
 
 /**
  * What every command gets. Everything is lazy: global options are only known once commander
@@ -23,7 +22,7 @@ export interface CliContext {
   globals(): GlobalOptions;
   /** PlaybookConfig from defaults <- $ESCHER_HOME/config.json <- environment <- flags. */
   config(): PlaybookConfig;
-  secrets(): CliSecretStore;
+  secrets(): FileSecretStore;
   /** The composition root, created on first call. */
   service(): Promise<PlaybookService>;
   /**
@@ -44,14 +43,11 @@ export interface GlobalOptions {
   verbose?: boolean;
 }
 
-/** Non-secret settings `login` saves: $ESCHER_HOME/config.json = { "serverUrl"?: string, "tenantId"?: string }. */
-export const CLI_CONFIG_FILE = 'config.json';
-
 export function createCliContext(program: Command, streams: Streams, env: NodeJS.ProcessEnv): CliContext {
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   const out = new Output(streams, () => globals().json === true);
   let config: PlaybookConfig | undefined;
-  let secrets: CliSecretStore | undefined;
+  let secrets: FileSecretStore | undefined;
   let service: PlaybookService | undefined;
   let store: PlaybookStore | undefined;
   const logger: Logger = {
@@ -73,12 +69,12 @@ export function createCliContext(program: Command, streams: Streams, env: NodeJS
     config() {
       if (!config) {
         const home = path.resolve(globals().home ?? defaultHome(env));
-        config = resolveConfig({ ...savedSettings(home, env), home }, env);
+        config = resolveConfig({ ...readHomeSettings(home, env), home }, env);
       }
       return config;
     },
     secrets() {
-      secrets ??= new CliSecretStore(ctx.config().home, env);
+      secrets ??= new FileSecretStore(ctx.config().home, env);
       return secrets;
     },
     async service() {
@@ -103,27 +99,4 @@ export function createCliContext(program: Command, streams: Streams, env: NodeJS
     },
   };
   return ctx;
-}
-
-function savedSettings(home: string, env: NodeJS.ProcessEnv): ConfigOverrides {
-  const file = path.join(home, CLI_CONFIG_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw e;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`${file} is not valid JSON`, { hint: 'fix or delete it', cause: e });
-  }
-  const o = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-  const overrides: ConfigOverrides = {};
-  // The environment beats the file: only fill what no env var sets.
-  if (typeof o.serverUrl === 'string' && !env.ESCHER_SERVER_URL) overrides.serverUrl = o.serverUrl;
-  if (typeof o.tenantId === 'string' && !env.ESCHER_TENANT_ID) overrides.tenantId = o.tenantId;
-  return overrides;
 }

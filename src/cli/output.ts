@@ -1,15 +1,15 @@
 import { describeError, isEscherError } from '../core/shared/errors';
 import { redact } from '../core/shared/logger';
 
-/**
- * Everything the CLI prints goes through here. stdout carries the result only (JSON with
- * --json, text otherwise) so it can be piped; notes, warnings and errors go to stderr.
- */
 export interface Streams {
   stdout: { write(s: string | Uint8Array): unknown };
   stderr: { write(s: string): unknown };
 }
 
+/**
+ * Everything the CLI prints goes through here. stdout carries the result only (JSON with
+ * --json, text otherwise) so it can be piped; notes, warnings and errors go to stderr.
+ */
 export class Output {
   constructor(
     private readonly streams: Streams,

@@ -48,3 +48,10 @@ export function renderPlaybook(p: Playbook, versions: readonly string[], paramet
   }
   return lines;
 }
+
+/** "1.5 MB", "300.0 KB", "12 B": sizes as `cache status` and `cache evict|clear` print them. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} B`;
+}

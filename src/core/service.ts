@@ -8,7 +8,7 @@ import { PlaybookStore } from './playbook-store/store';
 import { LocalSearch } from './local-search/local-search';
 import { QdrantVectorStore } from './local-search/qdrant-store';
 import type { LockOptions } from './playbook-store/store-lock';
-import type { Disposable } from './playbook-store/types';
+import type { Disposable } from './shared/disposable';
 import type { HttpEscherApi } from './escher-api/client';
 import { createScriptManager } from './script-manager/create';
 import type { ScriptManager } from './script-manager/script-manager';
@@ -16,6 +16,17 @@ import { ConfigError } from './shared/errors';
 import { MetadataPublisher } from './metadata-publisher/publisher';
 import { fileScriptFetcher } from './metadata-publisher/script-fetcher';
 import { embedderVectors } from './metadata-publisher/vector-provider';
+
+export interface ServiceHosts {
+  secrets: SecretStore;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface ServiceOptions {
+  /** Cross-process lock tuning for the store (tests shorten the stale period). */
+  locks?: LockOptions;
+}
 
 /**
  * The seed's PlaybookService: the one composition root. The CLI and the extension build exactly
@@ -31,17 +42,6 @@ import { embedderVectors } from './metadata-publisher/vector-provider';
  * Anything with a `dispose()` that `lazy()` creates is disposed by `dispose()`, in reverse order
  * of creation (dependents before what they depend on).
  */
-export interface ServiceHosts {
-  secrets: SecretStore;
-  logger?: Logger;
-  clock?: Clock;
-}
-
-export interface ServiceOptions {
-  /** Cross-process lock tuning for the store (tests shorten the stale period). */
-  locks?: LockOptions;
-}
-
 export class PlaybookService implements Disposable {
   readonly secrets: SecretStore;
   readonly logger: Logger;

@@ -3,11 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import { PLAYBOOK_ID } from '../core/shared/safe-path';
 import { ApiError } from './api-error';
 
-/**
- * Bearer tokens, one tenant each (`tokens: {token: tenant}`), plus an optional admin token that
- * may act as a reviewer for any tenant named in X-Escher-Tenant and reach /api/admin/*. Tokens
- * are kept only as sha256 digests, so a Map lookup never compares secrets byte by byte.
- */
 export interface Caller {
   tenant: string;
   admin: boolean;
@@ -15,6 +10,11 @@ export interface Caller {
 
 const digest = (s: string): string => createHash('sha256').update(s).digest('hex');
 
+/**
+ * Bearer tokens, one tenant each (`tokens: {token: tenant}`), plus an optional admin token that
+ * may act as a reviewer for any tenant named in X-Escher-Tenant and reach /api/admin/*. Tokens
+ * are kept only as sha256 digests, so a Map lookup never compares secrets byte by byte.
+ */
 export class Authenticator {
   private readonly tenantsByDigest = new Map<string, string>();
   private readonly adminDigest: string | undefined;

@@ -8,6 +8,11 @@ import { resolveInside } from '../core/shared/safe-path';
 import { ApiError } from './api-error';
 import { readJson, writeJson } from './persist';
 
+export interface ObjectRef {
+  sha256: string;
+  size: number;
+}
+
 /**
  * A tenant's script storage (what S3 is in production), content-addressed like cacache:
  *   blobs/<sha[0:2]>/<sha256>                               the bytes, written once, never modified
@@ -17,11 +22,6 @@ import { readJson, writeJson } from './persist';
  * Uploads stream to tmp/ while hashing (constant memory at any size), and only bytes whose
  * sha256 and size match what the client declared are renamed into blobs/.
  */
-export interface ObjectRef {
-  sha256: string;
-  size: number;
-}
-
 export class BlobStore {
   constructor(
     readonly dir: string,

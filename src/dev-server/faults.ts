@@ -1,15 +1,3 @@
-/**
- * Fault injection, so tests can watch the client cope with a misbehaving server.
- *   corrupt      blob bytes differ from the advertised sha256 (same length)
- *   truncate     blob response advertises the full Content-Length, then the connection is cut
- *   status500    requests answer 500
- *   slow         `seconds` (default 2) of delay before answering
- *   expired-url  download tickets carry an already expired URL
- *   foreign-url  download tickets point at another host (127.0.0.2)
- *   garbage      JSON responses are replaced by invalid JSON
- * `count` limits a fault to the next N requests it applies to; `match` to paths starting with it.
- * Admin routes are never faulted (tests must always be able to clear faults).
- */
 export const FAULT_NAMES = ['corrupt', 'truncate', 'status500', 'slow', 'expired-url', 'foreign-url', 'garbage'] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
@@ -27,6 +15,18 @@ export function isFaultName(name: string): name is FaultName {
   return (FAULT_NAMES as readonly string[]).includes(name);
 }
 
+/**
+ * Fault injection, so tests can watch the client cope with a misbehaving server.
+ *   corrupt      blob bytes differ from the advertised sha256 (same length)
+ *   truncate     blob response advertises the full Content-Length, then the connection is cut
+ *   status500    requests answer 500
+ *   slow         `seconds` (default 2) of delay before answering
+ *   expired-url  download tickets carry an already expired URL
+ *   foreign-url  download tickets point at another host (127.0.0.2)
+ *   garbage      JSON responses are replaced by invalid JSON
+ * `count` limits a fault to the next N requests it applies to; `match` to paths starting with it.
+ * Admin routes are never faulted (tests must always be able to clear faults).
+ */
 export class FaultSet {
   private readonly active = new Map<FaultName, FaultOptions>();
 

@@ -9,13 +9,6 @@ import { sha256File } from '../core/shared/hash';
 import type { Logger } from '../core/shared/logger';
 import { assertRealpathInside, resolveInside, validatePlaybookId } from '../core/shared/safe-path';
 
-/**
- * The "Escher Library": read-only playbooks served to every tenant, loaded from a directory in the
- * store's on-disk layout, <dir>/<id>/v<version>/metadata.json plus the scripts beside it (a bare
- * <version> folder is accepted too). Every script's sha256 and size are computed at load and must
- * match its metadata; a version that does not match (or whose metadata is invalid, or local_only)
- * is left out with a warning rather than served wrong.
- */
 export interface LibraryScript {
   sha256: string;
   size: number;
@@ -27,6 +20,13 @@ export interface LibraryVersion {
   scripts: Map<string, LibraryScript>;
 }
 
+/**
+ * The "Escher Library": read-only playbooks served to every tenant, loaded from a directory in the
+ * store's on-disk layout, <dir>/<id>/v<version>/metadata.json plus the scripts beside it (a bare
+ * <version> folder is accepted too). Every script's sha256 and size are computed at load and must
+ * match its metadata; a version that does not match (or whose metadata is invalid, or local_only)
+ * is left out with a warning rather than served wrong.
+ */
 export class Library {
   private readonly playbooks = new Map<string, Map<string, LibraryVersion>>();
   private readonly blobs = new Map<string, string>();

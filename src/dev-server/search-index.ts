@@ -1,11 +1,6 @@
 import MiniSearch from 'minisearch';
 import type { PublishedMetadata, ServerSearchHit } from '../core/escher-api/types';
 
-/**
- * What the server's playbook agent does with a question: BM25 keyword ranking (minisearch) over
- * the tenant's live playbooks plus the Escher Library, returning references the client resolves
- * locally. Rebuilt lazily when the tenant's seq moved (a reference server, not a search engine).
- */
 interface Doc {
   id: string;
   playbook_id: string;
@@ -18,6 +13,11 @@ interface Doc {
   cloud_provider: string;
 }
 
+/**
+ * What the server's playbook agent does with a question: BM25 keyword ranking (minisearch) over
+ * the tenant's live playbooks plus the Escher Library, returning references the client resolves
+ * locally. Rebuilt lazily when the tenant's seq moved (a reference server, not a search engine).
+ */
 export class SearchIndex {
   private index: MiniSearch<Doc> | undefined;
   private builtAt = -1;

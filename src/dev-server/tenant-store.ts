@@ -5,19 +5,6 @@ import type { PlaybookRecord } from '../core/escher-api/types';
 import { sha256 } from '../core/shared/hash';
 import { readJson, writeJson } from './persist';
 
-/**
- * One tenant's collection of playbook records, file-backed.
- *
- * On disk, under <data>/tenants/<tenant>/:
- *   records/<playbook id>.json            {"format":1, "record": PlaybookRecord, "vectors": {version: {sha256, model}}}
- *   vectors/<playbook id>/<version>.json  {"model", "vector": number[]}   (kept out of records: 10k records load fast)
- *   idempotency/<sha256(key)>.json        {"fingerprint", "status", "body", "at"}; kept IDEMPOTENCY_TTL_MS
- *                                         (24 h, as Stripe does), older ones are ignored and pruned at start
- * Records are never removed (a delete leaves a tombstone), so the tenant's seq after a restart is
- * simply the largest seq found: no separate counter file that could disagree with the records.
- * Mutations of one tenant run one at a time (exclusive()), which makes seq strictly increasing and
- * every precondition check race-free.
- */
 export interface VectorInfo {
   sha256: string;
   model: string | null;
@@ -40,6 +27,19 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
 export type RecordDraft = Omit<PlaybookRecord, 'revision' | 'seq' | 'updated_at'>;
 
+/**
+ * One tenant's collection of playbook records, file-backed.
+ *
+ * On disk, under <data>/tenants/<tenant>/:
+ *   records/<playbook id>.json            {"format":1, "record": PlaybookRecord, "vectors": {version: {sha256, model}}}
+ *   vectors/<playbook id>/<version>.json  {"model", "vector": number[]}   (kept out of records: 10k records load fast)
+ *   idempotency/<sha256(key)>.json        {"fingerprint", "status", "body", "at"}; kept IDEMPOTENCY_TTL_MS
+ *                                         (24 h, as Stripe does), older ones are ignored and pruned at start
+ * Records are never removed (a delete leaves a tombstone), so the tenant's seq after a restart is
+ * simply the largest seq found: no separate counter file that could disagree with the records.
+ * Mutations of one tenant run one at a time (exclusive()), which makes seq strictly increasing and
+ * every precondition check race-free.
+ */
 export class TenantStore {
   private readonly records = new Map<string, StoredRecord>();
   private bySeq: PlaybookRecord[] | undefined;

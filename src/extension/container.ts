@@ -1,23 +1,23 @@
 import * as vscode from 'vscode';
 import type { PlaybookService } from '../core/service';
-import { type PlaybookConfig, resolveConfig } from '../core/shared/config';
-import { CliSecretStore } from '../cli/secret-file';
+import type { PlaybookConfig } from '../core/shared/config';
+import { HOME_CONFIG_FILE } from '../core/shared/home-config';
 import { loadCore } from './core-loader';
 import { MetadataCodeLensProvider } from './codelens/metadata-code-lens-provider';
 import { registerCommands } from './commands/register-commands';
 import type { CommandContext } from './commands/command-context';
-import { configOverridesFromSettings, SERVICE_SETTINGS } from './settings';
-import { notifyConflicts } from './commands/sync';
+import { resolveExtensionConfig, SERVICE_SETTINGS } from './settings';
+import { onBackgroundSyncEvent, type SyncDisplay } from './commands/sync';
+import { SearchIndexUse } from './search/search-index-use';
 import { SyncStatusBar } from './status/sync-status-bar';
 import { PlaybookTreeModel } from './tree/playbook-tree-model';
 import { syncStatesFrom } from './tree/sync-states';
 import { PlaybookTreeProvider } from './tree/playbook-tree-provider';
 import { VsCodeUi } from './ui/vscode-ui';
 import { systemClock } from '../core/shared/clock';
-import type { BackgroundSyncEvent } from '../core/metadata-publisher/background-sync';
-import type { SyncReport } from '../core/metadata-publisher/sync-report';
 import { Debouncer } from './util/debounce';
-import { Disposable, type DisposableLike, toDisposable } from './util/disposable';
+import { DisposableOwner } from './util/disposable';
+import { type Disposable, toDisposable } from '../core/shared/disposable';
 import { ChannelLogger, VsCodeSecretStore } from './vscode-hosts';
 import { PlaybooksWatcher } from './watch/playbooks-watcher';
 import { InvalidMetadataRegistry } from './diagnostics/invalid-metadata-registry';
@@ -25,12 +25,13 @@ import { MetadataDiagnostics } from './diagnostics/metadata-diagnostics';
 
 /**
  * The extension's composition root (GitLens style). Builds the explorer, commands, code lenses,
- * watcher and status bar at activation — all cheap — and the core PlaybookService only on first
+ * watchers and status bar at activation — all cheap — and the core PlaybookService only on first
  * use (a tree expand, a command, the first background sync). Owns every disposable; disposing
  * the container tears them down in reverse order, the service (and its sync timer) first.
- * A settings change under `escher.` rebuilds the service and whatever depends on its folders.
+ * A change of the `escher.` settings, or of the config.json `escher-playbook login` writes,
+ * rebuilds the service and whatever depends on its folders.
  */
-export class Container extends Disposable {
+export class Container extends DisposableOwner {
   readonly logger: ChannelLogger;
   readonly secrets: VsCodeSecretStore;
   readonly ui = new VsCodeUi();
@@ -39,10 +40,14 @@ export class Container extends Disposable {
   readonly statusBar: SyncStatusBar;
   readonly invalidMetadata: InvalidMetadataRegistry;
   private readonly ctx: CommandContext;
+  private readonly searchIndex: SearchIndexUse;
+  private readonly syncDisplay: SyncDisplay;
   private _config: PlaybookConfig;
+  /** The last config.json problem shown, so one broken file is reported once, not on every re-read. */
+  private configProblem: string | undefined;
   private _service: PlaybookService | undefined;
-  private serviceScope: DisposableLike[] = [];
-  private watcher: PlaybooksWatcher | undefined;
+  private serviceScope: Disposable[] = [];
+  private watchers: Disposable[] = [];
   private _signedIn = false;
 
   static create(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel): Container {
@@ -63,7 +68,8 @@ export class Container extends Disposable {
     super();
     this.logger = new ChannelLogger(channel);
     this._config = this.readConfig();
-    this.secrets = new VsCodeSecretStore(context.secrets, () => new CliSecretStore(this._config.home));
+    // The CLI's secrets file is only read for a data key SecretStorage lacks: loaded with the core.
+    this.secrets = new VsCodeSecretStore(context.secrets, () => new (loadCore().FileSecretStore)(this._config.home));
     // The core's own validator, so the problems shown are exactly why the store skips a file.
     this.invalidMetadata = this._register(new InvalidMetadataRegistry(() => this._config.playbooksDir, () => loadCore(), (m) => this.logger.warn(m)));
     this.model = this._register(
@@ -90,15 +96,32 @@ export class Container extends Disposable {
       ),
     );
     this.ctx = { ui: this.ui, service: () => this.service(), log: this.logger };
+    this.searchIndex = new SearchIndexUse(() => this.service(), () => this._service, this.logger);
+    this.syncDisplay = {
+      setSyncing: (syncing) => this.statusBar.setSyncing(syncing),
+      update: () => this.statusBar.update(),
+      refresh: () => this.model.invalidate(),
+    };
   }
 
   private init(context: vscode.ExtensionContext): void {
     this._register(new MetadataDiagnostics(this.invalidMetadata, () => this._config.playbooksDir));
     this._register(new MetadataCodeLensProvider(() => this._config.playbooksDir, this.model, () => this._signedIn, (m) => this.logger.debug(m)));
-    this._register(registerCommands(this, this.ctx));
+    this._register(
+      registerCommands({
+        ctx: this.ctx,
+        secrets: this.secrets,
+        syncDisplay: this.syncDisplay,
+        searchIndex: this.searchIndex,
+        serverUrl: () => this._config.serverUrl,
+        searchDebounceMs: () => vscode.workspace.getConfiguration('escher').get<number>('search.debounceMs', 150),
+        refresh: () => this.reconfigure(),
+        showLog: () => this.channel.show(),
+      }),
+    );
     const statusRefresh = this._register(new Debouncer(systemClock, 1000, () => void this.statusBar.update()));
     this._register(this.model.onDidChangeData(() => statusRefresh.trigger()));
-    this.watchPlaybooks();
+    this.watchFiles();
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (SERVICE_SETTINGS.some((k) => e.affectsConfiguration(`escher.${k}`))) this.reconfigure();
@@ -136,27 +159,13 @@ export class Container extends Disposable {
     }
     void this.service()
       .then((svc) => {
-        const started = svc.publisher.startBackgroundSync((e) => this.onSyncEvent(e));
+        const started = svc.publisher.startBackgroundSync((e) => {
+          onBackgroundSyncEvent(this.ctx, e, this.syncDisplay).catch((err: unknown) => this.logger.warn(`background sync notice: ${String(err)}`));
+        });
         if (started) this.logger.info(`background sync every ${this._config.syncIntervalMinutes} min`);
         return this.statusBar.update();
       })
       .catch((e: unknown) => this.logger.error(`background sync could not start: ${String(e)}`));
-  }
-
-  private onSyncEvent(e: BackgroundSyncEvent<SyncReport>): void {
-    if (e.type === 'synced') {
-      const r = e.result;
-      if (r.published.length + r.updated.length + r.pulled.length + r.deleted.length + r.reviewChanges.length > 0) this.model.invalidate();
-      if (r.conflicts.length > 0) void notifyConflicts(this.ctx, r);
-      for (const rc of r.reviewChanges.slice(0, 3)) void this.ui.info(`Review: ${rc.playbook_id} v${rc.version} is ${rc.status}.`);
-    } else if (e.type === 'failed') {
-      this.logger.warn(`background sync failed (retry in ${Math.round(e.retryInMs / 1000)} s): ${String(e.error)}`);
-    } else if (e.type === 'stopped' && e.reason === 'auth') {
-      void this.ui.error('Escher rejected the token, so background sync stopped.', 'Sign In').then((c) => {
-        if (c === 'Sign In') void this.ui.executeCommand('escher.signIn');
-      });
-    }
-    void this.statusBar.update();
   }
 
   get config(): PlaybookConfig {
@@ -179,31 +188,42 @@ export class Container extends Disposable {
     return this._service;
   }
 
-  refresh(): void {
-    this.model.invalidate();
-  }
-
   private readConfig(): PlaybookConfig {
     const settings = vscode.workspace.getConfiguration('escher');
-    return resolveConfig(configOverridesFromSettings((key) => settings.get(key)));
+    const { config, problem } = resolveExtensionConfig((key) => settings.get(key));
+    if (problem !== undefined && problem !== this.configProblem) {
+      this.logger.warn(`ignoring the saved server settings: ${problem}`);
+      void this.ui.warn(`Escher ignores the server saved by \`escher-playbook login\`: ${problem}.`);
+    }
+    this.configProblem = problem;
+    return config;
   }
 
+  /**
+   * Settings or config.json changed (or the user asked to refresh): re-read them; when the result
+   * differs, rebuild the service (and the file watchers when the folders moved). Always re-lists.
+   */
   private reconfigure(): void {
     const before = this._config;
     this._config = this.readConfig();
-    this.logger.info('settings changed: rebuilding the service');
-    this.disposeService();
-    if (before.playbooksDir !== this._config.playbooksDir) {
-      this.invalidMetadata.clear();
-      this.watchPlaybooks();
+    if (JSON.stringify(before) !== JSON.stringify(this._config)) {
+      this.logger.info('settings changed: rebuilding the service');
+      this.disposeService();
+      if (before.playbooksDir !== this._config.playbooksDir) this.invalidMetadata.clear();
+      if (before.playbooksDir !== this._config.playbooksDir || before.home !== this._config.home) this.watchFiles();
+      this.startBackgroundSync();
     }
     this.model.invalidate();
-    this.startBackgroundSync();
   }
 
-  private watchPlaybooks(): void {
-    this.watcher?.dispose();
-    this.watcher = new PlaybooksWatcher(this._config.playbooksDir, (files) => this.onExternalChange(files));
+  /** Watches the playbooks folder (edits from the CLI, another window, by hand) and config.json (`login`). */
+  private watchFiles(): void {
+    for (const w of this.watchers.splice(0)) w.dispose();
+    this.watchers.push(new PlaybooksWatcher(this._config.playbooksDir, (files) => this.onExternalChange(files)));
+    const configWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(this._config.home), HOME_CONFIG_FILE));
+    const configChanged = new Debouncer(systemClock, 300, () => this.reconfigure());
+    const trigger = () => configChanged.trigger();
+    this.watchers.push(configWatcher, configChanged, configWatcher.onDidCreate(trigger), configWatcher.onDidChange(trigger), configWatcher.onDidDelete(trigger));
   }
 
   /** Files changed under the playbooks folder (CLI, another window, a hand edit). */
@@ -212,15 +232,8 @@ export class Container extends Disposable {
     // playbooks the store now skips (and drops the rows of fixed ones).
     if (metadataFiles.size > 0) void this.invalidMetadata.check(metadataFiles);
     this.model.invalidate();
-    // Keep the search index in step with hand edits and CLI changes (by content hash: unchanged
-    // playbooks cost a stat, not an embedding). Only when search is in use: it loads a model.
-    if (this.searchStarted && this._service) {
-      this._service.search.reconcile().catch((e: unknown) => this.logger.warn(`search reconcile after an outside change failed: ${String(e)}`));
-    }
+    void this.searchIndex.afterOutsideChange();
   }
-
-  /** Set by the first search (the index and model are loaded from then on). */
-  searchStarted = false;
 
   private async refreshSignedIn(): Promise<void> {
     this._signedIn = (await this.secrets.get('escher.token')) !== undefined;
@@ -234,8 +247,7 @@ export class Container extends Disposable {
   }
 
   override dispose(): void {
-    this.watcher?.dispose();
-    this.watcher = undefined;
+    for (const w of this.watchers.splice(0).reverse()) w.dispose();
     super.dispose();
   }
 }

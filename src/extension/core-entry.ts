@@ -5,3 +5,4 @@
  */
 export { PlaybookService } from '../core/service';
 export { schemaIssues, semanticIssues } from '../core/playbook-store/validate';
+export { FileSecretStore } from '../core/shared/secret-file';

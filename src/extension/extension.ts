@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DisposableLike } from './util/disposable';
+import type { Disposable } from '../core/shared/disposable';
 import { Stopwatch } from './util/stopwatch';
 
 /**
@@ -8,7 +8,7 @@ import { Stopwatch } from './util/stopwatch';
  * Activation builds no service, reads no playbook and loads no model: the container does that on
  * first use (see container.ts).
  */
-let container: DisposableLike | undefined;
+let container: Disposable | undefined;
 
 export interface EscherExtensionApi {
   /** How long activate() took, for the bench and the e2e log. */

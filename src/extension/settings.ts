@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ConfigOverrides } from '../core/shared/config';
+import { type ConfigOverrides, type PlaybookConfig, defaultHome, resolveConfig } from '../core/shared/config';
+import { readHomeSettings } from '../core/shared/home-config';
 
 /**
  * The extension's settings (package.json `contributes.configuration`, section `escher`) mapped onto
@@ -66,6 +67,28 @@ export function configOverridesFromSettings(read: SettingsReader, homedir: strin
   if (typeof remote === 'boolean') search.allowRemoteModels = remote;
   if (Object.keys(search).length > 0) out.search = search;
   return out;
+}
+
+/**
+ * The extension's PlaybookConfig: a setting wins when it is set; an empty one falls back to the
+ * environment, then to what `escher-playbook login` saved in `$ESCHER_HOME/config.json` (server
+ * URL, tenant), then to the defaults — the CLI's order, with settings in the place of its flags,
+ * so a `login` in a terminal points the editor at the same server. A config.json that cannot be
+ * read is left out and reported in `problem` (the window still starts, local work keeps going).
+ */
+export function resolveExtensionConfig(read: SettingsReader, env: NodeJS.ProcessEnv = process.env, homedir: string = os.homedir()): { config: PlaybookConfig; problem?: string } {
+  const fromSettings = configOverridesFromSettings(read, homedir);
+  const home = path.resolve(fromSettings.home ?? defaultHome(env));
+  let fromFile: ConfigOverrides = {};
+  let problem: string | undefined;
+  try {
+    fromFile = readHomeSettings(home, env);
+  } catch (e) {
+    const hint = (e as { hint?: unknown }).hint;
+    problem = `${e instanceof Error ? e.message : String(e)}${typeof hint === 'string' ? ` (${hint})` : ''}`;
+  }
+  const config = resolveConfig({ ...fromFile, ...fromSettings }, env);
+  return problem === undefined ? { config } : { config, problem };
 }
 
 function str(v: unknown): string | undefined {

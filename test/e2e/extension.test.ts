@@ -186,19 +186,24 @@ test('the extension in a real VS Code: create, explore, validate, publish, searc
   await vscode.stop();
 
   // Restricted Mode: the same home, a fresh profile with workspace trust on and never granted.
+  // This profile names no server: the one `escher-playbook login` saved in config.json is used.
+  const { 'escher.server.url': _fromSettings, 'escher.tenantId': _tenant, ...withoutServer } = settings;
+  await fs.writeFile(path.join(home, 'config.json'), JSON.stringify({ serverUrl: server.url, tenantId: TENANT }));
   vscode = await startCodeServer({
     workspace: path.join(root, 'workspace'),
     userDataDir: path.join(root, 'user-data-untrusted'),
     extensionsDir,
-    settings: { ...settings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' },
+    settings: { ...withoutServer, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' },
   });
   browser = await launchBrowser();
   const rw = await Workbench.open(browser, vscode.url, 'restricted');
-  await t.test('Restricted Mode refuses to run a script', async () => {
+  await t.test('Restricted Mode refuses to run a script; the server `login` saved is used when settings name none', async () => {
     try {
       await rw.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 60_000 });
       const rpane = await rw.openEscherView();
       await rw.treeRow(rpane, PLAYBOOK).waitFor({ timeout: 60_000 });
+      // The review state shows only with a server configured: here it comes from config.json.
+      await rw.treeRow(rpane, PLAYBOOK).filter({ hasText: /in review/ }).waitFor({ timeout: 60_000 });
       assert.equal(await rw.paletteHasCommand('Escher: Run in Terminal'), false, 'the palette hides Run in Terminal');
       await rw.screenshot('palette-without-run');
       // The search quick pick still offers the action; the command itself refuses.

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { resolveConfig } from '../../src/core/shared/config';
-import { configOverridesFromSettings } from '../../src/extension/settings';
+import { saveHomeSettings } from '../../src/core/shared/home-config';
+import { configOverridesFromSettings, resolveExtensionConfig } from '../../src/extension/settings';
+import { tempDir } from '../helpers/temp-dir';
 
 const reader = (values: Record<string, unknown>) => (key: string) => values[key];
 
@@ -53,4 +56,27 @@ test('settings map onto PlaybookConfig, with ~ expanded and a trailing slash dro
 test('nonsense values (negative sizes, strings for numbers) fall back to defaults instead of breaking the service', () => {
   const o = configOverridesFromSettings(reader({ 'cache.maxSizeMb': -5, 'cache.ttlDays': 'seven', 'sync.intervalMinutes': 0, 'sync.enabled': 'yes' }));
   assert.deepEqual(o, {});
+});
+
+test('the server and tenant `escher-playbook login` saved reach the extension; a setting, when set, wins', async (t) => {
+  const home = await tempDir(t);
+  await saveHomeSettings(home, { serverUrl: 'https://from-login.example.com', tenantId: 'acme' });
+  const env = { ESCHER_HOME: home };
+  const fromLogin = resolveExtensionConfig(reader({ 'server.url': '', tenantId: '' }), env);
+  assert.deepEqual([fromLogin.config.serverUrl, fromLogin.config.tenantId, fromLogin.problem], ['https://from-login.example.com', 'acme', undefined]);
+  const fromSettings = resolveExtensionConfig(reader({ 'server.url': 'https://from-settings.example.com/' }), env);
+  assert.deepEqual([fromSettings.config.serverUrl, fromSettings.config.tenantId], ['https://from-settings.example.com', 'acme']);
+  // The environment beats the file, as in the CLI.
+  assert.equal(resolveExtensionConfig(reader({}), { ...env, ESCHER_SERVER_URL: 'https://from-env.example.com' }).config.serverUrl, 'https://from-env.example.com');
+  // escher.home decides which config.json is read.
+  const other = await tempDir(t);
+  assert.equal(resolveExtensionConfig(reader({ home: other }), env).config.serverUrl, '');
+});
+
+test('a broken config.json is reported and left out; the settings still apply', async (t) => {
+  const home = await tempDir(t);
+  await fs.writeFile(path.join(home, 'config.json'), '{"serverUrl": ');
+  const { config, problem } = resolveExtensionConfig(reader({ tenantId: 'acme' }), { ESCHER_HOME: home });
+  assert.deepEqual([config.serverUrl, config.tenantId, config.home], ['', 'acme', home]);
+  assert.match(problem ?? '', new RegExp(`${path.join(home, 'config.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid JSON \\(fix or delete it\\)`));
 });

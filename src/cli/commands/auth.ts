@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import * as path from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { writeJsonAtomic } from '../../core/shared/atomic-fs';
 import { ValidationError } from '../../core/shared/errors';
-import { CLI_CONFIG_FILE, type CliContext } from '../context';
+import { saveHomeSettings } from '../../core/shared/home-config';
+import type { CliContext } from '../context';
 import { promptHidden, readAll } from '../terminal';
 
 interface LoginOptions {
@@ -28,9 +26,7 @@ export function register(program: Command, ctx: CliContext): void {
       const config = ctx.config();
       if (o.server !== undefined || o.tenant !== undefined) {
         if (o.server !== undefined && !/^https?:\/\/[^\s]+$/.test(o.server)) throw new ValidationError(`--server "${o.server}" is not an http(s) URL`);
-        const file = path.join(config.home, CLI_CONFIG_FILE);
-        const current = await readJsonObject(file);
-        await writeJsonAtomic(file, { ...current, ...(o.server !== undefined ? { serverUrl: o.server.replace(/\/+$/, '') } : {}), ...(o.tenant !== undefined ? { tenantId: o.tenant } : {}) });
+        await saveHomeSettings(config.home, { ...(o.server !== undefined ? { serverUrl: o.server.replace(/\/+$/, '') } : {}), ...(o.tenant !== undefined ? { tenantId: o.tenant } : {}) });
       }
       const token = o.tokenStdin ? await readAll(process.stdin) : process.stdin.isTTY ? ((await promptHidden('Escher token: ')) ?? process.exit(130)) : '';
       if (token.trim()) await ctx.secrets().set('escher.token', token.trim());
@@ -49,14 +45,4 @@ export function register(program: Command, ctx: CliContext): void {
       if (ctx.env[envVar]) ctx.out.warn(`${envVar} is set in the environment and still applies`);
       ctx.out.result({ loggedOut: true }, () => 'token removed');
     });
-}
-
-async function readJsonObject(file: string): Promise<Record<string, unknown>> {
-  try {
-    const v = JSON.parse(await readFile(file, 'utf8')) as unknown;
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw e;
-  }
 }

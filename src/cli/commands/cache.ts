@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatBytes } from '../../core/script-manager/script-cache';
+import { formatBytes } from '../render';
 import type { CliContext } from '../context';
 
 /** cache stats|verify|evict|clear: the script cache under $ESCHER_HOME/cache. */

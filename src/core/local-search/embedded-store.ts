@@ -9,6 +9,9 @@ import type { PlaybookPayload, SearchFilter } from './payload';
 import { isEmptyFilter, matchesFilter } from './payload';
 import type { CatalogEntry, CollectionIdentity, OpenResult, VectorHit, VectorPoint, VectorStore } from './vector-store';
 
+/** The collection's file inside the search folder (format in index-file.ts). */
+export const COLLECTION_FILE = 'user_playbooks.idx';
+
 /**
  * The default home of the user_playbooks collection: in memory, persisted to one checksummed
  * file (`<dir>/user_playbooks.idx`, format in index-file.ts), searched exactly (exact-search.ts).
@@ -27,8 +30,6 @@ import type { CatalogEntry, CollectionIdentity, OpenResult, VectorHit, VectorPoi
  * Known cost: every flush rewrites the whole file (~40 MB at 10k playbooks, a few hundred ms);
  * an append-only journal would make single-playbook updates cheap at large sizes.
  */
-export const COLLECTION_FILE = 'user_playbooks.idx';
-
 export class EmbeddedVectorStore implements VectorStore {
   readonly kind = 'embedded' as const;
   readonly file: string;

@@ -39,3 +39,12 @@ export function normalize(v: Float32Array): Float32Array {
   if (norm > 0) for (let i = 0; i < v.length; i++) v[i] = v[i]! / norm;
   return v;
 }
+
+/** A model loaded in the current thread. The worker hosts one; tests and benches may use one directly. */
+export interface EmbeddingModel {
+  readonly id: string;
+  readonly dimension: number;
+  /** Unit-length vectors, one per text. */
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  dispose(): Promise<void>;
+}

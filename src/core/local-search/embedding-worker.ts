@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerInit } from './embedding-protocol';
 import { loadEmbeddingModel } from './embedding-model';
-import type { EmbeddingModel } from './embedding-model';
+import type { EmbeddingModel } from './embedder';
 import { isEscherError } from '../shared/errors';
 
 /**

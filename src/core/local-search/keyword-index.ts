@@ -5,15 +5,6 @@ import { sha256 } from '../shared/hash';
 import { SYNONYM_GROUPS, conceptsOf } from './synonyms';
 import { STOP_WORDS, normalizeTerm, splitIdentifier, words } from './text';
 
-/**
- * Keyword (BM25+) ranking with MiniSearch over each playbook's fields. Field boosts say where a
- * word matters: a word in the name or keywords is stronger evidence than one deep in the
- * description; parameter names are weak evidence. `concepts` holds the synonym-concept tokens
- * (synonyms.ts) of the name, keywords, resource types and description.
- *
- * Query terms use prefix matching (so "encrypt" finds "encryption") and a little fuzziness for
- * typos on longer words; concept tokens are matched exactly and only in `concepts`.
- */
 interface KeywordDoc {
   id: string;
   name: string;
@@ -85,6 +76,15 @@ function options(): ConstructorParameters<typeof MiniSearch<KeywordDoc>>[0] {
   };
 }
 
+/**
+ * Keyword (BM25+) ranking with MiniSearch over each playbook's fields. Field boosts say where a
+ * word matters: a word in the name or keywords is stronger evidence than one deep in the
+ * description; parameter names are weak evidence. `concepts` holds the synonym-concept tokens
+ * (synonyms.ts) of the name, keywords, resource types and description.
+ *
+ * Query terms use prefix matching (so "encrypt" finds "encryption") and a little fuzziness for
+ * typos on longer words; concept tokens are matched exactly and only in `concepts`.
+ */
 export class KeywordIndex {
   private constructor(private readonly ms: MiniSearch<KeywordDoc>) {}
 

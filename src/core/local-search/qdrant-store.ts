@@ -3,16 +3,6 @@ import { sha256 } from '../shared/hash';
 import type { PlaybookPayload, SearchFilter } from './payload';
 import type { CatalogEntry, CollectionIdentity, OpenResult, VectorHit, VectorPoint, VectorStore } from './vector-store';
 
-/**
- * The user_playbooks collection in Qdrant (the seed's "local Qdrant"), through the official REST
- * client. Cosine distance; one point per playbook with the full PlaybookPayload (metadata and
- * small script bodies); keyword payload indexes on the filter fields.
- *
- * Point ids: Qdrant accepts only unsigned integers or UUIDs, so a point's id is a UUID made from
- * sha256(playbook_id) (stable across machines); the playbook id itself is in the payload.
- * The model id and dimension are kept in the collection's `metadata` (Qdrant >= 1.16); a
- * collection built with another model, or without that metadata, is dropped and recreated.
- */
 export const COLLECTION = 'user_playbooks';
 export const COLLECTION_FORMAT = 'escher-user-playbooks/v1';
 /** Payload fields searched by filters, each with a keyword index. */
@@ -45,6 +35,16 @@ export function toQdrantFilter(f: SearchFilter | undefined): { must: { key: stri
   return must.length ? { must } : undefined;
 }
 
+/**
+ * The user_playbooks collection in Qdrant (the seed's "local Qdrant"), through the official REST
+ * client. Cosine distance; one point per playbook with the full PlaybookPayload (metadata and
+ * small script bodies); keyword payload indexes on the filter fields.
+ *
+ * Point ids: Qdrant accepts only unsigned integers or UUIDs, so a point's id is a UUID made from
+ * sha256(playbook_id) (stable across machines); the playbook id itself is in the payload.
+ * The model id and dimension are kept in the collection's `metadata` (Qdrant >= 1.16); a
+ * collection built with another model, or without that metadata, is dropped and recreated.
+ */
 export class QdrantVectorStore implements VectorStore {
   readonly kind = 'qdrant' as const;
   readonly collection: string;

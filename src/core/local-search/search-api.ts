@@ -22,7 +22,7 @@ export interface SearchResponse {
   warnings: string[];
 }
 
-export interface ReconcileReport {
+export interface IndexReconcileReport {
   added: number;
   updated: number;
   removed: number;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { ConfigError } from '../shared/errors';
 import type { EmbedderSpec } from './embedder';
 import { normalize } from './embedder';
-import type { EmbeddingModel } from './embedding-model';
+import type { EmbeddingModel } from './embedder';
 
 type TransformersSpec = Extract<EmbedderSpec, { kind: 'transformers' }>;
 

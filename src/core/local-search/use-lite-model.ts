@@ -1,5 +1,5 @@
 import { USE_LITE_DIMENSION, USE_LITE_ID, normalize } from './embedder';
-import type { EmbeddingModel } from './embedding-model';
+import type { EmbeddingModel } from './embedder';
 
 /**
  * Universal Sentence Encoder Lite through @energetic-ai (TensorFlow.js on its WASM backend, no

@@ -6,14 +6,6 @@ import type { Embedder, EmbedderSpec } from './embedder';
 import { USE_LITE_DIMENSION, embedderId } from './embedder';
 import type { FromWorker, ToWorker, WorkerInit } from './embedding-protocol';
 
-/**
- * The default Embedder: the model lives in a worker thread, spawned and loaded on first use.
- *
- * Where the worker script is: next to this module's code. Bundled (dist/cli.js,
- * dist/extension.js) that is dist/embedding-worker.js, which esbuild emits beside them; run from
- * the TypeScript sources (tests, benches under tsx) it is embedding-worker.ts in this folder,
- * started through tsx's CommonJS register hook, which only exists in a dev checkout.
- */
 export function workerScript(dir: string = __dirname): { file: string; eval: boolean } {
   const js = path.join(dir, 'embedding-worker.js');
   if (existsSync(js)) return { file: js, eval: false };
@@ -27,6 +19,14 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/**
+ * The default Embedder: the model lives in a worker thread, spawned and loaded on first use.
+ *
+ * Where the worker script is: next to this module's code. Bundled (dist/cli.js,
+ * dist/extension.js) that is dist/embedding-worker.js, which esbuild emits beside them; run from
+ * the TypeScript sources (tests, benches under tsx) it is embedding-worker.ts in this folder,
+ * started through tsx's CommonJS register hook, which only exists in a dev checkout.
+ */
 export class WorkerEmbedder implements Embedder {
   readonly id: string;
   private worker: Worker | undefined;

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import * as semver from 'semver';
 import type { PublishedMetadata } from '../escher-api/types';
 import type { ParameterSpec, PlaybookMetadata } from '../playbook-store/metadata';
+import { METADATA_FILE } from '../playbook-store/layout';
+import { listVersions } from '../playbook-store/store-folders';
 import type { Playbook, PlaybookStoreApi, ScriptInput } from '../playbook-store/types';
 import { sha256 } from '../shared/hash';
 import { type MergeView, deepEqual, toMergeView } from './three-way-merge';
@@ -12,7 +14,7 @@ export type ScriptFetcher = (script: { s3_path: string; sha256: string; size: nu
 
 /** sha256 of a version's metadata.json bytes: what PlaybookSummary.content_hash reports. */
 export async function localContentHash(playbook: Playbook): Promise<string> {
-  return sha256(await fs.readFile(path.join(playbook.dir, 'metadata.json')));
+  return sha256(await fs.readFile(path.join(playbook.dir, METADATA_FILE)));
 }
 
 /**
@@ -137,23 +139,16 @@ export async function writeConflictCopy(store: PlaybookStoreApi, local: Playbook
   });
 }
 
-/**
- * The versions of `id` present locally, ascending, read from its folder
- * (`<area>/<id>/v<version>/`, the store's layout): one readdir instead of listing the catalog.
- */
+/** The versions of `id` present locally, ascending (the store's version folders); none when it has no such playbook. */
 export async function localVersions(store: PlaybookStoreApi, id: string): Promise<string[]> {
-  let latest: Playbook;
   try {
-    latest = await store.getPlaybook(id);
+    return await store.listVersions(id);
   } catch {
     return [];
   }
-  return versionsBeside(latest);
 }
 
-/** The versions in the folder holding `playbook`'s version folder (its playbook's versions here). */
-export async function versionsBeside(playbook: Playbook): Promise<string[]> {
-  const names = await fs.readdir(path.dirname(playbook.dir));
-  const versions = names.filter((n) => n.startsWith('v') && semver.valid(n.slice(1)) !== null).map((n) => n.slice(1));
-  return versions.sort(semver.compare);
+/** The versions in the folder holding `playbook`'s version folder (its playbook's versions here), read by the store's rule. */
+export function versionsBeside(playbook: Playbook): Promise<string[]> {
+  return listVersions(path.dirname(playbook.dir));
 }

@@ -1,43 +1,15 @@
 import { type Stats, lstatSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../shared/atomic-fs';
+import { ValidationError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { mapLimit } from '../shared/map-limit';
-import { METADATA_FILE, type StoreLayout } from './layout';
-import { AREAS, type Area, versionDirName } from './metadata';
-import { listIds, listVersions, loadMetadata, summarize } from './scan';
-import type { PlaybookSummary } from './types';
+import { METADATA_FILE, type StoreLayout, parseVersionDirName, versionDirName } from './layout';
+import { AREAS, type Area } from './metadata';
+import { loadMetadata, summarize } from './scan';
+import { listIds, listVersions } from './store-folders';
+import type { PlaybookSummary, SkippedVersion } from './types';
 
-/**
- * The listing cache, so `list` over 10k playbooks does not re-read and re-parse 10k files.
- *
- * `<playbooks>/.catalog.json` (written atomically, rewritten whenever a listing found something
- * changed; any process may write it, the last complete write wins):
- *
- *   { "format": "escher-catalog/v2",
- *     "areas":   { "<area>": { "stamp": Stamp|null, "t": ms } },
- *     "entries": [ [area, id, t, dirStamp, [[relPath, Stamp|null], …], summaryJson|null], … ] }
- *   Stamp = [mtimeMs, size, ino]
- *
- * Entries are tuples and each summary is kept as its JSON text (PlaybookSummary, serialised once
- * when the entry was scanned): a new process reading 10k entries then parses short strings
- * instead of building 10k objects, and `list --json` prints those strings as they are
- * (`listJson`); `list()` parses a summary on first use only.
- *
- * Nothing in it is trusted without a cheap check against the filesystem:
- *  - an area folder's stamp changes when an id folder is added, removed or moved: re-list ids;
- *  - an id folder's stamp changes when a version folder (or a temp folder) comes or goes;
- *  - `watch` holds the metadata.json files the summary was built from (the latest version, plus
- *    newer ones that were invalid), so a hand edit of metadata.json — in place or by rename —
- *    shows up too.
- * That is one lstat per id folder and per watched file (~3 µs each with the synchronous call;
- * the async one costs ~10x more in libuv round trips), against a read + JSON parse + schema
- * validation + sha256 per playbook for a rescan.
- *
- * Racy stamps (as in git's index): a file changed twice within the filesystem's timestamp
- * granularity can keep its mtime. A stamp recorded less than RACY_MS before the scan that
- * recorded it is therefore not trusted: that entry is rescanned until its stamps are old enough.
- */
 export const CATALOG_FORMAT = 'escher-catalog/v2';
 const RACY_MS = 2000;
 const SCAN_CONCURRENCY = 16;
@@ -86,6 +58,36 @@ export interface CatalogStats {
   source: 'memory' | 'file' | 'none';
 }
 
+/**
+ * The listing cache, so `list` over 10k playbooks does not re-read and re-parse 10k files.
+ *
+ * `<playbooks>/.catalog.json` (written atomically, rewritten whenever a listing found something
+ * changed; any process may write it, the last complete write wins):
+ *
+ *   { "format": "escher-catalog/v2",
+ *     "areas":   { "<area>": { "stamp": Stamp|null, "t": ms } },
+ *     "entries": [ [area, id, t, dirStamp, [[relPath, Stamp|null], …], summaryJson|null], … ] }
+ *   Stamp = [mtimeMs, size, ino]
+ *
+ * Entries are tuples and each summary is kept as its JSON text (PlaybookSummary, serialised once
+ * when the entry was scanned): a new process reading 10k entries then parses short strings
+ * instead of building 10k objects, and `list --json` prints those strings as they are
+ * (`listJson`); `list()` parses a summary on first use only.
+ *
+ * Nothing in it is trusted without a cheap check against the filesystem:
+ *  - an area folder's stamp changes when an id folder is added, removed or moved: re-list ids;
+ *  - an id folder's stamp changes when a version folder (or a temp folder) comes or goes;
+ *  - `watch` holds the metadata.json files the summary was built from (the latest version, plus
+ *    newer ones that were invalid), so a hand edit of metadata.json — in place or by rename —
+ *    shows up too.
+ * That is one lstat per id folder and per watched file (~3 µs each with the synchronous call;
+ * the async one costs ~10x more in libuv round trips), against a read + JSON parse + schema
+ * validation + sha256 per playbook for a rescan.
+ *
+ * Racy stamps (as in git's index): a file changed twice within the filesystem's timestamp
+ * granularity can keep its mtime. A stamp recorded less than RACY_MS before the scan that
+ * recorded it is therefore not trusted: that entry is rescanned until its stamps are old enough.
+ */
 export class PlaybookCatalog {
   private memory: CatalogData | undefined;
   lastStats: CatalogStats = { rescanned: 0, source: 'none' };
@@ -122,6 +124,27 @@ export class PlaybookCatalog {
     for (const e of await this.freshEntries()) {
       const json = textOf(e);
       if (json !== null) out.push({ area: e.area, id: e.id, json });
+    }
+    return out;
+  }
+
+  /**
+   * The version folders the listing left out, newest first per playbook: every version of a
+   * playbook none of whose versions is readable, and the versions newer than a playbook's listed
+   * one. The catalog already watches exactly these files; their reasons are read again here
+   * (normally there are none, so this costs what a listing costs).
+   */
+  async skipped(): Promise<SkippedVersion[]> {
+    const out: SkippedVersion[] = [];
+    for (const e of await this.freshEntries()) {
+      const listed = e.json !== undefined || e.summary !== undefined;
+      // The watch list runs newest first and ends with the version the summary came from.
+      for (const [rel] of listed ? e.watch.slice(0, -1) : e.watch) {
+        const version = parseVersionDirName(rel.split('/')[0] ?? '');
+        if (version === undefined) continue;
+        const dir = path.join(this.areaDirs[e.area], e.id);
+        out.push({ area: e.area, playbookId: e.id, version, file: path.join(dir, rel), reason: await whyUnreadable(dir, e.id, version) });
+      }
     }
     return out;
   }
@@ -250,6 +273,17 @@ export class PlaybookCatalog {
       // The catalog is a cache: failing to save it costs speed, not correctness.
       this.logger.debug(`could not save the catalog: ${(e as Error).message}`);
     }
+  }
+}
+
+/** Why the store cannot read a version's metadata.json now ("readable now" when a fix beat the listing). */
+async function whyUnreadable(playbookDir: string, id: string, version: string): Promise<string> {
+  try {
+    await loadMetadata(path.join(playbookDir, versionDirName(version)), { playbookId: id, version });
+    return 'readable now';
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return `${METADATA_FILE} is missing`;
+    return e instanceof ValidationError && e.issues.length ? e.issues[0]! : (e as Error).message;
   }
 }
 

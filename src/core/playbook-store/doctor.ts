@@ -8,7 +8,8 @@ import { assertRealpathInside, PLAYBOOK_ID, resolveInside } from '../shared/safe
 import { CATALOG_FORMAT, type PlaybookCatalog } from './catalog';
 import { isBookkeeping, isTempName, METADATA_FILE, parseVersionDirName, pidOfTempName, type StoreLayout } from './layout';
 import { AREAS, type Area, type PlaybookMetadata } from './metadata';
-import { loadMetadata, readdirOrEmpty } from './scan';
+import { loadMetadata } from './scan';
+import { readdirOrEmpty } from './store-folders';
 import { decryptScript } from './sensitive';
 import type { StoreLocks } from './store-lock';
 import type { DoctorIssue, DoctorReport } from './types';

@@ -72,8 +72,3 @@ export interface PlaybookMetadata {
   created_at: string;
   updated_at: string;
 }
-
-/** Folder of a version: "v" + semver, as in the seed ("v1.0.0"). */
-export function versionDirName(version: string): string {
-  return `v${version}`;
-}

@@ -2,38 +2,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { sha256 } from '../shared/hash';
 import { ValidationError } from '../shared/errors';
-import { isBookkeeping, METADATA_FILE, parseVersionDirName, sortVersions } from './layout';
+import { METADATA_FILE } from './layout';
 import type { Area, PlaybookMetadata, ScriptFormat } from './metadata';
 import type { PlaybookSummary } from './types';
 import { assertValidMetadata } from './validate';
 
-/** Reading what is on disk. Nothing here writes; bookkeeping names (".tmp-…") are invisible. */
-
-export async function readdirOrEmpty(dir: string): Promise<import('node:fs').Dirent[]> {
-  try {
-    return await fs.readdir(dir, { withFileTypes: true });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-    throw e;
-  }
-}
-
-/** Playbook ids in an area folder (real directories only: a symlinked id folder is ignored and reported by doctor). */
-export async function listIds(areaDir: string): Promise<string[]> {
-  return (await readdirOrEmpty(areaDir)).filter((d) => d.isDirectory() && !isBookkeeping(d.name)).map((d) => d.name);
-}
-
-/** Versions present in a playbook folder, ascending semver. */
-export async function listVersions(playbookDir: string): Promise<string[]> {
-  const versions: string[] = [];
-  for (const d of await readdirOrEmpty(playbookDir)) {
-    if (!d.isDirectory() || isBookkeeping(d.name)) continue;
-    const v = parseVersionDirName(d.name);
-    if (v) versions.push(v);
-  }
-  return sortVersions(versions);
-}
+/** Reading metadata.json files (folder names: store-folders.ts). Nothing here writes. */
 
 export interface LoadedMetadata {
   metadata: PlaybookMetadata;
@@ -73,24 +47,4 @@ export function summarize(area: Area, versions: string[], loaded: LoadedMetadata
     updated_at: m.updated_at,
     content_hash: sha256(loaded.raw),
   };
-}
-
-/**
- * Summary of one playbook folder: the newest version whose metadata is valid. Invalid versions
- * are left out of `versions` (doctor reports them). Undefined when no version is readable.
- */
-export async function scanPlaybook(area: Area, playbookDir: string, id: string, onInvalid?: (file: string, e: unknown) => void): Promise<PlaybookSummary | undefined> {
-  const versions = await listVersions(playbookDir);
-  const readable = [...versions];
-  for (let i = versions.length - 1; i >= 0; i--) {
-    const v = versions[i]!;
-    try {
-      const loaded = await loadMetadata(path.join(playbookDir, `v${v}`), { playbookId: id, version: v });
-      return summarize(area, readable, loaded);
-    } catch (e) {
-      onInvalid?.(path.join(playbookDir, `v${v}`, METADATA_FILE), e);
-      readable.splice(i, 1);
-    }
-  }
-  return undefined;
 }

@@ -2,27 +2,18 @@ import { promises as fs } from 'node:fs';
 import { decryptBytes } from '../shared/crypto';
 import { IntegrityError, NotFoundError, ValidationError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
-import { assertRealpathInside, resolveInside, validateRelativePath } from '../shared/safe-path';
-import { SCRIPT_FORMATS, type ScriptEntry, type ScriptFormat } from './metadata';
-import { encryptScript, scriptAad } from './sensitive';
+import { assertRealpathInside, resolveInside } from '../shared/safe-path';
+import type { ScriptEntry } from './metadata';
+import { formatOf, validateScriptPath } from './names';
+import { decryptScript, encryptScript, scriptAad } from './sensitive';
 import type { Playbook, ScriptInput, UpdatePlaybookInput } from './types';
 import type { VersionFile } from './version-writer';
 
 /**
- * Script files of a version: validating script paths ("<format>/<name>"), turning script inputs
- * into metadata entries plus the bytes that go on disk (ciphertext for sensitive ones), and
- * carrying a base version's scripts into the next version.
+ * Script files of a version: turning script inputs into metadata entries plus the bytes that go
+ * on disk (ciphertext for sensitive ones), carrying a base version's scripts into the next
+ * version, and reading them back verified.
  */
-
-/** A script path is "<format>/<name>[/…]" with every segment safe; returns the format. */
-export function validateScriptPath(p: string): ScriptFormat {
-  validateRelativePath('Script path', p);
-  const format = p.split('/')[0] as ScriptFormat;
-  if (!SCRIPT_FORMATS.includes(format) || !p.includes('/')) {
-    throw new ValidationError(`Script path "${p}" must start with a format folder`, [], { hint: `one of ${SCRIPT_FORMATS.map((f) => f + '/').join(', ')}` });
-  }
-  return format;
-}
 
 /** Validates script inputs and turns them into metadata entries plus on-disk bytes. */
 export function encodeScripts(scripts: readonly ScriptInput[], key: Buffer | undefined): { entries: ScriptEntry[]; files: VersionFile[] } {
@@ -30,7 +21,7 @@ export function encodeScripts(scripts: readonly ScriptInput[], key: Buffer | und
   const files: VersionFile[] = [];
   const seen = new Set<string>();
   for (const s of scripts) {
-    const format = validateScriptPath(s.path);
+    const format = formatOf(s.path);
     if (seen.has(s.path)) throw new ValidationError(`Script "${s.path}" is given twice`);
     seen.add(s.path);
     if ((s.sensitive || s.encrypted) && !key) throw new ValidationError(`Script "${s.path}" is sensitive but no data key is available`);
@@ -79,4 +70,25 @@ export async function carryScripts(base: Playbook, input: UpdatePlaybookInput, k
     files.push({ path: entry.path, bytes: await bytes() });
   }
   return { entries, files };
+}
+
+/** Plaintext bytes of a script (decrypted when sensitive), verified against the sha256 and size in its metadata. */
+export async function readVerifiedScript(playbook: Playbook, scriptPath: string, dataKey: () => Promise<Buffer>): Promise<Buffer> {
+  validateScriptPath(scriptPath);
+  const entry = playbook.metadata.scripts.find((s) => s.path === scriptPath);
+  if (!entry) {
+    throw new NotFoundError(`Playbook "${playbook.metadata.playbook_id}" v${playbook.metadata.version} has no script "${scriptPath}"`, {
+      hint: `scripts: ${playbook.metadata.scripts.map((s) => s.path).join(', ') || 'none'}`,
+    });
+  }
+  const full = resolveInside(playbook.dir, scriptPath, 'Script path');
+  await assertRealpathInside(playbook.dir, full, 'Script path');
+  const onDisk = await fs.readFile(full);
+  const plain = entry.sensitive ? decryptScript(await dataKey(), entry.path, onDisk) : onDisk;
+  if (plain.length !== entry.size || sha256(plain) !== entry.sha256) {
+    throw new IntegrityError(`Script ${full} does not match the sha256/size recorded in metadata.json`, {
+      hint: 'the file was changed or damaged; restore it or run `escher-playbook doctor`',
+    });
+  }
+  return plain;
 }

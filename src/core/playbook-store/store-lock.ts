@@ -2,6 +2,13 @@ import * as path from 'node:path';
 import { LockedError } from '../shared/errors';
 import { KeyedChain, withFileLock } from '../shared/file-lock';
 
+export interface LockOptions {
+  /** A lock not refreshed for this long is stale (proper-lockfile's minimum is 2000 ms). */
+  staleMs?: number;
+  /** How long to keep retrying a held lock before failing with LockedError. */
+  waitMs?: number;
+}
+
 /**
  * Cross-process locking for the store (the shared mechanism of `../shared/file-lock`: a
  * proper-lockfile lock folder taken over once stale, behind an in-process keyed promise chain so
@@ -11,13 +18,6 @@ import { KeyedChain, withFileLock } from '../shared/file-lock';
  * playbook); the folders are "<locksDir>/<name>.lock". Order: "store" before "id-…", never the
  * reverse.
  */
-export interface LockOptions {
-  /** A lock not refreshed for this long is stale (proper-lockfile's minimum is 2000 ms). */
-  staleMs?: number;
-  /** How long to keep retrying a held lock before failing with LockedError. */
-  waitMs?: number;
-}
-
 export class StoreLocks {
   private readonly chain = new KeyedChain();
   private readonly staleMs: number;

@@ -4,23 +4,24 @@ import * as semver from 'semver';
 import { fsyncDir } from '../shared/atomic-fs';
 import type { Clock } from '../shared/clock';
 import { systemClock } from '../shared/clock';
-import { DataKeyProvider, encryptBytes } from '../shared/crypto';
-import { AlreadyExistsError, EscherError, IntegrityError, NotFoundError, ValidationError } from '../shared/errors';
-import { sha256 } from '../shared/hash';
-import { mapLimit } from '../shared/map-limit';
+import { DataKeyProvider } from '../shared/crypto';
+import { EscherError, NotFoundError, ValidationError } from '../shared/errors';
 import { type Logger, silentLogger } from '../shared/logger';
-import { assertRealpathInside, resolveInside, validatePlaybookId } from '../shared/safe-path';
+import { assertRealpathInside, validatePlaybookId } from '../shared/safe-path';
 import type { SecretStore } from '../shared/secrets';
-import type { PlaybookSpec, ScriptSpec } from './bundle';
+import type { PlaybookSpec } from './bundle';
+import { type CreateResult, createPlaybooks } from './bulk-create';
 import { type CatalogRow, type CatalogStats, PlaybookCatalog } from './catalog';
 import { enforceContract } from './contract-hook';
-import { carryScripts, encodeScripts, validateScriptPath } from './script-files';
 import { runDoctor } from './doctor';
-import { allocateId } from './ids';
-import { StoreLayout } from './layout';
-import { AREAS, type Area, type ParameterSpec, type PlaybookMetadata, versionDirName } from './metadata';
-import { listVersions, loadMetadata } from './scan';
-import { decryptParameters, decryptScript, encryptParameters, hasEncryptedDefaults, needsKey, scriptAad } from './sensitive';
+import { exportSpec } from './export';
+import { StoreLayout, type StorePath, parseStorePath, versionDirName } from './layout';
+import { AREAS, type Area, type ParameterSpec, type PlaybookMetadata } from './metadata';
+import { validateVersion } from './names';
+import { loadMetadata } from './scan';
+import { findAreas, listVersions } from './store-folders';
+import { carryScripts, readVerifiedScript } from './script-files';
+import { decryptParameters, encryptParameters, hasEncryptedDefaults, needsKey } from './sensitive';
 import { type LockOptions, StoreLocks } from './store-lock';
 import type {
   CreatePlaybookInput,
@@ -29,24 +30,12 @@ import type {
   Playbook,
   PlaybookStoreApi,
   PlaybookSummary,
+  SkippedVersion,
   StoreChange,
   UpdatePlaybookInput,
 } from './types';
-import { assertValidMetadata, validateVersion } from './validate';
-import { publishDir, renameNoReplace, trashName, type VersionFile, writeVersionTree } from './version-writer';
-
-/** Creates per store-lock acquisition in createPlaybooks, and how many of them are written at once. */
-const CREATE_CHUNK = 64;
-const PUBLISH_CONCURRENCY = 8;
-
-export type CreateResult = { ok: true; playbook: Playbook } | { ok: false; error: unknown };
-
-interface PreparedCreate {
-  draft: PlaybookMetadata;
-  files: VersionFile[];
-  area: Area;
-  explicitId: string | undefined;
-}
+import { assertValidDraft } from './validate';
+import { publishDir, renameNoReplace, trashName, writeVersionTree } from './version-writer';
 
 export interface PlaybookStoreOptions {
   playbooksDir: string;
@@ -91,123 +80,22 @@ export class PlaybookStore implements PlaybookStoreApi {
     return result!.playbook;
   }
 
-  /**
-   * Bulk create (import): each input is created atomically on its own — it appears whole or not
-   * at all — and a failing input never affects the others. Inputs are validated and encrypted
-   * outside any lock; then, per chunk, the store lock is taken once, ids are allocated, and the
-   * chunk's playbooks are built and fsynced in parallel (one journal commit serves many files)
-   * and renamed into place one by one. Results keep the input order.
-   */
-  async createPlaybooks(inputs: readonly CreatePlaybookInput[], onProgress?: (done: number) => void): Promise<CreateResult[]> {
-    const results: CreateResult[] = new Array(inputs.length);
-    for (let start = 0; start < inputs.length; start += CREATE_CHUNK) {
-      const chunk: Array<{ index: number; prepared: PreparedCreate }> = [];
-      for (let i = start; i < Math.min(inputs.length, start + CREATE_CHUNK); i++) {
-        try {
-          chunk.push({ index: i, prepared: await this.prepareCreate(inputs[i]!) });
-        } catch (error) {
-          results[i] = { ok: false, error };
-        }
-      }
-      if (chunk.length) await this.commitChunk(chunk, results);
-      onProgress?.(Math.min(inputs.length, start + CREATE_CHUNK));
-    }
-    return results;
-  }
-
-  /** One store-lock acquisition: allocate the chunk's ids, publish its playbooks, record each outcome. */
-  private async commitChunk(chunk: ReadonlyArray<{ index: number; prepared: PreparedCreate }>, results: CreateResult[]): Promise<void> {
-    await this.ensureAreas();
-    try {
-      await this.locks.with('store', async (assertHeld) => {
-        const reserved = new Set<string>();
-        const jobs: Array<{ index: number; prepared: PreparedCreate; id: string }> = [];
-        for (const { index, prepared } of chunk) {
-          try {
-            jobs.push({ index, prepared, id: await this.allocate(prepared, reserved) });
-          } catch (error) {
-            results[index] = { ok: false, error };
-          }
-        }
-        await mapLimit(jobs, PUBLISH_CONCURRENCY, async ({ index, prepared, id }) => {
-          try {
-            results[index] = { ok: true, playbook: await this.publishNew(prepared, id, assertHeld) };
-          } catch (error) {
-            results[index] = { ok: false, error };
-          }
-        });
-      });
-    } catch (error) {
-      // The lock itself failed (busy, lost): every item not yet settled failed with it.
-      for (const { index } of chunk) results[index] ??= { ok: false, error };
-    }
-    for (const { index } of chunk) {
-      const r = results[index];
-      if (r?.ok) this.emit({ kind: 'created', playbookId: r.playbook.metadata.playbook_id, version: r.playbook.metadata.version, area: r.playbook.area });
-    }
-  }
-
-  /** Everything about a create that needs no lock: validation, encryption, the script bytes. */
-  private async prepareCreate(input: CreatePlaybookInput): Promise<PreparedCreate> {
-    const now = new Date(this.clock.now()).toISOString();
-    const version = validateVersion(input.version ?? '1.0.0');
-    const source = input.source ?? 'user';
-    const area: Area = input.area ?? (source === 'ai_generated' ? 'ai-generated' : 'local');
-    if (!AREAS.includes(area)) throw new ValidationError(`Unknown area "${String(area)}"`, [], { hint: `use one of ${AREAS.join(', ')}` });
-    if (input.playbook_id !== undefined) validatePlaybookId(input.playbook_id);
-    const key = needsKey(input.parameters, input.scripts) ? await this.keys.get({ create: true }) : undefined;
-    const { entries, files } = encodeScripts(input.scripts ?? [], key);
-    const draft: PlaybookMetadata = {
-      schema_version: 1,
-      playbook_id: input.playbook_id ?? 'pending',
-      version,
-      name: input.name,
-      description: input.description,
-      keywords: input.keywords ?? [],
-      cloud_provider: input.cloud_provider ?? 'other',
-      resource_types: input.resource_types ?? [],
-      storage_strategy: input.storage_strategy ?? 'local_only',
-      scripts: entries,
-      parameters: encryptParameters(input.parameters ?? [], key),
-      source,
-      created_at: now,
-      updated_at: now,
-    };
-    assertDraft(draft);
-    if (input.enforceContract) this.warnAll(await enforceContract(files, entries, input.parameters ?? [], () => this.keys.get({ create: false }), `playbook "${draft.name.slice(0, 80)}"`));
-    return { draft, files, area, explicitId: input.playbook_id };
-  }
-
-  /** Under the store lock: the explicit id if it is free, else the first free slug of the name. */
-  private async allocate(p: PreparedCreate, reserved: Set<string>): Promise<string> {
-    const taken = async (id: string) => reserved.has(id) || (await this.findAreas(id)).length > 0;
-    let id: string;
-    if (p.explicitId !== undefined) {
-      id = p.explicitId;
-      if (await taken(id)) {
-        const where = (await this.findAreas(id)).join(', ') || 'this import';
-        throw new AlreadyExistsError(`Playbook "${id}" already exists (in ${where})`, { hint: 'choose another id, or update the existing playbook' });
-      }
-    } else {
-      id = await allocateId(p.draft.name, taken);
-    }
-    reserved.add(id);
-    return id;
-  }
-
-  private async publishNew(p: PreparedCreate, id: string, assertHeld: () => void): Promise<Playbook> {
-    const metadata: PlaybookMetadata = { ...p.draft, playbook_id: id };
-    const vdir = versionDirName(metadata.version);
-    await publishDir(
-      this.layout.areaDir(p.area),
-      id,
-      async (tmp) => {
-        await fs.mkdir(tmp);
-        await writeVersionTree(path.join(tmp, vdir), metadata, p.files);
+  /** Bulk create (import): each input created atomically on its own, results in input order (bulk-create.ts). */
+  createPlaybooks(inputs: readonly CreatePlaybookInput[], onProgress?: (done: number) => void): Promise<CreateResult[]> {
+    return createPlaybooks(
+      {
+        layout: this.layout,
+        locks: this.locks,
+        keys: this.keys,
+        clock: this.clock,
+        findAreas: (id) => this.findAreas(id),
+        ensureAreas: () => this.ensureAreas(),
+        emit: (c) => this.emit(c),
+        warn: (m) => this.logger.warn(m),
       },
-      assertHeld,
+      inputs,
+      onProgress,
     );
-    return { area: p.area, dir: this.layout.versionDir(p.area, id, metadata.version), metadata };
   }
 
   async getPlaybook(id: string, version?: string): Promise<Playbook> {
@@ -228,10 +116,18 @@ export class PlaybookStore implements PlaybookStoreApi {
     return { area, dir: versionDir, metadata };
   }
 
-  /** All versions of `id`, ascending. */
+  /** All version folders of `id`, ascending (readable or not: listPlaybooks' `versions` holds the readable ones). */
   async listVersions(id: string): Promise<string[]> {
     validatePlaybookId(id);
     return listVersions(this.layout.playbookDir(await this.locate(id), id));
+  }
+
+  listSkipped(): Promise<SkippedVersion[]> {
+    return this.catalog.skipped();
+  }
+
+  parseStorePath(file: string): StorePath | undefined {
+    return parseStorePath(this.playbooksDir, file);
   }
 
   async updatePlaybook(id: string, input: UpdatePlaybookInput): Promise<Playbook> {
@@ -260,8 +156,8 @@ export class PlaybookStore implements PlaybookStoreApi {
         scripts: entries,
         updated_at: new Date(this.clock.now()).toISOString(),
       };
-      assertDraft(metadata);
-      if (input.enforceContract) this.warnAll(await enforceContract(files, entries, input.parameters ?? m.parameters, () => this.keys.get({ create: false }), `${id} v${next}`));
+      assertValidDraft(metadata);
+      if (input.enforceContract) for (const w of await enforceContract(files, entries, input.parameters ?? m.parameters, () => this.keys.get({ create: false }), `${id} v${next}`)) this.logger.warn(w);
       await publishDir(dir, versionDirName(next), (tmp) => writeVersionTree(tmp, metadata, files), assertHeld);
       return { area, dir: path.join(dir, versionDirName(next)), metadata };
     });
@@ -313,24 +209,8 @@ export class PlaybookStore implements PlaybookStoreApi {
     return { ...this.catalog.lastStats };
   }
 
-  async readScript(playbook: Playbook, scriptPath: string): Promise<Buffer> {
-    validateScriptPath(scriptPath);
-    const entry = playbook.metadata.scripts.find((s) => s.path === scriptPath);
-    if (!entry) {
-      throw new NotFoundError(`Playbook "${playbook.metadata.playbook_id}" v${playbook.metadata.version} has no script "${scriptPath}"`, {
-        hint: `scripts: ${playbook.metadata.scripts.map((s) => s.path).join(', ') || 'none'}`,
-      });
-    }
-    const full = resolveInside(playbook.dir, scriptPath, 'Script path');
-    await assertRealpathInside(playbook.dir, full, 'Script path');
-    const onDisk = await fs.readFile(full);
-    const plain = entry.sensitive ? decryptScript(await this.keys.get({ create: false }), entry.path, onDisk) : onDisk;
-    if (plain.length !== entry.size || sha256(plain) !== entry.sha256) {
-      throw new IntegrityError(`Script ${full} does not match the sha256/size recorded in metadata.json`, {
-        hint: 'the file was changed or damaged; restore it or run `escher-playbook doctor`',
-      });
-    }
-    return plain;
+  readScript(playbook: Playbook, scriptPath: string): Promise<Buffer> {
+    return readVerifiedScript(playbook, scriptPath, () => this.keys.get({ create: false }));
   }
 
   /** Parameters with sensitive defaults decrypted (needs the data key only when something is encrypted). */
@@ -340,34 +220,9 @@ export class PlaybookStore implements PlaybookStoreApi {
     return decryptParameters(params, await this.keys.get({ create: false }));
   }
 
-  /**
-   * One version as a bundle spec (bundle.ts): scripts as text (base64 when not UTF-8), every
-   * script verified on the way out; sensitive scripts re-sealed under the data key.
-   */
-  async exportSpec(playbook: Playbook): Promise<PlaybookSpec> {
-    const m = playbook.metadata;
-    const scripts: Record<string, ScriptSpec> = {};
-    for (const entry of m.scripts) {
-      const plain = await this.readScript(playbook, entry.path);
-      if (entry.sensitive) scripts[entry.path] = { sensitive: true, encrypted: encryptBytes(await this.keys.get({ create: false }), plain, scriptAad(entry.path)) };
-      else {
-        const text = plain.toString('utf8');
-        scripts[entry.path] = Buffer.from(text, 'utf8').equals(plain) ? text : { base64: plain.toString('base64') };
-      }
-    }
-    return {
-      playbook_id: m.playbook_id,
-      version: m.version,
-      name: m.name,
-      description: m.description,
-      keywords: m.keywords,
-      cloud_provider: m.cloud_provider,
-      resource_types: m.resource_types,
-      storage_strategy: m.storage_strategy,
-      source: m.source,
-      parameters: m.parameters.map((p) => ({ ...p })),
-      scripts,
-    };
+  /** One version as a bundle spec (export.ts): every script verified on the way out, sensitive ones re-sealed. */
+  exportSpec(playbook: Playbook): Promise<PlaybookSpec> {
+    return exportSpec(playbook, (p, s) => this.readScript(p, s), this.keys);
   }
 
   async movePlaybook(id: string, to: Area): Promise<Playbook> {
@@ -422,18 +277,8 @@ export class PlaybookStore implements PlaybookStoreApi {
     return found[0]!;
   }
 
-  private async findAreas(id: string): Promise<Area[]> {
-    const found: Area[] = [];
-    for (const area of AREAS) {
-      try {
-        const st = await fs.lstat(this.layout.playbookDir(area, id));
-        if (st.isSymbolicLink()) throw new ValidationError(`Playbook folder ${this.layout.playbookDir(area, id)} is a symlink`, [], { hint: 'the store does not follow symlinks; run `escher-playbook doctor`' });
-        if (st.isDirectory()) found.push(area);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      }
-    }
-    return found;
+  private findAreas(id: string): Promise<Area[]> {
+    return findAreas(this.layout, id);
   }
 
   private async expectArea(id: string, area: Area, verb: string): Promise<void> {
@@ -444,10 +289,6 @@ export class PlaybookStore implements PlaybookStoreApi {
 
   private async ensureAreas(): Promise<void> {
     for (const area of AREAS) await fs.mkdir(this.layout.areaDir(area), { recursive: true });
-  }
-
-  private warnAll(warnings: readonly string[]): void {
-    for (const w of warnings) this.logger.warn(w);
   }
 
   private emit(change: StoreChange): void {
@@ -470,9 +311,4 @@ function nextVersion(latest: string, input: UpdatePlaybookInput): string {
   const bump = input.bump ?? 'patch';
   if (bump !== 'patch' && bump !== 'minor' && bump !== 'major') throw new ValidationError(`Unknown bump "${String(bump)}"`, [], { hint: 'use patch, minor or major' });
   return semver.inc(latest, bump)!;
-}
-
-/** Full validation of a metadata document before anything touches the disk. */
-function assertDraft(m: PlaybookMetadata): void {
-  assertValidMetadata(m, `playbook "${m.name.slice(0, 80)}"`);
 }

@@ -1,4 +1,6 @@
+import type { StorePath } from './layout';
 import type { Area, CloudProvider, EncryptedValue, ParameterSpec, PlaybookMetadata, PlaybookSource, ScriptFormat, StorageStrategy } from './metadata';
+import type { Disposable } from '../shared/disposable';
 
 /**
  * The playbook store's public surface (the seed's Playbook Manager). Every other component —
@@ -102,8 +104,18 @@ export type StoreChange =
   | { kind: 'deleted'; playbookId: string; version?: string; area: Area }
   | { kind: 'moved'; playbookId: string; from: Area; to: Area };
 
-export interface Disposable {
-  dispose(): void;
+// Re-exported because the store's API returns it: importers of the store types need no second path.
+export type { Disposable };
+
+/** A version folder the store's listing left out because its metadata.json is missing or invalid. */
+export interface SkippedVersion {
+  area: Area;
+  playbookId: string;
+  version: string;
+  /** The metadata.json that could not be read. */
+  file: string;
+  /** The first problem found. */
+  reason: string;
 }
 
 export interface DoctorIssue {
@@ -127,6 +139,12 @@ export interface PlaybookStoreApi {
   /** One version, or the whole playbook when `version` is omitted. */
   deletePlaybook(id: string, version?: string): Promise<void>;
   listPlaybooks(filter?: { area?: Area }): Promise<PlaybookSummary[]>;
+  /** Every version folder of `id`, ascending, whether or not its metadata is readable. Throws NotFoundError. */
+  listVersions(id: string): Promise<string[]>;
+  /** The version folders listPlaybooks() left out (missing or invalid metadata.json), with why. */
+  listSkipped(): Promise<SkippedVersion[]>;
+  /** Where a file sits in this store (area, id, version, path inside the version folder); undefined outside version folders. */
+  parseStorePath(file: string): StorePath | undefined;
   /** Plaintext bytes of a script (decrypted when sensitive), verified against its sha256. */
   readScript(playbook: Playbook, scriptPath: string): Promise<Buffer>;
   /** Moves the whole playbook between areas atomically (publish: local -> synced; accept: ai-generated -> local). */

@@ -62,10 +62,7 @@ export function assertValidMetadata(value: unknown, where: string, expect: { pla
   return value as PlaybookMetadata;
 }
 
-/** A store version string: semver without build metadata (the folder name is v<version>). */
-export function validateVersion(version: unknown): string {
-  if (typeof version !== 'string' || semver.valid(version) !== version || version.includes('+')) {
-    throw new ValidationError(`Invalid version "${String(version).slice(0, 40)}"`, [], { hint: 'versions are semantic versions such as 1.2.0' });
-  }
-  return version;
+/** Full validation of a metadata document the store is about to write, before anything touches the disk. */
+export function assertValidDraft(m: PlaybookMetadata): void {
+  assertValidMetadata(m, `playbook "${m.name.slice(0, 80)}"`);
 }

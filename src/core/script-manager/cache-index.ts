@@ -5,31 +5,6 @@ import { writeFileAtomic } from '../shared/atomic-fs';
 import type { CacheLayout } from './cache-layout';
 import { parseCacheKey } from './cache-layout';
 
-/**
- * The persistent index of the script cache: an append-only journal, `cache/index-v1.log`.
- *
- * Format (borrowed from cacache's index-v5): every record is one line written as
- *
- *   "\n" + sha256_hex(json) + "\t" + json
- *
- * The newline comes FIRST, so a record torn by a crash damages only itself: the next append starts
- * a fresh line instead of being glued onto the torn one. A line whose hash does not match its JSON
- * is corrupt. Records:
- *
- *   {"op":"put","key","path","sha256","size","inserted_at","last_access"}   an entry (re)placed
- *   {"op":"touch","key","at"}                                               a verified hit
- *   {"op":"del","key","at"}                                                 an entry removed
- *
- * Replaying the journal in file order gives the live entries; times are epoch ms from the
- * injectable Clock. `put`/`del` are appended (and fsynced) only under the index lock; `touch` is
- * appended without a lock (one small O_APPEND write), so a hit costs one append, not a rewrite.
- * When the journal has grown well past the number of live entries it is compacted: the live
- * entries are written to a temp file that is renamed over the journal (readers notice the new
- * inode and reload).
- *
- * Times and sizes in the index are trusted only as far as the hash on each line; the script bytes
- * themselves are always re-verified against `sha256`/`size` on every hit.
- */
 export interface IndexEntry {
   key: string;
   /** Relative to the cache root: "scripts/<id>-v<version>/<format>/<file>". */
@@ -97,6 +72,31 @@ function validRecord(r: unknown, layout: CacheLayout): IndexRecord | undefined {
   };
 }
 
+/**
+ * The persistent index of the script cache: an append-only journal, `cache/index-v1.log`.
+ *
+ * Format (borrowed from cacache's index-v5): every record is one line written as
+ *
+ *   "\n" + sha256_hex(json) + "\t" + json
+ *
+ * The newline comes FIRST, so a record torn by a crash damages only itself: the next append starts
+ * a fresh line instead of being glued onto the torn one. A line whose hash does not match its JSON
+ * is corrupt. Records:
+ *
+ *   {"op":"put","key","path","sha256","size","inserted_at","last_access"}   an entry (re)placed
+ *   {"op":"touch","key","at"}                                               a verified hit
+ *   {"op":"del","key","at"}                                                 an entry removed
+ *
+ * Replaying the journal in file order gives the live entries; times are epoch ms from the
+ * injectable Clock. `put`/`del` are appended (and fsynced) only under the index lock; `touch` is
+ * appended without a lock (one small O_APPEND write), so a hit costs one append, not a rewrite.
+ * When the journal has grown well past the number of live entries it is compacted: the live
+ * entries are written to a temp file that is renamed over the journal (readers notice the new
+ * inode and reload).
+ *
+ * Times and sizes in the index are trusted only as far as the hash on each line; the script bytes
+ * themselves are always re-verified against `sha256`/`size` on every hit.
+ */
 export class CacheIndex {
   /** Live entries in journal order (a `put` moves its key to the end). */
   readonly entries = new Map<string, IndexEntry>();

@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import * as semver from 'semver';
-import { SCRIPT_FORMATS, type ScriptFormat } from '../playbook-store/metadata';
+import type { ScriptFormat } from '../playbook-store/metadata';
+import { validateScriptPath, validateVersion } from '../playbook-store/names';
 import { ValidationError } from '../shared/errors';
-import { resolveInside, validatePlaybookId, validateRelativePath } from '../shared/safe-path';
+import { resolveInside, validatePlaybookId } from '../shared/safe-path';
+
+export const INDEX_FILE = 'index-v1.log';
+
+export interface ScriptRef {
+  playbookId: string;
+  version: string;
+  /** "<format>/<file>", e.g. "shell/stop.sh" (the same path as in metadata.json). */
+  path: string;
+}
 
 /**
  * On-disk layout of the script cache (`$ESCHER_HOME/cache`, the seed's `cache/`):
@@ -26,15 +35,6 @@ import { resolveInside, validatePlaybookId, validateRelativePath } from '../shar
  * script's path inside the version folder. Every component is validated with safe-path before it
  * becomes a path, so neither a hostile server nor a tampered index can name a file outside scripts/.
  */
-export const INDEX_FILE = 'index-v1.log';
-
-export interface ScriptRef {
-  playbookId: string;
-  version: string;
-  /** "<format>/<file>", e.g. "shell/stop.sh" (the same path as in metadata.json). */
-  path: string;
-}
-
 export class CacheLayout {
   readonly root: string;
   readonly scriptsDir: string;
@@ -111,25 +111,4 @@ export function parseVersionFolder(name: string): { playbookId: string; version:
     }
   }
   return undefined;
-}
-
-export function validateVersion(version: unknown): string {
-  if (typeof version !== 'string' || semver.valid(version) !== version || version.includes('+')) {
-    throw new ValidationError(`Invalid playbook version "${String(version).slice(0, 40)}"`, [], { hint: 'versions are semantic versions such as 1.2.0' });
-  }
-  return version;
-}
-
-/** A script path as in metadata.json: "<format>/<file>[/...]" whose first segment is a known format. */
-export function validateScriptPath(rel: unknown): string {
-  const p = validateRelativePath('Script path', rel);
-  const format = p.split('/')[0];
-  if (!(SCRIPT_FORMATS as readonly string[]).includes(format ?? '') || !p.includes('/')) {
-    throw new ValidationError(`Script path "${p}" must start with a format folder (${SCRIPT_FORMATS.join(', ')})`);
-  }
-  return p;
-}
-
-export function formatOf(scriptPath: string): ScriptFormat {
-  return validateScriptPath(scriptPath).split('/')[0] as ScriptFormat;
 }

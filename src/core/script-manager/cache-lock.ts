@@ -2,6 +2,14 @@ import { LockedError } from '../shared/errors';
 import { KeyedChain, withFileLock } from '../shared/file-lock';
 import type { CacheLayout } from './cache-layout';
 
+export interface CacheLockOptions {
+  staleMs?: number;
+  /** How long to wait for the index lock. */
+  indexWaitMs?: number;
+  /** How long to wait for another process's download of the same script. */
+  keyWaitMs?: number;
+}
+
 /**
  * Cross-process locks of the script cache (the shared mechanism of `../shared/file-lock`: a
  * proper-lockfile lock folder taken over once stale — its holder crashed or was SIGKILLed —
@@ -12,14 +20,6 @@ import type { CacheLayout } from './cache-layout';
  *    resolve the same script download it once: the second waits, then finds it cached;
  *  - the index lock ("index-v1.lock"), held briefly for puts, deletes, eviction and compaction.
  */
-export interface CacheLockOptions {
-  staleMs?: number;
-  /** How long to wait for the index lock. */
-  indexWaitMs?: number;
-  /** How long to wait for another process's download of the same script. */
-  keyWaitMs?: number;
-}
-
 export class CacheLocks {
   private readonly chain = new KeyedChain();
   private readonly staleMs: number;

@@ -8,7 +8,15 @@ import { writeJsonAtomic } from '../shared/atomic-fs';
 import type { Clock } from '../shared/clock';
 import { ValidationError } from '../shared/errors';
 import { validatePlaybookId } from '../shared/safe-path';
-import { validateScriptPath, validateVersion, type CacheLayout } from './cache-layout';
+import { validateScriptPath, validateVersion } from '../playbook-store/names';
+import type { CacheLayout } from './cache-layout';
+
+export interface CachedMetadata extends FetchedMetadata {
+  fetched_at: number;
+}
+
+const FORMAT = 'escher-cached-metadata/1';
+const HEX64 = /^[0-9a-f]{64}$/;
 
 /**
  * Metadata fetched from the server for playbooks the user does not have locally (a library or
@@ -22,13 +30,6 @@ import { validateScriptPath, validateVersion, type CacheLayout } from './cache-l
  * Versions are immutable, so a cached version's script list never goes stale. Parsed files are
  * memoised in an lru-cache (bounded: a long-lived extension host resolves many playbooks).
  */
-export interface CachedMetadata extends FetchedMetadata {
-  fetched_at: number;
-}
-
-const FORMAT = 'escher-cached-metadata/1';
-const HEX64 = /^[0-9a-f]{64}$/;
-
 export class MetadataCache {
   private readonly memo = new LRUCache<string, CachedMetadata>({ max: 256 });
 

@@ -5,6 +5,12 @@ import { ValidationError } from '../shared/errors';
 import { resolveInside } from '../shared/safe-path';
 import { versionFolder } from './cache-layout';
 
+/** `$XDG_RUNTIME_DIR/escher` when the platform gives one (a per-user tmpfs), else `$ESCHER_HOME/run`. */
+export function defaultRuntimeDir(home: string, env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_RUNTIME_DIR;
+  return xdg && path.isAbsolute(xdg) ? path.join(xdg, 'escher') : path.join(home, 'run');
+}
+
 /**
  * Plaintext copies of sensitive (encrypted-at-rest) scripts, for an execution engine that needs a
  * path. They live in a private runtime folder — `$XDG_RUNTIME_DIR/escher` (a per-user tmpfs,
@@ -13,11 +19,6 @@ import { versionFolder } from './cache-layout';
  *
  *   <runtime>/scripts/<id>-v<version>/<format>/<file>
  */
-export function defaultRuntimeDir(home: string, env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_RUNTIME_DIR;
-  return xdg && path.isAbsolute(xdg) ? path.join(xdg, 'escher') : path.join(home, 'run');
-}
-
 export class RuntimeFiles {
   constructor(readonly dir: string) {}
 

@@ -1,34 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { fsyncDir, TEMP_PREFIX } from '../shared/atomic-fs';
+import { fsyncDir, pathExists, TEMP_PREFIX } from '../shared/atomic-fs';
 import { systemClock, type Clock } from '../shared/clock';
 import { IntegrityError, TooLargeError } from '../shared/errors';
-import { sha256, sha256File } from '../shared/hash';
+import { sha256 } from '../shared/hash';
 import { silentLogger, type Logger } from '../shared/logger';
+import { mapLimit } from '../shared/map-limit';
 import { assertRealpathInside } from '../shared/safe-path';
+import { checkFile, hasChildren, removeCachedFile, removeStaleTemps } from './cache-files';
 import { CacheIndex, type IndexEntry } from './cache-index';
-import { CacheLayout, cacheKey, parseCacheKey, parseVersionFolder, validateScriptPath, type ScriptRef } from './cache-layout';
+import { CacheLayout, cacheKey, parseCacheKey, type ScriptRef } from './cache-layout';
 import { CacheLocks, type CacheLockOptions } from './cache-lock';
+import { type CachePolicy, type CacheStats, DAY_MS, cacheStats, chooseVictims, isExpired } from './cache-policy';
+import { type CacheVerifyReport, verifyLocked } from './cache-verify';
 import type { MetadataCache } from './metadata-cache';
 
-/**
- * The verified, size- and age-bounded script cache (see cache-layout.ts for the folders and
- * cache-index.ts for the index format).
- *
- * - Every hit is verified: a regular file, the indexed size, the indexed sha256. A file that fails
- *   is evicted and reported as a miss, so the caller downloads it again.
- * - Content enters only by rename of a fully written, already hashed temp file from cache/tmp
- *   (same filesystem), under the index lock. Readers see the old file, the new file, or nothing.
- *   Script bodies are not fsynced: a body lost to a power cut fails verification and is fetched
- *   again, which is cheaper than an fsync on every download. Index puts and deletes are fsynced.
- * - Eviction (TTL `ttlDays` since insertion, then least recently used down to `maxSizeMb`) runs
- *   under the index lock on a fresh replay of the journal, so every process agrees on the order;
- *   it runs on `evictOldCache()` and after any insert that takes the cache over its limit.
- * - A torn or corrupt index (a line whose hash fails) is rebuilt from what is on disk: a file is
- *   kept only when a still-valid index record or the cached server metadata vouches for its
- *   sha256 and size; anything else is deleted (it is a cache: the server has the original).
- */
 export interface ScriptCacheOptions {
   cacheDir: string;
   maxSizeMb: number;
@@ -51,35 +38,27 @@ export interface CachedScript extends IndexEntry {
   file: string;
 }
 
-export interface CacheStats {
-  dir: string;
-  entries: number;
-  totalBytes: number;
-  maxBytes: number;
-  ttlDays: number;
-  expired: number;
-  oldestAccess: number | null;
-  newestAccess: number | null;
-  indexBytes: number;
-}
-
-export interface ReconcileReport {
-  checked: number;
-  kept: number;
-  /** Entries or files removed, with why. */
-  removed: { path: string; reason: string }[];
-  /** Files with no index record that the cached metadata vouched for. */
-  adopted: number;
-  bytesFreed: number;
-}
-
-const STALE_TEMP_MS = 60 * 60_000;
-const SMALL_FILE = 1024 * 1024;
 /** Unlinks are latency-bound (measured ~10x faster 16 at a time than one by one on ext4 with discard). */
 const DELETE_CONCURRENCY = 16;
-const DAY_MS = 24 * 60 * 60_000;
 
-export class ScriptCache {
+/**
+ * The verified, size- and age-bounded script cache (see cache-layout.ts for the folders and
+ * cache-index.ts for the index format).
+ *
+ * - Every hit is verified: a regular file, the indexed size, the indexed sha256. A file that fails
+ *   is evicted and reported as a miss, so the caller downloads it again.
+ * - Content enters only by rename of a fully written, already hashed temp file from cache/tmp
+ *   (same filesystem), under the index lock. Readers see the old file, the new file, or nothing.
+ *   Script bodies are not fsynced: a body lost to a power cut fails verification and is fetched
+ *   again, which is cheaper than an fsync on every download. Index puts and deletes are fsynced.
+ * - Eviction (TTL `ttlDays` since insertion, then least recently used down to `maxSizeMb`) runs
+ *   under the index lock on a fresh replay of the journal, so every process agrees on the order;
+ *   it runs on `evictOldCache()` and after any insert that takes the cache over its limit.
+ * - A torn or corrupt index (a line whose hash fails) is rebuilt from what is on disk: a file is
+ *   kept only when a still-valid index record or the cached server metadata vouches for its
+ *   sha256 and size; anything else is deleted (it is a cache: the server has the original).
+ */
+export class ScriptCache implements CachePolicy {
   readonly layout: CacheLayout;
   readonly maxBytes: number;
   readonly ttlMs: number;
@@ -114,7 +93,7 @@ export class ScriptCache {
     const { corruptLines } = await this.index.reload();
     if (corruptLines > 0) {
       await this.rebuild(`${corruptLines} corrupt line(s) in ${this.layout.indexFile}`);
-    } else if (this.index.entries.size === 0 && (await hasChildren(this.layout.scriptsDir)) && !(await exists(this.layout.indexFile))) {
+    } else if (this.index.entries.size === 0 && (await hasChildren(this.layout.scriptsDir)) && !(await pathExists(this.layout.indexFile))) {
       await this.rebuild('the index is missing');
     }
   }
@@ -132,7 +111,7 @@ export class ScriptCache {
   }
 
   isExpired(entry: IndexEntry): boolean {
-    return this.clock.now() - entry.inserted_at >= this.ttlMs;
+    return isExpired(entry, this, this.clock.now());
   }
 
   /** Verified lookup. A hit is recorded as an access (LRU); a corrupt or vanished entry is evicted. */
@@ -159,7 +138,7 @@ export class ScriptCache {
   /** Throws TooLargeError when `size` bytes could never fit. */
   assertFits(size: number, what: string): void {
     if (size > this.maxBytes) {
-      throw new TooLargeError(`${what} is ${formatBytes(size)}, larger than the whole script cache (${formatBytes(this.maxBytes)})`, {
+      throw new TooLargeError(`${what} is ${megabytes(size)}, larger than the whole script cache (${megabytes(this.maxBytes)})`, {
         hint: 'raise cache_max_size_mb (ESCHER_CACHE_MAX_SIZE_MB) or copy the script into a local playbook',
       });
     }
@@ -223,37 +202,24 @@ export class ScriptCache {
     return this.locks.withIndexLock(async () => {
       await this.index.reload();
       const freed = await this.evictLocked(undefined);
-      return freed + (await this.removeStaleTemps());
+      return freed + (await removeStaleTemps(this.layout.tmpDir));
     });
   }
 
   /** Caller holds the index lock and has just reloaded. */
   private async evictLocked(protect: string | undefined): Promise<number> {
     const now = this.clock.now();
-    const victims: IndexEntry[] = [];
-    const live: IndexEntry[] = [];
-    for (const e of this.index.entries.values()) {
-      if (e.key !== protect && now - e.inserted_at >= this.ttlMs) victims.push(e);
-      else live.push(e);
-    }
-    let total = live.reduce((n, e) => n + e.size, 0);
-    // Stable sort: equal access times keep journal (insertion) order.
-    for (const e of [...live].sort((a, b) => a.last_access - b.last_access)) {
-      if (total <= this.maxBytes) break;
-      if (e.key === protect) continue;
-      victims.push(e);
-      total -= e.size;
-    }
+    const victims = chooseVictims(this.index.entries.values(), this, now, protect);
     if (victims.length === 0) return 0;
     // Files first, then the records: a crash in between leaves entries whose file is gone, which
     // a lookup treats as a miss, rather than files no record accounts for.
-    await forEachLimit(victims, DELETE_CONCURRENCY, (e) => this.deleteFile(path.join(this.layout.root, e.path)));
+    await mapLimit(victims, DELETE_CONCURRENCY, (e) => this.deleteFile(path.join(this.layout.root, e.path)));
     await this.index.append(
       victims.map((e) => ({ op: 'del' as const, key: e.key, at: now })),
       { durable: true },
     );
     const freed = victims.reduce((n, e) => n + e.size, 0);
-    this.logger.debug(`script cache: evicted ${victims.length} entr${victims.length === 1 ? 'y' : 'ies'}, ${formatBytes(freed)} freed`);
+    this.logger.debug(`script cache: evicted ${victims.length} entr${victims.length === 1 ? 'y' : 'ies'}, ${freed} bytes freed`);
     return freed;
   }
 
@@ -269,36 +235,8 @@ export class ScriptCache {
     });
   }
 
-  private async deleteFile(file: string): Promise<void> {
-    await fs.rm(file, { force: true });
-    // Drop the <format>/ and <id>-v<version>/ folders once empty (ENOTEMPTY is the normal case).
-    for (let dir = path.dirname(file); dir.startsWith(this.layout.scriptsDir + path.sep); dir = path.dirname(dir)) {
-      try {
-        await fs.rmdir(dir);
-      } catch {
-        break;
-      }
-    }
-  }
-
-  private async removeStaleTemps(): Promise<number> {
-    let freed = 0;
-    let names: string[];
-    try {
-      names = await fs.readdir(this.layout.tmpDir);
-    } catch {
-      return 0;
-    }
-    const cutoff = Date.now() - STALE_TEMP_MS; // real time: mtimes are real time
-    for (const n of names) {
-      const p = path.join(this.layout.tmpDir, n);
-      const st = await fs.lstat(p).catch(() => undefined);
-      if (st && st.mtimeMs < cutoff) {
-        await fs.rm(p, { force: true, recursive: true });
-        freed += st.size;
-      }
-    }
-    return freed;
+  private deleteFile(file: string): Promise<void> {
+    return removeCachedFile(this.layout.scriptsDir, file);
   }
 
   private async compactIfIdle(): Promise<void> {
@@ -311,28 +249,17 @@ export class ScriptCache {
   async stats(): Promise<CacheStats> {
     const entries = await this.entries();
     const indexBytes = (await fs.stat(this.layout.indexFile).catch(() => undefined))?.size ?? 0;
-    const accesses = entries.map((e) => e.last_access);
-    return {
-      dir: this.layout.root,
-      entries: entries.length,
-      totalBytes: entries.reduce((n, e) => n + e.size, 0),
-      maxBytes: this.maxBytes,
-      ttlDays: this.ttlMs / DAY_MS,
-      expired: entries.filter((e) => this.isExpired(e)).length,
-      oldestAccess: accesses.length ? Math.min(...accesses) : null,
-      newestAccess: accesses.length ? Math.max(...accesses) : null,
-      indexBytes,
-    };
+    return cacheStats(entries, this, this.clock.now(), { dir: this.layout.root, indexBytes });
   }
 
-  /** Re-hashes every entry and every file on disk; removes what does not verify. */
-  async verify(): Promise<ReconcileReport> {
+  /** Re-hashes every entry and every file on disk; removes what does not verify (cache-verify.ts). */
+  async verify(): Promise<CacheVerifyReport> {
     await this.open();
-    return this.locks.withIndexLock(() => this.reconcileLocked());
+    return this.locks.withIndexLock(() => this.verifyLocked());
   }
 
   /** Rebuilds the index from the files on disk (see the class comment for what is kept). */
-  async rebuild(reason: string): Promise<ReconcileReport> {
+  async rebuild(reason: string): Promise<CacheVerifyReport> {
     this.logger.warn(`script cache: rebuilding the index (${reason})`);
     return this.locks.withIndexLock(async () => {
       // Another process may have rebuilt it while we waited for the lock.
@@ -340,84 +267,12 @@ export class ScriptCache {
       if (corruptLines === 0 && reason !== 'the index is missing') {
         return { checked: 0, kept: this.index.entries.size, removed: [], adopted: 0, bytesFreed: 0 };
       }
-      return this.reconcileLocked();
+      return this.verifyLocked();
     });
   }
 
-  private async reconcileLocked(): Promise<ReconcileReport> {
-    await this.index.reload(); // whatever still verifies line by line is evidence
-    const evidence = new Map(this.index.entries);
-    const report: ReconcileReport = { checked: 0, kept: 0, removed: [], adopted: 0, bytesFreed: 0 };
-    const kept: IndexEntry[] = [];
-    const removeFile = async (rel: string, reason: string, size: number) => {
-      await this.deleteFile(path.join(this.layout.root, rel));
-      report.removed.push({ path: rel, reason });
-      report.bytesFreed += size;
-    };
-    for (const { rel, ref } of await this.scanScripts(removeFile)) {
-      report.checked++;
-      const file = path.join(this.layout.root, rel);
-      const st = await fs.lstat(file);
-      if (!st.isFile()) {
-        await removeFile(rel, 'not a regular file', 0);
-        continue;
-      }
-      const actual = await sha256File(file);
-      const key = cacheKey(ref);
-      const fromIndex = evidence.get(key);
-      evidence.delete(key);
-      let vouched: { inserted_at: number; last_access: number } | undefined;
-      if (fromIndex && fromIndex.sha256 === actual.sha256 && fromIndex.size === actual.size) vouched = fromIndex;
-      else {
-        const meta = await this.metadata?.get(ref.playbookId, ref.version);
-        const script = meta?.metadata.scripts.find((s) => s.path === ref.path);
-        if (script && script.sha256 === actual.sha256 && script.size === actual.size) {
-          vouched = { inserted_at: Math.floor(st.mtimeMs), last_access: Math.floor(st.mtimeMs) };
-          report.adopted++;
-        }
-      }
-      if (!vouched) {
-        await removeFile(rel, fromIndex ? 'content does not match its index entry' : 'no index entry or metadata vouches for it', actual.size);
-        continue;
-      }
-      kept.push({ key, path: rel, sha256: actual.sha256, size: actual.size, inserted_at: vouched.inserted_at, last_access: vouched.last_access });
-      report.kept++;
-    }
-    for (const gone of evidence.values()) report.removed.push({ path: gone.path, reason: 'file missing' });
-    kept.sort((a, b) => a.last_access - b.last_access);
-    await this.index.compact(kept);
-    report.bytesFreed += await this.removeStaleTemps();
-    return report;
-  }
-
-  /** Every file under scripts/ with its cache ref; files at impossible places are removed on the way. */
-  private async scanScripts(removeFile: (rel: string, reason: string, size: number) => Promise<void>): Promise<{ rel: string; ref: ScriptRef }[]> {
-    const out: { rel: string; ref: ScriptRef }[] = [];
-    let folders: string[];
-    try {
-      folders = await fs.readdir(this.layout.scriptsDir);
-    } catch {
-      return out;
-    }
-    for (const folder of folders) {
-      const parsed = parseVersionFolder(folder);
-      const files = await walkFiles(path.join(this.layout.scriptsDir, folder));
-      for (const inner of files) {
-        const rel = `scripts/${folder}/${inner}`;
-        let ok = false;
-        if (parsed) {
-          try {
-            validateScriptPath(inner);
-            ok = true;
-          } catch {
-            ok = false;
-          }
-        }
-        if (ok && parsed) out.push({ rel, ref: { ...parsed, path: inner } });
-        else await removeFile(rel, 'not a cache path', 0);
-      }
-    }
-    return out;
+  private verifyLocked(): Promise<CacheVerifyReport> {
+    return verifyLocked({ layout: this.layout, index: this.index, metadata: this.metadata });
   }
 
   /** Deletes every cached script, the cached metadata and the index. Returns bytes freed. */
@@ -433,7 +288,7 @@ export class ScriptCache {
       await this.index.compact([]);
       // Temp files of downloads still running in other processes are left alone: they insert
       // (under this same lock) once we are done. Only strays from crashed downloads go.
-      return freed + (await this.removeStaleTemps());
+      return freed + (await removeStaleTemps(this.layout.tmpDir));
     });
   }
 
@@ -449,66 +304,6 @@ export class ScriptCache {
   }
 }
 
-async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-async function checkFile(file: string, entry: IndexEntry): Promise<string | undefined> {
-  let st;
-  try {
-    st = await fs.lstat(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'is missing on disk';
-    throw e;
-  }
-  if (!st.isFile()) return 'is not a regular file';
-  if (st.size !== entry.size) return `has ${st.size} bytes, the index says ${entry.size}`;
-  // Scripts are usually a few KB: one readFile is several times cheaper than a read stream.
-  // Large ones are streamed so a hit never holds a whole big file in memory.
-  const actual = st.size <= SMALL_FILE ? sha256(await fs.readFile(file)) : (await sha256File(file)).sha256;
-  if (actual !== entry.sha256) return 'does not match its sha256';
-  return undefined;
-}
-
-async function walkFiles(dir: string, prefix = ''): Promise<string[]> {
-  const out: string[] = [];
-  let items;
-  try {
-    items = await fs.readdir(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const d of items) {
-    const rel = prefix ? `${prefix}/${d.name}` : d.name;
-    if (d.isDirectory()) out.push(...(await walkFiles(path.join(dir, d.name), rel)));
-    else out.push(rel);
-  }
-  return out;
-}
-
-async function hasChildren(dir: string): Promise<boolean> {
-  try {
-    return (await fs.readdir(dir)).length > 0;
-  } catch {
-    return false;
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.lstat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} B`;
+function megabytes(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -11,20 +11,6 @@ import { cacheKey, type ScriptRef } from './cache-layout';
 import type { CachedScript, ScriptCache } from './script-cache';
 
 /**
- * Flow 3, steps 3–5: ticket → checked URL → streamed, hashed temp file → atomic insert.
- *
- * - The s3_path is parsed strictly (escher-api/s3-path): its playbook id, version and script path
- *   become the cache key, so a hostile path ("../", absolute, odd bucket) is refused before any
- *   request; when the caller knows which script it expects, the s3_path must name that script.
- * - The ticket's URL must be https (or loopback http) on the configured server's host and port.
- * - One download per cache key at a time, across processes (key lock) and inside this process
- *   (single flight): whoever waited finds the entry cached and does not download again.
- * - A 403 from the blob (expired link) gets one fresh ticket; bodies cut short or stalled are
- *   retried with exponential backoff and jitter (fetchStream already retries 5xx and failed
- *   connects); a size or hash mismatch is not retried: the server's copy is wrong.
- *   Nothing enters the cache unless size and sha256 matched; the temp file is removed in `finally`.
- */
-/**
  * What the script manager needs from the server: the EscherApi (metadata, tickets) plus a
  * streaming GET of pre-signed URLs. HttpEscherApi is one (its fetchStream does the URL policy,
  * status mapping, retries before the body and stall detection).
@@ -57,6 +43,20 @@ export interface DownloadedScript extends CachedScript {
   downloaded: boolean;
 }
 
+/**
+ * Flow 3, steps 3–5: ticket → checked URL → streamed, hashed temp file → atomic insert.
+ *
+ * - The s3_path is parsed strictly (escher-api/s3-path): its playbook id, version and script path
+ *   become the cache key, so a hostile path ("../", absolute, odd bucket) is refused before any
+ *   request; when the caller knows which script it expects, the s3_path must name that script.
+ * - The ticket's URL must be https (or loopback http) on the configured server's host and port.
+ * - One download per cache key at a time, across processes (key lock) and inside this process
+ *   (single flight): whoever waited finds the entry cached and does not download again.
+ * - A 403 from the blob (expired link) gets one fresh ticket; bodies cut short or stalled are
+ *   retried with exponential backoff and jitter (fetchStream already retries 5xx and failed
+ *   connects); a size or hash mismatch is not retried: the server's copy is wrong.
+ *   Nothing enters the cache unless size and sha256 matched; the temp file is removed in `finally`.
+ */
 export class ScriptDownloader {
   private readonly inFlight = new Map<string, Promise<DownloadedScript>>();
   private readonly logger: Logger;

@@ -7,28 +7,13 @@ import type { Playbook, PlaybookStoreApi } from '../playbook-store/types';
 import { ConfigError, IntegrityError, NetworkError, NotFoundError, ServerError, ValidationError } from '../shared/errors';
 import { silentLogger, type Logger } from '../shared/logger';
 import { resolveInside, validatePlaybookId } from '../shared/safe-path';
-import { validateVersion, type ScriptRef } from './cache-layout';
+import { validateVersion } from '../playbook-store/names';
+import type { ScriptRef } from './cache-layout';
 import type { MetadataCache } from './metadata-cache';
 import type { RuntimeFiles } from './runtime-files';
 import type { CachedScript, ScriptCache } from './script-cache';
 import type { ScriptDownloader, ScriptServerProvider } from './script-downloader';
 
-/**
- * The seed's Script Manager (Flow 3): where is the script for (playbook, format[, version])?
- *
- *   1. local   — the playbook is in the user's store (local or ai-generated area)
- *   2. synced  — the playbook is in the store's synced area
- *   3. cache   — cache/scripts/<id>-v<version>/…, present, verified, not older than the TTL
- *   4. download — from the server, verified, then cached
- *
- * A playbook the user does not have (a library or tenant playbook the server returned) is resolved
- * from its server metadata (`fetchMetadata(id, version|'latest', 'any')`), cached under
- * cache/metadata/ so the next resolve of that version needs no network until a download.
- *
- * What "the path" is: when the format has a single script, that file; when it has several (a
- * terraform module), the format folder holding all of them. Sensitive (encrypted) store scripts
- * are decrypted into a private 0600 runtime copy; ciphertext is never handed out.
- */
 export type ResolveSource = 'local' | 'synced' | 'cache' | 'download';
 
 export interface ResolvedFile {
@@ -67,6 +52,22 @@ export interface ScriptManagerOptions {
   logger?: Logger;
 }
 
+/**
+ * The seed's Script Manager (Flow 3): where is the script for (playbook, format[, version])?
+ *
+ *   1. local   — the playbook is in the user's store (local or ai-generated area)
+ *   2. synced  — the playbook is in the store's synced area
+ *   3. cache   — cache/scripts/<id>-v<version>/…, present, verified, not older than the TTL
+ *   4. download — from the server, verified, then cached
+ *
+ * A playbook the user does not have (a library or tenant playbook the server returned) is resolved
+ * from its server metadata (`fetchMetadata(id, version|'latest', 'any')`), cached under
+ * cache/metadata/ so the next resolve of that version needs no network until a download.
+ *
+ * What "the path" is: when the format has a single script, that file; when it has several (a
+ * terraform module), the format folder holding all of them. Sensitive (encrypted) store scripts
+ * are decrypted into a private 0600 runtime copy; ciphertext is never handed out.
+ */
 export class ScriptManager {
   private readonly logger: Logger;
 

@@ -1,8 +1,4 @@
-/**
- * Typed errors. Every error the core throws at a user carries a stable `code` (used by the CLI
- * for its exit code and by the extension to pick the next action) and a `hint` that says what to
- * do about it. Messages name the thing that is wrong (path, id, field), never a secret.
- */
+/** The stable code of every typed error (the CLI's exit code and the extension's next action key on it). */
 export type ErrorCode =
   | 'VALIDATION'
   | 'NOT_FOUND'
@@ -23,6 +19,11 @@ export type ErrorCode =
   /** A run needs an override: the playbook's review is pending or rejected (src/core/runner). */
   | 'REVIEW';
 
+/**
+ * Typed errors. Every error the core throws at a user carries a stable `code` (used by the CLI
+ * for its exit code and by the extension to pick the next action) and a `hint` that says what to
+ * do about it. Messages name the thing that is wrong (path, id, field), never a secret.
+ */
 export class EscherError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
@@ -44,12 +45,14 @@ export class ValidationError extends EscherError {
   }
 }
 
+/** A playbook, version, script or record that does not exist (here or on the server). */
 export class NotFoundError extends EscherError {
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {
     super('NOT_FOUND', message, options);
   }
 }
 
+/** Creating what already exists: a playbook id, a version folder. */
 export class AlreadyExistsError extends EscherError {
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {
     super('ALREADY_EXISTS', message, options);
@@ -63,12 +66,14 @@ export class IntegrityError extends EscherError {
   }
 }
 
+/** Settings, environment or a home file (config.json, secrets.json) that cannot be used as they are. */
 export class ConfigError extends EscherError {
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {
     super('CONFIG', message, options);
   }
 }
 
+/** Encryption at rest cannot work: no data key or a malformed one, the wrong key, or tampered ciphertext. */
 export class CryptoError extends EscherError {
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {
     super('CRYPTO', message, options);

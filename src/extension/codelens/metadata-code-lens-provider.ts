@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../util/disposable';
+import { DisposableOwner } from '../util/disposable';
 import type { PlaybookTreeModel } from '../tree/playbook-tree-model';
 import { systemClock } from '../../core/shared/clock';
 import { Debouncer } from '../util/debounce';
@@ -13,7 +13,7 @@ import { locateMetadata } from './metadata-location';
  * Whatever the file holds — invalid JSON included — the lenses render; diagnostics come from the
  * JSON schema registered in package.json (`jsonValidation`).
  */
-export class MetadataCodeLensProvider extends Disposable implements vscode.CodeLensProvider {
+export class MetadataCodeLensProvider extends DisposableOwner implements vscode.CodeLensProvider {
   private readonly _onDidChangeCodeLenses = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this._onDidChangeCodeLenses.event;
 
@@ -24,29 +24,29 @@ export class MetadataCodeLensProvider extends Disposable implements vscode.CodeL
     private readonly log: (message: string) => void = () => {},
   ) {
     super();
-    // Refresh only when what a visible metadata.json shows would change. Re-requesting lenses on
-    // every store event (a create fires several) made VS Code 1.99 drop the command arguments of
-    // lenses being replaced while rendered (they showed as dead text): measured in the e2e test.
+    // Refresh only when what a visible metadata.json shows would change: VS Code 1.99 drops the
+    // commands of lenses replaced while they render (they show as dead text), and a create alone
+    // fires several store events.
     const debouncer = this._register(new Debouncer(systemClock, 300, () => void this.refreshIfChanged()));
     this._register(model.onDidChangeData(() => debouncer.trigger()));
     // When an editor is (re)attached to a document, VS Code 1.99 first paints the lenses it cached
-    // for it, with their commands stripped, and did not always recompute them (dead lenses seen in
-    // the e2e test). Asking once more, shortly after a metadata.json becomes active, repaints them live.
+    // for it, commands stripped, and does not always recompute them. Asking once more, shortly
+    // after a metadata.json becomes active, repaints them live.
     const repaint = this._register(new Debouncer(systemClock, 500, () => this._onDidChangeCodeLenses.fire()));
     this._register(
       vscode.window.onDidChangeActiveTextEditor((ed) => {
         if (ed && locateMetadata(ed.document.uri.fsPath, this.playbooksDir())) repaint.trigger();
       }),
     );
-    // After the create flow VS Code 1.99 painted its cached, command-less copy of the lenses and
-    // kept it (every e2e run, until the retry touched the document). Asking again once a newly
-    // opened metadata.json has settled makes it render live ones: e2e runs needing the retry went
-    // from 3 of 3 to 0 of 4 (one of them only live after the 4 s ask, hence two asks).
+    // A metadata.json that has just opened (the create flow opens one) keeps VS Code 1.99's cached,
+    // command-less copy of its lenses until it is asked again once the document has settled; the
+    // e2e test needs both asks (SETTLE_ASKS_MS): some runs render live lenses only after the later one.
     this._register(
       vscode.workspace.onDidOpenTextDocument((doc) => {
         if (locateMetadata(doc.uri.fsPath, this.playbooksDir())) this.askAgainAfterOpen(doc.uri.toString());
       }),
     );
+    this._register(vscode.workspace.onDidCloseTextDocument((doc) => this.shown.delete(doc.uri.toString())));
     this._register({ dispose: () => this.settleTimers.forEach((timers) => timers.forEach(clearTimeout)) });
     this._register(vscode.languages.registerCodeLensProvider({ language: 'json', scheme: 'file', pattern: '**/metadata.json' }, this));
   }
@@ -70,29 +70,9 @@ export class MetadataCodeLensProvider extends Disposable implements vscode.CodeL
     this.shown.set(document.uri.toString(), signature(specs));
     this.log(`code lenses for ${document.uri.fsPath}: ${specs.map((l) => l.title).join(' | ')}`);
     const range = new vscode.Range(0, 0, 0, 0);
-    return specs.map((l) => new vscode.CodeLens(range, { title: l.title, command: this.commandFor(l), tooltip: l.tooltip }));
-  }
-
-  /**
-   * Lenses carry no command arguments: each (command, playbook version) pair gets its own
-   * argument-free command id, registered once and disposed with the provider. VS Code 1.99 keeps
-   * lens arguments in a per-request cache that is released when lenses are re-requested; in the
-   * e2e test lenses were sometimes painted as dead text, and argument-free ids made that rarer.
-   * (After the create flow VS Code still painted its cached, title-only copy of the lenses until
-   * the document was touched; the asks after opening, see the constructor, fix that.)
-   */
-  private readonly lensCommands = new Map<string, string>();
-
-  private commandFor(spec: LensSpec): string {
-    if (spec.arguments.length === 0) return spec.command;
-    const key = JSON.stringify([spec.command, spec.arguments]);
-    let id = this.lensCommands.get(key);
-    if (!id) {
-      id = `escher.lens.${this.lensCommands.size + 1}`;
-      this.lensCommands.set(key, id);
-      this._register(vscode.commands.registerCommand(id, () => vscode.commands.executeCommand(spec.command, ...spec.arguments)));
-    }
-    return id;
+    // Each lens names one of the extension's commands (registered once, at activation) with its
+    // playbook version as the argument: nothing is registered per lens or per document.
+    return specs.map((l) => new vscode.CodeLens(range, { title: l.title, command: l.command, arguments: l.arguments, tooltip: l.tooltip }));
   }
 
   /** What each open document's lenses were, as last provided. */

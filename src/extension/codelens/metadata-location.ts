@@ -1,5 +1,5 @@
-import * as path from 'node:path';
-import { AREAS, type Area } from '../../core/playbook-store/metadata';
+import type { Area } from '../../core/playbook-store/metadata';
+import { METADATA_FILE, parseStorePath } from '../../core/playbook-store/layout';
 
 /** Where a metadata.json sits in the store: `<playbooksDir>/<area>/<id>/v<version>/metadata.json`. */
 export interface MetadataLocation {
@@ -8,13 +8,9 @@ export interface MetadataLocation {
   version: string;
 }
 
-/** Undefined for any file that is not a version's metadata.json inside `playbooksDir`. */
+/** Undefined for any file that is not a version's metadata.json inside `playbooksDir` (the store's own path rule). */
 export function locateMetadata(file: string, playbooksDir: string): MetadataLocation | undefined {
-  const rel = path.relative(path.resolve(playbooksDir), path.resolve(file));
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-  const parts = rel.split(path.sep);
-  if (parts.length !== 4 || parts[3] !== 'metadata.json') return undefined;
-  const [area, playbookId, versionDir] = parts as [string, string, string, string];
-  if (!(AREAS as readonly string[]).includes(area) || !versionDir.startsWith('v') || versionDir.length < 2) return undefined;
-  return { area: area as Area, playbookId, version: versionDir.slice(1) };
+  const at = parseStorePath(playbooksDir, file);
+  if (!at || at.file !== METADATA_FILE) return undefined;
+  return { area: at.area, playbookId: at.playbookId, version: at.version };
 }

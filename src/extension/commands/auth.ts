@@ -28,3 +28,17 @@ export async function signOutFlow(ui: UiHost, secrets: SecretStore): Promise<boo
   await secrets.delete('escher.token');
   return true;
 }
+
+/** The Sign In command: the flow, then a confirmation naming the server. */
+export async function signInCommand(ui: UiHost, secrets: SecretStore, serverUrl: string): Promise<boolean> {
+  const signedIn = await signInFlow(ui, secrets, serverUrl);
+  if (signedIn) await ui.info(`Signed in to ${serverUrl}.`);
+  return signedIn;
+}
+
+/** The Sign Out command: the flow, then a confirmation. */
+export async function signOutCommand(ui: UiHost, secrets: SecretStore): Promise<boolean> {
+  const signedOut = await signOutFlow(ui, secrets);
+  if (signedOut) await ui.info('Signed out of Escher.');
+  return signedOut;
+}

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { CLOUD_PROVIDERS, type CloudProvider, SCRIPT_FORMATS, type ScriptFormat } from '../../core/playbook-store/metadata';
 import type { Playbook, ScriptInput } from '../../core/playbook-store/types';
 import type { CommandContext } from './command-context';
@@ -77,6 +78,25 @@ export async function createPlaybookFlow(ctx: CommandContext): Promise<Playbook 
     storage_strategy: 'local_only',
   });
   ctx.log.info(`created ${pb.metadata.playbook_id} v${pb.metadata.version} in ${pb.dir}`);
+  return pb;
+}
+
+/**
+ * The Create Playbook command: the flow above, then the new metadata.json opens (pinned) and the
+ * three publish choices are offered; the uploads run as their own commands, with their own errors.
+ */
+export async function createPlaybookCommand(ctx: CommandContext): Promise<Playbook | undefined> {
+  const pb = await createPlaybookFlow(ctx);
+  if (!pb) return undefined;
+  await ctx.ui.openFile(path.join(pb.dir, 'metadata.json'), { preview: false });
+  const choice = await ctx.ui.info(
+    `Created "${pb.metadata.name}" (${pb.metadata.playbook_id} v${pb.metadata.version}) in Local. It stays private until you publish it.`,
+    'Keep Private',
+    'Upload for Review',
+    'Upload Trusted',
+  );
+  if (choice === 'Upload for Review') await ctx.ui.executeCommand('escher.uploadForReview', { playbookId: pb.metadata.playbook_id });
+  if (choice === 'Upload Trusted') await ctx.ui.executeCommand('escher.uploadTrusted', { playbookId: pb.metadata.playbook_id });
   return pb;
 }
 

@@ -25,3 +25,13 @@ export async function openScriptFlow(ctx: CommandContext, playbookId: string, ve
   const language = format === 'shell' ? 'shellscript' : format === 'python' ? 'python' : format === 'terraform' ? 'terraform' : format === 'arm' ? 'json' : 'yaml';
   await ctx.ui.showText(bytes.toString('utf8'), language);
 }
+
+/** Escher: Open (tree rows of plain files): opens the file when the argument is a path. */
+export async function openFileCommand(ctx: CommandContext, file: unknown): Promise<void> {
+  if (typeof file === 'string') await ctx.ui.openFile(file);
+}
+
+/** Escher: Open Script (tree rows of sensitive scripts): the decrypted view, when the arguments say which script. */
+export async function openScriptCommand(ctx: CommandContext, id: unknown, version: unknown, scriptPath: unknown): Promise<void> {
+  if (typeof id === 'string' && typeof version === 'string' && typeof scriptPath === 'string') await openScriptFlow(ctx, id, version, scriptPath);
+}

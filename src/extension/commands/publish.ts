@@ -1,7 +1,9 @@
 import type { UploadStrategy } from '../../core/metadata-publisher/publisher';
 import type { StorageStrategy } from '../../core/playbook-store/metadata';
+import { locateMetadata } from '../codelens/metadata-location';
 import type { CommandContext } from './command-context';
-import { playbookFromArgOrPick } from './playbook-ref';
+import { openMetadataFlow } from './open-playbook';
+import { type PlaybookRef, playbookFromArgOrPick, refFromArg } from './playbook-ref';
 
 /** The seed's three choices (Flow 1, step 5), in its words. */
 export const PUBLISH_CHOICES: ReadonlyArray<{ label: string; detail: string; value: StorageStrategy }> = [
@@ -61,4 +63,30 @@ export async function publishFlow(ctx: CommandContext, arg: unknown, preset?: Up
     });
   }
   return result.status;
+}
+
+/**
+ * The Publish / Upload for Review / Upload Trusted commands: the playbook comes from the argument
+ * (tree row, code lens, search), else from the metadata.json in the active editor, else a pick.
+ * Publishing moves the playbook (local → synced, and a strategy change is a new version), so an
+ * editor showing its old metadata.json would show a deleted file: a clean one is replaced by the
+ * current version's; one with unsaved edits is left alone (closing it would prompt).
+ */
+export async function publishCommand(ctx: CommandContext, arg: unknown, preset?: UploadStrategy): Promise<PublishOutcome> {
+  const ref = refFromArg(arg) ?? (await activeMetadataRef(ctx));
+  const outcome = await publishFlow(ctx, ref ?? arg, preset);
+  const open = await activeMetadataRef(ctx);
+  if (outcome === 'published' && ref && open?.playbookId === ref.playbookId) {
+    if (!ctx.ui.activeEditor()?.dirty) await ctx.ui.executeCommand('workbench.action.closeActiveEditor');
+    await openMetadataFlow(ctx, { playbookId: ref.playbookId });
+  }
+  return outcome;
+}
+
+/** The playbook version whose metadata.json is in the active editor. */
+async function activeMetadataRef(ctx: CommandContext): Promise<PlaybookRef | undefined> {
+  const file = ctx.ui.activeEditor()?.path;
+  if (!file) return undefined;
+  const loc = locateMetadata(file, (await ctx.service()).config.playbooksDir);
+  return loc ? { playbookId: loc.playbookId, version: loc.version, area: loc.area } : undefined;
 }

@@ -28,6 +28,13 @@ export async function resolveScriptFlow(ctx: CommandContext, arg: unknown, optio
   return { resolved, file };
 }
 
+/** The Resolve Script command: the flow, then the resolved file opens (pinned). */
+export async function resolveScriptCommand(ctx: CommandContext, arg: unknown): Promise<string | undefined> {
+  const out = await resolveScriptFlow(ctx, arg);
+  if (out) await ctx.ui.openFile(out.file, { preview: false });
+  return out?.file;
+}
+
 async function chooseFile(ctx: CommandContext, r: ResolvedScript, forRun: boolean): Promise<string | undefined> {
   if (r.files.length === 1) return r.files[0]?.file;
   // Terraform runs on the whole folder; everything else asks which file.

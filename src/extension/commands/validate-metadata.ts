@@ -1,9 +1,11 @@
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { PlaybookMetadata } from '../../core/playbook-store/metadata';
 import { locateMetadata } from '../codelens/metadata-location';
 import { loadCore } from '../core-loader';
 import type { CommandContext } from './command-context';
 import { describe } from './error-actions';
+import { refFromArg } from './playbook-ref';
 
 export interface ValidationResult {
   file: string;
@@ -60,4 +62,30 @@ export async function reportValidation(ctx: CommandContext, result: ValidationRe
   const more = result.issues.length > 3 ? ` (+${result.issues.length - 3} more in the log)` : '';
   const choice = await ctx.ui.error(`metadata.json has ${result.issues.length} problem${result.issues.length === 1 ? '' : 's'}: ${first}${more}`, 'Open Log');
   if (choice === 'Open Log') await ctx.ui.executeCommand('escher.showLog');
+}
+
+/**
+ * The Validate command: the metadata.json of the code lens's version, else the one in the active
+ * editor — as the editor has it, unsaved edits included.
+ */
+export async function validateMetadataCommand(ctx: CommandContext, arg: unknown): Promise<ValidationResult | undefined> {
+  const doc = await documentFor(ctx, arg);
+  if (!doc) {
+    await ctx.ui.warn('Open a playbook\'s metadata.json to validate it.');
+    return undefined;
+  }
+  const result = await validateMetadataText(ctx, doc.file, doc.text);
+  await reportValidation(ctx, result);
+  return result;
+}
+
+async function documentFor(ctx: CommandContext, arg: unknown): Promise<{ file: string; text: string } | undefined> {
+  const ref = refFromArg(arg);
+  if (ref?.version) {
+    const pb = await (await ctx.service()).store.getPlaybook(ref.playbookId, ref.version);
+    const file = path.join(pb.dir, 'metadata.json');
+    return { file, text: await ctx.ui.documentText(file) };
+  }
+  const editor = ctx.ui.activeEditor();
+  return editor && path.basename(editor.path) === 'metadata.json' ? { file: editor.path, text: editor.text } : undefined;
 }

@@ -1,10 +1,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as semver from 'semver';
+import { METADATA_FILE, versionDirName } from '../../core/playbook-store/layout';
 import { AREAS, type Area } from '../../core/playbook-store/metadata';
+import { listIds, listVersions } from '../../core/playbook-store/store-folders';
 import type { PlaybookSummary } from '../../core/playbook-store/types';
 import { locateMetadata } from '../codelens/metadata-location';
-import { Disposable } from '../util/disposable';
+import { DisposableOwner } from '../util/disposable';
 import { Emitter, type Event } from '../util/event';
 import { type MetadataProblem, type MetadataValidators, metadataProblems, problemSummary } from './metadata-problems';
 
@@ -35,7 +36,7 @@ const MAX_VERSIONS = 20;
  * Files come and go by hand, so every pass also rechecks the files already reported: a fixed or
  * deleted file drops out. Never throws: a read error is logged and that file is left as it was.
  */
-export class InvalidMetadataRegistry extends Disposable {
+export class InvalidMetadataRegistry extends DisposableOwner {
   private readonly files = new Map<string, readonly MetadataProblem[]>();
   private readonly playbooks = new Map<string, InvalidPlaybook>();
   private readonly _onDidChange = this._register(new Emitter<void>());
@@ -88,7 +89,7 @@ export class InvalidMetadataRegistry extends Disposable {
     try {
       let budget = MAX_IDS;
       for (const area of AREAS) {
-        for (const id of await subfolders(path.join(dir, area))) {
+        for (const id of await listIds(path.join(dir, area))) {
           if (known.has(`${area}/${id}`) || budget-- <= 0) continue;
           const row = await this.scanPlaybook(dir, area, id, checked);
           if (row) found.set(`${area}/${id}`, row);
@@ -123,13 +124,9 @@ export class InvalidMetadataRegistry extends Disposable {
     const folder = path.join(dir, area, playbookId) + path.sep;
     const seen = new Set<string>();
     try {
-      const versions = (await subfolders(path.join(dir, area, playbookId)))
-        .filter((n) => n.startsWith('v') && semver.valid(n.slice(1)) === n.slice(1) && !known.has(n.slice(1)))
-        .map((n) => n.slice(1))
-        .sort(semver.rcompare)
-        .slice(0, MAX_VERSIONS);
+      const versions = newestFirst((await listVersions(path.join(dir, area, playbookId))).filter((v) => !known.has(v)));
       for (const version of versions) {
-        const file = path.join(dir, area, playbookId, `v${version}`, 'metadata.json');
+        const file = metadataFile(dir, area, playbookId, version);
         const problems = await this.problemsOf(file);
         seen.add(file);
         changed = this.record(file, problems) || changed;
@@ -150,14 +147,9 @@ export class InvalidMetadataRegistry extends Disposable {
 
   /** The newest version's problems become the row; every invalid version gets its diagnostics. */
   private async scanPlaybook(dir: string, area: Area, id: string, checked: Map<string, readonly MetadataProblem[] | undefined>): Promise<InvalidPlaybook | undefined> {
-    const versions = (await subfolders(path.join(dir, area, id)))
-      .filter((n) => n.startsWith('v') && semver.valid(n.slice(1)) === n.slice(1))
-      .map((n) => n.slice(1))
-      .sort(semver.rcompare)
-      .slice(0, MAX_VERSIONS);
     let row: InvalidPlaybook | undefined;
-    for (const version of versions) {
-      const file = path.join(dir, area, id, `v${version}`, 'metadata.json');
+    for (const version of newestFirst(await listVersions(path.join(dir, area, id)))) {
+      const file = metadataFile(dir, area, id, version);
       const problems = await this.problemsOf(file);
       checked.set(file, problems);
       // A version the store could read means the listing simply predates it: no row.
@@ -203,12 +195,13 @@ export class InvalidMetadataRegistry extends Disposable {
   }
 }
 
-async function subfolders(dir: string): Promise<string[]> {
-  try {
-    return (await fs.readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
-  } catch {
-    return [];
-  }
+/** The newest MAX_VERSIONS of an ascending version list, newest first. */
+function newestFirst(ascending: readonly string[]): string[] {
+  return ascending.slice(-MAX_VERSIONS).reverse();
+}
+
+function metadataFile(dir: string, area: Area, id: string, version: string): string {
+  return path.join(dir, area, id, versionDirName(version), METADATA_FILE);
 }
 
 function sameRows(a: ReadonlyMap<string, InvalidPlaybook>, b: ReadonlyMap<string, InvalidPlaybook>): boolean {

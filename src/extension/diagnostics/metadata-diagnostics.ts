@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { locateMetadata } from '../codelens/metadata-location';
-import { Disposable } from '../util/disposable';
+import { DisposableOwner } from '../util/disposable';
 import type { InvalidMetadataRegistry } from './invalid-metadata-registry';
 
 /**
@@ -9,7 +9,7 @@ import type { InvalidMetadataRegistry } from './invalid-metadata-registry';
  * metadata.json in the playbooks folder rechecks it from disk — what the store reads; the
  * editor's unsaved text is covered by the JSON schema registered in package.json.
  */
-export class MetadataDiagnostics extends Disposable {
+export class MetadataDiagnostics extends DisposableOwner {
   private readonly collection = this._register(vscode.languages.createDiagnosticCollection('escher-metadata'));
 
   constructor(

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { SyncStatus } from '../../core/metadata-publisher/publisher';
-import { Disposable } from '../util/disposable';
+import { DisposableOwner } from '../util/disposable';
 import { statusBarData } from './sync-status-text';
 
 /** The status-bar item: last sync / pending / conflicts; click opens Show Sync Status. */
-export class SyncStatusBar extends Disposable {
+export class SyncStatusBar extends DisposableOwner {
   private readonly item: vscode.StatusBarItem;
   private status: SyncStatus | undefined;
   private syncing = false;

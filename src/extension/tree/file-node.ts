@@ -1,12 +1,11 @@
 import type { ScriptFormat } from '../../core/playbook-store/metadata';
 import type { TreeItemData } from './tree-item-data';
-import type { TreeNode } from './tree-node';
-import type { VersionNode } from './version-node';
+import type { TreeNode, VersionScopedNode } from './tree-node';
 
 /** metadata.json or one script of a version; clicking opens it. */
 export class FileNode implements TreeNode {
   constructor(
-    readonly parent: VersionNode,
+    readonly parent: VersionScopedNode,
     readonly file: string,
     /** "shell/stop.sh", or "metadata.json". */
     readonly relPath: string,

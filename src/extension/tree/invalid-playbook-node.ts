@@ -1,5 +1,5 @@
 import type { InvalidPlaybook } from '../diagnostics/invalid-metadata-registry';
-import { escapeMd } from './playbook-node';
+import { escapeMd } from './markdown';
 import type { TreeItemData } from './tree-item-data';
 import type { TreeNode } from './tree-node';
 

@@ -5,11 +5,16 @@ import type { TreeIcon, TreeItemData } from './tree-item-data';
 import type { TreeNode } from './tree-node';
 import type { PlaybookSyncState } from './tree-source';
 import { InvalidPlaybookNode } from './invalid-playbook-node';
+import { escapeMd } from './markdown';
 import { VersionNode } from './version-node';
 
 /** Context values (package.json menus key on them). */
 export const PLAYBOOK_CONTEXT = { local: 'playbook.local', synced: 'playbook.synced', 'ai-generated': 'playbook.ai' } as const;
 
+/**
+ * A playbook row: name, latest version and where it stands (private, in review, conflict…), with
+ * its versions below, newest first, invalid version folders among them as error rows.
+ */
 export class PlaybookNode implements TreeNode {
   constructor(
     readonly summary: PlaybookSummary,
@@ -85,8 +90,4 @@ function tooltip(s: PlaybookSummary, state: string): string {
     `_${state}_`,
   ];
   return lines.join('\n');
-}
-
-export function escapeMd(s: string): string {
-  return s.replace(/([\\`*_{}[\]()#+!|<>])/g, '\\$1');
 }

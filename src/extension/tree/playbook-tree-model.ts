@@ -1,16 +1,10 @@
 import { AREAS, type Area } from '../../core/playbook-store/metadata';
 import type { Playbook, PlaybookSummary } from '../../core/playbook-store/types';
-import { Disposable } from '../util/disposable';
+import { DisposableOwner } from '../util/disposable';
 import { Emitter, type Event } from '../util/event';
 import type { InvalidPlaybook } from '../diagnostics/invalid-metadata-registry';
 import type { InvalidPlaybookSource, PlaybookSyncState, PlaybookTreeSource } from './tree-source';
 
-/**
- * The explorer's data: every playbook bucketed by area and sorted by name, plus sync state.
- * Loaded once and kept until something changes (the store's own events, the file watcher for
- * edits made outside VS Code, a sync): the store's catalog makes a listing of 10k cheap, but the
- * tree asks for children often, so sorting and bucketing happen once per change, not per call.
- */
 export interface AreaListing {
   area: Area;
   playbooks: readonly PlaybookSummary[];
@@ -37,7 +31,13 @@ export function nameSortKey(name: string): string {
     .replace(/\d+/g, (d) => d.padStart(12, '0'));
 }
 
-export class PlaybookTreeModel extends Disposable {
+/**
+ * The explorer's data: every playbook bucketed by area and sorted by name, plus sync state.
+ * Loaded once and kept until something changes (the store's own events, the file watcher for
+ * edits made outside VS Code, a sync): the store's catalog makes a listing of 10k cheap, but the
+ * tree asks for children often, so sorting and bucketing happen once per change, not per call.
+ */
+export class PlaybookTreeModel extends DisposableOwner {
   private snapshot: Promise<Snapshot> | undefined;
   private readonly versionCache = new Map<string, Promise<Playbook>>();
   private readonly _onDidChangeData = this._register(new Emitter<void>());

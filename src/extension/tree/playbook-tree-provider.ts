@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../util/disposable';
+import { DisposableOwner } from '../util/disposable';
 import type { PlaybookTreeModel } from './playbook-tree-model';
 import { rootNodes } from './root-nodes';
 import type { TreeItemData } from './tree-item-data';
@@ -12,7 +12,7 @@ export const PLAYBOOKS_VIEW_ID = 'escher.playbooks';
  * model says its data changed, and keeps the `escher.empty`/`escher.loaded` context keys that
  * switch the welcome content ("Create Playbook") on and off.
  */
-export class PlaybookTreeProvider extends Disposable implements vscode.TreeDataProvider<TreeNode> {
+export class PlaybookTreeProvider extends DisposableOwner implements vscode.TreeDataProvider<TreeNode> {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<TreeNode | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
   readonly view: vscode.TreeView<TreeNode>;

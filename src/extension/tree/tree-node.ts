@@ -7,7 +7,13 @@ export interface TreeNode {
   getChildren(): Promise<TreeNode[]>;
   /**
    * Markdown tooltip built only when the user hovers (TreeDataProvider.resolveTreeItem): with 10k
-   * rows, building every tooltip up front was a third of a refresh.
+   * rows, building every tooltip up front costs a third of a refresh.
    */
   resolveTooltip?(): string;
+}
+
+/** A node that stands for one playbook version (files below it open and run that version). */
+export interface VersionScopedNode extends TreeNode {
+  readonly playbookId: string;
+  readonly version: string;
 }

@@ -2,7 +2,7 @@ import type { ReviewStatus } from '../../core/escher-api/types';
 import type { Area } from '../../core/playbook-store/metadata';
 import type { Playbook, PlaybookSummary, StoreChange } from '../../core/playbook-store/types';
 import type { InvalidPlaybook } from '../diagnostics/invalid-metadata-registry';
-import type { DisposableLike } from '../util/disposable';
+import type { Disposable } from '../../core/shared/disposable';
 import type { Event } from '../util/event';
 
 /**
@@ -15,7 +15,7 @@ export interface PlaybookTreeSource {
   getPlaybook(id: string, version: string): Promise<Playbook>;
   /** Per-playbook sync state, keyed by playbook id; absent entries mean "not tracked by sync". */
   syncStates?(): Promise<ReadonlyMap<string, PlaybookSyncState>>;
-  onDidChange?(listener: (change: StoreChange) => void): DisposableLike;
+  onDidChange?(listener: (change: StoreChange) => void): Disposable;
 }
 
 export type SyncPhase = 'synced' | 'pending' | 'conflict' | 'failed';

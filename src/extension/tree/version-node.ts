@@ -5,6 +5,7 @@ import type { PlaybookTreeModel } from './playbook-tree-model';
 import type { TreeItemData } from './tree-item-data';
 import type { TreeNode } from './tree-node';
 
+/** One immutable version of a playbook: its metadata.json and scripts below it, the latest marked. */
 export class VersionNode implements TreeNode {
   constructor(
     readonly summary: PlaybookSummary,

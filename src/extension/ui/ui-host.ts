@@ -29,7 +29,10 @@ export interface InputOptions extends StepOptions {
 export interface ActiveEditorInfo {
   path: string;
   languageId: string;
+  /** The editor's content, unsaved edits included. */
   text: string;
+  /** True when the editor has unsaved edits. */
+  dirty?: boolean;
 }
 
 export interface Progress {
@@ -37,10 +40,42 @@ export interface Progress {
   readonly cancelled: boolean;
 }
 
+/** A row of a live pick: a choosable item (with a value) or a line of information (without). */
+export interface LiveItem<T> {
+  label: string;
+  description?: string;
+  detail?: string;
+  value?: T;
+}
+
+/** A title button of a live pick that sets one filter by a second, short pick. */
+export interface LivePickFilter {
+  /** Codicon id, e.g. `cloud`. */
+  icon: string;
+  tooltip: string;
+  /** Title of the second pick; it offers "(any)" first, then `choices`. */
+  title: string;
+  choices: readonly string[];
+  /** The typed value after choosing `choice` (undefined: "(any)", the filter is removed). */
+  apply(value: string, choice: string | undefined): string;
+}
+
+export interface LivePickOptions<T> {
+  title: string;
+  placeholder: string;
+  /** Quiet time after a keystroke before `query` runs. */
+  debounceMs: number;
+  filters?: LivePickFilter[];
+  /** The rows for what is typed. An answer for a value the user has since typed over is dropped. */
+  query(value: string): Promise<LiveItem<T>[]>;
+}
+
 export interface UiHost {
   pick<T>(items: PickItem<T>[], options: StepOptions): Promise<T | undefined>;
   pickMany<T>(items: PickItem<T>[], options: StepOptions): Promise<T[] | undefined>;
   input(options: InputOptions): Promise<string | undefined>;
+  /** A pick whose rows follow what is typed (search as you type); the chosen row's value. */
+  livePick<T>(options: LivePickOptions<T>): Promise<T | undefined>;
   /** A modal dialog; true only when the user pressed `confirm`. */
   confirm(message: string, options: { detail?: string; confirm: string }): Promise<boolean>;
   info(message: string, ...actions: string[]): Promise<string | undefined>;
@@ -54,5 +89,7 @@ export interface UiHost {
   /** Workspace trust: false in Restricted Mode. */
   isTrusted(): boolean;
   activeEditor(): ActiveEditorInfo | undefined;
+  /** A file's text as the editor has it: an open document's unsaved edits included. */
+  documentText(file: string): Promise<string>;
   executeCommand(command: string, ...args: unknown[]): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { ActiveEditorInfo, InputOptions, PickItem, Progress, StepOptions, UiHost } from './ui-host';
+import type { ActiveEditorInfo, InputOptions, LivePickOptions, PickItem, Progress, StepOptions, UiHost } from './ui-host';
+import { showLivePick } from './vscode-live-pick';
 
 /** UiHost on the real editor: quick inputs with steps, modal dialogs, the integrated terminal. */
 export class VsCodeUi implements UiHost {
@@ -67,6 +68,10 @@ export class VsCodeUi implements UiHost {
     });
   }
 
+  livePick<T>(options: LivePickOptions<T>): Promise<T | undefined> {
+    return showLivePick(options);
+  }
+
   async confirm(message: string, options: { detail?: string; confirm: string }): Promise<boolean> {
     const answer = await vscode.window.showWarningMessage(message, { modal: true, detail: options.detail }, options.confirm);
     return answer === options.confirm;
@@ -119,7 +124,11 @@ export class VsCodeUi implements UiHost {
   activeEditor(): ActiveEditorInfo | undefined {
     const ed = vscode.window.activeTextEditor;
     if (!ed) return undefined;
-    return { path: ed.document.uri.scheme === 'file' ? ed.document.uri.fsPath : ed.document.fileName, languageId: ed.document.languageId, text: ed.document.getText() };
+    return { path: ed.document.uri.scheme === 'file' ? ed.document.uri.fsPath : ed.document.fileName, languageId: ed.document.languageId, text: ed.document.getText(), dirty: ed.document.isDirty };
+  }
+
+  async documentText(file: string): Promise<string> {
+    return (await vscode.workspace.openTextDocument(vscode.Uri.file(file))).getText();
   }
 
   async executeCommand(command: string, ...args: unknown[]): Promise<void> {

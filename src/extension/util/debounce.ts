@@ -1,11 +1,11 @@
 import type { Clock } from '../../core/shared/clock';
-import type { DisposableLike } from './disposable';
+import type { Disposable } from '../../core/shared/disposable';
 
 /**
  * Coalesces bursts (a file watcher sees a dozen events for one version folder appearing) into one
  * call `ms` after the last trigger. Uses the injectable Clock so tests never sleep.
  */
-export class Debouncer implements DisposableLike {
+export class Debouncer implements Disposable {
   private pending: { cancel(): void } | undefined;
 
   constructor(

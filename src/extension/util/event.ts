@@ -1,12 +1,13 @@
-import type { DisposableLike } from './disposable';
+import type { Disposable } from '../../core/shared/disposable';
 
 /**
  * A minimal event emitter with the same shape as `vscode.Event` (listener in, disposable out), so
  * vscode-free models can be observed by vscode adapters and by tests alike.
  */
-export type Event<T> = (listener: (e: T) => void) => DisposableLike;
+export type Event<T> = (listener: (e: T) => void) => Disposable;
 
-export class Emitter<T> implements DisposableLike {
+/** Fires events to its listeners in order; a listener that throws does not stop the others. */
+export class Emitter<T> implements Disposable {
   private listeners = new Set<(e: T) => void>();
 
   readonly event: Event<T> = (listener) => {

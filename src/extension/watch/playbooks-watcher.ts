@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { systemClock } from '../../core/shared/clock';
 import { Debouncer } from '../util/debounce';
-import { Disposable } from '../util/disposable';
+import { DisposableOwner } from '../util/disposable';
 
 /**
  * Watches the playbooks folder (usually outside the workspace: ~/.escher/playbooks) so edits made
@@ -10,7 +10,7 @@ import { Disposable } from '../util/disposable';
  * index. Bursts (a version folder appearing is a dozen events) are debounced into one call,
  * which gets the metadata.json files seen changing (so they can be validated).
  */
-export class PlaybooksWatcher extends Disposable {
+export class PlaybooksWatcher extends DisposableOwner {
   private readonly debouncer: Debouncer;
   private metadataFiles = new Set<string>();
 

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { PlaybookStore } from '../../../src/core/playbook-store/store';
 import { MemorySecrets } from '../../helpers/memory-secrets';
+import { ageTree } from '../../helpers/age-tree';
 import { tempDir } from '../../helpers/temp-dir';
 
 /**
@@ -18,20 +19,6 @@ async function setup(t: TestContext, n = 3) {
   for (let i = 0; i < n; i++) await store.createPlaybook({ name: `Playbook ${i}`, description: `number ${i}` });
   await ageTree(dir);
   return { dir, store, open };
-}
-
-/** Moves every timestamp 10 s into the past, so no stamp is "racy" (recorded within the timestamp granularity window). */
-async function ageTree(dir: string): Promise<void> {
-  const past = new Date(Date.now() - 10_000);
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await fs.readdir(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      await fs.utimes(p, past, past);
-    }
-  };
-  await walk(dir);
-  await fs.utimes(dir, past, past);
 }
 
 async function names(store: PlaybookStore): Promise<string[]> {

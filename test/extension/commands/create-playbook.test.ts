@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { createPlaybookFlow } from '../../../src/extension/commands/create-playbook';
+import { createPlaybookCommand, createPlaybookFlow } from '../../../src/extension/commands/create-playbook';
 import { commandEnv } from '../helpers/command-env';
 
 test('Create Playbook: six answers write v1.0.0 in Local as Keep Private, with template scripts', async (t) => {
@@ -43,4 +43,27 @@ test('Create Playbook: an empty name is refused in the input box, before anythin
   await assert.rejects(createPlaybookFlow(ctx), /A name is required/);
   assert.deepEqual(ui.validation, ['A name is required']);
   assert.deepEqual(await svc.store.listPlaybooks(), []);
+});
+
+test('Create Playbook (the command) opens the new metadata.json and runs the upload the user picks', async (t) => {
+  const { ui, ctx } = await commandEnv(t, { answers: ['Weekend RDS shutdown', 'Stops RDS instances on Friday evening', 'AWS', 'rds', ['Shell']] });
+  ui.messageChoices = ['Upload for Review'];
+  const pb = await createPlaybookCommand(ctx);
+  assert.ok(pb);
+  assert.deepEqual(ui.opened, [path.join(pb.dir, 'metadata.json')]);
+  assert.deepEqual(ui.messages, [{ level: 'info', text: 'Created "Weekend RDS shutdown" (weekend-rds-shutdown v1.0.0) in Local. It stays private until you publish it.' }]);
+  assert.deepEqual(ui.offered, [['Keep Private', 'Upload for Review', 'Upload Trusted']]);
+  assert.deepEqual(ui.commands, [{ command: 'escher.uploadForReview', args: [{ playbookId: 'weekend-rds-shutdown' }] }]);
+});
+
+test('Create Playbook (the command): Keep Private or a dismissed message uploads nothing; Escape opens nothing', async (t) => {
+  for (const choice of ['Keep Private', undefined]) {
+    const { ui, ctx } = await commandEnv(t, { answers: [`Name ${String(choice)}`, 'd', 'AWS', '', ['Shell']] });
+    ui.messageChoices = [choice];
+    assert.ok(await createPlaybookCommand(ctx));
+    assert.deepEqual(ui.commands, []);
+  }
+  const { ui, ctx } = await commandEnv(t, { answers: [undefined] });
+  assert.equal(await createPlaybookCommand(ctx), undefined);
+  assert.deepEqual([ui.opened, ui.messages], [[], []]);
 });

@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { PUBLISH_CHOICES, publishFlow } from '../../../src/extension/commands/publish';
-import { resolveScriptFlow } from '../../../src/extension/commands/resolve-script';
+import { PUBLISH_CHOICES, publishCommand, publishFlow } from '../../../src/extension/commands/publish';
+import { resolveScriptCommand, resolveScriptFlow } from '../../../src/extension/commands/resolve-script';
 import { RESTRICTED_MODE_MESSAGE, runInTerminalFlow } from '../../../src/extension/commands/run-in-terminal';
 import { showSyncStatusFlow, syncNowFlow } from '../../../src/extension/commands/sync';
-import { LIBRARY_PLAYBOOK, writeLibrary } from '../../e2e/harness/fixtures';
-import { startTestServer, TEST_TENANT, TEST_TOKEN } from '../../helpers/dev-server';
+import { LIBRARY_PLAYBOOK } from '../../e2e/harness/fixtures';
+import { TEST_TENANT, TEST_TOKEN } from '../../helpers/dev-server';
 import { commandEnv } from '../helpers/command-env';
-
-/** The reference server in-process on 127.0.0.1 with one Escher Library playbook. */
-async function server(t: { after(fn: () => Promise<void>): void }) {
-  const library = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-ext-library-'));
-  await writeLibrary(library);
-  const s = await startTestServer({ libraryDir: library });
-  t.after(async () => {
-    await s.close();
-    await fs.rm(library, { recursive: true, force: true });
-  });
-  return s;
-}
+import { libraryServer as server } from '../helpers/library-server';
 
 test('Upload for Review publishes to the server and moves the playbook to Synced; the status shows it', async (t) => {
   const s = await server(t);
@@ -97,4 +85,47 @@ test('Run in Terminal: refused in Restricted Mode before anything resolves; othe
   assert.match(shown?.detail ?? '', new RegExp(`Command: bash ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   assert.match(shown?.detail ?? '', /SHA-256: [0-9a-f]{64} \(verified, local\)/);
   assert.match(shown?.detail ?? '', /Placeholders not filled in: \{\{bucket\}\}/);
+});
+
+test('Upload for Review from the palette takes the metadata.json in the editor, and shows the synced one in its place', async (t) => {
+  const s = await server(t);
+  const { svc, ui, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const local = await svc.store.createPlaybook({ name: 'Weekend RDS shutdown', description: 'Stops RDS on Friday' });
+  await svc.store.createPlaybook({ name: 'Rotate keys', description: 'x' });
+  ui.editor = { path: path.join(local.dir, 'metadata.json'), languageId: 'json', text: '{}', dirty: false };
+  assert.equal(await publishCommand(ctx, undefined, 'uploaded_for_review'), 'published');
+  assert.ok(ui.exhausted, 'no playbook pick: the editor said which');
+  const synced = await svc.store.getPlaybook('weekend-rds-shutdown');
+  assert.equal(synced.area, 'synced');
+  assert.equal((await svc.store.getPlaybook('rotate-keys')).area, 'local', 'only the one in the editor moved');
+  assert.deepEqual(ui.commands, [{ command: 'workbench.action.closeActiveEditor', args: [] }]);
+  assert.deepEqual(ui.opened, [path.join(synced.dir, 'metadata.json')]);
+});
+
+test('an editor with unsaved edits is not closed after publishing (closing would prompt); the synced file opens beside it', async (t) => {
+  const s = await server(t);
+  const { svc, ui, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const local = await svc.store.createPlaybook({ name: 'Weekend RDS shutdown', description: 'Stops RDS on Friday' });
+  ui.editor = { path: path.join(local.dir, 'metadata.json'), languageId: 'json', text: '{"edited": true}', dirty: true };
+  assert.equal(await publishCommand(ctx, { playbookId: 'weekend-rds-shutdown' }, 'uploaded_trusted'), 'published');
+  assert.deepEqual(ui.commands, []);
+  assert.deepEqual(ui.opened, [path.join((await svc.store.getPlaybook('weekend-rds-shutdown')).dir, 'metadata.json')]);
+});
+
+test('publishing another playbook than the one in the editor leaves the editor alone', async (t) => {
+  const s = await server(t);
+  const { svc, ui, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const open = await svc.store.createPlaybook({ name: 'Weekend RDS shutdown', description: 'Stops RDS on Friday' });
+  await svc.store.createPlaybook({ name: 'Rotate keys', description: 'x' });
+  ui.editor = { path: path.join(open.dir, 'metadata.json'), languageId: 'json', text: '{}', dirty: false };
+  assert.equal(await publishCommand(ctx, { playbookId: 'rotate-keys' }, 'uploaded_for_review'), 'published');
+  assert.deepEqual([ui.commands, ui.opened], [[], []]);
+  assert.equal((await svc.store.getPlaybook('weekend-rds-shutdown')).area, 'local');
+});
+
+test('Resolve Script (the command) opens the resolved file pinned', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t);
+  const pb = await svc.store.createPlaybook({ name: 'Ops backup', description: 'x', scripts: [{ path: 'shell/backup.sh', content: 'echo 1\n' }] });
+  assert.equal(await resolveScriptCommand(ctx, { playbookId: 'ops-backup' }), path.join(pb.dir, 'shell', 'backup.sh'));
+  assert.deepEqual(ui.opened, [path.join(pb.dir, 'shell', 'backup.sh')]);
 });

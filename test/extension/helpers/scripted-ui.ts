@@ -1,4 +1,5 @@
-import type { ActiveEditorInfo, InputOptions, PickItem, Progress, StepOptions, UiHost } from '../../../src/extension/ui/ui-host';
+import { promises as fs } from 'node:fs';
+import type { ActiveEditorInfo, InputOptions, LiveItem, LivePickOptions, PickItem, Progress, StepOptions, UiHost } from '../../../src/extension/ui/ui-host';
 
 /**
  * The editor side of a command handler in unit tests: answers come from a script, in order, and
@@ -6,7 +7,8 @@ import type { ActiveEditorInfo, InputOptions, PickItem, Progress, StepOptions, U
  * is exercised end to end in test/e2e.)
  *
  * Answers: for pick/pickMany a label (or labels) to choose by prefix; for input the text; for
- * confirm true/false; `undefined` is the user pressing Escape.
+ * confirm true/false; for livePick two answers, the text typed and then the row to choose (by
+ * label prefix, icons ignored); `undefined` is the user pressing Escape.
  */
 export type Answer = string | string[] | boolean | undefined;
 
@@ -18,6 +20,8 @@ export class ScriptedUi implements UiHost {
   readonly terminals: Array<{ name: string; cwd: string; commandLine: string }> = [];
   readonly commands: Array<{ command: string; args: unknown[] }> = [];
   readonly prompts: string[] = [];
+  /** What each live pick showed for the text typed into it. */
+  readonly livePicks: Array<{ title: string; typed: string; rows: LiveItem<unknown>[] }> = [];
   /** Validation messages the input boxes produced for the scripted text. */
   readonly validation: Array<string | undefined> = [];
   trusted = true;
@@ -58,24 +62,43 @@ export class ScriptedUi implements UiHost {
     return text;
   }
 
+  async livePick<T>(options: LivePickOptions<T>): Promise<T | undefined> {
+    const typed = this.next('livePick', options.title);
+    if (typed === undefined) return undefined;
+    const rows = await options.query(String(typed));
+    this.livePicks.push({ title: options.title, typed: String(typed), rows });
+    const a = this.next('livePick choice', options.title);
+    if (a === undefined) return undefined;
+    const row = rows.find((r) => r.label.replace(/^\$\([a-z-]+\) /, '').startsWith(String(a)));
+    if (!row) throw new Error(`ScriptedUi: no row "${String(a)}" in ${rows.map((r) => r.label).join(', ')}`);
+    if (row.value === undefined) throw new Error(`ScriptedUi: row "${row.label}" is information, not a choice`);
+    return row.value;
+  }
+
   async confirm(message: string, options: { detail?: string; confirm: string }): Promise<boolean> {
     this.confirms.push({ message, ...(options.detail !== undefined ? { detail: options.detail } : {}) });
     return this.next('confirm', message) === true;
   }
 
-  private async message(level: 'info' | 'warn' | 'error', text: string): Promise<string | undefined> {
+  /** The buttons each message offered, in the order of `messages`. */
+  readonly offered: string[][] = [];
+
+  private async message(level: 'info' | 'warn' | 'error', text: string, actions: string[]): Promise<string | undefined> {
     this.messages.push({ level, text });
-    return this.messageChoices.shift();
+    this.offered.push(actions);
+    const choice = this.messageChoices.shift();
+    if (choice !== undefined && !actions.includes(choice)) throw new Error(`ScriptedUi: "${choice}" is not offered by "${text}" (${actions.join(', ') || 'no buttons'})`);
+    return choice;
   }
 
-  info(text: string): Promise<string | undefined> {
-    return this.message('info', text);
+  info(text: string, ...actions: string[]): Promise<string | undefined> {
+    return this.message('info', text, actions);
   }
-  warn(text: string): Promise<string | undefined> {
-    return this.message('warn', text);
+  warn(text: string, ...actions: string[]): Promise<string | undefined> {
+    return this.message('warn', text, actions);
   }
-  error(text: string): Promise<string | undefined> {
-    return this.message('error', text);
+  error(text: string, ...actions: string[]): Promise<string | undefined> {
+    return this.message('error', text, actions);
   }
 
   async openFile(file: string): Promise<void> {
@@ -100,6 +123,13 @@ export class ScriptedUi implements UiHost {
 
   activeEditor(): ActiveEditorInfo | undefined {
     return this.editor;
+  }
+
+  /** Unsaved editor content by file; other files are read from disk. */
+  readonly documents = new Map<string, string>();
+
+  async documentText(file: string): Promise<string> {
+    return this.documents.get(file) ?? (await fs.readFile(file, 'utf8'));
   }
 
   async executeCommand(command: string, ...args: unknown[]): Promise<void> {

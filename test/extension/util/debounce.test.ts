@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Debouncer } from '../../../src/extension/util/debounce';
-import { Disposable } from '../../../src/extension/util/disposable';
+import { DisposableOwner } from '../../../src/extension/util/disposable';
 import { ManualClock } from '../helpers/manual-clock';
 
 test('a burst of file events becomes one refresh, after the quiet period', () => {
@@ -23,7 +23,7 @@ test('a burst of file events becomes one refresh, after the quiet period', () =>
 
 test('an owner disposes what it registered in reverse order, once, even when one throws', () => {
   const order: string[] = [];
-  class Owner extends Disposable {
+  class Owner extends DisposableOwner {
     constructor() {
       super();
       this._register({ dispose: () => order.push('first') });

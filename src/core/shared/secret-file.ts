@@ -1,19 +1,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../core/shared/atomic-fs';
-import { ConfigError } from '../core/shared/errors';
-import type { SecretKey, SecretStore } from '../core/shared/secrets';
+import { writeFileAtomic } from './atomic-fs';
+import { ConfigError, LockedError } from './errors';
+import { withFileLock } from './file-lock';
+import type { SecretKey, SecretStore } from './secrets';
 
-/**
- * The CLI's SecretStore. Environment variables win (ESCHER_TOKEN, ESCHER_KEY,
- * ESCHER_QDRANT_API_KEY), so CI never needs a file; otherwise `$ESCHER_HOME/secrets.json`:
- *
- *   { "escher.token": "…", "escher.dataKey": "<base64 32 bytes>" }     mode 0600, owner = you
- *
- * A file that group or others could read is refused (not silently used, not silently fixed):
- * its secrets may already have leaked and the user should know. Writes are atomic, created
- * 0600, under a lock so two processes creating the data key at once agree on one key.
- */
+/** The secrets file under $ESCHER_HOME (see FileSecretStore). */
 export const SECRETS_FILE = 'secrets.json';
 
 const ENV_FOR: Record<SecretKey, string> = {
@@ -22,7 +14,18 @@ const ENV_FOR: Record<SecretKey, string> = {
   'escher.qdrantApiKey': 'ESCHER_QDRANT_API_KEY',
 };
 
-export class CliSecretStore implements SecretStore {
+/**
+ * The SecretStore of a process without an OS keychain — the CLI's, and the extension's source of
+ * the data key the CLI created. Environment variables win (ESCHER_TOKEN, ESCHER_KEY,
+ * ESCHER_QDRANT_API_KEY), so CI never needs a file; otherwise `$ESCHER_HOME/secrets.json`:
+ *
+ *   { "escher.token": "…", "escher.dataKey": "<base64 32 bytes>" }     mode 0600, owner = you
+ *
+ * A file that group or others could read is refused (not silently used, not silently fixed):
+ * its secrets may already have leaked and the user should know. Writes are atomic, created
+ * 0600, under a lock so two processes creating the data key at once agree on one key.
+ */
+export class FileSecretStore implements SecretStore {
   readonly file: string;
 
   constructor(
@@ -64,16 +67,22 @@ export class CliSecretStore implements SecretStore {
   }
 
   private async update(change: (all: Partial<Record<SecretKey, string>>) => boolean): Promise<void> {
-    await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    // Loaded on first write only. Under the ESM CLI build a CommonJS package arrives as `default`.
-    const mod: typeof import('proper-lockfile') & { default?: typeof import('proper-lockfile') } = await import('proper-lockfile');
-    const release = await (mod.default ?? mod).lock(this.file, { realpath: false, retries: { retries: 50, minTimeout: 10, maxTimeout: 100 } });
-    try {
-      const all = await this.readFile();
-      if (change(all)) await writeFileAtomic(this.file, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
-    } finally {
-      await release();
-    }
+    const dir = path.dirname(this.file);
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await withFileLock(
+      {
+        file: this.file,
+        dir,
+        staleMs: 10_000,
+        waitMs: 5_000,
+        maxBackoffMs: 100,
+        busy: (cause) => new LockedError(`Another process has been writing ${this.file} for over 5 s`, { hint: 'try again; if it persists, remove the stale secrets.json.lock folder', cause }),
+      },
+      async () => {
+        const all = await this.readFile();
+        if (change(all)) await writeFileAtomic(this.file, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
+      },
+    );
   }
 
   private async readFile(): Promise<Partial<Record<SecretKey, string>> & Record<string, string>> {

@@ -1,0 +1,75 @@
+import type { SecretStore } from '../../core/shared/secrets';
+import type { SearchIndexUse } from '../search/search-index-use';
+import { searchCommand } from '../search/search-flow';
+import { signInCommand, signOutCommand } from './auth';
+import type { CommandContext } from './command-context';
+import { createPlaybookCommand } from './create-playbook';
+import { cacheStatsFlow, evictCacheFlow, rebuildIndexFlow } from './maintenance';
+import { acceptAiFlow, deletePlaybookFlow, deleteVersionFlow, discardAiFlow, editMetadataFlow, newVersionFlow } from './manage-playbook';
+import { openFileCommand, openMetadataFlow, openScriptCommand } from './open-playbook';
+import { publishCommand } from './publish';
+import { resolveScriptCommand } from './resolve-script';
+import { runInTerminalFlow } from './run-in-terminal';
+import type { CommandHandler } from './run-command';
+import { showSyncStatusFlow, type SyncDisplay, syncNowCommand } from './sync';
+import { validateMetadataCommand } from './validate-metadata';
+
+/** What the commands need from the extension beyond a flow's context (the container provides it). */
+export interface CommandsHost {
+  readonly ctx: CommandContext;
+  /** The token's home: VS Code's SecretStorage. */
+  readonly secrets: SecretStore;
+  readonly syncDisplay: SyncDisplay;
+  readonly searchIndex: SearchIndexUse;
+  /** The server currently configured ('' when none). */
+  serverUrl(): string;
+  searchDebounceMs(): number;
+  /** Re-reads the settings (and config.json) and re-lists the explorer. */
+  refresh(): void;
+  showLog(): void;
+}
+
+export interface CommandSpec {
+  /** The id in package.json `contributes.commands` (or an internal one the tree rows use). */
+  id: string;
+  /** How an error names it: "<title> failed: …". */
+  title: string;
+  handler: CommandHandler;
+}
+
+/**
+ * Every command of the extension and the flow it runs, as data: register-commands.ts binds them
+ * to VS Code with the one error policy, and a test holds this table and package.json to each other.
+ */
+export function commandTable(host: CommandsHost): CommandSpec[] {
+  const { ctx } = host;
+  const c = (id: string, title: string, handler: CommandHandler): CommandSpec => ({ id, title, handler });
+  return [
+    c('escher.createPlaybook', 'Create Playbook', () => createPlaybookCommand(ctx)),
+    c('escher.newVersion', 'New Version', (arg) => newVersionFlow(ctx, arg)),
+    c('escher.editMetadata', 'Edit Metadata', (arg) => editMetadataFlow(ctx, arg)),
+    c('escher.openMetadata', 'Open metadata.json', (arg) => openMetadataFlow(ctx, arg)),
+    c('escher.deletePlaybook', 'Delete Playbook', (arg) => deletePlaybookFlow(ctx, arg)),
+    c('escher.deleteVersion', 'Delete Version', (arg) => deleteVersionFlow(ctx, arg)),
+    c('escher.acceptAiPlaybook', 'Accept', (arg) => acceptAiFlow(ctx, arg)),
+    c('escher.discardAiPlaybook', 'Discard', (arg) => discardAiFlow(ctx, arg)),
+    c('escher.publish', 'Publish', (arg) => publishCommand(ctx, arg)),
+    c('escher.uploadForReview', 'Upload for Review', (arg) => publishCommand(ctx, arg, 'uploaded_for_review')),
+    c('escher.uploadTrusted', 'Upload Trusted', (arg) => publishCommand(ctx, arg, 'uploaded_trusted')),
+    c('escher.syncNow', 'Sync Now', () => syncNowCommand(ctx, host.syncDisplay)),
+    c('escher.showSyncStatus', 'Show Sync Status', () => showSyncStatusFlow(ctx)),
+    c('escher.resolveScript', 'Resolve Script', (arg) => resolveScriptCommand(ctx, arg)),
+    c('escher.runInTerminal', 'Run in Terminal', (arg) => runInTerminalFlow(ctx, arg)),
+    c('escher.search', 'Search Playbooks', () => searchCommand(ctx, host.searchIndex, host.searchDebounceMs())),
+    c('escher.cacheStats', 'Cache Stats', () => cacheStatsFlow(ctx)),
+    c('escher.evictCache', 'Evict Cache', () => evictCacheFlow(ctx)),
+    c('escher.rebuildSearchIndex', 'Rebuild Search Index', () => rebuildIndexFlow(ctx)),
+    c('escher.refresh', 'Refresh', async () => host.refresh()),
+    c('escher.showLog', 'Show Log', async () => host.showLog()),
+    c('escher.openFile', 'Open', (file) => openFileCommand(ctx, file)),
+    c('escher.openScript', 'Open Script', (id, version, scriptPath) => openScriptCommand(ctx, id, version, scriptPath)),
+    c('escher.validateMetadata', 'Validate', (arg) => validateMetadataCommand(ctx, arg)),
+    c('escher.signIn', 'Sign In', () => signInCommand(ctx.ui, host.secrets, host.serverUrl())),
+    c('escher.signOut', 'Sign Out', () => signOutCommand(ctx.ui, host.secrets)),
+  ];
+}

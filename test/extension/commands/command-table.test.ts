@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { metadataLenses } from '../../../src/extension/codelens/metadata-lenses';
+import { commandTable } from '../../../src/extension/commands/command-table';
+import { commandEnv } from '../helpers/command-env';
+import { commandsHost } from '../helpers/commands-host';
+
+interface Manifest {
+  contributes: { commands: Array<{ command: string }>; menus: Record<string, Array<{ command: string }>>; viewsWelcome: Array<{ contents: string }> };
+}
+const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as Manifest;
+/** Commands only tree rows invoke (with their file as the argument): not in the palette. */
+const INTERNAL = ['escher.openFile', 'escher.openScript'];
+
+test('every contributed command has exactly one handler, and every handler is contributed or internal', async (t) => {
+  const { svc, ctx } = await commandEnv(t);
+  const ids = commandTable(commandsHost(ctx, svc).host).map((c) => c.id);
+  assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids.filter((id, i) => ids.indexOf(id) !== i).join(', ')}`);
+  const contributed = manifest.contributes.commands.map((c) => c.command);
+  assert.deepEqual([...ids].sort(), [...contributed, ...INTERNAL].sort());
+});
+
+test('menus, the welcome view and every code lens name a command the table handles', async (t) => {
+  const { svc, ctx } = await commandEnv(t);
+  const ids = new Set(commandTable(commandsHost(ctx, svc).host).map((c) => c.id));
+  for (const [menu, items] of Object.entries(manifest.contributes.menus)) for (const i of items) assert.ok(ids.has(i.command), `${menu}: ${i.command}`);
+  for (const w of manifest.contributes.viewsWelcome) for (const m of w.contents.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(ids.has(m[1] ?? ''), `welcome: ${m[1]}`);
+  for (const area of ['local', 'synced', 'ai-generated'] as const) {
+    for (const latestVersion of [undefined, '1.0.0', '2.0.0']) {
+      const lenses = metadataLenses({ location: { area, playbookId: 'rds-stop', version: '1.0.0' }, latestVersion, storageStrategy: 'local_only', sync: undefined, signedIn: true });
+      for (const l of lenses) assert.ok(ids.has(l.command), `lens "${l.title}": ${l.command}`);
+    }
+  }
+});
+
+test('Refresh, Show Log, Sign In and Open reach the host; Open ignores an argument that is not a path', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t, { answers: ['tok-123'] });
+  const { host, record, secrets } = commandsHost(ctx, svc, { serverUrl: 'https://escher.example.com' });
+  const run = (id: string, ...args: unknown[]) => {
+    const c = commandTable(host).find((x) => x.id === id);
+    assert.ok(c, id);
+    return c.handler(...args);
+  };
+  await run('escher.refresh');
+  await run('escher.showLog');
+  assert.deepEqual([record.refreshes, record.logShown], [1, 1]);
+  await run('escher.signIn');
+  assert.equal(secrets.values.get('escher.token'), 'tok-123');
+  assert.match(ui.prompts[0] ?? '', /Sign In to https:\/\/escher\.example\.com/);
+  await run('escher.openFile', { not: 'a path' });
+  await run('escher.openFile', '/tmp/x/metadata.json');
+  assert.deepEqual(ui.opened, ['/tmp/x/metadata.json']);
+  await run('escher.openScript', 'id-only');
+  assert.deepEqual(ui.shown, [], 'Open Script without all three arguments shows nothing');
+});

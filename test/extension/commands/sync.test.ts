@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { emptyReport, type SyncReport } from '../../../src/core/metadata-publisher/sync-report';
+import { onBackgroundSyncEvent, syncNowCommand } from '../../../src/extension/commands/sync';
+import { TEST_TENANT, TEST_TOKEN } from '../../helpers/dev-server';
+import { commandEnv } from '../helpers/command-env';
+import { commandsHost } from '../helpers/commands-host';
+import { libraryServer } from '../helpers/library-server';
+
+test('Sync Now spins the status bar while it runs, then refreshes the explorer and the status', async (t) => {
+  const s = await libraryServer(t);
+  const { svc, ui, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const { host, record } = commandsHost(ctx, svc);
+  const report = await syncNowCommand(ctx, host.syncDisplay);
+  assert.deepEqual([report.failed, report.conflicts], [[], []]);
+  assert.deepEqual(record.syncing, [true, false]);
+  assert.deepEqual([record.explorerRefreshes, record.statusUpdates], [1, 1]);
+  assert.match(ui.messages.at(-1)?.text ?? '', /^Synced: 0 published/);
+});
+
+test('a failing Sync Now still stops the spinner and refreshes; the error reaches the command\'s error policy', async (t) => {
+  const { svc, ctx } = await commandEnv(t); // no server configured
+  const { host, record } = commandsHost(ctx, svc);
+  await assert.rejects(syncNowCommand(ctx, host.syncDisplay), (e: Error & { code?: string }) => e.code === 'CONFIG');
+  assert.deepEqual(record.syncing, [true, false]);
+  assert.deepEqual([record.explorerRefreshes, record.statusUpdates], [1, 1]);
+});
+
+const report = (over: Partial<SyncReport>): SyncReport => ({ ...emptyReport(), ...over });
+
+test('background sync: review decisions are told (three at most), a conflict offers its copy, the explorer re-lists', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t);
+  const { host, record } = commandsHost(ctx, svc);
+  ui.messageChoices = ['Open Conflict Copy'];
+  const reviewChanges = ['a', 'b', 'c', 'd'].map((id) => ({ playbook_id: id, version: '1.0.1', status: 'approved' }));
+  const conflicts = [{ playbook_id: 'rds-stop', kind: 'diverged' as const, message: 'changed here and on the server', detected_at: '2026-11-29T10:00:00Z', copy_id: 'rds-stop-conflict-1' }];
+  await onBackgroundSyncEvent(ctx, { type: 'synced', result: report({ reviewChanges, conflicts }) }, host.syncDisplay);
+  assert.deepEqual(ui.messages, [
+    { level: 'warn', text: 'Sync conflict on rds-stop: changed here and on the server' },
+    { level: 'info', text: 'Review: a v1.0.1 is approved.' },
+    { level: 'info', text: 'Review: b v1.0.1 is approved.' },
+    { level: 'info', text: 'Review: c v1.0.1 is approved.' },
+  ]);
+  assert.deepEqual(ui.commands, [{ command: 'escher.openMetadata', args: [{ playbookId: 'rds-stop-conflict-1' }] }]);
+  assert.deepEqual([record.explorerRefreshes, record.statusUpdates], [1, 1]);
+});
+
+test('background sync: a quiet sync changes nothing on screen but the status; a retried failure only goes to the log', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t);
+  const { host, record } = commandsHost(ctx, svc);
+  await onBackgroundSyncEvent(ctx, { type: 'synced', result: report({}) }, host.syncDisplay);
+  await onBackgroundSyncEvent(ctx, { type: 'failed', error: new Error('ECONNREFUSED'), retryInMs: 5000 }, host.syncDisplay);
+  assert.deepEqual(ui.messages, []);
+  assert.deepEqual([record.explorerRefreshes, record.statusUpdates], [0, 2]);
+});
+
+test('background sync stopped by a rejected token says so and offers Sign In', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t);
+  const { host } = commandsHost(ctx, svc);
+  ui.messageChoices = ['Sign In'];
+  await onBackgroundSyncEvent(ctx, { type: 'stopped', reason: 'auth' }, host.syncDisplay);
+  assert.deepEqual(ui.messages, [{ level: 'error', text: 'Escher rejected the token, so background sync stopped.' }]);
+  assert.deepEqual(ui.commands, [{ command: 'escher.signIn', args: [] }]);
+  await onBackgroundSyncEvent(ctx, { type: 'stopped', reason: 'requested' }, host.syncDisplay);
+  assert.equal(ui.messages.length, 1, 'a requested stop (sign-out, settings change) is not an error');
+});
