@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { PreflightError, ReviewRequiredError } from '../../../src/core/runner/errors';
 import { describeError, IntegrityError, ValidationError } from '../../../src/core/shared/errors';
+import { which } from '../../../src/core/runner/tools';
 import { runFixture } from './fixtures';
 
 const STOP = '#!/usr/bin/env bash\nset -euo pipefail\necho "stopping {{db}} in {{region}} (run dir $ESCHER_RUN_DIR)"\necho "to stderr" >&2\nexit {{code}}\n';
@@ -229,4 +230,13 @@ test('a re-run takes the recorded version, folder and values, and asks for sensi
   assert.equal(record.rerun_of, first.record.run_id);
   assert.equal(record.version, '1.0.0');
   assert.deepEqual(record.parameters.db, { value: 'db-9', source: 'rerun' });
+});
+
+test('shellcheck findings, when it is installed, point at the playbook script and do not stop the run unless they are errors', { skip: which('shellcheck', process.env) ? false : 'shellcheck is not installed (apt-get install shellcheck; .ci/run does)' }, async (t) => {
+  const fx = await runFixture(t);
+  await fx.create({ name: 'Lint', playbook_id: 'lint', scripts: [{ path: 'shell/run.sh', content: '#!/bin/bash\nunused=1\necho ok\n' }] });
+  const { record, out } = await fx.run({ playbookId: 'lint' });
+  assert.equal(out, 'ok\n');
+  const sc = record.preflight.findings.find((f) => f.source === 'shellcheck')!;
+  assert.deepEqual([sc.severity, sc.file, sc.line, sc.code], ['warning', 'shell/run.sh', 2, 'SC2034']);
 });
