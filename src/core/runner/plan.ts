@@ -73,6 +73,9 @@ export async function planRun(deps: PlanDeps, prepared: PreparedRun, prompted: R
       ...prepared.contract.errors.map((message) => contractFinding('error', message)),
       ...prepared.contract.warnings.map((message) => contractFinding('warning', message)),
     ];
+    if (playbook.area === 'ai-generated') {
+      findings.push({ severity: 'warning', source: 'review', message: `${m.playbook_id} is AI-generated and not accepted yet: read its scripts before running it (\`escher-playbook accept ${m.playbook_id}\` once you have)` });
+    }
     const files: RenderedFile[] = [];
     const steps: PlanStep[] = [];
     const tools: ToolTiming[] = [];

@@ -35,7 +35,7 @@ export async function prepareRun(store: RunnerStore, runsDir: string, request: R
   const playbook = await store.getPlaybook(request.playbookId, request.version);
   const { scripts, contentHash } = await verifyVersion(store, playbook);
   const formats = chooseFormats(playbook, request);
-  const entries = new Map(formats.map((f) => [f, entryScript(f, scripts.map((s) => s.path), f === request.format ? request.script : undefined)] as const));
+  const entries = new Map(formats.map((f) => [f, entryScript(f, scripts.map((s) => s.path), request.script?.startsWith(`${f}/`) ? request.script : undefined)] as const));
   const params = await store.revealParameters(playbook);
   const contract = placeholderContract(scripts, params);
   contract.errors.unshift(...parameterSpecIssues(params));
@@ -49,9 +49,11 @@ function chooseFormats(playbook: Playbook, request: RunRequest): ScriptFormat[] 
   const present = [...new Set(playbook.metadata.scripts.map((s) => s.format))];
   const { playbook_id: id, version } = playbook.metadata;
   if (present.length === 0) throw new ValidationError(`${id} v${version} has no scripts to run`, [], { hint: `add one: \`escher-playbook update ${id} --script shell=./run.sh\`` });
-  if (request.format !== undefined) {
-    if (!present.includes(request.format)) throw new NotFoundError(`${id} v${version} has no ${request.format} scripts`, { hint: `its formats: ${present.join(', ')}` });
-    return [request.format];
+  // `--script python/x.py` names its format.
+  const format = request.format ?? (request.script?.split('/')[0] as ScriptFormat | undefined);
+  if (format !== undefined) {
+    if (!present.includes(format)) throw new NotFoundError(`${id} v${version} has no ${format} scripts`, { hint: `its formats: ${present.join(', ')}` });
+    return [format];
   }
   if (present.length === 1) return present;
   if (request.mode === 'dry-run') return present;

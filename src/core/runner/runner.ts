@@ -87,7 +87,8 @@ export class PlaybookRunner {
    * value, or the smallest value the rules accept), noted as info, so the scripts can be rendered.
    */
   async check(playbookId: string, version?: string, cwd?: string): Promise<CheckReport> {
-    const prepared = await this.prepare({ playbookId, ...(version ? { version } : {}), mode: 'dry-run', ...(cwd ? { cwd } : {}), values: { useLast: false } });
+    // The working folder does not matter for a check (nothing runs): any folder outside the store.
+    const prepared = await this.prepare({ playbookId, ...(version ? { version } : {}), mode: 'dry-run', cwd: cwd ?? os.tmpdir(), values: { useLast: false } });
     const notes: Finding[] = [];
     for (const p of prepared.missing) {
       const v = prepared.values.find((x) => x.spec.name === p.name)!;

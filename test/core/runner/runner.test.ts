@@ -240,3 +240,13 @@ test('shellcheck findings, when it is installed, point at the playbook script an
   const sc = record.preflight.findings.find((f) => f.source === 'shellcheck')!;
   assert.deepEqual([sc.severity, sc.file, sc.line, sc.code], ['warning', 'shell/run.sh', 2, 'SC2034']);
 });
+
+test('--script names its format; an AI-generated playbook not yet accepted runs with a warning to read it first', async (t) => {
+  const fx = await runFixture(t);
+  await fx.create({ name: 'Two', playbook_id: 'two', scripts: [{ path: 'shell/a.sh', content: 'echo a\n' }, { path: 'shell/b.sh', content: 'echo b\n' }, { path: 'python/run.py', content: 'print("py")\n' }] });
+  await assert.rejects(fx.run({ playbookId: 'two', format: 'shell' }), (e: unknown) => e instanceof ValidationError && /2 shell scripts and none is the obvious one/.test(e.message) && /--script \(shell\/a\.sh, shell\/b\.sh\)/.test(e.hint ?? ''));
+  assert.equal((await fx.run({ playbookId: 'two', script: 'shell/b.sh' })).out, 'b\n');
+  await fx.create({ name: 'Gen', playbook_id: 'gen', source: 'ai_generated', scripts: [{ path: 'shell/run.sh', content: 'echo gen\n' }] });
+  const { record } = await fx.run({ playbookId: 'gen' });
+  assert.match(record.preflight.findings.find((f) => f.source === 'review')!.message, /AI-generated and not accepted yet/);
+});
