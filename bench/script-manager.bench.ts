@@ -217,7 +217,7 @@ async function writeLibrary(lib: string, id: string, version: string, rel: strin
 }
 
 async function startServer(lib: string, data: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [SERVER, '--port', '0', '--data', data, '--library', lib, '--token', `acme=${TOKEN}`, '--no-fsync'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [SERVER, '--port', '0', '--data', data, '--library', lib, '--no-fsync'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ESCHER_DEV_SERVER_TOKENS: `acme=${TOKEN}` } });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {

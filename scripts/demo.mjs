@@ -25,8 +25,10 @@ function run(args, { input, homeDir = home, quiet = false } = {}) {
 }
 
 async function startServer(dataDir, libraryDir, token) {
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'dev-server.js'), '--port', '0', '--data', dataDir, '--library', libraryDir, '--token', `acme=${token}`], {
+  // The token through the environment: on the command line `ps` would show it to every user.
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'dev-server.js'), '--port', '0', '--data', dataDir, '--library', libraryDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ESCHER_DEV_SERVER_TOKENS: `acme=${token}` },
   });
   const firstLine = await new Promise((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });

@@ -5,7 +5,6 @@ import type { PlaybookService } from '../core/service';
 import { type PlaybookConfig, defaultHome, resolveConfig } from '../core/shared/config';
 import { readHomeSettings } from '../core/shared/home-config';
 import type { Logger } from '../core/shared/logger';
-import { redact } from '../core/shared/logger';
 import { EXIT } from './exit-codes';
 import { Output, type Streams } from './output';
 import { FileSecretStore } from '../core/shared/secret-file';
@@ -52,10 +51,10 @@ export function createCliContext(program: Command, streams: Streams, env: NodeJS
   let store: PlaybookStore | undefined;
   const logger: Logger = {
     debug: (m) => {
-      if (globals().verbose) streams.stderr.write(`debug: ${redact(m)}\n`);
+      if (globals().verbose) out.log(`debug: ${m}`);
     },
     info: (m) => {
-      if (globals().verbose) streams.stderr.write(`${redact(m)}\n`);
+      if (globals().verbose) out.log(m);
     },
     warn: (m) => out.warn(m),
     error: (m) => out.warn(m),

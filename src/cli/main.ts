@@ -3,6 +3,7 @@ import { isEscherError } from '../core/shared/errors';
 import { type CliContext, createCliContext } from './context';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { Output, type Streams } from './output';
+import { printable } from '../core/shared/printable';
 import { CLI_VERSION, wantsVersion } from './version';
 
 /**
@@ -75,18 +76,18 @@ export async function main(argv: readonly string[], streams: Streams = process, 
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     ctx.out.error(e);
     if (isEscherError(e)) return exitCodeFor(e.code);
-    if (env.ESCHER_DEBUG) streams.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    if (env.ESCHER_DEBUG) streams.stderr.write(`${printable(e instanceof Error ? (e.stack ?? e.message) : String(e), { multiline: true })}\n`);
     return EXIT.INTERNAL;
   } finally {
     ctx.dispose();
   }
 }
 
-/** Commander's own errors (unknown option, missing argument) as one line, like ours. */
+/** Commander's own errors (unknown option, missing argument: they quote argv) as one line, like ours, made printable. */
 function outputConfig(streams: Streams): OutputConfiguration {
   return {
-    writeOut: (s) => streams.stdout.write(s),
-    writeErr: (s) => streams.stderr.write(s),
+    writeOut: (s) => streams.stdout.write(printable(s, { multiline: true })),
+    writeErr: (s) => streams.stderr.write(printable(s, { multiline: true })),
     outputError: (s, write) => write(s.trim().replace(/\s*\n\s*/g, ' ') + ' (see --help)\n'),
   };
 }

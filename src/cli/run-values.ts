@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { SuppliedValues } from '../core/runner/types';
 import { ValidationError } from '../core/shared/errors';
-import { readAll } from './terminal';
+import { readAll } from './prompt';
 
 /**
  * Values for `run` from the command line: `--param NAME=VALUE`, `--param-env NAME=ENVVAR` (the

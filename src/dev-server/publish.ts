@@ -24,13 +24,13 @@ export function latestOf(versions: Record<string, VersionRecord>): string | null
 
 export function registerPublishRoute(app: FastifyInstance, ctx: ServerContext, tenantOf: (req: FastifyRequest) => Promise<Tenant>): void {
   const nowIso = (): string => new Date(ctx.clock.now()).toISOString();
-  app.post('/api/playbook/metadata/publish', { schema: { body: wireRef('PublishRequest') }, attachValidation: true }, async (req, reply) => {
+  app.post('/api/playbook/metadata/publish', { config: { access: 'tenant' }, schema: { body: wireRef('PublishRequest') }, attachValidation: true }, async (req, reply) => {
     const body = req.body as PublishRequest | undefined;
     if ((body?.metadata as { storage_strategy?: unknown } | undefined)?.storage_strategy === 'local_only') {
       throw unprocessable('LOCAL_ONLY', 'local_only playbooks are never uploaded; change the storage strategy to publish it');
     }
     if (req.validationError) {
-      throw unprocessable('INVALID_METADATA', `publish request is invalid: ${formatAjvErrors(req.validationError.validation as never).join('; ')}`);
+      throw unprocessable('INVALID_METADATA', `publish request is invalid: ${formatAjvErrors(req.validationError.validation as never, 5, body).join('; ')}`);
     }
     const request = body as PublishRequest;
     const m = request.metadata;

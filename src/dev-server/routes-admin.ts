@@ -5,21 +5,28 @@ import type { Authenticator } from './auth';
 import type { ServerContext } from './context';
 import { isFaultName, type FaultSpec } from './faults';
 
-/** Run-time fault injection (admin token only). Admin routes themselves are never faulted. */
+/**
+ * Run-time fault injection (admin token only). The access hook (access.ts) already refuses other
+ * callers; each handler checks again itself, so a routing mistake cannot open fault injection to a
+ * tenant. Admin routes themselves are never faulted.
+ */
 export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext, auth: Authenticator): void {
-  app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/api/admin/')) auth.admin(req);
+  const admin = { config: { access: 'admin' as const } };
+
+  app.get('/api/admin/faults', admin, async (req) => {
+    auth.admin(req);
+    return { faults: ctx.faults.list() };
   });
 
-  app.get('/api/admin/faults', async () => ({ faults: ctx.faults.list() }));
-
-  app.post('/api/admin/faults', { schema: { body: wireRef('FaultRequest') } }, async (req) => {
+  app.post('/api/admin/faults', { ...admin, schema: { body: wireRef('FaultRequest') } }, async (req) => {
+    auth.admin(req);
     const { name, ...opts } = req.body as FaultSpec;
     ctx.faults.set(name, opts);
     return { faults: ctx.faults.list() };
   });
 
-  app.delete('/api/admin/faults', async (req) => {
+  app.delete('/api/admin/faults', admin, async (req) => {
+    auth.admin(req);
     const name = (req.query as Record<string, unknown>).name;
     if (name !== undefined && (typeof name !== 'string' || !isFaultName(name))) throw badRequest('unknown fault name');
     ctx.faults.clear(name as FaultSpec['name'] | undefined);

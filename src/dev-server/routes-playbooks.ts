@@ -18,14 +18,14 @@ export function registerPlaybookRoutes(app: FastifyInstance, ctx: ServerContext,
   const nowIso = (): string => new Date(ctx.clock.now()).toISOString();
   registerPublishRoute(app, ctx, tenantOf);
 
-  app.get('/api/changes', async (req) => {
+  app.get('/api/changes', { config: { access: 'tenant' } }, async (req) => {
     const q = req.query as Record<string, unknown>;
     const since = intParam(q.since, 'since', 0, 0, Number.MAX_SAFE_INTEGER);
     const limit = intParam(q.limit, 'limit', 500, 1, 1000);
     return (await tenantOf(req)).store.changes(since, limit);
   });
 
-  app.get('/api/playbooks/:id', async (req, reply) => {
+  app.get('/api/playbooks/:id', { config: { access: 'tenant' } }, async (req, reply) => {
     const id = playbookId((req.params as Record<string, unknown>).id);
     const rec = (await tenantOf(req)).store.get(id);
     if (!rec) throw notFound(`playbook ${id} was never published`);
@@ -33,7 +33,7 @@ export function registerPlaybookRoutes(app: FastifyInstance, ctx: ServerContext,
     return rec;
   });
 
-  app.get('/api/playbooks/:id/versions/:version', async (req) => {
+  app.get('/api/playbooks/:id/versions/:version', { config: { access: 'tenant' } }, async (req) => {
     const params = req.params as Record<string, unknown>;
     const id = playbookId(params.id);
     const version = versionParam(params.version, true);
@@ -51,7 +51,7 @@ export function registerPlaybookRoutes(app: FastifyInstance, ctx: ServerContext,
     throw notFound(`playbook ${id} version ${version} not found (${source === 'any' ? 'tenant or library' : source})`);
   });
 
-  app.patch('/api/playbooks/:id/versions/:version', { schema: { body: wireRef('FieldPatch') } }, async (req, reply) => {
+  app.patch('/api/playbooks/:id/versions/:version', { config: { access: 'tenant' }, schema: { body: wireRef('FieldPatch') } }, async (req, reply) => {
     const params = req.params as Record<string, unknown>;
     const id = playbookId(params.id);
     const version = versionParam(params.version);
@@ -69,7 +69,7 @@ export function registerPlaybookRoutes(app: FastifyInstance, ctx: ServerContext,
     });
   });
 
-  app.post('/api/playbooks/:id/versions/:version/review', { schema: { body: wireRef('ReviewRequest') } }, async (req, reply) => {
+  app.post('/api/playbooks/:id/versions/:version/review', { config: { access: 'tenant' }, schema: { body: wireRef('ReviewRequest') } }, async (req, reply) => {
     const params = req.params as Record<string, unknown>;
     const id = playbookId(params.id);
     const version = versionParam(params.version);
@@ -87,7 +87,7 @@ export function registerPlaybookRoutes(app: FastifyInstance, ctx: ServerContext,
     });
   });
 
-  app.delete('/api/playbooks/:id', async (req, reply) => {
+  app.delete('/api/playbooks/:id', { config: { access: 'tenant' } }, async (req, reply) => {
     const id = playbookId((req.params as Record<string, unknown>).id);
     const tenant = await tenantOf(req);
     const pre = readPrecondition(req);
@@ -101,7 +101,7 @@ export function registerPlaybookRoutes(app: FastifyInstance, ctx: ServerContext,
     });
   });
 
-  app.delete('/api/playbooks/:id/versions/:version', async (req, reply) => {
+  app.delete('/api/playbooks/:id/versions/:version', { config: { access: 'tenant' } }, async (req, reply) => {
     const params = req.params as Record<string, unknown>;
     const id = playbookId(params.id);
     const version = versionParam(params.version);
@@ -117,7 +117,7 @@ export function registerPlaybookRoutes(app: FastifyInstance, ctx: ServerContext,
     });
   });
 
-  app.post('/api/playbooks/search', { schema: { body: wireRef('SearchRequest') } }, async (req) => {
+  app.post('/api/playbooks/search', { config: { access: 'tenant' }, schema: { body: wireRef('SearchRequest') } }, async (req) => {
     const { query, limit } = req.body as { query: string; limit?: number };
     const tenant = await tenantOf(req);
     const results = tenant.search.search(query, limit ?? 10, tenant.store.maxSeq, function* () {

@@ -22,7 +22,7 @@ const SHA_RE = /^[0-9a-f]{64}$/;
 const FORMATS = new Set(['shell', 'cloudformation', 'arm', 'terraform', 'python']);
 
 export function registerScriptRoutes(app: FastifyInstance, ctx: ServerContext, tenantOf: TenantOf): void {
-  app.post('/api/playbook/upload', async (req, reply) => {
+  app.post('/api/playbook/upload', { config: { access: 'tenant' } }, async (req, reply) => {
     let id: string;
     let version: string;
     let scriptPath: string;
@@ -69,7 +69,7 @@ export function registerScriptRoutes(app: FastifyInstance, ctx: ServerContext, t
     return { s3_path: tenantS3Path(tenant.id, id, version, scriptPath), sha256: ref.sha256, size: ref.size } satisfies UploadResult;
   });
 
-  app.post('/api/playbook/upload/check', { schema: { body: wireRef('UploadCheckRequest') } }, async (req) => {
+  app.post('/api/playbook/upload/check', { config: { access: 'tenant' }, schema: { body: wireRef('UploadCheckRequest') } }, async (req) => {
     const { sha256 } = req.body as { sha256: string[] };
     const tenant = await tenantOf(req);
     const missing: string[] = [];
@@ -77,7 +77,7 @@ export function registerScriptRoutes(app: FastifyInstance, ctx: ServerContext, t
     return { missing };
   });
 
-  app.get('/api/script/download', async (req) => {
+  app.get('/api/script/download', { config: { access: 'tenant' } }, async (req) => {
     const raw = (req.query as Record<string, unknown>).s3_path;
     let loc;
     try {
@@ -138,13 +138,13 @@ export function registerScriptRoutes(app: FastifyInstance, ctx: ServerContext, t
     return reply.send(stream);
   };
 
-  app.get('/blob/t/:tenant/:sha', async (req, reply) => {
+  app.get('/blob/t/:tenant/:sha', { config: { access: 'signed' } }, async (req, reply) => {
     const { tenant, sha } = req.params as Record<string, string>;
     if (!SHA_RE.test(sha ?? '') || !/^[a-z0-9-]{1,64}$/.test(tenant ?? '')) throw notFound('blob not found');
     return serveBlob(req, reply, async () => (await ctx.tenants.get(tenant as string)).blobs.blobFile(sha as string));
   });
 
-  app.get('/blob/lib/:sha', async (req, reply) => {
+  app.get('/blob/lib/:sha', { config: { access: 'signed' } }, async (req, reply) => {
     const { sha } = req.params as Record<string, string>;
     if (!SHA_RE.test(sha ?? '')) throw notFound('blob not found');
     return serveBlob(req, reply, async () => ctx.library.blobFile(sha as string));

@@ -7,6 +7,7 @@ import { systemClock } from '../core/shared/clock';
 import { ValidationError } from '../core/shared/errors';
 import { silentLogger, type Logger } from '../core/shared/logger';
 import { ApiError } from './api-error';
+import { guardRoutes } from './access';
 import { Authenticator, type Caller } from './auth';
 import { lockDataDir } from './data-lock';
 import { loadServerKey, TenantRegistry, type ServerContext } from './context';
@@ -127,7 +128,9 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
     logger.debug(`${req.method} ${req.url.split('?')[0]} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
   });
 
-  const faultable = (req: FastifyRequest): boolean => !req.url.startsWith('/api/admin/');
+  // Admin routes are never faulted, so tests can always clear faults. Faults come before
+  // authentication, so a test can make a client with any token meet a failing server.
+  const faultable = (req: FastifyRequest): boolean => req.routeOptions.config.access !== 'admin';
   app.addHook('onRequest', async (req) => {
     if (!faultable(req)) return;
     const p = req.url.split('?')[0] as string;
@@ -135,9 +138,7 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
     if (slow) await new Promise((r) => setTimeout(r, (slow.seconds ?? 2) * 1000));
     if (ctx.faults.take('status500', p)) throw new ApiError(500, 'INJECTED_FAULT', 'injected fault: status500');
   });
-  app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/api/') && !req.url.startsWith('/api/admin/') && !/^\/api\/health(\?|$)/.test(req.url)) req.caller = auth.caller(req);
-  });
+  guardRoutes(app, auth);
   app.addHook('onSend', async (req, reply, payload) => {
     if (!faultable(req) || typeof payload !== 'string') return payload;
     if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload;
@@ -149,7 +150,7 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
     if (err instanceof ValidationError) return reply.code(400).send({ error: { code: 'VALIDATION', message: err.message } });
     const fe = err as FastifyError;
     if (fe.validation) {
-      return reply.code(400).send({ error: { code: 'VALIDATION', message: `request ${fe.validationContext ?? 'body'} is invalid: ${formatAjvErrors(fe.validation as never).join('; ')}` } });
+      return reply.code(400).send({ error: { code: 'VALIDATION', message: `request ${fe.validationContext ?? 'body'} is invalid: ${formatAjvErrors(fe.validation as never, 5, fe.validationContext === 'body' ? req.body : undefined).join('; ')}` } });
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.code(fe.statusCode).send({ error: { code: fe.code ?? 'BAD_REQUEST', message: fe.message } });
@@ -163,7 +164,7 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
     if (!req.caller) throw new ApiError(401, 'UNAUTHENTICATED', 'missing bearer token');
     return ctx.tenants.get(req.caller.tenant);
   };
-  app.get('/api/health', async () => ({ ok: true, version: SERVER_VERSION }));
+  app.get('/api/health', { config: { access: 'public' } }, async () => ({ ok: true, version: SERVER_VERSION }));
   registerPlaybookRoutes(app, ctx, tenantOf);
   registerScriptRoutes(app, ctx, tenantOf);
   registerAdminRoutes(app, ctx, auth);

@@ -14,8 +14,8 @@ import { publishNew, raw } from './fixtures';
 const REPO = path.join(__dirname, '..', '..');
 const MAIN = path.join(REPO, 'src', 'dev-server', 'main.ts');
 
-function run(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env });
 }
 
 async function firstLine(child: ChildProcess): Promise<string> {
@@ -93,13 +93,51 @@ test('bad invocations exit non-zero with one clear line', async (t) => {
   const data = await tempDir(t, 'escher-cli-bad-');
   const noToken = await exitOf(run(['--data', data]));
   assert.equal(noToken.code, 2);
-  assert.match(noToken.stderr, /--token/);
+  assert.match(noToken.stderr, /--token-file FILE .*ESCHER_DEV_SERVER_TOKENS.*--token/);
   const badFault = await exitOf(run(['--data', data, '--token', 't', '--fault', 'meteor']));
   assert.notEqual(badFault.code, 0);
   assert.match(badFault.stderr, /unknown fault "meteor"/);
   const badTenant = await exitOf(run(['--data', data, '--token', 'Not A Tenant=t']));
   assert.equal(badTenant.code, 1);
   assert.match(badTenant.stderr, /tenant id/);
+});
+
+test('tenant tokens from a 0600 --token-file or ESCHER_DEV_SERVER_TOKENS stay out of the process list', async (t) => {
+  const data = await tempDir(t, 'escher-cli-tokens-');
+  const secret = 'tok-from-file-Zq9';
+  const file = path.join(data, '..', `${path.basename(data)}.tokens`);
+  await fs.writeFile(file, `# reference server tokens\nacme=${secret}\n`, { mode: 0o600 });
+  t.after(() => fs.rm(file, { force: true }));
+  for (const [how, args, env] of [
+    ['--token-file', ['--data', data, '--token-file', file], process.env],
+    ['ESCHER_DEV_SERVER_TOKENS', ['--data', data], { ...process.env, ESCHER_DEV_SERVER_TOKENS: `acme=${secret}` }],
+  ] as const) {
+    const child = run([...args], env);
+    t.after(() => void child.kill('SIGKILL'));
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const url = await firstLine(child);
+    const api = new HttpEscherApi({ serverUrl: url, tenantId: 'acme', token: secret });
+    assert.deepEqual(await api.getChanges(0), { changes: [], next: 0, more: false }, how);
+    api.close();
+    // What `ps` shows: the command line of every process running the server.
+    const cmdline = await fs.readFile(`/proc/${child.pid}/cmdline`, 'utf8').catch(() => '');
+    assert.ok(cmdline.includes('--data') || cmdline === '', how);
+    assert.ok(!cmdline.includes(secret), `${how}: the token is in the process list`);
+    assert.doesNotMatch(stderr, /visible to other users/, `${how}: no warning`);
+    child.kill('SIGTERM');
+    assert.equal((await exitOf(child)).code, 0);
+  }
+
+  await fs.chmod(file, 0o644);
+  const loose = await exitOf(run(['--data', data, '--token-file', file]));
+  assert.equal(loose.code, 2);
+  assert.match(loose.stderr, /Refusing to read .*\.tokens: its permissions are 0644.*chmod 600/);
+  assert.ok(!loose.stderr.includes(secret));
+  const bad = await exitOf(run(['--data', data], { ...process.env, ESCHER_DEV_SERVER_TOKENS: `${secret}=acme` }));
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /ESCHER_DEV_SERVER_TOKENS, entry 1: the tenant id before "="/);
+  assert.ok(!bad.stderr.includes(secret), 'a reversed TOKEN=TENANT is not echoed');
 });
 
 test('--print-openapi prints the committed document', async () => {

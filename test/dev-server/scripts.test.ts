@@ -13,6 +13,7 @@ import { AuthError, NotFoundError, RequestRejectedError, VersionConflictError } 
 import { sha256, sha256File } from '../../src/core/shared/hash';
 import { OTHER_TENANT, OTHER_TOKEN, startTestServer, TEST_TENANT, type TestServer } from '../helpers/dev-server';
 import { publishNew, raw, writeLibraryPlaybook } from './fixtures';
+import { tamperHex } from '../helpers/tamper';
 
 async function setup(t: { after(fn: () => Promise<void>): void }, opts: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer & { work: string }> {
   const s = await startTestServer(opts);
@@ -162,11 +163,11 @@ test('download tickets are short-lived, signed URLs on the same host that need n
     mutate(u);
     await assert.rejects(s.api.fetchStream(u.href), (e: unknown) => e instanceof AuthError && e.status === 403 && e.serverCode === code, `${u.pathname}${u.search}`);
   };
-  await tamper((u) => u.searchParams.set('sig', ticket.url.split('sig=')[1]?.replace(/^./, (c) => (c === '0' ? '1' : '0')) ?? ''), 'BAD_SIGNATURE');
+  await tamper((u) => u.searchParams.set('sig', tamperHex(u.searchParams.get('sig') ?? '')), 'BAD_SIGNATURE');
   await tamper((u) => u.searchParams.set('exp', String(Number(u.searchParams.get('exp')) + 3600)), 'BAD_SIGNATURE');
   await tamper((u) => u.searchParams.delete('sig'), 'BAD_SIGNATURE');
   await tamper((u) => (u.pathname = u.pathname.replace('/t/acme/', '/t/globex/')), 'BAD_SIGNATURE');
-  await tamper((u) => (u.pathname = u.pathname.replace(/[0-9a-f]{64}$/, '0'.repeat(64))), 'BAD_SIGNATURE');
+  await tamper((u) => (u.pathname = u.pathname.replace(/[0-9a-f]{64}$/, (sha) => tamperHex(sha, 63))), 'BAD_SIGNATURE');
   // A bearer token is no substitute for a signature.
   assert.equal((await raw(s.url, 'GET', url.pathname)).status, 403);
 

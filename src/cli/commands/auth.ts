@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../core/shared/errors';
 import { saveHomeSettings } from '../../core/shared/home-config';
 import type { CliContext } from '../context';
-import { promptHidden, readAll } from '../terminal';
+import { promptHidden, readAll } from '../prompt';
 
 interface LoginOptions {
   server?: string;
@@ -28,7 +28,7 @@ export function register(program: Command, ctx: CliContext): void {
         if (o.server !== undefined && !/^https?:\/\/[^\s]+$/.test(o.server)) throw new ValidationError(`--server "${o.server}" is not an http(s) URL`);
         await saveHomeSettings(config.home, { ...(o.server !== undefined ? { serverUrl: o.server.replace(/\/+$/, '') } : {}), ...(o.tenant !== undefined ? { tenantId: o.tenant } : {}) });
       }
-      const token = o.tokenStdin ? await readAll(process.stdin) : process.stdin.isTTY ? ((await promptHidden('Escher token: ')) ?? process.exit(130)) : '';
+      const token = o.tokenStdin ? await readAll(process.stdin) : process.stdin.isTTY ? await promptHidden('Escher token: ') : '';
       if (token.trim()) await ctx.secrets().set('escher.token', token.trim());
       else if (o.tokenStdin) throw new ValidationError('No token on stdin');
       ctx.out.result({ home: config.home, tokenSaved: token.trim() !== '', server: o.server, tenant: o.tenant }, () =>

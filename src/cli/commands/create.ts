@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { AREAS, type Area, CLOUD_PROVIDERS, type CloudProvider, STORAGE_STRATEGIES, type StorageStrategy } from '../../core/playbook-store/metadata';
 import { choice, collect, commaList, parseParamSpec, readScriptArgs } from '../args';
 import type { CliContext } from '../context';
+import { readSecretParams } from '../secret-params';
 
 interface CreateOptions {
   name: string;
@@ -13,6 +14,8 @@ interface CreateOptions {
   secretScript?: string[];
   param?: string[];
   secretParam?: string[];
+  secretParamStdin?: string;
+  secretParamEnv?: string[];
   strategy?: StorageStrategy;
   id?: string;
   area?: Area;
@@ -31,14 +34,16 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--script <FORMAT=PATH>', 'add a script file, e.g. shell=./stop.sh or terraform/main.tf=./x.tf (repeatable)', collect)
     .option('--secret-script <FORMAT=PATH>', 'like --script, stored encrypted at rest (repeatable)', collect)
     .option('--param <NAME[:TYPE][!][=DEFAULT]>', 'declare a parameter; ! = required (repeatable)', collect)
-    .option('--secret-param <NAME[:TYPE][!][=DEFAULT]>', 'a sensitive parameter: its default is encrypted at rest (repeatable)', collect)
+    .option('--secret-param <NAME[:TYPE][!][=DEFAULT]>', 'a sensitive parameter: its default is encrypted at rest (repeatable); without =DEFAULT a terminal asks for it, hidden', collect)
+    .option('--secret-param-stdin <NAME[:TYPE][!]>', 'a sensitive parameter whose default is read from stdin')
+    .option('--secret-param-env <NAME[:TYPE][!]=VAR>', 'a sensitive parameter whose default is the environment variable VAR (repeatable)', collect)
     .option('--strategy <strategy>', `storage strategy: ${STORAGE_STRATEGIES.join('|')}`, choice(STORAGE_STRATEGIES))
     .option('--id <id>', 'explicit playbook id instead of one derived from the name')
     .option('--area <area>', `area to create it in: ${AREAS.join('|')}`, choice(AREAS))
     .option('--ai-generated', 'mark as AI-generated (goes to the ai-generated area for review)')
     .action(async (o: CreateOptions) => {
       const scripts = [...(await readScriptArgs(o.script, false)), ...(await readScriptArgs(o.secretScript, true))];
-      const parameters = [...(o.param ?? []).map((p) => parseParamSpec(p, false)), ...(o.secretParam ?? []).map((p) => parseParamSpec(p, true))];
+      const parameters = [...(o.param ?? []).map((p) => parseParamSpec(p, false)), ...(await readSecretParams(o, { env: ctx.env, out: ctx.out, stdin: process.stdin, stderr: process.stderr }))];
       const { store } = await ctx.service();
       const created = await store.createPlaybook({
         name: o.name,

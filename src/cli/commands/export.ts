@@ -20,7 +20,7 @@ export function register(program: Command, ctx: CliContext): void {
       for (const id of all) bundle.playbooks.push(await store.exportSpec(await store.getPlaybook(id, all.length === 1 ? o.version : undefined)));
       const text = JSON.stringify(bundle, null, 2) + '\n';
       if (o.out === '-') {
-        ctx.out.raw(Buffer.from(text, 'utf8'));
+        ctx.out.jsonDocument(text);
         return;
       }
       await writeFileAtomic(o.out, text);

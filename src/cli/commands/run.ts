@@ -11,7 +11,8 @@ import { EXIT } from '../exit-codes';
 import { createRunner } from '../runner-context';
 import { suppliedValues, type ValueOptions } from '../run-values';
 import { renderPlan, visible } from '../run-view';
-import { confirm, isInteractive, promptHidden, promptLine } from '../terminal';
+import { promptHidden } from '../prompt';
+import { confirm, isInteractive, promptLine } from '../terminal';
 
 interface RunOptions extends ValueOptions {
   version?: string;

@@ -36,7 +36,7 @@ async function watch(ctx: CliContext, publisher: { startBackgroundSync(on: (e: B
     const at = new Date().toISOString();
     // One JSON object per line with --json (a stream of reports), one summary line otherwise.
     if (e.type === 'synced') {
-      if (ctx.out.json) ctx.out.raw(Buffer.from(JSON.stringify({ at, ...e.result }) + '\n'));
+      if (ctx.out.json) ctx.out.jsonLine({ at, ...e.result });
       else ctx.out.result(undefined, () => [`${at} ${summarizeReport(e.result)}`, ...renderReport(e.result).slice(1)]);
     }
     else if (e.type === 'failed') ctx.out.warn(`${at} sync failed, retrying in ${Math.round(e.retryInMs / 1000)} s: ${describeError(e.error)}`);

@@ -3,6 +3,7 @@ import type { ParameterSpec } from '../../core/playbook-store/metadata';
 import { CLOUD_PROVIDERS, type CloudProvider, STORAGE_STRATEGIES, type StorageStrategy } from '../../core/playbook-store/metadata';
 import { choice, collect, commaList, parseParamSpec, readScriptArgs } from '../args';
 import type { CliContext } from '../context';
+import { readSecretParams } from '../secret-params';
 
 interface UpdateOptions {
   name?: string;
@@ -15,6 +16,8 @@ interface UpdateOptions {
   removeScript?: string[];
   param?: string[];
   secretParam?: string[];
+  secretParamStdin?: string;
+  secretParamEnv?: string[];
   removeParam?: string[];
   strategy?: StorageStrategy;
   bump?: 'patch' | 'minor' | 'major';
@@ -36,7 +39,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--secret-script <FORMAT=PATH>', 'add or replace a script stored encrypted (repeatable)', collect)
     .option('--remove-script <path>', 'drop a script, e.g. shell/old.sh (repeatable)', collect)
     .option('--param <NAME[:TYPE][!][=DEFAULT]>', 'add or replace a parameter (repeatable)', collect)
-    .option('--secret-param <NAME[:TYPE][!][=DEFAULT]>', 'add or replace a sensitive parameter (repeatable)', collect)
+    .option('--secret-param <NAME[:TYPE][!][=DEFAULT]>', 'add or replace a sensitive parameter (repeatable); without =DEFAULT a terminal asks for it, hidden', collect)
+    .option('--secret-param-stdin <NAME[:TYPE][!]>', 'a sensitive parameter whose default is read from stdin')
+    .option('--secret-param-env <NAME[:TYPE][!]=VAR>', 'a sensitive parameter whose default is the environment variable VAR (repeatable)', collect)
     .option('--remove-param <name>', 'drop a parameter (repeatable)', collect)
     .option('--strategy <strategy>', `storage strategy: ${STORAGE_STRATEGIES.join('|')}`, choice(STORAGE_STRATEGIES))
     .option('--bump <part>', 'which semver part to bump: patch (default), minor, major', choice(['patch', 'minor', 'major'] as const))
@@ -46,7 +51,7 @@ export function register(program: Command, ctx: CliContext): void {
       const scripts = [...(await readScriptArgs(o.script, false)), ...(await readScriptArgs(o.secretScript, true))];
       const { store } = await ctx.service();
       let parameters: ParameterSpec[] | undefined;
-      const changedParams = [...(o.param ?? []).map((p) => parseParamSpec(p, false)), ...(o.secretParam ?? []).map((p) => parseParamSpec(p, true))];
+      const changedParams = [...(o.param ?? []).map((p) => parseParamSpec(p, false)), ...(await readSecretParams(o, { env: ctx.env, out: ctx.out, stdin: process.stdin, stderr: process.stderr }))];
       if (changedParams.length || o.removeParam?.length) {
         // Merge by name into the base version's parameters (encrypted defaults stay encrypted).
         const base = await store.getPlaybook(id, o.from);

@@ -1,4 +1,5 @@
 import metadataSchema from '../../../schemas/metadata.schema.json';
+import { ONE_LINE_PATTERN, TEXT_PATTERN } from '../shared/text-rules';
 
 /**
  * JSON Schemas (2020-12, as OpenAPI 3.1 uses) of every body on the wire. This is the ONE source of
@@ -20,6 +21,15 @@ export const PLAYBOOK_ID_PATTERN = metadataSchema.properties.playbook_id.pattern
 export const VERSION_PATTERN = metadataSchema.properties.version.pattern;
 /** Tenant ids: the same slug rules as playbook ids. */
 export const TENANT_PATTERN = PLAYBOOK_ID_PATTERN;
+
+/** A metadata field's schema, as the metadata schema states it (FieldPatch edits those fields). */
+const metadataField = (name: 'name' | 'description' | 'keywords' | 'resource_types' | 'cloud_provider'): JsonSchema => {
+  const { description: _d, ...schema } = metadataSchema.properties[name] as JsonSchema;
+  return structuredClone(schema);
+};
+/** Server-supplied text shown to users: the same character rules as metadata (src/core/shared/text-rules.ts). */
+const oneLine = { type: 'string', pattern: ONE_LINE_PATTERN };
+const comment = { type: 'string', maxLength: 2000, pattern: TEXT_PATTERN };
 
 /** Deep-copies `value`, rewriting draft-07 `#/definitions/x` references to `#/components/schemas/X`. */
 function rewriteRefs(value: unknown, names: Record<string, string>): unknown {
@@ -95,7 +105,7 @@ export const wireSchemas: Record<string, JsonSchema> = {
       version: { type: 'string', pattern: VERSION_PATTERN },
       metadata: ref('PublishedMetadata'),
       review_status: ref('ReviewStatus'),
-      review_comment: { type: 'string', maxLength: 2000 },
+      review_comment: comment,
       published_at: dateTime,
       has_vector: { type: 'boolean' },
     },
@@ -158,18 +168,18 @@ export const wireSchemas: Record<string, JsonSchema> = {
     minProperties: 1,
     description: 'A reviewer or another device edits these fields of one version.',
     properties: {
-      name: { type: 'string', minLength: 1, maxLength: 200 },
-      description: { type: 'string', maxLength: 10000 },
-      keywords: { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 60 } },
-      resource_types: { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
-      cloud_provider: { type: 'string', enum: ['aws', 'azure', 'gcp', 'oci', 'multi', 'other'] },
+      name: metadataField('name'),
+      description: metadataField('description'),
+      keywords: metadataField('keywords'),
+      resource_types: metadataField('resource_types'),
+      cloud_provider: metadataField('cloud_provider'),
     },
   },
   ReviewRequest: {
     type: 'object',
     additionalProperties: false,
     required: ['status'],
-    properties: { status: { type: 'string', enum: ['approved', 'rejected'] }, comment: { type: 'string', maxLength: 2000 } },
+    properties: { status: { type: 'string', enum: ['approved', 'rejected'] }, comment },
   },
   FetchedMetadata: {
     type: 'object',
@@ -202,7 +212,7 @@ export const wireSchemas: Record<string, JsonSchema> = {
       playbook_id: { type: 'string', pattern: PLAYBOOK_ID_PATTERN },
       version: { type: 'string', pattern: VERSION_PATTERN },
       source: { type: 'string', enum: ['tenant', 'library'] },
-      name: { type: 'string' },
+      name: oneLine,
       score: { type: 'number' },
     },
   },

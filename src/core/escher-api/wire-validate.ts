@@ -1,5 +1,6 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { textRuleMessage, valueAt } from '../shared/text-rules';
 import { wireSchemas } from './wire-schemas';
 
 /**
@@ -37,10 +38,15 @@ export function wireValidator(name: string): ValidateFunction {
   return v;
 }
 
-/** Human-readable, bounded list of what is wrong ("/metadata/name must NOT have fewer than 1 characters"). */
-export function formatAjvErrors(errors: readonly ErrorObject[] | null | undefined, max = 5): string[] {
+/**
+ * Human-readable, bounded list of what is wrong ("/metadata/name must NOT have fewer than 1
+ * characters"). `root` is the validated value, so a refused character can be named.
+ */
+export function formatAjvErrors(errors: readonly ErrorObject[] | null | undefined, max = 5, root?: unknown): string[] {
   const out = (errors ?? []).slice(0, max).map((e) => {
     const where = e.instancePath || '(root)';
+    const text = e.keyword === 'pattern' ? textRuleMessage(e.params.pattern, root === undefined ? undefined : valueAt(root, e.instancePath)) : undefined;
+    if (text) return `${where} ${text}`;
     if (e.keyword === 'additionalProperties') return `${where} has unknown property "${String(e.params.additionalProperty)}"`;
     if (e.keyword === 'enum') return `${where} must be one of ${JSON.stringify(e.params.allowedValues)}`;
     return `${where} ${e.message ?? 'is invalid'}`;
@@ -52,5 +58,5 @@ export function formatAjvErrors(errors: readonly ErrorObject[] | null | undefine
 /** Returns the issues of `value` against the named schema (empty when valid). */
 export function wireIssues(name: string, value: unknown): string[] {
   const v = wireValidator(name);
-  return v(value) ? [] : formatAjvErrors(v.errors);
+  return v(value) ? [] : formatAjvErrors(v.errors, 5, value);
 }

@@ -174,7 +174,10 @@ export class QdrantVectorStore implements VectorStore {
   }
 
   private async create(client: QdrantClient, identity: CollectionIdentity): Promise<void> {
-    await client.createCollection(this.collection, {
+    // Through the generated API: the 1.18 client's createCollection() drops `metadata` (it copies
+    // only the fields it knows); 1.19, which passes it, requires Node >= 22.
+    await client.api().createCollection({
+      collection_name: this.collection,
       vectors: { size: identity.dimension, distance: 'Cosine' },
       metadata: { format: COLLECTION_FORMAT, model_id: identity.modelId, dimension: identity.dimension },
     });

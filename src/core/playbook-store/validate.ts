@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import * as semver from 'semver';
 import { ValidationError } from '../shared/errors';
+import { textRuleMessage, valueAt } from '../shared/text-rules';
 import type { PlaybookMetadata } from './metadata';
 import { validate as compiledValidate } from './metadata-validator.generated';
 
@@ -19,11 +20,13 @@ const validator = (): CompiledValidator => compiledValidate as CompiledValidator
 export function schemaIssues(value: unknown): string[] {
   const validate = validator();
   if (validate(value)) return [];
-  return (validate.errors ?? []).slice(0, 8).map(formatAjvError);
+  return (validate.errors ?? []).slice(0, 8).map((e) => formatAjvError(e, value));
 }
 
-function formatAjvError(e: ErrorObject): string {
+function formatAjvError(e: ErrorObject, root: unknown): string {
   const where = e.instancePath === '' ? '(root)' : e.instancePath;
+  const text = e.keyword === 'pattern' ? textRuleMessage((e.params as { pattern: string }).pattern, valueAt(root, e.instancePath)) : undefined;
+  if (text) return `${where} ${text}`;
   if (e.keyword === 'additionalProperties') return `${where}: unknown property "${String((e.params as { additionalProperty: string }).additionalProperty)}"`;
   if (e.keyword === 'enum') return `${where} ${e.message ?? ''}: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
   return `${where} ${e.message ?? 'is invalid'}`;

@@ -104,7 +104,8 @@ export class ScriptDownloader {
         assertSafeDownloadUrl(ticket.url, this.options.serverUrl);
         const fetched = await api.fetchStream(ticket.url);
         bodyStarted = true;
-        const digest = await writeVerified({ fetched, dest: tmp, expected: { sha256: ticket.sha256, size: ticket.size }, what: key });
+        // Verified against the metadata's values when known (the reviewed bytes), not only the ticket's.
+        const digest = await writeVerified({ fetched, dest: tmp, expected: { sha256: expected?.sha256 ?? ticket.sha256, size: expected?.size ?? ticket.size }, what: key });
         return { ...(await cache.insertFile(ref, tmp, digest)), downloaded: true };
       } catch (e) {
         if (e instanceof AuthError && e.status === 403 && !refreshed) {

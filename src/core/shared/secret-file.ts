@@ -4,6 +4,7 @@ import { writeFileAtomic } from './atomic-fs';
 import { ConfigError, LockedError } from './errors';
 import { withFileLock } from './file-lock';
 import type { SecretKey, SecretStore } from './secrets';
+import { readPrivateFile } from './private-file';
 
 /** The secrets file under $ESCHER_HOME (see FileSecretStore). */
 export const SECRETS_FILE = 'secrets.json';
@@ -86,41 +87,20 @@ export class FileSecretStore implements SecretStore {
   }
 
   private async readFile(): Promise<Partial<Record<SecretKey, string>> & Record<string, string>> {
-    let handle: fs.FileHandle;
+    const text = await readPrivateFile(this.file, 'your secrets');
+    if (text === undefined) return {};
+    let parsed: unknown;
     try {
-      handle = await fs.open(this.file, 'r');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw e;
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
     }
-    try {
-      const st = await handle.stat();
-      if (process.platform !== 'win32') {
-        if ((st.mode & 0o077) !== 0) {
-          throw new ConfigError(`Refusing to read ${this.file}: its permissions are ${(st.mode & 0o777).toString(8).padStart(4, '0')}, so other users can read your secrets`, {
-            hint: `run \`chmod 600 ${this.file}\` (and rotate the token if others could have read it)`,
-          });
-        }
-        if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
-          throw new ConfigError(`Refusing to read ${this.file}: it belongs to another user (uid ${st.uid})`, { hint: `run \`chown $(id -u) ${this.file}\`` });
-        }
-      }
-      const text = await handle.readFile('utf8');
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new ConfigError(`${this.file} is not a JSON object`, { hint: 'fix it or delete it and run `escher-playbook login` again' });
-      }
-      // Every string entry is kept (not just the keys this version knows), so a rewrite never drops one.
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
-      return out;
-    } finally {
-      await handle.close();
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError(`${this.file} is not a JSON object`, { hint: 'fix it or delete it and run `escher-playbook login` again' });
     }
+    // Every string entry is kept (not just the keys this version knows), so a rewrite never drops one.
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
+    return out;
   }
 }

@@ -1,4 +1,5 @@
 import type { ScriptFormat } from '../../core/playbook-store/metadata';
+import { escapeMd } from './markdown';
 import type { TreeItemData } from './tree-item-data';
 import type { TreeNode, VersionScopedNode } from './tree-node';
 
@@ -27,7 +28,7 @@ export class FileNode implements TreeNode {
       id: `file:${this.file}`,
       label: this.relPath,
       description: this.sensitive ? 'encrypted at rest' : undefined,
-      tooltip: this.sensitive ? `${this.file}\n\nStored encrypted (AES-256-GCM): opens as a read-only decrypted view.` : this.file,
+      tooltip: this.sensitive ? `${escapeMd(this.file)}\n\nStored encrypted (AES-256-GCM): opens as a read-only decrypted view.` : escapeMd(this.file),
       icon: this.sensitive ? { kind: 'theme', id: 'lock' } : { kind: 'file' },
       contextValue: isScript ? 'file.script' : 'file.metadata',
       collapsible: 'none',

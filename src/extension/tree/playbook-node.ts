@@ -81,13 +81,14 @@ function tooltip(s: PlaybookSummary, state: string): string {
   const lines = [
     `**${escapeMd(s.name)}** \`${s.playbook_id}\` v${s.version}`,
     '',
-    escapeMd(s.description.length > 400 ? `${s.description.slice(0, 397)}…` : s.description),
+    escapeMd(s.description.length > 400 ? `${s.description.slice(0, 397)}…` : s.description, { multiline: true }),
     '',
-    `Cloud: ${s.cloud_provider}${s.resource_types.length ? ` · ${s.resource_types.map(escapeMd).join(', ')}` : ''}`,
+    `Cloud: ${s.cloud_provider}${s.resource_types.length ? ` · ${s.resource_types.map((r) => escapeMd(r)).join(', ')}` : ''}`,
     `Formats: ${s.formats.join(', ') || 'none'} · ${s.versions.length} version${s.versions.length === 1 ? '' : 's'}`,
-    `Updated: ${s.updated_at}`,
+    `Updated: ${escapeMd(s.updated_at)}`,
     '',
-    `_${state}_`,
+    // The state line carries the server's review comment and sync errors: escaped like the rest.
+    `_${escapeMd(state)}_`,
   ];
   return lines.join('\n');
 }

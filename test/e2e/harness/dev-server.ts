@@ -11,8 +11,8 @@ export interface DevServer {
 export async function startDevServer(options: { dataDir: string; libraryDir: string; token: string; tenant: string }): Promise<DevServer> {
   const child = startChild(
     process.execPath,
-    [DEV_SERVER_BUNDLE, '--port', '0', '--data', options.dataDir, '--library', options.libraryDir, '--token', `${options.tenant}=${options.token}`],
-    { cwd: REPO },
+    [DEV_SERVER_BUNDLE, '--port', '0', '--data', options.dataDir, '--library', options.libraryDir],
+    { cwd: REPO, env: { ...process.env, ESCHER_DEV_SERVER_TOKENS: `${options.tenant}=${options.token}` } },
   );
   const m = await waitForOutput(child, /(https?:\/\/127\.0\.0\.1:\d+)/, 20_000);
   return { url: m[1] as string, child, stop: () => child.stop() };
