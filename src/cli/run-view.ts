@@ -4,39 +4,32 @@ import type { Finding, RunPlan, RunRecord, RunSummary } from '../core/runner/typ
 import { table } from './output';
 
 /**
- * Human renderings for `run`, `check` and `runs` (their --json forms are the objects). Anything
- * that came from a file, a checker or a user passes through visible(): control characters and
- * bidirectional overrides are shown as escapes, so a script cannot repaint the terminal or hide
- * code in what the confirmation shows.
+ * Human renderings for `run`, `check` and `runs` (their --json forms are the objects). They are
+ * printed through Output (result/note), which makes every line terminal-safe (printable.ts): a
+ * rendered script, a checker's message or a value cannot repaint the terminal or hide code
+ * (bidirectional overrides) in what the confirmation shows.
  */
-// eslint-disable-next-line no-control-regex
-const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-
-export function visible(s: string): string {
-  return s.replace(HIDDEN, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
-}
-
 export function renderPlan(plan: RunPlan, options: { verbose: boolean; files: boolean }): string[] {
-  const lines = [`${plan.playbookId} v${plan.version} (${plan.formats.join(', ')}) — ${visible(plan.name)}`, `  working folder: ${visible(plan.cwd)}`, '  scripts (verified against metadata.json):'];
+  const lines = [`${plan.playbookId} v${plan.version} (${plan.formats.join(', ')}) — ${plan.name}`, `  working folder: ${plan.cwd}`, '  scripts (verified against metadata.json):'];
   for (const s of plan.scripts) lines.push(`    ${s.path}  ${s.size} B  sha256 ${s.sha256}`);
   if (plan.values.length) {
     lines.push('  parameters:');
     const width = Math.max(...plan.values.map((v) => v.name.length));
     for (const v of plan.values) {
-      const shown = v.hidden ? '(hidden)' : v.value === undefined ? '(none)' : visible(JSON.stringify(v.value));
+      const shown = v.hidden ? '(hidden)' : v.value === undefined ? '(none)' : JSON.stringify(v.value);
       lines.push(`    ${v.name.padEnd(width)} = ${shown}  (${v.source})`);
     }
   }
   lines.push(`  review: ${reviewLine(plan)}`);
   if (plan.steps.length) {
     lines.push(plan.mode === 'dry-run' ? '  a run would execute:' : plan.mode === 'preview' ? '  will run (preview only):' : '  will run:');
-    for (const s of plan.steps) lines.push(`    $ ${visible(commandLine(s.argv))}${s.confirm ? '   (asked first)' : ''}`);
+    for (const s of plan.steps) lines.push(`    $ ${commandLine(s.argv)}${s.confirm ? '   (asked first)' : ''}`);
   }
   lines.push(...renderFindings(plan.findings, options.verbose, plan.skipPreflight));
   if (options.files) {
     for (const f of plan.files) {
       lines.push('', `  --- ${f.path}${f.generated ? ' (generated)' : ''}  ${f.mode.toString(8)}  sha256 ${f.sha256}`);
-      lines.push(...(f.display === undefined ? ['  (binary file)'] : visible(f.display.replace(/\n$/, '')).split('\n').map((l) => `  | ${l}`)));
+      lines.push(...(f.display === undefined ? ['  (binary file)'] : f.display.replace(/\n$/, '').split('\n').map((l) => `  | ${l}`)));
     }
   }
   return lines;
@@ -46,7 +39,7 @@ function reviewLine(plan: RunPlan): string {
   const r = plan.review;
   if (r.status === null) return 'never published (no review needed)';
   if (!r.gated) return r.status;
-  return r.overrideReason ? `${r.status} — running unreviewed because: ${visible(r.overrideReason)}` : `${r.status} — a real run needs --allow-unreviewed "<reason>"`;
+  return r.overrideReason ? `${r.status} — running unreviewed because: ${r.overrideReason}` : `${r.status} — a real run needs --allow-unreviewed "<reason>"`;
 }
 
 export function renderFindings(findings: readonly Finding[], verbose: boolean, skipped = false): string[] {
@@ -55,7 +48,7 @@ export function renderFindings(findings: readonly Finding[], verbose: boolean, s
   const lines = [`  preflight${skipped ? ' (checkers skipped: --skip-preflight)' : ''}: ${count('error')} error(s), ${count('warning')} warning(s)${verbose ? '' : count('info') ? `, ${count('info')} note(s) (--verbose)` : ''}`];
   for (const f of shown) {
     const where = f.file ? `${f.file}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ''}` : ''} ` : '';
-    lines.push(`    ${f.severity.padEnd(7)} ${where}[${f.source}${f.code ? ` ${f.code}` : ''}] ${visible(f.message)}`);
+    lines.push(`    ${f.severity.padEnd(7)} ${where}[${f.source}${f.code ? ` ${f.code}` : ''}] ${f.message}`);
   }
   return lines;
 }
@@ -78,14 +71,14 @@ export function renderRecord(r: RunRecord): string[] {
     `  playbook:  ${r.playbook_id} v${r.version} (${r.area}), ${r.formats.join(', ')}${r.entry ? ` ${r.entry}` : ''}${r.dry_run ? ', dry run' : r.mode === 'preview' ? ', preview' : ''}`,
     `  content:   metadata.json sha256 ${r.content_hash}`,
     ...r.scripts.map((s) => `             ${s.path} sha256 ${s.sha256}`),
-    `  by:        ${visible(r.user)}@${visible(r.host)} in ${visible(r.cwd)} (consent: ${r.consent})`,
+    `  by:        ${r.user}@${r.host} in ${r.cwd} (consent: ${r.consent})`,
     `  started:   ${r.started_at}${r.ended_at ? `, ended ${r.ended_at} (${duration(r.duration_ms)})` : ''}`,
-    `  review:    ${r.review.status ?? 'never published'}${r.review.override_reason ? ` — overridden: ${visible(r.review.override_reason)}` : ''}`,
+    `  review:    ${r.review.status ?? 'never published'}${r.review.override_reason ? ` — overridden: ${r.review.override_reason}` : ''}`,
   ];
   if (r.rerun_of) lines.push(`  re-run of: ${r.rerun_of}`);
   const params = Object.entries(r.parameters);
-  if (params.length) lines.push('  parameters:', ...params.map(([k, v]) => `    ${k} = ${v.redacted ? '(redacted)' : v.value === undefined ? '(none)' : visible(JSON.stringify(v.value))}  (${v.source})`));
-  if (r.commands.length) lines.push('  commands:', ...r.commands.map((c) => `    $ ${visible(c)}`));
+  if (params.length) lines.push('  parameters:', ...params.map(([k, v]) => `    ${k} = ${v.redacted ? '(redacted)' : v.value === undefined ? '(none)' : JSON.stringify(v.value)}  (${v.source})`));
+  if (r.commands.length) lines.push('  commands:', ...r.commands.map((c) => `    $ ${c}`));
   lines.push(...renderFindings(r.preflight.findings, false, r.preflight.skipped));
   if (r.log) lines.push(`  log:       ${r.log.bytes} bytes${r.log.truncated ? ' (kept: first and last 512 KiB)' : ''} — \`escher-playbook runs show ${r.run_id} --log\``);
   return lines;

@@ -5,12 +5,13 @@ import type { PreparedRun } from '../../core/runner/prepare';
 import type { PlaybookRunner } from '../../core/runner/runner';
 import type { RunPlan, RunRecord, RunRequest } from '../../core/runner/types';
 import { EscherError, ValidationError } from '../../core/shared/errors';
+import { printable } from '../../core/shared/printable';
 import { choice, collect } from '../args';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 import { createRunner } from '../runner-context';
 import { suppliedValues, type ValueOptions } from '../run-values';
-import { renderPlan, visible } from '../run-view';
+import { renderPlan } from '../run-view';
 import { promptHidden } from '../prompt';
 import { confirm, isInteractive, promptLine } from '../terminal';
 
@@ -93,7 +94,9 @@ async function askMissing(prepared: PreparedRun, stdinUsed: boolean): Promise<Ar
   if (prepared.missing.length === 0 || stdinUsed || !isInteractive()) return [];
   const answers: Array<{ name: string; text: string }> = [];
   for (const p of prepared.missing) {
-    const label = `${p.name} (${p.type}${p.allowed_values ? `: ${p.allowed_values.join(', ')}` : ''})${p.description ? ` — ${visible(p.description)}` : ''}: `;
+    // Written by readline or the hidden prompt, not through Output: made terminal-safe here.
+    const label = printable(`${p.name} (${p.type}${p.allowed_values ? `: ${p.allowed_values.join(', ')}` : ''})${p.description ? ` — ${p.description}` : ''}: `);
+    // promptHidden exits 130 itself on Ctrl-C (nothing has been written yet).
     const text = p.sensitive ? await promptHidden(label) : await promptLine(label);
     if (text === undefined) throw new EscherError('CANCELLED', 'Cancelled: nothing ran');
     answers.push({ name: p.name, text });
@@ -113,12 +116,12 @@ async function runPlan(runner: PlaybookRunner, ctx: CliContext, plan: RunPlan, o
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
   try {
-    if (!ctx.out.json) process.stderr.write(renderPlan(plan, { verbose, files: false }).join('\n') + '\n');
+    ctx.out.note(renderPlan(plan, { verbose, files: false }).join('\n'));
     let consent = 'none';
     if (plan.blockers.length === 0) {
       if (o.yes) consent = '--yes';
       else if (!isInteractive()) throw new ValidationError('run asks for confirmation, and there is no terminal to ask', [], { hint: 'read the plan (--dry-run), then pass --yes' });
-      else if (await confirm(`Run ${plan.playbookId} v${plan.version} (${plan.formats.join(', ')}) in ${visible(plan.cwd)}?`)) consent = 'prompt';
+      else if (await confirm(printable(`Run ${plan.playbookId} v${plan.version} (${plan.formats.join(', ')}) in ${plan.cwd}?`))) consent = 'prompt';
       else throw new EscherError('CANCELLED', 'Not confirmed: nothing ran');
     }
     if (controller.signal.aborted) throw new EscherError('CANCELLED', 'Interrupted: nothing ran');
@@ -126,7 +129,7 @@ async function runPlan(runner: PlaybookRunner, ctx: CliContext, plan: RunPlan, o
     const record = await runner.execute(plan, cliSink(ctx, o.paramStdin !== undefined), {
       consent,
       signal: controller.signal,
-      confirmStep: (step) => (o.yes ? Promise.resolve(true) : isInteractive() ? confirm(step.confirm ?? `Run ${step.title}?`) : Promise.resolve(false)),
+      confirmStep: (step) => (o.yes ? Promise.resolve(true) : isInteractive() ? confirm(printable(step.confirm ?? `Run ${step.title}?`)) : Promise.resolve(false)),
     });
     finish(ctx, record);
   } finally {
@@ -139,7 +142,7 @@ function cliSink(ctx: CliContext, stdinUsed: boolean): RunSink {
   // With --json, stdout carries only the final record: the commands' own output goes to stderr.
   return {
     write: (text, stream) => (ctx.out.json || stream === 'stderr' ? process.stderr : process.stdout).write(text),
-    note: (text) => ctx.out.note(`escher: ${visible(text)}`),
+    note: (text) => ctx.out.note(`escher: ${text}`),
     stdin: stdinUsed ? 'ignore' : 'inherit',
   };
 }

@@ -254,3 +254,13 @@ test('run: --rerun runs the same version with the same values in the same folder
   const [rec] = json<Array<{ rerun_of: string; version: string }>>(await e.cli(['--json', 'runs', '--limit', '1']));
   assert.deepEqual([rec!.rerun_of, rec!.version], [first!.run_id, '1.0.0']);
 });
+
+test('run --dry-run: what a script hides from the terminal (escape sequences, bidi overrides) is shown as escapes', async (t) => {
+  const e = await setup(t);
+  const s = await script(e, 'x.sh', 'echo "safe" # \u001b[2K\u001b[1A\u202eharmless\n');
+  assert.equal((await e.cli(['create', '--id', 'sneaky', '--name', 'S', '--description', 'x', '--script', `shell=${s}`])).code, 0);
+  const dry = await e.cli(['run', 'sneaky', '--dry-run']);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.ok(!/[\u001b\u202e]/.test(dry.stdout), 'no raw control reaches the terminal');
+  assert.match(dry.stdout, /\| echo "safe" # \\x1b\[2K\\x1b\[1A\\u202eharmless/);
+});
