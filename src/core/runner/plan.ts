@@ -14,7 +14,7 @@ import { makeRunFolder, removeRunFolder, writeRunFiles } from './run-folder';
 import { runEnvironment, sensitiveTexts } from './run-env';
 import { newRunId } from './run-id';
 import { which } from './tools';
-import type { Finding, PlanStep, PlanValue, RenderedFile, ResolvedValue, RunPlan, ToolTiming } from './types';
+import type { Finding, PlanStep, PlanValue, RenderedFile, ResolvedValue, ReviewFacts, RunPlan, ToolTiming } from './types';
 import { resolveValues } from './values';
 
 /**
@@ -29,7 +29,7 @@ export interface PlanDeps {
   env: NodeJS.ProcessEnv;
   tmpDir?: string;
   now(): number;
-  reviewStatus?: (playbookId: string) => Promise<ReviewStatus | null>;
+  reviewStatus?: (playbook: ReviewFacts) => Promise<ReviewStatus | null>;
 }
 
 export interface PlanSecrets {
@@ -109,7 +109,8 @@ export async function planRun(deps: PlanDeps, prepared: PreparedRun, prompted: R
       steps.push(...selectSteps(format, s.steps, request.mode));
     }
     findings.push(...missingTools(steps, env, request.mode));
-    const review = reviewGate(await reviewStatusOf(deps, m.playbook_id, findings), m.storage_strategy, request.allowUnreviewed);
+    const facts = { playbook_id: m.playbook_id, area: playbook.area, content_hash: prepared.contentHash, storage_strategy: m.storage_strategy };
+    const review = reviewGate(await reviewStatusOf(deps, facts, findings), m.storage_strategy, request.allowUnreviewed);
     const plan: RunPlan = {
       runId,
       playbookId: m.playbook_id,
@@ -170,10 +171,10 @@ function missingTools(steps: readonly PlanStep[], env: NodeJS.ProcessEnv, mode: 
     }));
 }
 
-async function reviewStatusOf(deps: PlanDeps, id: string, findings: Finding[]): Promise<ReviewStatus | null> {
+async function reviewStatusOf(deps: PlanDeps, facts: ReviewFacts, findings: Finding[]): Promise<ReviewStatus | null> {
   if (!deps.reviewStatus) return null;
   try {
-    return await deps.reviewStatus(id);
+    return await deps.reviewStatus(facts);
   } catch (e) {
     findings.push({ severity: 'warning', source: 'review', message: `the last known review status could not be read (${(e as Error).message}); treated as never published` });
     return null;

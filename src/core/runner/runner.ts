@@ -9,7 +9,7 @@ import { discardPlan, type ExecuteOptions, executeRun, type RunSink } from './ex
 import { RunJournal } from './journal';
 import { planRun } from './plan';
 import { type PreparedRun, prepareRun } from './prepare';
-import type { Finding, RunPlan, RunRecord, RunRequest, ToolTiming } from './types';
+import type { Finding, ReviewFacts, RunPlan, RunRecord, RunRequest, ToolTiming } from './types';
 import type { RunnerStore } from './verify';
 
 /**
@@ -24,8 +24,8 @@ export interface RunnerOptions {
   store: RunnerStore;
   /** $ESCHER_HOME: runs are journaled under <home>/runs. */
   home: string;
-  /** The last known review status (the publisher's local state); absent: never gated. */
-  reviewStatus?: (playbookId: string) => Promise<ReviewStatus | null>;
+  /** The last known review status (the publisher's local state: SyncViews.of); absent: never gated. */
+  reviewStatus?: (playbook: ReviewFacts) => Promise<ReviewStatus | null>;
   /** The environment runs inherit (and where their programs are looked up). Default process.env. */
   env?: NodeJS.ProcessEnv;
   /** Where run folders are made. Default the OS temp folder. */

@@ -103,6 +103,15 @@ export interface PlanValue {
   hidden?: true;
 }
 
+/** What the publisher's reader of sync state needs to tell a playbook's review status (its LocalFacts). */
+export interface ReviewFacts {
+  playbook_id: string;
+  area: Area;
+  /** sha256 of the latest metadata.json's bytes. */
+  content_hash: string;
+  storage_strategy: string;
+}
+
 export interface ReviewGate {
   /** Last known status from the publisher's local state; null when never published. */
   status: ReviewStatus | null;
