@@ -5,6 +5,7 @@ import type { DataKeyProvider } from '../shared/crypto';
 import { AlreadyExistsError, ValidationError } from '../shared/errors';
 import { mapLimit } from '../shared/map-limit';
 import { validatePlaybookId } from '../shared/safe-path';
+import { enforceContract } from './contract-hook';
 import { allocateId } from './ids';
 import { type StoreLayout, versionDirName } from './layout';
 import { AREAS, type Area, type PlaybookMetadata } from './metadata';
@@ -32,6 +33,8 @@ export interface CreateDeps {
   findAreas(id: string): Promise<Area[]>;
   ensureAreas(): Promise<void>;
   emit(change: StoreChange): void;
+  /** Warnings of the parameter contract (unused parameters), for the store's logger. */
+  warn(message: string): void;
 }
 
 interface PreparedCreate {
@@ -127,6 +130,7 @@ async function prepareCreate(d: CreateDeps, input: CreatePlaybookInput): Promise
   };
   const seal = (id: string) => ({ metadata: { ...draft, playbook_id: id, parameters: sealParameters(parameters, key, id) }, files: sealFiles(files, key, id) });
   assertValidDraft(seal(draft.playbook_id).metadata);
+  if (input.enforceContract) for (const w of await enforceContract((i) => Promise.resolve(files[i]!.plain), entries, input.parameters ?? [], `playbook "${draft.name.slice(0, 80)}"`)) d.warn(w);
   return { draft, seal, area, explicitId: input.playbook_id };
 }
 

@@ -13,6 +13,7 @@ import type { SecretStore } from '../shared/secrets';
 import type { PlaybookSpec } from './bundle';
 import { type CreateResult, createPlaybooks } from './bulk-create';
 import { type CatalogRow, type CatalogStats, PlaybookCatalog } from './catalog';
+import { enforceContract } from './contract-hook';
 import { runDoctor } from './doctor';
 import { exportSpec } from './export';
 import { StoreLayout, type StorePath, parseStorePath, versionDirName } from './layout';
@@ -21,7 +22,7 @@ import { validateVersion } from './names';
 import { loadMetadata } from './scan';
 import { findAreas, listVersions } from './store-folders';
 import { carryScripts, readVerifiedScript } from './script-files';
-import { decryptParameters, hasEncryptedDefaults, hasSealed, needsKey, openParameters, resealParameters, sealParameters } from './sensitive';
+import { decryptParameters, decryptScript, hasEncryptedDefaults, hasSealed, needsKey, openParameters, resealParameters, sealParameters } from './sensitive';
 import { type LockOptions, StoreLocks } from './store-lock';
 import type {
   CreatePlaybookInput,
@@ -83,7 +84,16 @@ export class PlaybookStore implements PlaybookStoreApi {
   /** Bulk create (import): each input created atomically on its own, results in input order (bulk-create.ts). */
   createPlaybooks(inputs: readonly CreatePlaybookInput[], onProgress?: (done: number) => void): Promise<CreateResult[]> {
     return createPlaybooks(
-      { layout: this.layout, locks: this.locks, keys: this.keys, clock: this.clock, findAreas: (id) => this.findAreas(id), ensureAreas: () => this.ensureAreas(), emit: (c) => this.emit(c) },
+      {
+        layout: this.layout,
+        locks: this.locks,
+        keys: this.keys,
+        clock: this.clock,
+        findAreas: (id) => this.findAreas(id),
+        ensureAreas: () => this.ensureAreas(),
+        emit: (c) => this.emit(c),
+        warn: (m) => this.logger.warn(m),
+      },
       inputs,
       onProgress,
     );
@@ -149,6 +159,8 @@ export class PlaybookStore implements PlaybookStoreApi {
         updated_at: new Date(this.clock.now()).toISOString(),
       };
       assertValidDraft(metadata);
+      const plaintext = async (i: number) => (entries[i]!.sensitive ? decryptScript(await this.keys.get({ create: false }), id, entries[i]!.path, Buffer.from(files[i]!.bytes)).plain : files[i]!.bytes);
+      if (input.enforceContract) for (const w of await enforceContract(plaintext, entries, input.parameters ?? m.parameters, `${id} v${next}`)) this.logger.warn(w);
       await publishDir(dir, versionDirName(next), (tmp) => writeVersionTree(tmp, metadata, files), assertHeld);
       return { area, dir: path.join(dir, versionDirName(next)), metadata };
     });
