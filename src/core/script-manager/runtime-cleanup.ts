@@ -86,6 +86,7 @@ export function spawnReaper(root: string, files: ReadonlyArray<{ file: string; i
   const child = spawn(process.execPath, ['-e', REAPER, JSON.stringify({ root, files, atMs })], {
     detached: true,
     stdio: 'ignore',
+    windowsHide: true,
     // Inside an Electron host, execPath is the app: this makes it act as plain Node.
     env: { ELECTRON_RUN_AS_NODE: '1' },
   });
