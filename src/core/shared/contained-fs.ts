@@ -9,10 +9,11 @@ import { OutsideRootError, ValidationError } from './errors';
  * linked back) is fine; a symlink below the root that leads out of it is refused.
  *
  * Reads check what they opened, not a path checked beforehand: the file is opened with
- * O_NOFOLLOW (a symlink as the last component fails to open), then the real path of the name is
- * resolved and must be inside the root AND name the very file the handle holds (same device and
- * inode). Swapping a folder for a symlink between the open and the check fails the inode test;
- * swapping it after the check changes nothing, the bytes come from the handle.
+ * O_NOFOLLOW (a symlink as the last component fails to open), then the real path of the OPENED
+ * file must be inside the root: on Linux as the kernel reports it for the descriptor; elsewhere
+ * the name is resolved again and must name the very file the handle holds (same device and
+ * inode), so a folder swapped for a symlink between the open and the check fails. Swapping it
+ * after the check changes nothing: the bytes come from the handle.
  *
  * Deletes (and renames into place) have no handle to check: they resolve the real path of the
  * parent folder, check it, and act on that real path, which has no symlink in it. A process that
@@ -55,17 +56,34 @@ export async function openInside(root: string, file: string, kind = 'File'): Pro
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw new ValidationError(`${kind} "${file}" is not a regular file`, [], { hint: 'replace it with the real file' });
-    const [realRoot, real] = await Promise.all([fs.realpath(root), fs.realpath(file)]);
+    const [realRoot, real] = await Promise.all([fs.realpath(root), realPathOfOpened(handle, file, stats, kind)]);
     if (!isInside(realRoot, real)) throw outside(kind, file, realRoot);
-    const now = await fs.lstat(real);
-    if (now.ino !== stats.ino || now.dev !== stats.dev) {
-      throw new OutsideRootError(`${kind} "${file}" was replaced while it was being opened`, { hint: 'retry; if it happens again, something is rewriting that folder' });
-    }
     return { handle, stats };
   } catch (e) {
     await handle.close();
     throw e;
   }
+}
+
+/**
+ * The real path of the file `handle` holds. On Linux the kernel says it (/proc/self/fd: one
+ * readlink, about the open file itself). Elsewhere (or without /proc) the name is resolved again
+ * and must still name the same file (device and inode), or the file was swapped meanwhile.
+ */
+export async function realPathOfOpened(handle: fs.FileHandle, file: string, stats: Stats, kind: string, options: { proc?: boolean } = {}): Promise<string> {
+  if ((options.proc ?? process.platform === 'linux') && process.platform === 'linux') {
+    try {
+      return await fs.readlink(`/proc/self/fd/${handle.fd}`);
+    } catch {
+      // No /proc (a sandbox without it): the portable way below.
+    }
+  }
+  const real = await fs.realpath(file);
+  const now = await fs.lstat(real);
+  if (now.ino !== stats.ino || now.dev !== stats.dev) {
+    throw new OutsideRootError(`${kind} "${file}" was replaced while it was being opened`, { hint: 'retry; if it happens again, something is rewriting that folder' });
+  }
+  return real;
 }
 
 /** The whole file, read through openInside. */
