@@ -23,8 +23,12 @@ export const EXIT = {
   LOCKED: 8,
   /** A batch finished with some items failed (import), or doctor found unrepaired problems. */
   PARTIAL: 9,
+  /** The file system refused: disk full, permission denied, read-only, a folder where a file belongs. */
+  STORAGE: 10,
   /** Interrupted (Ctrl-C). */
   CANCELLED: 130,
+  /** The reader of stdout went away (`… | head -1`): 128 + SIGPIPE, as a program killed by it reports. */
+  OUTPUT_CLOSED: 141,
 } as const;
 
 export function exitCodeFor(code: ErrorCode): number {
@@ -49,6 +53,8 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.REMOTE;
     case 'LOCKED':
       return EXIT.LOCKED;
+    case 'STORAGE':
+      return EXIT.STORAGE;
     case 'CANCELLED':
       return EXIT.CANCELLED;
   }

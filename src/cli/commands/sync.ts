@@ -54,6 +54,8 @@ async function watch(ctx: CliContext, publisher: { startBackgroundSync(on: (e: B
   // The scheduler's timers do not hold the process open (they must not in a CLI one-shot); this does.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const stop = (): void => done();
+  // `sync --watch | head -1`: once the reader is gone there is nobody to report to.
+  void ctx.out.closed.then(stop);
   // `on`, not `once`: a `once` listener is removed before it runs, and proper-lockfile's
   // signal-exit (loaded lazily by the first lock, so registered after us) re-raises the signal
   // when it finds itself the only listener left, killing us before the clean stop.

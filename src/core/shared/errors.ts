@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'LOCKED'
   | 'TOO_LARGE'
   | 'UNSAFE_URL'
+  | 'STORAGE'
   | 'CANCELLED';
 
 /**
@@ -154,6 +155,20 @@ export class UnsafeUrlError extends EscherError {
 export class TooLargeError extends EscherError {
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {
     super('TOO_LARGE', message, options);
+  }
+}
+
+/**
+ * The file system refused: no space left, no permission, a read-only disk, a folder where a file
+ * belongs. `errno` is the system's code (ENOSPC, EACCES, EISDIR…); see fs-errors.ts.
+ */
+export class StorageError extends EscherError {
+  readonly errno: string;
+  readonly path: string | undefined;
+  constructor(message: string, errno: string, options?: { hint?: string; cause?: unknown; path?: string }) {
+    super('STORAGE', message, options);
+    this.errno = errno;
+    this.path = options?.path;
   }
 }
 
