@@ -275,7 +275,7 @@ export class HttpEscherApi implements EscherApi {
         return { status: res.status, data: parsed.value as T, headers: res.headers };
       }
       if (spec.passStatus?.includes(res.status)) return { status: res.status, data: undefined as T, headers: res.headers };
-      const err = errorForStatus(spec.what, res.status, readErrorBody(parsed.ok ? parsed.value : undefined));
+      const err = errorForStatus(spec.what, res.status, readErrorBody(parsed.ok ? parsed.value : undefined), { tenant: this.options.tenantId });
       if (isRetryableStatus(res.status) && attempt + 1 < maxAttempts) {
         await this.pause(spec, attempt, err, Number(res.headers['retry-after']));
         continue;

@@ -101,10 +101,13 @@ export class ServerError extends EscherError {
 export class AuthError extends EscherError {
   readonly status: number;
   readonly serverCode: string | undefined;
-  constructor(message: string, status: number, options?: { hint?: string; cause?: unknown; serverCode?: string }) {
+  /** Set when the server accepted the token but not for this tenant (the tenant to name, not the token). */
+  readonly tenant: string | undefined;
+  constructor(message: string, status: number, options?: { hint?: string; cause?: unknown; serverCode?: string; tenant?: string }) {
     super('AUTH', message, options);
     this.status = status;
     this.serverCode = options?.serverCode;
+    this.tenant = options?.tenant;
   }
 }
 
