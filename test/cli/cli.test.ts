@@ -78,7 +78,7 @@ test('create, list, show, update, delete through the CLI, human and --json', asy
   assert.match((await runCli(home, ['show', 'weekend-rds-shutdown'])).stdout, /version:\s+1\.1\.0 {2}\(versions: 1\.0\.0, 1\.1\.0\)/);
 
   assert.equal((await runCli(home, ['delete', 'weekend-rds-shutdown', '--version', '1.0.0'])).stdout, 'deleted weekend-rds-shutdown v1.0.0\n');
-  assert.deepEqual(json<{ deleted: string }>(await runCli(home, ['--json', 'delete', 'weekend-rds-shutdown'])), { deleted: 'weekend-rds-shutdown' });
+  assert.deepEqual(json<{ deleted: string }>(await runCli(home, ['--json', 'delete', 'weekend-rds-shutdown'])), { deleted: 'weekend-rds-shutdown', scope: 'here' });
   const gone = await runCli(home, ['show', 'weekend-rds-shutdown']);
   assert.equal(gone.code, 3);
   assert.equal(gone.stderr, 'error: No playbook "weekend-rds-shutdown" (see `escher-playbook list`)\n');
