@@ -6,6 +6,7 @@ import type { CliContext } from '../context';
 interface ResolveOptions {
   format: ScriptFormat;
   version?: string;
+  offline?: boolean;
 }
 
 /**
@@ -20,10 +21,14 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<id>', 'playbook id (yours, or a library / tenant playbook the server knows)')
     .requiredOption('--format <format>', SCRIPT_FORMATS.join('|'), choice(SCRIPT_FORMATS))
     .option('--version <version>', 'a specific version (default: the latest)')
+    .option('--offline', 'ask no server: your store, then the verified script cache only')
     .action(async (id: string, o: ResolveOptions) => {
       const service = await ctx.service();
-      const r = await service.scriptManager.resolveScript(id, o.format, o.version);
-      if (r.stale) ctx.out.warn(`the server is unreachable; using an expired cached copy of ${id} v${r.version}`);
+      const r = await service.scriptManager.resolveScript(id, o.format, o.version, { offline: o.offline === true });
+      if (r.stale) {
+        const why = o.offline ? 'offline' : 'the server did not answer in time';
+        ctx.out.warn(`${why}: using the cached copy of ${id} v${r.version}, not checked against the server${o.version === undefined ? ' (a newer version may exist)' : ''}`);
+      }
       // Only with --verbose: the plain output is meant for `$(…)`, and stderr stays quiet on success.
       ctx.logger.info(`${r.source}: ${id} v${r.version} (${r.format}, ${r.files.length} file${r.files.length === 1 ? '' : 's'})`);
       ctx.out.result(

@@ -21,6 +21,8 @@ export interface ScriptManagerDeps {
   /** Default: $XDG_RUNTIME_DIR/escher or <home>/run. */
   runtimeDir?: string;
   download?: { retries?: number; retryBaseMs?: number };
+  /** Whole-call deadline of the freshness check when a verified cached copy exists (default 5 s). */
+  freshnessDeadlineMs?: number;
 }
 
 export function createScriptManager(config: PlaybookConfig, deps: ScriptManagerDeps): ScriptManager {
@@ -44,5 +46,6 @@ export function createScriptManager(config: PlaybookConfig, deps: ScriptManagerD
     downloader,
     runtime: new RuntimeFiles(deps.runtimeDir ?? defaultRuntimeDir(config.home)),
     logger: deps.logger,
+    ...(deps.freshnessDeadlineMs !== undefined ? { freshnessDeadlineMs: deps.freshnessDeadlineMs } : {}),
   });
 }
