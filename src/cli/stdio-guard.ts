@@ -19,7 +19,7 @@ export interface GuardedStdio {
  * an 'error' event and, unhandled, turns into a crash with a stack trace. Like a program killed
  * by SIGPIPE, the CLI instead stops writing and exits 141 (128 + SIGPIPE), saying nothing: the
  * reader asked for no more. Work in progress finishes (every store write is atomic anyway).
- * Another write error on stdout (a full disk under `> file`) is one line on stderr and exit 10.
+ * Another write error on stdout (a full disk under `> file`) is one line on stderr and exit 13.
  * An error writing stderr has nowhere to be reported and is dropped.
  */
 export function guardStdio(proc: { stdout: ProcessStream; stderr: ProcessStream }, setExitCode: (code: number) => void, codes: { closed: number; storage: number }): GuardedStdio {

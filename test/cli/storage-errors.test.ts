@@ -5,7 +5,7 @@ import { mock, test } from 'node:test';
 import { main } from '../../src/cli/main';
 import { tempDir } from '../helpers/temp-dir';
 
-/** What the file system refuses (full disk, a folder in the way) is one line and exit 10, never a raw errno with exit 1. */
+/** What the file system refuses (full disk, a folder in the way) is one line and exit 13, never a raw errno with exit 1. */
 async function cli(home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -14,7 +14,7 @@ async function cli(home: string, args: string[]): Promise<{ code: number; stdout
   return { code, stdout, stderr };
 }
 
-test('a full disk while creating a playbook: one line naming the cause, exit 10, nothing half-written', async (t) => {
+test('a full disk while creating a playbook: one line naming the cause, exit 13, nothing half-written', async (t) => {
   const home = await tempDir(t);
   const script = path.join(home, 'stop.sh');
   await fs.writeFile(script, '#!/bin/sh\necho stop\n');
@@ -27,7 +27,7 @@ test('a full disk while creating a playbook: one line naming the cause, exit 10,
   const r = await cli(home, ['create', '--name', 'Stop things', '--description', 'd', '--script', `shell=${script}`]);
   enospc.mock.restore();
   assert.ok(enospc.mock.callCount() > 0, 'the injected fault fired');
-  assert.equal(r.code, 10, r.stderr);
+  assert.equal(r.code, 13, r.stderr);
   assert.equal(r.stdout, '');
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.ok(r.stderr.startsWith(`error: No space left on the device (ENOSPC) while writing ${path.join(home, 'playbooks', 'local', 'stop-things')} (free some space`), r.stderr);
@@ -36,13 +36,13 @@ test('a full disk while creating a playbook: one line naming the cause, exit 10,
   assert.deepEqual((await fs.readdir(path.join(home, 'playbooks', 'local'))).filter((n) => n.startsWith('.')), [], 'no temp folder left behind');
 });
 
-test('a folder where the script cache index belongs: one line naming it, exit 10', async (t) => {
+test('a folder where the script cache index belongs: one line naming it, exit 13', async (t) => {
   const home = await tempDir(t);
   const index = path.join(home, 'cache', 'index-v1.log');
   await fs.mkdir(index, { recursive: true });
   for (const args of [['cache', 'stats'], ['cache', 'verify']]) {
     const r = await cli(home, args);
-    assert.equal(r.code, 10, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.code, 13, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.ok(r.stderr.includes(index), `names the path: ${r.stderr}`);
     assert.match(r.stderr, /is a folder, not a file/);
@@ -61,7 +61,7 @@ test('any system error that reaches the top is mapped the same way (a rename tha
   const r = await cli(home, ['delete', 'keep-me']);
   enospc.mock.restore();
   assert.ok(enospc.mock.callCount() > 0, 'the injected fault fired');
-  assert.equal(r.code, 10, r.stderr);
+  assert.equal(r.code, 13, r.stderr);
   assert.equal(r.stderr, `error: No space left on the device (ENOSPC) while renaming ${victim} (free some space (\`escher-playbook cache evict\` or \`cache clear\` frees the script cache), then run the command again; what was already stored is unchanged)\n`);
   assert.equal((await cli(home, ['show', 'keep-me'])).code, 0, 'still there');
 });

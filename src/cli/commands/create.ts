@@ -63,6 +63,7 @@ export function register(program: Command, ctx: CliContext): void {
         playbook_id: o.id,
         area: o.area,
         source: o.aiGenerated ? 'ai_generated' : 'user',
+        enforceContract: true,
       };
       const [r] = await store.createPlaybooks([input], undefined, { onExisting: o.onExisting });
       if (!r!.ok) throw r!.error;

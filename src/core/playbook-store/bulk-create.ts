@@ -6,6 +6,7 @@ import { isEncryptedValue } from '../shared/crypto';
 import { AlreadyExistsError, CryptoError, ValidationError } from '../shared/errors';
 import { mapLimit } from '../shared/map-limit';
 import { validatePlaybookId } from '../shared/safe-path';
+import { enforceContract } from './contract-hook';
 import { type StoreLayout, versionDirName } from './layout';
 import { AREAS, type Area, type PlaybookMetadata } from './metadata';
 import { validateVersion } from './names';
@@ -52,6 +53,8 @@ export interface CreateDeps {
   latest(id: string): Promise<Playbook>;
   /** A new version of an existing playbook (the store's update). */
   update(id: string, input: UpdatePlaybookInput): Promise<Playbook>;
+  /** Warnings of the parameter contract (unused parameters), for the store's logger. */
+  warn(message: string): void;
 }
 
 interface PreparedCreate {
@@ -215,6 +218,7 @@ async function prepareCreate(d: CreateDeps, input: CreatePlaybookInput): Promise
     updated_at: now,
   };
   assertValidDraft(draft);
+  if (input.enforceContract) for (const w of await enforceContract(files, entries, input.parameters ?? [], () => d.keys.get({ create: false }), `playbook "${draft.name.slice(0, 80)}"`)) d.warn(w);
   return { draft, files, area, key };
 }
 

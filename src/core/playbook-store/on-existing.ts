@@ -93,5 +93,6 @@ export function asNextVersion(draft: PlaybookMetadata, input: CreatePlaybookInpu
     scripts: input.scripts ?? [],
     removeScripts: latest.metadata.scripts.map((s) => s.path).filter((p) => !keep.has(p)),
     ...(input.version !== undefined && semver.valid(input.version) && semver.gt(input.version, latest.metadata.version) ? { version: input.version } : {}),
+    ...(input.enforceContract ? { enforceContract: true } : {}),
   };
 }

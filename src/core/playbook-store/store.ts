@@ -12,6 +12,7 @@ import type { SecretStore } from '../shared/secrets';
 import type { PlaybookSpec } from './bundle';
 import { type CreateDeps, type CreateOptions, type CreateResult, createPlaybooks } from './bulk-create';
 import { type CatalogRow, type CatalogStats, PlaybookCatalog } from './catalog';
+import { enforceContract } from './contract-hook';
 import { runDoctor } from './doctor';
 import { exportSpec } from './export';
 import { StoreLayout, type StorePath, parseStorePath, versionDirName } from './layout';
@@ -95,6 +96,7 @@ export class PlaybookStore implements PlaybookStoreApi {
       emit: (c) => this.emit(c),
       latest: (id) => this.getPlaybook(id),
       update: (id, u) => this.updatePlaybook(id, u),
+      warn: (m) => this.logger.warn(m),
     };
     return createPlaybooks(deps, inputs, onProgress, options);
   }
@@ -158,6 +160,7 @@ export class PlaybookStore implements PlaybookStoreApi {
         updated_at: new Date(this.clock.now()).toISOString(),
       };
       assertValidDraft(metadata);
+      if (input.enforceContract) for (const w of await enforceContract(files, entries, input.parameters ?? m.parameters, () => this.keys.get({ create: false }), `${id} v${next}`)) this.logger.warn(w);
       await publishDir(dir, versionDirName(next), (tmp) => writeVersionTree(tmp, metadata, files), assertHeld);
       return { area, dir: path.join(dir, versionDirName(next)), metadata };
     });

@@ -13,8 +13,13 @@ export type ErrorCode =
   | 'LOCKED'
   | 'TOO_LARGE'
   | 'UNSAFE_URL'
+  | 'CANCELLED'
+  /** The file system refused: disk full, permission, a folder where a file belongs (fs-errors.ts). */
   | 'STORAGE'
-  | 'CANCELLED';
+  /** A run's preflight checks found errors (src/core/runner). */
+  | 'PREFLIGHT'
+  /** A run needs an override: the playbook's review is pending or rejected (src/core/runner). */
+  | 'REVIEW';
 
 /**
  * Typed errors. Every error the core throws at a user carries a stable `code` (used by the CLI
