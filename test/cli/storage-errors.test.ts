@@ -2,16 +2,13 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { mock, test } from 'node:test';
-import { main } from '../../src/cli/main';
+import type { CliResult } from '../helpers/cli';
+import { runMain } from '../helpers/cli-main';
 import { tempDir } from '../helpers/temp-dir';
 
 /** What the file system refuses (full disk, a folder in the way) is one line and exit 13, never a raw errno with exit 1. */
-async function cli(home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const streams = { stdout: { write: (x: string | Uint8Array) => (stdout += x.toString()) }, stderr: { write: (x: string) => (stderr += x) } };
-  const code = await main(args, streams, { ESCHER_HOME: home });
-  return { code, stdout, stderr };
+function cli(home: string, args: string[]): Promise<CliResult> {
+  return runMain(args, { ESCHER_HOME: home });
 }
 
 test('a full disk while creating a playbook: one line naming the cause, exit 13, nothing half-written', async (t) => {

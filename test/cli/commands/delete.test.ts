@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
-import { main } from '../../../src/cli/main';
+import type { CliResult } from '../../helpers/cli';
+import { runMain } from '../../helpers/cli-main';
+import { tempDir } from '../../helpers/temp-dir';
 import { startTestServer, TEST_TENANT, TEST_TOKEN, type TestServer } from '../../helpers/dev-server';
 
 /** `delete` of a playbook the tenant shares (main() in-process, real server on loopback). */
@@ -13,18 +14,12 @@ before(async () => {
 });
 after(() => s.close());
 
-async function home(t: TestContext): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-cli-delete-'));
-  t.after(() => fs.rm(dir, { recursive: true, force: true }));
-  return dir;
+function home(t: TestContext): Promise<string> {
+  return tempDir(t, 'escher-cli-delete-');
 }
 
-async function cli(h: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const streams = { stdout: { write: (x: string | Uint8Array) => (stdout += x.toString()) }, stderr: { write: (x: string) => (stderr += x) } };
-  const code = await main(args, streams, { ESCHER_HOME: h, ESCHER_SERVER_URL: s.url, ESCHER_TENANT_ID: TEST_TENANT, ESCHER_TOKEN: TEST_TOKEN });
-  return { code, stdout, stderr };
+function cli(h: string, args: string[]): Promise<CliResult> {
+  return runMain(args, { ESCHER_HOME: h, ESCHER_SERVER_URL: s.url, ESCHER_TENANT_ID: TEST_TENANT, ESCHER_TOKEN: TEST_TOKEN });
 }
 
 async function published(h: string, id: string): Promise<void> {

@@ -2,16 +2,13 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { main } from '../../../src/cli/main';
+import type { CliResult } from '../../helpers/cli';
+import { runMain } from '../../helpers/cli-main';
 import { tempDir } from '../../helpers/temp-dir';
 
 /** Importing or creating what is already there (main() in-process): said, chosen, never a silent `-2`. */
-async function cli(home: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const streams = { stdout: { write: (x: string | Uint8Array) => (stdout += x.toString()) }, stderr: { write: (x: string) => (stderr += x) } };
-  const code = await main(args, streams, { ESCHER_HOME: home, ...env });
-  return { code, stdout, stderr };
+function cli(home: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runMain(args, { ESCHER_HOME: home, ...env });
 }
 
 const YAML = `- name: Restart web

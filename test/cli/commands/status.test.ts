@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
-import { main } from '../../../src/cli/main';
+import type { CliResult } from '../../helpers/cli';
+import { runMain } from '../../helpers/cli-main';
+import { tempDir } from '../../helpers/temp-dir';
 import { startTestServer, TEST_TENANT, TEST_TOKEN, type TestServer } from '../../helpers/dev-server';
 
 /** `status` and the errors a wrong tenant gives, as a user sees them (main() in-process, real server on loopback). */
@@ -13,18 +14,12 @@ before(async () => {
 });
 after(() => s.close());
 
-async function home(t: TestContext): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-cli-status-'));
-  t.after(() => fs.rm(dir, { recursive: true, force: true }));
-  return dir;
+function home(t: TestContext): Promise<string> {
+  return tempDir(t, 'escher-cli-status-');
 }
 
-async function cli(env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const streams = { stdout: { write: (x: string | Uint8Array) => (stdout += x.toString()) }, stderr: { write: (x: string) => (stderr += x) } };
-  const code = await main(args, streams, env);
-  return { code, stdout, stderr };
+function cli(env: Record<string, string>, args: string[]): Promise<CliResult> {
+  return runMain(args, env);
 }
 
 test('a tenant the token does not belong to: sync names the tenant, and status shows the exact reason', async (t) => {
