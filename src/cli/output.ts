@@ -5,6 +5,8 @@ import { printable, printableJson } from '../core/shared/printable';
 export interface Streams {
   stdout: { write(s: string | Uint8Array): unknown };
   stderr: { write(s: string): unknown };
+  /** Settles when stdout's reader has gone away (`| head`); see stdio-guard.ts. */
+  outputClosed?: Promise<void>;
 }
 
 /**
@@ -22,6 +24,11 @@ export class Output {
 
   get json(): boolean {
     return this.isJson();
+  }
+
+  /** Settles when nobody reads the output any more; never, for streams that cannot tell. */
+  get closed(): Promise<void> {
+    return this.streams.outputClosed ?? new Promise<void>(() => undefined);
   }
 
   /** The command's result: `value` as one JSON document with --json, else the human text. */

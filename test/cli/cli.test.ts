@@ -78,7 +78,7 @@ test('create, list, show, update, delete through the CLI, human and --json', asy
   assert.match((await runCli(home, ['show', 'weekend-rds-shutdown'])).stdout, /version:\s+1\.1\.0 {2}\(versions: 1\.0\.0, 1\.1\.0\)/);
 
   assert.equal((await runCli(home, ['delete', 'weekend-rds-shutdown', '--version', '1.0.0'])).stdout, 'deleted weekend-rds-shutdown v1.0.0\n');
-  assert.deepEqual(json<{ deleted: string }>(await runCli(home, ['--json', 'delete', 'weekend-rds-shutdown'])), { deleted: 'weekend-rds-shutdown' });
+  assert.deepEqual(json<{ deleted: string }>(await runCli(home, ['--json', 'delete', 'weekend-rds-shutdown'])), { deleted: 'weekend-rds-shutdown', scope: 'here' });
   const gone = await runCli(home, ['show', 'weekend-rds-shutdown']);
   assert.equal(gone.code, 3);
   assert.equal(gone.stderr, 'error: No playbook "weekend-rds-shutdown" (see `escher-playbook list`)\n');
@@ -205,15 +205,15 @@ test('import: JSON and YAML lists, per-item report, never half an item; export b
   const strip = (m: PlaybookMetadata) => ({ ...m, created_at: '', updated_at: '' });
   assert.deepEqual(strip(b.metadata), strip(a.metadata));
   assert.equal((await runCli(home2, ['show', 'restart-ec2', '--script', 'python/restart.py'], { env: { ESCHER_KEY: key } })).stdout, 'print(1)\n');
-  // Importing the same bundle again: the id is taken, so that item fails and nothing changes.
+  // Importing the same bundle again: the id holds exactly this already, so it is skipped and nothing changes.
   const again = await runCli(home2, ['import', bundle], { env: { ESCHER_KEY: key } });
-  assert.equal(again.code, 9);
-  assert.match(again.stdout, /already exists/);
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  assert.match(again.stdout, /skipped: restart-ec2 v1\.0\.0 \(local\) already holds exactly this/);
   // Without the key the sealed parameter cannot be imported: a clear per-item error.
   const home3 = await tempDir(t);
   const nokey = await runCli(home3, ['--json', 'import', bundle]);
   assert.equal(nokey.code, 9);
-  assert.match(json<{ items: Array<{ error: string }> }>(nokey).items[0]!.error, /failed authentication|data key/);
+  assert.match(json<{ items: Array<{ error: string }> }>(nokey).items[0]!.error, /sealed with another home's data key, and this home has none/);
 });
 
 test('import of the 175 AWS runbooks (metadata only, no scripts)', async (t) => {

@@ -11,6 +11,7 @@ import { errorForStatus, invalidResponse, networkError, readErrorBody } from './
 import { DEFAULT_RETRY, isRetryableStatus, retryDelay, type RetryPolicy } from './retry';
 import { fetchVerifiedStream, type FetchedStream } from './fetch-stream';
 import type {
+  CallOptions,
   ChangesPage,
   DownloadTicket,
   EscherApi,
@@ -68,6 +69,8 @@ interface CallSpec {
   schema: string;
   /** Statuses passed to the caller instead of thrown (e.g. 404 for getRecord). */
   passStatus?: number[];
+  /** The caller's own deadline or cancellation, for the whole call (retries included). */
+  signal?: AbortSignal;
 }
 
 export class HttpEscherApi implements EscherApi {
@@ -127,8 +130,8 @@ export class HttpEscherApi implements EscherApi {
    * loopback http, same host as the server), the body errors with NetworkError if it ends short
    * of Content-Length or stalls for timeoutMs. Hashing is the caller's job.
    */
-  fetchStream(url: string): Promise<FetchedStream> {
-    return fetchVerifiedStream(url, { ...this.streamOptions(), retry: this.retry, random: this.random, logger: this.logger });
+  fetchStream(url: string, options: CallOptions = {}): Promise<FetchedStream> {
+    return fetchVerifiedStream(url, { ...this.streamOptions(), retry: this.retry, random: this.random, logger: this.logger, ...(options.signal ? { signal: options.signal } : {}) });
   }
 
   async health(): Promise<{ ok: boolean; version: string }> {
@@ -215,9 +218,10 @@ export class HttpEscherApi implements EscherApi {
     return r.data;
   }
 
-  async fetchMetadata(playbookId: string, version: string | 'latest', source: 'tenant' | 'library' | 'any' = 'any'): Promise<FetchedMetadata> {
+  async fetchMetadata(playbookId: string, version: string | 'latest', source: 'tenant' | 'library' | 'any' = 'any', options: CallOptions = {}): Promise<FetchedMetadata> {
     validatePlaybookId(playbookId);
     const r = await this.call<FetchedMetadata>({
+      signal: options.signal,
       what: `metadata of ${playbookId}@${version}`,
       method: 'GET',
       path: `/api/playbooks/${playbookId}/versions/${encodeURIComponent(version)}`,
@@ -231,8 +235,8 @@ export class HttpEscherApi implements EscherApi {
     return r.data;
   }
 
-  async requestDownload(s3Path: string): Promise<DownloadTicket> {
-    const r = await this.call<DownloadTicket>({ what: `download of ${s3Path}`, method: 'GET', path: '/api/script/download', query: { s3_path: s3Path }, retry: true, schema: 'DownloadTicket' });
+  async requestDownload(s3Path: string, options: CallOptions = {}): Promise<DownloadTicket> {
+    const r = await this.call<DownloadTicket>({ what: `download of ${s3Path}`, method: 'GET', path: '/api/script/download', query: { s3_path: s3Path }, retry: true, schema: 'DownloadTicket', signal: options.signal });
     assertSafeDownloadUrl(r.data.url, this.serverUrl);
     return r.data;
   }
@@ -255,13 +259,13 @@ export class HttpEscherApi implements EscherApi {
           params: spec.query,
           data: stream ?? spec.body,
           headers: { authorization: `Bearer ${this.options.token}`, 'x-escher-tenant': this.options.tenantId, accept: 'application/json', ...spec.headers },
-          signal: spec.stream ? undefined : AbortSignal.timeout(this.deadlineMs),
+          signal: callSignal(spec, this.deadlineMs),
         });
       } catch (e) {
         const err = networkError(spec.what, e);
-        if (attempt + 1 < maxAttempts) {
+        if (attempt + 1 < maxAttempts && !spec.signal?.aborted) {
           await this.pause(spec, attempt, err);
-          continue;
+          if (!spec.signal?.aborted) continue;
         }
         throw err;
       } finally {
@@ -276,7 +280,7 @@ export class HttpEscherApi implements EscherApi {
         return { status: res.status, data: parsed.value as T, headers: res.headers };
       }
       if (spec.passStatus?.includes(res.status)) return { status: res.status, data: undefined as T, headers: res.headers };
-      const err = errorForStatus(spec.what, res.status, readErrorBody(parsed.ok ? parsed.value : undefined));
+      const err = errorForStatus(spec.what, res.status, readErrorBody(parsed.ok ? parsed.value : undefined), { tenant: this.options.tenantId });
       if (isRetryableStatus(res.status) && attempt + 1 < maxAttempts) {
         await this.pause(spec, attempt, err, Number(res.headers['retry-after']));
         continue;
@@ -290,6 +294,13 @@ export class HttpEscherApi implements EscherApi {
     this.logger.debug(redact(`escher-api: ${spec.what} attempt ${attempt + 1} failed (${err.message}); retrying in ${ms} ms`));
     await new Promise((r) => setTimeout(r, ms));
   }
+}
+
+/** Each attempt of a JSON call has the whole-call deadline; the caller's signal, when given, cuts it shorter. */
+function callSignal(spec: CallSpec, deadlineMs: number): AbortSignal | undefined {
+  if (spec.stream) return spec.signal;
+  const deadline = AbortSignal.timeout(deadlineMs);
+  return spec.signal ? AbortSignal.any([deadline, spec.signal]) : deadline;
 }
 
 function preconditionHeaders(pre: Precondition): Record<string, string> {

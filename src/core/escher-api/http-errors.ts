@@ -35,15 +35,28 @@ export function readErrorBody(parsed: unknown): ServerErrorBody {
   return out;
 }
 
-export function errorForStatus(what: string, status: number, body: ServerErrorBody): EscherError {
+/**
+ * `tenant`: the tenant a bearer-token call was made for. The API answers 403 on such a call when
+ * the token is valid but belongs to another tenant (api/escher-server.openapi.yaml, X-Escher-Tenant),
+ * so the error names that tenant: the token is a secret that cannot be shown, and may be right.
+ * Pre-signed downloads carry no tenant; their 403s are about the link.
+ */
+export function errorForStatus(what: string, status: number, body: ServerErrorBody, context: { tenant?: string } = {}): EscherError {
   const detail = body.message ? `: ${body.message}` : '';
   const opts = { serverCode: body.code };
   switch (status) {
     case 401:
-      return new AuthError(`${what}: the server rejected the token (401)${detail}`, status, { ...opts, hint: 'check ESCHER_TOKEN (or run `escher-playbook auth login`)' });
+      return new AuthError(`${what}: the server rejected the token (401)${detail}`, status, { ...opts, hint: 'check ESCHER_TOKEN (or run `escher-playbook login`)' });
     case 403:
       if (body.code === 'URL_EXPIRED') return new AuthError(`${what}: the download URL expired`, status, { ...opts, hint: 'request a fresh download URL' });
-      return new AuthError(`${what}: forbidden (403)${detail}`, status, { ...opts, hint: 'check ESCHER_TENANT_ID matches the tenant of ESCHER_TOKEN' });
+      if (context.tenant !== undefined) {
+        return new AuthError(`${what}: the server does not accept this token for tenant "${context.tenant}" (403)${detail}`, status, {
+          ...opts,
+          tenant: context.tenant,
+          hint: `set the tenant this token belongs to (ESCHER_TENANT_ID, or \`escher-playbook login --tenant ID\`), or sign in with a token of tenant "${context.tenant}"`,
+        });
+      }
+      return new AuthError(`${what}: forbidden (403)${detail}`, status, { ...opts, hint: 'the link or the request was refused; request a fresh one' });
     case 404:
       return new NotFoundError(`${what}: not found on the server${detail}`);
     case 409:

@@ -96,6 +96,12 @@ export interface ServerSearchHit {
  */
 export type UploadScriptArgs = { playbookId: string; version: string; path: string; sha256: string; size: number } & ({ file: string } | { body: () => Readable });
 
+/** Per-call options of the read calls a caller may cut short. */
+export interface CallOptions {
+  /** Aborts the call, retries included; it then fails with a NetworkError ("timed out"). */
+  signal?: AbortSignal;
+}
+
 /** What the core needs from the server. One implementation talks HTTP (axios); tests use the real reference server. */
 export interface EscherApi {
   health(): Promise<{ ok: boolean; version: string }>;
@@ -107,7 +113,7 @@ export interface EscherApi {
   getChanges(since: number, limit?: number): Promise<ChangesPage>;
   deletePlaybook(playbookId: string, pre: Precondition): Promise<PlaybookRecord>;
   deleteVersion(playbookId: string, version: string, pre: Precondition): Promise<PlaybookRecord>;
-  fetchMetadata(playbookId: string, version: string | 'latest', source?: 'tenant' | 'library' | 'any'): Promise<FetchedMetadata>;
-  requestDownload(s3Path: string): Promise<DownloadTicket>;
+  fetchMetadata(playbookId: string, version: string | 'latest', source?: 'tenant' | 'library' | 'any', options?: CallOptions): Promise<FetchedMetadata>;
+  requestDownload(s3Path: string, options?: CallOptions): Promise<DownloadTicket>;
   search(query: string, limit?: number): Promise<ServerSearchHit[]>;
 }

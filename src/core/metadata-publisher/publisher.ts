@@ -10,6 +10,7 @@ import { type Logger, silentLogger } from '../shared/logger';
 import { BackgroundSync, type BackgroundSyncEvent } from './background-sync';
 import { BaseStore } from './base-store';
 import { CountingApi } from './counting-api';
+import { LocalTracking } from './local-tracking';
 import type { ScriptFetcher } from './local-writer';
 import { OUTBOX_BACKOFF, nextRetryAt } from './outbox';
 import { ticketScriptFetcher } from './script-fetcher';
@@ -97,6 +98,8 @@ export class MetadataPublisher {
   private api: CountingApi | undefined;
   private background: BackgroundSync<SyncReport> | undefined;
   private scratchGone: Promise<void> | undefined;
+  /** Whether a delete here reaches the tenant, and deleting here only (local-tracking.ts). */
+  readonly tracking: LocalTracking;
 
   constructor(private readonly o: MetadataPublisherOptions) {
     const dir = path.join(o.cacheDir, 'metadata');
@@ -106,6 +109,7 @@ export class MetadataPublisher {
     this.bases = new BaseStore(path.join(dir, 'base'));
     this.lock = new SyncLock(dir, o.lock);
     if (o.api && typeof o.api !== 'function') this.api = new CountingApi(o.api);
+    this.tracking = new LocalTracking({ store: o.store, stateFile: this.stateFile, bases: this.bases, lock: this.lock, clock: this.clock, tenantId: o.tenantId });
   }
 
   get stateDir(): string {

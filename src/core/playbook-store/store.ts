@@ -11,7 +11,7 @@ import { assertRealpathInside } from '../shared/contained-fs';
 import { validatePlaybookId } from '../shared/safe-path';
 import type { SecretStore } from '../shared/secrets';
 import type { PlaybookSpec } from './bundle';
-import { type CreateResult, createPlaybooks } from './bulk-create';
+import { type CreateDeps, type CreateOptions, type CreateResult, createPlaybooks } from './bulk-create';
 import { type CatalogRow, type CatalogStats, PlaybookCatalog } from './catalog';
 import { enforceContract } from './contract-hook';
 import { runDoctor } from './doctor';
@@ -81,22 +81,25 @@ export class PlaybookStore implements PlaybookStoreApi {
     return result!.playbook;
   }
 
-  /** Bulk create (import): each input created atomically on its own, results in input order (bulk-create.ts). */
-  createPlaybooks(inputs: readonly CreatePlaybookInput[], onProgress?: (done: number) => void): Promise<CreateResult[]> {
-    return createPlaybooks(
-      {
-        layout: this.layout,
-        locks: this.locks,
-        keys: this.keys,
-        clock: this.clock,
-        findAreas: (id) => this.findAreas(id),
-        ensureAreas: () => this.ensureAreas(),
-        emit: (c) => this.emit(c),
-        warn: (m) => this.logger.warn(m),
-      },
-      inputs,
-      onProgress,
-    );
+  /**
+   * Bulk create (import, and `create` with a choice for a name in use): each input created
+   * atomically on its own, results in input order saying what became of each (bulk-create.ts,
+   * on-existing.ts).
+   */
+  createPlaybooks(inputs: readonly CreatePlaybookInput[], onProgress?: (done: number) => void, options: CreateOptions = {}): Promise<CreateResult[]> {
+    const deps: CreateDeps = {
+      layout: this.layout,
+      locks: this.locks,
+      keys: this.keys,
+      clock: this.clock,
+      findAreas: (id) => this.findAreas(id),
+      ensureAreas: () => this.ensureAreas(),
+      emit: (c) => this.emit(c),
+      latest: (id) => this.getPlaybook(id),
+      update: (id, u) => this.updatePlaybook(id, u),
+      warn: (m) => this.logger.warn(m),
+    };
+    return createPlaybooks(deps, inputs, onProgress, options);
   }
 
   async getPlaybook(id: string, version?: string): Promise<Playbook> {

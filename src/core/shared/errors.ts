@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'TOO_LARGE'
   | 'UNSAFE_URL'
   | 'CANCELLED'
+  /** The file system refused: disk full, permission, a folder where a file belongs (fs-errors.ts). */
+  | 'STORAGE'
   /** A run's preflight checks found errors (src/core/runner). */
   | 'PREFLIGHT'
   /** A run needs an override: the playbook's review is pending or rejected (src/core/runner). */
@@ -114,10 +116,13 @@ export class ServerError extends EscherError {
 export class AuthError extends EscherError {
   readonly status: number;
   readonly serverCode: string | undefined;
-  constructor(message: string, status: number, options?: { hint?: string; cause?: unknown; serverCode?: string }) {
+  /** Set when the server accepted the token but not for this tenant (the tenant to name, not the token). */
+  readonly tenant: string | undefined;
+  constructor(message: string, status: number, options?: { hint?: string; cause?: unknown; serverCode?: string; tenant?: string }) {
     super('AUTH', message, options);
     this.status = status;
     this.serverCode = options?.serverCode;
+    this.tenant = options?.tenant;
   }
 }
 
@@ -168,6 +173,20 @@ export class UnsafeUrlError extends EscherError {
 export class TooLargeError extends EscherError {
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {
     super('TOO_LARGE', message, options);
+  }
+}
+
+/**
+ * The file system refused: no space left, no permission, a read-only disk, a folder where a file
+ * belongs. `errno` is the system's code (ENOSPC, EACCES, EISDIR…); see fs-errors.ts.
+ */
+export class StorageError extends EscherError {
+  readonly errno: string;
+  readonly path: string | undefined;
+  constructor(message: string, errno: string, options?: { hint?: string; cause?: unknown; path?: string }) {
+    super('STORAGE', message, options);
+    this.errno = errno;
+    this.path = options?.path;
   }
 }
 

@@ -7,7 +7,11 @@ import { splitList } from './create-playbook';
 import { type PlaybookRef, playbookFromArgOrPick } from './playbook-ref';
 import { FORMAT_LABELS, formatOfEditor, scriptFromEditor } from './script-templates';
 
-/** Delete a whole playbook after a modal confirmation naming it and its versions. */
+/**
+ * Delete a whole playbook after a modal confirmation naming it and its versions. One shared with
+ * the tenant (tracked by sync) is deleted for everyone by the next sync, so the user first
+ * chooses between that and removing it from this machine only, and the dialog names the tenant.
+ */
 export async function deletePlaybookFlow(ctx: CommandContext, arg: unknown): Promise<boolean> {
   const ref = await playbookFromArgOrPick(ctx, arg, { title: 'Delete Playbook' });
   if (!ref) return false;
@@ -15,25 +19,51 @@ export async function deletePlaybookFlow(ctx: CommandContext, arg: unknown): Pro
   const pb = await svc.store.getPlaybook(ref.playbookId);
   const summary = (await svc.store.listPlaybooks({ area: pb.area })).find((s) => s.playbook_id === ref.playbookId);
   const versions = summary?.versions ?? [pb.metadata.version];
-  const remote = pb.area === 'synced' ? ' It is also removed from your tenant on the next sync.' : '';
-  const ok = await ctx.ui.confirm(`Delete "${pb.metadata.name}" (${ref.playbookId}) and all ${versions.length} version${versions.length === 1 ? '' : 's'}?`, {
-    detail: `Versions: ${versions.map((v) => `v${v}`).join(', ')}.${remote} This cannot be undone.`,
-    confirm: 'Delete',
-  });
-  if (!ok) return false;
-  await svc.store.deletePlaybook(ref.playbookId);
+  const what = `"${pb.metadata.name}" (${ref.playbookId})`;
+  const listed = `Versions: ${versions.map((v) => `v${v}`).join(', ')}.`;
+  const reach = await svc.publisher.tracking.deleteReach(ref.playbookId);
+  if (!reach.tenantWide) {
+    const ok = await ctx.ui.confirm(`Delete ${what} and all ${versions.length} version${versions.length === 1 ? '' : 's'}?`, { detail: `${listed} This cannot be undone.`, confirm: 'Delete' });
+    if (!ok) return false;
+    await svc.store.deletePlaybook(ref.playbookId);
+  } else {
+    const tenant = reach.tenant ? `tenant "${reach.tenant}"` : 'your Escher tenant';
+    const scope = await ctx.ui.pick(
+      [
+        { label: `Delete for everyone in ${tenant}`, description: 'here now, on the server at the next sync', value: 'everywhere' as const },
+        { label: 'Remove from this machine only', description: `${tenant} keeps it; this machine stops syncing it`, value: 'here' as const },
+      ],
+      { title: `Delete ${pb.metadata.name}`, placeholder: `It is shared with ${tenant}` },
+    );
+    if (!scope) return false;
+    const everywhere = scope === 'everywhere';
+    const ok = await ctx.ui.confirm(everywhere ? `Delete ${what} for everyone in ${tenant}?` : `Remove ${what} from this machine?`, {
+      detail: everywhere
+        ? `${listed} It is deleted here now and removed from ${tenant} for everyone at the next sync. This cannot be undone.`
+        : `${listed} ${tenant[0]!.toUpperCase()}${tenant.slice(1)} keeps it; this machine no longer syncs it (publishing the same id again later meets the tenant's copy as a conflict).`,
+      confirm: everywhere ? 'Delete Everywhere' : 'Remove from This Machine',
+    });
+    if (!ok) return false;
+    if (everywhere) await svc.store.deletePlaybook(ref.playbookId);
+    else await svc.publisher.tracking.deleteHereOnly(ref.playbookId);
+  }
   ctx.log.info(`deleted ${ref.playbookId}`);
   return true;
 }
 
-/** Delete one version (the tree's version rows). */
+/** Delete one version (the tree's version rows); one the tenant has is deleted there too, and the dialog says so. */
 export async function deleteVersionFlow(ctx: CommandContext, arg: unknown): Promise<boolean> {
   const ref = await playbookFromArgOrPick(ctx, arg, { title: 'Delete Version' });
   if (!ref) return false;
   const svc = await ctx.service();
   const version = ref.version ?? (await pickVersion(ctx, ref, 'Delete Version'));
   if (!version) return false;
-  const ok = await ctx.ui.confirm(`Delete version ${version} of ${ref.playbookId}?`, { detail: 'The other versions stay. This cannot be undone.', confirm: 'Delete Version' });
+  const reach = await svc.publisher.tracking.deleteReach(ref.playbookId, version);
+  const tenant = reach.tenant ? `tenant "${reach.tenant}"` : 'your Escher tenant';
+  const ok = await ctx.ui.confirm(reach.tenantWide ? `Delete version ${version} of ${ref.playbookId} for everyone in ${tenant}?` : `Delete version ${version} of ${ref.playbookId}?`, {
+    detail: reach.tenantWide ? `It is removed from ${tenant} for everyone at the next sync. This cannot be undone.` : 'The other versions stay. This cannot be undone.',
+    confirm: reach.tenantWide ? 'Delete Everywhere' : 'Delete Version',
+  });
   if (!ok) return false;
   await svc.store.deletePlaybook(ref.playbookId, version);
   return true;

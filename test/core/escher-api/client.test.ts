@@ -91,6 +91,25 @@ test('401 and 403 are AuthErrors with a hint, and are not retried', async (t) =>
   assert.equal((await s.requestsAtLeast(3)).length, 2);
 });
 
+test('a tenant the token does not belong to is named in the error; the token is not blamed', async (t) => {
+  const s = await withServer(t);
+  const err = await s.client({ tenantId: 'globex' }).getChanges(0).then(
+    () => assert.fail('a token of another tenant was accepted'),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof AuthError && err.status === 403, String(err));
+  assert.equal(err.tenant, 'globex');
+  assert.match(err.message, /^changes feed: the server does not accept this token for tenant "globex" \(403\)/);
+  assert.match(err.hint ?? '', /tenant "globex"/);
+  assert.match(err.hint ?? '', /ESCHER_TENANT_ID/);
+  // A token the server does not know at all is the token's fault, and says so.
+  const unknown = await s.client({ token: 'wrong' }).getChanges(0).catch((e: unknown) => e);
+  assert.ok(unknown instanceof AuthError && unknown.status === 401 && unknown.tenant === undefined);
+  assert.match(unknown.message, /rejected the token/);
+  assert.match(unknown.hint ?? '', /escher-playbook login\b/);
+  assert.doesNotMatch(unknown.hint ?? '', /auth login/, 'the command is `login`');
+});
+
 test('the token never appears in logs, error messages or error objects', async (t) => {
   const s = await withServer(t);
   const lines: string[] = [];

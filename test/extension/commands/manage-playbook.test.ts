@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import { acceptAiFlow, deletePlaybookFlow, discardAiFlow, editMetadataFlow, newVersionFlow } from '../../../src/extension/commands/manage-playbook';
 import { openMetadataFlow } from '../../../src/extension/commands/open-playbook';
 import { publishFlow } from '../../../src/extension/commands/publish';
+import { TEST_TENANT, TEST_TOKEN } from '../../helpers/dev-server';
 import { commandEnv } from '../helpers/command-env';
+import { libraryServer } from '../helpers/library-server';
 
 test('Delete asks first: Cancel keeps the playbook, Delete removes every version', async (t) => {
   const { svc, ui, ctx } = await commandEnv(t, { answers: [false, true] });
@@ -66,4 +68,31 @@ test('Keep Private never talks to a server and records local_only as a new versi
   const pb = await svc.store.getPlaybook('shared-later');
   assert.deepEqual([pb.area, pb.metadata.version, pb.metadata.storage_strategy], ['local', '1.0.1', 'local_only']);
   assert.match(ui.messages[0]?.text ?? '', /private from v1\.0\.1 on/);
+});
+
+test('Delete of a playbook shared with the tenant names the tenant and offers both choices; each does what it says', async (t) => {
+  const s = await libraryServer(t);
+  const { svc, ui, ctx } = await commandEnv(t, {
+    answers: ['Delete for everyone in tenant "acme"', false, 'Remove from this machine only', true, 'Delete for everyone in tenant "acme"', true],
+    serverUrl: s.url,
+    tenantId: TEST_TENANT,
+    token: TEST_TOKEN,
+  });
+  for (const name of ['Shared one', 'Shared two']) {
+    await svc.store.createPlaybook({ name, description: 'x' });
+    await svc.publisher.publishMetadata(name.toLowerCase().replace(' ', '-'), { strategy: 'uploaded_trusted' });
+  }
+  // Cancelled at the dialog: nothing happens.
+  assert.equal(await deletePlaybookFlow(ctx, { playbookId: 'shared-one' }), false);
+  assert.match(ui.confirms[0]?.message ?? '', /^Delete "Shared one" \(shared-one\) for everyone in tenant "acme"\?$/);
+  assert.match(ui.confirms[0]?.detail ?? '', /removed from tenant "acme" for everyone at the next sync/);
+  // This machine only: gone here, kept on the server, and the next sync sends no delete.
+  assert.equal(await deletePlaybookFlow(ctx, { playbookId: 'shared-one' }), true);
+  assert.match(ui.confirms[1]?.message ?? '', /^Remove "Shared one" \(shared-one\) from this machine\?$/);
+  assert.match(ui.confirms[1]?.detail ?? '', /Tenant "acme" keeps it/);
+  assert.equal(await deletePlaybookFlow(ctx, { playbookId: 'shared-two' }), true);
+  await svc.publisher.syncAllMetadata();
+  assert.deepEqual((await svc.store.listPlaybooks()).map((p) => p.playbook_id), []);
+  assert.equal((await s.api.getRecord('shared-one'))?.deleted, false, 'kept for the tenant');
+  assert.equal((await s.api.getRecord('shared-two'))?.deleted, true, 'deleted for the tenant');
 });
