@@ -20,6 +20,7 @@ import { DisposableOwner } from './util/disposable';
 import { type Disposable, toDisposable } from '../core/shared/disposable';
 import { ChannelLogger, VsCodeSecretStore } from './vscode-hosts';
 import { PlaybooksWatcher } from './watch/playbooks-watcher';
+import { RunsComponent } from './runs/runs-component';
 import { InvalidMetadataRegistry } from './diagnostics/invalid-metadata-registry';
 import { MetadataDiagnostics } from './diagnostics/metadata-diagnostics';
 
@@ -39,6 +40,7 @@ export class Container extends DisposableOwner {
   readonly tree: PlaybookTreeProvider;
   readonly statusBar: SyncStatusBar;
   readonly invalidMetadata: InvalidMetadataRegistry;
+  readonly runs: RunsComponent;
   private readonly ctx: CommandContext;
   private readonly searchIndex: SearchIndexUse;
   private readonly syncDisplay: SyncDisplay;
@@ -93,6 +95,7 @@ export class Container extends DisposableOwner {
         async () => (await this.service()).publisher.status(),
       ),
     );
+    this.runs = this._register(new RunsComponent(() => this.service(), () => this._config.home, () => this._config.playbooksDir, (m) => this.logger.error(m)));
     this.ctx = { ui: this.ui, service: () => this.service(), log: this.logger };
     this.searchIndex = new SearchIndexUse(() => this.service(), () => this._service, this.logger);
     this.syncDisplay = {
@@ -111,6 +114,8 @@ export class Container extends DisposableOwner {
         secrets: this.secrets,
         syncDisplay: this.syncDisplay,
         searchIndex: this.searchIndex,
+        runs: this.runs,
+        refreshRuns: () => this.runs.refresh(),
         serverUrl: () => this._config.serverUrl,
         searchDebounceMs: () => vscode.workspace.getConfiguration('escher').get<number>('search.debounceMs', 150),
         refresh: () => this.reconfigure(),
@@ -208,7 +213,10 @@ export class Container extends DisposableOwner {
       this.logger.info('settings changed: rebuilding the service');
       this.disposeService();
       if (before.playbooksDir !== this._config.playbooksDir) this.invalidMetadata.clear();
-      if (before.playbooksDir !== this._config.playbooksDir || before.home !== this._config.home) this.watchFiles();
+      if (before.playbooksDir !== this._config.playbooksDir || before.home !== this._config.home) {
+        this.watchFiles();
+        this.runs.reconfigured();
+      }
       this.startBackgroundSync();
     }
     this.model.invalidate();

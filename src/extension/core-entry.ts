@@ -6,3 +6,5 @@
 export { PlaybookService } from '../core/service';
 export { schemaIssues, semanticIssues } from '../core/playbook-store/validate';
 export { FileSecretStore } from '../core/shared/secret-file';
+export { PlaybookRunner } from '../core/runner/runner';
+export { SyncViews } from '../core/metadata-publisher/sync-views';

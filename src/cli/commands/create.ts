@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AREAS, type Area, CLOUD_PROVIDERS, type CloudProvider, STORAGE_STRATEGIES, type StorageStrategy } from '../../core/playbook-store/metadata';
-import { choice, collect, commaList, parseParamSpec, readScriptArgs } from '../args';
+import { parseParamSpec } from '../../core/playbook-store/parameter-spec-text';
+import { choice, collect, commaList, readScriptArgs } from '../args';
 import type { CliContext } from '../context';
 import { readSecretParams } from '../secret-params';
 
