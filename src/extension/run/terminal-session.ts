@@ -56,7 +56,10 @@ export class TerminalSession implements RunTerminal {
     }
     if (this.controller.signal.aborted) return;
     // Arrow keys and other escape sequences edit nothing here: dropped, never sent to the command.
-    for (const ch of stripVTControlCharacters(data)) this.key(ch);
+    for (const ch of stripVTControlCharacters(data)) {
+      if (this.controller.signal.aborted) break;
+      this.key(ch);
+    }
   }
 
   private key(ch: string): void {

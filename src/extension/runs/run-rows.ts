@@ -50,7 +50,6 @@ export function startedAt(iso: string, now: Date): string {
 export function runTooltip(r: RunSummary): string {
   const lines = [
     `**${escapeMd(r.playbook_id)} v${escapeMd(r.version)}** — ${escapeMd(r.status)}${r.exit_code !== null ? `, exit code ${r.exit_code}` : ''}`,
-    '',
     `Run ${escapeMd(r.run_id)} · ${escapeMd(r.formats.join(', '))}${r.mode !== 'run' ? ` · ${escapeMd(r.mode)}` : ''}`,
     `Started ${escapeMd(r.started_at)}${r.duration_ms !== null ? `, took ${(r.duration_ms / 1000).toFixed(1)} s` : ''}`,
     `In ${escapeMd(r.cwd)} by ${escapeMd(r.user)}@${escapeMd(r.host)}`,
