@@ -21,6 +21,7 @@ import { type Disposable, toDisposable } from '../core/shared/disposable';
 import { ChannelLogger, VsCodeSecretStore } from './vscode-hosts';
 import { PlaybooksWatcher } from './watch/playbooks-watcher';
 import { RunsComponent } from './runs/runs-component';
+import { PlaceholderDecorations } from './highlight/placeholder-decorations';
 import { InvalidMetadataRegistry } from './diagnostics/invalid-metadata-registry';
 import { MetadataDiagnostics } from './diagnostics/metadata-diagnostics';
 
@@ -107,6 +108,7 @@ export class Container extends DisposableOwner {
 
   private init(context: vscode.ExtensionContext): void {
     this._register(new MetadataDiagnostics(this.invalidMetadata, () => this._config.playbooksDir));
+    this._register(new PlaceholderDecorations(() => this._config.playbooksDir, this.model.onDidChangeData));
     this._register(new MetadataCodeLensProvider(() => this._config.playbooksDir, this.model, () => this._signedIn, (m) => this.logger.debug(m)));
     this._register(
       registerCommands({
