@@ -49,9 +49,14 @@ export function findingPlace(f: Finding): string {
 
 /** The line the terminal ends with, and the notification's text. */
 export function runSummary(r: RunRecord): string {
-  const took = r.duration_ms === null ? '' : ` in ${r.duration_ms < 1000 ? `${Math.round(r.duration_ms)} ms` : `${(r.duration_ms / 1000).toFixed(1)} s`}`;
+  const took = r.duration_ms === null ? '' : ` in ${duration(r.duration_ms)}`;
   const exit = r.exit_code !== null ? ` (exit ${r.exit_code})` : r.signal ? ` (${r.signal})` : '';
   return `Run ${r.run_id} of ${r.playbook_id} v${r.version} ${r.status}${exit}${took}`;
+}
+
+/** "61 ms", "1.2 s". */
+export function duration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** The code the terminal closes with: the last command's, else 130 for an interrupted run. */

@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { RunRecord } from '../../core/runner/types';
 import { printable } from '../../core/shared/printable';
-import { findingLines } from '../run/run-confirmation';
+import { duration, findingLines } from '../run/run-confirmation';
 
 export const RUN_LOG_SCHEME = 'escher-run';
 
@@ -31,7 +31,7 @@ export function runLogText(r: RunRecord, log: Buffer | undefined): string {
     ...r.scripts.map((s) => `                ${s.path} sha256 ${s.sha256}`),
     `Working folder: ${r.cwd}`,
     `By:             ${r.user}@${r.host} (consent: ${r.consent})`,
-    `Started:        ${r.started_at}${r.ended_at ? `, ended ${r.ended_at}` : ''}${r.duration_ms !== null ? ` (${(r.duration_ms / 1000).toFixed(1)} s)` : ''}`,
+    `Started:        ${r.started_at}${r.ended_at ? `, ended ${r.ended_at}` : ''}${r.duration_ms !== null ? ` (${duration(r.duration_ms)})` : ''}`,
     `Review:         ${r.review.status ?? 'never published'}${r.review.override_reason ? ` — run unreviewed because: ${r.review.override_reason}` : ''}`,
   ];
   if (r.rerun_of) lines.push(`Re-run of:      ${r.rerun_of}`);

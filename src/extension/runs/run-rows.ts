@@ -1,4 +1,5 @@
 import type { RunStatus, RunSummary } from '../../core/runner/types';
+import { duration } from '../run/run-confirmation';
 import { escapeMd } from '../tree/markdown';
 import type { TreeIcon, TreeItemData } from '../tree/tree-item-data';
 
@@ -51,7 +52,7 @@ export function runTooltip(r: RunSummary): string {
   const lines = [
     `**${escapeMd(r.playbook_id)} v${escapeMd(r.version)}** — ${escapeMd(r.status)}${r.exit_code !== null ? `, exit code ${r.exit_code}` : ''}`,
     `Run ${escapeMd(r.run_id)} · ${escapeMd(r.formats.join(', '))}${r.mode !== 'run' ? ` · ${escapeMd(r.mode)}` : ''}`,
-    `Started ${escapeMd(r.started_at)}${r.duration_ms !== null ? `, took ${(r.duration_ms / 1000).toFixed(1)} s` : ''}`,
+    `Started ${escapeMd(r.started_at)}${r.duration_ms !== null ? `, took ${duration(r.duration_ms)}` : ''}`,
     `In ${escapeMd(r.cwd)} by ${escapeMd(r.user)}@${escapeMd(r.host)}`,
   ];
   if (r.rerun_of) lines.push(`Re-run of ${escapeMd(r.rerun_of)}`);
