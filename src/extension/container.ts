@@ -20,6 +20,8 @@ import { DisposableOwner } from './util/disposable';
 import { type Disposable, toDisposable } from '../core/shared/disposable';
 import { ChannelLogger, VsCodeSecretStore } from './vscode-hosts';
 import { PlaybooksWatcher } from './watch/playbooks-watcher';
+import { RunsComponent } from './runs/runs-component';
+import { PlaceholderDecorations } from './highlight/placeholder-decorations';
 import { InvalidMetadataRegistry } from './diagnostics/invalid-metadata-registry';
 import { MetadataDiagnostics } from './diagnostics/metadata-diagnostics';
 
@@ -39,6 +41,7 @@ export class Container extends DisposableOwner {
   readonly tree: PlaybookTreeProvider;
   readonly statusBar: SyncStatusBar;
   readonly invalidMetadata: InvalidMetadataRegistry;
+  readonly runs: RunsComponent;
   private readonly ctx: CommandContext;
   private readonly searchIndex: SearchIndexUse;
   private readonly syncDisplay: SyncDisplay;
@@ -93,6 +96,7 @@ export class Container extends DisposableOwner {
         async () => (await this.service()).publisher.status(),
       ),
     );
+    this.runs = this._register(new RunsComponent(() => this.service(), () => this._config.home, () => this._config.playbooksDir, (m) => this.logger.error(m)));
     this.ctx = { ui: this.ui, service: () => this.service(), log: this.logger };
     this.searchIndex = new SearchIndexUse(() => this.service(), () => this._service, this.logger);
     this.syncDisplay = {
@@ -104,6 +108,7 @@ export class Container extends DisposableOwner {
 
   private init(context: vscode.ExtensionContext): void {
     this._register(new MetadataDiagnostics(this.invalidMetadata, () => this._config.playbooksDir));
+    this._register(new PlaceholderDecorations(() => this._config.playbooksDir, this.model.onDidChangeData));
     this._register(new MetadataCodeLensProvider(() => this._config.playbooksDir, this.model, () => this._signedIn, (m) => this.logger.debug(m)));
     this._register(
       registerCommands({
@@ -111,6 +116,8 @@ export class Container extends DisposableOwner {
         secrets: this.secrets,
         syncDisplay: this.syncDisplay,
         searchIndex: this.searchIndex,
+        runs: this.runs,
+        refreshRuns: () => this.runs.refresh(),
         serverUrl: () => this._config.serverUrl,
         searchDebounceMs: () => vscode.workspace.getConfiguration('escher').get<number>('search.debounceMs', 150),
         refresh: () => this.reconfigure(),
@@ -208,7 +215,10 @@ export class Container extends DisposableOwner {
       this.logger.info('settings changed: rebuilding the service');
       this.disposeService();
       if (before.playbooksDir !== this._config.playbooksDir) this.invalidMetadata.clear();
-      if (before.playbooksDir !== this._config.playbooksDir || before.home !== this._config.home) this.watchFiles();
+      if (before.playbooksDir !== this._config.playbooksDir || before.home !== this._config.home) {
+        this.watchFiles();
+        this.runs.reconfigured();
+      }
       this.startBackgroundSync();
     }
     this.model.invalidate();

@@ -8,6 +8,7 @@ import { installExtension, startCodeServer, type CodeServer } from './harness/co
 import { startDevServer, type DevServer } from './harness/dev-server';
 import { findExtensionLog, LIBRARY_PLAYBOOK, writeLibrary } from './harness/fixtures';
 import { ARTIFACTS, missingPrerequisite } from './harness/prerequisites';
+import { contextMenu, runRow, runsView, waitForTerminal } from './harness/run-steps';
 import { launchBrowser, Workbench } from './harness/workbench';
 
 /**
@@ -28,13 +29,16 @@ if (missing && process.env.CI === 'true' && process.env.ESCHER_E2E !== '0') {
 const TOKEN = 'e2e-secret-token-4f9c';
 const TENANT = 'acme';
 const PLAYBOOK = 'Weekend RDS shutdown';
+const TARGET = 'prod-db-7';
+const REASON = 'outage INC-42, reviewer on leave';
 
-test('the extension in a real VS Code: create, explore, validate, publish, search, resolve, Restricted Mode', { skip: missing, timeout: 300_000 }, async (t) => {
+test('the extension in a real VS Code: create, explore, validate, run, publish, run unreviewed, search, resolve, Restricted Mode', { skip: missing, timeout: 300_000 }, async (t) => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-e2e-'));
   const home = path.join(root, 'home');
   const library = path.join(root, 'library');
   const extensionsDir = path.join(root, 'extensions');
-  await Promise.all([home, library, extensionsDir, path.join(root, 'workspace')].map((d) => fs.mkdir(d, { recursive: true })));
+  const workspace = path.join(root, 'workspace');
+  await Promise.all([home, library, extensionsDir, workspace].map((d) => fs.mkdir(d, { recursive: true })));
   await writeLibrary(library);
   await installExtension(extensionsDir);
 
@@ -63,6 +67,8 @@ test('the extension in a real VS Code: create, explore, validate, publish, searc
     'git.enabled': false,
     // The schema step edits metadata.json without saving it (code-server would otherwise auto-save).
     'files.autoSave': 'off',
+    // xterm's DOM renderer: the run's terminal text is then in the page for the test to read.
+    'terminal.integrated.gpuAcceleration': 'off',
   };
   const userDataDir = path.join(root, 'user-data');
   vscode = await startCodeServer({ workspace: path.join(root, 'workspace'), userDataDir, extensionsDir, settings });
@@ -103,10 +109,15 @@ test('the extension in a real VS Code: create, explore, validate, publish, searc
     await wb.runCommand('Escher: Create Playbook');
     await wb.answer(PLAYBOOK, { expectPrompt: 'Name of the playbook' });
     await wb.answer('Stops non-production RDS databases on Friday evening to save cost', { expectPrompt: 'What does it do' });
+    await wb.answer('cost, weekend', { expectPrompt: 'Keywords' });
     await wb.choose('AWS', { title: /Create Playbook/ });
     await wb.answer('rds', { expectPrompt: 'Resource types' });
     await wb.waitForPlaceholder('Script formats');
     await wb.page.keyboard.press('Enter'); // Shell is preselected.
+    // The template's {{target}} arrives declared: continue with it.
+    await wb.waitForPlaceholder('Parameters the scripts fill in');
+    await wb.quickRow('{{target}}').waitFor();
+    await wb.choose('Continue with 1 parameter');
     await wb.notification(/Created "Weekend RDS shutdown"/).waitFor();
     await wb.treeRow(pane, PLAYBOOK).waitFor();
     assert.match(await wb.treeRow(pane, /^Local/).innerText(), /1/);
@@ -135,6 +146,23 @@ test('the extension in a real VS Code: create, explore, validate, publish, searc
     await wb.page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 60_000 });
   });
 
+  await step('run it from the tree: type the parameter, confirm the exact command, see the value in the terminal and exit 0 in Runs', async () => {
+    await contextMenu(wb, wb.treeRow(pane, PLAYBOOK), 'Run Playbook');
+    await wb.answer(TARGET, { expectPrompt: 'target (string, required)' });
+    const dialog = wb.dialog().filter({ hasText: 'Run "Weekend RDS shutdown" (weekend-rds-shutdown v1.0.0, shell)?' });
+    await dialog.waitFor();
+    const detail = await dialog.innerText();
+    assert.match(detail, new RegExp(`Working folder: ${(await fs.realpath(workspace)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(detail, /shell\/run\.sh\s+[0-9a-f]{64}/);
+    assert.match(detail, /target = "prod-db-7"/);
+    await wb.screenshot('run-confirmation');
+    await wb.clickDialogButton('Run');
+    await waitForTerminal(wb, `Running Weekend RDS shutdown on ${TARGET}`);
+    await waitForTerminal(wb, /succeeded \(exit 0\)/);
+    const runs = await runsView(wb);
+    await runRow(runs, 'weekend-rds-shutdown v1.0.0').filter({ hasText: 'exit 0' }).waitFor({ timeout: 30_000 });
+  });
+
   await step('Upload for Review from the code lens moves it to Synced, in review', async () => {
     await wb.liveCodeLens('Upload for Review');
     await wb.codeLens('Upload for Review').click();
@@ -142,6 +170,22 @@ test('the extension in a real VS Code: create, explore, validate, publish, searc
     const synced = wb.treeRow(pane, /^Synced/);
     await wb.page.waitForFunction((el) => /1/.test(el?.textContent ?? ''), await synced.elementHandle());
     await wb.treeRow(pane, PLAYBOOK).filter({ hasText: /in review/ }).waitFor();
+  });
+
+  await step('pending review: Run from a script\'s editor title asks for a reason in a second dialog; the log records it', async () => {
+    await wb.runCommand('Escher: Resolve Script');
+    await wb.choose(PLAYBOOK);
+    await wb.activeEditorTab().filter({ hasText: 'run.sh' }).waitFor({ timeout: 60_000 });
+    await wb.page.locator('.editor-actions .action-label[aria-label^="Run Playbook"]').first().click();
+    await wb.answer(TARGET, { expectPrompt: 'target (string, required)' }); // the last value, prefilled
+    await wb.dialog().filter({ hasText: 'Review: pending' }).waitFor();
+    await wb.clickDialogButton('Run Unreviewed…');
+    await wb.answer(REASON, { expectPrompt: 'Why must it run now?' });
+    await waitForTerminal(wb, /weekend-rds-shutdown v1\.0\.1 succeeded \(exit 0\)/);
+    const runs = await runsView(wb);
+    await runRow(runs, 'weekend-rds-shutdown v1.0.1').click();
+    await wb.activeEditorTab().filter({ hasText: '.log' }).waitFor();
+    await wb.page.locator('.monaco-editor .view-lines', { hasText: `run unreviewed because: ${REASON}` }).first().waitFor();
   });
 
   await step('the search quick pick finds it by meaning as you type', async () => {
@@ -212,14 +256,14 @@ test('the extension in a real VS Code: create, explore, validate, publish, searc
       await rw.treeRow(rpane, PLAYBOOK).waitFor({ timeout: 60_000 });
       // The review state shows only with a server configured: here it comes from config.json.
       await rw.treeRow(rpane, PLAYBOOK).filter({ hasText: /in review/ }).waitFor({ timeout: 60_000 });
-      assert.equal(await rw.paletteHasCommand('Escher: Run in Terminal'), false, 'the palette hides Run in Terminal');
+      assert.equal(await rw.paletteHasCommand('Escher: Run Playbook'), false, 'the palette hides Run Playbook');
       await rw.screenshot('palette-without-run');
       // The search quick pick still offers the action; the command itself refuses.
       await rw.runCommand('Escher: Search Playbooks');
       await rw.quickInputBox.fill('rds friday');
       await rw.quickRow(PLAYBOOK).waitFor({ timeout: 90_000 });
       await rw.quickRow(PLAYBOOK).click();
-      await rw.choose('Run in Terminal');
+      await rw.choose('Run Playbook');
       await rw.notification(/disabled in Restricted Mode/).waitFor();
       // Let the toast finish fading in before the screenshot (the class is VS Code's own).
       await rw.page.locator('.notification-toast.notification-fade-in-done').first().waitFor({ timeout: 5_000 }).catch(() => {});

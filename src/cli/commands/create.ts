@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { AREAS, type Area, CLOUD_PROVIDERS, type CloudProvider, STORAGE_STRATEGIES, type StorageStrategy } from '../../core/playbook-store/metadata';
+import { parseParamSpec } from '../../core/playbook-store/parameter-spec-text';
 import type { OnExisting } from '../../core/playbook-store/on-existing';
 import type { CreatePlaybookInput } from '../../core/playbook-store/types';
 import { AlreadyExistsError } from '../../core/shared/errors';
-import { choice, collect, commaList, parseParamSpec, readScriptArgs } from '../args';
+import { choice, collect, commaList, readScriptArgs } from '../args';
 import { describeOutcome, onExistingOption, shown } from '../on-existing';
 import type { CliContext } from '../context';
 import { readSecretParams } from '../secret-params';

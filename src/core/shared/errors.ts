@@ -78,6 +78,18 @@ export class IntegrityError extends EscherError {
   }
 }
 
+/** A stored file whose bytes no longer match what metadata.json records: both sides, for the message. */
+export class ContentMismatchError extends IntegrityError {
+  constructor(
+    message: string,
+    readonly recorded: { sha256: string; size: number },
+    readonly actual: { sha256: string; size: number },
+    options?: { hint?: string; cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** Settings, environment or a home file (config.json, secrets.json) that cannot be used as they are. */
 export class ConfigError extends EscherError {
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {

@@ -1,5 +1,8 @@
 import type { SecretStore } from '../../core/shared/secrets';
 import type { SearchIndexUse } from '../search/search-index-use';
+import type { RunHost } from '../run/run-host';
+import { runAgainFlow, runPlaybookFlow } from '../run/run-flow';
+import { showRunLogFlow } from '../runs/show-run-log';
 import { searchCommand } from '../search/search-flow';
 import { signInCommand, signOutCommand } from './auth';
 import type { CommandContext } from './command-context';
@@ -9,7 +12,6 @@ import { acceptAiFlow, deletePlaybookFlow, deleteVersionFlow, discardAiFlow, edi
 import { openFileCommand, openMetadataFlow, openScriptCommand } from './open-playbook';
 import { publishCommand } from './publish';
 import { resolveScriptCommand } from './resolve-script';
-import { runInTerminalFlow } from './run-in-terminal';
 import type { CommandHandler } from './run-command';
 import { showSyncStatusFlow, type SyncDisplay, syncNowCommand } from './sync';
 import { validateMetadataCommand } from './validate-metadata';
@@ -21,12 +23,16 @@ export interface CommandsHost {
   readonly secrets: SecretStore;
   readonly syncDisplay: SyncDisplay;
   readonly searchIndex: SearchIndexUse;
+  /** The run engine, the Problems panel's preflight findings, the Runs view. */
+  readonly runs: RunHost;
   /** The server currently configured ('' when none). */
   serverUrl(): string;
   searchDebounceMs(): number;
   /** Re-reads the settings (and config.json) and re-lists the explorer. */
   refresh(): void;
   showLog(): void;
+  /** Reads the run journal again (the Runs view). */
+  refreshRuns(): void;
 }
 
 export interface CommandSpec {
@@ -59,7 +65,10 @@ export function commandTable(host: CommandsHost): CommandSpec[] {
     c('escher.syncNow', 'Sync Now', () => syncNowCommand(ctx, host.syncDisplay)),
     c('escher.showSyncStatus', 'Show Sync Status', () => showSyncStatusFlow(ctx)),
     c('escher.resolveScript', 'Resolve Script', (arg) => resolveScriptCommand(ctx, arg)),
-    c('escher.runInTerminal', 'Run in Terminal', (arg) => runInTerminalFlow(ctx, arg)),
+    c('escher.runPlaybook', 'Run Playbook', (arg) => runPlaybookFlow(ctx, host.runs, arg)),
+    c('escher.runAgain', 'Run Again', (arg) => runAgainFlow(ctx, host.runs, arg)),
+    c('escher.showRunLog', 'Show Run Log', (arg) => showRunLogFlow(ctx, host.runs, arg)),
+    c('escher.refreshRuns', 'Refresh Runs', async () => host.refreshRuns()),
     c('escher.search', 'Search Playbooks', () => searchCommand(ctx, host.searchIndex, host.searchDebounceMs())),
     c('escher.cacheStats', 'Cache Stats', () => cacheStatsFlow(ctx)),
     c('escher.evictCache', 'Evict Cache', () => evictCacheFlow(ctx)),

@@ -1,9 +1,12 @@
 import * as path from 'node:path';
 import inc from 'semver/functions/inc';
-import { CLOUD_PROVIDERS, type ScriptFormat } from '../../core/playbook-store/metadata';
+import { CLOUD_PROVIDERS, type ParameterSpec, type ScriptFormat } from '../../core/playbook-store/metadata';
 import type { Playbook, ScriptInput } from '../../core/playbook-store/types';
+import type { PlaybookService } from '../../core/service';
 import type { CommandContext } from './command-context';
 import { splitList } from './create-playbook';
+import { declarationsFor, type ScriptText, undeclaredIn } from './parameter-inference';
+import { parametersStep } from './parameters-step';
 import { type PlaybookRef, playbookFromArgOrPick } from './playbook-ref';
 import { FORMAT_LABELS, formatOfEditor, scriptFromEditor } from './script-templates';
 
@@ -81,7 +84,9 @@ async function pickVersion(ctx: CommandContext, ref: PlaybookRef, title: string)
 
 /**
  * New Version: versions are immutable, so every change is a new version folder. Offers the bump
- * and, when the active editor holds a script, adding or replacing it in the new version.
+ * and, when the active editor holds a script, adding or replacing it in the new version — with a
+ * parameters step when its placeholders are not declared yet, since the store refuses a version
+ * whose placeholders the parameters do not declare.
  */
 export async function newVersionFlow(ctx: CommandContext, arg: unknown): Promise<Playbook | undefined> {
   const ref = await playbookFromArgOrPick(ctx, arg, { title: 'New Version' });
@@ -108,31 +113,44 @@ export async function newVersionFlow(ctx: CommandContext, arg: unknown): Promise
     if (add === undefined) return undefined;
     if (add) scripts.push(script);
   }
-  const pb = await svc.store.updatePlaybook(ref.playbookId, { bump, scripts });
+  let parameters: ParameterSpec[] | undefined;
+  const texts = [...scripts, ...(await scriptTexts(svc, current)).filter((t) => !scripts.some((s) => s.path === t.path))];
+  if (scripts.length > 0 && undeclaredIn(texts, current.metadata.parameters).length > 0) {
+    parameters = await parametersStep(ctx.ui, declarationsFor(texts, current.metadata.parameters), { title: `New Version of ${current.metadata.name}`, step: [3, 3] });
+    if (!parameters) return undefined;
+  }
+  const pb = await svc.store.updatePlaybook(ref.playbookId, { bump, scripts, ...(parameters ? { parameters } : {}), enforceContract: true });
   ctx.log.info(`${ref.playbookId}: new version ${pb.metadata.version}`);
   return pb;
 }
 
-/** Edit Metadata: name, description, keywords, cloud, resource types, prefilled; writes a new patch version. */
+/**
+ * Edit Metadata: name, description, keywords, cloud, resource types and parameters, prefilled
+ * (the parameters also with any placeholder the scripts use and nothing declares yet); writes a
+ * new patch version, held to the placeholder contract.
+ */
 export async function editMetadataFlow(ctx: CommandContext, arg: unknown): Promise<Playbook | undefined> {
   const ref = await playbookFromArgOrPick(ctx, arg, { title: 'Edit Metadata' });
   if (!ref) return undefined;
   const svc = await ctx.service();
-  const { metadata: m } = await svc.store.getPlaybook(ref.playbookId);
+  const current = await svc.store.getPlaybook(ref.playbookId);
+  const m = current.metadata;
   const title = `Edit ${m.name} (writes v${bumped(m.version, 'patch')})`;
-  const name = await ctx.ui.input({ title, step: [1, 5], prompt: 'Name', value: m.name, validate: (v) => (v.trim() === '' ? 'A name is required' : undefined) });
+  const name = await ctx.ui.input({ title, step: [1, 6], prompt: 'Name', value: m.name, validate: (v) => (v.trim() === '' ? 'A name is required' : undefined) });
   if (name === undefined) return undefined;
-  const description = await ctx.ui.input({ title, step: [2, 5], prompt: 'Description', value: m.description });
+  const description = await ctx.ui.input({ title, step: [2, 6], prompt: 'Description', value: m.description });
   if (description === undefined) return undefined;
-  const keywords = await ctx.ui.input({ title, step: [3, 5], prompt: 'Keywords, comma-separated', value: m.keywords.join(', ') });
+  const keywords = await ctx.ui.input({ title, step: [3, 6], prompt: 'Keywords, comma-separated', value: m.keywords.join(', ') });
   if (keywords === undefined) return undefined;
   const cloud = await ctx.ui.pick(
     CLOUD_PROVIDERS.map((c) => ({ label: c, description: c === m.cloud_provider ? 'current' : undefined, value: c })).sort((a) => (a.value === m.cloud_provider ? -1 : 0)),
-    { title, step: [4, 5], placeholder: 'Cloud provider' },
+    { title, step: [4, 6], placeholder: 'Cloud provider' },
   );
   if (cloud === undefined) return undefined;
-  const resources = await ctx.ui.input({ title, step: [5, 5], prompt: 'Resource types, comma-separated', value: m.resource_types.join(', ') });
+  const resources = await ctx.ui.input({ title, step: [5, 6], prompt: 'Resource types, comma-separated', value: m.resource_types.join(', ') });
   if (resources === undefined) return undefined;
+  const parameters = await parametersStep(ctx.ui, declarationsFor(await scriptTexts(svc, current), m.parameters), { title, step: [6, 6] });
+  if (parameters === undefined) return undefined;
   const changes = {
     name: name.trim(),
     description: description.trim(),
@@ -145,12 +163,13 @@ export async function editMetadataFlow(ctx: CommandContext, arg: unknown): Promi
     changes.description === m.description &&
     changes.cloud_provider === m.cloud_provider &&
     changes.keywords.join('\n') === m.keywords.join('\n') &&
-    changes.resource_types.join('\n') === m.resource_types.join('\n');
+    changes.resource_types.join('\n') === m.resource_types.join('\n') &&
+    JSON.stringify(parameters) === JSON.stringify(m.parameters);
   if (same) {
     await ctx.ui.info(`Nothing changed: ${m.name} stays at v${m.version}.`);
     return undefined;
   }
-  return svc.store.updatePlaybook(ref.playbookId, { ...changes, bump: 'patch' });
+  return svc.store.updatePlaybook(ref.playbookId, { ...changes, parameters, bump: 'patch', enforceContract: true });
 }
 
 export async function acceptAiFlow(ctx: CommandContext, arg: unknown): Promise<Playbook | undefined> {
@@ -171,6 +190,20 @@ export async function discardAiFlow(ctx: CommandContext, arg: unknown): Promise<
   if (!ok) return false;
   await svc.store.discardPlaybook(ref.playbookId);
   return true;
+}
+
+/**
+ * The version's scripts as text, for their placeholders. Each is read through the store (verified,
+ * a sensitive one decrypted); one that cannot be read is left out here, and the store's own
+ * contract check on write says what is wrong with it.
+ */
+async function scriptTexts(svc: PlaybookService, pb: Playbook): Promise<ScriptText[]> {
+  const out: ScriptText[] = [];
+  for (const s of pb.metadata.scripts) {
+    const content = await svc.store.readScript(pb, s.path).catch(() => undefined);
+    if (content) out.push({ path: s.path, content });
+  }
+  return out;
 }
 
 function isInside(file: string, dir: string): boolean {

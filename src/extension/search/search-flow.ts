@@ -55,7 +55,7 @@ async function offerActions(ctx: CommandContext, hit: SearchHit): Promise<void> 
   const actions = [
     { label: '$(json) Open metadata.json', value: 'escher.openMetadata' },
     { label: '$(go-to-file) Resolve Script…', value: 'escher.resolveScript' },
-    ...(ctx.ui.isTrusted() ? [{ label: '$(terminal) Run in Terminal…', value: 'escher.runInTerminal' }] : [{ label: '$(shield) Run in Terminal… (needs a trusted workspace)', value: 'escher.runInTerminal' }]),
+    ...(ctx.ui.isTrusted() ? [{ label: '$(play) Run Playbook…', value: 'escher.runPlaybook' }] : [{ label: '$(shield) Run Playbook… (needs a trusted workspace)', value: 'escher.runPlaybook' }]),
     ...(hit.area === 'local' ? [{ label: '$(cloud-upload) Publish…', value: 'escher.publish' }] : []),
     ...(hit.area === 'ai-generated' ? [{ label: '$(check) Accept', value: 'escher.acceptAiPlaybook' }] : []),
   ];

@@ -85,11 +85,31 @@ export interface UiHost {
   /** A read-only document with this content (reports, decrypted sensitive scripts). */
   showText(content: string, language: string): Promise<void>;
   withProgress<T>(title: string, task: (progress: Progress) => Promise<T>, options?: { cancellable?: boolean }): Promise<T>;
-  runInTerminal(options: { name: string; cwd: string; commandLine: string }): void;
+  /**
+   * A terminal the extension drives (a pseudoterminal in VS Code): a run's output goes into it,
+   * what the user types comes out of it, and Ctrl-C or closing it interrupts the run.
+   */
+  openRunTerminal(name: string): RunTerminal;
+  /** The workspace's folders on disk (a run's working folder is one of them). */
+  workspaceFolders(): string[];
+  /** Opens a document of the extension's read-only virtual documents (e.g. a run's log) by its URI. */
+  openVirtualDocument(uri: string): Promise<void>;
   /** Workspace trust: false in Restricted Mode. */
   isTrusted(): boolean;
   activeEditor(): ActiveEditorInfo | undefined;
   /** A file's text as the editor has it: an open document's unsaved edits included. */
   documentText(file: string): Promise<string>;
   executeCommand(command: string, ...args: unknown[]): Promise<void>;
+}
+
+/** The editor's side of a running playbook (see UiHost.openRunTerminal). */
+export interface RunTerminal {
+  /** Text for the user; "\n" line ends (the terminal adds what it needs). */
+  write(text: string): void;
+  /** What the user types, line by line (echoed while typed), for the commands' stdin. */
+  readonly input: NodeJS.ReadableStream;
+  /** Aborted when the user presses Ctrl-C or closes the terminal. */
+  readonly signal: AbortSignal;
+  /** The run is over: shows `message`; the terminal then closes with `exitCode` on the next key. */
+  finish(exitCode: number, message: string): void;
 }

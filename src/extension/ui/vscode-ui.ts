@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { ActiveEditorInfo, InputOptions, LivePickOptions, PickItem, Progress, StepOptions, UiHost } from './ui-host';
+import { openRunPseudoterminal } from '../run/run-pseudoterminal';
+import type { ActiveEditorInfo, InputOptions, LivePickOptions, PickItem, Progress, RunTerminal, StepOptions, UiHost } from './ui-host';
 import { showLivePick } from './vscode-live-pick';
 
 /** UiHost on the real editor: quick inputs with steps, modal dialogs, the integrated terminal. */
@@ -23,7 +24,10 @@ export class VsCodeUi implements UiHost {
     qp.matchOnDescription = true;
     qp.ignoreFocusOut = true;
     qp.items = items.map((i) => ({ label: i.label, description: i.description, detail: i.detail, value: i.value }));
-    if (many) qp.selectedItems = qp.items.filter((_, idx) => items[idx]?.picked);
+    const picked = qp.items.filter((_, idx) => items[idx]?.picked);
+    // Many: ticked; one: the highlighted row, so Enter keeps the current choice.
+    if (many) qp.selectedItems = picked;
+    else if (picked.length > 0) qp.activeItems = picked.slice(0, 1);
     return new Promise((resolve) => {
       let done = false;
       const finish = (v: T[] | undefined) => {
@@ -111,10 +115,17 @@ export class VsCodeUi implements UiHost {
     );
   }
 
-  runInTerminal(options: { name: string; cwd: string; commandLine: string }): void {
-    const terminal = vscode.window.createTerminal({ name: options.name, cwd: options.cwd });
-    terminal.show();
-    terminal.sendText(options.commandLine, true);
+  openRunTerminal(name: string): RunTerminal {
+    return openRunPseudoterminal(name);
+  }
+
+  workspaceFolders(): string[] {
+    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  }
+
+  async openVirtualDocument(uri: string): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri, true));
+    await vscode.window.showTextDocument(doc, { preview: true });
   }
 
   isTrusted(): boolean {

