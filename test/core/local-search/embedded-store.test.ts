@@ -102,3 +102,16 @@ test('exact search: usearch and the plain scan agree on the top-k', () => {
   assert.deepEqual(a.map((x) => x.row), b.map((x) => x.row));
   a.forEach((x, i) => assert.ok(Math.abs(x.score - b[i]!.score) < 1e-3));
 });
+
+test('exact search: a query that is a view into a bigger buffer (second vector of a batch) is searched by its own numbers', () => {
+  const rows = 200;
+  const dim = 16;
+  const m = new Float32Array(rows * dim).map((_, i) => Math.sin(i * 0.71));
+  const batch = new Float32Array(3 * dim).map((_, i) => Math.cos(i * 1.3));
+  const second = batch.subarray(dim, 2 * dim);
+  const alone = Float32Array.from(second);
+  assert.deepEqual(topKByDot(m, rows, dim, second, 5), topKByDot(m, rows, dim, alone, 5));
+  const window = new Float32Array((rows + 2) * dim);
+  window.set(m, 2 * dim);
+  assert.deepEqual(topKByDot(window.subarray(2 * dim), rows, dim, alone, 5).map((r) => r.row), topKByDot(m, rows, dim, alone, 5).map((r) => r.row));
+});
