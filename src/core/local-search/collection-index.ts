@@ -21,7 +21,7 @@ export interface IndexDiff {
 /**
  * The user_playbooks collection as this process holds it: three views of the same points kept in
  * step — the vectors and payloads of the embedded store (persisted, searched by vector), a
- * payload map (resolves keyword hits) and the MiniSearch keyword index (saved inside the index
+ * payload map (resolves keyword hits) and the keyword index (saved inside the index
  * file so a new process need not re-tokenise). Every write goes through `upsert`, `remove` or
  * `clear`, which update all three; nothing else may touch them.
  *
@@ -60,7 +60,7 @@ export class CollectionIndex {
     const result = await this.vectors.open(await this.identity());
     this.payloads = new Map(this.vectors.payloads().map((p) => [p.playbook_id, p]));
     this.keywordIndex = this.loadKeywordIndex();
-    this.vectors.keywordIndexProvider = () => ({ version: KEYWORD_INDEX_VERSION, json: this.keywordIndex.toJSON() });
+    this.vectors.keywordIndexProvider = () => ({ version: KEYWORD_INDEX_VERSION, bytes: this.keywordIndex.toBuffer() });
     return result.reset ? result.reason : undefined;
   }
 
@@ -134,7 +134,7 @@ export class CollectionIndex {
     const saved = this.vectors.loadedKeywordIndex;
     if (saved && saved.version === KEYWORD_INDEX_VERSION) {
       try {
-        const idx = KeywordIndex.fromJSON(saved.json);
+        const idx = KeywordIndex.fromBuffer(saved.bytes);
         if (idx.size === this.payloads.size && [...this.payloads.keys()].every((id) => idx.has(id))) return idx;
       } catch {
         // Fall through to a rebuild: the saved index is a cache.

@@ -64,7 +64,7 @@ export interface RankInput {
 }
 
 /**
- * One search: keyword candidates from MiniSearch, semantic candidates from the vector store,
+ * One search: keyword candidates (keyword-index.ts), semantic candidates from the vector store,
  * fused, filtered, explained. `payloadOf` resolves keyword hits (the keyword index stores no
  * payloads).
  */

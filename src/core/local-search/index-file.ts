@@ -12,7 +12,7 @@ import type { PlaybookPayload } from './payload';
  *   H bytes       header, UTF-8 JSON: { modelId, dimension, count, payloadBytes, keywordBytes,
  *                 keywordVersion, savedAt }
  *   payloadBytes  UTF-8 JSON array of `count` PlaybookPayload, in slot order
- *   keywordBytes  the keyword index of those payloads (MiniSearch JSON; may be 0 bytes), so a new
+ *   keywordBytes  the keyword index of those payloads (keyword/codec.ts; may be 0 bytes), so a new
  *                 process loads it instead of re-tokenising every playbook; used only when
  *                 keywordVersion matches the running code (keyword-index.ts), else rebuilt
  *   count*dim*4   vectors, float32 little-endian, slot order
@@ -43,14 +43,14 @@ export interface IndexFileContents {
 
 export interface KeywordSidecar {
   version: string;
-  json: string;
+  bytes: Buffer;
 }
 
 export class IndexFileError extends Error {}
 
 export function encodeIndexFile(c: { modelId: string; dimension: number; payloads: PlaybookPayload[]; vectors: Float32Array; keyword?: KeywordSidecar | undefined; savedAt: string }): Buffer {
   const payloadBuf = Buffer.from(JSON.stringify(c.payloads), 'utf8');
-  const keywordBuf = Buffer.from(c.keyword?.json ?? '', 'utf8');
+  const keywordBuf = c.keyword?.bytes ?? Buffer.alloc(0);
   const header: IndexFileHeader = {
     modelId: c.modelId,
     dimension: c.dimension,
@@ -87,7 +87,7 @@ export function decodeIndexFile(buf: Buffer): IndexFileContents {
   const payloads = JSON.parse(buf.subarray(off, off + header.payloadBytes).toString('utf8')) as PlaybookPayload[];
   if (!Array.isArray(payloads) || payloads.length !== header.count) throw new IndexFileError('payload count mismatch');
   off += header.payloadBytes;
-  const keyword = header.keywordBytes > 0 ? { version: header.keywordVersion, json: buf.subarray(off, off + header.keywordBytes).toString('utf8') } : undefined;
+  const keyword = header.keywordBytes > 0 ? { version: header.keywordVersion, bytes: buf.subarray(off, off + header.keywordBytes) } : undefined;
   off += header.keywordBytes;
   // Copy: the slice may not be 4-byte aligned, and the store grows its own matrix anyway.
   const vectors = new Float32Array(header.count * header.dimension);

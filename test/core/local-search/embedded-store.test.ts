@@ -68,8 +68,8 @@ test('embedded: the file format round-trips and its checksum covers every sectio
   const back = decodeIndexFile(buf);
   assert.deepEqual(back.payloads, payloads);
   assert.equal(back.keyword, undefined);
-  const withKeywords = decodeIndexFile(encodeIndexFile({ modelId: 'm', dimension: DIM, payloads, vectors, keyword: { version: 'v1', json: '{"x":1}' }, savedAt: 'now' }));
-  assert.deepEqual(withKeywords.keyword, { version: 'v1', json: '{"x":1}' });
+  const withKeywords = decodeIndexFile(encodeIndexFile({ modelId: 'm', dimension: DIM, payloads, vectors, keyword: { version: 'v1', bytes: Buffer.from([1, 2, 3]) }, savedAt: 'now' }));
+  assert.deepEqual(withKeywords.keyword, { version: 'v1', bytes: Buffer.from([1, 2, 3]) });
   assert.deepEqual(Array.from(withKeywords.vectors), Array.from(vectors));
   assert.deepEqual(Array.from(back.vectors), Array.from(vectors));
   // Change one float in the vector section: caught by the checksum.
