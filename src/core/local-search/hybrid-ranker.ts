@@ -2,7 +2,6 @@ import type { Embedder } from './embedder';
 import { normalizedScoreFusion, reciprocalRankFusion } from './fusion';
 import type { Fused, Ranked } from './fusion';
 import type { KeywordHit, KeywordIndex } from './keyword-index';
-import { parseQuery } from './keyword-index';
 import type { PlaybookPayload, SearchFilter } from './payload';
 import { matchesFilter } from './payload';
 import { conceptLabel } from './synonyms';
@@ -73,7 +72,7 @@ export async function rankPlaybooks(
   deps: { keywords: KeywordIndex; vectors: VectorStore; embedder: Embedder; payloadOf: (id: string) => PlaybookPayload | undefined },
   options: RankingOptions = DEFAULT_RANKING,
 ): Promise<SearchHit[]> {
-  const parsed = parseQuery(input.query);
+  const parsed = deps.keywords.parse(input.query);
   const useKeyword = options.mode !== 'semantic';
   const useSemantic = options.mode !== 'keyword';
 

@@ -1,11 +1,12 @@
 import type { PlaybookPayload } from './payload';
 import { sha256 } from '../shared/hash';
-import { SYNONYM_GROUPS, conceptsOf } from './synonyms';
+import { SYNONYM_GROUPS, conceptsOfWords } from './synonyms';
 import { STOP_WORDS, normalizeTerm, words } from './text';
 import { FIELDS, FIELD_BOOSTS, analyze } from './keyword/keyword-doc';
 import { InvertedIndex } from './keyword/inverted-index';
 import { decodeKeywordIndex, encodeKeywordIndex } from './keyword/codec';
 import { Scorer, expand } from './keyword/scorer';
+import { correctWord } from './keyword/spelling';
 
 export { FIELD_BOOSTS };
 
@@ -16,8 +17,12 @@ export interface ParsedQuery {
 }
 
 export function parseQuery(query: string): ParsedQuery {
-  const terms = [...new Set(words(query).filter((w) => !STOP_WORDS.has(w)).map(normalizeTerm))];
-  return { terms, concepts: conceptsOf(query) };
+  return parseWords(words(query).map(normalizeTerm));
+}
+
+function parseWords(normalized: readonly string[]): ParsedQuery {
+  const terms = [...new Set(normalized.filter((w) => !STOP_WORDS.has(w)))];
+  return { terms, concepts: conceptsOfWords(normalized) };
 }
 
 export interface KeywordHit {
@@ -82,6 +87,11 @@ export class KeywordIndex {
 
   clear(): void {
     this.index.clear();
+  }
+
+  /** parseQuery after typo correction against this index's words (keyword/spelling.ts). */
+  parse(query: string): ParsedQuery {
+    return parseWords(words(query).map((w) => (STOP_WORDS.has(w) ? w : correctWord(normalizeTerm(w), this.index))));
   }
 
   search(q: ParsedQuery, options: { limit: number; allow?: (id: string) => boolean }): KeywordHit[] {

@@ -22,6 +22,8 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = VOCABULARY.flatMap
 interface Compiled {
   /** Phrase (normalised words joined by a space) -> concept tokens. */
   phrases: Map<string, string[]>;
+  /** Every normalised word of every entry. */
+  words: Set<string>;
   /** First words of all phrases: most words start none, and are skipped without building strings. */
   starts: Set<string>;
   maxWords: number;
@@ -36,6 +38,7 @@ export function conceptToken(entry: string): string {
 function compile(): Compiled {
   const phrases = new Map<string, string[]>();
   const starts = new Set<string>();
+  const all = new Set<string>();
   let maxWords = 1;
   for (const group of SYNONYM_GROUPS) {
     const concept = conceptToken(group[0]!);
@@ -44,13 +47,14 @@ function compile(): Compiled {
       if (!w.length) continue;
       maxWords = Math.max(maxWords, w.length);
       starts.add(w[0]!);
+      for (const x of w) all.add(x);
       const key = w.join(' ');
       const list = phrases.get(key) ?? [];
       if (!list.includes(concept)) list.push(concept);
       phrases.set(key, list);
     }
   }
-  return { phrases, starts, maxWords };
+  return { phrases, words: all, starts, maxWords };
 }
 
 /**
@@ -82,6 +86,18 @@ export function conceptsOfWords(w: readonly string[]): string[] {
     i += matched || 1;
   }
   return [...found];
+}
+
+/** Whether a normalised word occurs in the vocabulary (a word the spelling corrector must not "fix"). */
+export function isVocabularyWord(word: string): boolean {
+  compiled ??= compile();
+  return compiled.words.has(word);
+}
+
+/** Every normalised word of the vocabulary (spelling corrections may land on them). */
+export function vocabularyWords(): ReadonlySet<string> {
+  compiled ??= compile();
+  return compiled.words;
 }
 
 /** The readable words of a concept ("~load_balancer" -> "load balancer"), for `why` and query expansion of the semantic side. */

@@ -97,3 +97,15 @@ test('top-k keeps exactly the k best of any stream, best first', () => {
     }),
   );
 });
+
+test('query typos are corrected against the index and the synonym vocabulary before concepts are matched; English words are left alone', () => {
+  const idx = KeywordIndex.empty();
+  idx.set(testPayload('sg', { name: 'Delete unused security group', description: 'Removes a security group no instance uses' }));
+  idx.set(testPayload('rds', { name: 'Protect database', description: 'Turns on deletion protection' }));
+  const q = idx.parse('remvoe unsued secuirty grup');
+  assert.deepEqual(q.terms, ['remove', 'unused', 'security', 'group']);
+  assert.ok(q.concepts.includes('~security_group') && q.concepts.includes('~unused'));
+  // "whole" and "being" are English, not typos of "while" or "bring", even where the index lacks them.
+  assert.deepEqual(idx.parse('drop the whole thing being used').terms, ['drop', 'whole', 'thing', 'being', 'used']);
+  assert.deepEqual(idx.search(idx.parse('secuirty grup'), { limit: 1 }).map((h) => h.id), ['sg']);
+});
