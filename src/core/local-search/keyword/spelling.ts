@@ -11,6 +11,8 @@ import type { InvertedIndex } from './inverted-index';
  * meet "security group" as a concept, not only as two fuzzy terms.
  */
 export function correctWord(word: string, index: InvertedIndex): string {
+  // Plural acronyms ("vms", "amis", "sgs"): the singular when that is a known word.
+  if (word.length >= 3 && word.endsWith('s') && !isKnown(word, index) && isKnown(word.slice(0, -1), index)) return word.slice(0, -1);
   if (word.length < 4 || /\d/.test(word) || isKnown(word, index) || isEnglish(word)) return word;
   const max = word.length >= 8 ? 2 : 1;
   let best = word;
