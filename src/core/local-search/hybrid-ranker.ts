@@ -83,7 +83,7 @@ export async function rankPlaybooks(
       })
     : [];
 
-  const semanticHits = useSemantic ? await semanticSearch(input, parsed.concepts, deps, options) : [];
+  const semanticHits = useSemantic ? await semanticSearch(correctedText(input.query, parsed.corrections), parsed.concepts, input.filter, deps, options) : [];
   const payloads = new Map<string, PlaybookPayload>();
   const similarity = new Map<string, number>();
   for (const h of semanticHits) {
@@ -122,15 +122,16 @@ export async function rankPlaybooks(
   return hits;
 }
 
-async function semanticSearch(
-  input: RankInput,
-  concepts: string[],
-  deps: { vectors: VectorStore; embedder: Embedder },
-  options: RankingOptions,
-) {
-  const text = options.expandSemanticQuery && concepts.length ? `${input.query} (${concepts.map(conceptLabel).join(', ')})` : input.query;
+async function semanticSearch(query: string, concepts: string[], filter: SearchFilter | undefined, deps: { vectors: VectorStore; embedder: Embedder }, options: RankingOptions) {
+  const text = options.expandSemanticQuery && concepts.length ? `${query} (${concepts.map(conceptLabel).join(', ')})` : query;
   const [vector] = await deps.embedder.embed([text]);
-  return deps.vectors.search(vector!, { limit: options.depth, ...(input.filter ? { filter: input.filter } : {}) });
+  return deps.vectors.search(vector!, { limit: options.depth, ...(filter ? { filter } : {}) });
+}
+
+/** The query with its typos corrected (the model knows "security", not "secuirty"). */
+function correctedText(query: string, corrections: Record<string, string> | undefined): string {
+  if (!corrections) return query;
+  return query.replace(/[A-Za-z0-9]+/g, (w) => corrections[w.toLowerCase()] ?? w);
 }
 
 /** One line for a terminal: "name, keywords: stop (name) · concepts: database · similarity 0.62". */

@@ -14,6 +14,8 @@ export { FIELD_BOOSTS };
 export interface ParsedQuery {
   terms: string[];
   concepts: string[];
+  /** Words the typo correction replaced: typed -> corrected. */
+  corrections?: Record<string, string>;
 }
 
 export function parseQuery(query: string): ParsedQuery {
@@ -91,7 +93,15 @@ export class KeywordIndex {
 
   /** parseQuery after typo correction against this index's words (keyword/spelling.ts). */
   parse(query: string): ParsedQuery {
-    return parseWords(words(query).map((w) => (STOP_WORDS.has(w) ? w : correctWord(normalizeTerm(w), this.index))));
+    const corrections: Record<string, string> = {};
+    const normalized = words(query).map((w) => {
+      if (STOP_WORDS.has(w)) return w;
+      const n = normalizeTerm(w);
+      const c = correctWord(n, this.index);
+      if (c !== n) corrections[w] = c;
+      return c;
+    });
+    return { ...parseWords(normalized), ...(Object.keys(corrections).length ? { corrections } : {}) };
   }
 
   search(q: ParsedQuery, options: { limit: number; allow?: (id: string) => boolean }): KeywordHit[] {

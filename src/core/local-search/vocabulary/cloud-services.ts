@@ -21,7 +21,7 @@ export const CLOUD_SERVICES: VocabularySection = {
     ['elastic beanstalk', 'beanstalk', 'paas', 'platform as a service', 'app service', 'app engine', 'web app'],
     ['workspaces', 'workspace', 'virtual desktop', 'vdi', 'desktop as a service', 'azure virtual desktop', 'avd', 'windows virtual desktop'],
     // Databases
-    ['database', 'db', 'rds', 'relational database service', 'relational database', 'sql database', 'postgres', 'postgresql', 'psql', 'mysql', 'mariadb', 'aurora', 'oracle', 'oracle db', 'sql server', 'mssql', 'cloud sql', 'azure sql', 'alloydb', 'db instance'],
+    ['database', 'db', 'rds', 'relational database service', 'relational database', 'sql database', 'postgres', 'postgresql', 'psql', 'mysql', 'mariadb', 'aurora', 'oracle', 'oracle db', 'cloud sql', 'azure sql', 'alloydb', 'db instance'],
     ['dynamodb', 'dynamo', 'dynamo db', 'nosql', 'key value store', 'key value database', 'document database', 'cosmos db', 'cosmosdb', 'firestore', 'bigtable', 'datastore'],
     ['redshift', 'data warehouse', 'warehouse', 'dwh', 'olap', 'bigquery', 'synapse', 'azure synapse'],
     ['elasticsearch', 'opensearch', 'amazon es', 'es domain', 'search domain', 'search cluster', 'elk', 'kibana'],
