@@ -32,13 +32,17 @@ export const CLOUD_SERVICES: VocabularySection = {
     ['volume', 'ebs', 'elastic block store', 'disk', 'block storage', 'block device', 'drive', 'hard drive', 'root volume', 'data volume', 'managed disk', 'persistent disk'],
     ['file system', 'efs', 'elastic file system', 'nfs', 'network file system', 'file share', 'shared file system', 'shared drive', 'azure files', 'filestore', 'fsx'],
     ['snapshot', 'snap', 'point in time copy', 'disk snapshot', 'volume snapshot'],
-    ['backup', 'back up', 'azure backup', 'backup vault'],
+    ['backup', 'back up', 'azure backup', 'backup vault', 'dump', 'pg dump', 'mysqldump'],
     // Networking
     ['vpc', 'virtual private cloud', 'vnet', 'virtual network', 'private network'],
     ['subnet', 'subnetwork', 'public subnet', 'private subnet'],
     ['security group', 'sg', 'firewall', 'firewall rule', 'nsg', 'network security group', 'vpc firewall rule', 'inbound rule', 'ingress rule', 'port rule'],
     ['network acl', 'nacl', 'network access control list', 'subnet firewall'],
     ['load balancer', 'elb', 'elastic load balancing', 'elastic load balancer', 'alb', 'application load balancer', 'nlb', 'network load balancer', 'clb', 'classic load balancer', 'lb', 'azure load balancer', 'application gateway', 'cloud load balancing'],
+    // Elastic Load Balancing's own comparison of its three kinds (layer 7, layer 4, previous generation).
+    ['application load balancer', 'alb', 'layer 7 load balancer', 'l7 load balancer', 'http load balancer'],
+    ['network load balancer', 'nlb', 'layer 4 load balancer', 'l4 load balancer', 'tcp load balancer'],
+    ['classic load balancer', 'clb', 'legacy load balancer', 'previous generation load balancer', 'elb classic'],
     ['cdn', 'cloudfront', 'content delivery network', 'distribution', 'front door', 'azure cdn', 'cloud cdn'],
     ['dns', 'route 53', 'route53', 'hosted zone', 'domain name system', 'azure dns', 'cloud dns'],
     ['elastic ip', 'eip', 'public ip', 'public ip address', 'static ip', 'static public ip', 'reserved ip'],
