@@ -26,6 +26,13 @@ export interface SearchHit {
   area: PlaybookPayload['area'];
   /** Fused relevance, higher is better; comparable within one result list only. */
   score: number;
+  /**
+   * A guess, not a match: no word or concept of the query matched it and its meaning is only
+   * loosely similar (cosine below WEAK_SIMILARITY). Weak hits come after all others, at most
+   * MAX_WEAK_HITS of them, and are shown apart ("weak matches"), so a query that matches nothing
+   * does not look like it found 30 answers.
+   */
+  weak?: true;
   why: MatchExplanation;
   payload: PlaybookPayload;
 }
@@ -55,6 +62,16 @@ export const DEFAULT_RANKING: RankingOptions = {
   depth: 50,
   expandSemanticQuery: true,
 };
+
+/**
+ * Where a semantic-only hit stops counting as a match. USE-lite's cosine is not calibrated:
+ * measured over the 175 runbooks, the right runbook of the dev queries scores 0.55 at the median,
+ * and nonsense ("banana bread recipe", "zzzz qqqq", "lorem ipsum") still reaches 0.37-0.52 with
+ * some runbook; so similarity alone cannot make a hit trustworthy, only a keyword or concept
+ * match can, and 0.5 keeps the semantic side's clearly close answers.
+ */
+export const WEAK_SIMILARITY = 0.5;
+export const MAX_WEAK_HITS = 5;
 
 export interface RankInput {
   query: string;
@@ -101,6 +118,7 @@ export async function rankPlaybooks(
 
   const byKeyword = new Map(keywordHits.map((h) => [h.id, h]));
   const hits: SearchHit[] = [];
+  const weak: SearchHit[] = [];
   for (const f of fused) {
     const payload = payloads.get(f.id) ?? deps.payloadOf(f.id);
     if (!payload) continue;
@@ -116,10 +134,15 @@ export async function rankPlaybooks(
     if (sim !== undefined) why.semantic_similarity = Math.round(sim * 1000) / 1000;
     if (f.keywordRank !== undefined) why.keyword_rank = f.keywordRank;
     if (f.semanticRank !== undefined) why.semantic_rank = f.semanticRank;
-    hits.push({ playbook_id: payload.playbook_id, version: payload.version, name: payload.name, area: payload.area, score: f.score, why, payload });
+    const hit: SearchHit = { playbook_id: payload.playbook_id, version: payload.version, name: payload.name, area: payload.area, score: f.score, why, payload };
+    if (options.mode === 'hybrid' && !kh && (sim ?? 0) < WEAK_SIMILARITY) {
+      if (weak.length < MAX_WEAK_HITS) weak.push({ ...hit, weak: true });
+      continue;
+    }
+    hits.push(hit);
     if (hits.length >= input.limit) break;
   }
-  return hits;
+  return [...hits, ...weak].slice(0, input.limit);
 }
 
 async function semanticSearch(query: string, concepts: string[], filter: SearchFilter | undefined, deps: { vectors: VectorStore; embedder: Embedder }, options: RankingOptions) {

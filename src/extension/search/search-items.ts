@@ -28,7 +28,8 @@ export function hitToItem(hit: SearchHit): SearchItem {
   return {
     label: `${areaIcon(hit.area)} ${hit.name}`,
     description,
-    detail: [summary, formats, why].filter((s) => s.length > 0).join('  —  '),
+    // The reason first: VS Code cuts a long detail line at its end.
+    detail: [why, formats, summary].filter((s) => s.length > 0).join('  —  '),
     hit,
   };
 }
