@@ -6,6 +6,8 @@ import type { PlaybookPayload, SearchFilter } from './payload';
 import { matchesFilter } from './payload';
 import { conceptLabel } from './synonyms';
 import type { VectorStore } from './vector-store';
+import { matchingScriptLine } from './script-lines';
+import type { ScriptLine } from './script-lines';
 
 /** Why a playbook matched: shown by the CLI (`why`) and the extension's hover. */
 export interface MatchExplanation {
@@ -17,6 +19,8 @@ export interface MatchExplanation {
   semantic_similarity?: number;
   keyword_rank?: number;
   semantic_rank?: number;
+  /** The script line holding most of the query's words, when words matched in a script body. */
+  script_line?: ScriptLine;
 }
 
 export interface SearchHit {
@@ -130,6 +134,10 @@ export async function rankPlaybooks(
       else terms.push({ term, fields });
     }
     const why: MatchExplanation = { terms, concepts };
+    if (terms.some((t) => t.fields.includes('scripts'))) {
+      const line = matchingScriptLine(payload.scripts, parsed.terms);
+      if (line) why.script_line = line;
+    }
     const sim = similarity.get(f.id);
     if (sim !== undefined) why.semantic_similarity = Math.round(sim * 1000) / 1000;
     if (f.keywordRank !== undefined) why.keyword_rank = f.keywordRank;
@@ -163,5 +171,6 @@ export function describeWhy(why: MatchExplanation): string {
   if (why.terms.length) parts.push('terms: ' + why.terms.map((t) => `${t.term} (${t.fields.join(', ')})`).join(', '));
   if (why.concepts.length) parts.push('concepts: ' + why.concepts.join(', '));
   if (why.semantic_similarity !== undefined) parts.push(`similarity ${why.semantic_similarity.toFixed(2)}`);
+  if (why.script_line) parts.push(`${why.script_line.path}:${why.script_line.line}: ${why.script_line.text}`);
   return parts.join(' · ') || 'semantic match';
 }

@@ -5,14 +5,14 @@ import { STOP_WORDS, normalizeTerm, splitIdentifier, words } from '../text';
 /**
  * What the keyword index knows of a playbook: named fields of text, each cut into terms. Field
  * boosts say where a word matters: a word in the name or keywords is stronger evidence than one
- * deep in the description; parameter names are weak evidence. The two concept fields hold the
+ * deep in the description; parameter names and script bodies are weak evidence. The two concept fields hold the
  * synonym-concept tokens (synonyms.ts) of the title (name, keywords, resource types) and of the
  * description.
  */
-export const FIELDS = ['name', 'keywords', 'resource_types', 'description', 'params', 'title_concepts', 'concepts'] as const;
+export const FIELDS = ['name', 'keywords', 'resource_types', 'description', 'params', 'scripts', 'title_concepts', 'concepts'] as const;
 export type Field = (typeof FIELDS)[number];
 
-export const FIELD_BOOSTS: Record<Field, number> = { name: 3, keywords: 2.5, resource_types: 2, description: 1, params: 0.3, title_concepts: 3, concepts: 1 };
+export const FIELD_BOOSTS: Record<Field, number> = { name: 3, keywords: 2.5, resource_types: 2, description: 1, params: 0.3, scripts: 0.5, title_concepts: 3, concepts: 1 };
 
 /** Field numbers of the plain-word fields and of the concept fields. */
 export const TERM_FIELDS: readonly number[] = FIELDS.map((f, i) => (f.endsWith('concepts') ? -1 : i)).filter((i) => i >= 0);
@@ -32,6 +32,9 @@ export function keywordFields(p: PlaybookPayload): string[] {
     p.resource_types.map(splitIdentifier).join(' '),
     p.description,
     (meta?.parameters ?? []).map((x) => splitIdentifier(x.name)).join(' '),
+    // Bodies of the small, non-sensitive scripts the payload carries (payload.ts): "which playbook
+    // calls aws rds stop-db-instance" is answered from them. Sensitive scripts are never in a payload.
+    Object.values(p.scripts ?? {}).join('\n'),
     conceptsOf([p.name, p.keywords.join(' '), p.resource_types.join(' ')].join(' . ')).join(' '),
     conceptsOf(p.description).join(' '),
   ];
