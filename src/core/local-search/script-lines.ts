@@ -36,6 +36,7 @@ export function matchingScriptLine(scripts: Record<string, string>, queryTerms: 
 }
 
 function clean(line: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is being removed
   const t = line.trim().replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
   return t.length > 160 ? `${t.slice(0, 157)}…` : t;
 }
