@@ -6,6 +6,7 @@ import type { PlaybookPayload, SearchFilter } from './payload';
 import { matchesFilter } from './payload';
 import { conceptLabel } from './synonyms';
 import type { VectorStore } from './vector-store';
+import type { PayloadRow } from './stored-payload';
 import { matchingScriptLine } from './script-lines';
 import type { ScriptLine } from './script-lines';
 
@@ -90,7 +91,7 @@ export interface RankInput {
  */
 export async function rankPlaybooks(
   input: RankInput,
-  deps: { keywords: KeywordIndex; vectors: VectorStore; embedder: Embedder; payloadOf: (id: string) => PlaybookPayload | undefined },
+  deps: { keywords: KeywordIndex; vectors: VectorStore; embedder: Embedder; payloadOf: (id: string) => PlaybookPayload | undefined; rowOf?: (id: string) => PayloadRow | undefined },
   options: RankingOptions = DEFAULT_RANKING,
 ): Promise<SearchHit[]> {
   const parsed = deps.keywords.parse(input.query);
@@ -100,7 +101,7 @@ export async function rankPlaybooks(
   const keywordHits: KeywordHit[] = useKeyword
     ? deps.keywords.search(parsed, {
         limit: options.depth,
-        ...(input.filter ? { allow: (id: string) => { const p = deps.payloadOf(id); return !!p && matchesFilter(p, input.filter); } } : {}),
+        ...(input.filter ? { allow: (id: string) => { const p = deps.rowOf?.(id) ?? deps.payloadOf(id); return !!p && matchesFilter(p, input.filter); } } : {}),
       })
     : [];
 

@@ -149,7 +149,7 @@ export class LocalSearch implements Disposable {
     await this.queue.idle();
     const input = { query, limit: options.limit ?? 10, ...(filter ? { filter } : {}) };
     const rank = (vectors: VectorStore) =>
-      rankPlaybooks(input, { keywords: this.index.keywords, vectors, embedder: this.queryEmbedder, payloadOf: this.index.payloadOf }, this.ranking);
+      rankPlaybooks(input, { keywords: this.index.keywords, vectors, embedder: this.queryEmbedder, payloadOf: this.index.payloadOf, rowOf: this.index.rowOf }, this.ranking);
     const { result: hits, backend } = this.mirror ? await this.mirror.answer(rank, this.index.vectors, warnings) : { result: await rank(this.index.vectors), backend: 'embedded' as const };
     // Returned, not logged: the caller shows them (the CLI on stderr, the extension in its UI).
     return { hits, backend, warnings: [...new Set(warnings)], ...(indexing > 0 ? { indexing } : {}) };
