@@ -166,7 +166,8 @@ export class Scorer {
   }
 }
 
-function lowerBound(sorted: readonly string[], x: string): number {
+/** Index of the first string in `sorted` not below `x`. */
+export function lowerBound(sorted: readonly string[], x: string): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -1,5 +1,6 @@
 import { isVocabularyWord, vocabularyWords } from '../synonyms';
 import { editDistance } from './edit-distance';
+import { lowerBound } from './scorer';
 import { isEnglish } from './english-words';
 import type { InvertedIndex } from './inverted-index';
 
@@ -35,12 +36,6 @@ export function correctWord(word: string, index: InvertedIndex): string {
 function isKnown(word: string, index: InvertedIndex): boolean {
   if (index.terms.has(word) || isVocabularyWord(word)) return true;
   const sorted = index.sortedTerms();
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < word) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo]!.startsWith(word);
+  const at = lowerBound(sorted, word);
+  return at < sorted.length && sorted[at]!.startsWith(word);
 }
