@@ -49,8 +49,9 @@ export function topKByDot(matrix: Float32Array, rows: number, dim: number, query
   return scanTopK(matrix, rows, dim, query, k);
 }
 
+/** The array itself when it starts its buffer (spare capacity after it is fine), else a copy. */
 function ownBuffer(a: Float32Array): Float32Array {
-  return a.byteOffset === 0 && a.buffer.byteLength === a.byteLength ? a : a.slice();
+  return a.byteOffset === 0 ? a : a.slice();
 }
 
 /** The plain-JS baseline: one pass computing every dot product, then a partial sort. */
