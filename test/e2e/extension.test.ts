@@ -195,6 +195,20 @@ test('the extension in a real VS Code: create, explore, validate, run, publish, 
     await hit.waitFor({ timeout: 90_000 });
     assert.match(await hit.innerText(), /weekend-rds-shutdown/);
     await wb.screenshot('search-results');
+  });
+
+  await step('the cloud filter button narrows the search and keeps what was typed and found', async () => {
+    await wb.quickInput.locator('.action-label[aria-label="Filter by cloud"]').click();
+    await wb.choose('aws', { title: 'Cloud' });
+    // Back in the search, not closed: the typed text now carries the filter, the hit is still listed.
+    await wb.quickInput.filter({ hasText: 'Search Playbooks' }).waitFor({ state: 'visible' });
+    await wb.page.waitForFunction(
+      `(() => { const i = document.querySelector('.quick-input-widget .quick-input-box input'); return !!i && i.value === 'turn off the database on friday night cloud:aws '; })()`,
+    );
+    const hit = wb.quickRow(PLAYBOOK);
+    await hit.waitFor({ timeout: 60_000 });
+    assert.match(await hit.innerText(), /weekend-rds-shutdown · v1\.0\.0/);
+    await wb.screenshot('search-filtered');
     await wb.closeQuickInput();
   });
 

@@ -40,12 +40,13 @@ export interface Progress {
   readonly cancelled: boolean;
 }
 
-/** A row of a live pick: a choosable item (with a value) or a line of information (without). */
+/** A row of a live pick: a choosable item (with a value), a line of information (without), or a group heading (`separator`). */
 export interface LiveItem<T> {
   label: string;
   description?: string;
   detail?: string;
   value?: T;
+  separator?: true;
 }
 
 /** A title button of a live pick that sets one filter by a second, short pick. */
@@ -68,6 +69,11 @@ export interface LivePickOptions<T> {
   filters?: LivePickFilter[];
   /** The rows for what is typed. An answer for a value the user has since typed over is dropped. */
   query(value: string): Promise<LiveItem<T>[]>;
+  /**
+   * Asked after each answer: a promise when the rows will be worth asking for again (the index
+   * was still being built); the pick then runs `query` once more for the same text, unasked.
+   */
+  refreshWhen?(): Promise<unknown> | undefined;
 }
 
 export interface UiHost {
