@@ -28,7 +28,8 @@ export function conflictRecord(e: unknown): PlaybookRecord | null {
 export function signInAgain(e: unknown): EscherError {
   const status = e instanceof AuthError ? e.status : 401;
   return new AuthError(`The Escher server rejected the credentials (HTTP ${status}); sync is paused`, status, {
-    hint: 'sign in again (set a new token with `escher-playbook login` or the ESCHER_TOKEN variable), then run `escher-playbook sync`',
+    hint: 'sign in again with a valid token, then sync',
+    hintCode: 'token-rejected',
     cause: e,
   });
 }

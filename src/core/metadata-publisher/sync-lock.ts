@@ -35,7 +35,7 @@ export class SyncLock {
           retries: { retries: Math.max(0, Math.ceil(waitMs / 250)), factor: 1, minTimeout: 250, maxTimeout: 250 },
           busy: (cause) =>
             new LockedError('Another process is syncing this Escher home', {
-              hint: 'wait for it to finish (the VS Code extension or another `escher-playbook sync` may be running)',
+              hint: 'wait for it to finish (VS Code or another sync from the command line may be running)',
               cause,
             }),
         },

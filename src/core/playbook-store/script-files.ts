@@ -49,7 +49,7 @@ export async function carryScripts(base: Playbook, input: UpdatePlaybookInput, k
         await assertRealpathInside(base.dir, full, 'Script path');
         const bytes = await fs.readFile(full);
         if (!entry.sensitive && (bytes.length !== entry.size || sha256(bytes) !== entry.sha256)) {
-          throw new IntegrityError(`Cannot build on v${base.metadata.version}: ${full} does not match its recorded sha256`, { hint: 'restore the file or run `escher-playbook doctor`' });
+          throw new IntegrityError(`Cannot build on v${base.metadata.version}: ${full} does not match its recorded sha256`, { hint: 'restore the file', hintCode: 'store-needs-check' });
         }
         return bytes;
       },
@@ -87,7 +87,8 @@ export async function readVerifiedScript(playbook: Playbook, scriptPath: string,
   const plain = entry.sensitive ? decryptScript(await dataKey(), entry.path, onDisk) : onDisk;
   if (plain.length !== entry.size || sha256(plain) !== entry.sha256) {
     throw new IntegrityError(`Script ${full} does not match the sha256/size recorded in metadata.json`, {
-      hint: 'the file was changed or damaged; restore it or run `escher-playbook doctor`',
+      hint: 'the file was changed or damaged; restore it',
+      hintCode: 'store-needs-check',
     });
   }
   return plain;

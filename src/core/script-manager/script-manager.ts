@@ -136,7 +136,7 @@ export class ScriptManager {
         const file = resolveInside(playbook.dir, s.path, 'Script path');
         const st = await fs.lstat(file).catch(() => undefined);
         if (!st?.isFile()) {
-          throw new NotFoundError(`Script ${file} of ${source} playbook "${playbookId}" v${m.version} is missing`, { hint: 'restore it or run `escher-playbook doctor`' });
+          throw new NotFoundError(`Script ${file} of ${source} playbook "${playbookId}" v${m.version} is missing`, { hint: 'restore it', hintCode: 'store-needs-check' });
         }
         files.push({ file, path: s.path, sha256: s.sha256, size: s.size });
       }
@@ -214,7 +214,8 @@ export class ScriptManager {
       }
       if (e instanceof NotFoundError) {
         throw new NotFoundError(`Playbook "${playbookId}"${version ? ` v${version}` : ''} is neither in your store nor on the server`, {
-          hint: 'check the id (escher-playbook list), or the version',
+          hint: 'check the id and the version',
+          hintCode: 'playbook-unknown',
           cause: e,
         });
       }
@@ -225,7 +226,8 @@ export class ScriptManager {
   /** No metadata anywhere and no server: scripts put into the cache directly (cacheScript) still resolve. */
   private async fromIndexOnly(playbookId: string, format: ScriptFormat, version: string | undefined): Promise<ResolvedScript> {
     const noServer = new ConfigError(`Playbook "${playbookId}" is not in your store or cache, and no Escher server is configured`, {
-      hint: 'set ESCHER_SERVER_URL, ESCHER_TENANT_ID and ESCHER_TOKEN to fetch it',
+      hint: 'connect to an Escher server to fetch it',
+      hintCode: 'server-not-configured',
     });
     if (version === undefined) throw noServer;
     const entries = await this.o.cache.entriesFor(playbookId, version, format);
