@@ -6,3 +6,4 @@
 export { PlaybookService } from '../core/service';
 export { schemaIssues, semanticIssues } from '../core/playbook-store/validate';
 export { FileSecretStore } from '../core/shared/secret-file';
+export { verifyConnection } from '../core/escher-api/verify-connection';

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import { CLOUD_PROVIDERS, type CloudProvider, SCRIPT_FORMATS, type ScriptFormat } from '../../core/playbook-store/metadata';
+import { CLOUD_PROVIDERS, SCRIPT_FORMATS, type ScriptFormat } from '../../core/playbook-store/metadata';
 import type { Playbook, ScriptInput } from '../../core/playbook-store/types';
 import type { CommandContext } from './command-context';
+import { CLOUD_LABELS } from '../util/cloud-labels';
 import { FORMAT_LABELS, formatOfEditor, scriptFromEditor, templateScript } from './script-templates';
 
-const CLOUD_LABELS: Record<CloudProvider, string> = { aws: 'AWS', azure: 'Azure', gcp: 'Google Cloud', oci: 'Oracle Cloud', multi: 'Several clouds', other: 'Other / none' };
 const TOTAL = 6;
 const TITLE = 'Create Playbook';
 
@@ -82,13 +82,15 @@ export async function createPlaybookFlow(ctx: CommandContext): Promise<Playbook 
 }
 
 /**
- * The Create Playbook command: the flow above, then the new metadata.json opens (pinned) and the
- * three publish choices are offered; the uploads run as their own commands, with their own errors.
+ * The Create Playbook command: the flow above, then the new metadata.json opens (pinned), its row
+ * is revealed and selected in the explorer, and the three publish choices are offered; the
+ * uploads run as their own commands, with their own errors and confirmations.
  */
 export async function createPlaybookCommand(ctx: CommandContext): Promise<Playbook | undefined> {
   const pb = await createPlaybookFlow(ctx);
   if (!pb) return undefined;
   await ctx.ui.openFile(path.join(pb.dir, 'metadata.json'), { preview: false });
+  await revealRow(ctx, pb.metadata.playbook_id);
   const choice = await ctx.ui.info(
     `Created "${pb.metadata.name}" (${pb.metadata.playbook_id} v${pb.metadata.version}) in Local. It stays private until you publish it.`,
     'Keep Private',
@@ -105,4 +107,13 @@ export function splitList(v: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+}
+
+/** Selects a playbook's row in the explorer; a failure to find it only goes to the log. */
+export async function revealRow(ctx: CommandContext, playbookId: string): Promise<void> {
+  try {
+    if (ctx.tree && !(await ctx.tree.reveal(playbookId))) ctx.log.debug(`reveal: ${playbookId} is not listed yet`);
+  } catch (e) {
+    ctx.log.warn(`reveal ${playbookId}: ${String(e)}`);
+  }
 }

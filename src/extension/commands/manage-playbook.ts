@@ -3,7 +3,8 @@ import inc from 'semver/functions/inc';
 import { CLOUD_PROVIDERS, type ScriptFormat } from '../../core/playbook-store/metadata';
 import type { Playbook, ScriptInput } from '../../core/playbook-store/types';
 import type { CommandContext } from './command-context';
-import { splitList } from './create-playbook';
+import { revealRow, splitList } from './create-playbook';
+import { openMetadataFlow } from './open-playbook';
 import { type PlaybookRef, playbookFromArgOrPick } from './playbook-ref';
 import { FORMAT_LABELS, formatOfEditor, scriptFromEditor } from './script-templates';
 
@@ -80,6 +81,18 @@ export async function newVersionFlow(ctx: CommandContext, arg: unknown): Promise
   }
   const pb = await svc.store.updatePlaybook(ref.playbookId, { bump, scripts });
   ctx.log.info(`${ref.playbookId}: new version ${pb.metadata.version}`);
+  return pb;
+}
+
+/** The New Version command: the flow, then its row is selected and the result said, with the new metadata.json a click away. */
+export async function newVersionCommand(ctx: CommandContext, arg: unknown): Promise<Playbook | undefined> {
+  const pb = await newVersionFlow(ctx, arg);
+  if (!pb) return undefined;
+  await revealRow(ctx, pb.metadata.playbook_id);
+  const added = pb.metadata.scripts.length;
+  void ctx.ui.info(`Created v${pb.metadata.version} of "${pb.metadata.name}" (${added} script${added === 1 ? '' : 's'}).`, 'Open metadata.json').then(async (c) => {
+    if (c) await openMetadataFlow(ctx, { playbookId: pb.metadata.playbook_id, version: pb.metadata.version });
+  });
   return pb;
 }
 

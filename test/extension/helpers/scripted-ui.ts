@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import type { ActiveEditorInfo, InputOptions, LiveItem, LivePickOptions, PickItem, Progress, StepOptions, UiHost } from '../../../src/extension/ui/ui-host';
+import type { ActiveEditorInfo, InputOptions, LiveItem, LivePickOptions, PickItem, Progress, ReadOnlyDoc, StepOptions, UiHost } from '../../../src/extension/ui/ui-host';
 
 /**
  * The editor side of a command handler in unit tests: answers come from a script, in order, and
@@ -16,7 +16,14 @@ export class ScriptedUi implements UiHost {
   readonly messages: Array<{ level: 'info' | 'warn' | 'error'; text: string }> = [];
   readonly confirms: Array<{ message: string; detail?: string }> = [];
   readonly opened: string[] = [];
-  readonly shown: Array<{ content: string; language: string }> = [];
+  /** Read-only documents shown (sync status, decrypted scripts). */
+  readonly shown: ReadOnlyDoc[] = [];
+  /** Status-bar messages (routine success). */
+  readonly statusMessages: string[] = [];
+  /** Settings written to the user's settings, in order. */
+  readonly settingsWritten: Array<Record<string, string>> = [];
+  /** Titles of the progress notifications shown. */
+  readonly progress: string[] = [];
   readonly terminals: Array<{ name: string; cwd: string; commandLine: string }> = [];
   readonly commands: Array<{ command: string; args: unknown[] }> = [];
   readonly prompts: string[] = [];
@@ -105,11 +112,20 @@ export class ScriptedUi implements UiHost {
     this.opened.push(file);
   }
 
-  async showText(content: string, language: string): Promise<void> {
-    this.shown.push({ content, language });
+  async showReadOnly(doc: ReadOnlyDoc): Promise<void> {
+    this.shown.push(doc);
   }
 
-  async withProgress<T>(_title: string, task: (p: Progress) => Promise<T>): Promise<T> {
+  statusMessage(text: string): void {
+    this.statusMessages.push(text);
+  }
+
+  async updateSettings(values: Readonly<Record<string, string>>): Promise<void> {
+    this.settingsWritten.push({ ...values });
+  }
+
+  async withProgress<T>(title: string, task: (p: Progress) => Promise<T>): Promise<T> {
+    this.progress.push(title);
     return task({ report: () => {}, cancelled: false });
   }
 
