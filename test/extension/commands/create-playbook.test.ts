@@ -67,3 +67,14 @@ test('Create Playbook (the command): Keep Private or a dismissed message uploads
   assert.equal(await createPlaybookCommand(ctx), undefined);
   assert.deepEqual([ui.opened, ui.messages], [[], []]);
 });
+
+test('Create Playbook (the command) opens the new metadata.json and selects its row in the explorer', async (t) => {
+  const { ui, ctx } = await commandEnv(t, { answers: ['Weekend RDS shutdown', 'x', 'AWS', 'rds', ['Shell']] });
+  const revealed: string[] = [];
+  ctx.tree = { reveal: async (id) => (revealed.push(id), true) };
+  ui.messageChoices = ['Keep Private'];
+  const pb = await createPlaybookCommand(ctx);
+  assert.ok(pb);
+  assert.deepEqual(ui.opened, [path.join(pb.dir, 'metadata.json')]);
+  assert.deepEqual(revealed, ['weekend-rds-shutdown']);
+});

@@ -86,11 +86,10 @@ test('a rejection made on the server arrives after Sync Now as a warning with th
   const { host } = commandsHost(ctx, svc);
   const report = await syncNowCommand(ctx, host.syncDisplay);
   assert.deepEqual(report.reviewChanges, [{ playbook_id: 'weekend-rds-shutdown', version: published.version, status: 'rejected' }]);
-  // The notice is shown while the command returns; let it settle.
-  await new Promise((r) => setImmediate(r));
   assert.deepEqual(ui.messages, [{ level: 'warn', text: `A reviewer rejected "Weekend RDS shutdown" v${published.version}: Stops prod too. [Fix it] (command:escher.runInTerminal)` }]);
   assert.deepEqual(ui.offered, [['Open', 'Show Sync Status']]);
   assert.deepEqual(ui.statusMessages, [], 'a sync with news for the user is not reported as routine');
+  // The button's command runs after the notification answered: promise callbacks only, drained before the next macrotask.
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(ui.commands, [{ command: 'escher.openMetadata', args: [{ playbookId: 'weekend-rds-shutdown' }] }]);
 });

@@ -108,8 +108,16 @@ export class ScriptedUi implements UiHost {
     return this.message('error', text, actions);
   }
 
+  private waitingForOpen: Array<(file: string) => void> = [];
+
   async openFile(file: string): Promise<void> {
     this.opened.push(file);
+    for (const resolve of this.waitingForOpen.splice(0)) resolve(file);
+  }
+
+  /** Resolves with the next file opened: for flows that open one after a notification's button, in the background. */
+  nextOpened(): Promise<string> {
+    return new Promise((resolve) => this.waitingForOpen.push(resolve));
   }
 
   async showReadOnly(doc: ReadOnlyDoc): Promise<void> {
