@@ -153,7 +153,10 @@ export class Container extends DisposableOwner {
     );
     // The service owns timers and file handles: it goes before everything registered above.
     this._register(toDisposable(() => this.disposeService()));
-    void openWalkthroughOnFirstRun(context).catch((e: unknown) => this.logger.warn(`walkthrough: ${String(e)}`));
+    void openWalkthroughOnFirstRun(context).then(
+      (opened) => opened && this.logger.info('first run: opened the walkthrough'),
+      (e: unknown) => this.logger.warn(`walkthrough: ${String(e)}`),
+    );
     // Background sync starts a few seconds after activation, never during it: activation stays a
     // handful of registrations and the core bundle loads once the window has settled.
     const signedIn = this.connection.refresh();
