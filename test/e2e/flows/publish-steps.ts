@@ -77,6 +77,8 @@ export async function publishSteps(step: Step, wb: Workbench, pane: Locator, env
     await wb.runCommand('Escher: Sync Now');
     await wb.notificationShown(/A reviewer rejected "Weekend RDS shutdown" v1\.0\.1: It stops production databases too/);
     await wb.treeRowLabelled(pane, env.playbook).filter({ hasText: /rejected/ }).waitFor({ timeout: 60_000 });
+    // The code lens of the open metadata.json follows the tree.
+    await wb.codeLens(/Synced · rejected: It stops production databases too/).waitFor({ timeout: 30_000 });
     await wb.screenshot('review-rejected');
     await wb.clearNotifications();
   });
