@@ -20,6 +20,8 @@ export const external = [
   '@tensorflow/tfjs-converter',
   '@tensorflow/tfjs-backend-cpu',
   'playwright-core',
+  // Reads its main.wasm.gz beside its own files at run time (run preflight for Terraform).
+  '@cdktf/hcl2json',
 ];
 
 const entries = [

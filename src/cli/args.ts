@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ParameterSpec } from '../core/playbook-store/metadata';
+import { parseParameterText } from '../core/playbook-store/parameter-values';
 import type { ScriptInput } from '../core/playbook-store/types';
 import { ValidationError } from '../core/shared/errors';
 
@@ -48,10 +49,11 @@ export async function readScriptArgs(specs: readonly string[] | undefined, sensi
 }
 
 /**
- * `--param NAME[:TYPE][!][=DEFAULT]`: "!" marks it required; DEFAULT is parsed as JSON when it
- * is valid JSON for the type (numbers, booleans, lists), kept as a string otherwise.
- * `--secret-param` takes the same form and marks the parameter sensitive (default encrypted); its
- * errors never quote the spec, which may hold the secret (see secret-params.ts for the safer forms).
+ * `--param NAME[:TYPE][!][=DEFAULT]`: "!" marks it required; DEFAULT is parsed as the type says
+ * (parameter-values.ts: `true`/`false`, whole numbers, `a,b` or a JSON list, JSON) and must be
+ * valid for it. `--secret-param` takes the same form and marks the parameter sensitive (default
+ * encrypted); its errors never quote the spec or the value, which may hold the secret (see
+ * secret-params.ts for the safer forms).
  */
 export function parseParamSpec(spec: string, sensitive: boolean): ParameterSpec {
   const eq = spec.indexOf('=');
@@ -82,15 +84,10 @@ export function parseParamHead(head: string, option: string, secret: boolean): P
 
 const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'list', 'json'];
 
-/** A default given as text: JSON for the non-string types when it parses, the text otherwise. */
+/**
+ * A default given as text, parsed by the parameter's own rules: `x:integer=abc` or
+ * `n:number=1e999` is an error here (exit 2), never stored; a sensitive value is never quoted.
+ */
 export function paramDefault(p: ParameterSpec, text: string): unknown {
-  return p.type === 'string' ? text : parseJsonOr(text);
-}
-
-function parseJsonOr(s: string): unknown {
-  try {
-    return JSON.parse(s) as unknown;
-  } catch {
-    return s;
-  }
+  return parseParameterText(p, text);
 }

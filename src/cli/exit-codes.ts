@@ -23,6 +23,12 @@ export const EXIT = {
   LOCKED: 8,
   /** A batch finished with some items failed (import), or doctor found unrepaired problems. */
   PARTIAL: 9,
+  /** `run`: the playbook ran and a command of it exited non-zero (its own code is printed and recorded). */
+  RUN_FAILED: 10,
+  /** `run`/`check`: preflight found errors, so nothing ran. */
+  PREFLIGHT: 11,
+  /** `run`: the playbook's review is pending or rejected and no --allow-unreviewed reason was given. */
+  REVIEW: 12,
   /** Interrupted (Ctrl-C). */
   CANCELLED: 130,
 } as const;
@@ -51,5 +57,9 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.LOCKED;
     case 'CANCELLED':
       return EXIT.CANCELLED;
+    case 'PREFLIGHT':
+      return EXIT.PREFLIGHT;
+    case 'REVIEW':
+      return EXIT.REVIEW;
   }
 }

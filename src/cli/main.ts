@@ -43,6 +43,9 @@ const COMMANDS: readonly LazyCommand[] = [
   { names: ['index'], load: () => import('./commands/index.js') },
   { names: ['resolve'], load: () => import('./commands/resolve.js') },
   { names: ['cache'], load: () => import('./commands/cache.js') },
+  { names: ['run'], load: () => import('./commands/run.js') },
+  { names: ['check'], load: () => import('./commands/check.js') },
+  { names: ['runs'], load: () => import('./commands/runs.js') },
 ];
 
 export async function main(argv: readonly string[], streams: Streams = process, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -57,7 +60,7 @@ export async function main(argv: readonly string[], streams: Streams = process, 
     .option('--home <dir>', 'Escher home folder (default: $ESCHER_HOME or ~/.escher)')
     .option('--json', 'machine-readable output on stdout (errors as a JSON line on stderr)')
     .option('--verbose', 'log progress to stderr')
-    .addHelpText('after', '\n  -V, --version      print the version\n\nExit codes: 0 ok, 1 internal, 2 usage/invalid input, 3 not found, 4 conflict, 5 integrity, 6 config, 7 remote, 8 locked, 9 partial. See docs/cli.md.');
+    .addHelpText('after', '\n  -V, --version      print the version\n\nExit codes: 0 ok, 1 internal, 2 usage/invalid input, 3 not found, 4 conflict, 5 integrity, 6 config, 7 remote, 8 locked, 9 partial, 10 run failed, 11 preflight errors, 12 review needed, 130 interrupted. See docs/cli.md.');
   program.exitOverride();
   program.configureOutput(outputConfig(streams));
   const ctx = createCliContext(program, streams, env);

@@ -1,7 +1,8 @@
 import type { ParameterSpec } from '../core/playbook-store/metadata';
 import type { Playbook, PlaybookSummary } from '../core/playbook-store/types';
 import { table } from './output';
-import { type SyncView, type SyncViews, reviewCell } from './sync-view';
+import type { SyncView, SyncViews } from '../core/metadata-publisher/sync-views';
+import { reviewCell } from './sync-view';
 
 /** Human renderings of store objects (the --json forms are the objects themselves). */
 
@@ -30,7 +31,12 @@ export function renderPlaybook(p: Playbook, versions: readonly string[], paramet
   ];
   if (sync) {
     const server = sync.remote_version === null ? 'not yet on the server' : `v${sync.remote_version} on the server`;
-    const local = { synced: 'no local changes', pending: 'local changes sent by the next sync', conflict: 'conflict (see `escher-playbook status`)' }[sync.sync_state];
+    const local = {
+      synced: 'no local changes',
+      pending: 'local changes sent by the next sync',
+      conflict: 'conflict (see `escher-playbook status`)',
+      failed: `sending failed, retried by the next sync (${sync.detail ?? 'see `escher-playbook status`'})`,
+    }[sync.sync_state];
     lines.push(`  review:         ${sync.review_status ?? 'queued'}${sync.review_comment ? ` — ${sync.review_comment}` : ''}`, `  sync:           ${server}; ${local}`);
   }
   if (m.description) lines.push('', ...m.description.split('\n').map((l) => `  ${l}`));

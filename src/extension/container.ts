@@ -87,9 +87,7 @@ export class Container extends DisposableOwner {
           // Sync state is only worth a read when a server is configured (it reads last_sync.json).
           syncStates: async () => {
             if (!this._config.serverUrl) return new Map();
-            const p = (await this.service()).publisher;
-            const [status, reviews] = await Promise.all([p.status(), p.reviewStatuses()]);
-            return syncStatesFrom(status, reviews);
+            return syncStatesFrom(await (await this.service()).publisher.syncViews());
           },
         },
         this.invalidMetadata,

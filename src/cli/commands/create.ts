@@ -57,6 +57,7 @@ export function register(program: Command, ctx: CliContext): void {
         playbook_id: o.id,
         area: o.area,
         source: o.aiGenerated ? 'ai_generated' : 'user',
+        enforceContract: true,
       });
       ctx.out.result(created.metadata, () => `created ${created.metadata.playbook_id} v${created.metadata.version} (${created.area})`);
     });

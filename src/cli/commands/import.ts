@@ -49,7 +49,7 @@ export function register(program: Command, ctx: CliContext): void {
         const name = typeof (raw as { name?: unknown } | null)?.name === 'string' ? (raw as { name: string }).name : `#${index}`;
         items[index] = { index, name, status: 'failed' };
         try {
-          inputs.push(specToInput(raw, defaults));
+          inputs.push({ ...specToInput(raw, defaults), enforceContract: true });
           indexOf.push(index);
         } catch (e) {
           items[index]!.error = describeError(e);

@@ -4,7 +4,7 @@ import type { PlaybookSummary } from '../../core/playbook-store/types';
 import { choice } from '../args';
 import type { CliContext } from '../context';
 import { renderSummaries } from '../render';
-import { SyncViews } from '../sync-view';
+import { loadSyncViews } from '../sync-view';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -14,7 +14,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (o: { area?: Area }) => {
       const store = await ctx.store();
       const filter = o.area ? { area: o.area } : {};
-      const viewsLoaded = SyncViews.load(ctx.config().cacheDir);
+      const viewsLoaded = loadSyncViews(ctx.config());
       if (!ctx.out.json) {
         const [items, views] = await Promise.all([store.listPlaybooks(filter), viewsLoaded]);
         ctx.out.result(null, () => renderSummaries(items, views));
@@ -22,12 +22,12 @@ export function register(program: Command, ctx: CliContext): void {
       }
       // --json: each summary is printed as the catalog holds it (JSON text), with the two sync
       // fields appended — no parse and re-serialise of 10k objects. Only playbooks the publisher
-      // tracks are parsed, for the content_hash their sync state compares.
+      // may know are parsed, for the content_hash their sync state compares.
       const [rows, views] = await Promise.all([store.listPlaybooksJson(filter), viewsLoaded]);
       const parts: string[] = new Array<string>(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const { id, json } = rows[i]!;
-        const v = views.tracks(id) ? views.of(JSON.parse(json) as PlaybookSummary) : undefined;
+        const { id, area, json } = rows[i]!;
+        const v = views.mayKnow(id, area) ? views.of(JSON.parse(json) as PlaybookSummary) : undefined;
         // review_status / sync_state are null for playbooks never published (see docs/cli.md).
         const extra = v ? `,"review_status":${JSON.stringify(v.review_status)},"sync_state":"${v.sync_state}"}` : ',"review_status":null,"sync_state":null}';
         parts[i] = json.slice(0, -1) + extra;

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { sha256 } from '../../core/shared/hash';
 import type { CliContext } from '../context';
 import { renderPlaybook } from '../render';
-import { type SyncView, SyncViews } from '../sync-view';
+import type { SyncView } from '../../core/metadata-publisher/sync-views';
+import { loadSyncViews } from '../sync-view';
 
 interface ShowOptions {
   version?: string;
@@ -31,15 +32,15 @@ export function register(program: Command, ctx: CliContext): void {
         else ctx.out.raw(bytes);
         return;
       }
-      const [versions, views] = await Promise.all([store.listVersions(id), SyncViews.load(ctx.config().cacheDir)]);
+      const [versions, views] = await Promise.all([store.listVersions(id), loadSyncViews(ctx.config())]);
       const parameters = o.reveal ? await store.revealParameters(playbook) : playbook.metadata.parameters;
       // The sync state compares the server's agreed hash with the latest version, not the one shown.
-      // Only a playbook the publisher tracks costs the extra read (sha256 of metadata.json's bytes = content_hash).
+      // Only a playbook the publisher may know costs the extra read (sha256 of metadata.json's bytes = content_hash).
       let sync: SyncView | null = null;
-      if (views.tracks(id)) {
+      if (views.mayKnow(id, playbook.area)) {
         const latest = o.version === undefined ? playbook : await store.getPlaybook(id);
         const bytes = await fs.readFile(path.join(latest.dir, 'metadata.json'));
-        sync = views.of({ playbook_id: id, content_hash: sha256(bytes), storage_strategy: latest.metadata.storage_strategy }) ?? null;
+        sync = views.of({ playbook_id: id, area: latest.area, content_hash: sha256(bytes), storage_strategy: latest.metadata.storage_strategy }) ?? null;
       }
       ctx.out.result({ area: playbook.area, dir: playbook.dir, versions, sync, metadata: { ...playbook.metadata, parameters } }, () => renderPlaybook(playbook, versions, parameters, sync));
     });

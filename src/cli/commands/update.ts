@@ -73,6 +73,7 @@ export function register(program: Command, ctx: CliContext): void {
         bump: o.bump,
         version: o.newVersion,
         fromVersion: o.from,
+        enforceContract: true,
       });
       ctx.out.result(updated.metadata, () => `updated ${id} to v${updated.metadata.version} (${updated.area})`);
     });

@@ -8,7 +8,7 @@ import { ConfigError, type EscherError } from '../shared/errors';
 import { type Logger, redact, silentLogger } from '../shared/logger';
 import { validatePlaybookId } from '../shared/safe-path';
 import { errorForStatus, invalidResponse, networkError, readErrorBody } from './http-errors';
-import { backoffDelay, DEFAULT_RETRY, isRetryableStatus, type RetryPolicy } from './retry';
+import { DEFAULT_RETRY, isRetryableStatus, retryDelay, type RetryPolicy } from './retry';
 import { fetchVerifiedStream, type FetchedStream } from './fetch-stream';
 import type {
   ChangesPage,
@@ -295,7 +295,7 @@ export class HttpEscherApi implements EscherApi {
   }
 
   private async pause(spec: CallSpec, attempt: number, err: EscherError, retryAfter?: number): Promise<void> {
-    const ms = backoffDelay(this.retry, attempt, this.random, retryAfter);
+    const ms = retryDelay(this.retry, attempt + 1, this.random, retryAfter);
     this.logger.debug(redact(`escher-api: ${spec.what} attempt ${attempt + 1} failed (${err.message}); retrying in ${ms} ms`));
     await new Promise((r) => setTimeout(r, ms));
   }

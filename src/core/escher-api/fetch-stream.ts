@@ -5,7 +5,7 @@ import axios from 'axios';
 import { NetworkError } from '../shared/errors';
 import { type Logger, redact } from '../shared/logger';
 import { errorForStatus, networkError, readErrorBody } from './http-errors';
-import { backoffDelay, isRetryableStatus, type RetryPolicy } from './retry';
+import { isRetryableStatus, retryDelay, type RetryPolicy } from './retry';
 import { assertSafeDownloadUrl } from './url-safety';
 
 /**
@@ -60,7 +60,7 @@ export async function fetchVerifiedStream(rawUrl: string, o: FetchStreamOptions)
     } catch (e) {
       const err = networkError(what, e);
       if (last) throw err;
-      await sleep(backoffDelay(o.retry, attempt, o.random));
+      await sleep(retryDelay(o.retry, attempt + 1, o.random));
       continue;
     }
     if (res.status !== 200) {
@@ -74,7 +74,7 @@ export async function fetchVerifiedStream(rawUrl: string, o: FetchStreamOptions)
       const err = errorForStatus(what, res.status, readErrorBody(parsed));
       if (isRetryableStatus(res.status) && !last) {
         o.logger?.debug(redact(`${what}: ${err.message}; retrying`));
-        await sleep(backoffDelay(o.retry, attempt, o.random));
+        await sleep(retryDelay(o.retry, attempt + 1, o.random));
         continue;
       }
       throw err;

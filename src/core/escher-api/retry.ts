@@ -1,8 +1,9 @@
+import { backoffDelay } from '../shared/backoff';
+
 /**
- * Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter"):
- * attempt n waits a uniform random time in [0, min(cap, base * 2^n)], so many clients retrying
- * after the same outage spread out instead of hammering the server in lock-step. A server's
- * Retry-After (seconds) is honoured up to the cap.
+ * The client's retries of one call (idempotent calls only): full jitter from the shared schedule
+ * (`../shared/backoff`), since these are seconds-long waits inside one request where spreading
+ * clients matters more than a floor. A server's Retry-After (seconds) is honoured up to the cap.
  */
 export interface RetryPolicy {
   /** Retries after the first attempt (default 3). */
@@ -13,9 +14,9 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 250, maxDelayMs: 8000 };
 
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random, retryAfterSeconds?: number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-  const jittered = Math.floor(random() * ceiling);
+/** The wait before retry `retry` (1 = the first retry) of a call. */
+export function retryDelay(policy: RetryPolicy, retry: number, random: () => number = Math.random, retryAfterSeconds?: number): number {
+  const jittered = backoffDelay({ baseMs: policy.baseDelayMs, capMs: policy.maxDelayMs, jitter: 'full' }, retry, random);
   if (retryAfterSeconds !== undefined && Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0) {
     return Math.min(policy.maxDelayMs, Math.max(jittered, retryAfterSeconds * 1000));
   }

@@ -2,7 +2,31 @@ import type { Clock } from '../shared/clock';
 import { describeError, isEscherError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { silentLogger } from '../shared/logger';
-import { type BackoffPolicy, backoffDelay } from './backoff';
+import { type Backoff, backoffDelay } from '../shared/backoff';
+
+/** What BackgroundSync needs: the clock, the interval, the sync itself and where store changes come from. */
+export interface BackgroundSyncOptions<R> {
+  clock: Clock;
+  intervalMinutes: number;
+  debounceMs?: number;
+  run: () => Promise<R>;
+  /** Subscribes to store changes; the returned handle is disposed on stop(). */
+  subscribe?: (onChange: () => void) => { dispose(): void };
+  /** When the outbox wants an earlier retry than the interval (epoch ms), from the last result. */
+  nextRetryAt?: (result: R) => number | undefined;
+  onEvent?: (event: BackgroundSyncEvent<R>) => void;
+  logger?: Logger;
+  backoff?: Backoff;
+  random?: () => number;
+}
+
+export type BackgroundSyncEvent<R> =
+  | { type: 'synced'; result: R }
+  | { type: 'failed'; error: unknown; retryInMs: number }
+  | { type: 'stopped'; reason: 'requested' | 'auth'; error?: unknown };
+
+export const DEFAULT_DEBOUNCE_MS = 2_000;
+const FAILURE_BACKOFF: Backoff = { baseMs: 5_000, capMs: 5 * 60_000, jitter: 'half' };
 
 /**
  * The background sync scheduler (the seed's "every 5 minutes, and immediately on
@@ -17,29 +41,6 @@ import { type BackoffPolicy, backoffDelay } from './backoff';
  *  - a LOCKED error (another process syncing) just waits for the next turn;
  *  - stop() cancels the timer, unsubscribes and waits for a sync in flight.
  */
-export interface BackgroundSyncOptions<R> {
-  clock: Clock;
-  intervalMinutes: number;
-  debounceMs?: number;
-  run: () => Promise<R>;
-  /** Subscribes to store changes; the returned handle is disposed on stop(). */
-  subscribe?: (onChange: () => void) => { dispose(): void };
-  /** When the outbox wants an earlier retry than the interval (epoch ms), from the last result. */
-  nextRetryAt?: (result: R) => number | undefined;
-  onEvent?: (event: BackgroundSyncEvent<R>) => void;
-  logger?: Logger;
-  backoff?: BackoffPolicy;
-  random?: () => number;
-}
-
-export type BackgroundSyncEvent<R> =
-  | { type: 'synced'; result: R }
-  | { type: 'failed'; error: unknown; retryInMs: number }
-  | { type: 'stopped'; reason: 'requested' | 'auth'; error?: unknown };
-
-export const DEFAULT_DEBOUNCE_MS = 2_000;
-const FAILURE_BACKOFF: BackoffPolicy = { baseMs: 5_000, capMs: 5 * 60_000 };
-
 export class BackgroundSync<R> {
   private timer: { cancel(): void } | undefined;
   private timerDueAt = Infinity;
@@ -140,7 +141,7 @@ export class BackgroundSync<R> {
         next = Math.min(next, Math.max(this.debounceMs, 10_000));
       } else {
         this.failures += 1;
-        next = Math.min(next, backoffDelay(this.failures, this.opts.backoff ?? FAILURE_BACKOFF, this.opts.random));
+        next = Math.min(next, backoffDelay(this.opts.backoff ?? FAILURE_BACKOFF, this.failures, this.opts.random));
         this.logger.warn(`Background sync failed (retry in ${Math.round(next / 1000)} s): ${describeError(e)}`);
       }
       this.opts.onEvent?.({ type: 'failed', error: e, retryInMs: next });

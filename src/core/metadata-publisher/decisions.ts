@@ -1,13 +1,14 @@
+/*
+ * The sync's two decision tables, as pure functions (docs/sync.md states them in prose):
+ * what to do with a record from the server's changes feed, and what local changes to queue.
+ * remote-changes.ts and sync-run.ts carry the decisions out; tests check the tables directly.
+ * The third table, the conflict policy, is in conflict-policy.ts.
+ */
 import type { PlaybookRecord, VersionRecord } from '../escher-api/types';
 import type { PlaybookSummary } from '../playbook-store/types';
 import type { ConflictRecord, PlaybookSyncEntry, SyncState } from './sync-state';
 
-/**
- * The sync's two decision tables, as pure functions (docs/sync.md states them in prose):
- * what to do with a record from the server's changes feed, and what local changes to queue.
- * SyncRun carries the decisions out; tests check the tables directly.
- */
-
+/** The record's latest version, if it has one (a tombstone or an emptied record has none). */
 export function latestVersionRecord(rec: PlaybookRecord): VersionRecord | undefined {
   return rec.latest_version ? rec.versions[rec.latest_version] : undefined;
 }

@@ -1,8 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './backoff';
-import type { DeleteOp, OutboxOp, PublishOp, SyncState } from './sync-state';
-
-/**
+/*
  * The outbox: pending publishes and deletes, persisted in sync_state.json before the first
  * attempt (with their Idempotency-Key), sent in order, removed only in the same atomic write that
  * records the server's answer. A crash at any point therefore either re-sends a request with the
@@ -10,6 +6,11 @@ import type { DeleteOp, OutboxOp, PublishOp, SyncState } from './sync-state';
  *
  * These helpers mutate the in-memory state; the caller persists it.
  */
+import { randomUUID } from 'node:crypto';
+import { type Backoff, backoffDelay } from '../shared/backoff';
+import type { DeleteOp, OutboxOp, PublishOp, SyncState } from './sync-state';
+
+/** A publish op for one local version, with a fresh Idempotency-Key. */
 export function newPublishOp(args: { playbookId: string; version: string; contentHash: string; moveToSynced: boolean; now: number }): PublishOp {
   return {
     kind: 'publish',
@@ -61,11 +62,17 @@ export function removeOpsFor(state: SyncState, playbookId: string): void {
   state.outbox = state.outbox.filter((o) => o.playbook_id !== playbookId);
 }
 
+/**
+ * How long a failed op waits before the next sync may send it: 2 s doubling to 5 min, half
+ * jitter (a floor, so a failing server is not hammered by the background loop).
+ */
+export const OUTBOX_BACKOFF: Backoff = { baseMs: 2_000, capMs: 5 * 60_000, jitter: 'half' };
+
 /** Records a transient failure: the op stays queued, in place, until its backoff has passed. */
-export function markFailed(op: OutboxOp, message: string, now: number, policy: BackoffPolicy = DEFAULT_BACKOFF, random?: () => number): void {
+export function markFailed(op: OutboxOp, message: string, now: number, policy: Backoff = OUTBOX_BACKOFF, random?: () => number): void {
   op.attempts += 1;
   op.last_error = message;
-  op.next_attempt_at = now + backoffDelay(op.attempts, policy, random);
+  op.next_attempt_at = now + backoffDelay(policy, op.attempts, random);
 }
 
 /** Earliest time at which a queued op may be retried (for the background scheduler); undefined when empty. */

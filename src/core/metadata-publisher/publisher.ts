@@ -3,20 +3,22 @@ import { performance } from 'node:perf_hooks';
 import type { EscherApi, ReviewStatus } from '../escher-api/types';
 import type { StorageStrategy } from '../playbook-store/metadata';
 import type { PlaybookStoreApi } from '../playbook-store/types';
+import type { Backoff } from '../shared/backoff';
 import { type Clock, systemClock } from '../shared/clock';
 import { ConfigError, EscherError, ValidationError, describeError, isEscherError } from '../shared/errors';
 import { type Logger, silentLogger } from '../shared/logger';
-import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff';
 import { BackgroundSync, type BackgroundSyncEvent } from './background-sync';
 import { BaseStore } from './base-store';
 import { CountingApi } from './counting-api';
 import type { ScriptFetcher } from './local-writer';
-import { nextRetryAt } from './outbox';
+import { OUTBOX_BACKOFF, nextRetryAt } from './outbox';
 import { ticketScriptFetcher } from './script-fetcher';
 import { type SyncReport, emptyReport } from './sync-report';
 import { SyncLock } from './sync-lock';
-import { SyncRun, type VectorProvider } from './sync-run';
+import { SyncRun } from './sync-run';
 import { type ConflictRecord, type OutboxOp, type SyncState, SyncStateFile } from './sync-state';
+import { type SyncView, SyncViews, isEditedSinceSync } from './sync-views';
+import type { VectorProvider } from './vector-provider';
 
 export type UploadStrategy = Exclude<StorageStrategy, 'local_only'>;
 
@@ -42,11 +44,9 @@ export interface MetadataPublisherOptions {
   onSynced?: (id: string, version: string) => void | Promise<void>;
   fetchScript?: ScriptFetcher;
   lock?: { staleMs?: number; waitMs?: number };
-  backoff?: BackoffPolicy;
+  /** How long a failed op waits before a background sync sends it again (outbox.ts OUTBOX_BACKOFF). */
+  backoff?: Backoff;
   random?: () => number;
-  /** Extra quick retries of a transient failure (the HTTP client already retries idempotent calls; default 0). */
-  inlineRetries?: number;
-  inlineRetryBaseMs?: number;
   debounceMs?: number;
 }
 
@@ -82,8 +82,10 @@ export interface ReviewInfo {
 
 /**
  * The seed's Metadata Publisher: `publishMetadata` (Flow 2), `syncAllMetadata` (incremental,
- * two-way, conflict-safe) and `startBackgroundSync`. The protocol and the conflict policy are
- * documented in docs/sync.md; the on-disk state in sync-state.ts.
+ * two-way, conflict-safe) and `startBackgroundSync`, plus the readers of its state (`status`,
+ * `reviewStatus`, `syncViews`). A facade: each sync is a SyncRun (sync-run.ts) under the sync
+ * lock. The protocol, the conflict policy and the retry layers are in docs/sync.md, the on-disk
+ * state in sync-state.ts, the map of the folder in README.md.
  */
 export class MetadataPublisher {
   private readonly stateFile: SyncStateFile;
@@ -137,10 +139,8 @@ export class MetadataPublisher {
         scratchDir: path.join(this.stateFile.dir, '.upload-scratch'),
         ...(this.o.vectors ? { vectors: this.o.vectors } : {}),
         ...(this.o.onSynced ? { onSynced: this.o.onSynced } : {}),
-        backoff: this.o.backoff ?? DEFAULT_BACKOFF,
+        backoff: this.o.backoff ?? OUTBOX_BACKOFF,
         random: this.o.random ?? Math.random,
-        inlineRetries: this.o.inlineRetries ?? 0,
-        inlineRetryBaseMs: this.o.inlineRetryBaseMs ?? 250,
       },
       state,
       report,
@@ -174,7 +174,7 @@ export class MetadataPublisher {
       if (pb.metadata.storage_strategy !== options.strategy) {
         pb = await this.o.store.updatePlaybook(playbookId, { storage_strategy: options.strategy, fromVersion: pb.metadata.version });
       }
-      const op = await run.enqueuePublish(pb, true);
+      const op = run.enqueuePublish(pb, true);
       await this.stateFile.save(state);
       await run.drainOutbox(false);
       const stillQueued = state.outbox.some((o) => o.key === op.key);
@@ -293,10 +293,7 @@ export class MetadataPublisher {
   async status(): Promise<SyncStatus> {
     const state = await this.stateFile.read();
     const locals = await this.o.store.listPlaybooks({ area: 'synced' });
-    const changed = locals.filter((s) => {
-      const e = state.playbooks[s.playbook_id];
-      return s.storage_strategy !== 'local_only' && (!e || e.local_hash !== s.content_hash);
-    });
+    const changed = locals.filter((s) => isEditedSinceSync(s, state.playbooks[s.playbook_id], this.configured));
     return {
       serverConfigured: this.configured,
       syncEnabled: this.o.syncEnabled,
@@ -316,25 +313,19 @@ export class MetadataPublisher {
     };
   }
 
-  /** Review status as last seen from the server (for `show`); undefined when never synced. */
+  /** Review status as last seen from the server; undefined when never synced. */
   async reviewStatus(playbookId: string): Promise<ReviewInfo | undefined> {
-    return (await this.reviewStatuses()).get(playbookId);
+    const state = await this.stateFile.read();
+    const e = Object.hasOwn(state.playbooks, playbookId) ? state.playbooks[playbookId] : undefined;
+    if (!e) return undefined;
+    const { review_status, review_comment, remote_version, synced_at, has_vector } = e;
+    return { review_status, ...(review_comment !== undefined ? { review_comment } : {}), remote_version, synced_at, has_vector };
   }
 
-  /** All review statuses at once (one file read) for `list`. */
-  async reviewStatuses(): Promise<Map<string, ReviewInfo>> {
-    const state = await this.stateFile.read();
-    const out = new Map<string, ReviewInfo>();
-    for (const [id, e] of Object.entries(state.playbooks)) {
-      out.set(id, {
-        review_status: e.review_status,
-        ...(e.review_comment !== undefined ? { review_comment: e.review_comment } : {}),
-        remote_version: e.remote_version,
-        synced_at: e.synced_at,
-        has_vector: e.has_vector,
-      });
-    }
-    return out;
+  /** Every local playbook's sync state the publisher knows something about (sync-views.ts), by id. */
+  async syncViews(): Promise<Map<string, SyncView>> {
+    const [state, locals] = await Promise.all([this.stateFile.read(), this.o.store.listPlaybooks()]);
+    return SyncViews.from(state, { syncing: this.configured }).all(locals);
   }
 
   /** Stops the background loop (a sync in flight finishes on its own; its writes are atomic). */

@@ -31,8 +31,8 @@ export class SyncLock {
           dir: this.dir,
           staleMs: this.options.staleMs ?? 10_000,
           waitMs,
-          // Fixed 250 ms polls without jitter rather than the shared exponential backoff.
-          retries: { retries: Math.max(0, Math.ceil(waitMs / 250)), factor: 1, minTimeout: 250, maxTimeout: 250 },
+          // A waiting sync notices within 250 ms that the other one finished.
+          maxBackoffMs: 250,
           busy: (cause) =>
             new LockedError('Another process is syncing this Escher home', {
               hint: 'wait for it to finish (VS Code or another sync from the command line may be running)',

@@ -5,32 +5,10 @@ import { tempSibling, writeFileAtomic } from '../shared/atomic-fs';
 import type { Logger } from '../shared/logger';
 import type { MergeField } from './three-way-merge';
 
-/**
- * The publisher's persistent state, in `$ESCHER_HOME/cache/metadata/`:
- *
- * `sync_state.json` — what must change together, written atomically (temp + fsync + rename) as
- * one file, so recording a publish and removing it from the outbox is a single write and a crash
- * leaves the old file or the new one, never a mix. Rewritten only when its content changed (a
- * no-op sync does not rewrite ~4 MB at 10k playbooks). Format `escher-sync/1`:
- * {
- *   "format": "escher-sync/1",
- *   "cursor": 0,                      // changes-feed `seq` already applied (GET /api/changes?since=)
- *   "playbooks": { "<id>": PlaybookSyncEntry },   // what both sides last agreed on
- *   "outbox": [ OutboxOp ],           // pending publishes/deletes, in order, idempotency keys fixed
- *   "conflicts": [ ConflictRecord ]   // needing the user's attention (shown by `status`)
- * }
- *
- * `last_sync.json` (the seed's file) — small, rewritten by every sync:
- * { "format": "escher-last-sync/1", "last_sync_at": ISO|null, "last_attempt_at": ISO|null,
- *   "last_error": {code, message}|null }
- *
- * The three-way merge base (the metadata last agreed on) is kept beside them in `base/<id>.json`
- * (see base-store.ts): it is only read when a conflict happens or scripts changed.
- *
- * Local review status lives here, never in the store: metadata.json versions are immutable.
- */
+/** The format tag of sync_state.json (see SyncStateFile). */
 export const SYNC_STATE_FORMAT = 'escher-sync/1';
 
+/** What this home and the server last agreed on for one playbook (`playbooks[id]` in sync_state.json). */
 export interface PlaybookSyncEntry {
   /** Server revision at the last agreement: sent as If-Match on the next change. */
   revision: string;
@@ -123,13 +101,45 @@ export interface SyncState {
 }
 
 export function emptySyncState(): SyncState {
-  return { format: SYNC_STATE_FORMAT, cursor: 0, last_sync_at: null, last_attempt_at: null, last_error: null, playbooks: {}, outbox: [], conflicts: [] };
+  return { format: SYNC_STATE_FORMAT, cursor: 0, last_sync_at: null, last_attempt_at: null, last_error: null, playbooks: agreementsById(), outbox: [], conflicts: [] };
+}
+
+/**
+ * `playbooks` without a prototype: a playbook id is any lower-case word, and `constructor` is
+ * one — looked up in a plain object it would find Object's constructor and count as agreed.
+ */
+function agreementsById(entries: Record<string, PlaybookSyncEntry> = {}): Record<string, PlaybookSyncEntry> {
+  return Object.assign(Object.create(null) as Record<string, PlaybookSyncEntry>, entries);
 }
 
 const LAST_SYNC_FORMAT = 'escher-last-sync/1';
 
 type DurableState = Pick<SyncState, 'format' | 'cursor' | 'playbooks' | 'outbox' | 'conflicts'>;
 
+/**
+ * The publisher's persistent state, in `$ESCHER_HOME/cache/metadata/`:
+ *
+ * `sync_state.json` — what must change together, written atomically (temp + fsync + rename) as
+ * one file, so recording a publish and removing it from the outbox is a single write and a crash
+ * leaves the old file or the new one, never a mix. Rewritten only when its content changed (a
+ * no-op sync does not rewrite ~4 MB at 10k playbooks). Format `escher-sync/1`:
+ * {
+ *   "format": "escher-sync/1",
+ *   "cursor": 0,                      // changes-feed `seq` already applied (GET /api/changes?since=)
+ *   "playbooks": { "<id>": PlaybookSyncEntry },   // what both sides last agreed on
+ *   "outbox": [ OutboxOp ],           // pending publishes/deletes, in order, idempotency keys fixed
+ *   "conflicts": [ ConflictRecord ]   // needing the user's attention (shown by `status`)
+ * }
+ *
+ * `last_sync.json` (the seed's file) — small, rewritten by every sync:
+ * { "format": "escher-last-sync/1", "last_sync_at": ISO|null, "last_attempt_at": ISO|null,
+ *   "last_error": {code, message}|null }
+ *
+ * The three-way merge base (the metadata last agreed on) is kept beside them in `base/<id>.json`
+ * (see base-store.ts): it is only read when a conflict happens or scripts changed.
+ *
+ * Local review status lives here, never in the store: metadata.json versions are immutable.
+ */
 export class SyncStateFile {
   /** sync_state.json */
   readonly file: string;
@@ -187,7 +197,7 @@ export class SyncStateFile {
         throw new Error(`unexpected format ${String(parsed.format)}`);
       }
       if (stamp !== undefined) this.onDisk = { stamp, text };
-      return { format: SYNC_STATE_FORMAT, cursor: parsed.cursor, playbooks: parsed.playbooks ?? {}, outbox: parsed.outbox, conflicts: parsed.conflicts ?? [] };
+      return { format: SYNC_STATE_FORMAT, cursor: parsed.cursor, playbooks: agreementsById(parsed.playbooks), outbox: parsed.outbox, conflicts: parsed.conflicts ?? [] };
     } catch (e) {
       const aside = `${this.file}.corrupt-${Date.now()}`;
       await fs.rename(this.file, aside).catch(() => undefined);

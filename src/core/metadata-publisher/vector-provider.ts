@@ -1,5 +1,14 @@
 import type { Embedder } from '../local-search/embedder';
-import type { VectorProvider } from './sync-run';
+
+/**
+ * Where a publish gets the embedding vector it sends with the metadata (optional: without one,
+ * or when it fails, the server records has_vector=false and a later sync sends the vector).
+ */
+export interface VectorProvider {
+  /** Sent as vector_model so the server can tell vectors of different models apart. */
+  modelId: string;
+  embed(text: string): Promise<number[]>;
+}
 
 /**
  * The publisher's vector provider over the local search embedder (resolved on first use, so

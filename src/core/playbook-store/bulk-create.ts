@@ -5,6 +5,7 @@ import type { DataKeyProvider } from '../shared/crypto';
 import { AlreadyExistsError, ValidationError } from '../shared/errors';
 import { mapLimit } from '../shared/map-limit';
 import { validatePlaybookId } from '../shared/safe-path';
+import { enforceContract } from './contract-hook';
 import { allocateId } from './ids';
 import { type StoreLayout, versionDirName } from './layout';
 import { AREAS, type Area, type PlaybookMetadata } from './metadata';
@@ -32,6 +33,8 @@ export interface CreateDeps {
   findAreas(id: string): Promise<Area[]>;
   ensureAreas(): Promise<void>;
   emit(change: StoreChange): void;
+  /** Warnings of the parameter contract (unused parameters), for the store's logger. */
+  warn(message: string): void;
 }
 
 interface PreparedCreate {
@@ -124,6 +127,7 @@ async function prepareCreate(d: CreateDeps, input: CreatePlaybookInput): Promise
     updated_at: now,
   };
   assertValidDraft(draft);
+  if (input.enforceContract) for (const w of await enforceContract(files, entries, input.parameters ?? [], () => d.keys.get({ create: false }), `playbook "${draft.name.slice(0, 80)}"`)) d.warn(w);
   return { draft, files, area, explicitId: input.playbook_id };
 }
 

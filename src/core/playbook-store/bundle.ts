@@ -10,7 +10,8 @@ import type { CreatePlaybookInput, ScriptInput } from './types';
  *   { "format": "escher-playbook-bundle/v1", "exported_at": "…", "playbooks": [spec, …] }
  * A spec:
  *   { name, description, keywords?, cloud_provider?, resource_types?, storage_strategy?, source?,
- *     parameters?: [{ name, type, description?, required?, sensitive?, default? }],
+ *     parameters?: [{ name, type, description?, required?, sensitive?, default?, allowed_values?,
+ *                     pattern?, min?, max? }],
  *     scripts?: { "<format>/<file>": "<utf-8 content>"
  *                 | { content?: string, base64?: string, encrypted?: <envelope>, sensitive?: boolean } },
  *     playbook_id?, version? }        (present in bundles; an explicit id must be unused)
@@ -121,6 +122,13 @@ function toParameter(raw: Record<string, unknown>): ParameterSpec {
   else if (description && /^\s*\(optional\)/i.test(description)) p.required = false;
   if (raw.sensitive === true) p.sensitive = true;
   if (raw.default !== undefined) p.default = raw.default;
+  // Ours, and AWS SSM's names for the same rules (allowedValues, allowedPattern).
+  const allowed = raw.allowed_values ?? raw.allowedValues;
+  if (allowed !== undefined) p.allowed_values = allowed as Array<string | number>;
+  const pattern = raw.pattern ?? raw.allowedPattern;
+  if (pattern !== undefined) p.pattern = pattern as string;
+  if (raw.min !== undefined) p.min = raw.min as number;
+  if (raw.max !== undefined) p.max = raw.max as number;
   return p;
 }
 

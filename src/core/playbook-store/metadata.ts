@@ -43,7 +43,17 @@ export interface ParameterSpec {
   sensitive?: boolean;
   /** When `sensitive`, an EncryptedValue on disk. */
   default?: unknown;
+  /** The only accepted values (for a list: items). See parameter-values.ts for every rule. */
+  allowed_values?: Array<string | number>;
+  /** JS regular expression (Unicode mode), matched in full against a string or each list item. */
+  pattern?: string;
+  /** integer/number: bounds of the value; string: of its length; list: of its item count. */
+  min?: number;
+  max?: number;
 }
+
+export const PARAMETER_TYPES = ['string', 'number', 'integer', 'boolean', 'list', 'json'] as const;
+export type ParameterType = ParameterSpec['type'];
 
 export interface PlaybookMetadata {
   $schema?: string;

@@ -12,6 +12,7 @@ import type { SecretStore } from '../shared/secrets';
 import type { PlaybookSpec } from './bundle';
 import { type CreateResult, createPlaybooks } from './bulk-create';
 import { type CatalogRow, type CatalogStats, PlaybookCatalog } from './catalog';
+import { enforceContract } from './contract-hook';
 import { runDoctor } from './doctor';
 import { exportSpec } from './export';
 import { StoreLayout, type StorePath, parseStorePath, versionDirName } from './layout';
@@ -82,7 +83,16 @@ export class PlaybookStore implements PlaybookStoreApi {
   /** Bulk create (import): each input created atomically on its own, results in input order (bulk-create.ts). */
   createPlaybooks(inputs: readonly CreatePlaybookInput[], onProgress?: (done: number) => void): Promise<CreateResult[]> {
     return createPlaybooks(
-      { layout: this.layout, locks: this.locks, keys: this.keys, clock: this.clock, findAreas: (id) => this.findAreas(id), ensureAreas: () => this.ensureAreas(), emit: (c) => this.emit(c) },
+      {
+        layout: this.layout,
+        locks: this.locks,
+        keys: this.keys,
+        clock: this.clock,
+        findAreas: (id) => this.findAreas(id),
+        ensureAreas: () => this.ensureAreas(),
+        emit: (c) => this.emit(c),
+        warn: (m) => this.logger.warn(m),
+      },
       inputs,
       onProgress,
     );
@@ -147,6 +157,7 @@ export class PlaybookStore implements PlaybookStoreApi {
         updated_at: new Date(this.clock.now()).toISOString(),
       };
       assertValidDraft(metadata);
+      if (input.enforceContract) for (const w of await enforceContract(files, entries, input.parameters ?? m.parameters, () => this.keys.get({ create: false }), `${id} v${next}`)) this.logger.warn(w);
       await publishDir(dir, versionDirName(next), (tmp) => writeVersionTree(tmp, metadata, files), assertHeld);
       return { area, dir: path.join(dir, versionDirName(next)), metadata };
     });

@@ -66,7 +66,16 @@ export interface CreatePlaybookInput {
   version?: string;
   /** Default: 'ai-generated' when source is ai_generated, else 'local'. */
   area?: Area;
+  /**
+   * Check the parameter contract (parameter-contract.ts) before writing: defaults of the declared
+   * type, every `{{placeholder}}` declared (errors); unused parameters are warnings, through the
+   * store's logger. Callers writing what a user declared (CLI create/update/import) set it; writers
+   * mirroring what exists elsewhere (sync from the server) leave it off so one bad playbook never
+   * blocks a sync. The runner checks the contract again before every run, whatever was stored.
+   */
+  enforceContract?: boolean;
 }
+
 
 export interface UpdatePlaybookInput {
   name?: string;
@@ -86,6 +95,8 @@ export interface UpdatePlaybookInput {
   version?: string;
   /** Base the new version on this one instead of the latest. */
   fromVersion?: string;
+  /** As in CreatePlaybookInput. */
+  enforceContract?: boolean;
 }
 
 export type StoreChange =

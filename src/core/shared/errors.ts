@@ -15,7 +15,11 @@ export type ErrorCode =
   | 'LOCKED'
   | 'TOO_LARGE'
   | 'UNSAFE_URL'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  /** A run's preflight checks found errors (src/core/runner). */
+  | 'PREFLIGHT'
+  /** A run needs an override: the playbook's review is pending or rejected (src/core/runner). */
+  | 'REVIEW';
 
 /**
  * Typed errors. Every error the core throws at a user carries a stable `code` (used by the CLI

@@ -1,5 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type * as Lockfile from 'proper-lockfile';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type Backoff, backoffDelay } from './backoff';
 import type { LockedError } from './errors';
 
 /**
@@ -20,12 +22,10 @@ export interface FileLockSpec {
   dir: string;
   /** A lock not refreshed for this long is stale (proper-lockfile's minimum is 2000 ms; clamped). */
   staleMs: number;
-  /** How long to keep retrying a held lock (exponential backoff) before giving up; 0 = one try. */
+  /** How long to keep retrying a held lock (the shared backoff, `./backoff`) before giving up; 0 = one try. */
   waitMs: number;
-  /** Upper bound of one backoff step. */
+  /** Upper bound of one wait between tries (default 200 ms). */
   maxBackoffMs?: number;
-  /** Overrides the backoff computed from `waitMs`. */
-  retries?: Lockfile.LockOptions['retries'];
   /** The error thrown when the lock is still held by another process after `waitMs`. */
   busy: (cause: unknown) => LockedError;
 }
@@ -45,25 +45,21 @@ export interface HeldLock {
 export async function withFileLock<T>(spec: FileLockSpec, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
   await fs.mkdir(spec.dir, { recursive: true });
   const held: { compromised: Error | undefined } = { compromised: undefined };
-  let release: () => Promise<void>;
-  try {
-    // Loaded on the first write: readers (`list`, `show`) never pay for proper-lockfile,
-    // graceful-fs and signal-exit (~50 kB to compile, and exit hooks installed).
-    // Under the ESM CLI build a CommonJS package arrives as `default`.
-    const mod: typeof Lockfile & { default?: typeof Lockfile } = await import('proper-lockfile');
-    release = await (mod.default ?? mod).lock(spec.file, {
-      realpath: false,
-      ...(spec.lockfilePath === undefined ? {} : { lockfilePath: spec.lockfilePath }),
-      stale: Math.max(2000, spec.staleMs),
-      retries: spec.retries ?? backoffRetries(spec.waitMs, spec.maxBackoffMs ?? 200),
-      onCompromised: (err) => {
-        held.compromised = err;
-      },
-    });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ELOCKED') throw spec.busy(e);
-    throw e;
-  }
+  // Loaded on the first write: readers (`list`, `show`) never pay for proper-lockfile,
+  // graceful-fs and signal-exit (~50 kB to compile, and exit hooks installed).
+  // Under the ESM CLI build a CommonJS package arrives as `default`.
+  const mod: typeof Lockfile & { default?: typeof Lockfile } = await import('proper-lockfile');
+  const options: Lockfile.LockOptions = {
+    realpath: false,
+    ...(spec.lockfilePath === undefined ? {} : { lockfilePath: spec.lockfilePath }),
+    stale: Math.max(2000, spec.staleMs),
+    // One try per call: the waiting between tries is ours (the shared schedule, bounded by waitMs).
+    retries: 0,
+    onCompromised: (err) => {
+      held.compromised = err;
+    },
+  };
+  const release = await acquire(() => (mod.default ?? mod).lock(spec.file, options), spec);
   try {
     return await fn(held);
   } finally {
@@ -71,18 +67,24 @@ export async function withFileLock<T>(spec: FileLockSpec, fn: (lock: HeldLock) =
   }
 }
 
-/** Exponential backoff from 5 ms to `maxMs` with jitter, for about `waitMs` in total. */
-export function backoffRetries(waitMs: number, maxMs: number): Lockfile.LockOptions['retries'] {
-  if (waitMs <= 0) return 0;
-  let total = 0;
-  let n = 0;
-  let t = 5;
-  while (total < waitMs) {
-    total += t;
-    t = Math.min(maxMs, t * 1.5);
-    n++;
+/**
+ * Tries until the lock is free or `waitMs` has passed, waiting by the shared backoff in between:
+ * from 5 ms (a lock held for a moment is taken almost at once) up to `maxBackoffMs` per wait
+ * (how late a waiter may notice the lock was released).
+ */
+async function acquire(tryLock: () => Promise<() => Promise<void>>, spec: FileLockSpec): Promise<() => Promise<void>> {
+  const deadline = Date.now() + spec.waitMs;
+  const policy: Backoff = { baseMs: 5, capMs: spec.maxBackoffMs ?? 200 };
+  for (let retry = 1; ; retry++) {
+    try {
+      return await tryLock();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
+      const left = deadline - Date.now();
+      if (left <= 0) throw spec.busy(e);
+      await delay(Math.min(left, backoffDelay(policy, retry)));
+    }
   }
-  return { retries: n, factor: 1.5, minTimeout: 5, maxTimeout: maxMs, randomize: true };
 }
 
 /**

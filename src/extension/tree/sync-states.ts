@@ -1,22 +1,20 @@
-import type { ReviewInfo, SyncStatus } from '../../core/metadata-publisher/publisher';
+import type { SyncView } from '../../core/metadata-publisher/sync-views';
 import type { PlaybookSyncState } from './tree-source';
 
 /**
- * Each playbook's row state from the publisher's status (outbox, conflicts, edits since the last
- * sync) and the review statuses last seen from the server. Precedence: a conflict needs the
- * user, a failed upload says why, a pending change says it is not on the server yet; otherwise
- * the review state.
+ * Each playbook's row state, from the publisher's one reader of sync state (sync-views.ts: the
+ * same answer `escher-playbook list` gives), in the tree's own shape.
  */
-export function syncStatesFrom(status: SyncStatus, reviews: ReadonlyMap<string, ReviewInfo>): Map<string, PlaybookSyncState> {
+export function syncStatesFrom(views: ReadonlyMap<string, SyncView>): Map<string, PlaybookSyncState> {
   const out = new Map<string, PlaybookSyncState>();
-  for (const [id, r] of reviews) {
-    out.set(id, { phase: 'synced', review: r.review_status, ...(r.review_comment ? { reviewComment: r.review_comment } : {}), serverVersion: r.remote_version });
+  for (const [id, v] of views) {
+    out.set(id, {
+      phase: v.sync_state,
+      ...(v.review_status !== null ? { review: v.review_status } : {}),
+      ...(v.review_comment ? { reviewComment: v.review_comment } : {}),
+      ...(v.remote_version !== null ? { serverVersion: v.remote_version } : {}),
+      ...(v.detail !== undefined ? { detail: v.detail } : {}),
+    });
   }
-  const merge = (id: string, s: Partial<PlaybookSyncState> & Pick<PlaybookSyncState, 'phase'>) => out.set(id, { ...out.get(id), ...s });
-  for (const id of status.changedSinceSync) merge(id, { phase: 'pending' });
-  for (const q of status.queued) {
-    merge(q.playbook_id, q.last_error ? { phase: 'failed', detail: `${q.kind} failed ${q.attempts}×: ${q.last_error}` } : { phase: 'pending' });
-  }
-  for (const c of status.conflicts) merge(c.playbook_id, { phase: 'conflict', detail: c.message });
   return out;
 }

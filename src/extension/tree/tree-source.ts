@@ -1,4 +1,5 @@
 import type { ReviewStatus } from '../../core/escher-api/types';
+import type { SyncPhase } from '../../core/metadata-publisher/sync-views';
 import type { Area } from '../../core/playbook-store/metadata';
 import type { Playbook, PlaybookSummary, StoreChange } from '../../core/playbook-store/types';
 import type { InvalidPlaybook } from '../diagnostics/invalid-metadata-registry';
@@ -18,9 +19,8 @@ export interface PlaybookTreeSource {
   onDidChange?(listener: (change: StoreChange) => void): Disposable;
 }
 
-export type SyncPhase = 'synced' | 'pending' | 'conflict' | 'failed';
-
 export interface PlaybookSyncState {
+  /** The publisher's phase (core/metadata-publisher/sync-views.ts), the same one `escher-playbook list` shows. */
   phase: SyncPhase;
   review?: ReviewStatus;
   reviewComment?: string;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { backoffDelay, isRetryableStatus } from '../../../src/core/escher-api/retry';
+import { isRetryableStatus, retryDelay } from '../../../src/core/escher-api/retry';
 
 test('property: full-jitter delays stay within [0, min(cap, base * 2^attempt)]', () => {
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 60_000 }), fc.nat(40), fc.double({ min: 0, max: 0.999999, noNaN: true }), (base, cap, attempt, r) => {
-      const d = backoffDelay({ retries: 3, baseDelayMs: base, maxDelayMs: cap }, attempt, () => r);
+      const d = retryDelay({ retries: 3, baseDelayMs: base, maxDelayMs: cap }, attempt + 1, () => r);
       assert.ok(d >= 0 && d <= Math.min(cap, base * 2 ** attempt), `${d}`);
     }),
   );
@@ -15,9 +15,9 @@ test('property: full-jitter delays stay within [0, min(cap, base * 2^attempt)]',
 test('the ceiling doubles per attempt and Retry-After is honoured up to the cap', () => {
   const p = { retries: 5, baseDelayMs: 100, maxDelayMs: 1000 };
   const top = () => 0.999999;
-  assert.deepEqual([0, 1, 2, 3, 4].map((a) => backoffDelay(p, a, top)), [99, 199, 399, 799, 999]);
-  assert.equal(backoffDelay(p, 0, () => 0, 0.5), 500);
-  assert.equal(backoffDelay(p, 0, () => 0, 60), 1000);
+  assert.deepEqual([0, 1, 2, 3, 4].map((a) => retryDelay(p, a + 1, top)), [99, 199, 399, 799, 999]);
+  assert.equal(retryDelay(p, 1, () => 0, 0.5), 500);
+  assert.equal(retryDelay(p, 1, () => 0, 60), 1000);
 });
 
 test('only 429 and 5xx gateway/server errors are retryable', () => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { BackgroundSyncEvent } from '../../../src/core/metadata-publisher/background-sync';
 import type { SyncReport } from '../../../src/core/metadata-publisher/sync-report';
 import { startTestServer } from '../../helpers/dev-server';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from '../../helpers/fake-clock';
 import { makeHome, playbookInput } from './harness';
 
 /** Collects background events; `next()` waits (in real time, bounded) for the next one. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BackgroundSync, type BackgroundSyncEvent } from '../../../src/core/metadata-publisher/background-sync';
 import { EscherError } from '../../../src/core/shared/errors';
-import { FakeClock, settle } from './fake-clock';
+import { FakeClock, settle } from '../../helpers/fake-clock';
 
 function harness(opts: { run?: () => Promise<string>; intervalMinutes?: number } = {}) {
   const clock = new FakeClock();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { PlaybookRecord } from '../../../src/core/escher-api/types';
+import type { EscherApi, PlaybookRecord } from '../../../src/core/escher-api/types';
 import { startTestServer, type TestServer } from '../../helpers/dev-server';
-import { type TestHome, makeHome, playbookInput } from './harness';
+import { type TestHome, makeHome, playbookInput, serverCall } from './harness';
 
 /**
  * Two devices (two homes) and one server. Device A publishes; device B creates the same playbook
@@ -159,4 +159,53 @@ test('an upload for a version number the server already published with other byt
   assert.equal(await (await fetch(ticket.url)).text(), '#!/bin/sh\necho A 1.0.1\n', "A's published script is untouched");
   const copy = await b.store.getPlaybook(`${id}-conflict-1`);
   assert.equal((await b.store.readScript(copy, 'shell/stop.sh')).toString(), '#!/bin/sh\necho B 1.0.1\n');
+});
+
+test('another device winning the race again and again: three merges are sent in one sync, the fourth waits for the next sync', async (t) => {
+  const s = await startTestServer();
+  t.after(() => s.close());
+  const id = 'raced-runbook';
+  // Before each of the next publishes, "another device" edits a field of the server's latest
+  // (a different field each time, so every merge is clean and has to be sent again).
+  const races: Array<Record<string, unknown>> = [];
+  const inner = s.client();
+  const racing = new Proxy(inner, {
+    get(target, prop) {
+      if (prop === 'publishMetadata') {
+        return async (...args: Parameters<EscherApi['publishMetadata']>) => {
+          const patch = races.shift();
+          if (patch) {
+            const rec = (await s.api.getRecord(id))!;
+            const edit = await serverCall(s, 'PATCH', `/api/playbooks/${id}/versions/${rec.latest_version}`, patch, { 'if-match': `"${rec.revision}"` });
+            assert.equal(edit.status, 200, JSON.stringify(edit.json));
+          }
+          return target.publishMetadata(...args);
+        };
+      }
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const h = await makeHome(t, s, { api: racing });
+  await h.store.createPlaybook(playbookInput(id, { area: 'synced' }));
+  assert.deepEqual((await h.publisher.syncAllMetadata()).published, [id]);
+  races.push({ keywords: ['race-1'] }, { name: 'Race 2' }, { resource_types: ['race-3'] }, { cloud_provider: 'azure' });
+
+  await h.store.updatePlaybook(id, { description: 'mine' });
+  s.server.resetRequests();
+  const r = await h.publisher.syncAllMetadata();
+  const publishes = () => s.server.requests().filter((x) => x.path === '/api/playbook/metadata/publish').map((x) => x.status);
+  assert.deepEqual(publishes(), [412, 412, 412, 412], 'the edit and three merges were sent, each refused because the other device was first');
+  assert.equal(r.queued, 1, 'the fourth merge waits in the outbox');
+  assert.deepEqual(r.failed, []);
+  assert.deepEqual(r.conflicts, []);
+  assert.deepEqual(r.skipped.map((x) => x.playbook_id), [id]);
+  assert.match(r.skipped[0]!.reason, /another device keeps publishing it/);
+
+  s.server.resetRequests();
+  const next = await h.publisher.syncAllMetadata();
+  assert.deepEqual([publishes(), next.updated, next.queued], [[200], [id], 0]);
+  const latest = (await record(s, id)).versions[(await record(s, id)).latest_version!]!.metadata;
+  assert.deepEqual([latest.description, latest.keywords, latest.name, latest.resource_types, latest.cloud_provider], ['mine', ['race-1'], 'Race 2', ['race-3'], 'azure'], 'every edit of both sides is kept');
+  assert.equal((await h.store.getPlaybook(id)).metadata.name, 'Race 2');
 });

@@ -1,19 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backoffDelay } from '../../../src/core/metadata-publisher/backoff';
 import { enqueue, markFailed, newDeleteOp, newPublishOp, nextRetryAt, removeOp } from '../../../src/core/metadata-publisher/outbox';
 import { emptySyncState } from '../../../src/core/metadata-publisher/sync-state';
-
-test('backoff doubles up to the cap and always keeps at least half of the step (jitter never zero)', () => {
-  const p = { baseMs: 1000, capMs: 8000 };
-  assert.equal(backoffDelay(1, p, () => 0), 500);
-  assert.equal(backoffDelay(1, p, () => 1), 1000);
-  assert.equal(backoffDelay(3, p, () => 1), 4000);
-  assert.equal(backoffDelay(10, p, () => 1), 8000);
-  assert.equal(backoffDelay(10, p, () => 0), 4000);
-  const spread = new Set(Array.from({ length: 20 }, () => backoffDelay(4, p)));
-  assert.ok(spread.size > 1, 'jitter spreads clients that failed together');
-});
 
 test('enqueue keeps order and never queues the same change twice', () => {
   const s = emptySyncState();

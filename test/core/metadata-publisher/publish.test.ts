@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { PlaybookRecord } from '../../../src/core/escher-api/types';
 import { sha256 } from '../../../src/core/shared/hash';
 import { startTestServer } from '../../helpers/dev-server';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from '../../helpers/fake-clock';
 import { filesContaining, makeHome, playbookInput, serverCall } from './harness';
 
 test('publish end to end: scripts land in tenant storage, metadata (no bodies, no secrets) in the collection, local moves to synced', async (t) => {
@@ -164,4 +164,21 @@ test('a publish the server refuses for good (413 here, like a 422) is an error, 
   assert.equal((await h.store.getPlaybook('too-big')).area, 'local', 'not moved');
   assert.deepEqual((await h.publisher.status()).queued, [], 'not left to hammer the server');
   assert.equal(await s.api.getRecord('too-big'), null);
+});
+
+test('a playbook whose id is also the name of an Object property ("constructor") publishes, syncs and deletes like any other', async (t) => {
+  const s = await startTestServer();
+  t.after(() => s.close());
+  const h = await makeHome(t, s);
+  await h.store.createPlaybook(playbookInput('constructor'));
+  const p = await h.publisher.publishMetadata('constructor', { strategy: 'uploaded_for_review' });
+  assert.equal(p.status, 'published');
+  assert.equal((await h.publisher.reviewStatus('constructor'))?.review_status, 'pending');
+  await h.store.updatePlaybook('constructor', { description: 'edited' });
+  assert.deepEqual((await h.publisher.syncAllMetadata()).updated, ['constructor']);
+  assert.equal((await h.publisher.syncViews()).get('constructor')?.sync_state, 'synced');
+  await h.store.deletePlaybook('constructor');
+  assert.deepEqual((await h.publisher.syncAllMetadata()).deleted, ['server:constructor']);
+  assert.equal((await s.api.getRecord('constructor'))?.deleted, true);
+  assert.equal(await h.publisher.reviewStatus('constructor'), undefined);
 });

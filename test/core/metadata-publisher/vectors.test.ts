@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { VectorProvider } from '../../../src/core/metadata-publisher/sync-run';
+import type { VectorProvider } from '../../../src/core/metadata-publisher/vector-provider';
 import { sha256 } from '../../../src/core/shared/hash';
 import { TEST_TENANT, startTestServer } from '../../helpers/dev-server';
 import { makeHome, playbookInput } from './harness';

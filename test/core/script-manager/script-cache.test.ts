@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { Clock } from '../../../src/core/shared/clock';
+import { FakeClock } from '../../helpers/fake-clock';
 import { TooLargeError } from '../../../src/core/shared/errors';
 import { sha256 } from '../../../src/core/shared/hash';
 import { encodeRecord } from '../../../src/core/script-manager/cache-index';
@@ -12,16 +13,6 @@ import { MetadataCache } from '../../../src/core/script-manager/metadata-cache';
 import { ScriptCache } from '../../../src/core/script-manager/script-cache';
 
 const DAY = 24 * 60 * 60_000;
-
-class ManualClock implements Clock {
-  constructor(public t: number) {}
-  now(): number {
-    return this.t;
-  }
-  setTimeout(): { cancel(): void } {
-    return { cancel() {} };
-  }
-}
 
 async function tmpDir(t: TestContext): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-cache-'));
@@ -47,7 +38,7 @@ async function hitKeys(cache: ScriptCache, refs: ScriptRef[]): Promise<string[]>
 
 test('a cached script is found, verified, and survives a restart of the process', async (t) => {
   const dir = await tmpDir(t);
-  const clock = new ManualClock(1_000_000);
+  const clock = new FakeClock(1_000_000);
   const body = Buffer.from('#!/bin/sh\necho stop\n');
   const { cache } = open(dir, clock);
   const put = await cache.cacheScript(ref('rds-stop', 'shell/stop.sh'), body);
@@ -63,7 +54,7 @@ test('a cached script is found, verified, and survives a restart of the process'
 
 test('a cached file whose bytes changed is evicted on the next hit; other entries stay intact', async (t) => {
   const dir = await tmpDir(t);
-  const clock = new ManualClock(1_000_000);
+  const clock = new FakeClock(1_000_000);
   const { cache } = open(dir, clock);
   const a = await cache.cacheScript(ref('alpha'), Buffer.from('echo alpha\n'));
   await cache.cacheScript(ref('beta'), Buffer.from('echo beta\n'));
@@ -81,15 +72,15 @@ test('a cached file whose bytes changed is evicted on the next hit; other entrie
 
 test('TTL: an entry is a hit until exactly ttl_days after insertion, then expired and evicted by evictOldCache', async (t) => {
   const dir = await tmpDir(t);
-  const clock = new ManualClock(50 * DAY);
+  const clock = new FakeClock(50 * DAY);
   const { cache } = open(dir, clock, { ttlDays: 7 });
   const body = Buffer.alloc(1000, 'a');
   await cache.cacheScript(ref('old'), body);
-  clock.t += 3 * DAY;
+  await clock.advance(3 * DAY);
   await cache.cacheScript(ref('young'), Buffer.alloc(10, 'b'));
-  clock.t = 50 * DAY + 7 * DAY - 1;
+  await clock.advanceTo(50 * DAY + 7 * DAY - 1);
   assert.equal((await cache.lookup(ref('old'))).status, 'hit', 'one millisecond before the TTL');
-  clock.t = 50 * DAY + 7 * DAY;
+  await clock.advanceTo(50 * DAY + 7 * DAY);
   assert.equal((await cache.lookup(ref('old'))).status, 'expired', 'at the TTL: access does not extend it');
   assert.equal((await cache.lookup(ref('young'))).status, 'hit');
   assert.equal(await cache.evictOldCache(), 1000);
@@ -101,21 +92,21 @@ test('TTL: an entry is a hit until exactly ttl_days after insertion, then expire
 
 test('LRU: an insert that crosses cache_max_size_mb evicts least recently used entries first, exactly', async (t) => {
   const dir = await tmpDir(t);
-  const clock = new ManualClock(1_000_000);
+  const clock = new FakeClock(1_000_000);
   const { cache } = open(dir, clock, { maxSizeMb: 1 });
   const kb300 = (c: string) => Buffer.alloc(300 * 1024, c);
   const ids = ['a', 'b', 'c', 'd', 'e'];
   for (const [i, id] of ids.slice(0, 3).entries()) {
-    clock.t = 1_000_000 + i * 1000;
+    await clock.advanceTo(1_000_000 + i * 1000);
     await cache.cacheScript(ref(id), kb300(id));
   }
-  clock.t = 1_010_000;
+  await clock.advanceTo(1_010_000);
   assert.equal((await cache.lookup(ref('a'))).status, 'hit'); // a is now the most recently used
-  clock.t = 1_020_000;
+  await clock.advanceTo(1_020_000);
   await cache.cacheScript(ref('d'), kb300('d')); // 1200 KB > 1024 KB: b (least recent) must go, only b
   assert.deepEqual(await hitKeys(open(dir, clock, { maxSizeMb: 1 }).cache, ids.map((i) => ref(i))), ['a', 'c', 'd']);
   // The lookups above touched a, c, d in that order; e pushes out the least recent of them: a.
-  clock.t = 1_030_000;
+  await clock.advanceTo(1_030_000);
   const fresh = open(dir, clock, { maxSizeMb: 1 }).cache;
   await fresh.cacheScript(ref('e'), kb300('e'));
   assert.deepEqual(await hitKeys(fresh, ids.map((i) => ref(i))), ['c', 'd', 'e']);
@@ -124,7 +115,7 @@ test('LRU: an insert that crosses cache_max_size_mb evicts least recently used e
 
 test('a script larger than the whole cache is refused with TooLargeError and nothing is evicted for it', async (t) => {
   const dir = await tmpDir(t);
-  const clock = new ManualClock(1_000_000);
+  const clock = new FakeClock(1_000_000);
   const { cache } = open(dir, clock, { maxSizeMb: 1 });
   await cache.cacheScript(ref('keep'), Buffer.from('echo keep\n'));
   await assert.rejects(cache.cacheScript(ref('huge'), Buffer.alloc(1024 * 1024 + 1)), (e: unknown) => {
@@ -140,7 +131,7 @@ test('a script larger than the whole cache is refused with TooLargeError and not
 
 test('a garbled index line is detected; the index is rebuilt from the files and the cached metadata', async (t) => {
   const dir = await tmpDir(t);
-  const clock = new ManualClock(1_000_000);
+  const clock = new FakeClock(1_000_000);
   const { cache, metadata } = open(dir, clock);
   const bodies = { one: 'echo one\n', two: 'echo two\n', three: 'echo three\n', four: 'echo four\n' };
   for (const [id, body] of Object.entries(bodies)) await cache.cacheScript(ref(id), Buffer.from(body));
@@ -166,7 +157,7 @@ test('a garbled index line is detected; the index is rebuilt from the files and 
 
 test('a torn last index line (crash mid-append) and a deleted index are both rebuilt', async (t) => {
   const dir = await tmpDir(t);
-  const clock = new ManualClock(1_000_000);
+  const clock = new FakeClock(1_000_000);
   const { cache, metadata } = open(dir, clock);
   await cache.cacheScript(ref('first'), Buffer.from('echo first\n'));
   const body = 'echo last\n';
@@ -189,7 +180,7 @@ test('a torn last index line (crash mid-append) and a deleted index are both reb
 
 test('an index line with a valid hash that points outside the cache is treated as corrupt', async (t) => {
   const dir = await tmpDir(t);
-  const clock = new ManualClock(1_000_000);
+  const clock = new FakeClock(1_000_000);
   const { cache } = open(dir, clock);
   await cache.cacheScript(ref('good'), Buffer.from('echo good\n'));
   const evil = encodeRecord({ op: 'put', key: 'good@1.0.0/shell/run.sh', path: '../../etc/passwd', sha256: 'a'.repeat(64), size: 1, inserted_at: 1, last_access: 1 });
@@ -202,12 +193,12 @@ test('an index line with a valid hash that points outside the cache is treated a
 
 test('the journal is compacted once it is mostly touches, without losing entries or access order', async (t) => {
   const dir = await tmpDir(t);
-  const clock = new ManualClock(1_000_000);
+  const clock = new FakeClock(1_000_000);
   const { cache } = open(dir, clock);
   await cache.cacheScript(ref('a'), Buffer.from('a'));
   await cache.cacheScript(ref('b'), Buffer.from('b'));
   for (let i = 0; i < 2100; i++) {
-    clock.t++;
+    await clock.advance(1);
     await cache.lookup(ref(i % 2 === 0 ? 'b' : 'a'));
   }
   const lines = (await fs.readFile(path.join(dir, 'index-v1.log'), 'utf8')).split('\n').length - 1;
@@ -216,8 +207,8 @@ test('the journal is compacted once it is mostly touches, without losing entries
   assert.deepEqual(
     entries.map((e) => [e.key, e.last_access]),
     [
-      ['b@1.0.0/shell/run.sh', clock.t - 1],
-      ['a@1.0.0/shell/run.sh', clock.t],
+      ['b@1.0.0/shell/run.sh', clock.now() - 1],
+      ['a@1.0.0/shell/run.sh', clock.now()],
     ],
     'every access time survived the compaction',
   );
@@ -225,7 +216,7 @@ test('the journal is compacted once it is mostly touches, without losing entries
 
 test('verify removes what does not verify; clear empties the cache and reports bytes freed', async (t) => {
   const dir = await tmpDir(t);
-  const clock = new ManualClock(1_000_000);
+  const clock = new FakeClock(1_000_000);
   const { cache } = open(dir, clock);
   const a = await cache.cacheScript(ref('a'), Buffer.from('aaaa'));
   await cache.cacheScript(ref('b', 'terraform/main.tf'), Buffer.from('bbbbbb'));
@@ -246,17 +237,17 @@ test('verify removes what does not verify; clear empties the cache and reports b
 
 test('two cache instances (two processes) agree on LRU order: eviction sees the other one\'s hits', async (t) => {
   const dir = await tmpDir(t);
-  const clock = new ManualClock(1_000_000);
+  const clock = new FakeClock(1_000_000);
   const a = open(dir, clock, { maxSizeMb: 1 }).cache;
   const b = open(dir, clock, { maxSizeMb: 1 }).cache;
   const kb300 = (c: string) => Buffer.alloc(300 * 1024, c);
   for (const [i, id] of ['x', 'y', 'z'].entries()) {
-    clock.t = 1_000_000 + i;
+    await clock.advanceTo(1_000_000 + i);
     await a.cacheScript(ref(id), kb300(id));
   }
-  clock.t = 1_000_100;
+  await clock.advanceTo(1_000_100);
   assert.equal((await b.lookup(ref('x'))).status, 'hit', 'process B uses x');
-  clock.t = 1_000_200;
+  await clock.advanceTo(1_000_200);
   await a.cacheScript(ref('w'), kb300('w')); // A never saw B's hit in memory; the journal did
   assert.deepEqual(await hitKeys(b, ['x', 'y', 'z', 'w'].map((i) => ref(i))), ['x', 'z', 'w']);
 });

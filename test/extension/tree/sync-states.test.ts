@@ -1,37 +1,48 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ReviewInfo, SyncStatus } from '../../../src/core/metadata-publisher/publisher';
+import type { ReviewStatus } from '../../../src/core/escher-api/types';
+import type { PlaybookSyncEntry } from '../../../src/core/metadata-publisher/sync-state';
+import { type LocalFacts, SyncViews } from '../../../src/core/metadata-publisher/sync-views';
+import type { Area } from '../../../src/core/playbook-store/metadata';
 import { syncStatesFrom } from '../../../src/extension/tree/sync-states';
 
-const status = (over: Partial<SyncStatus>): SyncStatus => ({
-  serverConfigured: true,
-  syncEnabled: true,
-  lastSyncAt: null,
-  lastAttemptAt: null,
-  lastError: null,
-  tracked: 0,
-  queued: [],
-  changedSinceSync: [],
-  conflicts: [],
-  ...over,
+const entry = (s: ReviewStatus, comment?: string): PlaybookSyncEntry => ({
+  revision: '3-r',
+  seq: 3,
+  local_version: '1.0.1',
+  local_hash: 'agreed',
+  remote_version: '1.0.1',
+  remote_hash: 'R',
+  sent_hashes: [],
+  review_status: s,
+  ...(comment ? { review_comment: comment } : {}),
+  has_vector: true,
+  synced_at: '2026-01-01T00:00:00Z',
 });
-const review = (s: ReviewInfo['review_status'], comment?: string): ReviewInfo => ({ review_status: s, ...(comment ? { review_comment: comment } : {}), remote_version: '1.0.1', synced_at: '2026-01-01T00:00:00Z', has_vector: true });
+const local = (id: string, area: Area, hash = 'agreed'): LocalFacts => ({ playbook_id: id, area, content_hash: hash, storage_strategy: 'uploaded_for_review' });
+const op = { kind: 'publish' as const, version: '1.0.0', content_hash: 'h', move_to_synced: true, enqueued_at: '2026-01-01T00:00:00Z', next_attempt_at: 0 };
 
 test('review states come from the last sync; conflicts, failures and pending edits take precedence', () => {
-  const m = syncStatesFrom(
-    status({
-      changedSinceSync: ['edited'],
-      queued: [
-        { kind: 'publish', playbook_id: 'offline', attempts: 3, last_error: 'ECONNREFUSED', next_attempt_at: null },
-        { kind: 'publish', playbook_id: 'waiting', attempts: 0, next_attempt_at: null },
+  const views = SyncViews.from(
+    {
+      playbooks: { approved: entry('approved'), rejected: entry('rejected', 'hard-coded region'), edited: entry('pending'), both: entry('approved') },
+      outbox: [
+        { ...op, key: 'k1', playbook_id: 'offline', attempts: 3, last_error: 'ECONNREFUSED' },
+        { ...op, key: 'k2', playbook_id: 'waiting', attempts: 0 },
       ],
       conflicts: [{ playbook_id: 'both', kind: 'diverged', message: 'name changed on both sides', detected_at: '2026-01-01T00:00:00Z' }],
-    }),
-    new Map([
-      ['approved', review('approved')],
-      ['rejected', review('rejected', 'hard-coded region')],
-      ['edited', review('pending')],
-      ['both', review('approved')],
+    },
+    { syncing: true },
+  );
+  const m = syncStatesFrom(
+    views.all([
+      local('approved', 'synced'),
+      local('rejected', 'synced'),
+      local('edited', 'synced', 'edited-here'),
+      local('both', 'synced', 'edited-here'),
+      local('offline', 'local'),
+      local('waiting', 'local'),
+      local('never-synced', 'local'),
     ]),
   );
   assert.deepEqual(m.get('approved'), { phase: 'synced', review: 'approved', serverVersion: '1.0.1' });

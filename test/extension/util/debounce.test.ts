@@ -2,22 +2,22 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Debouncer } from '../../../src/extension/util/debounce';
 import { DisposableOwner } from '../../../src/extension/util/disposable';
-import { ManualClock } from '../helpers/manual-clock';
+import { FakeClock } from '../../helpers/fake-clock';
 
-test('a burst of file events becomes one refresh, after the quiet period', () => {
-  const clock = new ManualClock();
+test('a burst of file events becomes one refresh, after the quiet period', async () => {
+  const clock = new FakeClock(0);
   let calls = 0;
   const d = new Debouncer(clock, 300, () => calls++);
   for (let i = 0; i < 12; i++) {
     d.trigger();
-    clock.advance(50);
+    await clock.advance(50);
   }
   assert.equal(calls, 0);
-  clock.advance(300);
+  await clock.advance(300);
   assert.equal(calls, 1);
   d.trigger();
   d.dispose();
-  clock.advance(1000);
+  await clock.advance(1000);
   assert.equal(calls, 1, 'disposed: the pending call is dropped');
 });
 

@@ -1,6 +1,11 @@
-import type { Clock } from '../../../src/core/shared/clock';
+import type { Clock } from '../../src/core/shared/clock';
 
-/** A Clock whose time only moves when the test says so; due timers run in order. */
+/**
+ * The tests' one Clock: time moves only when the test says so, and timers that fall due run in
+ * time order (ties in the order they were set), with pending promise callbacks let through
+ * before and after each — so code that awaits between timers (a debounce that starts a sync,
+ * a retry that sets the next timer) runs as it would in real time, without sleeping.
+ */
 export class FakeClock implements Clock {
   private t: number;
   private timers: Array<{ at: number; fn: () => void; id: number }> = [];
@@ -20,13 +25,19 @@ export class FakeClock implements Clock {
     return { cancel: () => (this.timers = this.timers.filter((x) => x.id !== id)) };
   }
 
+  /** Timers set and not yet fired or cancelled. */
   get pending(): number {
     return this.timers.length;
   }
 
-  /** Moves time forward, firing due timers (and letting their promises settle) as it goes. */
+  /** Moves time forward by `ms`, firing due timers (and letting their promises settle) as it goes. */
   async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
+    await this.advanceTo(this.t + ms);
+  }
+
+  /** Moves time forward to `end` (epoch ms); never backwards. */
+  async advanceTo(end: number): Promise<void> {
+    if (end < this.t) throw new Error(`FakeClock cannot go back from ${this.t} to ${end}`);
     for (;;) {
       await settle();
       const due = this.timers.filter((x) => x.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];

@@ -1,0 +1,93 @@
+import type { PlaybookRecord, PublishedMetadata } from '../escher-api/types';
+import type { Playbook } from '../playbook-store/types';
+import { decideConflict } from './conflict-policy';
+import { removeOpsFor } from './outbox';
+import type { RunContext } from './run-context';
+import type { PublishOp } from './sync-state';
+
+/**
+ * Carries out the conflict policy (conflict-policy.ts) for one refused publish: writes what the
+ * decision needs locally, records the agreement or the conflict, and saves at once (these write
+ * local files, whose agreement must not be lost to a crash). When ours must still reach the
+ * server it does not send it itself: it queues the publish first in the outbox, pinned to the
+ * server's revision, and hands it back for the driver to send next.
+ */
+export class ConflictResolver {
+  constructor(private readonly ctx: RunContext) {}
+
+  /** Returns the publish to send next, if any. The op that met the conflict is already out of the outbox. */
+  async resolve(local: Playbook, published: PublishedMetadata, current: PlaybookRecord | null, moveToSynced: boolean): Promise<PublishOp | undefined> {
+    const { ctx } = this;
+    const id = local.metadata.playbook_id;
+    ctx.seen.delete(id);
+    const tracked = ctx.agreements.get(id) !== undefined;
+    const decision = decideConflict({ id, published, current, tracked, base: tracked ? await ctx.agreements.base(id) : undefined });
+    // decideConflict only returns for a current record.
+    const record = current as PlaybookRecord;
+    switch (decision.kind) {
+      case 'keep-local':
+        await this.keepLocalAfterServerDelete(id, local);
+        return undefined;
+      case 'adopt':
+        await ctx.agreements.record(await ctx.local.inSynced(moveToSynced, local), record);
+        ctx.report.updated.push(id);
+        await ctx.save();
+        return undefined;
+      case 'take-remote': {
+        let agreed = local;
+        if (decision.write) {
+          agreed = await ctx.local.write(id, local, decision.write, decision.remote);
+          ctx.report.pulled.push(id);
+        }
+        await ctx.agreements.record(await ctx.local.inSynced(moveToSynced, agreed), record);
+        await ctx.save();
+        return undefined;
+      }
+      case 'send': {
+        const toSend = decision.write ? await ctx.local.write(id, local, decision.write, decision.remote) : local;
+        if (decision.merged) ctx.report.merged.push(id);
+        const op = ctx.publishOp(toSend, moveToSynced);
+        op.precondition = { ifMatch: record.revision, idempotencyKey: op.key };
+        // Sent next, before older queued work for other playbooks: it answers a request in flight.
+        ctx.state.outbox.unshift(op);
+        await ctx.save();
+        return op;
+      }
+      case 'keep-both': {
+        // The server's version first (it downloads; if that fails nothing was written), then the
+        // copy of ours, read from its own immutable version folder, which the new version does not touch.
+        const reset = await ctx.local.writeRemote(id, local, decision.remote);
+        const copy = await ctx.local.conflictCopy(local);
+        await ctx.agreements.record(await ctx.local.inSynced(moveToSynced, reset), record);
+        ctx.addConflict({
+          playbook_id: id,
+          kind: 'diverged',
+          fields: decision.collisions,
+          copy_id: copy.metadata.playbook_id,
+          local_version: local.metadata.version,
+          remote_version: decision.remote.version,
+          detected_at: ctx.iso(),
+          message: `${id}: ${decision.collisions.join(', ')} changed both here and on the server; your version is kept as ${copy.metadata.playbook_id} (in local/), ${id} now holds the server's v${decision.remote.version}`,
+        });
+        await ctx.save();
+        return undefined;
+      }
+    }
+  }
+
+  /** Deleted on the server while changed here: ours is kept in local/, the server's delete stands, reported. */
+  async keepLocalAfterServerDelete(id: string, local: Playbook): Promise<void> {
+    const { ctx } = this;
+    removeOpsFor(ctx.state, id);
+    await ctx.agreements.forget(id);
+    if (local.area === 'synced') await ctx.local.store.movePlaybook(id, 'local');
+    ctx.addConflict({
+      playbook_id: id,
+      kind: 'deleted_on_server',
+      local_version: local.metadata.version,
+      detected_at: ctx.iso(),
+      message: `${id} was deleted on the server while you changed it here; your version is kept in local/ (publish it again to restore it on the server, or delete it)`,
+    });
+    await ctx.save();
+  }
+}

@@ -1,0 +1,44 @@
+import type { PublishedMetadata } from '../escher-api/types';
+import type { Playbook, PlaybookStoreApi } from '../playbook-store/types';
+import { type ScriptFetcher, localVersions, writeConflictCopy, writeLocalVersion } from './local-writer';
+import { type MergeView, toMergeView } from './three-way-merge';
+
+/**
+ * The local side of one sync: the store and the script fetcher bound once, for every write a
+ * sync makes into the store (server versions, merges, conflict copies, moves to synced/).
+ * The writing rules themselves are in local-writer.ts.
+ */
+export class LocalSide {
+  constructor(
+    readonly store: PlaybookStoreApi,
+    private readonly fetchScript: ScriptFetcher,
+  ) {}
+
+  /** `target` as a new local version of `id` (scripts from `remote` when not already here). */
+  write(id: string, local: Playbook | undefined, target: MergeView, remote: PublishedMetadata, area?: 'synced' | 'local'): Promise<Playbook> {
+    return writeLocalVersion({ store: this.store, fetchScript: this.fetchScript, id, local, target, remote, area });
+  }
+
+  /** The server's version as it is, as a new local version (fast-forward, restore, reset before a conflict copy). */
+  writeRemote(id: string, local: Playbook | undefined, remote: PublishedMetadata, area?: 'synced' | 'local'): Promise<Playbook> {
+    return this.write(id, local, toMergeView(remote), remote, area);
+  }
+
+  /** Keeps `local` as `<id>-conflict-<n>` in local/. */
+  conflictCopy(local: Playbook): Promise<Playbook> {
+    return writeConflictCopy(this.store, local);
+  }
+
+  /** The versions of `id` here, ascending ([] when it is gone). */
+  versions(id: string): Promise<string[]> {
+    return localVersions(this.store, id);
+  }
+
+  /** `playbook` moved to synced/ when `move` is set (an explicit publish) and it is not there yet. */
+  async inSynced(move: boolean, playbook: Playbook): Promise<Playbook> {
+    if (!move || playbook.area === 'synced') return playbook;
+    const id = playbook.metadata.playbook_id;
+    await this.store.movePlaybook(id, 'synced');
+    return this.store.getPlaybook(id, playbook.metadata.version);
+  }
+}

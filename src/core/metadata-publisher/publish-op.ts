@@ -1,0 +1,119 @@
+import type { PlaybookRecord, PublishedMetadata } from '../escher-api/types';
+import { embeddingText } from '../local-search/document-text';
+import type { Playbook } from '../playbook-store/types';
+import { NotFoundError, describeError } from '../shared/errors';
+import type { ConflictResolver } from './conflict-resolution';
+import { classify, conflictRecord } from './errors';
+import { toPublishedMetadata } from './extract';
+import { removeOp } from './outbox';
+import type { RunContext } from './run-context';
+import { uploadMissingScripts } from './script-upload';
+import type { PublishOp } from './sync-state';
+
+/**
+ * Sends one queued publish (Flow 2 steps 2–5): re-reads the version and its strategy, uploads the
+ * scripts the server lacks, publishes with the agreed revision as If-Match, moves the playbook to
+ * synced/ when asked and records the agreement. A refusal (412/409) goes to the conflict
+ * resolution, whose follow-up publish, if any, is returned for the driver to send next.
+ * Errors other than a conflict are thrown for the driver to classify.
+ */
+export class PublishOperation {
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly conflicts: ConflictResolver,
+    /** Counts a completed publish; the driver saves in batches. */
+    private readonly checkpoint: () => Promise<void>,
+  ) {}
+
+  async execute(op: PublishOp): Promise<PublishOp | undefined> {
+    const { ctx } = this;
+    const id = op.playbook_id;
+    let local: Playbook;
+    try {
+      local = await ctx.d.store.getPlaybook(id, op.version);
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+      // Deleted locally before it could be sent: nothing to publish (a delete op follows if needed).
+      return this.drop(op, `version ${op.version} no longer exists locally`);
+    }
+    // The last gate, also for ops replayed from an old outbox: local_only never leaves.
+    if (local.metadata.storage_strategy === 'local_only' || local.area === 'ai-generated') {
+      return this.drop(op, local.area === 'ai-generated' ? 'ai-generated (accept it first)' : 'local_only');
+    }
+    const published = toPublishedMetadata(local.metadata, ctx.d.tenant);
+    let vector: number[] | undefined;
+    if (op.vector_only) {
+      const entry = ctx.agreements.get(id);
+      vector = entry && entry.local_version === op.version && !entry.has_vector ? await this.embed(published) : undefined;
+      if (!vector) {
+        // Nothing to add (already there, content moved on, or no model): send nothing. No save of
+        // its own: replayed after a crash, the op is only dropped again.
+        removeOp(ctx.state, op.key);
+        return undefined;
+      }
+    }
+    // Only for ops whose precondition is the agreed revision: an op answering a conflict is pinned
+    // to a newer record than anything the feed showed.
+    const seen = op.precondition ? undefined : ctx.seen.get(id);
+    const pre = ctx.agreements.preconditionFor(op);
+    if (seen && (pre.ifNoneMatch ? !seen.deleted : seen.revision !== pre.ifMatch)) {
+      // The feed already told us the server moved: merge now, and upload nothing for a version
+      // number the server may already hold with other bytes.
+      ctx.seen.delete(id);
+      removeOp(ctx.state, op.key);
+      return this.conflicts.resolve(local, published, seen, op.move_to_synced);
+    }
+    let record: PlaybookRecord;
+    try {
+      // An upload for a version the server already published with other bytes is refused (409)
+      // like the publish itself would be: both go to the conflict policy.
+      const base = await ctx.agreements.base(id);
+      await uploadMissingScripts({ api: ctx.d.api, store: ctx.d.store, scratchDir: ctx.d.scratchDir }, local, published, base);
+      vector ??= await this.embed(published);
+      record = await ctx.d.api.publishMetadata({ metadata: published, ...(vector ? { vector, vector_model: ctx.d.vectors?.modelId } : {}) }, pre);
+    } catch (e) {
+      if (classify(e) !== 'conflict') throw e;
+      removeOp(ctx.state, op.key);
+      return this.conflicts.resolve(local, published, conflictRecord(e), op.move_to_synced);
+    }
+    const wasKnown = ctx.agreements.get(id) !== undefined;
+    local = await ctx.local.inSynced(op.move_to_synced, local);
+    await ctx.agreements.record(local, record, published.content_hash);
+    (wasKnown ? ctx.report.updated : ctx.report.published).push(id);
+    removeOp(ctx.state, op.key);
+    // Saved in batches: a crash before the save only replays these ops with their
+    // Idempotency-Keys, and the server answers each from its record without applying it again.
+    await this.checkpoint();
+    await this.notifySynced(id, local.metadata.version);
+    return undefined;
+  }
+
+  /** Not sent, for good: reported as skipped and dropped from the outbox at once. */
+  private async drop(op: PublishOp, reason: string): Promise<undefined> {
+    this.ctx.report.skipped.push({ playbook_id: op.playbook_id, reason });
+    removeOp(this.ctx.state, op.key);
+    await this.ctx.save();
+    return undefined;
+  }
+
+  /** Local search's "mark synced": a failure there never fails the publish. */
+  private async notifySynced(id: string, version: string): Promise<void> {
+    try {
+      await this.ctx.d.onSynced?.(id, version);
+    } catch (e) {
+      this.ctx.d.logger.warn(`Marking ${id} synced in the local index failed: ${describeError(e)}`);
+    }
+  }
+
+  private async embed(m: PublishedMetadata): Promise<number[] | undefined> {
+    const vectors = this.ctx.d.vectors;
+    if (!vectors) return undefined;
+    try {
+      return await vectors.embed(embeddingText(m));
+    } catch (e) {
+      // Publishing never waits on the model: the vector follows on a later sync (has_vector=false).
+      this.ctx.d.logger.warn(`No vector for ${m.playbook_id}: ${describeError(e)}`);
+      return undefined;
+    }
+  }
+}
