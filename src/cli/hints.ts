@@ -33,6 +33,7 @@ export const CLI_HINTS: Record<HintCode, string> = {
   'model-missing': 'copy the model folder (config.json, tokenizer.json, onnx/model.onnx) there, or allow downloads with ESCHER_ALLOW_REMOTE_MODELS=true',
   'publish-private': 'publish it with --review or --trusted to make it shareable (this writes a new version)',
   'accept-ai-first': 'accept it first (`escher-playbook accept ID`), then publish',
+  'parameters-inconsistent': 'fix the declarations or the scripts; `escher-playbook check ID` lists every problem',
 };
 
 /** The hint the CLI shows for an error: its own words for a hint code, else the error's own hint. */

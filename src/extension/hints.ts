@@ -50,4 +50,5 @@ export const EXTENSION_HINTS: Record<HintCode, ExtensionHint> = {
   'model-missing': { text: 'copy the model folder into escher.search.localModelPath, or allow downloads with escher.search.allowRemoteModels', action: settings('escher.search') },
   'publish-private': { text: 'use "Escher: Publish…" and choose Upload for Review or Upload Trusted' },
   'accept-ai-first': { text: 'accept it first ("Escher: Accept"), then publish' },
+  'parameters-inconsistent': { text: 'fix the parameter declarations in metadata.json or the {{placeholders}} in the scripts' },
 };

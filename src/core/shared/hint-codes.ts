@@ -60,6 +60,8 @@ export const HINT_CODES = [
   'publish-private',
   /** An AI-generated playbook must be accepted before it is published. */
   'accept-ai-first',
+  /** The parameters a playbook declares and the placeholders its scripts use do not match. */
+  'parameters-inconsistent',
 ] as const;
 
 export type HintCode = (typeof HINT_CODES)[number];
