@@ -51,23 +51,11 @@ const TITLE = 'Connect to Escher';
 export async function connectFlow(host: ConnectionHost, typed: Partial<ConnectionInput> = {}): Promise<boolean> {
   const { ui } = host;
   const now = host.current();
-  const serverUrl = await ui.input({
-    title: TITLE,
-    step: [1, 3],
-    prompt: 'Escher server URL',
-    placeholder: 'https://escher.example.com',
-    value: typed.serverUrl ?? now.serverUrl,
-    validate: urlProblem,
-  });
+  const field = (n: number, prompt: string, placeholder: string, value: string, validate: (v: string) => string | undefined) =>
+    ui.input({ title: TITLE, step: [n, 3], prompt, placeholder, value, validate });
+  const serverUrl = await field(1, 'Escher server URL', 'https://escher.example.com', typed.serverUrl ?? now.serverUrl, urlProblem);
   if (serverUrl === undefined) return false;
-  const tenantId = await ui.input({
-    title: TITLE,
-    step: [2, 3],
-    prompt: 'Tenant id (as your Escher administrator gave it)',
-    placeholder: 'e.g. acme',
-    value: typed.tenantId ?? now.tenantId,
-    validate: tenantProblem,
-  });
+  const tenantId = await field(2, 'Tenant id (as your Escher administrator gave it)', 'e.g. acme', typed.tenantId ?? now.tenantId, tenantProblem);
   if (tenantId === undefined) return false;
   const token = await askToken(ui, { title: TITLE, step: [3, 3], tenantId: tenantId.trim(), value: typed.token });
   if (token === undefined) return false;

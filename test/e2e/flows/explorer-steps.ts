@@ -39,6 +39,18 @@ export async function explorerSteps(step: Step, wb: Workbench, pane: Locator, ho
     await walkthrough.waitFor({ state: 'detached' });
   });
 
+  await step('the Welcome page lists the walkthrough with its icon', async () => {
+    await wb.runCommand('Help: Welcome');
+    const entry = wb.page.locator('button.getting-started-category', { hasText: 'Get started with Escher Playbooks' }).first();
+    await entry.waitFor({ timeout: 30_000 });
+    await entry.locator('img.category-icon').waitFor();
+    // Loaded, not a broken-image placeholder: the PNG the manifest names was served.
+    // (A string: it runs in the page; the tests are compiled without DOM types.)
+    await wb.page.waitForFunction(`(() => { const i = [...document.querySelectorAll('button.getting-started-category img.category-icon')].find((x) => x.closest('button').textContent.includes('Escher Playbooks')); return !!i && i.complete && i.naturalWidth > 0; })()`);
+    await wb.screenshot('welcome-page-icon');
+    await wb.closeActiveEditor();
+  });
+
   await step('an empty store shows the welcome view with Create Playbook', async () => {
     assert.equal(existsSync(home), false, 'the Escher home does not exist yet');
     await pane.getByText('No playbooks yet', { exact: false }).waitFor({ timeout: 60_000 });
