@@ -1,4 +1,5 @@
-import { describeError, isEscherError } from '../core/shared/errors';
+import { isEscherError } from '../core/shared/errors';
+import { cliHint, describeForCli } from './hints';
 import { redact } from '../core/shared/logger';
 import { printable, printableJson } from '../core/shared/printable';
 
@@ -84,10 +85,11 @@ export class Output {
 
   /** One line on stderr: "error: <what> (<what to do>)", or a JSON object with --json. */
   error(e: unknown): void {
-    const message = redact(describeError(e)).replace(/\s*\n\s*/g, ' ');
+    const message = redact(describeForCli(e)).replace(/\s*\n\s*/g, ' ');
     if (this.json) {
       const code = isEscherError(e) ? e.code : 'INTERNAL';
-      const hint = isEscherError(e) && e.hint ? redact(e.hint) : undefined;
+      const shown = cliHint(e);
+      const hint = shown ? redact(shown) : undefined;
       const raw = isEscherError(e) ? redact(e.message) : message;
       this.streams.stderr.write(printableJson(JSON.stringify({ error: { code, message: raw, ...(hint ? { hint } : {}) } })) + '\n');
     } else {

@@ -123,9 +123,9 @@ export class PlaybookService implements Disposable {
     this.serverApiPromise ??= (async () => {
       const { serverUrl, tenantId } = this.config;
       if (!serverUrl) return undefined;
-      if (!tenantId) throw new ConfigError('No Escher tenant configured', { hint: 'set ESCHER_TENANT_ID or run `escher-playbook login --tenant ID`' });
+      if (!tenantId) throw new ConfigError('No Escher tenant configured', { hintCode: 'tenant-not-configured' });
       const token = await this.secrets.get('escher.token');
-      if (!token) throw new ConfigError('No Escher token configured', { hint: 'set ESCHER_TOKEN or run `escher-playbook login`' });
+      if (!token) throw new ConfigError('No Escher token configured', { hintCode: 'token-missing' });
       // Loaded on first network use: a cache hit never pays for axios.
       const { HttpEscherApi } = await import('./escher-api/client.js');
       const api = new HttpEscherApi({ serverUrl, tenantId, token, logger: this.logger });

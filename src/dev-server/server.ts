@@ -165,6 +165,11 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
     return ctx.tenants.get(req.caller.tenant);
   };
   app.get('/api/health', { config: { access: 'public' } }, async () => ({ ok: true, version: SERVER_VERSION }));
+  // The access hook has already checked the token against X-Escher-Tenant: answering is the check.
+  app.get('/api/session', { config: { access: 'tenant' } }, async (req) => {
+    if (!req.caller) throw new ApiError(401, 'UNAUTHENTICATED', 'missing bearer token');
+    return { tenant_id: req.caller.tenant, server_version: SERVER_VERSION };
+  });
   registerPlaybookRoutes(app, ctx, tenantOf);
   registerScriptRoutes(app, ctx, tenantOf);
   registerAdminRoutes(app, ctx, auth);

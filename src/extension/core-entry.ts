@@ -9,3 +9,4 @@ export { parameterSpecIssues, placeholderContract } from '../core/playbook-store
 export { FileSecretStore } from '../core/shared/secret-file';
 export { PlaybookRunner } from '../core/runner/runner';
 export { SyncViews } from '../core/metadata-publisher/sync-views';
+export { verifyConnection } from '../core/escher-api/verify-connection';

@@ -85,7 +85,7 @@ export class HttpEscherApi implements EscherApi {
 
   constructor(private readonly options: HttpEscherApiOptions) {
     this.serverUrl = assertSafeServerUrl(options.serverUrl);
-    if (!options.token) throw new ConfigError('No Escher token configured', { hint: 'set ESCHER_TOKEN or pass --token' });
+    if (!options.token) throw new ConfigError('No Escher token configured', { hintCode: 'token-missing' });
     validatePlaybookId(options.tenantId);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.logger = options.logger ?? silentLogger;
@@ -136,6 +136,16 @@ export class HttpEscherApi implements EscherApi {
 
   async health(): Promise<{ ok: boolean; version: string }> {
     return (await this.call<{ ok: boolean; version: string }>({ what: 'health check', method: 'GET', path: '/api/health', retry: true, schema: 'Health' })).data;
+  }
+
+  /**
+   * Who this token is for the configured tenant: the one request that checks the URL, the tenant
+   * and the token together (401 token, 403 TENANT_MISMATCH tenant). Read-only, so retried.
+   */
+  async session(): Promise<{ tenant_id: string; server_version: string }> {
+    const r = await this.call<{ tenant_id: string; server_version: string }>({ what: 'connection check', method: 'GET', path: '/api/session', retry: true, schema: 'Session' });
+    if (r.data.tenant_id !== this.options.tenantId) throw invalidResponse('connection check', r.status, `the session of tenant "${r.data.tenant_id}" for tenant "${this.options.tenantId}"`);
+    return r.data;
   }
 
   async uploadScript(args: UploadScriptArgs): Promise<UploadResult> {

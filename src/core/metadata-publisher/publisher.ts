@@ -128,7 +128,7 @@ export class MetadataPublisher {
       if (inner) this.api = new CountingApi(inner);
     }
     if (!this.api || !this.o.tenantId) {
-      throw new ConfigError('No Escher server is configured', { hint: 'run `escher-playbook login --server URL --tenant ID`, or set ESCHER_SERVER_URL, ESCHER_TENANT_ID and ESCHER_TOKEN' });
+      throw new ConfigError('No Escher server is configured', { hint: 'connect to an Escher server first', hintCode: 'server-not-configured' });
     }
     return this.api;
   }
@@ -164,7 +164,7 @@ export class MetadataPublisher {
    */
   async publishMetadata(playbookId: string, options: { version?: string; strategy: UploadStrategy }): Promise<PublishResult> {
     if (options.strategy !== 'uploaded_for_review' && options.strategy !== 'uploaded_trusted') {
-      throw new ValidationError(`Unknown upload strategy "${String(options.strategy)}"`, [], { hint: 'use uploaded_for_review (--review) or uploaded_trusted (--trusted)' });
+      throw new ValidationError(`Unknown upload strategy "${String(options.strategy)}"`, [], { hint: 'use uploaded_for_review or uploaded_trusted' });
     }
     const api = await this.requireApi();
     return this.lock.run(async () => {
@@ -176,7 +176,7 @@ export class MetadataPublisher {
       const run = this.newRun(api, state, report);
       let pb = await this.o.store.getPlaybook(playbookId, options.version);
       if (pb.area === 'ai-generated') {
-        throw new ValidationError(`Playbook "${playbookId}" is AI-generated and not accepted yet`, [], { hint: `accept it first (escher-playbook accept ${playbookId}), then publish` });
+        throw new ValidationError(`Playbook "${playbookId}" is AI-generated and not accepted yet`, [], { hint: 'accept it first, then publish', hintCode: 'accept-ai-first' });
       }
       if (pb.metadata.storage_strategy !== options.strategy) {
         pb = await this.o.store.updatePlaybook(playbookId, { storage_strategy: options.strategy, fromVersion: pb.metadata.version });

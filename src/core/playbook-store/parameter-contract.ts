@@ -151,6 +151,6 @@ export function assertParameterContract(scripts: readonly ScriptText[], params: 
   const spec = parameterSpecIssues(params);
   const { errors, warnings } = placeholderContract(scripts, params);
   const all = [...spec, ...errors];
-  if (all.length) throw new ValidationError(`Parameters of ${where} do not hold together`, all, { hint: 'fix the declarations or the scripts; `escher-playbook check ID` lists every problem' });
+  if (all.length) throw new ValidationError(`Parameters of ${where} do not hold together`, all, { hint: 'fix the declarations or the scripts', hintCode: 'parameters-inconsistent' });
   return warnings;
 }

@@ -116,6 +116,6 @@ export async function renameNoReplace(from: string, to: string): Promise<void> {
     if (e.code === 'ENOENT') return undefined;
     throw e;
   });
-  if (existing) throw new AlreadyExistsError(`${to} already exists`, { hint: 'something else created it meanwhile; run `escher-playbook doctor`' });
+  if (existing) throw new AlreadyExistsError(`${to} already exists`, { hint: 'something else created it meanwhile', hintCode: 'store-needs-check' });
   await fs.rename(from, to);
 }

@@ -139,7 +139,8 @@ export class ScriptCache implements CachePolicy {
   assertFits(size: number, what: string): void {
     if (size > this.maxBytes) {
       throw new TooLargeError(`${what} is ${megabytes(size)}, larger than the whole script cache (${megabytes(this.maxBytes)})`, {
-        hint: 'raise cache_max_size_mb (ESCHER_CACHE_MAX_SIZE_MB) or copy the script into a local playbook',
+        hint: 'raise the script cache size limit, or copy the script into a local playbook',
+        hintCode: 'cache-too-small',
       });
     }
   }

@@ -91,7 +91,7 @@ export class ScriptDownloader {
       return { ...found.entry, file: found.file, downloaded: false };
     }
     const api = await this.options.server();
-    if (!api) throw new ConfigError(`${key} is not cached and no Escher server is configured`, { hint: 'set ESCHER_SERVER_URL, ESCHER_TENANT_ID and ESCHER_TOKEN' });
+    if (!api) throw new ConfigError(`${key} is not cached and no Escher server is configured`, { hint: 'connect to an Escher server to fetch it', hintCode: 'server-not-configured' });
 
     let ticket = await this.ticket(api, s3Path, key, expected, options);
     let refreshed = false;

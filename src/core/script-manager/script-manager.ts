@@ -245,7 +245,8 @@ export class ScriptManager {
     } catch (e) {
       if (e instanceof NotFoundError) {
         throw new NotFoundError(`Playbook "${playbookId}"${version ? ` v${version}` : ''} is neither in your store nor on the server`, {
-          hint: 'check the id (escher-playbook list), or the version',
+          hint: 'check the id and the version',
+          hintCode: 'playbook-unknown',
           cause: e,
         });
       }
@@ -271,7 +272,8 @@ export class ScriptManager {
 
 function noServerError(playbookId: string): ConfigError {
   return new ConfigError(`Playbook "${playbookId}" is not in your store or cache, and no Escher server is configured`, {
-    hint: 'set ESCHER_SERVER_URL, ESCHER_TENANT_ID and ESCHER_TOKEN to fetch it',
+    hint: 'connect to an Escher server to fetch it',
+    hintCode: 'server-not-configured',
   });
 }
 

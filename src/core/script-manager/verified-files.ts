@@ -31,7 +31,7 @@ export async function verifiedStoreFiles(playbook: Playbook, scripts: readonly S
       opened = await openInside(playbook.dir, file, 'Script');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      throw new NotFoundError(`Script ${file} of ${source} playbook "${m.playbook_id}" v${m.version} is missing`, { hint: 'restore it or run `escher-playbook doctor`' });
+      throw new NotFoundError(`Script ${file} of ${source} playbook "${m.playbook_id}" v${m.version} is missing`, { hint: 'restore it', hintCode: 'store-needs-check' });
     }
     let actual: { sha256: string; size: number };
     try {
@@ -42,7 +42,7 @@ export async function verifiedStoreFiles(playbook: Playbook, scripts: readonly S
     if (actual.size !== s.size || actual.sha256 !== s.sha256) {
       throw new IntegrityError(
         `Script ${file} of ${source} playbook "${m.playbook_id}" v${m.version} does not match metadata.json: it is ${actual.size} bytes with SHA-256 ${actual.sha256}, metadata.json records ${s.size} bytes with SHA-256 ${s.sha256}`,
-        { hint: 'versions are immutable: restore the file (`escher-playbook doctor` lists what changed), or save your edit as a new version with `escher-playbook update`' },
+        { hint: 'versions are immutable: restore the file, or save your edit as a new version', hintCode: 'store-needs-check' },
       );
     }
     out.push({ file, path: s.path, sha256: actual.sha256, size: actual.size });

@@ -2,11 +2,11 @@ import * as path from 'node:path';
 import { CLOUD_PROVIDERS, type CloudProvider, type ParameterSpec, SCRIPT_FORMATS, type ScriptFormat } from '../../core/playbook-store/metadata';
 import type { Playbook, ScriptInput } from '../../core/playbook-store/types';
 import type { CommandContext } from './command-context';
+import { CLOUD_LABELS } from '../util/cloud-labels';
 import { declarationsFor } from './parameter-inference';
 import { parametersStep } from './parameters-step';
 import { FORMAT_LABELS, formatOfEditor, scriptFromEditor, templateParameters, templateScript } from './script-templates';
 
-const CLOUD_LABELS: Record<CloudProvider, string> = { aws: 'AWS', azure: 'Azure', gcp: 'Google Cloud', oci: 'Oracle Cloud', multi: 'Several clouds', other: 'Other / none' };
 const TOTAL = 8;
 const TITLE = 'Create Playbook';
 
@@ -103,13 +103,15 @@ export async function createPlaybookFlow(ctx: CommandContext): Promise<Playbook 
 }
 
 /**
- * The Create Playbook command: the flow above, then the new metadata.json opens (pinned) and the
- * three publish choices are offered; the uploads run as their own commands, with their own errors.
+ * The Create Playbook command: the flow above, then the new metadata.json opens (pinned), its row
+ * is revealed and selected in the explorer, and the three publish choices are offered; the
+ * uploads run as their own commands, with their own errors and confirmations.
  */
 export async function createPlaybookCommand(ctx: CommandContext): Promise<Playbook | undefined> {
   const pb = await createPlaybookFlow(ctx);
   if (!pb) return undefined;
   await ctx.ui.openFile(path.join(pb.dir, 'metadata.json'), { preview: false });
+  await revealRow(ctx, pb.metadata.playbook_id);
   const choice = await ctx.ui.info(
     `Created "${pb.metadata.name}" (${pb.metadata.playbook_id} v${pb.metadata.version}) in Local. It stays private until you publish it.`,
     'Keep Private',
@@ -137,4 +139,13 @@ function templateDeclarations(formats: readonly ScriptFormat[], cloud: CloudProv
   const byName = new Map<string, ParameterSpec>();
   for (const f of formats) for (const p of templateParameters(f, cloud)) if (!byName.has(p.name)) byName.set(p.name, p);
   return [...byName.values()];
+}
+
+/** Selects a playbook's row in the explorer; a failure to find it only goes to the log. */
+export async function revealRow(ctx: CommandContext, playbookId: string): Promise<void> {
+  try {
+    if (ctx.tree && !(await ctx.tree.reveal(playbookId))) ctx.log.debug(`reveal: ${playbookId} is not listed yet`);
+  } catch (e) {
+    ctx.log.warn(`reveal ${playbookId}: ${String(e)}`);
+  }
 }

@@ -4,7 +4,8 @@ import { CLOUD_PROVIDERS, type ParameterSpec, type ScriptFormat } from '../../co
 import type { Playbook, ScriptInput } from '../../core/playbook-store/types';
 import type { PlaybookService } from '../../core/service';
 import type { CommandContext } from './command-context';
-import { splitList } from './create-playbook';
+import { revealRow, splitList } from './create-playbook';
+import { openMetadataFlow } from './open-playbook';
 import { declarationsFor, type ScriptText, undeclaredIn } from './parameter-inference';
 import { parametersStep } from './parameters-step';
 import { type PlaybookRef, playbookFromArgOrPick } from './playbook-ref';
@@ -121,6 +122,18 @@ export async function newVersionFlow(ctx: CommandContext, arg: unknown): Promise
   }
   const pb = await svc.store.updatePlaybook(ref.playbookId, { bump, scripts, ...(parameters ? { parameters } : {}), enforceContract: true });
   ctx.log.info(`${ref.playbookId}: new version ${pb.metadata.version}`);
+  return pb;
+}
+
+/** The New Version command: the flow, then its row is selected and the result said, with the new metadata.json a click away. */
+export async function newVersionCommand(ctx: CommandContext, arg: unknown): Promise<Playbook | undefined> {
+  const pb = await newVersionFlow(ctx, arg);
+  if (!pb) return undefined;
+  await revealRow(ctx, pb.metadata.playbook_id);
+  const added = pb.metadata.scripts.length;
+  void ctx.ui.info(`Created v${pb.metadata.version} of "${pb.metadata.name}" (${added} script${added === 1 ? '' : 's'}).`, 'Open metadata.json').then(async (c) => {
+    if (c) await openMetadataFlow(ctx, { playbookId: pb.metadata.playbook_id, version: pb.metadata.version });
+  });
   return pb;
 }
 

@@ -35,6 +35,13 @@ export interface ActiveEditorInfo {
   dirty?: boolean;
 }
 
+export interface ReadOnlyDoc {
+  /** Shown as the tab title; its extension (".md", ".sh") picks the language unless `language` is given. */
+  name: string;
+  content: string;
+  language?: string;
+}
+
 export interface Progress {
   report(message: string): void;
   readonly cancelled: boolean;
@@ -88,8 +95,15 @@ export interface UiHost {
   warn(message: string, ...actions: string[]): Promise<string | undefined>;
   error(message: string, ...actions: string[]): Promise<string | undefined>;
   openFile(file: string, options?: { preview?: boolean; line?: number }): Promise<void>;
-  /** A read-only document with this content (reports, decrypted sensitive scripts). */
-  showText(content: string, language: string): Promise<void>;
+  /**
+   * A read-only document (sync status, decrypted sensitive scripts): never an untitled file, so
+   * closing it asks nothing. Showing the same `name` again replaces its content.
+   */
+  showReadOnly(doc: ReadOnlyDoc): Promise<void>;
+  /** A short-lived status-bar message: routine success, which needs no notification. */
+  statusMessage(text: string): void;
+  /** Writes settings (section `escher`) to the user's settings, where application-scoped ones live. */
+  updateSettings(values: Readonly<Record<string, string>>): Promise<void>;
   withProgress<T>(title: string, task: (progress: Progress) => Promise<T>, options?: { cancellable?: boolean }): Promise<T>;
   /**
    * A terminal the extension drives (a pseudoterminal in VS Code): a run's output goes into it,

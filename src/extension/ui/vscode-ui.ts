@@ -1,10 +1,17 @@
 import * as vscode from 'vscode';
 import { openRunPseudoterminal } from '../run/run-pseudoterminal';
-import type { ActiveEditorInfo, InputOptions, LivePickOptions, PickItem, Progress, RunTerminal, StepOptions, UiHost } from './ui-host';
+import { ReadOnlyDocuments } from './read-only-documents';
+import type { ActiveEditorInfo, InputOptions, LivePickOptions, PickItem, Progress, ReadOnlyDoc, RunTerminal, StepOptions, UiHost } from './ui-host';
 import { showLivePick } from './vscode-live-pick';
 
 /** UiHost on the real editor: quick inputs with steps, modal dialogs, the integrated terminal. */
-export class VsCodeUi implements UiHost {
+export class VsCodeUi implements UiHost, vscode.Disposable {
+  private readonly documents = new ReadOnlyDocuments();
+
+  dispose(): void {
+    this.documents.dispose();
+  }
+
   async pick<T>(items: PickItem<T>[], options: StepOptions): Promise<T | undefined> {
     const chosen = await this.quickPick(items, options, false);
     return chosen?.[0];
@@ -99,9 +106,18 @@ export class VsCodeUi implements UiHost {
     await vscode.window.showTextDocument(doc, { preview: options.preview ?? true, selection });
   }
 
-  async showText(content: string, language: string): Promise<void> {
-    const doc = await vscode.workspace.openTextDocument({ content, language });
-    await vscode.window.showTextDocument(doc, { preview: true });
+  showReadOnly(doc: ReadOnlyDoc): Promise<void> {
+    return this.documents.show(doc);
+  }
+
+  statusMessage(text: string): void {
+    // Routine success: seen in passing, gone by itself, nothing to dismiss.
+    vscode.window.setStatusBarMessage(text, 5000);
+  }
+
+  async updateSettings(values: Readonly<Record<string, string>>): Promise<void> {
+    const config = vscode.workspace.getConfiguration('escher');
+    for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
   }
 
   async withProgress<T>(title: string, task: (progress: Progress) => Promise<T>, options: { cancellable?: boolean } = {}): Promise<T> {

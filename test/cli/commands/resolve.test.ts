@@ -70,7 +70,7 @@ test('failures are one line on stderr with the exit code of their kind', async (
   assert.match(missing.stderr, /^error: Playbook "no-such-playbook" is neither in your store nor on the server/);
   const noToken = await cli(t, home, ['resolve', 'rds-stop', '--format', 'shell'], { ESCHER_TOKEN: '' });
   assert.equal(noToken.code, 6);
-  assert.match(noToken.stderr, /No Escher token configured \(set ESCHER_TOKEN/);
+  assert.match(noToken.stderr, /No Escher token configured \(run `escher-playbook login`, or set ESCHER_TOKEN\)/);
   s.setFault('foreign-url');
   t.after(() => s.clearFaults());
   const foreign = await cli(t, home, ['--json', 'resolve', 'rds-stop', '--format', 'shell', '--version', '1.0.0']);

@@ -87,3 +87,14 @@ test('every template, for every cloud, holds the placeholder contract and passes
     assert.deepEqual(report.findings.filter((f) => f.severity === 'error' || f.source === 'contract'), [], `${cloud}: ${JSON.stringify(report.findings)}`);
   }
 });
+
+test('Create Playbook (the command) opens the new metadata.json and selects its row in the explorer', async (t) => {
+  const { ui, ctx } = await commandEnv(t, { answers: ['Weekend RDS shutdown', 'x', '', 'AWS', 'rds', ['Shell'], 'Continue'] });
+  const revealed: string[] = [];
+  ctx.tree = { reveal: async (id) => (revealed.push(id), true) };
+  ui.messageChoices = ['Keep Private'];
+  const pb = await createPlaybookCommand(ctx);
+  assert.ok(pb);
+  assert.deepEqual(ui.opened, [path.join(pb.dir, 'metadata.json')]);
+  assert.deepEqual(revealed, ['weekend-rds-shutdown']);
+});

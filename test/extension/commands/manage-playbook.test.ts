@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
-import { acceptAiFlow, deletePlaybookFlow, discardAiFlow, editMetadataFlow, newVersionFlow } from '../../../src/extension/commands/manage-playbook';
+import { checkStoreFlow } from '../../../src/extension/commands/maintenance';
+import { acceptAiFlow, deletePlaybookFlow, discardAiFlow, editMetadataFlow, newVersionCommand, newVersionFlow } from '../../../src/extension/commands/manage-playbook';
 import { openMetadataFlow } from '../../../src/extension/commands/open-playbook';
 import { publishFlow } from '../../../src/extension/commands/publish';
 import { TEST_TENANT, TEST_TOKEN } from '../../helpers/dev-server';
@@ -116,4 +119,31 @@ test('Edit Metadata on a playbook stored before the contract prefills the undecl
   const v2 = await editMetadataFlow(ctx, { playbookId: 'old' });
   assert.deepEqual(v2?.metadata.parameters, [{ name: 'target', type: 'string', required: true, description: 'The host' }]);
   assert.ok(ui.exhausted);
+});
+
+test('New Version (the command) says what it made, selects the row, and opens the new metadata.json on request', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t, { answers: ['minor'] });
+  await svc.store.createPlaybook({ name: 'Patch fleet', description: 'x', scripts: [{ path: 'shell/patch.sh', content: 'echo\n' }] });
+  const revealed: string[] = [];
+  ctx.tree = { reveal: async (id) => (revealed.push(id), true) };
+  ui.messageChoices = ['Open metadata.json'];
+  const opened = ui.nextOpened();
+  const pb = await newVersionCommand(ctx, { playbookId: 'patch-fleet' });
+  assert.equal(pb?.metadata.version, '1.1.0');
+  assert.deepEqual(ui.messages, [{ level: 'info', text: 'Created v1.1.0 of "Patch fleet" (1 script).' }]);
+  assert.deepEqual(revealed, ['patch-fleet']);
+  assert.equal(await opened, path.join(pb?.dir ?? '', 'metadata.json'));
+});
+
+test('Check Playbook Store: a clean store is said in the status bar; a damaged one is reported read-only and repaired only on yes', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t, { answers: [true] });
+  await svc.store.createPlaybook({ name: 'Patch fleet', description: 'x' });
+  assert.equal(await checkStoreFlow(ctx), 0);
+  assert.match(ui.statusMessages[0] ?? '', /the store is fine \(1 versions checked\)/);
+  // An interrupted write left a temp folder of a writer that is gone.
+  await fs.mkdir(path.join(svc.config.playbooksDir, 'local', '.tmp-x-999999-deadbeef'), { recursive: true });
+  assert.equal(await checkStoreFlow(ctx), 0);
+  assert.match(ui.shown[0]?.content ?? '', /\*\*temp\*\* `.*\.tmp-x-999999-deadbeef`/);
+  assert.equal(ui.shown[0]?.name, 'Escher Store Check.md');
+  assert.deepEqual(ui.messages.at(-1), { level: 'info', text: 'Repaired: the store is fine now.' });
 });

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { TerminalSession } from '../../../src/extension/run/terminal-session';
-import type { ActiveEditorInfo, InputOptions, LiveItem, LivePickOptions, PickItem, Progress, RunTerminal, StepOptions, UiHost } from '../../../src/extension/ui/ui-host';
+import type { ActiveEditorInfo, InputOptions, LiveItem, LivePickOptions, PickItem, Progress, ReadOnlyDoc, RunTerminal, StepOptions, UiHost } from '../../../src/extension/ui/ui-host';
 
 /** A run terminal as the test sees it: the real line discipline (terminal-session.ts) without the editor. */
 export interface ScriptedTerminal {
@@ -26,7 +26,14 @@ export class ScriptedUi implements UiHost {
   readonly messages: Array<{ level: 'info' | 'warn' | 'error'; text: string }> = [];
   readonly confirms: Array<{ message: string; detail?: string; button: string }> = [];
   readonly opened: string[] = [];
-  readonly shown: Array<{ content: string; language: string }> = [];
+  /** Read-only documents shown (sync status, decrypted scripts). */
+  readonly shown: ReadOnlyDoc[] = [];
+  /** Status-bar messages (routine success). */
+  readonly statusMessages: string[] = [];
+  /** Settings written to the user's settings, in order. */
+  readonly settingsWritten: Array<Record<string, string>> = [];
+  /** Titles of the progress notifications shown. */
+  readonly progress: string[] = [];
   readonly commands: Array<{ command: string; args: unknown[] }> = [];
   readonly prompts: string[] = [];
   /** What each live pick showed for the text typed into it. */
@@ -118,15 +125,32 @@ export class ScriptedUi implements UiHost {
     return this.message('error', text, actions);
   }
 
+  private waitingForOpen: Array<(file: string) => void> = [];
+
   async openFile(file: string): Promise<void> {
     this.opened.push(file);
+    for (const resolve of this.waitingForOpen.splice(0)) resolve(file);
   }
 
-  async showText(content: string, language: string): Promise<void> {
-    this.shown.push({ content, language });
+  /** Resolves with the next file opened: for flows that open one after a notification's button, in the background. */
+  nextOpened(): Promise<string> {
+    return new Promise((resolve) => this.waitingForOpen.push(resolve));
   }
 
-  async withProgress<T>(_title: string, task: (p: Progress) => Promise<T>): Promise<T> {
+  async showReadOnly(doc: ReadOnlyDoc): Promise<void> {
+    this.shown.push(doc);
+  }
+
+  statusMessage(text: string): void {
+    this.statusMessages.push(text);
+  }
+
+  async updateSettings(values: Readonly<Record<string, string>>): Promise<void> {
+    this.settingsWritten.push({ ...values });
+  }
+
+  async withProgress<T>(title: string, task: (p: Progress) => Promise<T>): Promise<T> {
+    this.progress.push(title);
     return task({ report: () => {}, cancelled: false });
   }
 
