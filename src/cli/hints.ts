@@ -34,6 +34,9 @@ export const CLI_HINTS: Record<HintCode, string> = {
   'publish-private': 'publish it with --review or --trusted to make it shareable (this writes a new version)',
   'accept-ai-first': 'accept it first (`escher-playbook accept ID`), then publish',
   'parameters-inconsistent': 'fix the declarations or the scripts; `escher-playbook check ID` lists every problem',
+  'disk-full': 'free some space (`escher-playbook cache evict` or `cache clear` frees the script cache), then run the command again; what was already stored is unchanged',
+  'home-not-writable': 'point ESCHER_HOME (or --home) at a writable folder',
+  'offline-not-cached': 'run it once without --offline (with the server reachable) to cache it',
 };
 
 /** The hint the CLI shows for an error: its own words for a hint code, else the error's own hint. */

@@ -51,4 +51,7 @@ export const EXTENSION_HINTS: Record<HintCode, ExtensionHint> = {
   'publish-private': { text: 'use "Escher: Publish…" and choose Upload for Review or Upload Trusted' },
   'accept-ai-first': { text: 'accept it first ("Escher: Accept"), then publish' },
   'parameters-inconsistent': { text: 'fix the parameter declarations in metadata.json or the {{placeholders}} in the scripts' },
+  'disk-full': { text: 'free some space ("Escher: Evict Expired Scripts from Cache" frees part of the script cache), then try again; what was already stored is unchanged' },
+  'home-not-writable': { text: 'set escher.home to a writable folder' },
+  'offline-not-cached': { text: 'resolve it once while the server is reachable, to cache it' },
 };

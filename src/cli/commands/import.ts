@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import { type ImportDefaults, specsOf, specToInput } from '../../core/playbook-store/bundle';
 import type { CreatePlaybookInput } from '../../core/playbook-store/types';
 import { AREAS, type Area, CLOUD_PROVIDERS, type CloudProvider, STORAGE_STRATEGIES, type StorageStrategy } from '../../core/playbook-store/metadata';
-import { describeError, ValidationError } from '../../core/shared/errors';
+import { ValidationError } from '../../core/shared/errors';
+import { describeForCli } from '../hints';
 import type { OnExisting } from '../../core/playbook-store/on-existing';
 import { choice } from '../args';
 import { describeOutcome, onExistingOption } from '../on-existing';
@@ -62,7 +63,7 @@ export function register(program: Command, ctx: CliContext): void {
           inputs.push({ ...specToInput(raw, defaults), enforceContract: true });
           indexOf.push(index);
         } catch (e) {
-          items[index]!.error = describeError(e);
+          items[index]!.error = describeForCli(e);
         }
       });
       let lastNote = 0;
@@ -80,7 +81,7 @@ export function register(program: Command, ctx: CliContext): void {
       results.forEach((r, k) => {
         const item = items[indexOf[k]!]!;
         if (!r.ok) {
-          item.error = describeError(r.error);
+          item.error = describeForCli(r.error);
           return;
         }
         const m = r.playbook.metadata;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { SyncStatus } from '../../core/metadata-publisher/publisher';
-import { describeError } from '../../core/shared/errors';
+import { describeForCli } from '../hints';
 import type { CliContext } from '../context';
 
 /** Where the token comes from: the environment wins over the 0600 file (FileSecretStore). */
@@ -45,7 +45,7 @@ async function tokenState(ctx: CliContext): Promise<TokenState> {
   try {
     return (await secrets.get('escher.token')) ? { present: true, source: 'file', from: secrets.file } : { present: false, source: null };
   } catch (e) {
-    return { present: false, source: null, problem: describeError(e) };
+    return { present: false, source: null, problem: describeForCli(e) };
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { BackgroundSyncEvent } from '../../core/metadata-publisher/background-sync';
 import { type SyncReport, summarizeReport } from '../../core/metadata-publisher/sync-report';
-import { ConfigError, describeError } from '../../core/shared/errors';
+import { ConfigError } from '../../core/shared/errors';
+import { describeForCli } from '../hints';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 
@@ -43,7 +44,7 @@ async function watch(ctx: CliContext, publisher: { startBackgroundSync(on: (e: B
       if (ctx.out.json) ctx.out.jsonLine({ at, ...e.result });
       else ctx.out.result(undefined, () => [`${at} ${summarizeReport(e.result)}`, ...renderReport(e.result).slice(1)]);
     }
-    else if (e.type === 'failed') ctx.out.warn(`${at} sync failed, retrying in ${Math.round(e.retryInMs / 1000)} s: ${describeError(e.error)}`);
+    else if (e.type === 'failed') ctx.out.warn(`${at} sync failed, retrying in ${Math.round(e.retryInMs / 1000)} s: ${describeForCli(e.error)}`);
     else if (e.reason === 'auth') {
       authError = e.error;
       done();

@@ -53,7 +53,8 @@ async function uploadPlainScript(api: EscherApi, local: Playbook, s: ScriptEntry
     const actual = await sha256Handle(handle, stats.size);
     if (actual.size !== s.size || actual.sha256 !== s.sha256) {
       throw new IntegrityError(`Script ${file} does not match metadata.json (${actual.size} bytes, SHA-256 ${actual.sha256}; recorded: ${s.size} bytes, ${s.sha256}); nothing was uploaded`, {
-        hint: 'versions are immutable: restore the file (`escher-playbook doctor` lists what changed), or save your edit as a new version with `escher-playbook update`',
+        hint: 'versions are immutable: restore the file, or save your edit as a new version',
+        hintCode: 'store-needs-check',
       });
     }
     await api.uploadScript({ ...args, body: () => streamFromHandle(handle) });

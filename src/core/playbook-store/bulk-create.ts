@@ -237,7 +237,8 @@ async function dataKeyFor(d: CreateDeps, input: CreatePlaybookInput): Promise<Bu
     return await d.keys.get({ create: false });
   } catch (e) {
     throw new CryptoError(`"${input.name}" holds sensitive values sealed with another home's data key, and this home has none`, {
-      hint: 'set ESCHER_KEY to the data key of the home that exported it (its secrets.json, escher.dataKey), then import again',
+      hint: 'use the data key of the home that exported it (its secrets.json, escher.dataKey), then import again',
+      hintCode: 'data-key-missing',
       cause: e,
     });
   }

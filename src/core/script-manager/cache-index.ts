@@ -160,7 +160,7 @@ export class CacheIndex {
       // Not ours to remove (it may hold someone's files), and nothing can be cached until it is gone.
       throw new StorageError(`The script cache index ${this.file} is ${st.isDirectory() ? 'a folder' : 'something else'}, not a file`, st.isDirectory() ? 'EISDIR' : 'EINVAL', {
         path: this.file,
-        hint: 'move it away; the index is rebuilt from the cached scripts (`escher-playbook cache verify`)',
+        hint: 'move it away; the index is rebuilt from the cached scripts',
       });
     }
     if (st.ino !== this.ino || st.size < this.offset) {

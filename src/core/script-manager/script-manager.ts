@@ -181,7 +181,8 @@ export class ScriptManager {
       // Without --version the newest cached version is used: whether it is the latest is not known.
       if (copy) return { ...copy.resolved, stale: copy.expired || version === undefined };
       const noCopy = new NotFoundError(`Playbook "${playbookId}"${version ? ` v${version}` : ''} has no ${format} script in the script cache, and offline nothing is fetched`, {
-        hint: 'run it once without --offline (with the server reachable) to cache it',
+        hint: 'resolve it once while the server is reachable, to cache it',
+        hintCode: 'offline-not-cached',
       });
       return this.fromIndexOnly(playbookId, format, version, noCopy);
     }

@@ -1,4 +1,5 @@
 import { StorageError } from './errors';
+import type { HintCode } from './hint-codes';
 
 /**
  * Node's file-system errors as the user should see them. A raw `ENOSPC: no space left on device,
@@ -11,16 +12,17 @@ import { StorageError } from './errors';
 interface Known {
   what: string;
   hint: string;
+  hintCode?: HintCode;
 }
 
-const SPACE_HINT = 'free some space (`escher-playbook cache evict` or `cache clear` frees the script cache), then run the command again; what was already stored is unchanged';
+const SPACE_HINT = 'free some space (emptying the script cache frees what it holds), then try again; what was already stored is unchanged';
 
 const KNOWN: Readonly<Record<string, Known>> = {
-  ENOSPC: { what: 'No space left on the device', hint: SPACE_HINT },
-  EDQUOT: { what: 'Disk quota exceeded', hint: SPACE_HINT },
-  EACCES: { what: 'Permission denied', hint: 'check the owner and mode of that file or folder (and of $ESCHER_HOME)' },
-  EPERM: { what: 'Operation not permitted', hint: 'check the owner, mode and attributes of that file or folder (and of $ESCHER_HOME)' },
-  EROFS: { what: 'The file system is read-only', hint: 'point ESCHER_HOME (or --home) at a writable folder' },
+  ENOSPC: { what: 'No space left on the device', hint: SPACE_HINT, hintCode: 'disk-full' },
+  EDQUOT: { what: 'Disk quota exceeded', hint: SPACE_HINT, hintCode: 'disk-full' },
+  EACCES: { what: 'Permission denied', hint: 'check the owner and mode of that file or folder (and of the Escher home folder)' },
+  EPERM: { what: 'Operation not permitted', hint: 'check the owner, mode and attributes of that file or folder (and of the Escher home folder)' },
+  EROFS: { what: 'The file system is read-only', hint: 'point the Escher home at a writable folder', hintCode: 'home-not-writable' },
   EISDIR: { what: 'A folder is where a file belongs', hint: 'move that folder away (Escher does not create it), then run the command again' },
   ENOTDIR: { what: 'A file is where a folder belongs', hint: 'move that file away (Escher does not create it), then run the command again' },
   EIO: { what: 'The disk reported an I/O error', hint: 'the disk may be failing; check it (dmesg) before trusting what is on it' },
@@ -53,7 +55,7 @@ export function storageErrorOf(e: unknown, file?: string): StorageError | undefi
   const where = file ?? errPath;
   const verb = (syscall && VERBS[syscall]) ?? 'accessing';
   const message = `${known.what} (${code}) while ${verb}${where ? ` ${where}` : ''}`;
-  return new StorageError(message, code, { hint: known.hint, cause: e, ...(where ? { path: where } : {}) });
+  return new StorageError(message, code, { hint: known.hint, ...(known.hintCode ? { hintCode: known.hintCode } : {}), cause: e, ...(where ? { path: where } : {}) });
 }
 
 /** `fn`, with a known system error turned into a StorageError naming `file`. */

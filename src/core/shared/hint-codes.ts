@@ -62,6 +62,12 @@ export const HINT_CODES = [
   'accept-ai-first',
   /** The parameters a playbook declares and the placeholders its scripts use do not match. */
   'parameters-inconsistent',
+  /** The disk (or quota) is full. */
+  'disk-full',
+  /** The Escher home is on a read-only file system. */
+  'home-not-writable',
+  /** Offline, and the script is not in the script cache. */
+  'offline-not-cached',
 ] as const;
 
 export type HintCode = (typeof HINT_CODES)[number];

@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cliHint } from '../../../src/cli/hints';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
 import { HttpEscherApi } from '../../../src/core/escher-api/client';
@@ -101,13 +102,14 @@ test('a tenant the token does not belong to is named in the error; the token is 
   assert.equal(err.tenant, 'globex');
   assert.match(err.message, /^changes feed: the server does not accept this token for tenant "globex" \(403\)/);
   assert.match(err.hint ?? '', /tenant "globex"/);
-  assert.match(err.hint ?? '', /ESCHER_TENANT_ID/);
+  assert.equal(err.hintCode, 'tenant-mismatch');
+  assert.match(cliHint(err) ?? '', /ESCHER_TENANT_ID/, "the CLI's words name its variable");
   // A token the server does not know at all is the token's fault, and says so.
   const unknown = await s.client({ token: 'wrong' }).getChanges(0).catch((e: unknown) => e);
   assert.ok(unknown instanceof AuthError && unknown.status === 401 && unknown.tenant === undefined);
   assert.match(unknown.message, /rejected the token/);
-  assert.match(unknown.hint ?? '', /escher-playbook login\b/);
-  assert.doesNotMatch(unknown.hint ?? '', /auth login/, 'the command is `login`');
+  assert.match(cliHint(unknown) ?? '', /escher-playbook login\b/);
+  assert.doesNotMatch(cliHint(unknown) ?? '', /auth login/, 'the command is `login`');
 });
 
 test('the token never appears in logs, error messages or error objects', async (t) => {

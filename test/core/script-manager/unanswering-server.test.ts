@@ -80,6 +80,6 @@ test('offline: the cached copy without a single connection; nothing cached is a 
   assert.deepEqual([latest.source, latest.version, latest.stale], ['cache', '1.0.0', true], 'the newest cached version, which may not be the latest');
   const pinned = await m.manager.resolveScript('lib-hung', 'shell', '1.0.0', { offline: true });
   assert.deepEqual([pinned.source, pinned.stale], ['cache', false], 'a pinned version in the cache is as good as fresh');
-  await assert.rejects(m.manager.resolveScript('not-cached', 'shell', undefined, { offline: true }), (e: unknown) => e instanceof NotFoundError && /--offline/.test(e.message + (e.hint ?? '')));
+  await assert.rejects(m.manager.resolveScript('not-cached', 'shell', undefined, { offline: true }), (e: unknown) => e instanceof NotFoundError && /offline nothing is fetched/.test(e.message) && e.hintCode === 'offline-not-cached');
   assert.equal(connections, before, 'no connection at all');
 });
