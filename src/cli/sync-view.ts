@@ -6,9 +6,9 @@ import { type SyncView, SyncViews } from '../core/metadata-publisher/sync-views'
  * reader (core/metadata-publisher/sync-views.ts), read from local state only — never the network
  * — and without building the publisher (`list` runs this on every call).
  */
-export function loadSyncViews(cfg: Pick<PlaybookConfig, 'cacheDir' | 'serverUrl' | 'tenantId'>): Promise<SyncViews> {
+export function loadSyncViews(cfg: Pick<PlaybookConfig, 'syncDir' | 'cacheDir' | 'serverUrl' | 'tenantId'>): Promise<SyncViews> {
   // The same rule as the publisher's `configured`: only then does a sync ever send anything.
-  return SyncViews.read(cfg.cacheDir, { syncing: cfg.serverUrl !== '' && cfg.tenantId !== '' });
+  return SyncViews.read(cfg.syncDir, { syncing: cfg.serverUrl !== '' && cfg.tenantId !== '', cacheDir: cfg.cacheDir });
 }
 
 /**

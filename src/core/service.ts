@@ -91,6 +91,7 @@ export class PlaybookService implements Disposable {
       new MetadataPublisher({
         store: this.store,
         api: this.config.serverUrl ? () => this.serverApi() : undefined,
+        syncDir: this.config.syncDir,
         cacheDir: this.config.cacheDir,
         tenantId: this.config.tenantId,
         serverUrl: this.config.serverUrl,

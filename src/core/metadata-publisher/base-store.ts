@@ -7,7 +7,7 @@ import { sha256 } from '../shared/hash';
 import { canonicalJson } from '../escher-api/content-hash';
 
 /**
- * Merge bases: `cache/metadata/base/<id>.json` = `{"checksum": sha256(canonical metadata),
+ * Merge bases: `$ESCHER_HOME/sync/base/<id>.json` = `{"checksum": sha256(canonical metadata),
  * "metadata": PublishedMetadata}`, the published metadata both sides last agreed on. Read only when a conflict needs a three-way merge. Verified on read: a base whose
  * content_hash does not match its content, or is not the one the sync state expects, is treated
  * as absent, which makes every differing field a collision (keep both) rather than a wrong merge.

@@ -16,6 +16,7 @@ import { ticketScriptFetcher } from './script-fetcher';
 import { type SyncReport, emptyReport } from './sync-report';
 import { SyncLock } from './sync-lock';
 import { SyncRun } from './sync-run';
+import { legacySyncDir } from './state-migration';
 import { type ConflictRecord, type OutboxOp, type SyncState, SyncStateFile } from './sync-state';
 import { type SyncView, SyncViews, isEditedSinceSync } from './sync-views';
 import type { VectorProvider } from './vector-provider';
@@ -30,8 +31,10 @@ export interface MetadataPublisherOptions {
    * ConfigError.
    */
   api: EscherApi | (() => Promise<EscherApi | undefined>) | undefined;
-  /** <ESCHER_HOME>/cache; state lives in <cacheDir>/metadata/. */
-  cacheDir: string;
+  /** Where the sync state lives: `$ESCHER_HOME/sync` (PlaybookConfig.syncDir), never under the cache. */
+  syncDir: string;
+  /** The cache folder: an older version kept the sync state in it (state-migration.ts), moved to `syncDir` on first use. */
+  cacheDir?: string;
   tenantId: string;
   serverUrl: string;
   syncEnabled: boolean;
@@ -97,10 +100,10 @@ export class MetadataPublisher {
   private background: BackgroundSync<SyncReport> | undefined;
 
   constructor(private readonly o: MetadataPublisherOptions) {
-    const dir = path.join(o.cacheDir, 'metadata');
+    const dir = o.syncDir;
     this.clock = o.clock ?? systemClock;
     this.logger = o.logger ?? silentLogger;
-    this.stateFile = new SyncStateFile(dir, this.logger);
+    this.stateFile = new SyncStateFile(dir, { logger: this.logger, ...(o.cacheDir !== undefined ? { legacyDir: legacySyncDir(o.cacheDir) } : {}) });
     this.bases = new BaseStore(path.join(dir, 'base'));
     this.lock = new SyncLock(dir, o.lock);
     if (o.api && typeof o.api !== 'function') this.api = new CountingApi(o.api);

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Precondition, ReviewStatus } from '../escher-api/types';
 import { tempSibling, writeFileAtomic } from '../shared/atomic-fs';
 import type { Logger } from '../shared/logger';
+import { migrateLegacySyncState } from './state-migration';
 import type { MergeField } from './three-way-merge';
 
 /** The format tag of sync_state.json (see SyncStateFile). */
@@ -117,7 +118,8 @@ const LAST_SYNC_FORMAT = 'escher-last-sync/1';
 type DurableState = Pick<SyncState, 'format' | 'cursor' | 'playbooks' | 'outbox' | 'conflicts'>;
 
 /**
- * The publisher's persistent state, in `$ESCHER_HOME/cache/metadata/`:
+ * The publisher's persistent state, in `$ESCHER_HOME/sync/` (not cache: no cache command reaches
+ * it; a home that kept it in `cache/metadata/` is moved on first use, see state-migration.ts):
  *
  * `sync_state.json` — what must change together, written atomically (temp + fsync + rename) as
  * one file, so recording a publish and removing it from the outbox is a single write and a crash
@@ -155,12 +157,29 @@ export class SyncStateFile {
   /** Serialisation of what sync_state.json holds now (skip identical rewrites). */
   private onDisk: { stamp: string; text: string } | undefined;
 
+  private readonly logger: Logger | undefined;
+  /** Where an older version kept this state (`<cacheDir>/metadata`): moved here before the first read. */
+  private readonly legacyDir: string | undefined;
+  private migrated: Promise<void> | undefined;
+
   constructor(
     readonly dir: string,
-    private readonly logger?: Logger,
+    options: { logger?: Logger; legacyDir?: string } = {},
   ) {
     this.file = path.join(dir, 'sync_state.json');
     this.lastSyncFile = path.join(dir, 'last_sync.json');
+    this.logger = options.logger;
+    this.legacyDir = options.legacyDir;
+  }
+
+  /** The move from the legacy folder, once per instance (a failed one is tried again by the next read). */
+  private ready(): Promise<void> {
+    if (this.legacyDir === undefined) return Promise.resolve();
+    this.migrated ??= migrateLegacySyncState(this.legacyDir, this.dir, this.logger ? { logger: this.logger } : {}).catch((e: unknown) => {
+      this.migrated = undefined;
+      throw e;
+    });
+    return this.migrated;
   }
 
   /**
@@ -170,6 +189,7 @@ export class SyncStateFile {
    * is overwritten blindly.
    */
   async load(): Promise<SyncState> {
+    await this.ready();
     const stamp = await this.stamp();
     const cached = this.cached;
     this.cached = undefined;
@@ -180,6 +200,7 @@ export class SyncStateFile {
 
   /** A fresh read for `status` (never the cached object a sync may be mutating). */
   async read(): Promise<SyncState> {
+    await this.ready();
     return { ...(await this.loadDurable(await this.stamp())), ...(await this.loadLastSync()) };
   }
 

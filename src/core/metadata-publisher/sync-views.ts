@@ -1,6 +1,6 @@
-import * as path from 'node:path';
 import type { ReviewStatus } from '../escher-api/types';
 import type { Area } from '../playbook-store/metadata';
+import { legacySyncDir } from './state-migration';
 import { type ConflictRecord, type OutboxOp, type PlaybookSyncEntry, type SyncState, SyncStateFile } from './sync-state';
 
 /** Where a playbook stands with the server, most urgent first. */
@@ -64,9 +64,13 @@ export class SyncViews {
     return new SyncViews(state.playbooks, state.outbox, state.conflicts, options.syncing);
   }
 
-  /** One read of `<cacheDir>/metadata/sync_state.json` (absent: nothing was ever published). */
-  static async read(cacheDir: string, options: { syncing: boolean }): Promise<SyncViews> {
-    return SyncViews.from(await new SyncStateFile(path.join(cacheDir, 'metadata')).read(), options);
+  /**
+   * One read of `<syncDir>/sync_state.json` (absent: nothing was ever published). `cacheDir`: where
+   * an older version kept it, moved first (state-migration.ts).
+   */
+  static async read(syncDir: string, options: { syncing: boolean; cacheDir?: string }): Promise<SyncViews> {
+    const file = new SyncStateFile(syncDir, options.cacheDir !== undefined ? { legacyDir: legacySyncDir(options.cacheDir) } : {});
+    return SyncViews.from(await file.read(), options);
   }
 
   /**

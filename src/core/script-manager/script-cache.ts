@@ -283,7 +283,9 @@ export class ScriptCache implements CachePolicy {
       let freed = 0;
       for (const e of this.index.entries.values()) freed += e.size;
       await fs.rm(this.layout.scriptsDir, { recursive: true, force: true });
-      await fs.rm(path.dirname(this.layout.metadataDir), { recursive: true, force: true });
+      // Only the cached server metadata: an older version kept its sync state beside it in
+      // cache/metadata/, which must survive until it is moved to $ESCHER_HOME/sync.
+      await fs.rm(this.layout.metadataDir, { recursive: true, force: true });
       this.metadata?.forgetMemo();
       await this.index.compact([]);
       // Temp files of downloads still running in other processes are left alone: they insert

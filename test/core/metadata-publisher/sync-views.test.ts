@@ -82,12 +82,13 @@ test('the CLI (list --json) and the extension tree read the same state from the 
   state.playbooks = { 'pb-agreed': entry(hash.get('pb-agreed')!), 'pb-edited': entry('an older version') };
   state.outbox = [publishOp('pb-failed', { attempts: 1, last_error: 'HTTP 500' })];
   state.conflicts = [{ playbook_id: 'pb-edited', kind: 'diverged', copy_id: 'pb-edited-conflict-1', message: 'name changed on both sides', detected_at: '' }];
-  await new SyncStateFile(path.join(home, 'cache', 'metadata')).save(state);
+  await new SyncStateFile(path.join(home, 'sync')).save(state);
 
   const cli = Object.fromEntries((await listed()).map((r) => [r.playbook_id, r.sync_state]));
   const publisher = new MetadataPublisher({
     store: new PlaybookStore({ playbooksDir: path.join(home, 'playbooks'), secrets: new MemorySecrets() }),
     api: async () => undefined, // a server is configured; reading the sync state makes no request
+    syncDir: path.join(home, 'sync'),
     cacheDir: path.join(home, 'cache'),
     tenantId: env.ESCHER_TENANT_ID,
     serverUrl: env.ESCHER_SERVER_URL,
