@@ -131,7 +131,7 @@ async function seedServerAndState(store: PlaybookStore, home: string, dataDir: s
     await fs.writeFile(file, body);
   }
   const summaries = await store.listPlaybooks({ area: 'synced' });
-  const state: SyncState = { format: SYNC_STATE_FORMAT, cursor: n, last_sync_at: null, last_attempt_at: null, last_error: null, playbooks: {}, outbox: [], conflicts: [] };
+  const state: SyncState = { format: SYNC_STATE_FORMAT, cursor: n, last_sync_at: null, last_attempt_at: null, last_error: null, playbooks: {}, outbox: [], conflicts: [], unapplied: [] };
   const now = new Date().toISOString();
   let seq = 0;
   const bases = new BaseStore(path.join(home, 'sync', 'base'));

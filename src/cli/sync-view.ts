@@ -13,11 +13,12 @@ export function loadSyncViews(cfg: Pick<PlaybookConfig, 'syncDir' | 'cacheDir' |
 
 /**
  * The REVIEW column: "approved", "pending (local changes)", "rejected (conflict)",
- * "approved (send failed)"; before the server has it: "queued", "failed" or "conflict"; "-" never published.
+ * "approved (send failed)", "approved (not syncing)"; before the server has it: "queued", "failed" or
+ * "conflict"; "-" never published.
  */
 export function reviewCell(v: SyncView | undefined): string {
   if (!v) return '-';
   if (v.review_status === null) return v.sync_state === 'conflict' || v.sync_state === 'failed' ? v.sync_state : 'queued';
   if (v.sync_state === 'synced') return v.review_status;
-  return `${v.review_status} (${{ pending: 'local changes', conflict: 'conflict', failed: 'send failed' }[v.sync_state]})`;
+  return `${v.review_status} (${{ pending: 'local changes', conflict: 'conflict', failed: 'send failed', not_syncing: 'not syncing' }[v.sync_state]})`;
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import type { SyncStatus } from '../../core/metadata-publisher/publisher';
+import type { SyncStatus } from '../../core/metadata-publisher/status-reader';
 import type { CliContext } from '../context';
 
-/** status: last sync, queued changes, conflicts needing attention (reads local state only: no request). */
+/** status: last sync, queued changes, conflicts, playbooks not syncing (reads local state only: no request). */
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('status')
@@ -33,5 +33,7 @@ export function renderStatus(st: SyncStatus, now: number): string[] {
   for (const q of st.queued) lines.push(`  ${q.kind} ${q.playbook_id}${q.attempts ? ` (${q.attempts} failed attempt(s): ${q.last_error ?? ''})` : ''}`);
   lines.push(`conflicts:     ${st.conflicts.length}${st.conflicts.length ? ' needing attention' : ''}`);
   for (const c of st.conflicts) lines.push(`  ${c.message}`);
+  if (st.notSyncing.length) lines.push(`not syncing:   ${st.notSyncing.length} (server changes not applied here)`);
+  for (const u of st.notSyncing) lines.push(`  ${u.message}`);
   return lines;
 }

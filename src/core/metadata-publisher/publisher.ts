@@ -17,8 +17,9 @@ import { type SyncReport, emptyReport } from './sync-report';
 import { SyncLock } from './sync-lock';
 import { SyncRun } from './sync-run';
 import { legacySyncDir } from './state-migration';
-import { type ConflictRecord, type OutboxOp, type SyncState, SyncStateFile } from './sync-state';
-import { type SyncView, SyncViews, isEditedSinceSync } from './sync-views';
+import { type SyncState, SyncStateFile } from './sync-state';
+import { type ReviewInfo, StatusReader, type SyncStatus } from './status-reader';
+import type { SyncView } from './sync-views';
 import type { VectorProvider } from './vector-provider';
 
 export type UploadStrategy = Exclude<StorageStrategy, 'local_only'>;
@@ -62,27 +63,6 @@ export interface PublishResult {
   report: SyncReport;
 }
 
-export interface SyncStatus {
-  serverConfigured: boolean;
-  syncEnabled: boolean;
-  lastSyncAt: string | null;
-  lastAttemptAt: string | null;
-  lastError: { code: string; message: string } | null;
-  tracked: number;
-  queued: Array<Pick<OutboxOp, 'kind' | 'playbook_id' | 'attempts' | 'last_error'> & { next_attempt_at: string | null }>;
-  /** Synced playbooks edited since their last sync (sent by the next sync). */
-  changedSinceSync: string[];
-  conflicts: ConflictRecord[];
-}
-
-export interface ReviewInfo {
-  review_status: ReviewStatus;
-  review_comment?: string;
-  remote_version: string;
-  synced_at: string;
-  has_vector: boolean;
-}
-
 /**
  * The seed's Metadata Publisher: `publishMetadata` (Flow 2), `syncAllMetadata` (incremental,
  * two-way, conflict-safe) and `startBackgroundSync`, plus the readers of its state (`status`,
@@ -94,6 +74,7 @@ export class MetadataPublisher {
   private readonly stateFile: SyncStateFile;
   private readonly bases: BaseStore;
   private readonly lock: SyncLock;
+  private readonly reader: StatusReader;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private api: CountingApi | undefined;
@@ -106,6 +87,7 @@ export class MetadataPublisher {
     this.stateFile = new SyncStateFile(dir, { logger: this.logger, ...(o.cacheDir !== undefined ? { legacyDir: legacySyncDir(o.cacheDir) } : {}) });
     this.bases = new BaseStore(path.join(dir, 'base'));
     this.lock = new SyncLock(dir, o.lock);
+    this.reader = new StatusReader(this.stateFile, o.store, { configured: () => this.configured, syncEnabled: o.syncEnabled });
     if (o.api && typeof o.api !== 'function') this.api = new CountingApi(o.api);
   }
 
@@ -293,42 +275,18 @@ export class MetadataPublisher {
   }
 
   /** For `status`: read without the lock (the file is replaced atomically). */
-  async status(): Promise<SyncStatus> {
-    const state = await this.stateFile.read();
-    const locals = await this.o.store.listPlaybooks({ area: 'synced' });
-    const changed = locals.filter((s) => isEditedSinceSync(s, state.playbooks[s.playbook_id], this.configured));
-    return {
-      serverConfigured: this.configured,
-      syncEnabled: this.o.syncEnabled,
-      lastSyncAt: state.last_sync_at,
-      lastAttemptAt: state.last_attempt_at,
-      lastError: state.last_error,
-      tracked: Object.keys(state.playbooks).length,
-      queued: state.outbox.map((o) => ({
-        kind: o.kind,
-        playbook_id: o.playbook_id,
-        attempts: o.attempts,
-        ...(o.last_error !== undefined ? { last_error: o.last_error } : {}),
-        next_attempt_at: o.next_attempt_at ? new Date(o.next_attempt_at).toISOString() : null,
-      })),
-      changedSinceSync: changed.map((s) => s.playbook_id),
-      conflicts: state.conflicts,
-    };
+  status(): Promise<SyncStatus> {
+    return this.reader.status();
   }
 
   /** Review status as last seen from the server; undefined when never synced. */
-  async reviewStatus(playbookId: string): Promise<ReviewInfo | undefined> {
-    const state = await this.stateFile.read();
-    const e = Object.hasOwn(state.playbooks, playbookId) ? state.playbooks[playbookId] : undefined;
-    if (!e) return undefined;
-    const { review_status, review_comment, remote_version, synced_at, has_vector } = e;
-    return { review_status, ...(review_comment !== undefined ? { review_comment } : {}), remote_version, synced_at, has_vector };
+  reviewStatus(playbookId: string): Promise<ReviewInfo | undefined> {
+    return this.reader.reviewStatus(playbookId);
   }
 
   /** Every local playbook's sync state the publisher knows something about (sync-views.ts), by id. */
-  async syncViews(): Promise<Map<string, SyncView>> {
-    const [state, locals] = await Promise.all([this.stateFile.read(), this.o.store.listPlaybooks()]);
-    return SyncViews.from(state, { syncing: this.configured }).all(locals);
+  syncViews(): Promise<Map<string, SyncView>> {
+    return this.reader.syncViews();
   }
 
   /** Stops the background loop (a sync in flight finishes on its own; its writes are atomic). */

@@ -90,6 +90,30 @@ export interface ConflictRecord {
   remote_version?: string;
 }
 
+/**
+ * A server change this home did not apply, and will not until something changes (shown by
+ * `status` and the sync views): the server's record breaks the contract (`invalid_record`), or the
+ * playbook no longer syncs here — its local latest is local_only, or it was moved out of synced/
+ * — so nothing goes either way (`detached`). Open while the agreement on the playbook is still
+ * `agreed_revision` (stillUnapplied).
+ */
+export interface UnappliedChange {
+  playbook_id: string;
+  kind: 'invalid_record' | 'detached';
+  /** The server's revision and latest version not applied here (null when unreadable). */
+  revision: string | null;
+  remote_version: string | null;
+  /** The agreed revision when it was skipped: a newer agreement settles it. */
+  agreed_revision: string;
+  message: string;
+  detected_at: string;
+}
+
+/** Whether `u` still stands: the playbook is tracked and nothing was agreed on it since. */
+export function stillUnapplied(u: UnappliedChange, playbooks: Readonly<Record<string, PlaybookSyncEntry>>): boolean {
+  return Object.hasOwn(playbooks, u.playbook_id) && playbooks[u.playbook_id]?.revision === u.agreed_revision;
+}
+
 export interface SyncState {
   format: typeof SYNC_STATE_FORMAT;
   cursor: number;
@@ -99,10 +123,12 @@ export interface SyncState {
   playbooks: Record<string, PlaybookSyncEntry>;
   outbox: OutboxOp[];
   conflicts: ConflictRecord[];
+  /** Server changes skipped here, newest per playbook (absent in files written before it existed). */
+  unapplied: UnappliedChange[];
 }
 
 export function emptySyncState(): SyncState {
-  return { format: SYNC_STATE_FORMAT, cursor: 0, last_sync_at: null, last_attempt_at: null, last_error: null, playbooks: agreementsById(), outbox: [], conflicts: [] };
+  return { format: SYNC_STATE_FORMAT, cursor: 0, last_sync_at: null, last_attempt_at: null, last_error: null, playbooks: agreementsById(), outbox: [], conflicts: [], unapplied: [] };
 }
 
 /**
@@ -115,7 +141,7 @@ function agreementsById(entries: Record<string, PlaybookSyncEntry> = {}): Record
 
 const LAST_SYNC_FORMAT = 'escher-last-sync/1';
 
-type DurableState = Pick<SyncState, 'format' | 'cursor' | 'playbooks' | 'outbox' | 'conflicts'>;
+type DurableState = Pick<SyncState, 'format' | 'cursor' | 'playbooks' | 'outbox' | 'conflicts' | 'unapplied'>;
 
 /**
  * The publisher's persistent state, in `$ESCHER_HOME/sync/` (not cache: no cache command reaches
@@ -130,7 +156,8 @@ type DurableState = Pick<SyncState, 'format' | 'cursor' | 'playbooks' | 'outbox'
  *   "cursor": 0,                      // changes-feed `seq` already applied (GET /api/changes?since=)
  *   "playbooks": { "<id>": PlaybookSyncEntry },   // what both sides last agreed on
  *   "outbox": [ OutboxOp ],           // pending publishes/deletes, in order, idempotency keys fixed
- *   "conflicts": [ ConflictRecord ]   // needing the user's attention (shown by `status`)
+ *   "conflicts": [ ConflictRecord ],  // needing the user's attention (shown by `status`)
+ *   "unapplied": [ UnappliedChange ]  // server changes skipped here (shown by `status`)
  * }
  *
  * `last_sync.json` (the seed's file) — small, rewritten by every sync:
@@ -218,7 +245,7 @@ export class SyncStateFile {
         throw new Error(`unexpected format ${String(parsed.format)}`);
       }
       if (stamp !== undefined) this.onDisk = { stamp, text };
-      return { format: SYNC_STATE_FORMAT, cursor: parsed.cursor, playbooks: agreementsById(parsed.playbooks), outbox: parsed.outbox, conflicts: parsed.conflicts ?? [] };
+      return { format: SYNC_STATE_FORMAT, cursor: parsed.cursor, playbooks: agreementsById(parsed.playbooks), outbox: parsed.outbox, conflicts: parsed.conflicts ?? [], unapplied: parsed.unapplied ?? [] };
     } catch (e) {
       const aside = `${this.file}.corrupt-${Date.now()}`;
       await fs.rename(this.file, aside).catch(() => undefined);
@@ -256,7 +283,7 @@ export class SyncStateFile {
       return;
     }
     this.cached = undefined;
-    const durable: DurableState = { format: state.format, cursor: state.cursor, playbooks: state.playbooks, outbox: state.outbox, conflicts: state.conflicts };
+    const durable: DurableState = { format: state.format, cursor: state.cursor, playbooks: state.playbooks, outbox: state.outbox, conflicts: state.conflicts, unapplied: state.unapplied };
     const text = JSON.stringify(durable);
     const current = await this.stamp();
     if (!this.onDisk || this.onDisk.text !== text || this.onDisk.stamp !== current) {
