@@ -54,11 +54,12 @@ export class ConflictResolver {
         return op;
       }
       case 'keep-both': {
-        // The server's version first (it downloads; if that fails nothing was written), then the
-        // copy of ours, read from its own immutable version folder, which the new version does not touch.
-        const reset = await ctx.local.writeRemote(id, local, decision.remote);
+        // Crash-safe order: the copy of ours first (from its own immutable version folder; a
+        // copy with the same content already there is reused, so a repeat makes no second one),
+        // then the conflict recorded and saved, and only then the server's version written over
+        // ours as the latest. Killed anywhere, ours is never hidden under the server's version
+        // without a recorded conflict naming its copy; a repeat of the whole decision changes nothing.
         const copy = await ctx.local.conflictCopy(local);
-        await ctx.agreements.record(await ctx.local.inSynced(moveToSynced, reset), record);
         ctx.addConflict({
           playbook_id: id,
           kind: 'diverged',
@@ -69,6 +70,9 @@ export class ConflictResolver {
           detected_at: ctx.iso(),
           message: `${id}: ${decision.collisions.join(', ')} changed both here and on the server; your version is kept as ${copy.metadata.playbook_id} (in local/), ${id} now holds the server's v${decision.remote.version}`,
         });
+        await ctx.save();
+        const reset = await ctx.local.writeRemote(id, local, decision.remote);
+        await ctx.agreements.record(await ctx.local.inSynced(moveToSynced, reset), record);
         await ctx.save();
         return undefined;
       }

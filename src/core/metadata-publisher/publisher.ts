@@ -110,6 +110,12 @@ export class MetadataPublisher {
     return this.api;
   }
 
+  /** Saves the state, then drops the merge bases it no longer names (base-store.ts: never before). */
+  private async save(state: SyncState, options: { timesOnly?: boolean } = {}): Promise<void> {
+    await this.stateFile.save(state, options);
+    await this.bases.prune(state.playbooks);
+  }
+
   private newRun(api: CountingApi, state: SyncState, report: SyncReport): SyncRun {
     return new SyncRun(
       {
@@ -120,7 +126,7 @@ export class MetadataPublisher {
         clock: this.clock,
         logger: this.logger,
         fetchScript: this.o.fetchScript ?? ticketScriptFetcher(api, this.o.serverUrl),
-        save: (s) => this.stateFile.save(s),
+        save: (s) => this.save(s),
         scratchDir: path.join(this.stateFile.dir, '.upload-scratch'),
         ...(this.o.vectors ? { vectors: this.o.vectors } : {}),
         ...(this.o.onSynced ? { onSynced: this.o.onSynced } : {}),
@@ -160,7 +166,7 @@ export class MetadataPublisher {
         pb = await this.o.store.updatePlaybook(playbookId, { storage_strategy: options.strategy, fromVersion: pb.metadata.version });
       }
       const op = run.enqueuePublish(pb, true);
-      await this.stateFile.save(state);
+      await this.save(state);
       await run.drainOutbox(false);
       const stillQueued = state.outbox.some((o) => o.key === op.key);
       const entry = state.playbooks[playbookId];
@@ -225,7 +231,7 @@ export class MetadataPublisher {
         const queuedBefore = state.outbox.map((o) => o.key).join();
         await run.queueLocalChanges(locals);
         // Persist new ops (with their idempotency keys) before the first request that sends one.
-        if (state.outbox.map((o) => o.key).join() !== queuedBefore) await this.stateFile.save(state);
+        if (state.outbox.map((o) => o.key).join() !== queuedBefore) await this.save(state);
         mark('queue');
         if (!run.blocked) await run.drainOutbox(options.respectBackoff ?? false);
         mark('send');
@@ -239,7 +245,7 @@ export class MetadataPublisher {
         const retryAt = nextRetryAt(state);
         if (retryAt !== undefined) report.nextRetryAt = retryAt;
         // A sync that changed nothing durable rewrites only last_sync.json (the times).
-        await this.stateFile.save(state, { timesOnly: !run.touched && state.last_error === null });
+        await this.save(state, { timesOnly: !run.touched && state.last_error === null });
         mark('save');
         this.logger.debug(`sync: ${phases.join(' ms, ')} ms; ${report.requests} requests`);
       }

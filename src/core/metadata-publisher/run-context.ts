@@ -11,7 +11,7 @@ import { LocalSide } from './local-side';
 import type { ScriptFetcher } from './local-writer';
 import { newPublishOp } from './outbox';
 import type { SyncReport } from './sync-report';
-import type { ConflictRecord, PublishOp, SyncState, UnappliedChange } from './sync-state';
+import { type ConflictRecord, type PublishOp, type SyncState, type UnappliedChange, conflictKey } from './sync-state';
 import type { VectorProvider } from './vector-provider';
 
 export interface SyncRunDeps {
@@ -72,9 +72,14 @@ export class RunContext {
     return newPublishOp({ playbookId: playbook.metadata.playbook_id, version: playbook.metadata.version, contentHash: published.content_hash, moveToSynced, now: this.now() });
   }
 
-  /** Records a conflict for `status` and the report; replaces an older one of the same kind. */
+  /**
+   * Records a conflict for `status` and the report. It replaces only a record of the same thing
+   * (conflictKey): each conflict copy, each kept version has its own, so none drops out of
+   * `status` while what it names still exists.
+   */
   addConflict(c: ConflictRecord): void {
-    this.state.conflicts = this.state.conflicts.filter((x) => !(x.playbook_id === c.playbook_id && x.kind === c.kind));
+    const key = conflictKey(c);
+    this.state.conflicts = this.state.conflicts.filter((x) => conflictKey(x) !== key);
     this.state.conflicts.push(c);
     this.report.conflicts.push(c);
   }

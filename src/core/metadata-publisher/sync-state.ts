@@ -91,6 +91,15 @@ export interface ConflictRecord {
 }
 
 /**
+ * What a conflict record is about, so that a newer record replaces only the same one: a conflict
+ * copy (diverged), a version kept here (version_deleted_on_server), or the playbook (the others).
+ */
+export function conflictKey(c: ConflictRecord): string {
+  const about = c.kind === 'diverged' ? (c.copy_id ?? '') : c.kind === 'version_deleted_on_server' ? (c.local_version ?? '') : '';
+  return `${c.kind}/${c.playbook_id}/${about}`;
+}
+
+/**
  * A server change this home did not apply, and will not until something changes (shown by
  * `status` and the sync views): the server's record breaks the contract (`invalid_record`), or the
  * playbook no longer syncs here — its local latest is local_only, or it was moved out of synced/

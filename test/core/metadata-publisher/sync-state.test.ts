@@ -65,13 +65,33 @@ test('an unreadable sync state is moved aside (kept for inspection) and sync sta
 test('a merge base that was tampered with or is not the expected one is treated as absent', async (t) => {
   const dir = await tmp(t);
   const b = new BaseStore(dir);
-  const meta = { playbook_id: 'pb-a', name: 'A', content_hash: 'h1' } as unknown as PublishedMetadata;
+  const [h1, h2] = ['1'.repeat(64), '2'.repeat(64)];
+  const meta = { playbook_id: 'pb-a', name: 'A', content_hash: h1 } as unknown as PublishedMetadata;
   await b.put(meta);
-  assert.equal((await b.get('pb-a', 'h1'))?.name, 'A');
-  assert.equal(await b.get('pb-a', 'h2'), undefined, 'another hash than the state expects');
-  const file = path.join(dir, 'pb-a.json');
+  assert.equal((await b.get('pb-a', h1))?.name, 'A');
+  assert.equal(await b.get('pb-a', h2), undefined, 'another hash than the state expects');
+  const file = path.join(dir, `pb-a.${h1}.json`);
   await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('"A"', '"B"'));
-  assert.equal(await b.get('pb-a', 'h1'), undefined, 'content no longer matches its checksum');
+  assert.equal(await b.get('pb-a', h1), undefined, 'content no longer matches its checksum');
+});
+
+test('the base the saved state names survives a newer agreement until that one is saved (a kill in between keeps it)', async (t) => {
+  const dir = await tmp(t);
+  const b = new BaseStore(dir);
+  const [h1, h2] = ['1'.repeat(64), '2'.repeat(64)];
+  const v1 = { playbook_id: 'pb-a', name: 'v1', content_hash: h1 } as unknown as PublishedMetadata;
+  const v2 = { playbook_id: 'pb-a', name: 'v2', content_hash: h2 } as unknown as PublishedMetadata;
+  await b.put(v1);
+  await b.prune({ 'pb-a': { remote_hash: h1 } });
+  await b.put(v2, h1);
+  // Killed here: the state on disk still names h1, and its base is there.
+  assert.equal((await new BaseStore(dir).get('pb-a', h1))?.name, 'v1');
+  await b.prune({ 'pb-a': { remote_hash: h2 } });
+  assert.equal(await b.get('pb-a', h1), undefined, 'dropped once the state naming h2 was saved');
+  assert.equal((await b.get('pb-a', h2))?.name, 'v2');
+  b.forget('pb-a', h2);
+  await b.prune({});
+  assert.deepEqual(await fs.readdir(dir), [], 'a forgotten playbook leaves no base');
 });
 
 test('the sync lock serialises syncs in one process and refuses a second process', async (t) => {
