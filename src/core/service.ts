@@ -97,6 +97,8 @@ export class PlaybookService implements Disposable {
         serverUrl: this.config.serverUrl,
         syncEnabled: this.config.syncEnabled,
         syncIntervalMinutes: this.config.syncIntervalMinutes,
+        // Background sync (the extension, `sync --watch`) also follows other processes' edits.
+        watchStoreDir: this.config.playbooksDir,
         // Server-side script changes come down through the script manager's verified cache.
         fetchScript: fileScriptFetcher((s3Path) => this.scriptManager.downloadScript(s3Path)),
         // The same model and text as the local index, so tenant and local vectors agree; the

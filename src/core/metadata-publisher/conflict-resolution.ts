@@ -20,8 +20,9 @@ export class ConflictResolver {
     const { ctx } = this;
     const id = local.metadata.playbook_id;
     ctx.seen.delete(id);
-    const tracked = ctx.agreements.get(id) !== undefined;
-    const decision = decideConflict({ id, published, current, tracked, base: tracked ? await ctx.agreements.base(id) : undefined });
+    const agreed = ctx.agreements.get(id);
+    const tracked = agreed !== undefined;
+    const decision = decideConflict({ id, published, current, tracked, base: tracked ? await ctx.agreements.base(id) : undefined, ...(agreed ? { agreedVersion: agreed.remote_version } : {}) });
     // decideConflict only returns for a current record.
     const record = current as PlaybookRecord;
     switch (decision.kind) {

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { EscherApi, ReviewStatus } from '../escher-api/types';
 import type { StorageStrategy } from '../playbook-store/metadata';
 import type { PlaybookStoreApi } from '../playbook-store/types';
+import { watchStoreFolder } from '../playbook-store/store-watcher';
 import type { Backoff } from '../shared/backoff';
 import { type Clock, systemClock } from '../shared/clock';
 import { ConfigError, EscherError, ValidationError, describeError, isEscherError } from '../shared/errors';
@@ -52,6 +53,11 @@ export interface MetadataPublisherOptions {
   backoff?: Backoff;
   random?: () => number;
   debounceMs?: number;
+  /**
+   * The store folder (PlaybookConfig.playbooksDir): background sync also follows changes other
+   * processes make there (the CLI while VS Code is open), not only this process's store writes.
+   */
+  watchStoreDir?: string;
 }
 
 export interface PublishResult {
@@ -262,7 +268,7 @@ export class MetadataPublisher {
       intervalMinutes: this.o.syncIntervalMinutes,
       ...(this.o.debounceMs !== undefined ? { debounceMs: this.o.debounceMs } : {}),
       run: () => this.syncAllMetadata({ respectBackoff: true }),
-      subscribe: (fn) => this.o.store.onDidChange(fn),
+      subscribe: (fn) => this.subscribeToChanges(fn),
       nextRetryAt: (r) => r.nextRetryAt,
       logger: this.logger,
       ...(onEvent ? { onEvent } : {}),
@@ -270,6 +276,18 @@ export class MetadataPublisher {
     });
     this.background.start();
     return true;
+  }
+
+  /** This process's store writes, and (with watchStoreDir) any process's changes on disk. */
+  private subscribeToChanges(fn: () => void): { dispose(): void } {
+    const mine = this.o.store.onDidChange(fn);
+    const others = this.o.watchStoreDir !== undefined ? watchStoreFolder(this.o.watchStoreDir, fn, { logger: this.logger }) : undefined;
+    return {
+      dispose: () => {
+        mine.dispose();
+        others?.dispose();
+      },
+    };
   }
 
   async stopBackgroundSync(): Promise<void> {

@@ -69,3 +69,18 @@ test('decideConflict: a refusal the policy cannot judge is an error, never a gue
   assert.throws(() => decideConflict(facts(mine, null)), /without its current record/);
   assert.throws(() => decideConflict(facts(mine, record(undefined, { deleted: true }), { tracked: false })), /over a deleted record/);
 });
+
+test('decideConflict: ours being exactly a newer server version (written here, its agreement lost to a crash) is no edit; a revert to an older one still is', () => {
+  // Agreed on 1.0.0; the server then had 1.0.1 (keywords) and now 1.0.2 (keywords again).
+  const v101 = meta({ version: '1.0.1', keywords: ['first'], content_hash: 'S1' });
+  const v102 = meta({ version: '1.0.2', keywords: ['second'], content_hash: 'S2' });
+  const rec = record(v102, { versions: { '1.0.1': { version: '1.0.1', metadata: v101, review_status: 'approved', published_at: '', has_vector: true }, '1.0.2': { version: '1.0.2', metadata: v102, review_status: 'approved', published_at: '', has_vector: true } } });
+  // Ours: 1.0.1's content as written here (own timestamps, so another content_hash).
+  const written = meta({ version: '1.0.1', keywords: ['first'], content_hash: 'L1' });
+  const d = decideConflict(facts(written, rec, { agreedVersion: '1.0.0' }));
+  assert.equal(d.kind, 'take-remote');
+  assert.deepEqual(d.kind === 'take-remote' && d.write?.keywords, ['second']);
+  // Agreed on 1.0.2 already, ours put the keywords of the older 1.0.1 back: an edit of ours.
+  const reverted = decideConflict(facts(meta({ version: '1.0.3', keywords: ['first'], content_hash: 'L2' }), rec, { agreedVersion: '1.0.2', base: v102 }));
+  assert.equal(reverted.kind, 'send');
+});

@@ -102,6 +102,26 @@ test('a sync killed after fast-forwarding one playbook, before its state was sav
   assert.deepEqual((await a.publisher.status()).conflicts, []);
 });
 
+test('a server version written here whose agreement a kill lost is not mistaken for a local edit: a later server change of the same field is taken, no conflict', { timeout: 60_000 }, async (t) => {
+  const s = await startTestServer({ durable: true });
+  t.after(() => s.close());
+  const { a, b } = await twoDevices(t, s, ['ff-1', 'ff-2']);
+  await b.store.updatePlaybook('ff-1', { keywords: ['b', 'first'] });
+  await b.publisher.syncAllMetadata();
+  await b.store.updatePlaybook('ff-2', { scripts: [{ path: 'shell/stop.sh', content: '#!/bin/sh\necho B\n' }] });
+  await b.publisher.syncAllMetadata();
+  // A writes B's ff-1 here, then is killed asking for ff-2's script: ff-1's agreement is lost.
+  const r = await runChild(a.home, s.url, 'api:2:pre');
+  assert.ok(r.killed, r.out);
+  // B changes the same field again; A, which never edited ff-1, syncs.
+  await b.store.updatePlaybook('ff-1', { keywords: ['b', 'second'] });
+  await b.publisher.syncAllMetadata();
+  const sync = await a.publisher.syncAllMetadata();
+  assert.deepEqual([sync.conflicts, sync.failed], [[], []]);
+  assert.deepEqual(await conflictCopies(a), []);
+  assert.deepEqual((await a.store.getPlaybook('ff-1')).metadata.keywords, ['b', 'second']);
+});
+
 // Keeping both writes twice to the store: the copy of ours, then the server's version over ours.
 for (const write of [1, 2]) {
   test(`a sync killed right after store write ${write} of keeping both sides of a real conflict loses nothing and makes no second copy: the local edit is in one conflict copy, listed in status`, { timeout: 60_000 }, async (t) => {
