@@ -37,21 +37,28 @@ export interface ConflictFacts {
   base: PublishedMetadata | undefined;
   /** The server version last agreed on, when tracked. */
   agreedVersion?: string;
+  /**
+   * The local versions made since the agreement, before the one published, newest first (their
+   * merge views): where a server version written here lies, under later local edits.
+   */
+  history?: readonly MergeView[];
 }
 
 /**
- * The merge base: the version last agreed on — unless ours is exactly a server version newer than
- * that (fields and scripts alike), which means it was written here from the server and a crash
- * lost the agreement before it was saved. Ours then changed nothing since that version, and it is
- * the base: judged against the older one, the server's later edits would look like ours and
- * collide with themselves.
+ * The merge base: the version last agreed on — unless ours, or a local version ours was made
+ * from since then, is exactly a server version newer than that (fields and scripts alike). Such a
+ * version was written here from the server and a crash lost the agreement before it was saved
+ * (local edits may have followed it): it is what both sides last held, so it is the base. Judged
+ * against the older one, the server's later edits of a field it changed would look like ours
+ * and collide with themselves. The newest such local version wins.
  */
 function baseFor(f: ConflictFacts): PublishedMetadata | undefined {
-  const mine = toMergeView(f.published);
-  const written = Object.values(f.current?.versions ?? {}).find(
-    (v) => (f.agreedVersion === undefined || semver.gt(v.version, f.agreedVersion)) && deepEqual(toMergeView(v.metadata), mine),
-  );
-  return written?.metadata ?? f.base;
+  const newer = Object.values(f.current?.versions ?? {}).filter((v) => f.agreedVersion === undefined || semver.gt(v.version, f.agreedVersion));
+  for (const mine of [toMergeView(f.published), ...(f.history ?? [])]) {
+    const written = newer.find((v) => deepEqual(toMergeView(v.metadata), mine));
+    if (written) return written.metadata;
+  }
+  return f.base;
 }
 
 export function decideConflict(f: ConflictFacts): ConflictDecision {

@@ -22,7 +22,8 @@ export class ConflictResolver {
     ctx.seen.delete(id);
     const agreed = ctx.agreements.get(id);
     const tracked = agreed !== undefined;
-    const decision = decideConflict({ id, published, current, tracked, base: tracked ? await ctx.agreements.base(id) : undefined, ...(agreed ? { agreedVersion: agreed.remote_version } : {}) });
+    const facts = agreed ? { base: await ctx.agreements.base(id), agreedVersion: agreed.remote_version, history: await ctx.local.viewsBetween(local, agreed.local_version) } : { base: undefined };
+    const decision = decideConflict({ id, published, current, tracked, ...facts });
     // decideConflict only returns for a current record.
     const record = current as PlaybookRecord;
     switch (decision.kind) {

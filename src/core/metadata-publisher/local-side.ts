@@ -1,6 +1,7 @@
 import type { PublishedMetadata } from '../escher-api/types';
 import type { Playbook, PlaybookStoreApi } from '../playbook-store/types';
-import { type ScriptFetcher, localVersions, writeConflictCopy, writeLocalVersion } from './local-writer';
+import * as semver from 'semver';
+import { type ScriptFetcher, localVersions, versionsBeside, writeConflictCopy, writeLocalVersion } from './local-writer';
 import { type MergeView, toMergeView } from './three-way-merge';
 
 /**
@@ -32,6 +33,18 @@ export class LocalSide {
   /** The versions of `id` here, ascending ([] when it is gone). */
   versions(id: string): Promise<string[]> {
     return localVersions(this.store, id);
+  }
+
+  /**
+   * The merge views of the local versions of `playbook`'s playbook made after `after` and before
+   * `playbook` itself, newest first (what it was made from since the last agreement).
+   */
+  async viewsBetween(playbook: Playbook, after: string): Promise<MergeView[]> {
+    const { playbook_id: id, version } = playbook.metadata;
+    const between = (await versionsBeside(playbook)).filter((v) => semver.gt(v, after) && semver.lt(v, version)).reverse();
+    const views: MergeView[] = [];
+    for (const v of between) views.push(toMergeView((await this.store.getPlaybook(id, v)).metadata));
+    return views;
   }
 
   /** `playbook` moved to synced/ when `move` is set (an explicit publish) and it is not there yet. */
