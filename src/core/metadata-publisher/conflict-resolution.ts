@@ -50,6 +50,10 @@ export class ConflictResolver {
         if (decision.merged) ctx.report.merged.push(id);
         const op = ctx.publishOp(toSend, moveToSynced);
         op.precondition = { ifMatch: record.revision, idempotencyKey: op.key };
+        // What we send holds all of the server's version: that version is the base from now on
+        // (saved with the op). Against the older base, a server change of a field merged in here,
+        // made before this publish lands (a kill, a lost race), would collide with itself.
+        await ctx.agreements.followRevision(id, record);
         // Sent next, before older queued work for other playbooks: it answers a request in flight.
         ctx.state.outbox.unshift(op);
         await ctx.save();

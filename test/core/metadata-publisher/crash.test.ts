@@ -122,6 +122,56 @@ test('a server version written here whose agreement a kill lost is not mistaken 
   assert.deepEqual((await a.store.getPlaybook('ff-1')).metadata.keywords, ['b', 'second']);
 });
 
+test('a server version written here whose agreement a kill lost, then edited here: a later server change of the field it brought merges with the local edit, no conflict', { timeout: 60_000 }, async (t) => {
+  const s = await startTestServer({ durable: true });
+  t.after(() => s.close());
+  const { a, b } = await twoDevices(t, s, ['ffe-1', 'ffe-2']);
+  await b.store.updatePlaybook('ffe-1', { keywords: ['b', 'first'] });
+  await b.publisher.syncAllMetadata();
+  await b.store.updatePlaybook('ffe-2', { scripts: [{ path: 'shell/stop.sh', content: '#!/bin/sh\necho B\n' }] });
+  await b.publisher.syncAllMetadata();
+  // A writes B's ffe-1 here, then is killed asking for ffe-2's script: ffe-1's agreement is lost.
+  const r = await runChild(a.home, s.url, 'api:2:pre');
+  assert.ok(r.killed, r.out);
+  assert.match(r.pausedAt ?? '', /paused 2 pre requestDownload/);
+  // A edits another field on top of the version written from B's; B changes the keywords again.
+  await a.store.updatePlaybook('ffe-1', { description: 'A: after the kill' });
+  await b.store.updatePlaybook('ffe-1', { keywords: ['b', 'second'] });
+  await b.publisher.syncAllMetadata();
+  const sync = await a.publisher.syncAllMetadata();
+  assert.deepEqual([sync.conflicts, sync.failed], [[], []]);
+  assert.deepEqual(await conflictCopies(a), []);
+  const m = (await a.store.getPlaybook('ffe-1')).metadata;
+  assert.deepEqual([m.description, m.keywords], ['A: after the kill', ['b', 'second']], 'merged: nothing lost');
+  const server = await s.api.getChanges(0, 100);
+  const rec = server.changes.find((c) => c.playbook_id === 'ffe-1')!;
+  assert.equal(rec.versions[rec.latest_version!]!.metadata.description, 'A: after the kill', 'the edit reached the server');
+});
+
+test('a merge killed before it was sent, the server changing the merged-in field again meanwhile: the next sync merges again, no conflict', { timeout: 60_000 }, async (t) => {
+  const s = await startTestServer({ durable: true });
+  t.after(() => s.close());
+  const { a, b } = await twoDevices(t, s, ['mk-1']);
+  await a.store.updatePlaybook('mk-1', { description: 'A: mine' });
+  await b.store.updatePlaybook('mk-1', { keywords: ['b', 'first'] });
+  await b.publisher.syncAllMetadata();
+  // A reads the feed (request 1), merges B's keywords into a new local version, and is killed
+  // just before publishing that merge (request 2).
+  const r = await runChild(a.home, s.url, 'api:2:pre');
+  assert.ok(r.killed, r.out);
+  assert.match(r.pausedAt ?? '', /paused 2 pre publishMetadata/);
+  await b.store.updatePlaybook('mk-1', { keywords: ['b', 'second'] });
+  await b.publisher.syncAllMetadata();
+  const sync = await a.publisher.syncAllMetadata();
+  assert.deepEqual([sync.conflicts, sync.failed], [[], []]);
+  assert.deepEqual(await conflictCopies(a), []);
+  const m = (await a.store.getPlaybook('mk-1')).metadata;
+  assert.deepEqual([m.description, m.keywords], ['A: mine', ['b', 'second']], 'merged: nothing lost');
+  await b.publisher.syncAllMetadata();
+  const mb = (await b.store.getPlaybook('mk-1')).metadata;
+  assert.deepEqual([mb.description, mb.keywords], ['A: mine', ['b', 'second']], 'B has the merge');
+});
+
 // Keeping both writes twice to the store: the copy of ours, then the server's version over ours.
 for (const write of [1, 2]) {
   test(`a sync killed right after store write ${write} of keeping both sides of a real conflict loses nothing and makes no second copy: the local edit is in one conflict copy, listed in status`, { timeout: 60_000 }, async (t) => {
