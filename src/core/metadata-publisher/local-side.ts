@@ -4,6 +4,9 @@ import * as semver from 'semver';
 import { type ScriptFetcher, localVersions, versionsBeside, writeConflictCopy, writeLocalVersion } from './local-writer';
 import { type MergeView, toMergeView } from './three-way-merge';
 
+/** Local versions since the last agreement looked at for a merge base (a conflict reads each one). */
+const HISTORY_VERSIONS = 50;
+
 /**
  * The local side of one sync: the store and the script fetcher bound once, for every write a
  * sync makes into the store (server versions, merges, conflict copies, moves to synced/).
@@ -37,13 +40,21 @@ export class LocalSide {
 
   /**
    * The merge views of the local versions of `playbook`'s playbook made after `after` and before
-   * `playbook` itself, newest first (what it was made from since the last agreement).
+   * `playbook` itself, newest first, at most HISTORY_VERSIONS (what it was made from since the
+   * last agreement). Only a hint for a better merge base: a version that cannot be read is left
+   * out, and without it the merge judges by the older agreed base (more conservative).
    */
   async viewsBetween(playbook: Playbook, after: string): Promise<MergeView[]> {
     const { playbook_id: id, version } = playbook.metadata;
     const between = (await versionsBeside(playbook)).filter((v) => semver.gt(v, after) && semver.lt(v, version)).reverse();
     const views: MergeView[] = [];
-    for (const v of between) views.push(toMergeView((await this.store.getPlaybook(id, v)).metadata));
+    for (const v of between.slice(0, HISTORY_VERSIONS)) {
+      try {
+        views.push(toMergeView((await this.store.getPlaybook(id, v)).metadata));
+      } catch {
+        // Deleted meanwhile, or damaged (doctor reports it): not a candidate.
+      }
+    }
     return views;
   }
 
