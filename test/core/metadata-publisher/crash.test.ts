@@ -45,51 +45,35 @@ test('a sync killed after fast-forwarding one playbook, before its state was sav
   assert.deepEqual((await a.publisher.status()).conflicts, []);
 });
 
-test('a server version written here whose agreement a kill lost is not mistaken for a local edit: a later server change of the same field is taken, no conflict', { timeout: 60_000 }, async (t) => {
-  const s = await startTestServer({ durable: true });
-  t.after(() => s.close());
-  const { a, b } = await twoDevices(t, s, ['ff-1', 'ff-2']);
-  await b.store.updatePlaybook('ff-1', { keywords: ['b', 'first'] });
-  await b.publisher.syncAllMetadata();
-  await b.store.updatePlaybook('ff-2', { scripts: [{ path: 'shell/stop.sh', content: '#!/bin/sh\necho B\n' }] });
-  await b.publisher.syncAllMetadata();
-  // A writes B's ff-1 here, then is killed asking for ff-2's script: ff-1's agreement is lost.
-  const r = await runChild(a.home, s.url, 'api:2:pre');
-  assert.ok(r.killed, r.out);
-  // B changes the same field again; A, which never edited ff-1, syncs.
-  await b.store.updatePlaybook('ff-1', { keywords: ['b', 'second'] });
-  await b.publisher.syncAllMetadata();
-  const sync = await a.publisher.syncAllMetadata();
-  assert.deepEqual([sync.conflicts, sync.failed], [[], []]);
-  assert.deepEqual(await conflictCopies(a), []);
-  assert.deepEqual((await a.store.getPlaybook('ff-1')).metadata.keywords, ['b', 'second']);
-});
-
-test('a server version written here whose agreement a kill lost, then edited here: a later server change of the field it brought merges with the local edit, no conflict', { timeout: 60_000 }, async (t) => {
-  const s = await startTestServer({ durable: true });
-  t.after(() => s.close());
-  const { a, b } = await twoDevices(t, s, ['ffe-1', 'ffe-2']);
-  await b.store.updatePlaybook('ffe-1', { keywords: ['b', 'first'] });
-  await b.publisher.syncAllMetadata();
-  await b.store.updatePlaybook('ffe-2', { scripts: [{ path: 'shell/stop.sh', content: '#!/bin/sh\necho B\n' }] });
-  await b.publisher.syncAllMetadata();
-  // A writes B's ffe-1 here, then is killed asking for ffe-2's script: ffe-1's agreement is lost.
-  const r = await runChild(a.home, s.url, 'api:2:pre');
-  assert.ok(r.killed, r.out);
-  assert.match(r.pausedAt ?? '', /paused 2 pre requestDownload/);
-  // A edits another field on top of the version written from B's; B changes the keywords again.
-  await a.store.updatePlaybook('ffe-1', { description: 'A: after the kill' });
-  await b.store.updatePlaybook('ffe-1', { keywords: ['b', 'second'] });
-  await b.publisher.syncAllMetadata();
-  const sync = await a.publisher.syncAllMetadata();
-  assert.deepEqual([sync.conflicts, sync.failed], [[], []]);
-  assert.deepEqual(await conflictCopies(a), []);
-  const m = (await a.store.getPlaybook('ffe-1')).metadata;
-  assert.deepEqual([m.description, m.keywords], ['A: after the kill', ['b', 'second']], 'merged: nothing lost');
-  const server = await s.api.getChanges(0, 100);
-  const rec = server.changes.find((c) => c.playbook_id === 'ffe-1')!;
-  assert.equal(rec.versions[rec.latest_version!]!.metadata.description, 'A: after the kill', 'the edit reached the server');
-});
+// A fast-forward whose agreement a kill lost, left as it was (false) or edited here since (true).
+for (const editedHere of [false, true]) {
+  const then = editedHere ? 'then edited here: a later server change of the field it brought merges with the local edit' : 'is not mistaken for a local edit: a later server change of the same field is taken';
+  test(`a server version written here whose agreement a kill lost ${then}, no conflict`, { timeout: 60_000 }, async (t) => {
+    const s = await startTestServer({ durable: true });
+    t.after(() => s.close());
+    const { a, b } = await twoDevices(t, s, ['ff-1', 'ff-2']);
+    await b.store.updatePlaybook('ff-1', { keywords: ['b', 'first'] });
+    await b.publisher.syncAllMetadata();
+    await b.store.updatePlaybook('ff-2', { scripts: [{ path: 'shell/stop.sh', content: '#!/bin/sh\necho B\n' }] });
+    await b.publisher.syncAllMetadata();
+    // A writes B's ff-1 here, then is killed asking for ff-2's script: ff-1's agreement is lost.
+    const r = await runChild(a.home, s.url, 'api:2:pre');
+    assert.ok(r.killed, r.out);
+    assert.match(r.pausedAt ?? '', /paused 2 pre requestDownload/);
+    // A edits another field on top of the version written from B's, or nothing; B changes the keywords again.
+    if (editedHere) await a.store.updatePlaybook('ff-1', { description: 'A: after the kill' });
+    await b.store.updatePlaybook('ff-1', { keywords: ['b', 'second'] });
+    await b.publisher.syncAllMetadata();
+    const sync = await a.publisher.syncAllMetadata();
+    assert.deepEqual([sync.conflicts, sync.failed], [[], []]);
+    assert.deepEqual(await conflictCopies(a), []);
+    const description = editedHere ? 'A: after the kill' : playbookInput('ff-1').description;
+    const m = (await a.store.getPlaybook('ff-1')).metadata;
+    assert.deepEqual([m.description, m.keywords], [description, ['b', 'second']], 'nothing lost');
+    const rec = (await s.api.getChanges(0, 100)).changes.find((c) => c.playbook_id === 'ff-1')!;
+    assert.equal(rec.versions[rec.latest_version!]!.metadata.description, description, 'the server has it too');
+  });
+}
 
 test('a merge killed before it was sent, the server changing the merged-in field again meanwhile: the next sync merges again, no conflict', { timeout: 60_000 }, async (t) => {
   const s = await startTestServer({ durable: true });
