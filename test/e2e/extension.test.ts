@@ -13,7 +13,7 @@ import { searchAndFileSteps } from './flows/search-steps';
 import { atScaleSteps, RUNBOOKS } from './flows/scale-steps';
 import { installExtension, startCodeServer, type CodeServer } from './harness/code-server';
 import { startDevServer, type DevServer } from './harness/dev-server';
-import { filesMentioning, findExtensionLog, writeLibrary } from './harness/fixtures';
+import { builtInExtensionOf, findExtensionLog, logEntriesMentioning, writeLibrary } from './harness/fixtures';
 import { ARTIFACTS, missingPrerequisite } from './harness/prerequisites';
 import { stepper } from './harness/steps';
 import { launchBrowser, Workbench } from './harness/workbench';
@@ -99,7 +99,12 @@ test('the extension in a real VS Code: first run, explorer, connect, create, run
     await wb.runCommand('Developer: Reload Window');
     await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
     await wb.treeRowLabelled(await wb.openEscherView(), PLAYBOOK).waitFor({ timeout: 60_000 });
-    assert.deepEqual(await filesMentioning(path.join(userDataDir, 'logs'), 'Channel has been closed'), []);
+    // VS Code's own JSON extension logs it when the reload cuts short a request it had in flight for
+    // an open JSON file (a race inside VS Code): reported, not failed. Any other entry may be ours.
+    const closed = await logEntriesMentioning(path.join(userDataDir, 'logs'), 'Channel has been closed');
+    const builtIn = closed.map((e) => builtInExtensionOf(e, extensionsDir));
+    if (builtIn.some(Boolean)) t.diagnostic(`"Channel has been closed" from VS Code's built-in extensions on reload: ${[...new Set(builtIn.filter(Boolean))].join(', ')}`);
+    assert.deepEqual(closed.filter((_, i) => !builtIn[i]), []);
   });
 
   const log = await findExtensionLog(userDataDir);

@@ -63,8 +63,10 @@ export async function runPendingReviewSteps(step: Step, wb: Workbench, env: RunE
     await wb.answer(REASON, { expectPrompt: 'Why must it run now?' });
     await waitForTerminal(wb, /weekend-rds-shutdown v1\.0\.1 succeeded \(exit 0\)/);
     const runs = await runsView(wb);
-    await runRow(runs, 'weekend-rds-shutdown v1.0.1').click();
-    await wb.activeEditorTab().filter({ hasText: '.log' }).waitFor();
+    // The finished run, as a user clicks it: its row says how it ended.
+    const row = runRow(runs, 'weekend-rds-shutdown v1.0.1').filter({ hasText: 'exit 0' });
+    await row.waitFor({ timeout: 30_000 });
+    await wb.clickRow(row, wb.activeEditorTab().filter({ hasText: '.log' }));
     await wb.page.locator('.monaco-editor .view-lines', { hasText: `run unreviewed because: ${REASON}` }).first().waitFor();
     await wb.screenshot('run-log-unreviewed');
     // Close the log and the script: the playbook's metadata.json (and its code lens) is in front again.
