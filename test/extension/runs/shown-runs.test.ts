@@ -2,26 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunSummary } from '../../../src/core/runner/types';
 import { ShownRuns } from '../../../src/extension/runs/shown-runs';
+import { RUN } from '../helpers/run-summary';
 
-const RUN: RunSummary = {
-  run_id: '20261129-101500-3f9a2c',
-  playbook_id: 'stop-db',
-  version: '1.0.0',
-  formats: ['shell'],
-  mode: 'run',
-  dry_run: false,
-  status: 'running',
-  exit_code: null,
-  signal: null,
-  started_at: '2026-11-29T10:15:00.000Z',
-  ended_at: null,
-  duration_ms: null,
-  user: 'ana',
-  host: 'box',
-  pid: 42,
-  cwd: '/work/project',
-};
-const ENDED: RunSummary = { ...RUN, status: 'succeeded', exit_code: 0, ended_at: '2026-11-29T10:15:01.200Z', duration_ms: 1200 };
+const RUNNING: RunSummary = { ...RUN, status: 'running', exit_code: null, ended_at: null, duration_ms: null };
+const ENDED = RUN;
 
 /** A journal read that counts how often it was read. */
 function journal(runs: () => RunSummary[]): { list: () => Promise<RunSummary[]>; reads: () => number } {
@@ -37,7 +21,7 @@ function journal(runs: () => RunSummary[]): { list: () => Promise<RunSummary[]>;
 
 test('a run that ends redraws the Runs view once: the watcher seeing the same append changes nothing', async () => {
   const shown = new ShownRuns();
-  let now = [RUN];
+  let now = [RUNNING];
   const j = journal(() => now);
   shown.showing(now); // the view listed the running run
   now = [ENDED];
@@ -45,13 +29,13 @@ test('a run that ends redraws the Runs view once: the watcher seeing the same ap
   assert.equal(await shown.changed(j.list), false, 'the watcher, a moment later: the same list, no redraw');
   shown.showing(now); // VS Code asked for the rows again
   assert.equal(await shown.changed(j.list), false);
-  now = [{ ...RUN, run_id: '20261129-101700-aa11bb' }, ENDED];
+  now = [{ ...RUNNING, run_id: '20261129-101700-aa11bb' }, ENDED];
   assert.equal(await shown.changed(j.list), true, 'a new run (the CLI, another window) redraws');
 });
 
 test('a view that never listed anything redraws without reading the journal (a collapsed view loads nothing)', async () => {
   const shown = new ShownRuns();
-  const j = journal(() => [RUN]);
+  const j = journal(() => [RUNNING]);
   assert.equal(await shown.changed(j.list), true);
   assert.equal(j.reads(), 0, 'the journal was not read');
 });
