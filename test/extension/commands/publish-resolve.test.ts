@@ -19,6 +19,7 @@ test('Upload for Review says what goes where, then publishes to the server and m
     {
       message: `Upload for Review: "Weekend RDS shutdown" v1.0.0 to tenant "${TEST_TENANT}" at ${s.url}?`,
       detail: '1 script and the metadata go to your tenant. A reviewer approves it before others run it. The playbook moves from Local to Synced.',
+      button: 'Upload for Review',
     },
   ]);
   const pb = await svc.store.getPlaybook('weekend-rds-shutdown');
