@@ -98,7 +98,9 @@ test('the extension in a real VS Code: first run, explorer, connect, create, run
   await step('a window reload leaves no "Channel has been closed" error behind', async () => {
     await wb.runCommand('Developer: Reload Window');
     await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-    await wb.treeRowLabelled(await wb.openEscherView(), PLAYBOOK).waitFor({ timeout: 60_000 });
+    // The Escher container was open: the reload restores it (clicking its icon now could close it).
+    await wb.escherPane.waitFor({ state: 'visible', timeout: 60_000 });
+    await wb.treeRowLabelled(wb.escherPane, PLAYBOOK).waitFor({ timeout: 60_000 });
     // VS Code's own JSON extension logs it when the reload cuts short a request it had in flight for
     // an open JSON file (a race inside VS Code): reported, not failed. Any other entry may be ours.
     const closed = await logEntriesMentioning(path.join(userDataDir, 'logs'), 'Channel has been closed');

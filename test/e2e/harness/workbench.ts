@@ -151,12 +151,19 @@ export class Workbench {
     }
   }
 
-  /** Opens our activity-bar container ("Escher"). */
+  /** The Playbooks view's pane (visible or not). */
+  get escherPane(): Locator {
+    return this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: /Playbooks/i }) });
+  }
+
+  /**
+   * Opens our activity-bar container ("Escher"). Clicking the icon of the container already shown
+   * closes the side bar, so it is clicked only while the container is not the active one.
+   */
   async openEscherView(): Promise<Locator> {
-    const pane = this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: /Playbooks/i }) });
-    if (!(await pane.isVisible())) {
-      await this.page.locator('.activitybar .action-item a[aria-label^="Escher"], .activitybar .action-item [aria-label^="Escher"]').first().click();
-    }
+    const pane = this.escherPane;
+    const item = this.page.locator('.activitybar .action-item[aria-label^="Escher"], .activitybar .action-item:has([aria-label^="Escher"])').first();
+    if (!(await pane.isVisible()) && !(await item.evaluate((el) => el.classList.contains('checked')))) await item.click();
     await pane.waitFor({ state: 'visible' });
     return pane;
   }
