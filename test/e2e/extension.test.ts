@@ -171,4 +171,5 @@ test('at scale, as the README shows it: 175 AWS runbooks grouped by cloud and se
   live.browser = await launchBrowser();
   const wb = await Workbench.open(live.browser, live.vscode.url, 'scale');
   await atScaleSteps(stepper(t, () => wb), wb, home);
+  t.diagnostic(`tree rows clicked or hovered twice (the first met a re-render): ${wb.clickRetries.length ? wb.clickRetries.join(', ') : 'none'}`);
 });

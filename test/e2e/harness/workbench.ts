@@ -192,6 +192,23 @@ export class Workbench {
     }
   }
 
+  /**
+   * Points at a tree row and waits for its hover. A row drawn again under a pointer that does not
+   * move gets no new mouse-over, so no hover; a user moves the mouse off and back, and so does
+   * this — once (reported with the click retries).
+   */
+  async hoverRow(row: Locator, hover: Locator): Promise<void> {
+    await row.hover();
+    try {
+      await hover.waitFor({ timeout: 10_000 });
+    } catch {
+      this.clickRetries.push(`hover: ${(await row.innerText().catch(() => '?')).split('\n')[0] ?? '?'}`);
+      await this.page.mouse.move(0, 0);
+      await row.hover();
+      await hover.waitFor();
+    }
+  }
+
   /** Selects a tree row with a click (which also opens or closes a group) and presses a key on it. */
   async pressOnRow(row: Locator, key: string): Promise<void> {
     await row.click();
