@@ -43,6 +43,8 @@ export function errorForStatus(what: string, status: number, body: ServerErrorBo
       return new AuthError(`${what}: the server rejected the token (401)${detail}`, status, { ...opts, hint: 'check ESCHER_TOKEN (or run `escher-playbook auth login`)' });
     case 403:
       if (body.code === 'URL_EXPIRED') return new AuthError(`${what}: the download URL expired`, status, { ...opts, hint: 'request a fresh download URL' });
+      if (body.code === 'NOT_A_REVIEWER') return new AuthError(`${what}: forbidden (403)${detail}`, status, { ...opts, hint: 'reviewing needs a reviewer token: set ESCHER_REVIEWER_TOKEN (docs/cli.md, "Review")' });
+      if (body.code === 'SELF_REVIEW') return new AuthError(`${what}: forbidden (403)${detail}`, status, { ...opts, hint: 'ask another reviewer of your tenant' });
       return new AuthError(`${what}: forbidden (403)${detail}`, status, { ...opts, hint: 'check ESCHER_TENANT_ID matches the tenant of ESCHER_TOKEN' });
     case 404:
       return new NotFoundError(`${what}: not found on the server${detail}`);
