@@ -1,17 +1,21 @@
 import type { Command } from 'commander';
 import { SCRIPT_FORMATS, type ScriptFormat } from '../../core/playbook-store/metadata';
+import { ValidationError } from '../../core/shared/errors';
 import { choice } from '../args';
 import type { CliContext } from '../context';
 
 interface ResolveOptions {
   format: ScriptFormat;
   version?: string;
+  allowUnreviewed?: string;
 }
 
 /**
  * resolve ID --format F [--version V]: prints the absolute path of the script to run (the file, or
  * the format folder when the format has several files), found local → synced → cache → download.
  * Plain output is the path alone, so `sh "$(escher-playbook resolve weekend-rds-stop --format shell)"` works.
+ * A team playbook (one the server has, not this home) is used only when approved for its exact
+ * content; --allow-unreviewed REASON uses it anyway, with a warning naming the reason.
  */
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -20,10 +24,13 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<id>', 'playbook id (yours, or a library / tenant playbook the server knows)')
     .requiredOption('--format <format>', SCRIPT_FORMATS.join('|'), choice(SCRIPT_FORMATS))
     .option('--version <version>', 'a specific version (default: the latest)')
+    .option('--allow-unreviewed <reason>', "use a team playbook whose review is pending or rejected; the reason is logged")
     .action(async (id: string, o: ResolveOptions) => {
+      if (o.allowUnreviewed !== undefined && !o.allowUnreviewed.trim()) throw new ValidationError('--allow-unreviewed needs a reason', [], { hint: '--allow-unreviewed "<why you use it unreviewed>"' });
       const service = await ctx.service();
-      const r = await service.scriptManager.resolveScript(id, o.format, o.version);
+      const r = await service.scriptManager.resolveScript(id, o.format, o.version, o.allowUnreviewed !== undefined ? { allowUnreviewed: o.allowUnreviewed } : {});
       if (r.stale) ctx.out.warn(`the server is unreachable; using an expired cached copy of ${id} v${r.version}`);
+      // An override is logged by the script manager (a warning on stderr, naming the reason).
       // Only with --verbose: the plain output is meant for `$(…)`, and stderr stays quiet on success.
       ctx.logger.info(`${r.source}: ${id} v${r.version} (${r.format}, ${r.files.length} file${r.files.length === 1 ? '' : 's'})`);
       ctx.out.result(
@@ -36,6 +43,8 @@ export function register(program: Command, ctx: CliContext): void {
           version: r.version,
           format: r.format,
           stale: r.stale,
+          review_status: r.review?.status ?? null,
+          ...(r.review?.overrideReason ? { allow_unreviewed: r.review.overrideReason } : {}),
           files: r.files.map((f) => ({ path: f.path, file: f.file, sha256: f.sha256, size: f.size })),
         },
         () => r.path,

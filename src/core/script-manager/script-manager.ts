@@ -10,6 +10,7 @@ import { resolveInside, validatePlaybookId } from '../shared/safe-path';
 import { validateVersion } from '../playbook-store/names';
 import type { ScriptRef } from './cache-layout';
 import type { MetadataCache } from './metadata-cache';
+import { checkReview, type ResolvedReview } from './review-check';
 import type { RuntimeFiles } from './runtime-files';
 import type { CachedScript, ScriptCache } from './script-cache';
 import type { ScriptDownloader, ScriptServerProvider } from './script-downloader';
@@ -39,6 +40,13 @@ export interface ResolvedScript {
   size: number;
   /** True when an expired cache entry was used because the server could not be reached. */
   stale: boolean;
+  /** Server content only (source cache/download): its review, and the override used, if any. */
+  review?: ResolvedReview;
+}
+
+export interface ResolveOptions {
+  /** Use team content whose review is pending or rejected anyway, for this reason (logged). */
+  allowUnreviewed?: string;
 }
 
 export interface ScriptManagerOptions {
@@ -79,7 +87,7 @@ export class ScriptManager {
     return this.o.cache;
   }
 
-  async resolveScript(playbookId: string, format: ScriptFormat, version?: string): Promise<ResolvedScript> {
+  async resolveScript(playbookId: string, format: ScriptFormat, version?: string, options: ResolveOptions = {}): Promise<ResolvedScript> {
     validatePlaybookId(playbookId);
     if (!(SCRIPT_FORMATS as readonly string[]).includes(format)) {
       throw new ValidationError(`Unknown script format "${String(format).slice(0, 40)}"`, [], { hint: `one of ${SCRIPT_FORMATS.join(', ')}` });
@@ -88,7 +96,7 @@ export class ScriptManager {
 
     const local = await this.fromStore(playbookId, format, version);
     if (local) return local;
-    return this.fromServer(playbookId, format, version);
+    return this.fromServer(playbookId, format, version, options);
   }
 
   /** The seed's download_script: fetches the script behind an s3_path into the cache; returns its path. */
@@ -147,11 +155,13 @@ export class ScriptManager {
 
   // -- 3 & 4: cache, then server -----------------------------------------------------------
 
-  private async fromServer(playbookId: string, format: ScriptFormat, version: string | undefined): Promise<ResolvedScript> {
+  private async fromServer(playbookId: string, format: ScriptFormat, version: string | undefined, options: ResolveOptions): Promise<ResolvedScript> {
     const fetched = await this.metadataFor(playbookId, version);
     if (!fetched) return this.fromIndexOnly(playbookId, format, version);
     const m = fetched.metadata;
     const scripts = pickFormat(m.scripts, format, playbookId, m.version);
+    const review = checkReview(fetched, options.allowUnreviewed);
+    if (review.overrideReason) this.logger.warn(`script manager: using team playbook "${playbookId}" v${m.version} unreviewed (${review.status}); reason: ${review.overrideReason}`);
     const files: ResolvedFile[] = [];
     let downloaded = false;
     let stale = false;
@@ -182,7 +192,7 @@ export class ScriptManager {
       }
     }
     const formatDir = this.o.cache.layout.formatDir(playbookId, m.version, format);
-    return result(playbookId, m.version, format, downloaded ? 'download' : 'cache', files, formatDir, stale);
+    return { ...result(playbookId, m.version, format, downloaded ? 'download' : 'cache', files, formatDir, stale), review };
   }
 
   /**
@@ -192,11 +202,21 @@ export class ScriptManager {
    */
   private async metadataFor(playbookId: string, version: string | undefined): Promise<FetchedMetadata | undefined> {
     const { metadata } = this.o;
-    if (version !== undefined) {
-      const cached = await metadata.get(playbookId, version);
-      if (cached) return cached;
-    }
+    const cached = version === undefined ? undefined : await metadata.get(playbookId, version);
+    // Library versions never change. A team version's review can (approved, rejected, pending
+    // again), so its status is asked again whenever the server is reachable.
+    if (cached?.source === 'library') return cached;
     const api = await this.o.server();
+    if (cached && api) {
+      try {
+        return await metadata.put(await api.fetchMetadata(playbookId, cached.metadata.version, 'tenant'), { playbookId, version: cached.metadata.version });
+      } catch (e) {
+        if (!isOffline(e)) throw e;
+        this.logger.warn(`script manager: server unreachable, using the last known review status of "${playbookId}" v${cached.metadata.version}: ${(e as Error).message}`);
+        return cached;
+      }
+    }
+    if (cached) return cached;
     if (!api) {
       const latest = version ?? (await metadata.latestVersion(playbookId));
       return latest === undefined ? undefined : metadata.get(playbookId, latest);
