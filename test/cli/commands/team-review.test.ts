@@ -101,3 +101,76 @@ test('the author\'s own home is not stopped by the team gate: it resolves from i
   assert.equal(r.source, 'synced');
   assert.equal(r.review_status, null);
 });
+
+interface QueueRow {
+  playbook_id: string;
+  version: string;
+  name: string;
+  published_by?: string;
+}
+
+test('review list / approve / reject from the CLI: the reviewer token decides, an author cannot, nobody reviews their own upload', async (t) => {
+  const { homeA, version } = await publishForReview(t, 'team-cli');
+  const reviewerHome = await home(t);
+  // The reviewer's usual token is an author token; ESCHER_REVIEWER_TOKEN is what review commands use.
+  const asReviewer = { env: { ...envFor(AUTHOR_TOKEN), ESCHER_REVIEWER_TOKEN: REVIEWER_TOKEN } };
+
+  const queue = json<QueueRow[]>(await runCli(reviewerHome, ['--json', 'review', 'list'], asReviewer));
+  const row = queue.find((q) => q.playbook_id === 'team-cli');
+  assert.equal(row?.version, version);
+  assert.equal(row?.name, 'Weekend stop');
+  const text = await runCli(reviewerHome, ['review', 'list'], asReviewer);
+  assert.match(text.stdout, /^ID +VERSION +PUBLISHED +BY +LAST DECISION +NAME/m);
+  assert.match(text.stdout, new RegExp(`^team-cli +${version.replace(/\./g, '\\.')} .* Weekend stop$`, 'm'));
+
+  const byAuthor = await runCli(homeA, ['review', 'approve', 'team-cli', '--version', version], { env: envFor(AUTHOR_TOKEN) });
+  assert.equal(byAuthor.code, 6, byAuthor.stderr);
+  assert.match(byAuthor.stderr, /only a reviewer may approve it.*ESCHER_REVIEWER_TOKEN/s);
+
+  const noComment = await runCli(reviewerHome, ['review', 'reject', 'team-cli', '--version', version], asReviewer);
+  assert.equal(noComment.code, 2);
+  assert.match(noComment.stderr, /--comment/);
+  const blank = await runCli(reviewerHome, ['review', 'reject', 'team-cli', '--version', version, '--comment', '  '], asReviewer);
+  assert.equal(blank.code, 2);
+  assert.match(blank.stderr, /a rejection needs a comment/);
+  const control = await runCli(reviewerHome, ['review', 'reject', 'team-cli', '--version', version, '--comment', 'ok\x1b]52;c;AAAA\x07'], asReviewer);
+  assert.equal(control.code, 2);
+  assert.match(control.stderr, /must not contain control characters/);
+  const badId = await runCli(reviewerHome, ['review', 'approve', '../etc', '--version', version], asReviewer);
+  assert.equal(badId.code, 2);
+
+  const approved = await runCli(reviewerHome, ['review', 'approve', 'team-cli', '--version', version, '--comment', 'read every line'], asReviewer);
+  assert.equal(approved.code, 0, approved.stderr);
+  assert.match(approved.stdout, new RegExp(`^approved team-cli v${version.replace(/\./g, '\\.')} — read every line$`, 'm'));
+  assert.match(approved.stdout, /content: [0-9a-f]{12}…, 1 script \(shell\/[^ ]+ [0-9a-f]{12}…\)/);
+  assert.equal(json<QueueRow[]>(await runCli(reviewerHome, ['--json', 'review', 'list'], asReviewer)).find((q) => q.playbook_id === 'team-cli'), undefined);
+
+  const homeB = await home(t);
+  assert.equal((await runCli(homeB, ['resolve', 'team-cli', '--format', 'shell'], { env: envFor(TEST_TOKEN) })).code, 0);
+
+  // A reviewer publishing: another reviewer must decide.
+  const own = await home(t);
+  const script = path.join(own, 'x.sh');
+  await fs.writeFile(script, 'echo x\n');
+  await ok(own, REVIEWER_TOKEN, ['create', '--id', 'team-own-review', '--name', 'Own', '--description', 'mine', '--script', `shell=${script}`]);
+  await ok(own, REVIEWER_TOKEN, ['publish', 'team-own-review', '--review']);
+  const ownVersion = (await s.api.getRecord('team-own-review'))?.latest_version ?? '';
+  const self = await runCli(own, ['review', 'approve', 'team-own-review', '--version', ownVersion], { env: envFor(REVIEWER_TOKEN) });
+  assert.equal(self.code, 6);
+  assert.match(self.stderr, /you published team-own-review@.* yourself; another reviewer must approve it \(ask another reviewer/);
+});
+
+test('login --reviewer keeps the reviewer token 0600 beside the usual one; review commands use it; logout forgets both', async (t) => {
+  const { version } = await publishForReview(t, 'team-login');
+  const h = await home(t);
+  const login = await runCli(h, ['login', '--reviewer', '--token-stdin'], { env: envFor(AUTHOR_TOKEN), input: `${REVIEWER_TOKEN}\n` });
+  assert.equal(login.code, 0, login.stderr);
+  const file = path.join(h, 'secrets.json');
+  assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
+  assert.equal((JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, string>)['escher.reviewerToken'], REVIEWER_TOKEN);
+  // ESCHER_TOKEN is an author's: the approval goes through only because the stored reviewer token is used.
+  await ok(h, AUTHOR_TOKEN, ['review', 'approve', 'team-login', '--version', version]);
+  assert.equal((await s.api.getRecord('team-login'))?.versions[version]?.review_status, 'approved');
+  await ok(h, AUTHOR_TOKEN, ['logout']);
+  assert.equal((JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, string>)['escher.reviewerToken'], undefined);
+});
