@@ -33,6 +33,7 @@ const COMMANDS: readonly LazyCommand[] = [
   { names: ['delete'], load: () => import('./commands/delete.js') },
   { names: ['accept', 'discard'], load: () => import('./commands/review.js') },
   { names: ['review'], load: () => import('./commands/team-review.js') },
+  { names: ['clone'], load: () => import('./commands/clone.js') },
   { names: ['import'], load: () => import('./commands/import.js') },
   { names: ['export'], load: () => import('./commands/export.js') },
   { names: ['doctor'], load: () => import('./commands/doctor.js') },

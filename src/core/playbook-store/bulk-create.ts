@@ -123,6 +123,7 @@ async function prepareCreate(d: CreateDeps, input: CreatePlaybookInput): Promise
     scripts: entries,
     parameters: encryptParameters(input.parameters ?? [], key),
     source,
+    ...(input.cloned_from ? { cloned_from: input.cloned_from } : {}),
     created_at: now,
     updated_at: now,
   };
