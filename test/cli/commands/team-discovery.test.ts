@@ -147,3 +147,47 @@ test('offline, the last-known team catalog is shown with a warning; a deleted te
   await s.api.deletePlaybook('disc-gone', { ifMatch: rec?.revision ?? '' });
   assert.equal(json<TeamRow[]>(await ok(b, TEST_TOKEN, ['--json', 'list', '--source', 'team'])).some((r) => r.playbook_id === 'disc-gone'), false);
 });
+
+test('lock add pins approved content; lock verify passes, then fails after a change on the server; pending cannot be pinned', async (t) => {
+  const b = await home(t);
+  const repo = await home(t);
+  const run = (args: string[]) => runCli(b, args, { env: envFor(TEST_TOKEN), cwd: repo });
+  await ok(homeA, AUTHOR_TOKEN, ['create', '--id', 'disc-lock', '--name', 'Locked stop', '--description', 'pinned by a repo']);
+  await ok(homeA, AUTHOR_TOKEN, ['publish', 'disc-lock', '--review']);
+  const version = (await s.api.getRecord('disc-lock'))?.latest_version ?? '';
+  const approved = await s.client({ token: REVIEWER_TOKEN }).review('disc-lock', version, 'approved');
+
+  const pending = await run(['lock', 'add', 'disc-pending']);
+  assert.equal(pending.code, 12);
+  assert.match(pending.stderr, /only approved content is pinned/);
+  const added = await run(['lock', 'add', 'disc-lock']);
+  assert.equal(added.code, 0, added.stderr);
+  const lock = JSON.parse(await fs.readFile(path.join(repo, 'escher.lock.json'), 'utf8')) as { format: string; playbooks: Record<string, { version: string; content_hash: string }> };
+  assert.equal(lock.format, 'escher-lock/1');
+  assert.deepEqual(Object.keys(lock.playbooks), ['disc-lock']);
+  assert.equal(lock.playbooks['disc-lock']?.content_hash, approved.versions[version]?.metadata.content_hash);
+  const verified = await run(['lock', 'verify']);
+  assert.equal(verified.code, 0, verified.stderr);
+  assert.match(verified.stdout, new RegExp(`^ok disc-lock@${version.replace(/\./g, '\\.')}$`, 'm'));
+
+  const patch = await fetch(`${s.url}/api/playbooks/disc-lock/versions/${version}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${AUTHOR_TOKEN}`, 'x-escher-tenant': TEST_TENANT, 'content-type': 'application/json', 'if-match': `"${approved.revision}"` },
+    body: JSON.stringify({ name: 'Locked stop, renamed' }),
+  });
+  assert.equal(patch.status, 200);
+  const failed = await run(['lock', 'verify']);
+  assert.equal(failed.code, 5, failed.stderr);
+  assert.match(failed.stderr, /1 of 1 pinned playbook\(s\) no longer match .*disc-lock@\S+ its content changed/);
+
+  s.setFault('status500', { match: '/api/changes' });
+  const offline = await run(['lock', 'verify']);
+  s.clearFaults('status500');
+  assert.equal(offline.code, 7);
+  assert.match(offline.stderr, /the pins were not verified/);
+
+  await fs.writeFile(path.join(repo, 'escher.lock.json'), '{"format":"escher-lock/1","playbooks":{"../x":{}}}');
+  const broken = await run(['lock', 'verify']);
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /is not a playbook id/);
+});
