@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { NotFoundError } from '../../core/shared/errors';
 import { sha256 } from '../../core/shared/hash';
-import type { PlaybookStore } from '../../core/playbook-store/store';
+import { inStore } from '../../core/team-catalog/clone';
 import { showTeamPlaybook } from '../team-show';
 import type { CliContext } from '../context';
 import { renderPlaybook } from '../render';
@@ -31,7 +31,7 @@ export function register(program: Command, ctx: CliContext): void {
         playbook = await store.getPlaybook(id, o.version);
       } catch (e) {
         // Not yours: with a server configured, perhaps a teammate published it (the team catalog).
-        if (!(e instanceof NotFoundError) || o.script !== undefined || !ctx.config().serverUrl || (await hasAnyVersion(store, id))) throw e;
+        if (!(e instanceof NotFoundError) || o.script !== undefined || !ctx.config().serverUrl || (await inStore(store, id))) throw e;
         return showTeamPlaybook(ctx, await ctx.service(), id, o.version, e);
       }
       if (o.script !== undefined) {
@@ -54,14 +54,4 @@ export function register(program: Command, ctx: CliContext): void {
       }
       ctx.out.result({ area: playbook.area, dir: playbook.dir, versions, sync, metadata: { ...playbook.metadata, parameters } }, () => renderPlaybook(playbook, versions, parameters, sync));
     });
-}
-
-/** Whether the store has the id at all (then a missing version is the user's, not the team's). */
-async function hasAnyVersion(store: PlaybookStore, id: string): Promise<boolean> {
-  try {
-    return (await store.listVersions(id)).length > 0;
-  } catch (e) {
-    if (e instanceof NotFoundError) return false;
-    throw e;
-  }
 }

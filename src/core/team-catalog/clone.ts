@@ -33,8 +33,8 @@ export async function cloneTeamPlaybook(d: { store: PlaybookStoreApi; scripts: S
   validatePlaybookId(id);
   const newId = validatePlaybookId(o.as ?? id);
   if (o.version !== undefined) validateVersion(o.version);
-  if (await has(d.store, id)) throw new AlreadyExistsError(`"${id}" is in your store already, so it is not a team playbook to clone`, { hint: 'copy your own with `escher-playbook export` / `import`' });
-  if (await has(d.store, newId)) throw new AlreadyExistsError(`A playbook "${newId}" exists in your store`, { hint: 'choose another id: --as NEW_ID' });
+  if (await inStore(d.store, id)) throw new AlreadyExistsError(`"${id}" is in your store already, so it is not a team playbook to clone`, { hint: 'copy your own with `escher-playbook export` / `import`' });
+  if (await inStore(d.store, newId)) throw new AlreadyExistsError(`A playbook "${newId}" exists in your store`, { hint: 'choose another id: --as NEW_ID' });
   const rec = await d.catalog.get(id);
   if (!rec) throw new NotFoundError(`"${id}" is not among your team's published playbooks`, { hint: 'see `escher-playbook list --source team`' });
   const version = o.version ?? rec.latest_version ?? '';
@@ -77,7 +77,8 @@ function withoutSensitiveDefault(p: ParameterSpec): ParameterSpec {
   return rest;
 }
 
-async function has(store: PlaybookStoreApi, id: string): Promise<boolean> {
+/** Whether this home's store has any version of `id` (then it is the user's, not the team's). */
+export async function inStore(store: Pick<PlaybookStoreApi, 'listVersions'>, id: string): Promise<boolean> {
   try {
     return (await store.listVersions(id)).length > 0;
   } catch (e) {
