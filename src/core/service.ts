@@ -12,7 +12,7 @@ import type { LockOptions } from './playbook-store/store-lock';
 import type { Disposable } from './shared/disposable';
 import type { HttpEscherApi } from './escher-api/client';
 import { TeamCatalog } from './team-catalog/team-catalog';
-import { createScriptManager } from './script-manager/create';
+import { createScriptManager, runtimeFilesFor } from './script-manager/create';
 import type { ScriptManager } from './script-manager/script-manager';
 import { ConfigError } from './shared/errors';
 import { MetadataPublisher } from './metadata-publisher/publisher';
@@ -59,6 +59,8 @@ export class PlaybookService implements Disposable {
     this.secrets = hosts.secrets;
     this.logger = hosts.logger ?? silentLogger;
     this.clock = hosts.clock ?? systemClock;
+    // Decrypted copies of sensitive scripts that a killed process left behind go at the next start.
+    runtimeFilesFor(config, { clock: this.clock }).sweep();
   }
 
   private readonly _store = this.lazy(
@@ -139,9 +141,9 @@ export class PlaybookService implements Disposable {
     this.serverApiPromise ??= (async () => {
       const { serverUrl, tenantId } = this.config;
       if (!serverUrl) return undefined;
-      if (!tenantId) throw new ConfigError('No Escher tenant configured', { hint: 'set ESCHER_TENANT_ID or run `escher-playbook login --tenant ID`' });
+      if (!tenantId) throw new ConfigError('No Escher tenant configured', { hintCode: 'tenant-not-configured' });
       const token = await this.secrets.get('escher.token');
-      if (!token) throw new ConfigError('No Escher token configured', { hint: 'set ESCHER_TOKEN or run `escher-playbook login`' });
+      if (!token) throw new ConfigError('No Escher token configured', { hintCode: 'token-missing' });
       // Loaded on first network use: a cache hit never pays for axios.
       const { HttpEscherApi } = await import('./escher-api/client.js');
       const api = new HttpEscherApi({ serverUrl, tenantId, token, logger: this.logger });

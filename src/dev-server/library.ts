@@ -7,7 +7,8 @@ import type { PublishedMetadata } from '../core/escher-api/types';
 import { wireIssues } from '../core/escher-api/wire-validate';
 import { sha256File } from '../core/shared/hash';
 import type { Logger } from '../core/shared/logger';
-import { assertRealpathInside, resolveInside, validatePlaybookId } from '../core/shared/safe-path';
+import { assertRealpathInside } from '../core/shared/contained-fs';
+import { resolveInside, validatePlaybookId } from '../core/shared/safe-path';
 
 export interface LibraryScript {
   sha256: string;

@@ -4,18 +4,26 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { connectSteps } from './flows/connect-steps';
+import { explorerSteps } from './flows/explorer-steps';
+import { publishSteps } from './flows/publish-steps';
+import { restrictedModeSteps } from './flows/restricted-steps';
+import { searchAndFileSteps } from './flows/search-steps';
+import { atScaleSteps, RUNBOOKS } from './flows/scale-steps';
 import { installExtension, startCodeServer, type CodeServer } from './harness/code-server';
 import { startDevServer, type DevServer } from './harness/dev-server';
-import { findExtensionLog, LIBRARY_PLAYBOOK, writeLibrary } from './harness/fixtures';
+import { filesMentioning, findExtensionLog, writeLibrary } from './harness/fixtures';
 import { ARTIFACTS, missingPrerequisite } from './harness/prerequisites';
+import { stepper } from './harness/steps';
 import { launchBrowser, Workbench } from './harness/workbench';
 
 /**
  * The extension in a real VS Code (code-server 4.99 = VS Code 1.99, Chromium via playwright-core),
- * driven as a user drives it: palette, input boxes, tree rows, code lenses, notifications. Against
- * the reference Escher server (dist/dev-server.js) with one Escher Library playbook. Screenshots
- * of every step land in test-artifacts/e2e/. Skips (saying what to install) when code-server or
- * Chromium is absent; .ci/run installs both first (scripts/setup-e2e.sh).
+ * driven as a user drives it: palette, input boxes, tree rows and keys, code lenses, dialogs,
+ * notifications, the status bar. Against the reference Escher server (dist/dev-server.js) with one
+ * Escher Library playbook and an admin token for the reviewer. Screenshots of every step land in
+ * test-artifacts/e2e/. Skips (saying what to install) when code-server or Chromium is absent;
+ * .ci/run installs both first (scripts/setup-e2e.sh).
  */
 const missing = missingPrerequisite();
 // In CI (.ci/run installs everything first) a missing prerequisite is a broken install step, not a
@@ -26,15 +34,29 @@ if (missing && process.env.CI === 'true' && process.env.ESCHER_E2E !== '0') {
   });
 }
 const TOKEN = 'e2e-secret-token-4f9c';
+const ADMIN_TOKEN = 'e2e-reviewer-token-77a1';
 const TENANT = 'acme';
 const PLAYBOOK = 'Weekend RDS shutdown';
 
-test('the extension in a real VS Code: create, explore, validate, publish, search, resolve, Restricted Mode', { skip: missing, timeout: 300_000 }, async (t) => {
+/** A profile with neither a tip nor an update check; `escher.*` and trust settings come on top. */
+const BASE_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'telemetry.telemetryLevel': 'off',
+  'git.enabled': false,
+  // The schema step edits metadata.json without saving it (code-server would otherwise auto-save).
+  'files.autoSave': 'off',
+};
+
+test('the extension in a real VS Code: first run, explorer, connect, create, publish, review, search, resolve, Restricted Mode', { skip: missing, timeout: 420_000 }, async (t) => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-e2e-'));
+  // Not created: the first CLI import creates it while VS Code runs.
   const home = path.join(root, 'home');
   const library = path.join(root, 'library');
   const extensionsDir = path.join(root, 'extensions');
-  await Promise.all([home, library, extensionsDir, path.join(root, 'workspace')].map((d) => fs.mkdir(d, { recursive: true })));
+  await Promise.all([library, extensionsDir, path.join(root, 'workspace')].map((d) => fs.mkdir(d, { recursive: true })));
   await writeLibrary(library);
   await installExtension(extensionsDir);
 
@@ -48,178 +70,87 @@ test('the extension in a real VS Code: create, explore, validate, publish, searc
     if (process.env.ESCHER_E2E_KEEP !== '1') await fs.rm(root, { recursive: true, force: true });
   });
 
-  server = await startDevServer({ dataDir: path.join(root, 'server-data'), libraryDir: library, token: TOKEN, tenant: TENANT });
-  const settings = {
-    'escher.home': home,
-    'escher.server.url': server.url,
-    'escher.tenantId': TENANT,
-    // Neither secret nor trust prompt: the token is typed into Sign In below.
-    'security.workspace.trust.enabled': false,
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'telemetry.telemetryLevel': 'off',
-    'git.enabled': false,
-    // The schema step edits metadata.json without saving it (code-server would otherwise auto-save).
-    'files.autoSave': 'off',
-  };
+  server = await startDevServer({ dataDir: path.join(root, 'server-data'), libraryDir: library, token: TOKEN, tenant: TENANT, adminToken: ADMIN_TOKEN });
+  // No server in the settings: Connect to Escher… writes them. No trust prompt in this window.
   const userDataDir = path.join(root, 'user-data');
-  vscode = await startCodeServer({ workspace: path.join(root, 'workspace'), userDataDir, extensionsDir, settings });
+  vscode = await startCodeServer({ workspace: path.join(root, 'workspace'), userDataDir, extensionsDir, escherHome: home, settings: { ...BASE_SETTINGS, 'security.workspace.trust.enabled': false } });
   browser = await launchBrowser();
   const wb = await Workbench.open(browser, vscode.url, 'trusted');
-
-  const step = async (name: string, fn: () => Promise<void>) => {
-    await t.test(name, async () => {
-      try {
-        await fn();
-        await wb.screenshot(name.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
-      } catch (e) {
-        await wb.screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
-        t.diagnostic(`code lens DOM: ${await wb.page.evaluate(`document.querySelectorAll('.monaco-editor').length + ' editors; ' + [...document.querySelectorAll('.codelens-decoration')].map((e) => (e.closest('.monaco-editor') && e.closest('.monaco-editor').getAttribute('data-uri')) + ' ' + e.outerHTML.slice(0, 300)).join(' ---- ')`)}`);
-        throw e;
-      }
-    });
-  };
+  const step = stepper(t, () => wb);
 
   const pane = await wb.openEscherView();
+  await explorerSteps(step, wb, pane, home, root);
+  await connectSteps(step, wb, { serverUrl: server.url, tenant: TENANT, token: TOKEN, userDataDir });
+  await publishSteps(step, wb, pane, { serverUrl: server.url, tenant: TENANT, token: TOKEN, adminToken: ADMIN_TOKEN, playbook: PLAYBOOK });
+  await searchAndFileSteps(step, wb, pane, home, PLAYBOOK);
 
-  await step('an empty store shows the welcome view with Create Playbook', async () => {
-    await pane.getByText('No playbooks yet', { exact: false }).waitFor({ timeout: 60_000 });
-    await pane.locator('.monaco-button', { hasText: 'Create Playbook' }).waitFor();
-  });
-
-  await step('sign in: the token goes into the password box, never into settings', async () => {
-    await wb.runCommand('Escher: Sign In');
-    await wb.quickInput.filter({ hasText: 'Sign In to' }).waitFor();
-    assert.equal(await wb.quickInputBox.getAttribute('type'), 'password');
-    await wb.answer(TOKEN);
-    await wb.notification(/Signed in to/).waitFor();
-    const saved = await fs.readFile(path.join(userDataDir, 'User', 'settings.json'), 'utf8');
-    assert.ok(!saved.includes(TOKEN), 'the token never lands in settings.json');
-  });
-
-  await step('create a playbook from the palette and see it in the tree', async () => {
-    await wb.runCommand('Escher: Create Playbook');
-    await wb.answer(PLAYBOOK, { expectPrompt: 'Name of the playbook' });
-    await wb.answer('Stops non-production RDS databases on Friday evening to save cost', { expectPrompt: 'What does it do' });
-    await wb.choose('AWS', { title: /Create Playbook/ });
-    await wb.answer('rds', { expectPrompt: 'Resource types' });
-    await wb.waitForPlaceholder('Script formats');
-    await wb.page.keyboard.press('Enter'); // Shell is preselected.
-    await wb.notification(/Created "Weekend RDS shutdown"/).waitFor();
-    await wb.treeRow(pane, PLAYBOOK).waitFor();
-    assert.match(await wb.treeRow(pane, /^Local/).innerText(), /1/);
-    assert.match(await wb.treeRow(pane, PLAYBOOK).innerText(), /v1\.0\.0.*private/s);
-    await wb.clickNotificationButton(/Created "Weekend RDS shutdown"/, 'Keep Private');
-  });
-
-  await step('metadata.json shows the code lens, and the schema flags an invalid edit', async () => {
-    await wb.activeEditorTab().filter({ hasText: 'metadata.json' }).waitFor();
-    await wb.liveCodeLens('Upload for Review');
-    await wb.codeLens('Upload Trusted').waitFor();
-    await wb.codeLens(/Keep Private/).waitFor();
-    // `"schema_version": 1,` → 2, which the schema forbids.
-    await wb.page.locator('.monaco-editor .view-line', { hasText: 'schema_version' }).first().click();
-    await wb.page.keyboard.press('End');
-    await wb.page.keyboard.press('ArrowLeft');
-    await wb.page.keyboard.press('Backspace');
-    await wb.page.keyboard.type('2');
-    await wb.page.keyboard.press('Escape'); // a suggestion widget may have opened
-    await wb.page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
-    const problems = await wb.page.locator('.statusbar-item[id="status.problems"]').innerText();
-    assert.match(problems, /1/, `problems indicator: ${problems}`);
-    await wb.screenshot('schema-diagnostic');
-    // Discard the edit the way a user would: File: Revert File.
-    await wb.runCommand('File: Revert File');
-    await wb.page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 60_000 });
-  });
-
-  await step('Upload for Review from the code lens moves it to Synced, in review', async () => {
-    await wb.liveCodeLens('Upload for Review');
-    await wb.codeLens('Upload for Review').click();
-    await wb.notification(/Published "Weekend RDS shutdown".*Synced/).waitFor({ timeout: 60_000 });
-    const synced = wb.treeRow(pane, /^Synced/);
-    await wb.page.waitForFunction((el) => /1/.test(el?.textContent ?? ''), await synced.elementHandle());
-    await wb.treeRow(pane, PLAYBOOK).filter({ hasText: /in review/ }).waitFor();
-  });
-
-  await step('the search quick pick finds it by meaning as you type', async () => {
-    await wb.runCommand('Escher: Search Playbooks');
-    await wb.quickInputBox.fill('turn off the database on friday night');
-    const hit = wb.quickRow(PLAYBOOK);
-    await hit.waitFor({ timeout: 90_000 });
-    assert.match(await hit.innerText(), /weekend-rds-shutdown/);
-    await wb.screenshot('search-results');
-    await wb.closeQuickInput();
-  });
-
-  await step('resolve a library playbook the user does not have and see its script open', async () => {
-    await wb.runCommand('Escher: Resolve Script');
-    await wb.choose('Enter a playbook id');
-    await wb.answer(LIBRARY_PLAYBOOK.id, { expectPrompt: 'Playbook id' });
-    await wb.activeEditorTab().filter({ hasText: 'stop.sh' }).waitFor({ timeout: 60_000 });
-    await wb.page.locator('.monaco-editor .view-lines', { hasText: 'stop-db-instance' }).first().waitFor();
-  });
-
-  await step('a hand-broken metadata.json shows as an error row that opens the file, with its problem listed', async () => {
-    // As a user copying a playbook folder by hand and leaving a stray comma: the store skips it.
-    const synced = path.join(home, 'playbooks', 'synced', 'weekend-rds-shutdown', 'v1.0.0', 'metadata.json');
-    const broken = path.join(home, 'playbooks', 'local', 'broken-by-hand', 'v1.0.0', 'metadata.json');
-    await fs.mkdir(path.dirname(broken), { recursive: true });
-    await fs.writeFile(broken, (await fs.readFile(synced, 'utf8')).replace('"schema_version": 1,', '"schema_version": 1,,'));
-    const row = wb.treeRow(pane, 'broken-by-hand');
-    await row.filter({ hasText: /invalid metadata: not valid JSON/ }).waitFor({ timeout: 60_000 });
-    await row.click();
-    await wb.activeEditorTab().filter({ hasText: 'metadata.json' }).waitFor();
-    await wb.page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
-    await wb.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
-    await wb.page.locator('.markers-panel .monaco-list-row', { hasText: /not valid JSON: a property name in double quotes is expected/ }).first().waitFor({ timeout: 30_000 });
+  await step('a window reload leaves no "Channel has been closed" error behind', async () => {
+    await wb.runCommand('Developer: Reload Window');
+    await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    await wb.treeRowLabelled(await wb.openEscherView(), PLAYBOOK).waitFor({ timeout: 60_000 });
+    assert.deepEqual(await filesMentioning(path.join(userDataDir, 'logs'), 'Channel has been closed'), []);
   });
 
   const log = await findExtensionLog(userDataDir);
   const activation = log?.match(/activated in ([\d.]+) ms/)?.[1];
   t.diagnostic(`activation inside code-server: ${activation ?? '?'} ms; screenshots in ${path.join(ARTIFACTS, 'trusted')}`);
   t.diagnostic(`code lenses painted dead (needed the document-touch retry): ${wb.lensRetries.length ? wb.lensRetries.join(', ') : 'none'}`);
+  t.diagnostic(`tree rows clicked twice (the first click met a re-render): ${wb.clickRetries.length ? wb.clickRetries.join(', ') : 'none'}`);
   await browser.close();
   browser = undefined;
   await vscode.stop();
 
   // Restricted Mode: the same home, a fresh profile with workspace trust on and never granted.
   // This profile names no server: the one `escher-playbook login` saved in config.json is used.
-  const { 'escher.server.url': _fromSettings, 'escher.tenantId': _tenant, ...withoutServer } = settings;
   await fs.writeFile(path.join(home, 'config.json'), JSON.stringify({ serverUrl: server.url, tenantId: TENANT }));
+  // The untrusted workspace tries to redirect the tenant, the model and the cache: every one of
+  // these is machine-scoped and restricted, so the review state below (fetched as TENANT) and the
+  // search (the default model) prove the workspace values were ignored.
+  await fs.mkdir(path.join(root, 'workspace', '.vscode'), { recursive: true });
+  await fs.writeFile(
+    path.join(root, 'workspace', '.vscode', 'settings.json'),
+    JSON.stringify({ 'escher.tenantId': 'evil-tenant', 'escher.search.embeddingModel': 'hf:attacker/model', 'escher.search.allowRemoteModels': true, 'escher.cache.maxSizeMb': 1 }),
+  );
   vscode = await startCodeServer({
     workspace: path.join(root, 'workspace'),
     userDataDir: path.join(root, 'user-data-untrusted'),
     extensionsDir,
-    settings: { ...withoutServer, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' },
+    escherHome: home,
+    // Machine-scoped: only the Remote settings of a remote window count. Seen once already.
+    machineSettings: { 'workbench.welcomePage.walkthroughs.openOnInstall': false },
+    settings: {
+      ...BASE_SETTINGS,
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.banner': 'always',
+    },
   });
   browser = await launchBrowser();
   const rw = await Workbench.open(browser, vscode.url, 'restricted');
-  await t.test('Restricted Mode refuses to run a script; the server `login` saved is used when settings name none', async () => {
-    try {
-      await rw.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 60_000 });
-      const rpane = await rw.openEscherView();
-      await rw.treeRow(rpane, PLAYBOOK).waitFor({ timeout: 60_000 });
-      // The review state shows only with a server configured: here it comes from config.json.
-      await rw.treeRow(rpane, PLAYBOOK).filter({ hasText: /in review/ }).waitFor({ timeout: 60_000 });
-      assert.equal(await rw.paletteHasCommand('Escher: Run in Terminal'), false, 'the palette hides Run in Terminal');
-      await rw.screenshot('palette-without-run');
-      // The search quick pick still offers the action; the command itself refuses.
-      await rw.runCommand('Escher: Search Playbooks');
-      await rw.quickInputBox.fill('rds friday');
-      await rw.quickRow(PLAYBOOK).waitFor({ timeout: 90_000 });
-      await rw.quickRow(PLAYBOOK).click();
-      await rw.choose('Run in Terminal');
-      await rw.notification(/disabled in Restricted Mode/).waitFor();
-      // Let the toast finish fading in before the screenshot (the class is VS Code's own).
-      await rw.page.locator('.notification-toast.notification-fade-in-done').first().waitFor({ timeout: 5_000 }).catch(() => {});
-      assert.equal(await rw.page.locator('.terminal-wrapper').count(), 0, 'no terminal was opened');
-      await rw.screenshot('restricted-mode-refused');
-    } catch (e) {
-      await rw.screenshot('FAILED-restricted-mode').catch(() => {});
-      throw e;
-    }
+  await restrictedModeSteps(stepper(t, () => rw), rw, PLAYBOOK);
+});
+
+test('at scale, as the README shows it: 175 AWS runbooks grouped by cloud and service, tooltips, search', { skip: missing ?? (RUNBOOKS ? undefined : '../shared/data/aws-runbooks.json is absent'), timeout: 300_000 }, async (t) => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-e2e-scale-'));
+  const home = path.join(root, 'home');
+  const extensionsDir = path.join(root, 'extensions');
+  await Promise.all([extensionsDir, path.join(root, 'workspace')].map((d) => fs.mkdir(d, { recursive: true })));
+  await installExtension(extensionsDir);
+  const live: { vscode?: CodeServer; browser?: Browser } = {};
+  t.after(async () => {
+    await live.browser?.close().catch(() => {});
+    await live.vscode?.stop();
+    if (process.env.ESCHER_E2E_KEEP !== '1') await fs.rm(root, { recursive: true, force: true });
   });
+  live.vscode = await startCodeServer({
+    workspace: path.join(root, 'workspace'),
+    userDataDir: path.join(root, 'user-data'),
+    extensionsDir,
+    escherHome: home,
+    machineSettings: { 'workbench.welcomePage.walkthroughs.openOnInstall': false },
+    settings: { ...BASE_SETTINGS, 'security.workspace.trust.enabled': false },
+  });
+  live.browser = await launchBrowser();
+  const wb = await Workbench.open(live.browser, live.vscode.url, 'scale');
+  await atScaleSteps(stepper(t, () => wb), wb, home);
 });

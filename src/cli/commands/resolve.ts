@@ -8,6 +8,7 @@ interface ResolveOptions {
   format: ScriptFormat;
   version?: string;
   allowUnreviewed?: string;
+  offline?: boolean;
 }
 
 /**
@@ -25,12 +26,19 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--format <format>', SCRIPT_FORMATS.join('|'), choice(SCRIPT_FORMATS))
     .option('--version <version>', 'a specific version (default: the latest)')
     .option('--allow-unreviewed <reason>', "use a team playbook whose review is pending or rejected; the reason is logged")
+    .option('--offline', 'ask no server: your store, then the verified script cache only')
     .action(async (id: string, o: ResolveOptions) => {
       if (o.allowUnreviewed !== undefined && !o.allowUnreviewed.trim()) throw new ValidationError('--allow-unreviewed needs a reason', [], { hint: '--allow-unreviewed "<why you use it unreviewed>"' });
       const service = await ctx.service();
-      const r = await service.scriptManager.resolveScript(id, o.format, o.version, o.allowUnreviewed !== undefined ? { allowUnreviewed: o.allowUnreviewed } : {});
-      if (r.stale) ctx.out.warn(`the server is unreachable; using an expired cached copy of ${id} v${r.version}`);
+      const r = await service.scriptManager.resolveScript(id, o.format, o.version, { offline: o.offline === true, ...(o.allowUnreviewed !== undefined ? { allowUnreviewed: o.allowUnreviewed } : {}) });
       // An override is logged by the script manager (a warning on stderr, naming the reason).
+      if (r.stale) {
+        const why = o.offline ? 'offline' : 'the server did not answer in time';
+        ctx.out.warn(`${why}: using the cached copy of ${id} v${r.version}, not checked against the server${o.version === undefined ? ' (a newer version may exist)' : ''}`);
+      }
+      // The printed path is used after this process exits: a decrypted copy must outlive it, for its TTL only.
+      const handed = await service.scriptManager.handOff(r);
+      if (handed) ctx.out.note(`${id} v${r.version} is sensitive: this is a decrypted private copy, deleted at ${handed.removeAt.toISOString()}`);
       // Only with --verbose: the plain output is meant for `$(…)`, and stderr stays quiet on success.
       ctx.logger.info(`${r.source}: ${id} v${r.version} (${r.format}, ${r.files.length} file${r.files.length === 1 ? '' : 's'})`);
       ctx.out.result(
@@ -45,6 +53,7 @@ export function register(program: Command, ctx: CliContext): void {
           stale: r.stale,
           review_status: r.review?.status ?? null,
           ...(r.review?.overrideReason ? { allow_unreviewed: r.review.overrideReason } : {}),
+          ...(handed ? { decrypted_until: handed.removeAt.toISOString() } : {}),
           files: r.files.map((f) => ({ path: f.path, file: f.file, sha256: f.sha256, size: f.size })),
         },
         () => r.path,

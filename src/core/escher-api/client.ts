@@ -11,6 +11,7 @@ import { errorForStatus, invalidResponse, networkError, readErrorBody } from './
 import { DEFAULT_RETRY, isRetryableStatus, retryDelay, type RetryPolicy } from './retry';
 import { fetchVerifiedStream, type FetchedStream } from './fetch-stream';
 import type {
+  CallOptions,
   ChangesPage,
   DownloadTicket,
   EscherApi,
@@ -21,6 +22,7 @@ import type {
   ReviewQueueItem,
   ServerSearchHit,
   UploadResult,
+  UploadScriptArgs,
 } from './types';
 import { assertSafeDownloadUrl, assertSafeServerUrl } from './url-safety';
 import { wireIssues } from './wire-validate';
@@ -68,6 +70,8 @@ interface CallSpec {
   schema: string;
   /** Statuses passed to the caller instead of thrown (e.g. 404 for getRecord). */
   passStatus?: number[];
+  /** The caller's own deadline or cancellation, for the whole call (retries included). */
+  signal?: AbortSignal;
 }
 
 export class HttpEscherApi implements EscherApi {
@@ -82,7 +86,7 @@ export class HttpEscherApi implements EscherApi {
 
   constructor(private readonly options: HttpEscherApiOptions) {
     this.serverUrl = assertSafeServerUrl(options.serverUrl);
-    if (!options.token) throw new ConfigError('No Escher token configured', { hint: 'set ESCHER_TOKEN or pass --token' });
+    if (!options.token) throw new ConfigError('No Escher token configured', { hintCode: 'token-missing' });
     validatePlaybookId(options.tenantId);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.logger = options.logger ?? silentLogger;
@@ -127,22 +131,32 @@ export class HttpEscherApi implements EscherApi {
    * loopback http, same host as the server), the body errors with NetworkError if it ends short
    * of Content-Length or stalls for timeoutMs. Hashing is the caller's job.
    */
-  fetchStream(url: string): Promise<FetchedStream> {
-    return fetchVerifiedStream(url, { ...this.streamOptions(), retry: this.retry, random: this.random, logger: this.logger });
+  fetchStream(url: string, options: CallOptions = {}): Promise<FetchedStream> {
+    return fetchVerifiedStream(url, { ...this.streamOptions(), retry: this.retry, random: this.random, logger: this.logger, ...(options.signal ? { signal: options.signal } : {}) });
   }
 
   async health(): Promise<{ ok: boolean; version: string }> {
     return (await this.call<{ ok: boolean; version: string }>({ what: 'health check', method: 'GET', path: '/api/health', retry: true, schema: 'Health' })).data;
   }
 
-  async uploadScript(args: { playbookId: string; version: string; path: string; file: string; sha256: string; size: number }): Promise<UploadResult> {
+  /**
+   * Who this token is for the configured tenant: the one request that checks the URL, the tenant
+   * and the token together (401 token, 403 TENANT_MISMATCH tenant). Read-only, so retried.
+   */
+  async session(): Promise<{ tenant_id: string; server_version: string }> {
+    const r = await this.call<{ tenant_id: string; server_version: string }>({ what: 'connection check', method: 'GET', path: '/api/session', retry: true, schema: 'Session' });
+    if (r.data.tenant_id !== this.options.tenantId) throw invalidResponse('connection check', r.status, `the session of tenant "${r.data.tenant_id}" for tenant "${this.options.tenantId}"`);
+    return r.data;
+  }
+
+  async uploadScript(args: UploadScriptArgs): Promise<UploadResult> {
     validatePlaybookId(args.playbookId);
     const r = await this.call<UploadResult>({
       what: `upload of ${args.playbookId}@${args.version}/${args.path}`,
       method: 'POST',
       path: '/api/playbook/upload',
       query: { playbook_id: args.playbookId, version: args.version, path: args.path },
-      stream: () => createReadStream(args.file),
+      stream: 'body' in args ? args.body : () => createReadStream(args.file),
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(args.size), 'x-content-sha256': args.sha256 },
       retry: true, // content-addressed: the same bytes twice are the same result
       schema: 'UploadResult',
@@ -215,9 +229,10 @@ export class HttpEscherApi implements EscherApi {
     return r.data;
   }
 
-  async fetchMetadata(playbookId: string, version: string | 'latest', source: 'tenant' | 'library' | 'any' = 'any'): Promise<FetchedMetadata> {
+  async fetchMetadata(playbookId: string, version: string | 'latest', source: 'tenant' | 'library' | 'any' = 'any', options: CallOptions = {}): Promise<FetchedMetadata> {
     validatePlaybookId(playbookId);
     const r = await this.call<FetchedMetadata>({
+      signal: options.signal,
       what: `metadata of ${playbookId}@${version}`,
       method: 'GET',
       path: `/api/playbooks/${playbookId}/versions/${encodeURIComponent(version)}`,
@@ -231,8 +246,8 @@ export class HttpEscherApi implements EscherApi {
     return r.data;
   }
 
-  async requestDownload(s3Path: string): Promise<DownloadTicket> {
-    const r = await this.call<DownloadTicket>({ what: `download of ${s3Path}`, method: 'GET', path: '/api/script/download', query: { s3_path: s3Path }, retry: true, schema: 'DownloadTicket' });
+  async requestDownload(s3Path: string, options: CallOptions = {}): Promise<DownloadTicket> {
+    const r = await this.call<DownloadTicket>({ what: `download of ${s3Path}`, method: 'GET', path: '/api/script/download', query: { s3_path: s3Path }, retry: true, schema: 'DownloadTicket', signal: options.signal });
     assertSafeDownloadUrl(r.data.url, this.serverUrl);
     return r.data;
   }
@@ -273,13 +288,13 @@ export class HttpEscherApi implements EscherApi {
           params: spec.query,
           data: stream ?? spec.body,
           headers: { authorization: `Bearer ${this.options.token}`, 'x-escher-tenant': this.options.tenantId, accept: 'application/json', ...spec.headers },
-          signal: spec.stream ? undefined : AbortSignal.timeout(this.deadlineMs),
+          signal: callSignal(spec, this.deadlineMs),
         });
       } catch (e) {
         const err = networkError(spec.what, e);
-        if (attempt + 1 < maxAttempts) {
+        if (attempt + 1 < maxAttempts && !spec.signal?.aborted) {
           await this.pause(spec, attempt, err);
-          continue;
+          if (!spec.signal?.aborted) continue;
         }
         throw err;
       } finally {
@@ -294,7 +309,7 @@ export class HttpEscherApi implements EscherApi {
         return { status: res.status, data: parsed.value as T, headers: res.headers };
       }
       if (spec.passStatus?.includes(res.status)) return { status: res.status, data: undefined as T, headers: res.headers };
-      const err = errorForStatus(spec.what, res.status, readErrorBody(parsed.ok ? parsed.value : undefined));
+      const err = errorForStatus(spec.what, res.status, readErrorBody(parsed.ok ? parsed.value : undefined), { tenant: this.options.tenantId });
       if (isRetryableStatus(res.status) && attempt + 1 < maxAttempts) {
         await this.pause(spec, attempt, err, Number(res.headers['retry-after']));
         continue;
@@ -308,6 +323,13 @@ export class HttpEscherApi implements EscherApi {
     this.logger.debug(redact(`escher-api: ${spec.what} attempt ${attempt + 1} failed (${err.message}); retrying in ${ms} ms`));
     await new Promise((r) => setTimeout(r, ms));
   }
+}
+
+/** Each attempt of a JSON call has the whole-call deadline; the caller's signal, when given, cuts it shorter. */
+function callSignal(spec: CallSpec, deadlineMs: number): AbortSignal | undefined {
+  if (spec.stream) return spec.signal;
+  const deadline = AbortSignal.timeout(deadlineMs);
+  return spec.signal ? AbortSignal.any([deadline, spec.signal]) : deadline;
 }
 
 function preconditionHeaders(pre: Precondition): Record<string, string> {

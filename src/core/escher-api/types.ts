@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { PlaybookMetadata, StorageStrategy } from '../playbook-store/metadata';
 
 /**
@@ -122,10 +123,24 @@ export interface ServerSearchHit {
   score: number;
 }
 
+/**
+ * One script upload. The bytes come from `body` (called once per attempt: a request body stream
+ * cannot be replayed), or are streamed from `file` as it is. The publisher always passes `body`,
+ * fed from a file it opened and checked (or from memory, for a decrypted sensitive script); `file`
+ * is for callers that made the file themselves.
+ */
+export type UploadScriptArgs = { playbookId: string; version: string; path: string; sha256: string; size: number } & ({ file: string } | { body: () => Readable });
+
+/** Per-call options of the read calls a caller may cut short. */
+export interface CallOptions {
+  /** Aborts the call, retries included; it then fails with a NetworkError ("timed out"). */
+  signal?: AbortSignal;
+}
+
 /** What the core needs from the server. One implementation talks HTTP (axios); tests use the real reference server. */
 export interface EscherApi {
   health(): Promise<{ ok: boolean; version: string }>;
-  uploadScript(args: { playbookId: string; version: string; path: string; file: string; sha256: string; size: number }): Promise<UploadResult>;
+  uploadScript(args: UploadScriptArgs): Promise<UploadResult>;
   /** Which of these sha256s tenant storage does not hold yet. */
   missingBlobs(sha256s: string[]): Promise<string[]>;
   publishMetadata(req: PublishRequest, pre: Precondition): Promise<PlaybookRecord>;
@@ -133,8 +148,8 @@ export interface EscherApi {
   getChanges(since: number, limit?: number): Promise<ChangesPage>;
   deletePlaybook(playbookId: string, pre: Precondition): Promise<PlaybookRecord>;
   deleteVersion(playbookId: string, version: string, pre: Precondition): Promise<PlaybookRecord>;
-  fetchMetadata(playbookId: string, version: string | 'latest', source?: 'tenant' | 'library' | 'any'): Promise<FetchedMetadata>;
-  requestDownload(s3Path: string): Promise<DownloadTicket>;
+  fetchMetadata(playbookId: string, version: string | 'latest', source?: 'tenant' | 'library' | 'any', options?: CallOptions): Promise<FetchedMetadata>;
+  requestDownload(s3Path: string, options?: CallOptions): Promise<DownloadTicket>;
   search(query: string, limit?: number): Promise<ServerSearchHit[]>;
   /** Versions waiting for review in this tenant, oldest first. */
   reviewQueue(): Promise<ReviewQueueItem[]>;

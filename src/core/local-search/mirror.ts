@@ -1,4 +1,3 @@
-import type { EmbeddedVectorStore } from './embedded-store';
 import type { VectorStore } from './vector-store';
 
 const BATCH = 256;
@@ -9,7 +8,7 @@ const BATCH = 256;
  * upserted, points the source does not have are deleted. Used to feed Qdrant from the embedded
  * collection. Returns how many points were written and deleted.
  */
-export async function mirrorInto(source: EmbeddedVectorStore, target: VectorStore): Promise<{ upserted: number; deleted: number }> {
+export async function mirrorInto(source: Pick<VectorStore, 'catalog' | 'get'>, target: VectorStore): Promise<{ upserted: number; deleted: number }> {
   const want = await source.catalog();
   const have = new Map((await target.catalog()).map((c) => [c.id, c]));
   const stale: string[] = [];

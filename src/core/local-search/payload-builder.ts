@@ -1,5 +1,5 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readInside } from '../shared/contained-fs';
 import { sha256 } from '../shared/hash';
 import type { Area, PlaybookMetadata, ScriptFormat } from '../playbook-store/metadata';
 import type { Playbook } from '../playbook-store/types';
@@ -38,7 +38,7 @@ export function payloadFromMetadata(metadata: PlaybookMetadata, area: Area, cont
  * small non-sensitive scripts are read as text through the store (which verifies their checksums).
  */
 export async function payloadFromPlaybook(playbook: Playbook, readScript: (p: Playbook, scriptPath: string) => Promise<Buffer>): Promise<PlaybookPayload> {
-  const bytes = await fs.readFile(path.join(playbook.dir, 'metadata.json'));
+  const bytes = await readInside(path.dirname(playbook.dir), path.join(playbook.dir, 'metadata.json'), 'metadata.json');
   const scripts: Record<string, string> = {};
   for (const s of playbook.metadata.scripts) {
     if (s.sensitive || s.size > SCRIPT_BODY_LIMIT) continue;

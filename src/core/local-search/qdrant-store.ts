@@ -1,4 +1,5 @@
 import type { QdrantClient } from '@qdrant/js-client-rest' with { 'resolution-mode': 'import' };
+import { assertSafeQdrantUrl, isLoopbackHost } from '../escher-api/url-safety';
 import { sha256 } from '../shared/hash';
 import type { PlaybookPayload, SearchFilter } from './payload';
 import type { CatalogEntry, CollectionIdentity, OpenResult, VectorHit, VectorPoint, VectorStore } from './vector-store';
@@ -44,15 +45,29 @@ export function toQdrantFilter(f: SearchFilter | undefined): { must: { key: stri
  * sha256(playbook_id) (stable across machines); the playbook id itself is in the payload.
  * The model id and dimension are kept in the collection's `metadata` (Qdrant >= 1.16); a
  * collection built with another model, or without that metadata, is dropped and recreated.
+ *
+ * The URL follows the Escher client's rule (escher-api/url-safety.ts): https, or plain http on
+ * loopback only. It is checked before the first request and before the API key is even read, so
+ * neither the key nor a playbook goes over plain http to another machine. `onThisMachine` (a
+ * loopback URL) tells the mirror it may hold local_only playbooks (remote-mirror.ts).
  */
 export class QdrantVectorStore implements VectorStore {
   readonly kind = 'qdrant' as const;
   readonly collection: string;
+  /** A Qdrant on loopback: the user's own machine. */
+  readonly onThisMachine: boolean;
   private client: QdrantClient | undefined;
   private identity: CollectionIdentity | undefined;
 
   constructor(private readonly options: QdrantStoreOptions) {
     this.collection = options.collection ?? COLLECTION;
+    let host = '';
+    try {
+      host = new URL(options.url).hostname;
+    } catch {
+      // An unparsable URL is refused by connect(), with the reason.
+    }
+    this.onThisMachine = isLoopbackHost(host);
   }
 
   get location(): string {
@@ -153,6 +168,7 @@ export class QdrantVectorStore implements VectorStore {
 
   private async connect(): Promise<QdrantClient> {
     if (!this.client) {
+      assertSafeQdrantUrl(this.options.url);
       // The client is only loaded when a Qdrant URL is configured.
       const { QdrantClient: Client } = await import('@qdrant/js-client-rest');
       const k = this.options.apiKey;

@@ -48,6 +48,11 @@ export interface VectorStore {
   readonly kind: 'embedded' | 'qdrant';
   /** Where the collection lives, for messages: a file path or a URL (never with credentials). */
   readonly location: string;
+  /**
+   * True when the collection is kept on this machine (the embedded file, a Qdrant on loopback).
+   * A remote mirror that is not (undefined counts as not) never receives local_only playbooks.
+   */
+  readonly onThisMachine?: boolean;
   open(identity: CollectionIdentity): Promise<OpenResult>;
   upsert(points: readonly VectorPoint[]): Promise<void>;
   delete(ids: readonly string[]): Promise<void>;

@@ -1,4 +1,4 @@
-import type { DownloadTicket, EscherApi, FetchedMetadata, PlaybookRecord, Precondition, PublishRequest, ReviewQueueItem, ServerSearchHit, UploadResult } from '../escher-api/types';
+import type { DownloadTicket, EscherApi, FetchedMetadata, PlaybookRecord, Precondition, PublishRequest, ReviewQueueItem, ServerSearchHit, UploadResult, UploadScriptArgs } from '../escher-api/types';
 
 /**
  * Wraps the server client to count what a sync costs: requests made and request-body bytes sent
@@ -27,7 +27,7 @@ export class CountingApi implements EscherApi {
     this.count();
     return this.inner.health();
   }
-  uploadScript(args: { playbookId: string; version: string; path: string; file: string; sha256: string; size: number }): Promise<UploadResult> {
+  uploadScript(args: UploadScriptArgs): Promise<UploadResult> {
     this.count(args.size);
     return this.inner.uploadScript(args);
   }

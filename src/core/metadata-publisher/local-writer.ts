@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as semver from 'semver';
 import type { PublishedMetadata } from '../escher-api/types';
@@ -6,6 +5,7 @@ import type { ParameterSpec, PlaybookMetadata } from '../playbook-store/metadata
 import { METADATA_FILE } from '../playbook-store/layout';
 import { listVersions } from '../playbook-store/store-folders';
 import type { Playbook, PlaybookStoreApi, ScriptInput } from '../playbook-store/types';
+import { readInside } from '../shared/contained-fs';
 import { sha256 } from '../shared/hash';
 import { type MergeView, deepEqual, toMergeView } from './three-way-merge';
 
@@ -14,7 +14,7 @@ export type ScriptFetcher = (script: { s3_path: string; sha256: string; size: nu
 
 /** sha256 of a version's metadata.json bytes: what PlaybookSummary.content_hash reports. */
 export async function localContentHash(playbook: Playbook): Promise<string> {
-  return sha256(await fs.readFile(path.join(playbook.dir, METADATA_FILE)));
+  return sha256(await readInside(path.dirname(playbook.dir), path.join(playbook.dir, METADATA_FILE), METADATA_FILE));
 }
 
 /**
@@ -109,8 +109,8 @@ function withLocalSecrets(remote: ParameterSpec[], local: ParameterSpec[]): Para
 
 /**
  * Keeps the local change as `<id>-conflict-<n>` in local/ (never auto-uploaded: only `publish`
- * sends a local/ playbook). Scripts are copied as plaintext bytes (re-encrypted by the store
- * when sensitive); sensitive parameter defaults keep their envelopes (same data key).
+ * sends a local/ playbook). Scripts and sensitive parameter defaults are copied as plaintext and
+ * sealed again by the store for the copy's own id (an envelope is bound to its playbook).
  */
 export async function writeConflictCopy(store: PlaybookStoreApi, local: Playbook): Promise<Playbook> {
   const m = local.metadata;
@@ -131,7 +131,7 @@ export async function writeConflictCopy(store: PlaybookStoreApi, local: Playbook
     cloud_provider: m.cloud_provider,
     resource_types: m.resource_types,
     storage_strategy: m.storage_strategy,
-    parameters: m.parameters,
+    parameters: await store.revealParameters(local),
     source: m.source,
     scripts,
     version: m.version,

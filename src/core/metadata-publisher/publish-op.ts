@@ -68,7 +68,7 @@ export class PublishOperation {
       // An upload for a version the server already published with other bytes is refused (409)
       // like the publish itself would be: both go to the conflict policy.
       const base = await ctx.agreements.base(id);
-      await uploadMissingScripts({ api: ctx.d.api, store: ctx.d.store, scratchDir: ctx.d.scratchDir }, local, published, base);
+      await uploadMissingScripts({ api: ctx.d.api, store: ctx.d.store }, local, published, base);
       vector ??= await this.embed(published);
       record = await ctx.d.api.publishMetadata({ metadata: published, ...(vector ? { vector, vector_model: ctx.d.vectors?.modelId } : {}) }, pre);
     } catch (e) {

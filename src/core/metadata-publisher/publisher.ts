@@ -10,9 +10,11 @@ import { type Logger, silentLogger } from '../shared/logger';
 import { BackgroundSync, type BackgroundSyncEvent } from './background-sync';
 import { BaseStore } from './base-store';
 import { CountingApi } from './counting-api';
+import { LocalTracking } from './local-tracking';
 import type { ScriptFetcher } from './local-writer';
 import { OUTBOX_BACKOFF, nextRetryAt } from './outbox';
 import { ticketScriptFetcher } from './script-fetcher';
+import { removeLegacyUploadScratch } from './script-upload';
 import { type SyncReport, emptyReport } from './sync-report';
 import { SyncLock } from './sync-lock';
 import { SyncRun } from './sync-run';
@@ -95,6 +97,9 @@ export class MetadataPublisher {
   private readonly logger: Logger;
   private api: CountingApi | undefined;
   private background: BackgroundSync<SyncReport> | undefined;
+  private scratchGone: Promise<void> | undefined;
+  /** Whether a delete here reaches the tenant, and deleting here only (local-tracking.ts). */
+  readonly tracking: LocalTracking;
 
   constructor(private readonly o: MetadataPublisherOptions) {
     const dir = path.join(o.cacheDir, 'metadata');
@@ -104,6 +109,7 @@ export class MetadataPublisher {
     this.bases = new BaseStore(path.join(dir, 'base'));
     this.lock = new SyncLock(dir, o.lock);
     if (o.api && typeof o.api !== 'function') this.api = new CountingApi(o.api);
+    this.tracking = new LocalTracking({ store: o.store, stateFile: this.stateFile, bases: this.bases, lock: this.lock, clock: this.clock, tenantId: o.tenantId });
   }
 
   get stateDir(): string {
@@ -115,12 +121,14 @@ export class MetadataPublisher {
   }
 
   private async requireApi(): Promise<CountingApi> {
+    this.scratchGone ??= removeLegacyUploadScratch(this.o.cacheDir).catch((e: unknown) => this.logger.warn(`could not remove the old upload scratch folder: ${describeError(e)}`));
+    await this.scratchGone;
     if (!this.api && typeof this.o.api === 'function') {
       const inner = await this.o.api();
       if (inner) this.api = new CountingApi(inner);
     }
     if (!this.api || !this.o.tenantId) {
-      throw new ConfigError('No Escher server is configured', { hint: 'run `escher-playbook login --server URL --tenant ID`, or set ESCHER_SERVER_URL, ESCHER_TENANT_ID and ESCHER_TOKEN' });
+      throw new ConfigError('No Escher server is configured', { hint: 'connect to an Escher server first', hintCode: 'server-not-configured' });
     }
     return this.api;
   }
@@ -136,7 +144,6 @@ export class MetadataPublisher {
         logger: this.logger,
         fetchScript: this.o.fetchScript ?? ticketScriptFetcher(api, this.o.serverUrl),
         save: (s) => this.stateFile.save(s),
-        scratchDir: path.join(this.stateFile.dir, '.upload-scratch'),
         ...(this.o.vectors ? { vectors: this.o.vectors } : {}),
         ...(this.o.onSynced ? { onSynced: this.o.onSynced } : {}),
         backoff: this.o.backoff ?? OUTBOX_BACKOFF,
@@ -157,7 +164,7 @@ export class MetadataPublisher {
    */
   async publishMetadata(playbookId: string, options: { version?: string; strategy: UploadStrategy }): Promise<PublishResult> {
     if (options.strategy !== 'uploaded_for_review' && options.strategy !== 'uploaded_trusted') {
-      throw new ValidationError(`Unknown upload strategy "${String(options.strategy)}"`, [], { hint: 'use uploaded_for_review (--review) or uploaded_trusted (--trusted)' });
+      throw new ValidationError(`Unknown upload strategy "${String(options.strategy)}"`, [], { hint: 'use uploaded_for_review or uploaded_trusted' });
     }
     const api = await this.requireApi();
     return this.lock.run(async () => {
@@ -169,7 +176,7 @@ export class MetadataPublisher {
       const run = this.newRun(api, state, report);
       let pb = await this.o.store.getPlaybook(playbookId, options.version);
       if (pb.area === 'ai-generated') {
-        throw new ValidationError(`Playbook "${playbookId}" is AI-generated and not accepted yet`, [], { hint: `accept it first (escher-playbook accept ${playbookId}), then publish` });
+        throw new ValidationError(`Playbook "${playbookId}" is AI-generated and not accepted yet`, [], { hint: 'accept it first, then publish', hintCode: 'accept-ai-first' });
       }
       if (pb.metadata.storage_strategy !== options.strategy) {
         pb = await this.o.store.updatePlaybook(playbookId, { storage_strategy: options.strategy, fromVersion: pb.metadata.version });

@@ -24,8 +24,6 @@ export interface SyncRunDeps {
   fetchScript: ScriptFetcher;
   /** Persists `state` atomically (sync_state.json). */
   save: (state: SyncState) => Promise<void>;
-  /** Scratch folder for decrypted sensitive scripts during upload (0700, emptied after). */
-  scratchDir: string;
   vectors?: VectorProvider;
   onSynced?: (id: string, version: string) => void | Promise<void>;
   /** How long a failed op waits before a background sync sends it again. */

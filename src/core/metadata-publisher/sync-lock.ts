@@ -35,7 +35,7 @@ export class SyncLock {
           maxBackoffMs: 250,
           busy: (cause) =>
             new LockedError('Another process is syncing this Escher home', {
-              hint: 'wait for it to finish (the VS Code extension or another `escher-playbook sync` may be running)',
+              hint: 'wait for it to finish (VS Code or another sync from the command line may be running)',
               cause,
             }),
         },

@@ -1,25 +1,20 @@
 import type { ParameterSpec, ScriptEntry } from './metadata';
 import { assertParameterContract, type ScriptText } from './parameter-contract';
-import { decryptScript } from './sensitive';
-import type { VersionFile } from './version-writer';
 
 /**
  * The parameter contract (parameter-contract.ts) applied to a version about to be written: the
- * plaintext of every script (sensitive ones decrypted with the data key, fetched only if there is
- * one), checked against the plaintext declarations. Throws ValidationError; returns the warnings.
+ * plaintext of every script (`plaintext(i)` for `entries[i]`; the caller decrypts sensitive ones,
+ * fetching the key only if there is one), checked against the plaintext declarations. Throws
+ * ValidationError; returns the warnings.
  */
 export async function enforceContract(
-  files: readonly VersionFile[],
+  plaintext: (index: number) => Promise<Uint8Array>,
   entries: readonly ScriptEntry[],
   params: readonly ParameterSpec[],
-  key: () => Promise<Buffer>,
   where: string,
 ): Promise<string[]> {
   const texts: ScriptText[] = [];
-  for (const [i, entry] of entries.entries()) {
-    const bytes = Buffer.from(files[i]!.bytes);
-    texts.push({ path: entry.path, text: utf8(entry.sensitive ? decryptScript(await key(), entry.path, bytes) : bytes) });
-  }
+  for (const [i, entry] of entries.entries()) texts.push({ path: entry.path, text: utf8(await plaintext(i)) });
   return assertParameterContract(texts, params, where);
 }
 

@@ -1,15 +1,17 @@
 import { type Dirent, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { DataKeyProvider } from '../shared/crypto';
-import { isEscherError } from '../shared/errors';
+import { readInside } from '../shared/contained-fs';
+import { isEscherError, OutsideRootError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import type { Logger } from '../shared/logger';
-import { assertRealpathInside, PLAYBOOK_ID, resolveInside } from '../shared/safe-path';
+import { PLAYBOOK_ID, resolveInside } from '../shared/safe-path';
 import { CATALOG_FORMAT, type PlaybookCatalog } from './catalog';
 import { isBookkeeping, isTempName, METADATA_FILE, parseVersionDirName, pidOfTempName, type StoreLayout } from './layout';
 import { AREAS, type Area, type PlaybookMetadata } from './metadata';
 import { loadMetadata } from './scan';
 import { readdirOrEmpty } from './store-folders';
+import { checkSeals, type LegacyScript } from './doctor-seals';
 import { decryptScript } from './sensitive';
 import type { StoreLocks } from './store-lock';
 import type { DoctorIssue, DoctorReport } from './types';
@@ -111,7 +113,7 @@ async function checkPlaybook(dir: string, id: string, repair: boolean, report: R
       continue;
     }
     versions++;
-    await checkVersion(full, id, version, report, getKey);
+    await checkVersion(full, id, version, repair, report, getKey);
   }
   if (versions === 0) {
     const remaining = (await readdirOrEmpty(dir)).length;
@@ -123,43 +125,44 @@ async function checkPlaybook(dir: string, id: string, repair: boolean, report: R
   return versions;
 }
 
-async function checkVersion(dir: string, id: string, version: string, report: Report, getKey: () => Promise<Buffer | undefined>): Promise<void> {
+async function checkVersion(dir: string, id: string, version: string, repair: boolean, report: Report, getKey: () => Promise<Buffer | undefined>): Promise<void> {
   let metadata: PlaybookMetadata;
   try {
     metadata = (await loadMetadata(dir, { playbookId: id, version })).metadata;
   } catch (e) {
-    report('schema', path.join(dir, METADATA_FILE), isEscherError(e) ? e.message : (e as Error).message);
+    // A symlinked metadata.json is refused before it is parsed: say so, not "not valid JSON".
+    report(e instanceof OutsideRootError ? 'symlink' : 'schema', path.join(dir, METADATA_FILE), isEscherError(e) ? e.message : (e as Error).message);
     return;
   }
   const listed = new Set<string>([METADATA_FILE]);
+  const legacy: LegacyScript[] = [];
   for (const s of metadata.scripts) {
     listed.add(s.path);
     const file = resolveInside(dir, s.path, 'Script path');
     try {
-      await assertRealpathInside(dir, file, 'Script');
-      const st = await fs.lstat(file);
-      if (st.isSymbolicLink()) {
-        report('symlink', file, 'script is a symlink; scripts must be regular files inside the version folder');
-        continue;
-      }
-      const bytes = await fs.readFile(file);
+      const bytes = await readInside(dir, file, 'Script');
       let plain: Buffer = bytes;
+      let sealedTheOldWay = false;
       if (s.sensitive) {
         const key = await getKey();
         if (!key) {
           report('checksum', file, 'encrypted script not verified: no data key is configured (set ESCHER_KEY)');
           continue;
         }
-        plain = decryptScript(key, s.path, bytes);
+        const opened = decryptScript(key, id, s.path, bytes);
+        plain = opened.plain;
+        sealedTheOldWay = opened.legacy;
       }
       if (plain.length !== s.size || sha256(plain) !== s.sha256) report('checksum', file, `content does not match metadata.json (expected ${s.size} B, sha256 ${s.sha256.slice(0, 12)}…)`);
+      else if (sealedTheOldWay) legacy.push({ file, path: s.path, plain });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') report('checksum', file, 'script listed in metadata.json is missing');
-      else if (isEscherError(e) && e.code === 'VALIDATION') report('symlink', file, e.message);
+      else if (e instanceof OutsideRootError) report('symlink', file, `${e.message}; scripts must be regular files inside the version folder`);
       else report('checksum', file, isEscherError(e) ? e.message : String(e));
     }
   }
+  await checkSeals(dir, metadata, legacy, await getKey(), repair, report);
   for (const rel of await filesUnder(dir)) {
     if (!listed.has(rel)) report('orphan', path.join(dir, ...rel.split('/')), 'file not listed in metadata.json (not part of the playbook)');
   }

@@ -1,5 +1,5 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readInside } from '../shared/contained-fs';
 import { sha256 } from '../shared/hash';
 import { ValidationError } from '../shared/errors';
 import { METADATA_FILE } from './layout';
@@ -15,15 +15,19 @@ export interface LoadedMetadata {
   raw: Buffer;
 }
 
-/** Reads and validates <versionDir>/metadata.json (schema + folder names). */
+/**
+ * Reads and validates <versionDir>/metadata.json (schema + folder names). The file must be a
+ * regular file whose real path is inside the playbook folder: a symlinked metadata.json (or
+ * version folder) is refused, never followed, even when it leads to valid metadata.
+ */
 export async function loadMetadata(versionDir: string, expect: { playbookId: string; version: string }): Promise<LoadedMetadata> {
   const file = path.join(versionDir, METADATA_FILE);
-  const raw = await fs.readFile(file);
+  const raw = await readInside(path.dirname(versionDir), file, METADATA_FILE);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString('utf8'));
   } catch (e) {
-    throw new ValidationError(`${file} is not valid JSON`, [], { hint: 'fix the file or run `escher-playbook doctor`', cause: e });
+    throw new ValidationError(`${file} is not valid JSON`, [], { hint: 'fix the file', hintCode: 'store-needs-check', cause: e });
   }
   return { metadata: assertValidMetadata(parsed, file, expect), raw };
 }

@@ -1,57 +1,79 @@
-import { promises as fs } from 'node:fs';
 import { decryptBytes } from '../shared/crypto';
-import { IntegrityError, NotFoundError, ValidationError } from '../shared/errors';
+import { ContentMismatchError, IntegrityError, NotFoundError, ValidationError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
-import { assertRealpathInside, resolveInside } from '../shared/safe-path';
+import { readInside } from '../shared/contained-fs';
+import { resolveInside } from '../shared/safe-path';
 import type { ScriptEntry } from './metadata';
 import { formatOf, validateScriptPath } from './names';
-import { decryptScript, encryptScript, scriptAad } from './sensitive';
+import { bundleScriptAad, decryptScript, encryptScript } from './sensitive';
 import type { Playbook, ScriptInput, UpdatePlaybookInput } from './types';
 import type { VersionFile } from './version-writer';
 
 /**
- * Script files of a version: turning script inputs into metadata entries plus the bytes that go
- * on disk (ciphertext for sensitive ones), carrying a base version's scripts into the next
- * version, and reading them back verified.
+ * Script files of a version: turning script inputs into metadata entries plus plaintext files,
+ * sealing those for their playbook (ciphertext for sensitive ones: the AAD names the playbook id,
+ * known only once it is allocated), carrying a base version's scripts into the next version
+ * (sensitive ones opened, verified and re-sealed, so older envelopes are upgraded on every
+ * write), and reading them back verified.
  */
 
-/** Validates script inputs and turns them into metadata entries plus on-disk bytes. */
-export function encodeScripts(scripts: readonly ScriptInput[], key: Buffer | undefined): { entries: ScriptEntry[]; files: VersionFile[] } {
+/** A script of a version being written, in plaintext until sealFiles. */
+export interface PlainFile {
+  path: string;
+  plain: Buffer;
+  sensitive: boolean;
+}
+
+/** Validates script inputs and turns them into metadata entries plus plaintext files. */
+export function encodeScripts(scripts: readonly ScriptInput[], key: Buffer | undefined): { entries: ScriptEntry[]; files: PlainFile[] } {
   const entries: ScriptEntry[] = [];
-  const files: VersionFile[] = [];
+  const files: PlainFile[] = [];
   const seen = new Set<string>();
   for (const s of scripts) {
     const format = formatOf(s.path);
     if (seen.has(s.path)) throw new ValidationError(`Script "${s.path}" is given twice`);
     seen.add(s.path);
-    if ((s.sensitive || s.encrypted) && !key) throw new ValidationError(`Script "${s.path}" is sensitive but no data key is available`);
-    const plain = s.encrypted ? decryptBytes(key!, s.encrypted, scriptAad(s.path)) : typeof s.content === 'string' ? Buffer.from(s.content, 'utf8') : Buffer.from(s.content);
+    const sensitive = s.sensitive === true || s.encrypted !== undefined;
+    if (sensitive && !key) throw new ValidationError(`Script "${s.path}" is sensitive but no data key is available`);
+    // An envelope given as input comes from an export bundle: sealed for a path, not a playbook.
+    const plain = s.encrypted ? decryptBytes(key!, s.encrypted, bundleScriptAad(s.path)) : typeof s.content === 'string' ? Buffer.from(s.content, 'utf8') : Buffer.from(s.content);
     const entry: ScriptEntry = { format, path: s.path, sha256: sha256(plain), size: plain.length };
-    if (s.sensitive || s.encrypted) {
-      entry.sensitive = true;
-      files.push({ path: s.path, bytes: s.encrypted ? Buffer.from(JSON.stringify(s.encrypted), 'utf8') : encryptScript(key!, s.path, plain) });
-    } else {
-      files.push({ path: s.path, bytes: plain });
-    }
+    if (sensitive) entry.sensitive = true;
+    files.push({ path: s.path, plain, sensitive });
     entries.push(entry);
   }
   return { entries, files };
 }
 
-/** Scripts of the new version: the base version's (bytes copied after verification) with input's changes applied. */
+/** The bytes that go on disk for `playbookId`: sensitive files sealed, the others as they are. */
+export function sealFiles(files: readonly PlainFile[], key: Buffer | undefined, playbookId: string): VersionFile[] {
+  return files.map((f) => {
+    if (!f.sensitive) return { path: f.path, bytes: f.plain };
+    if (!key) throw new ValidationError(`Script "${f.path}" is sensitive but no data key is available`);
+    return { path: f.path, bytes: encryptScript(key, playbookId, f.path, f.plain) };
+  });
+}
+
+/**
+ * Scripts of the new version: the base version's (verified) with input's changes applied. A
+ * sensitive base script is opened, verified and re-sealed when the key is at hand; without it
+ * its ciphertext is copied as it is (it cannot be checked, and stays sealed as it was).
+ */
 export async function carryScripts(base: Playbook, input: UpdatePlaybookInput, key: Buffer | undefined): Promise<{ entries: ScriptEntry[]; files: VersionFile[] }> {
-  const byPath = new Map<string, { entry: ScriptEntry; bytes: () => Promise<Uint8Array> }>();
+  const id = base.metadata.playbook_id;
+  const byPath = new Map<string, { entry: ScriptEntry; file: () => Promise<VersionFile> }>();
   for (const entry of base.metadata.scripts) {
     byPath.set(entry.path, {
       entry,
-      bytes: async () => {
+      file: async () => {
         const full = resolveInside(base.dir, entry.path, 'Script path');
-        await assertRealpathInside(base.dir, full, 'Script path');
-        const bytes = await fs.readFile(full);
-        if (!entry.sensitive && (bytes.length !== entry.size || sha256(bytes) !== entry.sha256)) {
-          throw new IntegrityError(`Cannot build on v${base.metadata.version}: ${full} does not match its recorded sha256`, { hint: 'restore the file or run `escher-playbook doctor`' });
+        const bytes = await readInside(base.dir, full, 'Script path');
+        if (entry.sensitive && !key) return { path: entry.path, bytes };
+        const plain = entry.sensitive ? decryptScript(key!, id, entry.path, bytes).plain : bytes;
+        if (plain.length !== entry.size || sha256(plain) !== entry.sha256) {
+          throw new IntegrityError(`Cannot build on v${base.metadata.version}: ${full} does not match its recorded sha256`, { hint: 'restore the file', hintCode: 'store-needs-check' });
         }
-        return bytes;
+        return sealFiles([{ path: entry.path, plain, sensitive: entry.sensitive === true }], key, id)[0]!;
       },
     });
   }
@@ -59,15 +81,16 @@ export async function carryScripts(base: Playbook, input: UpdatePlaybookInput, k
     if (!byPath.delete(p)) throw new NotFoundError(`v${base.metadata.version} has no script "${p}" to remove`);
   }
   const added = encodeScripts(input.scripts ?? [], key);
+  const sealed = sealFiles(added.files, key, id);
   added.entries.forEach((entry, i) => {
-    const bytes = added.files[i]!.bytes;
-    byPath.set(entry.path, { entry, bytes: () => Promise.resolve(bytes) });
+    const file = sealed[i]!;
+    byPath.set(entry.path, { entry, file: () => Promise.resolve(file) });
   });
   const entries: ScriptEntry[] = [];
   const files: VersionFile[] = [];
-  for (const { entry, bytes } of byPath.values()) {
+  for (const { entry, file } of byPath.values()) {
     entries.push(entry);
-    files.push({ path: entry.path, bytes: await bytes() });
+    files.push(await file());
   }
   return { entries, files };
 }
@@ -82,13 +105,16 @@ export async function readVerifiedScript(playbook: Playbook, scriptPath: string,
     });
   }
   const full = resolveInside(playbook.dir, scriptPath, 'Script path');
-  await assertRealpathInside(playbook.dir, full, 'Script path');
-  const onDisk = await fs.readFile(full);
-  const plain = entry.sensitive ? decryptScript(await dataKey(), entry.path, onDisk) : onDisk;
-  if (plain.length !== entry.size || sha256(plain) !== entry.sha256) {
-    throw new IntegrityError(`Script ${full} does not match the sha256/size recorded in metadata.json`, {
-      hint: 'the file was changed or damaged; restore it or run `escher-playbook doctor`',
-    });
+  const onDisk = await readInside(playbook.dir, full, 'Script path');
+  const plain = entry.sensitive ? decryptScript(await dataKey(), playbook.metadata.playbook_id, entry.path, onDisk).plain : onDisk;
+  const actual = { sha256: sha256(plain), size: plain.length };
+  if (actual.size !== entry.size || actual.sha256 !== entry.sha256) {
+    throw new ContentMismatchError(
+      `Script ${full} does not match metadata.json: it records SHA-256 ${entry.sha256} (${entry.size} bytes), the file hashes to ${actual.sha256} (${actual.size} bytes)`,
+      { sha256: entry.sha256, size: entry.size },
+      actual,
+      { hint: 'the file was changed or damaged; restore it', hintCode: 'store-needs-check' },
+    );
   }
   return plain;
 }

@@ -7,10 +7,11 @@ import { systemClock } from '../shared/clock';
 import { DataKeyProvider } from '../shared/crypto';
 import { EscherError, NotFoundError, ValidationError } from '../shared/errors';
 import { type Logger, silentLogger } from '../shared/logger';
-import { assertRealpathInside, validatePlaybookId } from '../shared/safe-path';
+import { assertRealpathInside } from '../shared/contained-fs';
+import { validatePlaybookId } from '../shared/safe-path';
 import type { SecretStore } from '../shared/secrets';
 import type { PlaybookSpec } from './bundle';
-import { type CreateResult, createPlaybooks } from './bulk-create';
+import { type CreateDeps, type CreateOptions, type CreateResult, createPlaybooks } from './bulk-create';
 import { type CatalogRow, type CatalogStats, PlaybookCatalog } from './catalog';
 import { enforceContract } from './contract-hook';
 import { runDoctor } from './doctor';
@@ -21,7 +22,7 @@ import { validateVersion } from './names';
 import { loadMetadata } from './scan';
 import { findAreas, listVersions } from './store-folders';
 import { carryScripts, readVerifiedScript } from './script-files';
-import { decryptParameters, encryptParameters, hasEncryptedDefaults, needsKey } from './sensitive';
+import { decryptParameters, decryptScript, hasEncryptedDefaults, hasSealed, needsKey, openParameters, resealParameters, sealParameters } from './sensitive';
 import { type LockOptions, StoreLocks } from './store-lock';
 import type {
   CreatePlaybookInput,
@@ -80,22 +81,25 @@ export class PlaybookStore implements PlaybookStoreApi {
     return result!.playbook;
   }
 
-  /** Bulk create (import): each input created atomically on its own, results in input order (bulk-create.ts). */
-  createPlaybooks(inputs: readonly CreatePlaybookInput[], onProgress?: (done: number) => void): Promise<CreateResult[]> {
-    return createPlaybooks(
-      {
-        layout: this.layout,
-        locks: this.locks,
-        keys: this.keys,
-        clock: this.clock,
-        findAreas: (id) => this.findAreas(id),
-        ensureAreas: () => this.ensureAreas(),
-        emit: (c) => this.emit(c),
-        warn: (m) => this.logger.warn(m),
-      },
-      inputs,
-      onProgress,
-    );
+  /**
+   * Bulk create (import, and `create` with a choice for a name in use): each input created
+   * atomically on its own, results in input order saying what became of each (bulk-create.ts,
+   * on-existing.ts).
+   */
+  createPlaybooks(inputs: readonly CreatePlaybookInput[], onProgress?: (done: number) => void, options: CreateOptions = {}): Promise<CreateResult[]> {
+    const deps: CreateDeps = {
+      layout: this.layout,
+      locks: this.locks,
+      keys: this.keys,
+      clock: this.clock,
+      findAreas: (id) => this.findAreas(id),
+      ensureAreas: () => this.ensureAreas(),
+      emit: (c) => this.emit(c),
+      latest: (id) => this.getPlaybook(id),
+      update: (id, u) => this.updatePlaybook(id, u),
+      warn: (m) => this.logger.warn(m),
+    };
+    return createPlaybooks(deps, inputs, onProgress, options);
   }
 
   async getPlaybook(id: string, version?: string): Promise<Playbook> {
@@ -107,7 +111,7 @@ export class PlaybookStore implements PlaybookStoreApi {
     const v = version ?? versions[versions.length - 1];
     if (v === undefined || !versions.includes(v)) {
       throw new NotFoundError(version ? `Playbook "${id}" has no version ${version}` : `Playbook "${id}" has no versions`, {
-        hint: versions.length ? `available: ${versions.join(', ')}` : 'run `escher-playbook doctor`',
+        ...(versions.length ? { hint: `available: ${versions.join(', ')}` } : { hintCode: 'store-needs-check' as const }),
       });
     }
     const versionDir = path.join(dir, versionDirName(v));
@@ -137,10 +141,11 @@ export class PlaybookStore implements PlaybookStoreApi {
       const dir = this.layout.playbookDir(area, id);
       const versions = await listVersions(dir);
       const latest = versions[versions.length - 1];
-      if (latest === undefined) throw new NotFoundError(`Playbook "${id}" has no versions`, { hint: 'run `escher-playbook doctor`' });
+      if (latest === undefined) throw new NotFoundError(`Playbook "${id}" has no versions`, { hintCode: 'store-needs-check' });
       const base = await this.getPlaybook(id, input.fromVersion ?? latest);
       const next = nextVersion(latest, input);
-      const key = needsKey(input.parameters, input.scripts) ? await this.keys.get({ create: true }) : undefined;
+      // With the key at hand, carried sensitive values are re-sealed (upgrading older envelopes).
+      const key = needsKey(input.parameters, input.scripts) ? await this.keys.get({ create: true }) : hasSealed(base.metadata) ? await this.keys.peek() : undefined;
       const { entries, files } = await carryScripts(base, input, key);
       const m = base.metadata;
       const metadata: PlaybookMetadata = {
@@ -152,12 +157,13 @@ export class PlaybookStore implements PlaybookStoreApi {
         cloud_provider: input.cloud_provider ?? m.cloud_provider,
         resource_types: input.resource_types ?? m.resource_types,
         storage_strategy: input.storage_strategy ?? m.storage_strategy,
-        parameters: input.parameters ? encryptParameters(input.parameters, key) : m.parameters,
+        parameters: input.parameters ? sealParameters(openParameters(input.parameters, key, id), key, id) : key ? resealParameters(m.parameters, key, id).parameters : m.parameters,
         scripts: entries,
         updated_at: new Date(this.clock.now()).toISOString(),
       };
       assertValidDraft(metadata);
-      if (input.enforceContract) for (const w of await enforceContract(files, entries, input.parameters ?? m.parameters, () => this.keys.get({ create: false }), `${id} v${next}`)) this.logger.warn(w);
+      const plaintext = async (i: number) => (entries[i]!.sensitive ? decryptScript(await this.keys.get({ create: false }), id, entries[i]!.path, Buffer.from(files[i]!.bytes)).plain : files[i]!.bytes);
+      if (input.enforceContract) for (const w of await enforceContract(plaintext, entries, input.parameters ?? m.parameters, `${id} v${next}`)) this.logger.warn(w);
       await publishDir(dir, versionDirName(next), (tmp) => writeVersionTree(tmp, metadata, files), assertHeld);
       return { area, dir: path.join(dir, versionDirName(next)), metadata };
     });
@@ -217,7 +223,7 @@ export class PlaybookStore implements PlaybookStoreApi {
   async revealParameters(playbook: Playbook): Promise<ParameterSpec[]> {
     const params = playbook.metadata.parameters;
     if (!hasEncryptedDefaults(params)) return params.map((p) => ({ ...p }));
-    return decryptParameters(params, await this.keys.get({ create: false }));
+    return decryptParameters(params, await this.keys.get({ create: false }), playbook.metadata.playbook_id);
   }
 
   /** One version as a bundle spec (export.ts): every script verified on the way out, sensitive ones re-sealed. */
@@ -270,9 +276,9 @@ export class PlaybookStore implements PlaybookStoreApi {
   /** The area holding `id`; NotFoundError if none. */
   async locate(id: string): Promise<Area> {
     const found = await this.findAreas(id);
-    if (found.length === 0) throw new NotFoundError(`No playbook "${id}"`, { hint: 'see `escher-playbook list`' });
+    if (found.length === 0) throw new NotFoundError(`No playbook "${id}"`, { hintCode: 'playbook-unknown' });
     if (found.length > 1) {
-      throw new EscherError('CONFLICT', `Playbook "${id}" exists in more than one area (${found.join(', ')})`, { hint: 'run `escher-playbook doctor` and remove the stale copy' });
+      throw new EscherError('CONFLICT', `Playbook "${id}" exists in more than one area (${found.join(', ')})`, { hint: 'remove the stale copy', hintCode: 'store-needs-check' });
     }
     return found[0]!;
   }
@@ -305,7 +311,7 @@ export class PlaybookStore implements PlaybookStoreApi {
 function nextVersion(latest: string, input: UpdatePlaybookInput): string {
   if (input.version !== undefined) {
     const v = validateVersion(input.version);
-    if (!semver.gt(v, latest)) throw new ValidationError(`Version ${v} is not greater than the latest version ${latest}`, [], { hint: 'versions only go up; omit --version to bump automatically' });
+    if (!semver.gt(v, latest)) throw new ValidationError(`Version ${v} is not greater than the latest version ${latest}`, [], { hint: 'versions only go up', hintCode: 'version-not-greater' });
     return v;
   }
   const bump = input.bump ?? 'patch';

@@ -121,7 +121,8 @@ export interface SkippedVersion {
 }
 
 export interface DoctorIssue {
-  kind: 'checksum' | 'schema' | 'temp' | 'orphan' | 'catalog' | 'symlink' | 'lock' | 'duplicate-id';
+  /** `seal`: a sensitive value sealed in the older format, without its playbook id (doctor-seals.ts). */
+  kind: 'checksum' | 'schema' | 'temp' | 'orphan' | 'catalog' | 'symlink' | 'lock' | 'duplicate-id' | 'seal';
   path: string;
   message: string;
   repaired: boolean;
@@ -149,6 +150,8 @@ export interface PlaybookStoreApi {
   parseStorePath(file: string): StorePath | undefined;
   /** Plaintext bytes of a script (decrypted when sensitive), verified against its sha256. */
   readScript(playbook: Playbook, scriptPath: string): Promise<Buffer>;
+  /** Parameters with sensitive defaults decrypted (needs the data key only when something is encrypted). */
+  revealParameters(playbook: Playbook): Promise<ParameterSpec[]>;
   /** Moves the whole playbook between areas atomically (publish: local -> synced; accept: ai-generated -> local). */
   movePlaybook(id: string, to: Area): Promise<Playbook>;
   onDidChange(listener: (change: StoreChange) => void): Disposable;

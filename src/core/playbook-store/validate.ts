@@ -61,7 +61,7 @@ export function semanticIssues(meta: PlaybookMetadata, expect: { playbookId?: st
 export function assertValidMetadata(value: unknown, where: string, expect: { playbookId?: string; version?: string } = {}): PlaybookMetadata {
   const issues = schemaIssues(value);
   if (issues.length === 0) issues.push(...semanticIssues(value as PlaybookMetadata, expect));
-  if (issues.length) throw new ValidationError(`Invalid metadata in ${where}`, issues, { hint: 'fix the file or run `escher-playbook doctor`' });
+  if (issues.length) throw new ValidationError(`Invalid metadata in ${where}`, issues, { hint: 'fix the file', hintCode: 'store-needs-check' });
   return value as PlaybookMetadata;
 }
 

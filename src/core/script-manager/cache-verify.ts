@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { sha256File } from '../shared/hash';
+import { openInside, realDirInside, removeInside } from '../shared/contained-fs';
+import { EscherError, OutsideRootError } from '../shared/errors';
+import { sha256Handle } from '../shared/hash';
 import type { CacheIndex, IndexEntry } from './cache-index';
 import { type CacheLayout, type ScriptRef, cacheKey, parseVersionFolder } from './cache-layout';
 import { removeCachedFile, removeStaleTemps, walkFiles } from './cache-files';
@@ -23,6 +25,7 @@ export interface VerifyContext {
   index: CacheIndex;
   /** Second source of evidence: the server's metadata of cached playbooks. */
   metadata: MetadataCache | undefined;
+  warn: (message: string) => void;
 }
 
 /**
@@ -30,7 +33,9 @@ export interface VerifyContext {
  * only when evidence vouches for its sha256 and size: a still-valid index record (its times are
  * kept) or the cached server metadata (its mtime becomes its times: "adopted"). Anything else —
  * unknown files, files at impossible paths, non-regular files — is deleted: the cache holds only
- * copies, the server has the original. The caller holds the index lock.
+ * copies, the server has the original. Symlinks are never followed: a symlinked folder or file
+ * below scripts/ is removed as a link (what it points at is left alone), and a scripts/ folder
+ * that leads out of the cache is refused. The caller holds the index lock.
  */
 export async function verifyLocked(ctx: VerifyContext): Promise<CacheVerifyReport> {
   const { layout, index } = ctx;
@@ -39,19 +44,18 @@ export async function verifyLocked(ctx: VerifyContext): Promise<CacheVerifyRepor
   const report: CacheVerifyReport = { checked: 0, kept: 0, removed: [], adopted: 0, bytesFreed: 0 };
   const kept: IndexEntry[] = [];
   const removeFile = async (rel: string, reason: string, size: number) => {
-    await removeCachedFile(layout.scriptsDir, path.join(layout.root, rel));
+    const unusual = await removeCachedFile(layout, path.join(layout.root, rel));
+    if (unusual) ctx.warn(`script cache: ${unusual}`);
     report.removed.push({ path: rel, reason });
     report.bytesFreed += size;
   };
-  for (const { rel, ref } of await scanScripts(layout, removeFile)) {
+  for (const { rel, ref } of await scanScripts(layout, removeFile, report)) {
     report.checked++;
-    const file = path.join(layout.root, rel);
-    const st = await fs.lstat(file);
-    if (!st.isFile()) {
-      await removeFile(rel, 'not a regular file', 0);
+    const actual = await hashCached(layout, path.join(layout.root, rel));
+    if (typeof actual === 'string') {
+      await removeFile(rel, actual, 0);
       continue;
     }
-    const actual = await sha256File(file);
     const key = cacheKey(ref);
     const fromIndex = evidence.get(key);
     evidence.delete(key);
@@ -61,7 +65,7 @@ export async function verifyLocked(ctx: VerifyContext): Promise<CacheVerifyRepor
       const meta = await ctx.metadata?.get(ref.playbookId, ref.version);
       const script = meta?.metadata.scripts.find((s) => s.path === ref.path);
       if (script && script.sha256 === actual.sha256 && script.size === actual.size) {
-        vouched = { inserted_at: Math.floor(st.mtimeMs), last_access: Math.floor(st.mtimeMs) };
+        vouched = { inserted_at: Math.floor(actual.mtimeMs), last_access: Math.floor(actual.mtimeMs) };
         report.adopted++;
       }
     }
@@ -75,22 +79,54 @@ export async function verifyLocked(ctx: VerifyContext): Promise<CacheVerifyRepor
   for (const gone of evidence.values()) report.removed.push({ path: gone.path, reason: 'file missing' });
   kept.sort((a, b) => a.last_access - b.last_access);
   await index.compact(kept);
-  report.bytesFreed += await removeStaleTemps(layout.tmpDir);
+  report.bytesFreed += await removeStaleTemps(layout, ctx.warn);
   return report;
 }
 
-/** Every file under scripts/ with its cache ref; files at impossible places are removed on the way. */
-async function scanScripts(layout: CacheLayout, removeFile: (rel: string, reason: string, size: number) => Promise<void>): Promise<{ rel: string; ref: ScriptRef }[]> {
-  const out: { rel: string; ref: ScriptRef }[] = [];
-  let folders: string[];
+/** The file's hash, size and mtime, read through a handle inside the cache; or why it cannot be used. */
+async function hashCached(layout: CacheLayout, file: string): Promise<{ sha256: string; size: number; mtimeMs: number } | string> {
+  let opened;
   try {
-    folders = await fs.readdir(layout.scriptsDir);
+    opened = await openInside(layout.root, file, 'Cached script');
+  } catch (e) {
+    if (e instanceof OutsideRootError) return 'a symlink (the link was removed, its target left alone)';
+    if (e instanceof EscherError) return 'not a regular file';
+    throw e;
+  }
+  try {
+    return { ...(await sha256Handle(opened.handle, opened.stats.size)), mtimeMs: opened.stats.mtimeMs };
+  } finally {
+    await opened.handle.close();
+  }
+}
+
+/**
+ * Every file under scripts/ with its cache ref; files at impossible places, and symlinked version
+ * folders (as links), are removed on the way. Throws when scripts/ itself leads out of the cache.
+ */
+async function scanScripts(
+  layout: CacheLayout,
+  removeFile: (rel: string, reason: string, size: number) => Promise<void>,
+  report: CacheVerifyReport,
+): Promise<{ rel: string; ref: ScriptRef }[]> {
+  const out: { rel: string; ref: ScriptRef }[] = [];
+  const scriptsDir = await realDirInside(layout.root, layout.scriptsDir, 'Cache scripts folder');
+  if (scriptsDir === undefined) return out;
+  let folders;
+  try {
+    folders = await fs.readdir(scriptsDir, { withFileTypes: true });
   } catch {
     return out;
   }
-  for (const folder of folders) {
+  for (const d of folders) {
+    const folder = d.name;
+    if (!d.isDirectory()) {
+      await removeInside(layout.root, path.join(layout.scriptsDir, folder));
+      report.removed.push({ path: `scripts/${folder}`, reason: d.isSymbolicLink() ? 'a symlink (the link was removed, its target left alone)' : 'not a cache path' });
+      continue;
+    }
     const parsed = parseVersionFolder(folder);
-    for (const inner of await walkFiles(path.join(layout.scriptsDir, folder))) {
+    for (const inner of await walkFiles(path.join(scriptsDir, folder))) {
       const rel = `scripts/${folder}/${inner}`;
       if (parsed && isScriptPath(inner)) out.push({ rel, ref: { ...parsed, path: inner } });
       else await removeFile(rel, 'not a cache path', 0);

@@ -21,6 +21,8 @@ export interface ScriptManagerDeps {
   /** Default: $XDG_RUNTIME_DIR/escher or <home>/run. */
   runtimeDir?: string;
   download?: { retries?: number; retryBaseMs?: number };
+  /** Whole-call deadline of the freshness check when a verified cached copy exists (default 5 s). */
+  freshnessDeadlineMs?: number;
 }
 
 export function createScriptManager(config: PlaybookConfig, deps: ScriptManagerDeps): ScriptManager {
@@ -42,7 +44,13 @@ export function createScriptManager(config: PlaybookConfig, deps: ScriptManagerD
     cache,
     metadata,
     downloader,
-    runtime: new RuntimeFiles(deps.runtimeDir ?? defaultRuntimeDir(config.home)),
+    runtime: runtimeFilesFor(config, deps),
     logger: deps.logger,
+    ...(deps.freshnessDeadlineMs !== undefined ? { freshnessDeadlineMs: deps.freshnessDeadlineMs } : {}),
   });
+}
+
+/** The private folder of decrypted copies (runtime-files.ts) for this config. */
+export function runtimeFilesFor(config: PlaybookConfig, deps: Pick<ScriptManagerDeps, 'runtimeDir' | 'clock'>): RuntimeFiles {
+  return new RuntimeFiles(deps.runtimeDir ?? defaultRuntimeDir(config.home), { ttlMs: config.runtimeTtlSeconds * 1000, clock: deps.clock });
 }

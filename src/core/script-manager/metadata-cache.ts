@@ -7,7 +7,8 @@ import { wireIssues } from '../escher-api/wire-validate';
 import { SCRIPT_FORMATS, type ScriptEntry } from '../playbook-store/metadata';
 import { writeJsonAtomic } from '../shared/atomic-fs';
 import type { Clock } from '../shared/clock';
-import { ValidationError } from '../shared/errors';
+import { readInside, removeInside } from '../shared/contained-fs';
+import { EscherError, ValidationError } from '../shared/errors';
 import { validatePlaybookId } from '../shared/safe-path';
 import { validateScriptPath, validateVersion } from '../playbook-store/names';
 import type { CacheLayout } from './cache-layout';
@@ -47,9 +48,12 @@ export class MetadataCache {
     if (memoised) return memoised;
     let raw: string;
     try {
-      raw = await fs.readFile(file, 'utf8');
+      raw = (await readInside(this.layout.root, file, 'Cached metadata')).toString('utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      // A symlink (or a folder leading out of the cache) is not evidence of anything: ignored.
+      if (e instanceof EscherError) return undefined;
       throw e;
     }
     try {
@@ -61,7 +65,7 @@ export class MetadataCache {
       return cached;
     } catch {
       // A damaged cache file is not an error for the user: forget it, the server has the original.
-      await fs.rm(file, { force: true });
+      await removeInside(this.layout.root, file);
       return undefined;
     }
   }

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { fsyncDir, pathExists, TEMP_PREFIX } from '../shared/atomic-fs';
+import { pathExists, TEMP_PREFIX } from '../shared/atomic-fs';
+import { realDirInside, removeInside } from '../shared/contained-fs';
 import { systemClock, type Clock } from '../shared/clock';
 import { IntegrityError, TooLargeError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import { silentLogger, type Logger } from '../shared/logger';
 import { mapLimit } from '../shared/map-limit';
-import { assertRealpathInside } from '../shared/safe-path';
-import { checkFile, hasChildren, removeCachedFile, removeStaleTemps } from './cache-files';
+import { checkFile, hasChildren, moveIntoCache, removeCachedFile, removeStaleTemps } from './cache-files';
 import { CacheIndex, type IndexEntry } from './cache-index';
 import { CacheLayout, cacheKey, parseCacheKey, type ScriptRef } from './cache-layout';
 import { CacheLocks, type CacheLockOptions } from './cache-lock';
@@ -121,7 +121,7 @@ export class ScriptCache implements CachePolicy {
     const entry = this.index.entries.get(key);
     if (!entry) return { status: 'miss' };
     const file = path.join(this.layout.root, entry.path);
-    const problem = await checkFile(file, entry);
+    const problem = await checkFile(this.layout, file, entry);
     if (problem) {
       this.logger.warn(`script cache: ${key} ${problem}; evicting it`);
       await this.remove(key, entry);
@@ -139,7 +139,8 @@ export class ScriptCache implements CachePolicy {
   assertFits(size: number, what: string): void {
     if (size > this.maxBytes) {
       throw new TooLargeError(`${what} is ${megabytes(size)}, larger than the whole script cache (${megabytes(this.maxBytes)})`, {
-        hint: 'raise cache_max_size_mb (ESCHER_CACHE_MAX_SIZE_MB) or copy the script into a local playbook',
+        hint: 'raise the script cache size limit, or copy the script into a local playbook',
+        hintCode: 'cache-too-small',
       });
     }
   }
@@ -147,7 +148,9 @@ export class ScriptCache implements CachePolicy {
   /** A fresh temp path in cache/tmp (same filesystem as scripts/, so insertFile's rename is atomic). */
   async tempFile(): Promise<string> {
     await fs.mkdir(this.layout.tmpDir, { recursive: true });
-    return path.join(this.layout.tmpDir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+    // A tmp/ that is a symlink out of the cache would stage downloads (and their deletes) elsewhere.
+    const dir = await realDirInside(this.layout.root, this.layout.tmpDir, 'Cache temp folder');
+    return path.join(dir ?? this.layout.tmpDir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
   }
 
   /**
@@ -162,11 +165,7 @@ export class ScriptCache implements CachePolicy {
     const target = this.layout.scriptFile(ref);
     await this.open();
     return this.locks.withIndexLock(async () => {
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      // A symlinked folder inside the cache must not carry the rename elsewhere.
-      await assertRealpathInside(this.layout.scriptsDir, path.dirname(target), 'Cache folder');
-      await fs.rename(tmp, target);
-      await fsyncDir(path.dirname(target));
+      await moveIntoCache(this.layout, tmp, target);
       const now = this.clock.now();
       const entry: IndexEntry = { key, path: this.layout.relativeScriptPath(ref), sha256: digest.sha256, size: digest.size, inserted_at: now, last_access: now };
       await this.index.append([{ op: 'put', ...entry }], { durable: true });
@@ -202,7 +201,7 @@ export class ScriptCache implements CachePolicy {
     return this.locks.withIndexLock(async () => {
       await this.index.reload();
       const freed = await this.evictLocked(undefined);
-      return freed + (await removeStaleTemps(this.layout.tmpDir));
+      return freed + (await removeStaleTemps(this.layout, this.warn));
     });
   }
 
@@ -235,9 +234,12 @@ export class ScriptCache implements CachePolicy {
     });
   }
 
-  private deleteFile(file: string): Promise<void> {
-    return removeCachedFile(this.layout.scriptsDir, file);
+  private async deleteFile(file: string): Promise<void> {
+    const unusual = await removeCachedFile(this.layout, file);
+    if (unusual) this.warn(`script cache: ${unusual}`);
   }
+
+  private readonly warn = (message: string): void => this.logger.warn(message);
 
   private async compactIfIdle(): Promise<void> {
     await this.locks.tryIndexLock(async () => {
@@ -272,7 +274,7 @@ export class ScriptCache implements CachePolicy {
   }
 
   private verifyLocked(): Promise<CacheVerifyReport> {
-    return verifyLocked({ layout: this.layout, index: this.index, metadata: this.metadata });
+    return verifyLocked({ layout: this.layout, index: this.index, metadata: this.metadata, warn: this.warn });
   }
 
   /** Deletes every cached script, the cached metadata and the index. Returns bytes freed. */
@@ -282,13 +284,14 @@ export class ScriptCache implements CachePolicy {
       await this.index.reload();
       let freed = 0;
       for (const e of this.index.entries.values()) freed += e.size;
-      await fs.rm(this.layout.scriptsDir, { recursive: true, force: true });
-      await fs.rm(path.dirname(this.layout.metadataDir), { recursive: true, force: true });
+      // A scripts/ or metadata/ that is a symlink loses the link, never what it points at.
+      await removeInside(this.layout.root, this.layout.scriptsDir, { recursive: true });
+      await removeInside(this.layout.root, path.dirname(this.layout.metadataDir), { recursive: true });
       this.metadata?.forgetMemo();
       await this.index.compact([]);
       // Temp files of downloads still running in other processes are left alone: they insert
       // (under this same lock) once we are done. Only strays from crashed downloads go.
-      return freed + (await removeStaleTemps(this.layout.tmpDir));
+      return freed + (await removeStaleTemps(this.layout, this.warn));
     });
   }
 

@@ -1,30 +1,23 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { FetchedMetadata } from '../escher-api/types';
 import type { ScriptEntry, ScriptFormat } from '../playbook-store/metadata';
 import { SCRIPT_FORMATS } from '../playbook-store/metadata';
 import type { Playbook, PlaybookStoreApi } from '../playbook-store/types';
-import { ConfigError, IntegrityError, NetworkError, NotFoundError, ServerError, ValidationError } from '../shared/errors';
+import { ConfigError, type EscherError, IntegrityError, NetworkError, NotFoundError, ServerError, ValidationError } from '../shared/errors';
+import { sha256 } from '../shared/hash';
 import { silentLogger, type Logger } from '../shared/logger';
-import { resolveInside, validatePlaybookId } from '../shared/safe-path';
+import { validatePlaybookId } from '../shared/safe-path';
 import { validateVersion } from '../playbook-store/names';
 import type { ScriptRef } from './cache-layout';
+import { cachedCopy } from './cached-copy';
 import type { MetadataCache } from './metadata-cache';
 import { checkReview, type ResolvedReview } from './review-check';
 import type { RuntimeFiles } from './runtime-files';
 import type { CachedScript, ScriptCache } from './script-cache';
 import type { ScriptDownloader, ScriptServerProvider } from './script-downloader';
+import { type ResolvedFile, verifiedStoreFiles } from './verified-files';
 
 export type ResolveSource = 'local' | 'synced' | 'cache' | 'download';
-
-export interface ResolvedFile {
-  /** Absolute path. */
-  file: string;
-  /** "<format>/<file>" as in metadata.json. */
-  path: string;
-  sha256: string;
-  size: number;
-}
 
 export interface ResolvedScript {
   /** Absolute path of the script (single file) or of the format folder (several files). */
@@ -38,16 +31,30 @@ export interface ResolvedScript {
   sha256: string | null;
   /** Bytes of all files. */
   size: number;
-  /** True when an expired cache entry was used because the server could not be reached. */
+  /**
+   * A cached copy was used that the server could not confirm (it did not answer in time, or
+   * offline): an expired entry, or — without a version — the newest cached version, which may
+   * not be the latest.
+   */
   stale: boolean;
+  /**
+   * True when the files are decrypted copies of sensitive scripts in the private runtime folder:
+   * removed when this process exits, unless handed on with ScriptManager.handOff.
+   */
+  decrypted: boolean;
   /** Server content only (source cache/download): its review, and the override used, if any. */
   review?: ResolvedReview;
 }
 
 export interface ResolveOptions {
+  /** Ask no server: the store, then the script cache only (a stale copy is flagged). */
+  offline?: boolean;
   /** Use team content whose review is pending or rejected anyway, for this reason (logged). */
   allowUnreviewed?: string;
 }
+
+/** How long the freshness check may take when a verified cached copy can answer instead. */
+export const DEFAULT_FRESHNESS_DEADLINE_MS = 5_000;
 
 export interface ScriptManagerOptions {
   store: PlaybookStoreApi;
@@ -58,6 +65,8 @@ export interface ScriptManagerOptions {
   downloader: ScriptDownloader;
   runtime: RuntimeFiles;
   logger?: Logger;
+  /** Whole-call deadline of the freshness check when a cached copy exists (default 5 s). */
+  freshnessDeadlineMs?: number;
 }
 
 /**
@@ -109,6 +118,19 @@ export class ScriptManager {
     return this.o.cache.cacheScript(ref, bytes, expected);
   }
 
+  /**
+   * For a command whose output is used after it exits (`escher-playbook resolve` printing a path
+   * for the shell): decrypted copies stay until their TTL ends instead of going with the process.
+   */
+  handOff(resolved: ResolvedScript): Promise<{ removeAt: Date } | undefined> {
+    return resolved.decrypted ? this.o.runtime.handOff(resolved.files.map((f) => f.file)) : Promise.resolve(undefined);
+  }
+
+  /** Removes the decrypted copies this process still owns. */
+  dispose(): void {
+    this.o.runtime.dispose();
+  }
+
   /** The seed's evict_old_cache: bytes freed. */
   evictOldCache(): Promise<number> {
     return this.o.cache.evictOldCache();
@@ -129,42 +151,84 @@ export class ScriptManager {
     const source: ResolveSource = playbook.area === 'synced' ? 'synced' : 'local';
     let files: ResolvedFile[];
     let formatDir: string;
-    if (scripts.some((s) => s.sensitive)) {
+    const decrypted = scripts.some((s) => s.sensitive);
+    if (decrypted) {
       // Decrypt (store.readScript verifies the plaintext) into the private runtime folder; the
       // other files of the format go along so a multi-file format stays together.
       files = [];
       for (const s of scripts) {
         const bytes = await this.o.store.readScript(playbook, s.path);
-        files.push({ file: await this.o.runtime.write(playbookId, m.version, s.path, bytes), path: s.path, sha256: s.sha256, size: s.size });
+        files.push({ file: await this.o.runtime.write(playbookId, m.version, s.path, bytes), path: s.path, sha256: sha256(bytes), size: bytes.length });
       }
       formatDir = this.o.runtime.formatDir(playbookId, m.version, format);
     } else {
-      files = [];
-      for (const s of scripts) {
-        const file = resolveInside(playbook.dir, s.path, 'Script path');
-        const st = await fs.lstat(file).catch(() => undefined);
-        if (!st?.isFile()) {
-          throw new NotFoundError(`Script ${file} of ${source} playbook "${playbookId}" v${m.version} is missing`, { hint: 'restore it or run `escher-playbook doctor`' });
-        }
-        files.push({ file, path: s.path, sha256: s.sha256, size: s.size });
-      }
+      files = await verifiedStoreFiles(playbook, scripts, source);
       formatDir = path.join(playbook.dir, format);
     }
-    return result(playbookId, m.version, format, source, files, formatDir, false);
+    return result(playbookId, m.version, format, source, files, formatDir, { decrypted });
   }
 
   // -- 3 & 4: cache, then server -----------------------------------------------------------
 
+  /**
+   * A verified cached copy (cached-copy.ts) decides how long the server may take: with one, the
+   * freshness check (the latest version's metadata, or re-fetching an expired entry) gets
+   * `freshnessDeadlineMs` for the whole call, retries included, and the copy answers when the
+   * server does not (`stale`); without one there is nothing to fall back on and the client's own
+   * timeouts apply. `offline` asks no server at all.
+   */
   private async fromServer(playbookId: string, format: ScriptFormat, version: string | undefined, options: ResolveOptions): Promise<ResolvedScript> {
-    const fetched = await this.metadataFor(playbookId, version);
+    const offline = options.offline === true;
+    const found = await cachedCopy(this.o.cache, this.o.metadata, playbookId, format, version);
+    const copy = found && { expired: found.expired, resolved: result(playbookId, found.version, format, 'cache', found.files, this.o.cache.layout.formatDir(playbookId, found.version, format), { stale: found.expired }) };
+    // A pinned library version cached within its TTL needs no server: versions are immutable. A
+    // team version's review can change (revoked, pending again), so it is asked for again.
+    if (copy && !copy.expired && version !== undefined && (await this.o.metadata.get(playbookId, version))?.source === 'library') return this.gate(copy.resolved, options);
+    if (offline) {
+      // Without --version the newest cached version is used: whether it is the latest is not known.
+      if (copy) return this.gate({ ...copy.resolved, stale: copy.expired || version === undefined }, options);
+      const noCopy = new NotFoundError(`Playbook "${playbookId}"${version ? ` v${version}` : ''} has no ${format} script in the script cache, and offline nothing is fetched`, {
+        hint: 'resolve it once while the server is reachable, to cache it',
+        hintCode: 'offline-not-cached',
+      });
+      return this.fromIndexOnly(playbookId, format, version, noCopy);
+    }
+    const deadline = copy ? AbortSignal.timeout(this.o.freshnessDeadlineMs ?? DEFAULT_FRESHNESS_DEADLINE_MS) : undefined;
+    try {
+      return await this.fetchFresh(playbookId, format, version, deadline, copy?.resolved.version, options);
+    } catch (e) {
+      if (!copy || !isOffline(e)) throw e;
+      this.logger.warn(`script manager: the server did not answer (${(e as Error).message}); using the cached copy of "${playbookId}" v${copy.resolved.version}`);
+      // The last known review decides.
+      return this.gate({ ...copy.resolved, stale: true }, options);
+    }
+  }
+
+  /** The review gate on a cached copy, from the cached metadata of its version (none: not server content). */
+  private async gate(r: ResolvedScript, options: ResolveOptions): Promise<ResolvedScript> {
+    const meta = await this.o.metadata.get(r.playbookId, r.version);
+    return meta ? { ...r, review: this.checkedReview(meta, options) } : r;
+  }
+
+  private checkedReview(fetched: FetchedMetadata, options: ResolveOptions): ResolvedReview {
+    const review = checkReview(fetched, options.allowUnreviewed);
+    const m = fetched.metadata;
+    if (review.overrideReason) this.logger.warn(`script manager: using team playbook "${m.playbook_id}" v${m.version} unreviewed (${review.status}); reason: ${review.overrideReason}`);
+    return review;
+  }
+
+  /** The server's metadata (cached per version), then each script from the cache or downloaded. `deadline` bounds the calls about `copyVersion`. */
+  private async fetchFresh(playbookId: string, format: ScriptFormat, version: string | undefined, deadline: AbortSignal | undefined, copyVersion: string | undefined, options: ResolveOptions): Promise<ResolvedScript> {
+    const fetched = await this.metadataFor(playbookId, version, deadline);
     if (!fetched) return this.fromIndexOnly(playbookId, format, version);
     const m = fetched.metadata;
     const scripts = pickFormat(m.scripts, format, playbookId, m.version);
-    const review = checkReview(fetched, options.allowUnreviewed);
-    if (review.overrideReason) this.logger.warn(`script manager: using team playbook "${playbookId}" v${m.version} unreviewed (${review.status}); reason: ${review.overrideReason}`);
+    // Before any download: team content an approval does not cover is not fetched either.
+    const review = this.checkedReview(fetched, options);
+    // A newer version than the cached one is a real download: no fallback for it, no deadline either.
+    const signal = m.version === copyVersion ? deadline : undefined;
     const files: ResolvedFile[] = [];
     let downloaded = false;
-    let stale = false;
     for (const s of scripts) {
       const ref: ScriptRef = { playbookId, version: m.version, path: s.path };
       const found = await this.o.cache.lookup(ref);
@@ -175,66 +239,39 @@ export class ScriptManager {
       if (!s.s3_path) {
         throw new NotFoundError(`The server's metadata for "${playbookId}" v${m.version} gives no s3_path for ${s.path}`, { hint: 'the script cannot be downloaded; report it to the Escher administrator' });
       }
-      try {
-        const got = await this.o.downloader.download(s.s3_path, { ref, sha256: s.sha256, size: s.size });
-        files.push({ file: got.file, path: s.path, sha256: got.sha256, size: got.size });
-        downloaded ||= got.downloaded;
-      } catch (e) {
-        // Versions are immutable: an expired but verified copy is still the right bytes. Use it
-        // only when the server is unreachable, and say so.
-        if (found.status === 'expired' && found.entry.sha256 === s.sha256 && isOffline(e)) {
-          this.logger.warn(`script cache: using an expired copy of ${s.path} for "${playbookId}" v${m.version}: ${(e as Error).message}`);
-          files.push({ file: found.file, path: s.path, sha256: s.sha256, size: s.size });
-          stale = true;
-          continue;
-        }
-        throw e;
-      }
+      const got = await this.o.downloader.download(s.s3_path, { ref, sha256: s.sha256, size: s.size }, signal ? { signal } : {});
+      files.push({ file: got.file, path: s.path, sha256: got.sha256, size: got.size });
+      downloaded ||= got.downloaded;
     }
     const formatDir = this.o.cache.layout.formatDir(playbookId, m.version, format);
-    return { ...result(playbookId, m.version, format, downloaded ? 'download' : 'cache', files, formatDir, stale), review };
+    return { ...result(playbookId, m.version, format, downloaded ? 'download' : 'cache', files, formatDir), review };
   }
 
   /**
    * Metadata of a playbook the user does not have: the cached copy of that version, or the
-   * server's (then cached). "latest" always asks the server; when it cannot be reached, the highest
-   * cached version is used. Undefined when neither exists and no server is configured.
+   * server's (then cached). "latest" always asks the server. Undefined when neither exists and no
+   * server is configured (then the newest cached version, if any).
    */
-  private async metadataFor(playbookId: string, version: string | undefined): Promise<FetchedMetadata | undefined> {
+  private async metadataFor(playbookId: string, version: string | undefined, signal: AbortSignal | undefined): Promise<FetchedMetadata | undefined> {
     const { metadata } = this.o;
     const cached = version === undefined ? undefined : await metadata.get(playbookId, version);
-    // Library versions never change. A team version's review can (approved, rejected, pending
-    // again), so its status is asked again whenever the server is reachable.
     if (cached?.source === 'library') return cached;
     const api = await this.o.server();
-    if (cached && api) {
-      try {
-        return await metadata.put(await api.fetchMetadata(playbookId, cached.metadata.version, 'tenant'), { playbookId, version: cached.metadata.version });
-      } catch (e) {
-        if (!isOffline(e)) throw e;
-        this.logger.warn(`script manager: server unreachable, using the last known review status of "${playbookId}" v${cached.metadata.version}: ${(e as Error).message}`);
-        return cached;
-      }
-    }
+    // A team version's review is asked again (one request); unreachable, the caller's cached copy answers.
+    if (cached && api) return metadata.put(await api.fetchMetadata(playbookId, cached.metadata.version, 'tenant', signal ? { signal } : {}), { playbookId, version: cached.metadata.version });
     if (cached) return cached;
     if (!api) {
       const latest = version ?? (await metadata.latestVersion(playbookId));
       return latest === undefined ? undefined : metadata.get(playbookId, latest);
     }
     try {
-      const fetched = await api.fetchMetadata(playbookId, version ?? 'latest', 'any');
+      const fetched = await api.fetchMetadata(playbookId, version ?? 'latest', 'any', signal ? { signal } : {});
       return await metadata.put(fetched, { playbookId, version });
     } catch (e) {
-      if (version === undefined && isOffline(e)) {
-        const latest = await metadata.latestVersion(playbookId);
-        if (latest !== undefined) {
-          this.logger.warn(`script manager: server unreachable, using the newest cached version ${latest} of "${playbookId}"`);
-          return metadata.get(playbookId, latest);
-        }
-      }
       if (e instanceof NotFoundError) {
         throw new NotFoundError(`Playbook "${playbookId}"${version ? ` v${version}` : ''} is neither in your store nor on the server`, {
-          hint: 'check the id (escher-playbook list), or the version',
+          hint: 'check the id and the version',
+          hintCode: 'playbook-unknown',
           cause: e,
         });
       }
@@ -243,10 +280,7 @@ export class ScriptManager {
   }
 
   /** No metadata anywhere and no server: scripts put into the cache directly (cacheScript) still resolve. */
-  private async fromIndexOnly(playbookId: string, format: ScriptFormat, version: string | undefined): Promise<ResolvedScript> {
-    const noServer = new ConfigError(`Playbook "${playbookId}" is not in your store or cache, and no Escher server is configured`, {
-      hint: 'set ESCHER_SERVER_URL, ESCHER_TENANT_ID and ESCHER_TOKEN to fetch it',
-    });
+  private async fromIndexOnly(playbookId: string, format: ScriptFormat, version: string | undefined, noServer: EscherError = noServerError(playbookId)): Promise<ResolvedScript> {
     if (version === undefined) throw noServer;
     const entries = await this.o.cache.entriesFor(playbookId, version, format);
     if (entries.length === 0) throw noServer;
@@ -257,8 +291,15 @@ export class ScriptManager {
       if (found.status !== 'hit') throw noServer;
       files.push({ file: found.file, path: ref.path, sha256: found.entry.sha256, size: found.entry.size });
     }
-    return result(playbookId, version, format, 'cache', files, this.o.cache.layout.formatDir(playbookId, version, format), false);
+    return result(playbookId, version, format, 'cache', files, this.o.cache.layout.formatDir(playbookId, version, format));
   }
+}
+
+function noServerError(playbookId: string): ConfigError {
+  return new ConfigError(`Playbook "${playbookId}" is not in your store or cache, and no Escher server is configured`, {
+    hint: 'connect to an Escher server to fetch it',
+    hintCode: 'server-not-configured',
+  });
 }
 
 function pickFormat(scripts: ScriptEntry[], format: ScriptFormat, playbookId: string, version: string): ScriptEntry[] {
@@ -270,7 +311,15 @@ function pickFormat(scripts: ScriptEntry[], format: ScriptFormat, playbookId: st
   return picked;
 }
 
-function result(playbookId: string, version: string, format: ScriptFormat, source: ResolveSource, files: ResolvedFile[], formatDir: string, stale: boolean): ResolvedScript {
+function result(
+  playbookId: string,
+  version: string,
+  format: ScriptFormat,
+  source: ResolveSource,
+  files: ResolvedFile[],
+  formatDir: string,
+  flags: { stale?: boolean; decrypted?: boolean } = {},
+): ResolvedScript {
   const single = files.length === 1 ? files[0] : undefined;
   for (const f of files) {
     if (!path.isAbsolute(f.file)) throw new IntegrityError(`Resolved a relative path for ${f.path}`);
@@ -284,7 +333,8 @@ function result(playbookId: string, version: string, format: ScriptFormat, sourc
     files,
     sha256: single ? single.sha256 : null,
     size: files.reduce((n, f) => n + f.size, 0),
-    stale,
+    stale: flags.stale === true,
+    decrypted: flags.decrypted === true,
   };
 }
 

@@ -13,6 +13,8 @@ export interface PlaybookConfig {
   cacheTtlDays: number;
   syncEnabled: boolean;
   syncIntervalMinutes: number;
+  /** How long a decrypted copy of a sensitive script may stay in the runtime folder (default 600). */
+  runtimeTtlSeconds: number;
   /** Empty when no server is configured: everything local keeps working. */
   serverUrl: string;
   tenantId: string;
@@ -48,6 +50,7 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
     cacheTtlDays: overrides.cacheTtlDays ?? num(env.ESCHER_CACHE_TTL_DAYS, 7),
     syncEnabled: overrides.syncEnabled ?? env.ESCHER_SYNC_ENABLED !== 'false',
     syncIntervalMinutes: overrides.syncIntervalMinutes ?? num(env.ESCHER_SYNC_INTERVAL_MINUTES, 5),
+    runtimeTtlSeconds: overrides.runtimeTtlSeconds ?? num(env.ESCHER_RUNTIME_TTL_SECONDS, 600),
     serverUrl: overrides.serverUrl ?? env.ESCHER_SERVER_URL ?? '',
     tenantId: overrides.tenantId ?? env.ESCHER_TENANT_ID ?? '',
     search: {

@@ -10,9 +10,9 @@ import type { SecretStore } from './secrets';
  * definition of schemas/metadata.schema.json:
  *   { "$enc": "aes-256-gcm/v1", "iv": base64(12 bytes), "tag": base64(16 bytes), "ct": base64 }
  * A fresh random IV per record (never reused with the same key: 2^-96 collision odds per pair).
- * The AAD binds a ciphertext to what it is ("param:<name>", "script:<path>"), so an envelope
- * copied from one field into another fails authentication instead of decrypting into the wrong
- * place. The key (32 random bytes, base64) lives outside the store in the SecretStore under
+ * The AAD binds a ciphertext to what it is and where it belongs (the store's AADs name the
+ * playbook and the field: playbook-store/sensitive.ts), so an envelope copied into another field
+ * or another playbook fails authentication instead of decrypting into the wrong place. The key (32 random bytes, base64) lives outside the store in the SecretStore under
  * `escher.dataKey`; the CLI also accepts it from ESCHER_KEY.
  */
 export const ENVELOPE_TAG = 'aes-256-gcm/v1';
@@ -49,7 +49,8 @@ export function decryptBytes(key: Buffer, envelope: unknown, aad: string): Buffe
     return Buffer.concat([decipher.update(Buffer.from(envelope.ct, 'base64')), decipher.final()]);
   } catch (e) {
     throw new CryptoError(`Encrypted value for ${aad} failed authentication: it was tampered with or encrypted with another key`, {
-      hint: 'check that ESCHER_KEY / the key file is the one this store was written with',
+      hint: 'the data key in use is not the one this store was written with',
+      hintCode: 'data-key-mismatch',
       cause: e,
     });
   }
@@ -96,6 +97,12 @@ export class DataKeyProvider {
 
   constructor(private readonly secrets: SecretStore) {}
 
+  /** The key when one is configured, undefined when none is (a malformed one still throws). */
+  async peek(): Promise<Buffer | undefined> {
+    if (this.cached) return this.cached;
+    return (await this.secrets.get('escher.dataKey')) === undefined ? undefined : this.get({ create: false });
+  }
+
   async get(options: { create: boolean }): Promise<Buffer> {
     if (this.cached) return this.cached;
     const stored = await this.secrets.get('escher.dataKey');
@@ -105,14 +112,15 @@ export class DataKeyProvider {
     }
     if (!options.create) {
       throw new CryptoError('No data key is configured, so sensitive values cannot be decrypted', {
-        hint: 'set ESCHER_KEY to the base64 key this store was written with (or restore the key file under $ESCHER_HOME)',
+        hint: 'provide the data key this store was written with',
+        hintCode: 'data-key-missing',
       });
     }
     // Another process may create the key at the same moment. The stores keep the first key
     // written (the CLI's file store never replaces a data key), so read back what won.
     await this.secrets.set('escher.dataKey', generateDataKey());
     const winner = await this.secrets.get('escher.dataKey');
-    if (!winner) throw new CryptoError('The secret store did not keep the new data key', { hint: 'check that $ESCHER_HOME is writable' });
+    if (!winner) throw new CryptoError('The secret store did not keep the new data key', { hint: 'check that the Escher home folder is writable' });
     this.cached = parseDataKey(winner, 'the secret store (escher.dataKey; ESCHER_KEY for the CLI)');
     return this.cached;
   }

@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ValidationError } from './errors';
 
@@ -68,29 +67,6 @@ export function resolveInside(root: string, rel: string, kind = 'Path'): string 
   const base = path.resolve(root);
   if (full !== base && !full.startsWith(base + path.sep)) throw new ValidationError(`${kind} "${printable(rel)}" escapes ${base}`);
   return full;
-}
-
-/**
- * Follows symlinks: throws when the real location of `target` (or of its nearest existing
- * ancestor) is outside the real location of `root`. Use before reading or writing user files.
- */
-export async function assertRealpathInside(root: string, target: string, kind = 'Path'): Promise<void> {
-  const realRoot = await fs.realpath(root);
-  let probe = path.resolve(target);
-  for (;;) {
-    try {
-      const real = await fs.realpath(probe);
-      if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
-        throw new ValidationError(`${kind} "${target}" resolves outside ${realRoot} (through a symlink)`);
-      }
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      const parent = path.dirname(probe);
-      if (parent === probe) return;
-      probe = parent;
-    }
-  }
 }
 
 function describeHostile(kind: string, value: string): void {

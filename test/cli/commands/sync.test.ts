@@ -101,3 +101,29 @@ test('sync --watch runs in the foreground, syncs, and stops cleanly on SIGINT', 
   child.kill('SIGINT');
   assert.equal(await exited, 0, err);
 });
+
+test('sync exits 4 while it leaves a conflict open, and 0 once the conflict copy is dealt with', async (t) => {
+  const a = await home(t);
+  const b = await home(t);
+  await createOne(a, 'cli-conflict');
+  assert.equal((await cli(a, ['publish', 'cli-conflict', '--trusted'])).code, 0);
+  // The same id made independently on another machine, in synced/: its first sync collides with A's.
+  const script = path.join(b, 'other.sh');
+  await fs.writeFile(script, '#!/bin/sh\necho other\n');
+  const made = await cli(b, ['create', '--id', 'cli-conflict', '--name', 'Other stop', '--description', 'made on B', '--area', 'synced', '--strategy', 'uploaded_trusted', '--script', `shell=${script}`]);
+  assert.equal(made.code, 0, made.stderr);
+  const first = await cli(b, ['sync']);
+  assert.equal(first.code, 4, first.stdout + first.stderr);
+  assert.match(first.stdout, /1 conflicts/);
+  assert.match(first.stdout, /^conflict: /m);
+  const again = await cli(b, ['--json', 'sync']);
+  assert.equal(again.code, 4, 'a conflict still open after a sync with nothing new is still exit 4');
+  const report = JSON.parse(again.stdout) as { conflicts: unknown[]; openConflicts: number };
+  assert.deepEqual([report.conflicts.length, report.openConflicts], [0, 1]);
+  const st = JSON.parse((await cli(b, ['--json', 'status'])).stdout) as { conflicts: Array<{ copy_id?: string; message: string }> };
+  const copy = /(cli-conflict-conflict-\d+)/.exec(JSON.stringify(st.conflicts))?.[1];
+  assert.ok(copy, JSON.stringify(st.conflicts));
+  assert.equal((await cli(b, ['delete', copy])).code, 0);
+  const done = await cli(b, ['sync']);
+  assert.equal(done.code, 0, done.stdout + done.stderr);
+});

@@ -99,3 +99,31 @@ test('without the data key, encrypted scripts are reported as unverified rather 
   assert.deepEqual(kinds(report.issues), ['checksum s.py', 'checksum s.py']);
   assert.ok(report.issues.every((i) => /not verified: no data key/.test(i.message)));
 });
+
+test('a symlinked metadata.json is reported as a symlink (not as bad JSON) and never accepted, even when it leads to valid metadata', async (t) => {
+  const { dir, store } = await setup(t);
+  const outside = path.join(path.dirname(dir), 'outside');
+  await fs.mkdir(outside, { recursive: true });
+  // Valid metadata for beta v1.0.0 outside the store, and a file that is not JSON at all.
+  const betaMeta = path.join(dir, 'local', 'beta', 'v1.0.0', 'metadata.json');
+  await fs.copyFile(betaMeta, path.join(outside, 'metadata.json'));
+  await fs.writeFile(path.join(outside, 'id_rsa'), '-----BEGIN OPENSSH PRIVATE KEY-----\n');
+  await fs.rm(betaMeta);
+  await fs.symlink(path.join(outside, 'metadata.json'), betaMeta);
+  const alphaMeta = path.join(dir, 'local', 'alpha', 'v1.0.1', 'metadata.json');
+  await fs.rm(alphaMeta);
+  await fs.symlink(path.join(outside, 'id_rsa'), alphaMeta);
+
+  const report = await store.doctor();
+  const meta = report.issues.filter((i) => i.path.endsWith('metadata.json'));
+  assert.deepEqual(meta.map((i) => [i.kind, path.relative(dir, i.path)]).sort(), [
+    ['symlink', path.join('local', 'alpha', 'v1.0.1', 'metadata.json')],
+    ['symlink', path.join('local', 'beta', 'v1.0.0', 'metadata.json')],
+  ]);
+  assert.ok(meta.every((i) => /is a symlink/.test(i.message) && !/JSON/.test(i.message)), meta.map((i) => i.message).join('\n'));
+  // Not accepted by the store either: beta has no readable version, alpha falls back to v1.0.0.
+  await assert.rejects(store.getPlaybook('beta'), /is a symlink/);
+  const listed = await store.listPlaybooks();
+  assert.deepEqual(listed.map((s) => [s.playbook_id, s.version]), [['alpha', '1.0.0']]);
+  assert.ok((await store.doctor({ repair: true })).issues.every((i) => !(i.kind === 'symlink' && i.repaired)), 'repair leaves symlinks to a human');
+});
