@@ -27,6 +27,7 @@ export function checkReview(fetched: FetchedMetadata, allowUnreviewed: string | 
   const claimed = fetched.review_status === 'approved' ? ' (the server says approved, but no approval covers this exact content)' : '';
   const comment = status === 'rejected' && fetched.review?.comment ? `: "${printable(fetched.review.comment.slice(0, 200))}"` : '';
   throw new ReviewRequiredError(`Team playbook "${m.playbook_id}" v${m.version} is ${status === 'rejected' ? 'rejected' : 'pending review'}${claimed}${comment}, so it is not used`, {
-    hint: 'ask a reviewer to approve it (escher-playbook review list), or give the reason to use it anyway: --allow-unreviewed "<why>" (it is logged)',
+    hint: 'ask a reviewer to approve it, or give the reason to use it anyway (it is logged)',
+    hintCode: 'review-required',
   });
 }

@@ -227,7 +227,7 @@ export function describeError(e: unknown): string {
 
 /** Content whose review is pending or rejected (or whose approval does not cover it) was refused: no override reason was given. */
 export class ReviewRequiredError extends EscherError {
-  constructor(message: string, options?: { hint?: string }) {
+  constructor(message: string, options?: ErrorOptions) {
     super('REVIEW', message, options);
   }
 }

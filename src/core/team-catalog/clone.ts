@@ -33,10 +33,10 @@ export async function cloneTeamPlaybook(d: { store: PlaybookStoreApi; scripts: S
   validatePlaybookId(id);
   const newId = validatePlaybookId(o.as ?? id);
   if (o.version !== undefined) validateVersion(o.version);
-  if (await inStore(d.store, id)) throw new AlreadyExistsError(`"${id}" is in your store already, so it is not a team playbook to clone`, { hint: 'copy your own with `escher-playbook export` / `import`' });
-  if (await inStore(d.store, newId)) throw new AlreadyExistsError(`A playbook "${newId}" exists in your store`, { hint: 'choose another id: --as NEW_ID' });
+  if (await inStore(d.store, id)) throw new AlreadyExistsError(`"${id}" is in your store already, so it is not a team playbook to clone`, { hint: 'it is yours: export and import copy it' });
+  if (await inStore(d.store, newId)) throw new AlreadyExistsError(`A playbook "${newId}" exists in your store`, { hint: 'choose another id for the copy' });
   const rec = await d.catalog.get(id);
-  if (!rec) throw new NotFoundError(`"${id}" is not among your team's published playbooks`, { hint: 'see `escher-playbook list --source team`' });
+  if (!rec) throw new NotFoundError(`"${id}" is not among your team's published playbooks`, { hint: 'list the team playbooks to see their ids' });
   const version = o.version ?? rec.latest_version ?? '';
   const v = rec.versions[version];
   if (!v) throw new NotFoundError(`Team playbook "${id}" has no version ${version}`, { hint: `its versions: ${Object.keys(rec.versions).join(', ')}` });

@@ -43,12 +43,12 @@ export async function readLock(file: string, options: { missingOk?: boolean } = 
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       if (options.missingOk) return { format: FORMAT, playbooks: {} };
-      throw new NotFoundError(`${file} does not exist`, { hint: 'pin a playbook first: `escher-playbook lock add ID`' });
+      throw new NotFoundError(`${file} does not exist`, { hint: 'pin a playbook first' });
     }
     throw e;
   }
   const bad = (what: string): never => {
-    throw new ValidationError(`${file}: ${what}`, [], { hint: 'fix or remove the entry, then `escher-playbook lock add ID` again' });
+    throw new ValidationError(`${file}: ${what}`, [], { hint: 'fix or remove the entry, then pin it again' });
   };
   let parsed: unknown;
   try {
@@ -73,11 +73,11 @@ export async function lockAdd(catalog: TeamCatalog, file: string, id: string, ve
   if (version !== undefined) validateVersion(version);
   const lock = await readLock(file, { missingOk: true });
   const rec = await catalog.get(id);
-  if (!rec) throw new NotFoundError(`"${id}" is not among your team's published playbooks`, { hint: 'see `escher-playbook list --source team`' });
+  if (!rec) throw new NotFoundError(`"${id}" is not among your team's published playbooks`, { hint: 'list the team playbooks to see their ids' });
   const v = teamVersions(rec).find((x) => x.version === (version ?? rec.latest_version));
   if (!v) throw new NotFoundError(`Team playbook "${id}" has no version ${version ?? '(latest)'}`);
   if (v.review !== 'approved') {
-    throw new ReviewRequiredError(`"${id}" v${v.version} is ${v.review}: only approved content is pinned`, { hint: 'ask a reviewer (escher-playbook review list), or pin an approved version: --version V' });
+    throw new ReviewRequiredError(`"${id}" v${v.version} is ${v.review}: only approved content is pinned`, { hint: 'ask a reviewer to approve it, or pin an approved version' });
   }
   const m = v.record.metadata;
   const entry: LockEntry = { version: v.version, content_hash: m.content_hash, scripts: Object.fromEntries(m.scripts.map((s) => [s.path, s.sha256]).sort()) };
