@@ -111,11 +111,14 @@ export class PlaybookService implements Disposable {
       new MetadataPublisher({
         store: this.store,
         api: this.config.serverUrl ? () => this.serverApi() : undefined,
+        syncDir: this.config.syncDir,
         cacheDir: this.config.cacheDir,
         tenantId: this.config.tenantId,
         serverUrl: this.config.serverUrl,
         syncEnabled: this.config.syncEnabled,
         syncIntervalMinutes: this.config.syncIntervalMinutes,
+        // Background sync (the extension, `sync --watch`) also follows other processes' edits.
+        watchStoreDir: this.config.playbooksDir,
         // Server-side script changes come down through the script manager's verified cache.
         fetchScript: fileScriptFetcher((s3Path) => this.scriptManager.downloadScript(s3Path)),
         // The same model and text as the local index, so tenant and local vectors agree; the

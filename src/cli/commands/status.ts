@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { SyncStatus } from '../../core/metadata-publisher/publisher';
+import type { SyncStatus } from '../../core/metadata-publisher/status-reader';
 import { describeForCli } from '../hints';
 import type { CliContext } from '../context';
 
@@ -22,8 +22,8 @@ export interface StatusView extends SyncStatus {
 }
 
 /**
- * status: the connection (server, tenant, signed in), the last sync and its error, queued changes
- * and conflicts. Reads local state only: no request (run `sync` to reach the server).
+ * status: the connection (server, tenant, signed in), the last sync and its error, queued changes,
+ * conflicts and playbooks not syncing. Reads local state only: no request (run `sync` to reach the server).
  */
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -86,5 +86,7 @@ export function renderStatus(st: StatusView, now: number): string[] {
   for (const q of st.queued) lines.push(`  ${q.kind} ${q.playbook_id}${q.attempts ? ` (${q.attempts} failed attempt(s): ${q.last_error ?? ''})` : ''}`);
   lines.push(`conflicts:     ${st.conflicts.length}${st.conflicts.length ? ' needing attention' : ''}`);
   for (const c of st.conflicts) lines.push(`  ${c.message}`);
+  if (st.notSyncing.length) lines.push(`not syncing:   ${st.notSyncing.length} (server changes not applied here)`);
+  for (const u of st.notSyncing) lines.push(`  ${u.message}`);
   return lines;
 }

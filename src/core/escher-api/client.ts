@@ -10,9 +10,10 @@ import { validatePlaybookId } from '../shared/safe-path';
 import { errorForStatus, invalidResponse, networkError, readErrorBody } from './http-errors';
 import { DEFAULT_RETRY, isRetryableStatus, retryDelay, type RetryPolicy } from './retry';
 import { fetchVerifiedStream, type FetchedStream } from './fetch-stream';
+import { changesEnvelopeIssues, splitChangesPage } from './changes-page';
 import type {
   CallOptions,
-  ChangesPage,
+  ChangesFeedPage,
   DownloadTicket,
   EscherApi,
   FetchedMetadata,
@@ -66,8 +67,8 @@ interface CallSpec {
   stream?: () => Readable;
   headers?: Record<string, string>;
   retry: boolean;
-  /** Wire schema name the 2xx body must match. */
-  schema: string;
+  /** Wire schema name the 2xx body must match, or a check returning its issues. */
+  schema: string | ((value: unknown) => string[]);
   /** Statuses passed to the caller instead of thrown (e.g. 404 for getRecord). */
   passStatus?: number[];
   /** The caller's own deadline or cancellation, for the whole call (retries included). */
@@ -198,9 +199,10 @@ export class HttpEscherApi implements EscherApi {
     return r.status === 404 ? null : r.data;
   }
 
-  async getChanges(since: number, limit?: number): Promise<ChangesPage> {
-    const r = await this.call<ChangesPage>({ what: 'changes feed', method: 'GET', path: '/api/changes', query: { since, limit }, retry: true, schema: 'ChangesPage' });
-    return r.data;
+  /** The envelope must be valid; a record that is not is handed back in `rejected` (changes-page.ts). */
+  async getChanges(since: number, limit?: number): Promise<ChangesFeedPage> {
+    const r = await this.call<{ changes: unknown[]; next: number; more: boolean }>({ what: 'changes feed', method: 'GET', path: '/api/changes', query: { since, limit }, retry: true, schema: changesEnvelopeIssues });
+    return splitChangesPage(r.data);
   }
 
   async deletePlaybook(playbookId: string, pre: Precondition): Promise<PlaybookRecord> {
@@ -304,7 +306,7 @@ export class HttpEscherApi implements EscherApi {
       const parsed = parseJson(res.data);
       if (res.status >= 200 && res.status < 300) {
         if (!parsed.ok) throw invalidResponse(spec.what, res.status, 'invalid JSON');
-        const issues = wireIssues(spec.schema, parsed.value);
+        const issues = typeof spec.schema === 'string' ? wireIssues(spec.schema, parsed.value) : spec.schema(parsed.value);
         if (issues.length) throw invalidResponse(spec.what, res.status, `an invalid shape (${issues.slice(0, 3).join('; ')})`);
         return { status: res.status, data: parsed.value as T, headers: res.headers };
       }

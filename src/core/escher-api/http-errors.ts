@@ -10,7 +10,7 @@ import {
 } from '../shared/errors';
 import { redact } from '../shared/logger';
 import type { PlaybookRecord } from './types';
-import { wireIssues } from './wire-validate';
+import { recordIssues } from './changes-page';
 
 /**
  * Maps what came back over HTTP to the typed errors of shared/errors.ts. Never attaches the raw
@@ -31,7 +31,8 @@ export function readErrorBody(parsed: unknown): ServerErrorBody {
   if (typeof p.error?.code === 'string') out.code = p.error.code;
   if (typeof p.error?.message === 'string') out.message = p.error.message.slice(0, 500);
   if (p.current === null) out.current = null;
-  else if (p.current !== undefined && wireIssues('PlaybookRecord', p.current).length === 0) out.current = p.current as PlaybookRecord;
+  // The same check as a changes-feed record: one that could not be applied is as good as none.
+  else if (p.current !== undefined && recordIssues(p.current).length === 0) out.current = p.current as PlaybookRecord;
   return out;
 }
 

@@ -284,9 +284,11 @@ export class ScriptCache implements CachePolicy {
       await this.index.reload();
       let freed = 0;
       for (const e of this.index.entries.values()) freed += e.size;
-      // A scripts/ or metadata/ that is a symlink loses the link, never what it points at.
+      // A scripts/ or metadata/ that is a symlink loses the link, never what it points at. Only
+      // the cached server metadata goes: an older home kept its sync state in cache/metadata/,
+      // which must survive until it is moved to $ESCHER_HOME/sync.
       await removeInside(this.layout.root, this.layout.scriptsDir, { recursive: true });
-      await removeInside(this.layout.root, path.dirname(this.layout.metadataDir), { recursive: true });
+      await removeInside(this.layout.root, this.layout.metadataDir, { recursive: true });
       this.metadata?.forgetMemo();
       await this.index.compact([]);
       // Temp files of downloads still running in other processes are left alone: they insert

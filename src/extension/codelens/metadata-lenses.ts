@@ -51,6 +51,7 @@ function stateTitle(ctx: LensContext): string {
   if (loc.area === 'ai-generated') return '$(sparkle) AI-generated · pending your decision';
   if (sync?.phase === 'conflict') return `$(warning) Sync conflict${sync.detail ? `: ${sync.detail}` : ''}`;
   if (sync?.phase === 'failed') return `$(error) Sync failed${sync.detail ? `: ${sync.detail}` : ''}`;
+  if (sync?.phase === 'not_syncing') return `$(debug-disconnect) Not syncing${sync.detail ? `: ${sync.detail}` : ''}`;
   if (sync?.phase === 'pending') return '$(cloud-upload) Pending sync';
   if (loc.area === 'local') return ctx.storageStrategy === 'local_only' ? '$(lock) Local · Keep Private' : '$(circle-large-outline) Local · not published';
   const review = sync?.review;

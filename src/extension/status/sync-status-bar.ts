@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { SyncStatus } from '../../core/metadata-publisher/publisher';
+import type { SyncStatus } from '../../core/metadata-publisher/status-reader';
 import { DisposableOwner } from '../util/disposable';
 import { statusBarData } from './sync-status-text';
 

@@ -1,4 +1,5 @@
-import type { SyncStatus } from '../../core/metadata-publisher/publisher';
+import type { SyncStatus } from '../../core/metadata-publisher/status-reader';
+import { escapeMd } from '../tree/markdown';
 
 /** Status bar content for the sync state, as data (the adapter sets a StatusBarItem from it). */
 export interface StatusBarData {
@@ -65,5 +66,9 @@ export function renderSyncStatus(s: SyncStatus, now: number): string {
   for (const c of s.conflicts) {
     lines.push(`- \`${c.playbook_id}\` — ${c.kind.replace(/_/g, ' ')}: ${c.message}${c.copy_id ? ` (your change is kept as \`${c.copy_id}\`)` : ''}`);
   }
+  lines.push('', `## Not syncing (${s.notSyncing.length})`, '');
+  if (s.notSyncing.length === 0) lines.push('None.');
+  // The message may quote what a server sent: shown literally.
+  for (const u of s.notSyncing) lines.push(`- \`${u.playbook_id}\` — ${escapeMd(u.message)}`);
   return `${lines.join('\n')}\n`;
 }

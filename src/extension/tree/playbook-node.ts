@@ -70,6 +70,7 @@ export function stateLine(s: PlaybookSummary, sync: PlaybookSyncState | undefine
   if (s.area === 'ai-generated') return { short: 'AI proposal', long: 'Proposed by the Escher agent; accept or discard it.', icon: { kind: 'theme', id: 'sparkle', color: 'charts.purple' } };
   if (sync?.phase === 'conflict') return { short: 'conflict', long: `Sync conflict: ${sync.detail ?? 'changed here and on the server'}. Run Show Sync Status.`, icon: { kind: 'theme', id: 'warning', color: 'list.warningForeground' } };
   if (sync?.phase === 'failed') return { short: 'sync failed', long: `Last sync failed: ${sync.detail ?? 'see the log'}.`, icon: { kind: 'theme', id: 'error', color: 'list.errorForeground' } };
+  if (sync?.phase === 'not_syncing') return { short: 'not syncing', long: `Not syncing: ${sync.detail ?? 'server changes are not applied here'}.`, icon: { kind: 'theme', id: 'debug-disconnect', color: 'list.warningForeground' } };
   if (sync?.phase === 'pending') return { short: 'pending sync', long: 'Changed here; the next sync uploads it.', icon: { kind: 'theme', id: 'cloud-upload', color: 'charts.yellow' } };
   if (s.area === 'local') {
     return s.storage_strategy === 'local_only'

@@ -127,3 +127,22 @@ test('sync exits 4 while it leaves a conflict open, and 0 once the conflict copy
   const done = await cli(b, ['sync']);
   assert.equal(done.code, 0, done.stdout + done.stderr);
 });
+
+test('cache clear never touches sync state: an edit queued offline survives it and the next sync sends it, with no false conflict', async (t) => {
+  const h = await home(t);
+  await createOne(h, 'cli-keep');
+  assert.equal((await cli(h, ['publish', 'cli-keep', '--trusted'])).code, 0);
+  assert.equal((await cli(h, ['update', 'cli-keep', '--description', 'edited offline'])).code, 0);
+  const down = await cli(h, ['sync'], { ESCHER_SERVER_URL: 'http://127.0.0.1:9' });
+  assert.equal(down.code, 9, down.stderr);
+  const clear = await cli(h, ['cache', 'clear']);
+  assert.equal(clear.code, 0, clear.stderr);
+  const st = JSON.parse((await cli(h, ['--json', 'status'])).stdout) as { tracked: number; queued: Array<{ playbook_id: string }> };
+  assert.deepEqual([st.tracked, st.queued.map((q) => q.playbook_id)], [1, ['cli-keep']], 'the agreement and the queued edit are still there');
+  const sync = JSON.parse((await cli(h, ['--json', 'sync'])).stdout) as { updated: string[]; conflicts: unknown[]; failed: unknown[] };
+  assert.deepEqual([sync.updated, sync.conflicts, sync.failed], [['cli-keep'], [], []]);
+  const listed = JSON.parse((await cli(h, ['--json', 'list'])).stdout) as Array<{ playbook_id: string }>;
+  assert.deepEqual(listed.map((p) => p.playbook_id), ['cli-keep'], 'no conflict copy');
+  const rec = await s.api.getRecord('cli-keep');
+  assert.equal(rec?.versions[rec.latest_version!]?.metadata.description, 'edited offline');
+});

@@ -134,7 +134,7 @@ test('the token never appears in logs, error messages or error objects', async (
 test('a response of the wrong shape or no JSON at all is a clear ServerError', async (t) => {
   const shapes: Record<string, string> = {
     '/api/health': '{"ok":"yes"}',
-    '/api/changes': '{"changes":[{"playbook_id":"../x"}],"next":0,"more":false}',
+    '/api/changes': '{"changes":{"playbook_id":"x"},"next":0,"more":false}',
     '/api/playbooks/x': '<html>proxy error</html>',
   };
   const fake = await fakeServer(t, (req, res) => {

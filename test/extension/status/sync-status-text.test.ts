@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { SyncStatus } from '../../../src/core/metadata-publisher/publisher';
+import type { SyncStatus } from '../../../src/core/metadata-publisher/status-reader';
 import { ago, renderSyncStatus, statusBarData } from '../../../src/extension/status/sync-status-text';
 
 const now = Date.parse('2026-11-27T12:00:00Z');
@@ -14,6 +14,7 @@ const status = (over: Partial<SyncStatus> = {}): SyncStatus => ({
   queued: [],
   changedSinceSync: [],
   conflicts: [],
+  notSyncing: [],
   ...over,
 });
 const opts = { signedIn: true, tokenRejected: false, running: true, syncing: false, now };
