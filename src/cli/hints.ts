@@ -37,6 +37,9 @@ export const CLI_HINTS: Record<HintCode, string> = {
   'disk-full': 'free some space (`escher-playbook cache evict` or `cache clear` frees the script cache), then run the command again; what was already stored is unchanged',
   'home-not-writable': 'point ESCHER_HOME (or --home) at a writable folder',
   'offline-not-cached': 'run it once without --offline (with the server reachable) to cache it',
+  'not-a-reviewer': 'review commands need a reviewer token: set ESCHER_REVIEWER_TOKEN or run `escher-playbook login --reviewer`',
+  'self-review': 'ask another reviewer of your tenant',
+  'review-required': 'ask a reviewer (`escher-playbook review list`), or give the reason to use it anyway: --allow-unreviewed "<why>" (it is logged)',
 };
 
 /** The hint the CLI shows for an error: its own words for a hint code, else the error's own hint. */

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { Clock } from './shared/clock';
 import { systemClock } from './shared/clock';
 import type { PlaybookConfig } from './shared/config';
@@ -10,6 +11,7 @@ import { QdrantVectorStore } from './local-search/qdrant-store';
 import type { LockOptions } from './playbook-store/store-lock';
 import type { Disposable } from './shared/disposable';
 import type { HttpEscherApi } from './escher-api/client';
+import { TeamCatalog } from './team-catalog/team-catalog';
 import { createScriptManager, runtimeFilesFor } from './script-manager/create';
 import type { ScriptManager } from './script-manager/script-manager';
 import { ConfigError } from './shared/errors';
@@ -82,6 +84,22 @@ export class PlaybookService implements Disposable {
   }
 
   private readonly _scriptManager = this.lazy(() => createScriptManager(this.config, { store: this.store, server: () => this.serverApi(), logger: this.logger, clock: this.clock }));
+
+  private readonly _teamCatalog = this.lazy(
+    () =>
+      new TeamCatalog({
+        dir: path.join(this.config.cacheDir, 'metadata', 'team'),
+        server: () => this.serverApi(),
+        serverUrl: this.config.serverUrl,
+        tenantId: this.config.tenantId,
+        logger: this.logger,
+      }),
+  );
+
+  /** What this home knows of the team's (tenant's) published playbooks: metadata from the changes feed. */
+  get teamCatalog(): TeamCatalog {
+    return this._teamCatalog();
+  }
 
   /** Script resolution (local → synced → verified cache → download) and the script cache. */
   get scriptManager(): ScriptManager {

@@ -4,24 +4,28 @@ import { ConfigError } from '../core/shared/errors';
 import { redact } from '../core/shared/logger';
 import { FAULT_NAMES, isFaultName, type FaultSpec } from './faults';
 import { openApiYaml } from './openapi-yaml';
-import { loadTokens, parseTokenEntry, TOKENS_ENV, TokenSourceError } from './tokens';
+import { grantCount, loadTokens, parseTokenEntry, TOKENS_ENV, TokenSourceError } from './tokens';
 import { SERVER_VERSION, startDevServer } from './server';
 
 /**
  * node dist/dev-server.js --port <n|0> --data <dir> [--library <dir>]
  *                         [--token-file FILE] [--token <t> | --token TENANT=TOKEN ...]  (or ESCHER_DEV_SERVER_TOKENS)
+ *                         [--reviewer-token TENANT=TOKEN ...] [--trusted-token TENANT=TOKEN ...]
  *                         [--admin-token <t>] (or ESCHER_ADMIN_TOKEN) [--fault NAME[:count=N,seconds=S,match=/prefix]] ...
  *                         [--tls-cert cert.pem --tls-key key.pem]
  * Prints its base URL as the FIRST line on stdout (tests and scripts read it), logs to stderr.
  */
-function parseToken(value: string, prev: Record<string, string> | undefined): Record<string, string> {
-  try {
-    const [token, tenant] = parseTokenEntry(value, '--token');
-    return { ...(prev ?? {}), [token]: tenant };
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-}
+const tokenOption =
+  (flag: string) =>
+  (value: string, prev: Record<string, string> | undefined): Record<string, string> => {
+    if (/^(reviewer|trusted):/.test(value)) throw new InvalidArgumentError(`${flag} takes TENANT=TOKEN; the role comes from the flag`);
+    try {
+      const [token, tenant] = parseTokenEntry(value, flag);
+      return { ...(prev ?? {}), [token]: tenant };
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  };
 
 function parseFault(value: string, prev: FaultSpec[] | undefined): FaultSpec[] {
   const [name, opts] = value.split(':', 2) as [string, string | undefined];
@@ -65,9 +69,11 @@ async function main(): Promise<void> {
     .option('--host <addr>', 'address to bind', '127.0.0.1')
     .option('--public-url <url>', 'base URL clients use (pre-signed URLs are built on it); default: the bound address')
     .option('--library <dir>', 'serve Escher Library playbooks from this folder (<id>/v<version>/metadata.json + scripts)')
-    .option('--token-file <file>', `tenant tokens, TENANT=TOKEN per line (mode 0600); or set ${TOKENS_ENV}`)
-    .option('--token <token>', 'bearer token: TOKEN (tenant "default") or TENANT=TOKEN; repeatable (visible in ps: prefer --token-file)', parseToken)
-    .option('--admin-token <token>', 'token for /api/admin/* and reviewer actions (visible in ps: prefer ESCHER_ADMIN_TOKEN)')
+    .option('--token-file <file>', `tokens, [reviewer:|trusted:]TENANT=TOKEN per line (mode 0600); or set ${TOKENS_ENV}`)
+    .option('--token <token>', 'author token: TOKEN (tenant "default") or TENANT=TOKEN; repeatable (visible in ps: prefer --token-file)', tokenOption('--token'))
+    .option('--reviewer-token <token>', 'reviewer token TENANT=TOKEN: approves or rejects versions others published; repeatable', tokenOption('--reviewer-token'))
+    .option('--trusted-token <token>', 'trusted author token TENANT=TOKEN: its uploaded_trusted versions land approved; repeatable', tokenOption('--trusted-token'))
+    .option('--admin-token <token>', 'token for /api/admin/* and reviewer actions in any tenant (visible in ps: prefer ESCHER_ADMIN_TOKEN)')
     .option('--fault <name>', `inject a fault from the start: ${FAULT_NAMES.join('|')}[:count=N,seconds=S,match=/prefix]; repeatable`, parseFault)
     .option('--url-ttl <seconds>', 'lifetime of pre-signed URLs', parseTtl, 300)
     .option('--max-upload-mb <n>', 'largest script accepted', parseMb, 1024)
@@ -85,6 +91,8 @@ async function main(): Promise<void> {
     library?: string;
     publicUrl?: string;
     token?: Record<string, string>;
+    reviewerToken?: Record<string, string>;
+    trustedToken?: Record<string, string>;
     tokenFile?: string;
     adminToken?: string;
     fault?: FaultSpec[];
@@ -103,16 +111,17 @@ async function main(): Promise<void> {
     process.stderr.write('escher-dev-server: --data <dir> is required\n');
     process.exit(2);
   }
-  const tokens = await loadTokens({ argv: o.token, file: o.tokenFile, env: process.env }).catch((e: unknown) => {
+  const argv = { authors: o.token ?? {}, reviewers: o.reviewerToken ?? {}, trusted: o.trustedToken ?? {} };
+  const tokens = await loadTokens({ argv, file: o.tokenFile, env: process.env }).catch((e: unknown) => {
     if (!(e instanceof TokenSourceError || e instanceof ConfigError)) throw e;
     process.stderr.write(`escher-dev-server: ${e.message}${e instanceof ConfigError && e.hint ? ` (${e.hint})` : ''}\n`);
     return process.exit(2);
   });
-  if (Object.keys(tokens).length === 0) {
+  if (grantCount(tokens) === 0) {
     process.stderr.write(`escher-dev-server: give at least one tenant token: --token-file FILE (TENANT=TOKEN lines, mode 0600), ${TOKENS_ENV}="TENANT=TOKEN …", or --token TENANT=TOKEN\n`);
     process.exit(2);
   }
-  if (o.token || o.adminToken) process.stderr.write('escher-dev-server: warning: a token on the command line is visible to other users (ps); use --token-file, ESCHER_DEV_SERVER_TOKENS or ESCHER_ADMIN_TOKEN\n');
+  if (o.token || o.reviewerToken || o.trustedToken || o.adminToken) process.stderr.write('escher-dev-server: warning: a token on the command line is visible to other users (ps); use --token-file, ESCHER_DEV_SERVER_TOKENS or ESCHER_ADMIN_TOKEN\n');
   if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) {
     process.stderr.write('escher-dev-server: --tls-cert and --tls-key go together\n');
     process.exit(2);
@@ -128,7 +137,9 @@ async function main(): Promise<void> {
     dataDir: o.data,
     libraryDir: o.library,
     publicUrl: o.publicUrl,
-    tokens,
+    tokens: tokens.authors,
+    reviewerTokens: tokens.reviewers,
+    trustedTokens: tokens.trusted,
     adminToken: o.adminToken ?? process.env.ESCHER_ADMIN_TOKEN,
     port: o.port,
     host: o.host,

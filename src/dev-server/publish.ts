@@ -2,10 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as semver from 'semver';
 import { contentHash } from '../core/escher-api/content-hash';
 import { parseS3Path, tenantS3Path } from '../core/escher-api/s3-path';
-import type { PublishedMetadata, PublishRequest, ReviewStatus, VersionRecord } from '../core/escher-api/types';
+import { decisionFor } from '../core/escher-api/review';
+import type { PublishedMetadata, PublishRequest, VersionRecord } from '../core/escher-api/types';
 import { formatAjvErrors, wireRef } from '../core/escher-api/wire-validate';
 import { scriptPathIssues } from '../core/playbook-store/names';
 import { ApiError, unprocessable } from './api-error';
+import type { Caller } from './auth';
 import type { ServerContext, Tenant } from './context';
 import { checkPrecondition, readPrecondition, runMutation } from './mutation';
 import { vectorHash, type VectorInfo } from './tenant-store';
@@ -15,7 +17,8 @@ import { vectorHash, type VectorInfo } from './tenant-store';
  * local_only (422), request shape (422), content_hash (422), script paths (422: names.ts
  * scriptPathIssues, the store's rule); then, exclusively for the tenant:
  * identical content -> 200 no-op; preconditions (428/412); same version, other content (409);
- * scripts in tenant storage (422); store the version (+ vector) with the next seq and revision.
+ * scripts in tenant storage (422); store the version (+ vector) with the next seq and revision,
+ * pending unless a trusted token published it as uploaded_trusted (see newVersion).
  */
 type ScriptEntryWire = PublishedMetadata['scripts'][number];
 
@@ -66,15 +69,25 @@ export function registerPublishRoute(app: FastifyInstance, ctx: ServerContext, t
       const scripts = existing ? existing.metadata.scripts : await linkScripts(tenant, m);
       const vectors: Record<string, VectorInfo> = {};
       if (request.vector) vectors[m.version] = await store.saveVector(id, m.version, request.vector_model ?? null, request.vector);
-      const review: ReviewStatus = m.storage_strategy === 'uploaded_trusted' ? 'approved' : 'pending';
       const versionRecord: VersionRecord = existing
         ? { ...existing, has_vector: existing.has_vector || request.vector !== undefined }
-        : { version: m.version, metadata: { ...m, scripts }, review_status: review, published_at: nowIso(), has_vector: request.vector !== undefined };
+        : newVersion({ ...m, scripts }, req.caller, nowIso(), request.vector !== undefined);
       const versions = { ...(live?.versions ?? {}), [m.version]: versionRecord };
       const record = await store.commit({ playbook_id: id, deleted: false, latest_version: latestOf(versions), versions }, vectors);
       return { status: 200, body: record, etag: record.revision };
     });
   });
+}
+
+/**
+ * A new version is pending, unless it is uploaded_trusted AND the caller's token is a trusted
+ * one: then it is approved, with a decision recording who vouched for which content.
+ */
+function newVersion(metadata: PublishedMetadata, caller: Caller | null, at: string, hasVector: boolean): VersionRecord {
+  const trusted = metadata.storage_strategy === 'uploaded_trusted' && caller?.role === 'trusted';
+  const base = { version: metadata.version, metadata, published_at: at, has_vector: hasVector, ...(caller ? { published_by: caller.principal } : {}) };
+  if (!trusted) return { ...base, review_status: 'pending' };
+  return { ...base, review_status: 'approved', review: decisionFor(metadata, { status: 'approved', reviewer: caller.principal, kind: 'trusted_upload', at }) };
 }
 
 /**

@@ -1,22 +1,25 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { contentHash } from '../core/escher-api/content-hash';
-import type { FetchedMetadata, PlaybookRecord, PublishedMetadata, VersionRecord } from '../core/escher-api/types';
+import type { FetchedMetadata, PublishedMetadata, VersionRecord } from '../core/escher-api/types';
 import { wireRef } from '../core/escher-api/wire-validate';
 import { badRequest, notFound } from './api-error';
 import type { ServerContext, Tenant } from './context';
 import { checkPrecondition, readPrecondition, runMutation } from './mutation';
 import { intParam, playbookId, versionParam } from './params';
 import { latestOf, registerPublishRoute } from './publish';
+import { liveVersion } from './live-version';
+import { registerReviewRoutes } from './routes-review';
 
 /**
- * The tenant collection: publish (publish.ts), records, the changes feed, versions (fetch,
- * reviewer edits, review, delete) and search. Semantics are in docs/server-protocol.md.
+ * The tenant collection: publish (publish.ts), review (routes-review.ts), records, the changes
+ * feed, versions (fetch, edits, delete) and search. Semantics are in docs/server-protocol.md.
  */
 type TenantOf = (req: FastifyRequest) => Promise<Tenant>;
 
 export function registerPlaybookRoutes(app: FastifyInstance, ctx: ServerContext, tenantOf: TenantOf): void {
   const nowIso = (): string => new Date(ctx.clock.now()).toISOString();
   registerPublishRoute(app, ctx, tenantOf);
+  registerReviewRoutes(app, tenantOf, nowIso);
 
   app.get('/api/changes', { config: { access: 'tenant' } }, async (req) => {
     const q = req.query as Record<string, unknown>;
@@ -42,7 +45,7 @@ export function registerPlaybookRoutes(app: FastifyInstance, ctx: ServerContext,
     if (source !== 'library') {
       const rec = (await tenantOf(req)).store.get(id);
       const v = rec && !rec.deleted ? rec.versions[version === 'latest' ? (rec.latest_version ?? '') : version] : undefined;
-      if (v) return { source: 'tenant', metadata: v.metadata, review_status: v.review_status } satisfies FetchedMetadata;
+      if (v) return { source: 'tenant', metadata: v.metadata, review_status: v.review_status, ...(v.review ? { review: v.review } : {}) } satisfies FetchedMetadata;
     }
     if (source !== 'tenant') {
       const lib = ctx.library.get(id, version);
@@ -63,25 +66,9 @@ export function registerPlaybookRoutes(app: FastifyInstance, ctx: ServerContext,
       checkPrecondition(current, pre, 'editing a version');
       const metadata: PublishedMetadata = { ...v.metadata, ...patch, updated_at: nowIso() };
       metadata.content_hash = contentHash(metadata);
-      const versions = { ...current.versions, [version]: { ...v, metadata } };
-      const record = await tenant.store.commit({ playbook_id: id, deleted: false, latest_version: current.latest_version, versions });
-      return { status: 200, body: record, etag: record.revision };
-    });
-  });
-
-  app.post('/api/playbooks/:id/versions/:version/review', { config: { access: 'tenant' }, schema: { body: wireRef('ReviewRequest') } }, async (req, reply) => {
-    const params = req.params as Record<string, unknown>;
-    const id = playbookId(params.id);
-    const version = versionParam(params.version);
-    const body = req.body as { status: 'approved' | 'rejected'; comment?: string };
-    const tenant = await tenantOf(req);
-    const pre = readPrecondition(req);
-    return runMutation(req, reply, tenant, async () => {
-      const { current, v } = liveVersion(tenant, id, version);
-      if (pre.ifMatch || pre.ifNoneMatch) checkPrecondition(current, pre, 'review');
-      const { review_comment: _old, ...rest } = v;
-      const next: VersionRecord = body.comment !== undefined ? { ...rest, review_status: body.status, review_comment: body.comment } : { ...rest, review_status: body.status };
-      const versions = { ...current.versions, [version]: next };
+      // A decision covers the content it was made on: changed content waits for a new review.
+      const { review_comment: _c, ...rest } = v;
+      const versions = { ...current.versions, [version]: { ...rest, metadata, review_status: v.review_status === 'not_required' ? v.review_status : 'pending' } satisfies VersionRecord };
       const record = await tenant.store.commit({ playbook_id: id, deleted: false, latest_version: current.latest_version, versions });
       return { status: 200, body: record, etag: record.revision };
     });
@@ -129,12 +116,4 @@ export function registerPlaybookRoutes(app: FastifyInstance, ctx: ServerContext,
     });
     return { results };
   });
-}
-
-function liveVersion(tenant: Tenant, id: string, version: string): { current: PlaybookRecord; v: VersionRecord } {
-  const current = tenant.store.get(id);
-  if (!current || current.deleted) throw notFound(`playbook ${id} not found`);
-  const v = current.versions[version];
-  if (!v) throw notFound(`playbook ${id} has no version ${version}`);
-  return { current, v };
 }

@@ -29,8 +29,12 @@ export const SERVER_VERSION = '1.0.0';
 export interface DevServerOptions {
   dataDir: string;
   libraryDir?: string;
-  /** token -> tenant id */
+  /** Author tokens: token -> tenant id (roles: auth.ts). */
   tokens?: Record<string, string>;
+  /** Reviewer tokens: token -> tenant id. */
+  reviewerTokens?: Record<string, string>;
+  /** Trusted author tokens (uploaded_trusted lands approved): token -> tenant id. */
+  trustedTokens?: Record<string, string>;
   adminToken?: string;
   port?: number;
   host?: string;
@@ -93,7 +97,8 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const durable = options.durable ?? true;
-  const auth = new Authenticator(options.tokens ?? {}, options.adminToken);
+  const serverKey = await loadServerKey(dataDir);
+  const auth = new Authenticator({ authors: options.tokens, reviewers: options.reviewerTokens, trusted: options.trustedTokens }, options.adminToken, serverKey);
   const faults = new FaultSet();
   for (const f of options.faults ?? []) faults.set(f.name, f);
   const ctx: ServerContext = {
@@ -105,7 +110,7 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
     urlTtlSeconds: options.urlTtlSeconds ?? 300,
     maxUploadBytes: options.maxUploadBytes ?? 1024 * 1024 * 1024,
     library: await Library.load(options.libraryDir, logger),
-    signer: new UrlSigner(await loadServerKey(dataDir)),
+    signer: new UrlSigner(serverKey),
     faults,
     tenants: new TenantRegistry(dataDir, durable, () => clock.now()),
   };
@@ -178,7 +183,8 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
 
   // Load every known tenant before answering, so the first request is not the one paying for it
   // (and a corrupt record file stops the server at start, with the file named).
-  await Promise.all([...new Set(Object.values(options.tokens ?? {}))].map((t) => ctx.tenants.get(t)));
+  const tenants = [options.tokens, options.reviewerTokens, options.trustedTokens].flatMap((m) => Object.values(m ?? {}));
+  await Promise.all([...new Set(tenants)].map((t) => ctx.tenants.get(t)));
 
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });

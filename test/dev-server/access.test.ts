@@ -142,14 +142,14 @@ test('a percent-encoded admin path cannot inject a fault (the reported bypass)',
 
 test('a route that declares no access stops the server from starting', async () => {
   const open = Fastify();
-  guardRoutes(open, new Authenticator({ t: 'acme' }));
+  guardRoutes(open, new Authenticator({ authors: { t: 'acme' } }, undefined, Buffer.alloc(32)));
   // fastify may run onRoute hooks at registration or when the instance boots: either must refuse.
   await assert.rejects(async () => {
     open.get('/api/new', async () => ({}));
     await open.ready();
   }, /declares no access/);
   const declared = Fastify();
-  guardRoutes(declared, new Authenticator({ t: 'acme' }));
+  guardRoutes(declared, new Authenticator({ authors: { t: 'acme' } }, undefined, Buffer.alloc(32)));
   declared.get('/api/other', { config: { access: 'tenant' } }, async () => ({}));
   await declared.ready();
   await declared.close();

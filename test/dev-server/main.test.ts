@@ -148,3 +148,31 @@ test('--print-openapi prints the committed document', async () => {
   assert.equal(code, 0);
   assert.equal(out, await fs.readFile(path.join(REPO, 'api', 'escher-server.openapi.yaml'), 'utf8'));
 });
+
+test('roles from the command line and the token file: --reviewer-token reviews, reviewer: in the file too, a token with two roles stops the start', async (t) => {
+  const data = await tempDir(t, 'escher-cli-roles-');
+  const work = await tempDir(t, 'escher-cli-roles-work-');
+  const file = path.join(work, 'tokens');
+  await fs.writeFile(file, 'acme=tok-author\nreviewer:acme=tok-rev-file\n', { mode: 0o600 });
+  const child = run(['--data', data, '--token-file', file, '--reviewer-token', 'acme=tok-rev-argv']);
+  t.after(() => void child.kill('SIGKILL'));
+  const url = await firstLine(child);
+  const author = new HttpEscherApi({ serverUrl: url, tenantId: 'acme', token: 'tok-author' });
+  t.after(() => author.close());
+  await publishNew(author, work, 'rds-stop', '1.0.0', undefined, { storage_strategy: 'uploaded_trusted' });
+  assert.equal((await author.getRecord('rds-stop'))?.versions['1.0.0']?.review_status, 'pending');
+  const byAuthor = await raw(url, 'POST', '/api/playbooks/rds-stop/versions/1.0.0/review', { token: 'tok-author', body: { status: 'approved' } });
+  assert.equal(byAuthor.status, 403);
+  const byFileReviewer = await raw(url, 'POST', '/api/playbooks/rds-stop/versions/1.0.0/review', { token: 'tok-rev-file', body: { status: 'rejected', comment: 'no' } });
+  assert.equal(byFileReviewer.status, 200, byFileReviewer.text);
+  const byArgvReviewer = await raw(url, 'POST', '/api/playbooks/rds-stop/versions/1.0.0/review', { token: 'tok-rev-argv', body: { status: 'approved' } });
+  assert.equal(byArgvReviewer.status, 200, byArgvReviewer.text);
+  author.close();
+  child.kill('SIGTERM');
+  assert.equal((await exitOf(child)).code, 0);
+
+  const twice = await exitOf(run(['--data', data, '--token', 'acme=same', '--reviewer-token', 'acme=same']));
+  assert.equal(twice.code, 1);
+  assert.match(twice.stderr, /give each token one role/);
+  assert.doesNotMatch(twice.stderr, /same/);
+});

@@ -9,7 +9,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { sha256 } from '../../src/core/shared/hash';
 import { openApiYaml } from '../../src/dev-server/openapi-yaml';
-import { ADMIN_TOKEN, OTHER_TOKEN, startTestServer } from '../helpers/dev-server';
+import { ADMIN_TOKEN, OTHER_TOKEN, REVIEWER_TOKEN, startTestServer } from '../helpers/dev-server';
 import { tamperHex } from '../helpers/tamper';
 import { makeMetadata, raw, writeLibraryPlaybook } from './fixtures';
 
@@ -220,6 +220,10 @@ test('every endpoint answers, on success and on error, exactly as the document s
   await call('PATCH', '/api/playbooks/rds-stop/versions/1.1.0', { body: { description: 'x' }, headers: { 'if-match': '"stale"' } }, 412);
   await call('PATCH', '/api/playbooks/rds-stop/versions/1.1.0', { body: {}, headers: { 'if-match': `"${revision}"` } }, 400);
   await call('PATCH', '/api/playbooks/rds-stop/versions/7.0.0', { body: { name: 'x' }, headers: { 'if-match': `"${revision}"` } }, 404);
+  await call('GET', '/api/review-queue', {}, 200);
+  await call('GET', '/api/review-queue', { token: null }, 401);
+  await call('POST', '/api/playbooks/rds-stop/versions/1.1.0/review', { body: { status: 'approved' } }, 403); // an author token
+  await call('POST', '/api/playbooks/rds-stop/versions/1.1.0/review', { token: REVIEWER_TOKEN, body: { status: 'rejected', comment: 'no' } }, 200);
   const reviewed = await call('POST', '/api/playbooks/rds-stop/versions/1.1.0/review', { token: ADMIN_TOKEN, body: { status: 'approved', comment: 'ok' } }, 200);
   revision = (reviewed.body as { revision: string }).revision;
   await call('POST', '/api/playbooks/rds-stop/versions/1.1.0/review', { token: ADMIN_TOKEN, body: { status: 'approved' }, headers: { 'if-match': '"stale"' } }, 412);

@@ -10,7 +10,13 @@ import { loadTokens, parseTokenList, TokenSourceError } from '../../src/dev-serv
 const SECRET = 'tok-Zq9-secret';
 
 test('a token list: TENANT=TOKEN or bare TOKEN, separated by spaces or lines, # comments in files', () => {
-  assert.deepEqual(parseTokenList(`# tenants\nacme=${SECRET}\n\n  globex=tok-g other-bare\n# globex=commented-out\n`, 'f'), { [SECRET]: 'acme', 'tok-g': 'globex', 'other-bare': 'default' });
+  assert.deepEqual(parseTokenList(`# tenants\nacme=${SECRET}\n\n  globex=tok-g other-bare\n# globex=commented-out\n`, 'f').authors, { [SECRET]: 'acme', 'tok-g': 'globex', 'other-bare': 'default' });
+});
+
+test('a role prefix makes an entry a reviewer or a trusted token; a doubled or unknown one is refused', () => {
+  assert.deepEqual(parseTokenList(`reviewer:acme=${SECRET}\ntrusted:acme=tok-ci\nacme=tok-a`, 'f'), { authors: { 'tok-a': 'acme' }, reviewers: { [SECRET]: 'acme' }, trusted: { 'tok-ci': 'acme' } });
+  assert.throws(() => parseTokenList(`reviewer:trusted:acme=${SECRET}`, 'f'), (e: unknown) => e instanceof TokenSourceError && /give the role once/.test(e.message) && !e.message.includes(SECRET));
+  assert.throws(() => parseTokenList(`owner:acme=${SECRET}`, 'f'), (e: unknown) => e instanceof TokenSourceError && /tenant id before "="/.test(e.message) && !e.message.includes(SECRET));
 });
 
 test('a malformed entry is named by its position, never by its text', () => {
@@ -32,7 +38,11 @@ test('--token-file must be 0600 and exist; the file, the environment and argv ad
   t.after(() => fs.rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'tokens');
   await fs.writeFile(file, `acme=${SECRET}\n`, { mode: 0o600 });
-  assert.deepEqual(await loadTokens({ file, env: { ESCHER_DEV_SERVER_TOKENS: 'globex=tok-g' }, argv: { 'tok-d': 'default' } }), { [SECRET]: 'acme', 'tok-g': 'globex', 'tok-d': 'default' });
+  assert.deepEqual(await loadTokens({ file, env: { ESCHER_DEV_SERVER_TOKENS: 'globex=tok-g reviewer:globex=tok-r' }, argv: { authors: { 'tok-d': 'default' }, trusted: { 'tok-t': 'acme' } } }), {
+    authors: { [SECRET]: 'acme', 'tok-g': 'globex', 'tok-d': 'default' },
+    reviewers: { 'tok-r': 'globex' },
+    trusted: { 'tok-t': 'acme' },
+  });
 
   await fs.chmod(file, 0o640);
   await assert.rejects(loadTokens({ file, env: {} }), (e: unknown) => e instanceof ConfigError && /its permissions are 0640/.test(e.message) && /chmod 600/.test(e.hint ?? '') && !e.message.includes(SECRET));

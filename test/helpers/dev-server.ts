@@ -18,6 +18,12 @@ export const TEST_TOKEN = 'test-token-acme';
 export const OTHER_TENANT = 'globex';
 export const OTHER_TOKEN = 'test-token-globex';
 export const ADMIN_TOKEN = 'test-admin-token';
+/** A second author of TEST_TENANT (publishes; its uploaded_trusted versions land pending). */
+export const AUTHOR_TOKEN = 'test-token-acme-author';
+/** A reviewer of TEST_TENANT. */
+export const REVIEWER_TOKEN = 'test-token-acme-reviewer';
+/** Another reviewer of TEST_TENANT. */
+export const REVIEWER2_TOKEN = 'test-token-acme-reviewer-2';
 
 export interface TestServer {
   url: string;
@@ -38,8 +44,11 @@ export interface TestServer {
 
 export async function startTestServer(opts: Partial<DevServerOptions> & { keepDataDir?: boolean } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'escher-dev-server-')));
+  // TEST_TOKEN is a trusted author, so tests about other things publish approved versions as before.
   const server = await startDevServer({
-    tokens: { [TEST_TOKEN]: TEST_TENANT, [OTHER_TOKEN]: OTHER_TENANT },
+    tokens: { [AUTHOR_TOKEN]: TEST_TENANT, [OTHER_TOKEN]: OTHER_TENANT },
+    trustedTokens: { [TEST_TOKEN]: TEST_TENANT },
+    reviewerTokens: { [REVIEWER_TOKEN]: TEST_TENANT, [REVIEWER2_TOKEN]: TEST_TENANT },
     adminToken: ADMIN_TOKEN,
     durable: false,
     ...opts,

@@ -9,6 +9,7 @@ interface LoginOptions {
   server?: string;
   tenant?: string;
   tokenStdin?: boolean;
+  reviewer?: boolean;
 }
 
 /**
@@ -23,10 +24,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--server <url>', 'Escher server base URL, e.g. https://escher.example.com')
     .option('--tenant <id>', 'tenant id')
     .option('--token-stdin', 'read the token from stdin (for scripts: `echo $T | escher-playbook login --token-stdin`)')
+    .option('--reviewer', 'store it as your reviewer token, used by `review` (or set ESCHER_REVIEWER_TOKEN)')
     .action(async (o: LoginOptions) => {
       const config = ctx.config();
       if (o.server !== undefined && !/^https?:\/\/[^\s]+$/.test(o.server)) throw new ValidationError(`--server "${o.server}" is not an http(s) URL`);
-      const token = o.tokenStdin ? await readAll(process.stdin) : process.stdin.isTTY ? await promptHidden('Escher token: ') : '';
+      const token = o.tokenStdin ? await readAll(process.stdin) : process.stdin.isTTY ? await promptHidden(o.reviewer ? 'Escher reviewer token: ' : 'Escher token: ') : '';
       if (!token.trim() && o.tokenStdin) throw new ValidationError('No token on stdin');
       const serverUrl = o.server ?? config.serverUrl;
       const tenantId = o.tenant ?? config.tenantId;
@@ -39,19 +41,21 @@ export function register(program: Command, ctx: CliContext): void {
       if (o.server !== undefined || o.tenant !== undefined) {
         await saveHomeSettings(config.home, { ...(o.server !== undefined ? { serverUrl: o.server.replace(/\/+$/, '') } : {}), ...(o.tenant !== undefined ? { tenantId: o.tenant } : {}) });
       }
-      if (token.trim()) await ctx.secrets().set('escher.token', token.trim());
+      if (token.trim()) await ctx.secrets().set(o.reviewer ? 'escher.reviewerToken' : 'escher.token', token.trim());
       ctx.out.result({ home: config.home, tokenSaved: token.trim() !== '', server: o.server, tenant: o.tenant }, () =>
         token.trim() ? `token saved to ${ctx.secrets().file} (mode 0600)` : 'settings saved (no token given)',
       );
     });
   program
     .command('logout')
-    .description('forget the stored token')
+    .description('forget the stored tokens (yours and the reviewer token)')
     .action(async () => {
       const secrets = ctx.secrets();
-      await secrets.delete('escher.token');
-      const envVar = secrets.envVarFor('escher.token');
-      if (ctx.env[envVar]) ctx.out.warn(`${envVar} is set in the environment and still applies`);
+      for (const key of ['escher.token', 'escher.reviewerToken'] as const) {
+        await secrets.delete(key);
+        const envVar = secrets.envVarFor(key);
+        if (ctx.env[envVar]) ctx.out.warn(`${envVar} is set in the environment and still applies`);
+      }
       ctx.out.result({ loggedOut: true }, () => 'token removed');
     });
 }

@@ -1,17 +1,40 @@
 import type { Command } from 'commander';
 import { AREAS, type Area } from '../../core/playbook-store/metadata';
 import type { PlaybookSummary } from '../../core/playbook-store/types';
+import { ValidationError } from '../../core/shared/errors';
 import { choice } from '../args';
 import type { CliContext } from '../context';
 import { renderSummaries } from '../render';
 import { loadSyncViews } from '../sync-view';
+import { renderTeamRows, teamRows } from '../team-view';
+
+const SOURCES = ['local', 'team', 'all'] as const;
+type Source = (typeof SOURCES)[number];
+
+function reviewFields(v: { review_status: unknown; sync_state: string } | undefined): { review_status: unknown; sync_state: string | null } {
+  return v ? { review_status: v.review_status, sync_state: v.sync_state } : { review_status: null, sync_state: null };
+}
 
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('list')
     .description('list playbooks (latest version of each) in all areas or one, with their review status on the server')
     .option('--area <area>', `only this area: ${AREAS.join('|')}`, choice(AREAS))
-    .action(async (o: { area?: Area }) => {
+    .option('--source <source>', `local (your store, the default), team (what teammates published, from the server), or all`, choice(SOURCES))
+    .action(async (o: { area?: Area; source?: Source }) => {
+      const source = o.source ?? 'local';
+      if (source !== 'local' && o.area) throw new ValidationError('--area filters your own store: use it with --source local');
+      if (source === 'team') {
+        const rows = await teamRows(ctx, await ctx.service());
+        ctx.out.result(rows, () => renderTeamRows(rows));
+        return;
+      }
+      if (source === 'all') {
+        const service = await ctx.service();
+        const [items, views, rows] = await Promise.all([service.store.listPlaybooks({}), loadSyncViews(ctx.config()), teamRows(ctx, service)]);
+        ctx.out.result({ local: items.map((s) => ({ ...s, ...reviewFields(views.of(s)) })), team: rows }, () => [...renderSummaries(items, views), '', ...renderTeamRows(rows)]);
+        return;
+      }
       const store = await ctx.store();
       const filter = o.area ? { area: o.area } : {};
       const viewsLoaded = loadSyncViews(ctx.config());

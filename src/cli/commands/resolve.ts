@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { SCRIPT_FORMATS, type ScriptFormat } from '../../core/playbook-store/metadata';
+import { ValidationError } from '../../core/shared/errors';
 import { choice } from '../args';
 import type { CliContext } from '../context';
 
 interface ResolveOptions {
   format: ScriptFormat;
   version?: string;
+  allowUnreviewed?: string;
   offline?: boolean;
 }
 
@@ -13,6 +15,8 @@ interface ResolveOptions {
  * resolve ID --format F [--version V]: prints the absolute path of the script to run (the file, or
  * the format folder when the format has several files), found local → synced → cache → download.
  * Plain output is the path alone, so `sh "$(escher-playbook resolve weekend-rds-stop --format shell)"` works.
+ * A team playbook (one the server has, not this home) is used only when approved for its exact
+ * content; --allow-unreviewed REASON uses it anyway, with a warning naming the reason.
  */
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -21,10 +25,13 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<id>', 'playbook id (yours, or a library / tenant playbook the server knows)')
     .requiredOption('--format <format>', SCRIPT_FORMATS.join('|'), choice(SCRIPT_FORMATS))
     .option('--version <version>', 'a specific version (default: the latest)')
+    .option('--allow-unreviewed <reason>', "use a team playbook whose review is pending or rejected; the reason is logged")
     .option('--offline', 'ask no server: your store, then the verified script cache only')
     .action(async (id: string, o: ResolveOptions) => {
+      if (o.allowUnreviewed !== undefined && !o.allowUnreviewed.trim()) throw new ValidationError('--allow-unreviewed needs a reason', [], { hint: '--allow-unreviewed "<why you use it unreviewed>"' });
       const service = await ctx.service();
-      const r = await service.scriptManager.resolveScript(id, o.format, o.version, { offline: o.offline === true });
+      const r = await service.scriptManager.resolveScript(id, o.format, o.version, { offline: o.offline === true, ...(o.allowUnreviewed !== undefined ? { allowUnreviewed: o.allowUnreviewed } : {}) });
+      // An override is logged by the script manager (a warning on stderr, naming the reason).
       if (r.stale) {
         const why = o.offline ? 'offline' : 'the server did not answer in time';
         ctx.out.warn(`${why}: using the cached copy of ${id} v${r.version}, not checked against the server${o.version === undefined ? ' (a newer version may exist)' : ''}`);
@@ -44,6 +51,8 @@ export function register(program: Command, ctx: CliContext): void {
           version: r.version,
           format: r.format,
           stale: r.stale,
+          review_status: r.review?.status ?? null,
+          ...(r.review?.overrideReason ? { allow_unreviewed: r.review.overrideReason } : {}),
           ...(handed ? { decrypted_until: handed.removeAt.toISOString() } : {}),
           files: r.files.map((f) => ({ path: f.path, file: f.file, sha256: f.sha256, size: f.size })),
         },

@@ -1,7 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import { NotFoundError } from '../../core/shared/errors';
 import { sha256 } from '../../core/shared/hash';
+import { inStore } from '../../core/team-catalog/clone';
+import { showTeamPlaybook } from '../team-show';
 import type { CliContext } from '../context';
 import { renderPlaybook } from '../render';
 import type { SyncView } from '../../core/metadata-publisher/sync-views';
@@ -23,7 +26,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--reveal', 'show sensitive parameter defaults decrypted')
     .action(async (id: string, o: ShowOptions) => {
       const store = await ctx.store();
-      const playbook = await store.getPlaybook(id, o.version);
+      let playbook;
+      try {
+        playbook = await store.getPlaybook(id, o.version);
+      } catch (e) {
+        // Not yours: with a server configured, perhaps a teammate published it (the team catalog).
+        if (!(e instanceof NotFoundError) || o.script !== undefined || !ctx.config().serverUrl || (await inStore(store, id))) throw e;
+        return showTeamPlaybook(ctx, await ctx.service(), id, o.version, e);
+      }
       if (o.script !== undefined) {
         const bytes = await store.readScript(playbook, o.script);
         const text = bytes.toString('utf8');

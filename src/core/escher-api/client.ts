@@ -20,6 +20,7 @@ import type {
   PlaybookRecord,
   Precondition,
   PublishRequest,
+  ReviewQueueItem,
   ServerSearchHit,
   UploadResult,
   UploadScriptArgs,
@@ -256,6 +257,24 @@ export class HttpEscherApi implements EscherApi {
   async search(query: string, limit?: number): Promise<ServerSearchHit[]> {
     const r = await this.call<{ results: ServerSearchHit[] }>({ what: 'server search', method: 'POST', path: '/api/playbooks/search', body: limit === undefined ? { query } : { query, limit }, retry: true, schema: 'SearchResponse' });
     return r.data.results;
+  }
+
+  async reviewQueue(): Promise<ReviewQueueItem[]> {
+    const r = await this.call<{ items: ReviewQueueItem[] }>({ what: 'review queue', method: 'GET', path: '/api/review-queue', retry: true, schema: 'ReviewQueue' });
+    return r.data.items;
+  }
+
+  async review(playbookId: string, version: string, status: 'approved' | 'rejected', comment?: string): Promise<PlaybookRecord> {
+    validatePlaybookId(playbookId);
+    const r = await this.call<PlaybookRecord>({
+      what: `review of ${playbookId}@${version}`,
+      method: 'POST',
+      path: `/api/playbooks/${playbookId}/versions/${encodeURIComponent(version)}/review`,
+      body: comment === undefined ? { status } : { status, comment },
+      retry: false,
+      schema: 'PlaybookRecord',
+    });
+    return r.data;
   }
 
   /** One logical call: attempts, retry decisions, status mapping, JSON + shape validation. */

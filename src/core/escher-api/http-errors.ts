@@ -50,6 +50,9 @@ export function errorForStatus(what: string, status: number, body: ServerErrorBo
       return new AuthError(`${what}: the server rejected the token (401)${detail}`, status, { ...opts, hint: 'sign in again with a valid token', hintCode: 'token-rejected' });
     case 403:
       if (body.code === 'URL_EXPIRED') return new AuthError(`${what}: the download URL expired`, status, { ...opts, hint: 'request a fresh download URL' });
+      // Review refusals first: they are not about the tenant, whatever the client's context.
+      if (body.code === 'NOT_A_REVIEWER') return new AuthError(`${what}: forbidden (403)${detail}`, status, { ...opts, hint: 'reviewing needs a reviewer token of this tenant', hintCode: 'not-a-reviewer' });
+      if (body.code === 'SELF_REVIEW') return new AuthError(`${what}: forbidden (403)${detail}`, status, { ...opts, hint: 'ask another reviewer of your tenant', hintCode: 'self-review' });
       if (context.tenant !== undefined) {
         return new AuthError(`${what}: the server does not accept this token for tenant "${context.tenant}" (403)${detail}`, status, {
           ...opts,

@@ -129,7 +129,7 @@ const paths: Obj = {
     },
     patch: {
       operationId: 'patchVersion',
-      summary: 'Reviewer or other-device edit of descriptive fields (recomputes content_hash)',
+      summary: 'Edit descriptive fields (recomputes content_hash; an approved or rejected version becomes pending again)',
       parameters: mutationParams,
       requestBody: { required: true, content: json('FieldPatch') },
       responses: { '200': ok('The record', 'PlaybookRecord', ETAG), '400': r('BadRequest'), '404': r('NotFound'), '412': r('PreconditionFailed'), '428': r('PreconditionRequired'), ...authErrors },
@@ -145,10 +145,28 @@ const paths: Obj = {
     parameters: [p('PlaybookId'), { name: 'version', in: 'path', required: true, schema: { type: 'string' } }],
     post: {
       operationId: 'reviewVersion',
-      summary: 'Approve or reject a version (If-Match optional)',
+      summary: 'Approve or reject a version (reviewer tokens only, never your own upload; If-Match optional)',
+      description:
+        'The decision is recorded against the exact content (content_hash and every script sha256) as VersionRecord.review. A later change to the content (PATCH) makes the version pending again.',
       parameters: mutationParams,
       requestBody: { required: true, content: json('ReviewRequest') },
-      responses: { '200': ok('The record', 'PlaybookRecord', ETAG), '400': r('BadRequest'), '404': r('NotFound'), '412': r('PreconditionFailed'), ...authErrors },
+      responses: {
+        '200': ok('The record', 'PlaybookRecord', ETAG),
+        '400': r('BadRequest'),
+        '403': errorResponse('NOT_A_REVIEWER (an author or trusted token), SELF_REVIEW (the caller published this version), or FORBIDDEN (another tenant)'),
+        '404': r('NotFound'),
+        '412': r('PreconditionFailed'),
+        '401': r('Unauthenticated'),
+        '500': r('ServerError'),
+      },
+    },
+  },
+  '/api/review-queue': {
+    get: {
+      operationId: 'reviewQueue',
+      summary: 'Versions waiting for review in this tenant, oldest first',
+      parameters: tenant,
+      responses: { '200': ok('The queue', 'ReviewQueue'), ...authErrors },
     },
   },
   '/api/playbooks/search': {
@@ -235,7 +253,12 @@ export function buildOpenApiDocument(version: string): Obj {
     paths,
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'One token per tenant; send X-Escher-Tenant too.' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'A tenant token with one role: author (publishes; uploaded_trusted still lands pending), trusted (its uploaded_trusted versions land approved) or reviewer (also approves/rejects versions others published). Send X-Escher-Tenant too.',
+        },
         adminBearer: { type: 'http', scheme: 'bearer', description: 'The admin token: /api/admin/*, and reviewer actions for any tenant.' },
       },
       parameters: {

@@ -16,11 +16,34 @@ export type PublishedMetadata = Omit<PlaybookMetadata, 'storage_strategy'> & {
   content_hash: string;
 };
 
+/**
+ * The last review decision on a version, bound to the content it was made on. The version is
+ * approved only while `content_hash` and every script's sha256 here equal the version's metadata
+ * (see reviewHolds in ./review.ts); a change to the content makes the server set it pending again.
+ */
+export interface ReviewDecision {
+  playbook_id: string;
+  version: string;
+  status: 'approved' | 'rejected';
+  content_hash: string;
+  scripts: Array<{ path: string; sha256: string }>;
+  /** The reviewer's principal ("admin" or "key-…"); for a trusted upload, the uploader's. */
+  reviewer: string;
+  /** "review": a reviewer decided; "trusted_upload": a trusted token published it as uploaded_trusted. */
+  kind: 'review' | 'trusted_upload';
+  at: string;
+  comment?: string;
+}
+
 export interface VersionRecord {
   version: string;
   metadata: PublishedMetadata;
   review_status: ReviewStatus;
   review_comment?: string;
+  /** The last decision (it may be about earlier content: compare its content_hash). */
+  review?: ReviewDecision;
+  /** Principal of the token that published this version: it may not review it. */
+  published_by?: string;
   published_at: string;
   /** Whether the server holds a vector for it in the tenant collection. */
   has_vector: boolean;
@@ -93,6 +116,18 @@ export interface FetchedMetadata {
   source: 'tenant' | 'library';
   metadata: PublishedMetadata;
   review_status?: ReviewStatus;
+  /** The last decision on this version (tenant only). */
+  review?: ReviewDecision;
+}
+
+export interface ReviewQueueItem {
+  playbook_id: string;
+  version: string;
+  name: string;
+  content_hash: string;
+  published_by?: string;
+  published_at: string;
+  last_decision?: ReviewDecision;
 }
 
 export interface ServerSearchHit {
@@ -132,4 +167,8 @@ export interface EscherApi {
   fetchMetadata(playbookId: string, version: string | 'latest', source?: 'tenant' | 'library' | 'any', options?: CallOptions): Promise<FetchedMetadata>;
   requestDownload(s3Path: string, options?: CallOptions): Promise<DownloadTicket>;
   search(query: string, limit?: number): Promise<ServerSearchHit[]>;
+  /** Versions waiting for review in this tenant, oldest first. */
+  reviewQueue(): Promise<ReviewQueueItem[]>;
+  /** Approve or reject a version (reviewer tokens only; never one's own upload). */
+  review(playbookId: string, version: string, status: 'approved' | 'rejected', comment?: string): Promise<PlaybookRecord>;
 }

@@ -85,6 +85,9 @@ const errorBody: JsonSchema = {
 };
 
 const dateTime = { type: 'string', format: 'date-time' };
+/** Who published or reviewed: "admin" or "key-" + 16 hex (never a token). */
+const principal = { type: 'string', pattern: '^(admin|key-[0-9a-f]{16})$' };
+const scriptPath = structuredClone((metadataSchema.definitions.script.properties as Record<string, JsonSchema>).path) as JsonSchema;
 
 /** Every named schema of the contract, as `components.schemas` of the OpenAPI document. */
 export const wireSchemas: Record<string, JsonSchema> = {
@@ -96,6 +99,47 @@ export const wireSchemas: Record<string, JsonSchema> = {
     additionalProperties: false,
     required: ['ok', 'version'],
     properties: { ok: { type: 'boolean' }, version: { type: 'string' } },
+  },
+  ReviewDecision: {
+    type: 'object',
+    additionalProperties: false,
+    description: 'The last review decision, bound to the exact content it was made on (content_hash and every script sha256).',
+    required: ['playbook_id', 'version', 'status', 'content_hash', 'scripts', 'reviewer', 'kind', 'at'],
+    properties: {
+      playbook_id: { type: 'string', pattern: PLAYBOOK_ID_PATTERN },
+      version: { type: 'string', pattern: VERSION_PATTERN },
+      status: { type: 'string', enum: ['approved', 'rejected'] },
+      content_hash: { type: 'string', pattern: SHA256_PATTERN },
+      scripts: {
+        type: 'array',
+        maxItems: 1000,
+        items: { type: 'object', additionalProperties: false, required: ['path', 'sha256'], properties: { path: scriptPath, sha256: { type: 'string', pattern: SHA256_PATTERN } } },
+      },
+      reviewer: principal,
+      kind: { type: 'string', enum: ['review', 'trusted_upload'] },
+      at: dateTime,
+      comment,
+    },
+  },
+  ReviewQueue: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['items'],
+    properties: { items: { type: 'array', items: ref('ReviewQueueItem') } },
+  },
+  ReviewQueueItem: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['playbook_id', 'version', 'name', 'content_hash', 'published_at'],
+    properties: {
+      playbook_id: { type: 'string', pattern: PLAYBOOK_ID_PATTERN },
+      version: { type: 'string', pattern: VERSION_PATTERN },
+      name: oneLine,
+      content_hash: { type: 'string', pattern: SHA256_PATTERN },
+      published_by: principal,
+      published_at: dateTime,
+      last_decision: ref('ReviewDecision'),
+    },
   },
   Session: {
     type: 'object',
@@ -113,6 +157,8 @@ export const wireSchemas: Record<string, JsonSchema> = {
       metadata: ref('PublishedMetadata'),
       review_status: ref('ReviewStatus'),
       review_comment: comment,
+      review: ref('ReviewDecision'),
+      published_by: principal,
       published_at: dateTime,
       has_vector: { type: 'boolean' },
     },
@@ -192,7 +238,7 @@ export const wireSchemas: Record<string, JsonSchema> = {
     type: 'object',
     additionalProperties: false,
     required: ['source', 'metadata'],
-    properties: { source: { type: 'string', enum: ['tenant', 'library'] }, metadata: ref('PublishedMetadata'), review_status: ref('ReviewStatus') },
+    properties: { source: { type: 'string', enum: ['tenant', 'library'] }, metadata: ref('PublishedMetadata'), review_status: ref('ReviewStatus'), review: ref('ReviewDecision') },
   },
   DownloadTicket: {
     type: 'object',

@@ -1,4 +1,4 @@
-import type { DownloadTicket, EscherApi, FetchedMetadata, PlaybookRecord, Precondition, PublishRequest, ServerSearchHit, UploadResult, UploadScriptArgs } from '../escher-api/types';
+import type { DownloadTicket, EscherApi, FetchedMetadata, PlaybookRecord, Precondition, PublishRequest, ReviewQueueItem, ServerSearchHit, UploadResult, UploadScriptArgs } from '../escher-api/types';
 
 /**
  * Wraps the server client to count what a sync costs: requests made and request-body bytes sent
@@ -66,5 +66,13 @@ export class CountingApi implements EscherApi {
   search(query: string, limit?: number): Promise<ServerSearchHit[]> {
     this.count(JSON.stringify({ query, limit }).length);
     return this.inner.search(query, limit);
+  }
+  reviewQueue(): Promise<ReviewQueueItem[]> {
+    this.count();
+    return this.inner.reviewQueue();
+  }
+  review(playbookId: string, version: string, status: 'approved' | 'rejected', comment?: string): Promise<PlaybookRecord> {
+    this.count(JSON.stringify({ status, comment }).length);
+    return this.inner.review(playbookId, version, status, comment);
   }
 }

@@ -216,6 +216,7 @@ async function prepareCreate(d: CreateDeps, input: CreatePlaybookInput): Promise
     scripts: entries,
     parameters: [],
     source,
+    ...(input.cloned_from ? { cloned_from: input.cloned_from } : {}),
     created_at: now,
     updated_at: now,
   };

@@ -69,6 +69,15 @@ export interface PlaybookMetadata {
   scripts: ScriptEntry[];
   parameters: ParameterSpec[];
   source: PlaybookSource;
+  /** Set by `clone`: what this playbook was copied from (exact content). */
+  cloned_from?: ClonedFrom;
   created_at: string;
   updated_at: string;
+}
+
+export interface ClonedFrom {
+  playbook_id: string;
+  version: string;
+  content_hash: string;
+  source: 'tenant' | 'library';
 }

@@ -1,5 +1,5 @@
 import type { StorePath } from './layout';
-import type { Area, CloudProvider, EncryptedValue, ParameterSpec, PlaybookMetadata, PlaybookSource, ScriptFormat, StorageStrategy } from './metadata';
+import type { Area, ClonedFrom, CloudProvider, EncryptedValue, ParameterSpec, PlaybookMetadata, PlaybookSource, ScriptFormat, StorageStrategy } from './metadata';
 import type { Disposable } from '../shared/disposable';
 
 /**
@@ -59,6 +59,8 @@ export interface CreatePlaybookInput {
   /** Plaintext defaults; those with `sensitive: true` are encrypted before they touch the disk. */
   parameters?: ParameterSpec[];
   source?: PlaybookSource;
+  /** Set by clone: what the new playbook was copied from. */
+  cloned_from?: ClonedFrom;
   scripts?: ScriptInput[];
   /** Explicit id (validated, must be unused); generated from the name otherwise. */
   playbook_id?: string;

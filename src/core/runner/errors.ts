@@ -7,9 +7,5 @@ export class PreflightError extends EscherError {
   }
 }
 
-/** The playbook's last known review status is pending or rejected and no override reason was given. */
-export class ReviewRequiredError extends EscherError {
-  constructor(message: string, options?: { hint?: string }) {
-    super('REVIEW', message, options);
-  }
-}
+// Shared with the script manager, which refuses unreviewed team content the same way.
+export { ReviewRequiredError } from '../shared/errors';

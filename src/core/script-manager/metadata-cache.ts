@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { LRUCache } from 'lru-cache';
 import * as semver from 'semver';
 import type { FetchedMetadata } from '../escher-api/types';
+import { wireIssues } from '../escher-api/wire-validate';
 import { SCRIPT_FORMATS, type ScriptEntry } from '../playbook-store/metadata';
 import { writeJsonAtomic } from '../shared/atomic-fs';
 import type { Clock } from '../shared/clock';
@@ -18,6 +19,7 @@ export interface CachedMetadata extends FetchedMetadata {
 
 const FORMAT = 'escher-cached-metadata/1';
 const HEX64 = /^[0-9a-f]{64}$/;
+const REVIEW_STATUSES: ReadonlySet<unknown> = new Set(['pending', 'approved', 'rejected', 'not_required']);
 
 /**
  * Metadata fetched from the server for playbooks the user does not have locally (a library or
@@ -26,9 +28,10 @@ const HEX64 = /^[0-9a-f]{64}$/;
  *
  * File: cache/metadata/playbooks/<id>/<version>.json, written atomically:
  *   {"format":"escher-cached-metadata/1","fetched_at":<epoch ms>,"source":"tenant"|"library",
- *    "review_status":…, "metadata":<PublishedMetadata as the server sent it>}
+ *    "review_status":…, "review":<the last ReviewDecision>, "metadata":<PublishedMetadata as the server sent it>}
  *
- * Versions are immutable, so a cached version's script list never goes stale. Parsed files are
+ * Versions' scripts are immutable, so a cached version's script list never goes stale; a team
+ * version's review can change, so the script manager asks again when the server is reachable. Parsed files are
  * memoised in an lru-cache (bounded: a long-lived extension host resolves many playbooks).
  */
 export class MetadataCache {
@@ -110,6 +113,9 @@ export function validateFetchedMetadata(value: unknown, expect: { playbookId: st
   if (typeof value !== 'object' || value === null) fail('not an object');
   const v = value as Partial<FetchedMetadata>;
   if (v.source !== 'tenant' && v.source !== 'library') fail('source must be "tenant" or "library"');
+  // The review decides whether team content may be used: a malformed one is not guessed at.
+  if (v.review_status !== undefined && !REVIEW_STATUSES.has(v.review_status)) fail('review_status is not one of pending, approved, rejected, not_required');
+  if (v.review !== undefined && wireIssues('ReviewDecision', v.review).length > 0) fail('its review decision is malformed');
   const m = v.metadata;
   if (typeof m !== 'object' || m === null) return fail('metadata missing');
   if (m.playbook_id !== expect.playbookId) fail(`it describes "${String(m.playbook_id).slice(0, 64)}"`);

@@ -11,6 +11,7 @@ import { validateVersion } from '../playbook-store/names';
 import type { ScriptRef } from './cache-layout';
 import { cachedCopy } from './cached-copy';
 import type { MetadataCache } from './metadata-cache';
+import { checkReview, type ResolvedReview } from './review-check';
 import type { RuntimeFiles } from './runtime-files';
 import type { CachedScript, ScriptCache } from './script-cache';
 import type { ScriptDownloader, ScriptServerProvider } from './script-downloader';
@@ -41,11 +42,15 @@ export interface ResolvedScript {
    * removed when this process exits, unless handed on with ScriptManager.handOff.
    */
   decrypted: boolean;
+  /** Server content only (source cache/download): its review, and the override used, if any. */
+  review?: ResolvedReview;
 }
 
 export interface ResolveOptions {
   /** Ask no server: the store, then the script cache only (a stale copy is flagged). */
   offline?: boolean;
+  /** Use team content whose review is pending or rejected anyway, for this reason (logged). */
+  allowUnreviewed?: string;
 }
 
 /** How long the freshness check may take when a verified cached copy can answer instead. */
@@ -100,7 +105,7 @@ export class ScriptManager {
 
     const local = await this.fromStore(playbookId, format, version);
     if (local) return local;
-    return this.fromServer(playbookId, format, version, options.offline === true);
+    return this.fromServer(playbookId, format, version, options);
   }
 
   /** The seed's download_script: fetches the script behind an s3_path into the cache; returns its path. */
@@ -172,14 +177,16 @@ export class ScriptManager {
    * server does not (`stale`); without one there is nothing to fall back on and the client's own
    * timeouts apply. `offline` asks no server at all.
    */
-  private async fromServer(playbookId: string, format: ScriptFormat, version: string | undefined, offline: boolean): Promise<ResolvedScript> {
+  private async fromServer(playbookId: string, format: ScriptFormat, version: string | undefined, options: ResolveOptions): Promise<ResolvedScript> {
+    const offline = options.offline === true;
     const found = await cachedCopy(this.o.cache, this.o.metadata, playbookId, format, version);
     const copy = found && { expired: found.expired, resolved: result(playbookId, found.version, format, 'cache', found.files, this.o.cache.layout.formatDir(playbookId, found.version, format), { stale: found.expired }) };
-    // A pinned version cached within its TTL needs no server: versions are immutable.
-    if (copy && !copy.expired && version !== undefined) return copy.resolved;
+    // A pinned library version cached within its TTL needs no server: versions are immutable. A
+    // team version's review can change (revoked, pending again), so it is asked for again.
+    if (copy && !copy.expired && version !== undefined && (await this.o.metadata.get(playbookId, version))?.source === 'library') return this.gate(copy.resolved, options);
     if (offline) {
       // Without --version the newest cached version is used: whether it is the latest is not known.
-      if (copy) return { ...copy.resolved, stale: copy.expired || version === undefined };
+      if (copy) return this.gate({ ...copy.resolved, stale: copy.expired || version === undefined }, options);
       const noCopy = new NotFoundError(`Playbook "${playbookId}"${version ? ` v${version}` : ''} has no ${format} script in the script cache, and offline nothing is fetched`, {
         hint: 'resolve it once while the server is reachable, to cache it',
         hintCode: 'offline-not-cached',
@@ -188,20 +195,36 @@ export class ScriptManager {
     }
     const deadline = copy ? AbortSignal.timeout(this.o.freshnessDeadlineMs ?? DEFAULT_FRESHNESS_DEADLINE_MS) : undefined;
     try {
-      return await this.fetchFresh(playbookId, format, version, deadline, copy?.resolved.version);
+      return await this.fetchFresh(playbookId, format, version, deadline, copy?.resolved.version, options);
     } catch (e) {
       if (!copy || !isOffline(e)) throw e;
       this.logger.warn(`script manager: the server did not answer (${(e as Error).message}); using the cached copy of "${playbookId}" v${copy.resolved.version}`);
-      return { ...copy.resolved, stale: true };
+      // The last known review decides.
+      return this.gate({ ...copy.resolved, stale: true }, options);
     }
   }
 
+  /** The review gate on a cached copy, from the cached metadata of its version (none: not server content). */
+  private async gate(r: ResolvedScript, options: ResolveOptions): Promise<ResolvedScript> {
+    const meta = await this.o.metadata.get(r.playbookId, r.version);
+    return meta ? { ...r, review: this.checkedReview(meta, options) } : r;
+  }
+
+  private checkedReview(fetched: FetchedMetadata, options: ResolveOptions): ResolvedReview {
+    const review = checkReview(fetched, options.allowUnreviewed);
+    const m = fetched.metadata;
+    if (review.overrideReason) this.logger.warn(`script manager: using team playbook "${m.playbook_id}" v${m.version} unreviewed (${review.status}); reason: ${review.overrideReason}`);
+    return review;
+  }
+
   /** The server's metadata (cached per version), then each script from the cache or downloaded. `deadline` bounds the calls about `copyVersion`. */
-  private async fetchFresh(playbookId: string, format: ScriptFormat, version: string | undefined, deadline: AbortSignal | undefined, copyVersion: string | undefined): Promise<ResolvedScript> {
+  private async fetchFresh(playbookId: string, format: ScriptFormat, version: string | undefined, deadline: AbortSignal | undefined, copyVersion: string | undefined, options: ResolveOptions): Promise<ResolvedScript> {
     const fetched = await this.metadataFor(playbookId, version, deadline);
     if (!fetched) return this.fromIndexOnly(playbookId, format, version);
     const m = fetched.metadata;
     const scripts = pickFormat(m.scripts, format, playbookId, m.version);
+    // Before any download: team content an approval does not cover is not fetched either.
+    const review = this.checkedReview(fetched, options);
     // A newer version than the cached one is a real download: no fallback for it, no deadline either.
     const signal = m.version === copyVersion ? deadline : undefined;
     const files: ResolvedFile[] = [];
@@ -221,7 +244,7 @@ export class ScriptManager {
       downloaded ||= got.downloaded;
     }
     const formatDir = this.o.cache.layout.formatDir(playbookId, m.version, format);
-    return result(playbookId, m.version, format, downloaded ? 'download' : 'cache', files, formatDir);
+    return { ...result(playbookId, m.version, format, downloaded ? 'download' : 'cache', files, formatDir), review };
   }
 
   /**
@@ -231,11 +254,12 @@ export class ScriptManager {
    */
   private async metadataFor(playbookId: string, version: string | undefined, signal: AbortSignal | undefined): Promise<FetchedMetadata | undefined> {
     const { metadata } = this.o;
-    if (version !== undefined) {
-      const cached = await metadata.get(playbookId, version);
-      if (cached) return cached;
-    }
+    const cached = version === undefined ? undefined : await metadata.get(playbookId, version);
+    if (cached?.source === 'library') return cached;
     const api = await this.o.server();
+    // A team version's review is asked again (one request); unreachable, the caller's cached copy answers.
+    if (cached && api) return metadata.put(await api.fetchMetadata(playbookId, cached.metadata.version, 'tenant', signal ? { signal } : {}), { playbookId, version: cached.metadata.version });
+    if (cached) return cached;
     if (!api) {
       const latest = version ?? (await metadata.latestVersion(playbookId));
       return latest === undefined ? undefined : metadata.get(playbookId, latest);

@@ -224,3 +224,10 @@ export function describeError(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+/** Content whose review is pending or rejected (or whose approval does not cover it) was refused: no override reason was given. */
+export class ReviewRequiredError extends EscherError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('REVIEW', message, options);
+  }
+}

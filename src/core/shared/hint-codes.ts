@@ -68,6 +68,12 @@ export const HINT_CODES = [
   'home-not-writable',
   /** Offline, and the script is not in the script cache. */
   'offline-not-cached',
+  /** 403 NOT_A_REVIEWER: approving or rejecting needs a reviewer token. */
+  'not-a-reviewer',
+  /** 403 SELF_REVIEW: the caller published that version; another reviewer must decide. */
+  'self-review',
+  /** Team content whose review is pending or rejected (or not covered by an approval): a reason overrides. */
+  'review-required',
 ] as const;
 
 export type HintCode = (typeof HINT_CODES)[number];

@@ -11,6 +11,7 @@ export const SECRETS_FILE = 'secrets.json';
 
 const ENV_FOR: Record<SecretKey, string> = {
   'escher.token': 'ESCHER_TOKEN',
+  'escher.reviewerToken': 'ESCHER_REVIEWER_TOKEN',
   'escher.dataKey': 'ESCHER_KEY',
   'escher.qdrantApiKey': 'ESCHER_QDRANT_API_KEY',
 };

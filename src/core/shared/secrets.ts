@@ -8,5 +8,8 @@ export interface SecretStore {
   delete(key: SecretKey): Promise<void>;
 }
 
-/** `escher.token`: the tenant bearer token. `escher.dataKey`: base64 32-byte AES key for sensitive fields. */
-export type SecretKey = 'escher.token' | 'escher.dataKey' | 'escher.qdrantApiKey';
+/**
+ * `escher.token`: the tenant bearer token. `escher.reviewerToken`: a reviewer's token, used by the
+ * review commands instead of `escher.token` when set. `escher.dataKey`: base64 32-byte AES key for sensitive fields.
+ */
+export type SecretKey = 'escher.token' | 'escher.reviewerToken' | 'escher.dataKey' | 'escher.qdrantApiKey';

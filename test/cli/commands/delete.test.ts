@@ -69,7 +69,10 @@ test('delete --local stops tracking it here: no delete is sent, and later server
   const local = await cli(a, ['delete', 'shared-two', '--local']);
   assert.equal(local.code, 0, local.stderr);
   assert.equal(local.stdout, 'removed shared-two from this machine; tenant "acme" keeps it, and sync here no longer follows it\n');
-  assert.equal((await cli(a, ['show', 'shared-two'])).code, 3);
+  // Gone from this store; `show` now finds only the tenant's copy, as a team playbook.
+  const shown = await cli(a, ['--json', 'show', 'shared-two']);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.equal((JSON.parse(shown.stdout) as { source?: string }).source, 'team');
   assert.equal((await cli(a, ['sync'])).code, 0);
   assert.ok(await onServer('shared-two'), 'no delete was sent');
   // Someone else changes it on the server; this machine does not pull it back.
@@ -79,7 +82,8 @@ test('delete --local stops tracking it here: no delete is sent, and later server
   const again = await cli(a, ['--json', 'sync']);
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual((JSON.parse(again.stdout) as { pulled: string[] }).pulled, []);
-  assert.equal((await cli(a, ['show', 'shared-two'])).code, 3, 'not pulled back');
+  const after = await cli(a, ['--json', 'show', 'shared-two']);
+  assert.equal((JSON.parse(after.stdout) as { source?: string }).source, 'team', 'not pulled back into the store: shown from the team catalog');
   const st = JSON.parse((await cli(a, ['--json', 'status'])).stdout) as { tracked: number; queued: unknown[] };
   assert.deepEqual([st.tracked, st.queued], [0, []]);
   // A playbook never published needs no choice, with or without --local.

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { test } from 'node:test';
 import type { PlaybookRecord } from '../../../src/core/escher-api/types';
 import { sha256 } from '../../../src/core/shared/hash';
-import { startTestServer } from '../../helpers/dev-server';
+import { REVIEWER_TOKEN, startTestServer } from '../../helpers/dev-server';
 import { FakeClock } from '../../helpers/fake-clock';
 import { filesContaining, makeHome, playbookInput, serverCall } from './harness';
 
@@ -93,7 +93,8 @@ test('review status and a reviewer field edit come back on sync and show locally
   const rec = (await s.api.getRecord('p2'))!;
   const edit = await serverCall(s, 'PATCH', '/api/playbooks/p2/versions/1.0.0', { description: 'Reviewed wording' }, { 'if-match': `"${rec.revision}"` });
   assert.equal(edit.status, 200);
-  assert.equal((await serverCall(s, 'POST', '/api/playbooks/p2/versions/1.0.0/review', { status: 'approved', comment: 'ok' })).status, 200);
+  // A reviewer token: the publishing token may not review (test/dev-server/approvals.test.ts).
+  assert.equal((await serverCall(s, 'POST', '/api/playbooks/p2/versions/1.0.0/review', { status: 'approved', comment: 'ok' }, { authorization: `Bearer ${REVIEWER_TOKEN}` })).status, 200);
   const r = await h.publisher.syncAllMetadata();
   assert.deepEqual(r.pulled, ['p2']);
   assert.deepEqual(r.reviewChanges.map((x) => x.status), ['approved']);
