@@ -41,7 +41,7 @@ async function startServer(dataDir, libraryDir, token) {
 let server;
 try {
   console.log(`Escher Playbooks demo — ESCHER_HOME=${home}`);
-  console.log('\n## 1. Offline: create, list, search, resolve (embedded search store, local model)');
+  console.log('\n## 1. Offline: create, list, search, resolve, check and dry-run (embedded search store, local model)');
   run(['import', 'examples/playbooks.yaml']);
   run(['list']);
   run(['show', 'weekend-rds-shutdown']);
@@ -51,6 +51,9 @@ try {
   run(['search', 'k8s nodes', '--limit', '3']);
   run(['search', 'private storage', '--cloud', 'azure', '--limit', '3']);
   run(['resolve', 'weekend-rds-shutdown', '--format', 'shell']);
+  // Running: preflight alone, then a dry run (verified, rendered, the exact command shown; nothing executes).
+  run(['check', 'weekend-rds-shutdown']);
+  run(['run', 'weekend-rds-shutdown', '--format', 'shell', '--dry-run', '--param', 'environment_tag=staging', '--cwd', os.tmpdir()]);
   run(['doctor']);
 
   const runbooks = path.join(root, '..', 'shared', 'data', 'aws-runbooks.json');
