@@ -34,7 +34,9 @@ import type {
   SkippedVersion,
   StoreChange,
   UpdatePlaybookInput,
+  UpdateResult,
 } from './types';
+import { isUnchanged } from './unchanged';
 import { assertValidDraft } from './validate';
 import { publishDir, renameNoReplace, trashName, writeVersionTree } from './version-writer';
 
@@ -131,7 +133,12 @@ export class PlaybookStore implements PlaybookStoreApi {
     return parseStorePath(this.playbooksDir, file);
   }
 
-  async updatePlaybook(id: string, input: UpdatePlaybookInput): Promise<Playbook> {
+  /**
+   * A new version from the latest (or `fromVersion`) with input's changes. When nothing differs
+   * from the latest version, nothing is written and that version comes back with `unchanged`
+   * (unless `writeUnchanged`): a version number that says nothing would only invite confusion.
+   */
+  async updatePlaybook(id: string, input: UpdatePlaybookInput): Promise<UpdateResult> {
     validatePlaybookId(id);
     const playbook = await this.locks.with(`id-${id}`, async (assertHeld) => {
       const area = await this.locate(id);
@@ -159,12 +166,13 @@ export class PlaybookStore implements PlaybookStoreApi {
         updated_at: new Date(this.clock.now()).toISOString(),
       };
       assertValidDraft(metadata);
+      if (!input.writeUnchanged && m.version === latest && isUnchanged(m, metadata, input.parameters, key)) return { ...base, unchanged: true };
       const plaintext = async (i: number) => (entries[i]!.sensitive ? decryptScript(await this.keys.get({ create: false }), id, entries[i]!.path, Buffer.from(files[i]!.bytes)).plain : files[i]!.bytes);
       if (input.enforceContract) for (const w of await enforceContract(plaintext, entries, input.parameters ?? m.parameters, `${id} v${next}`)) this.logger.warn(w);
       await publishDir(dir, versionDirName(next), (tmp) => writeVersionTree(tmp, metadata, files), assertHeld);
-      return { area, dir: path.join(dir, versionDirName(next)), metadata };
+      return { area, dir: path.join(dir, versionDirName(next)), metadata, unchanged: false };
     });
-    this.emit({ kind: 'updated', playbookId: id, version: playbook.metadata.version, area: playbook.area });
+    if (!playbook.unchanged) this.emit({ kind: 'updated', playbookId: id, version: playbook.metadata.version, area: playbook.area });
     return playbook;
   }
 

@@ -97,6 +97,18 @@ export interface UpdatePlaybookInput {
   fromVersion?: string;
   /** As in CreatePlaybookInput. */
   enforceContract?: boolean;
+  /**
+   * Write the new version even when nothing differs from the latest one. Only for a writer that
+   * mirrors a version number given elsewhere (sync applying the server's version); a user's
+   * update with nothing to change writes nothing.
+   */
+  writeUnchanged?: boolean;
+}
+
+/** What updatePlaybook returns: the version written, or the latest one when nothing changed. */
+export interface UpdateResult extends Playbook {
+  /** True when nothing differed from the latest version: nothing was written and this is that version. */
+  unchanged: boolean;
 }
 
 export type StoreChange =
@@ -136,7 +148,8 @@ export interface PlaybookStoreApi {
   createPlaybook(input: CreatePlaybookInput): Promise<Playbook>;
   /** Latest version when `version` is omitted. Throws NotFoundError. */
   getPlaybook(id: string, version?: string): Promise<Playbook>;
-  updatePlaybook(id: string, input: UpdatePlaybookInput): Promise<Playbook>;
+  /** A new version; when nothing differs from the latest, none is written (UpdateResult.unchanged). */
+  updatePlaybook(id: string, input: UpdatePlaybookInput): Promise<UpdateResult>;
   /** One version, or the whole playbook when `version` is omitted. */
   deletePlaybook(id: string, version?: string): Promise<void>;
   listPlaybooks(filter?: { area?: Area }): Promise<PlaybookSummary[]>;

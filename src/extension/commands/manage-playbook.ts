@@ -79,6 +79,10 @@ export async function newVersionFlow(ctx: CommandContext, arg: unknown): Promise
     if (add) scripts.push(script);
   }
   const pb = await svc.store.updatePlaybook(ref.playbookId, { bump, scripts });
+  if (pb.unchanged) {
+    await ctx.ui.info(`Nothing changed: ${current.metadata.name} stays at v${pb.metadata.version}. Open the changed script outside the store (or edit the metadata) to make a new version.`);
+    return undefined;
+  }
   ctx.log.info(`${ref.playbookId}: new version ${pb.metadata.version}`);
   return pb;
 }
@@ -110,17 +114,11 @@ export async function editMetadataFlow(ctx: CommandContext, arg: unknown): Promi
     cloud_provider: cloud,
     resource_types: [...new Set(splitList(resources))],
   };
-  const same =
-    changes.name === m.name &&
-    changes.description === m.description &&
-    changes.cloud_provider === m.cloud_provider &&
-    changes.keywords.join('\n') === m.keywords.join('\n') &&
-    changes.resource_types.join('\n') === m.resource_types.join('\n');
-  if (same) {
-    await ctx.ui.info(`Nothing changed: ${m.name} stays at v${m.version}.`);
-    return undefined;
-  }
-  return svc.store.updatePlaybook(ref.playbookId, { ...changes, bump: 'patch' });
+  // The store decides what "nothing changed" means (the CLI's `update` asks the same question).
+  const pb = await svc.store.updatePlaybook(ref.playbookId, { ...changes, bump: 'patch' });
+  if (!pb.unchanged) return pb;
+  await ctx.ui.info(`Nothing changed: ${m.name} stays at v${m.version}.`);
+  return undefined;
 }
 
 export async function acceptAiFlow(ctx: CommandContext, arg: unknown): Promise<Playbook | undefined> {

@@ -40,6 +40,14 @@ test('Edit Metadata with nothing changed writes no version', async (t) => {
   assert.match(ui.messages[0]?.text ?? '', /Nothing changed/);
 });
 
+test('New Version with the same scripts writes nothing and says how to make a change (the store decides, as for the CLI)', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t, { answers: ['minor'] });
+  await svc.store.createPlaybook({ name: 'Same', description: 'd', scripts: [{ path: 'shell/run.sh', content: 'echo 1' }] });
+  assert.equal(await newVersionFlow(ctx, { playbookId: 'same' }), undefined);
+  assert.deepEqual((await svc.store.listPlaybooks())[0]?.versions, ['1.0.0']);
+  assert.match(ui.messages[0]?.text ?? '', /Nothing changed: Same stays at v1\.0\.0/);
+});
+
 test('AI-generated playbooks: Accept moves to Local; Discard asks, then deletes', async (t) => {
   const { svc, ctx } = await commandEnv(t, { answers: [true] });
   await svc.store.createPlaybook({ name: 'Cleanup logs', description: 'x', source: 'ai_generated' });
