@@ -20,6 +20,7 @@ import { DisposableOwner } from './util/disposable';
 import { type Disposable, toDisposable } from '../core/shared/disposable';
 import { ChannelLogger, VsCodeSecretStore } from './vscode-hosts';
 import { PlaybooksWatcher } from './watch/playbooks-watcher';
+import { markStoreReadOnly } from './watch/read-only-store';
 import { InvalidMetadataRegistry } from './diagnostics/invalid-metadata-registry';
 import { MetadataDiagnostics } from './diagnostics/metadata-diagnostics';
 
@@ -217,6 +218,7 @@ export class Container extends DisposableOwner {
   /** Watches the playbooks folder (edits from the CLI, another window, by hand) and config.json (`login`). */
   private watchFiles(): void {
     for (const w of this.watchers.splice(0)) w.dispose();
+    void markStoreReadOnly(this._config.playbooksDir, this.logger);
     this.watchers.push(new PlaybooksWatcher(this._config.playbooksDir, (files) => this.onExternalChange(files)));
     const configWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(this._config.home), HOME_CONFIG_FILE));
     const configChanged = new Debouncer(systemClock, 300, () => this.reconfigure());
