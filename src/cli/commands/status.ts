@@ -1,17 +1,31 @@
 import type { Command } from 'commander';
 import type { SyncStatus } from '../../core/metadata-publisher/publisher';
 import type { CliContext } from '../context';
+import type { ModifiedVersion } from '../../core/playbook-store/types';
+import { findModifiedVersions } from '../../core/playbook-store/version-integrity';
+import { modifiedVersionHint } from '../../core/playbook-store/verified-files';
 
 /** status: last sync, queued changes, conflicts needing attention (reads local state only: no request). */
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('sync status: last sync time, queued changes, conflicts needing attention')
+    .description('sync status: last sync time, queued changes, conflicts needing attention, versions modified on disk')
     .action(async () => {
       const svc = await ctx.service();
       const st = await svc.publisher.status();
-      ctx.out.result(st, () => renderStatus(st, Date.now()));
+      const modified = await findModifiedVersions(svc.store, await svc.store.listPlaybooks());
+      ctx.out.result({ ...st, modified_on_disk: modified }, () => [...renderStatus(st, Date.now()), ...renderModified(modified)]);
     });
+}
+
+/** Versions changed on disk after they were stored: each file, and the way out. */
+export function renderModified(modified: readonly ModifiedVersion[]): string[] {
+  const lines = [`modified on disk: ${modified.length}`];
+  for (const v of modified) {
+    lines.push(`  ${v.playbook_id} v${v.version} (${v.area}): ${v.files.map((f) => f.path).join(', ')}`);
+    lines.push(`    ${modifiedVersionHint(v.playbook_id, v.version, v.files.map((f) => f.path))}`);
+  }
+  return lines;
 }
 
 export function renderStatus(st: SyncStatus, now: number): string[] {

@@ -28,6 +28,7 @@ import type {
   CreatePlaybookInput,
   Disposable,
   DoctorReport,
+  ModifiedFile,
   Playbook,
   PlaybookStoreApi,
   PlaybookSummary,
@@ -37,6 +38,7 @@ import type {
   UpdateResult,
 } from './types';
 import { isUnchanged } from './unchanged';
+import { findModifiedFiles } from './version-integrity';
 import { assertValidDraft } from './validate';
 import { publishDir, renameNoReplace, trashName, writeVersionTree } from './version-writer';
 
@@ -133,11 +135,7 @@ export class PlaybookStore implements PlaybookStoreApi {
     return parseStorePath(this.playbooksDir, file);
   }
 
-  /**
-   * A new version from the latest (or `fromVersion`) with input's changes. When nothing differs
-   * from the latest version, nothing is written and that version comes back with `unchanged`
-   * (unless `writeUnchanged`): a version number that says nothing would only invite confusion.
-   */
+  /** A new version with input's changes; with none (unchanged.ts), nothing is written and the latest comes back `unchanged`. */
   async updatePlaybook(id: string, input: UpdatePlaybookInput): Promise<UpdateResult> {
     validatePlaybookId(id);
     const playbook = await this.locks.with(`id-${id}`, async (assertHeld) => {
@@ -206,10 +204,7 @@ export class PlaybookStore implements PlaybookStoreApi {
     return filter.area ? all.filter((s) => s.area === filter.area) : all;
   }
 
-  /**
-   * listPlaybooks() with each summary as its JSON text, straight from the catalog: for printing
-   * 10k summaries without parsing and re-serialising them (`list --json`).
-   */
+  /** listPlaybooks() with each summary as its JSON text, straight from the catalog (`list --json` prints 10k without re-serialising). */
   async listPlaybooksJson(filter: { area?: Area } = {}): Promise<CatalogRow[]> {
     const all = await this.catalog.listJson();
     return filter.area ? all.filter((s) => s.area === filter.area) : all;
@@ -222,6 +217,11 @@ export class PlaybookStore implements PlaybookStoreApi {
 
   readScript(playbook: Playbook, scriptPath: string): Promise<Buffer> {
     return readVerifiedScript(playbook, scriptPath, () => this.keys.get({ create: false }));
+  }
+
+  /** Files of this version that no longer match its metadata.json (version-integrity.ts). */
+  async findModifiedFiles(playbook: Playbook): Promise<ModifiedFile[]> {
+    return findModifiedFiles(playbook, playbook.metadata.scripts.some((s) => s.sensitive) ? await this.keys.peek() : undefined);
   }
 
   /** Parameters with sensitive defaults decrypted (needs the data key only when something is encrypted). */

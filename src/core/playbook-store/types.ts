@@ -49,6 +49,24 @@ export interface ScriptInput {
   encrypted?: EncryptedValue;
 }
 
+/** A file of a stored version that no longer is what its metadata.json records. */
+export interface ModifiedFile {
+  /** "<format>/<file>" as in metadata.json. */
+  path: string;
+  /** What is wrong with it, for a person. */
+  problem: string;
+}
+
+/** A version with files that no longer match its metadata.json. */
+export interface ModifiedVersion {
+  playbook_id: string;
+  version: string;
+  area: Area;
+  /** Absolute path of the version folder. */
+  dir: string;
+  files: ModifiedFile[];
+}
+
 export interface CreatePlaybookInput {
   name: string;
   description: string;
@@ -159,6 +177,8 @@ export interface PlaybookStoreApi {
   listSkipped(): Promise<SkippedVersion[]>;
   /** Where a file sits in this store (area, id, version, path inside the version folder); undefined outside version folders. */
   parseStorePath(file: string): StorePath | undefined;
+  /** Files of a version that no longer match its metadata.json (edited, replaced, gone); sensitive ones only when the data key is at hand. */
+  findModifiedFiles(playbook: Playbook): Promise<ModifiedFile[]>;
   /** Plaintext bytes of a script (decrypted when sensitive), verified against its sha256. */
   readScript(playbook: Playbook, scriptPath: string): Promise<Buffer>;
   /** Parameters with sensitive defaults decrypted (needs the data key only when something is encrypted). */

@@ -1,5 +1,5 @@
-import type { ScriptEntry } from '../playbook-store/metadata';
-import type { Playbook } from '../playbook-store/types';
+import type { ScriptEntry } from './metadata';
+import type { Playbook } from './types';
 import { openInside } from '../shared/contained-fs';
 import { IntegrityError, NotFoundError } from '../shared/errors';
 import { sha256Handle } from '../shared/hash';
@@ -42,10 +42,16 @@ export async function verifiedStoreFiles(playbook: Playbook, scripts: readonly S
     if (actual.size !== s.size || actual.sha256 !== s.sha256) {
       throw new IntegrityError(
         `Script ${file} of ${source} playbook "${m.playbook_id}" v${m.version} does not match metadata.json: it is ${actual.size} bytes with SHA-256 ${actual.sha256}, metadata.json records ${s.size} bytes with SHA-256 ${s.sha256}`,
-        { hint: 'versions are immutable: restore the file (`escher-playbook doctor` lists what changed), or save your edit as a new version with `escher-playbook update`' },
+        { hint: modifiedVersionHint(m.playbook_id, m.version, [s.path]) },
       );
     }
     out.push({ file, path: s.path, sha256: actual.sha256, size: actual.size });
   }
   return out;
+}
+
+/** The hint every refusal of a modified version gives: how to keep the change (for `paths`), and how to undo it. */
+export function modifiedVersionHint(id: string, version: string, paths: readonly string[] = []): string {
+  const scripts = paths.length ? paths.map((p) => `--script ${p}=<file>`).join(' ') : '--script PATH=<file>';
+  return `versions are immutable: to keep the change, copy the file outside the store and run \`escher-playbook update ${id} ${scripts}\`; to undo it, restore the file (a published version: delete v${version} and sync it back)`;
 }

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { utf8 } from '../playbook-store/contract-hook';
 import type { Playbook } from '../playbook-store/types';
+import { modifiedVersionHint } from '../playbook-store/verified-files';
 import { IntegrityError, isEscherError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import type { SourceScript } from './render/render-types';
@@ -29,7 +30,7 @@ export async function verifyVersion(store: RunnerStore, playbook: Playbook): Pro
     } catch (e) {
       if (isEscherError(e) && e.code === 'INTEGRITY') {
         throw new IntegrityError(`${id} v${version}: ${entry.path} was changed after it was stored (its size or SHA-256 no longer matches metadata.json), so it will not run`, {
-          hint: `to run your change, store it as a new version: \`escher-playbook update ${id} --script ${entry.path}=<file>\`; to undo it, restore the file (\`escher-playbook doctor\` lists what changed)`,
+          hint: modifiedVersionHint(id, version, [entry.path]),
         });
       }
       throw e;
