@@ -23,7 +23,7 @@ export function renderModified(modified: readonly ModifiedVersion[]): string[] {
   const lines = [`modified on disk: ${modified.length}`];
   for (const v of modified) {
     lines.push(`  ${v.playbook_id} v${v.version} (${v.area}): ${v.files.map((f) => f.path).join(', ')}`);
-    lines.push(`    ${modifiedVersionHint(v.playbook_id, v.version, v.files.map((f) => f.path))}`);
+    lines.push(`    ${modifiedVersionHint(v.playbook_id, v.version)}`);
   }
   return lines;
 }

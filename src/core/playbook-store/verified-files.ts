@@ -42,7 +42,7 @@ export async function verifiedStoreFiles(playbook: Playbook, scripts: readonly S
     if (actual.size !== s.size || actual.sha256 !== s.sha256) {
       throw new IntegrityError(
         `Script ${file} of ${source} playbook "${m.playbook_id}" v${m.version} does not match metadata.json: it is ${actual.size} bytes with SHA-256 ${actual.sha256}, metadata.json records ${s.size} bytes with SHA-256 ${s.sha256}`,
-        { hint: modifiedVersionHint(m.playbook_id, m.version, [s.path]) },
+        { hint: modifiedVersionHint(m.playbook_id, m.version) },
       );
     }
     out.push({ file, path: s.path, sha256: actual.sha256, size: actual.size });
@@ -50,8 +50,7 @@ export async function verifiedStoreFiles(playbook: Playbook, scripts: readonly S
   return out;
 }
 
-/** The hint every refusal of a modified version gives: how to keep the change (for `paths`), and how to undo it. */
-export function modifiedVersionHint(id: string, version: string, paths: readonly string[] = []): string {
-  const scripts = paths.length ? paths.map((p) => `--script ${p}=<file>`).join(' ') : '--script PATH=<file>';
-  return `versions are immutable: to keep the change, copy the file outside the store and run \`escher-playbook update ${id} ${scripts}\`; to undo it, restore the file (a published version: delete v${version} and sync it back)`;
+/** The hint every refusal of a modified version gives: how to keep the change as the next version (drafts), and how to undo it. */
+export function modifiedVersionHint(id: string, version: string): string {
+  return `versions are immutable: to keep the change, save it as the next version with \`escher-playbook draft ${id}\` then \`escher-playbook draft commit ${id}\` (v${version} stays as it is on disk until you delete it); to undo it, restore the file (a published version: delete v${version} and sync it back)`;
 }

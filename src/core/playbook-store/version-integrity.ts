@@ -39,7 +39,7 @@ export function modifiedError(playbook: Playbook, files: readonly ModifiedFile[]
   const { playbook_id: id, version } = playbook.metadata;
   const names = files.map((f) => path.join(playbook.dir, f.path)).join(', ');
   return new IntegrityError(`${id} v${version} was modified on disk: ${names} no longer ${files.length === 1 ? 'matches' : 'match'} the size and SHA-256 in metadata.json`, {
-    hint: modifiedVersionHint(id, version, files.map((f) => f.path)),
+    hint: modifiedVersionHint(id, version),
   });
 }
 

@@ -30,7 +30,7 @@ export async function verifyVersion(store: RunnerStore, playbook: Playbook): Pro
     } catch (e) {
       if (isEscherError(e) && e.code === 'INTEGRITY') {
         throw new IntegrityError(`${id} v${version}: ${entry.path} was changed after it was stored (its size or SHA-256 no longer matches metadata.json), so it will not run`, {
-          hint: modifiedVersionHint(id, version, [entry.path]),
+          hint: modifiedVersionHint(id, version),
         });
       }
       throw e;
