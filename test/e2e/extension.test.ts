@@ -161,6 +161,42 @@ test('the extension in a real VS Code: create, explore, validate, publish, searc
     await wb.page.locator('.monaco-editor .view-lines', { hasText: 'stop-db-instance' }).first().waitFor();
   });
 
+  await step('Edit as New Version → edit the draft → Save as v1.0.2: the tree shows it, v1.0.1 is untouched; Compare with Previous Version opens a diff', async () => {
+    // Publishing "for review" wrote v1.0.1 (the new upload strategy): that is the latest now.
+    const dir = path.join(home, 'playbooks', 'synced', 'weekend-rds-shutdown');
+    assert.deepEqual((await fs.readdir(dir)).filter((n) => n.startsWith('v')).sort(), ['v1.0.0', 'v1.0.1']);
+    const latest = path.join(dir, 'v1.0.1', 'metadata.json');
+    const latestBefore = await fs.readFile(latest, 'utf8');
+    await wb.runCommand('Escher: Edit as New Version');
+    await wb.choose(PLAYBOOK, { title: /Edit as New Version/ });
+    const draft = path.join(home, 'drafts', 'weekend-rds-shutdown', 'metadata.json');
+    // The draft is an ordinary editable file: change the description and save it.
+    const line = wb.page.locator('.monaco-editor .view-line', { hasText: '"description"' }).first();
+    await line.waitFor({ timeout: 30_000 });
+    await line.click();
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.press('ArrowLeft');
+    await wb.page.keyboard.press('ArrowLeft');
+    await wb.page.keyboard.type(', also on holidays');
+    await wb.page.keyboard.press('Escape');
+    await wb.page.locator('.tab.active.dirty').waitFor();
+    await wb.page.keyboard.press('Control+S');
+    await wb.page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 30_000 });
+    assert.match(await fs.readFile(draft, 'utf8'), /also on holidays/);
+    await wb.runCommand('Escher: Save Draft as New Version');
+    await wb.choose('weekend-rds-shutdown', { title: /Save Draft as New Version/ });
+    await wb.choose('Save as v1.0.2', { title: /Save the draft/ });
+    await wb.notification(/Saved the draft of weekend-rds-shutdown as v1\.0\.2/).waitFor({ timeout: 60_000 });
+    await wb.treeRow(pane, PLAYBOOK).filter({ hasText: /v1\.0\.2/ }).waitFor({ timeout: 60_000 });
+    assert.equal(await fs.readFile(latest, 'utf8'), latestBefore, 'v1.0.1 is untouched');
+    assert.match(await fs.readFile(path.join(dir, 'v1.0.2', 'metadata.json'), 'utf8'), /also on holidays/);
+    await assert.rejects(fs.stat(draft), 'the draft is gone once saved');
+    await wb.runCommand('Escher: Compare with Previous Version');
+    await wb.choose(PLAYBOOK, { title: /Compare with Previous Version/ });
+    await wb.page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
+    await wb.activeEditorTab().filter({ hasText: /v1\.0\.1 ↔ v1\.0\.2/ }).waitFor();
+  });
+
   await step('a hand-broken metadata.json shows as an error row that opens the file, with its problem listed', async () => {
     // As a user copying a playbook folder by hand and leaving a stray comma: the store skips it.
     const synced = path.join(home, 'playbooks', 'synced', 'weekend-rds-shutdown', 'v1.0.0', 'metadata.json');

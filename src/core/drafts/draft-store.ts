@@ -97,7 +97,7 @@ export class DraftStore {
   }
 
   /** Writes the draft as the next version (`bump`, default patch) and removes it; with nothing changed, writes nothing and keeps it. */
-  async commit(id: string, options: { bump?: UpdatePlaybookInput['bump'] } = {}): Promise<UpdateResult> {
+  async commit(id: string, options: { bump?: UpdatePlaybookInput['bump']; enforceContract?: boolean } = {}): Promise<UpdateResult> {
     const dir = this.dirOf(id);
     if (!(await this.existing(dir))) throw new NotFoundError(`No draft of "${id}"`, { hint: `make one with \`escher-playbook draft ${id}\`` });
     const tree = await readDraftTree(dir);
@@ -133,7 +133,8 @@ export class DraftStore {
       removeScripts: base.metadata.scripts.filter((s) => !s.sensitive && !scripts.has(s.path)).map((s) => s.path),
       bump: options.bump,
       fromVersion: info.base_version,
-      enforceContract: true,
+      // On by default, as for a user's `update`; a caller may leave it to the runner's check before every run.
+      enforceContract: options.enforceContract ?? true,
     });
     if (!result.unchanged) await this.remove(dir);
     return result;

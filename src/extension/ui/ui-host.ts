@@ -82,6 +82,8 @@ export interface UiHost {
   warn(message: string, ...actions: string[]): Promise<string | undefined>;
   error(message: string, ...actions: string[]): Promise<string | undefined>;
   openFile(file: string, options?: { preview?: boolean; line?: number }): Promise<void>;
+  /** VS Code's diff editor: `left` (older) against `right`. */
+  openDiff(left: string, right: string, title: string): Promise<void>;
   /** A read-only document with this content (reports, decrypted sensitive scripts). */
   showText(content: string, language: string): Promise<void>;
   withProgress<T>(title: string, task: (progress: Progress) => Promise<T>, options?: { cancellable?: boolean }): Promise<T>;

@@ -95,6 +95,10 @@ export class VsCodeUi implements UiHost {
     await vscode.window.showTextDocument(doc, { preview: options.preview ?? true, selection });
   }
 
+  async openDiff(left: string, right: string, title: string): Promise<void> {
+    await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(left), vscode.Uri.file(right), title, { preview: false });
+  }
+
   async showText(content: string, language: string): Promise<void> {
     const doc = await vscode.workspace.openTextDocument({ content, language });
     await vscode.window.showTextDocument(doc, { preview: true });

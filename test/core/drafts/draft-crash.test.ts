@@ -7,6 +7,7 @@ import { DraftStore } from '../../../src/core/drafts/draft-store';
 import { PlaybookStore } from '../../../src/core/playbook-store/store';
 import { FileSecretStore } from '../../../src/core/shared/secret-file';
 import { tempDir } from '../../helpers/temp-dir';
+import { mulberry32 } from '../../helpers/seeded-random';
 
 const CHILD = path.join(__dirname, 'fixtures', 'commit-child.ts');
 
@@ -30,16 +31,6 @@ function commitChild(home: string, id: string, killAfterMs: number | undefined):
       resolve({ finished, out, ...(finished && startedAt !== undefined ? { ms: Date.now() - startedAt } : {}) });
     });
   });
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 test('draft commit SIGKILLed at random points leaves the old state (draft kept, no new version) or the whole new version; never neither', { timeout: 180_000 }, async (t) => {

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { toPublishedMetadata } from '../../../src/core/metadata-publisher/extract';
 import { TEST_TENANT, TEST_TOKEN, startTestServer } from '../../helpers/dev-server';
 import { makeHome, playbookInput } from './harness';
+import { mulberry32 } from '../../helpers/seeded-random';
 
 const CHILD = path.join(__dirname, 'fixtures', 'sync-child.ts');
 
@@ -33,17 +34,6 @@ function runChild(home: string, url: string, killAfterMs: number | undefined, pu
       resolve({ killed: killed && !finished, out, ...(finished && startedAt !== undefined ? { syncMs: Date.now() - startedAt } : {}) });
     });
   });
-}
-
-/** Small deterministic PRNG so a failing run can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 test('sync killed (SIGKILL) at random points and re-run: every change reaches the server exactly once, nothing lost', { timeout: 120_000 }, async (t) => {

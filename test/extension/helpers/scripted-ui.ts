@@ -105,6 +105,12 @@ export class ScriptedUi implements UiHost {
     this.opened.push(file);
   }
 
+  readonly diffs: { left: string; right: string; title: string }[] = [];
+
+  async openDiff(left: string, right: string, title: string): Promise<void> {
+    this.diffs.push({ left, right, title });
+  }
+
   async showText(content: string, language: string): Promise<void> {
     this.shown.push({ content, language });
   }
