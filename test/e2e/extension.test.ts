@@ -132,6 +132,8 @@ test('the extension in a real VS Code: create, explore, validate, publish, searc
     assert.equal(await wb.page.locator('.monaco-editor .view-line', { hasText: '"schema_version": 1,' }).count(), 1, 'the editor still shows 1');
     await wb.page.keyboard.press('Escape');
     assert.equal(await fs.readFile(file, 'utf8'), before, 'nothing reached the disk');
+    // …and the way to change it is right there, in the editor's title bar.
+    await wb.page.locator('.editor-actions [aria-label="Edit as New Version"]').first().waitFor({ timeout: 30_000 });
   });
 
   await step('Upload for Review from the code lens moves it to Synced, in review', async () => {

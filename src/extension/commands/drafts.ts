@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import inc from 'semver/functions/inc';
 import type { UpdateResult } from '../../core/playbook-store/types';
@@ -10,11 +11,16 @@ import { playbookFromArgOrPick, refFromArg } from './playbook-ref';
  * writes it as the next version, Discard Draft drops it. Stored versions stay read-only.
  */
 export async function editAsNewVersionFlow(ctx: CommandContext, arg: unknown): Promise<string | undefined> {
-  const ref = await playbookFromArgOrPick(ctx, arg, { title: 'Edit as New Version' });
+  // From a stored file's editor title (a Uri): that file's playbook, and the same file in the draft.
+  const file = typeof arg === 'object' && arg !== null && typeof (arg as { fsPath?: unknown }).fsPath === 'string' ? (arg as { fsPath: string }).fsPath : undefined;
+  const at = file === undefined ? undefined : (await ctx.service()).store.parseStorePath(file);
+  const ref = at ? { playbookId: at.playbookId } : await playbookFromArgOrPick(ctx, arg, { title: 'Edit as New Version' });
   if (!ref) return undefined;
   const svc = await ctx.service();
   const d = await svc.drafts.open(ref.playbookId);
-  await ctx.ui.openFile(path.join(d.dir, 'metadata.json'), { preview: false });
+  const same = at?.file ? path.join(d.dir, at.file) : undefined;
+  const open = same && (await exists(same)) ? same : path.join(d.dir, 'metadata.json');
+  await ctx.ui.openFile(open, { preview: false });
   const changed = d.changedOnDisk.length ? ` It holds ${d.changedOnDisk.join(', ')} as changed on disk in v${d.base_version}.` : '';
   const what = d.created ? `Editing a draft of ${ref.playbookId} made from v${d.base_version}.` : `The draft of ${ref.playbookId} (from v${d.base_version}) is open again.`;
   void ctx.ui.info(`${what}${changed} Edit metadata.json and the scripts in ${d.dir}, then run "Escher: Save Draft as New Version".`);
@@ -51,6 +57,13 @@ export async function discardDraftFlow(ctx: CommandContext, arg: unknown): Promi
   if (!ok) return false;
   await (await ctx.service()).drafts.discard(id);
   return true;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /** A playbook id from the argument (tree row, code lens), else a pick among the drafts in progress. */

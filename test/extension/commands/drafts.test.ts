@@ -35,6 +35,17 @@ test('Edit as New Version opens the draft\'s metadata.json; Save Draft as New Ve
   assert.ok(ui.exhausted, 'every answer was asked for');
 });
 
+test('Edit as New Version from a stored file\'s editor title opens that file in the draft; a file outside the store falls back to asking', async (t) => {
+  const { svc, ui, ctx, home } = await commandEnv(t, { answers: ['Patch fleet'] });
+  const pb = await svc.store.createPlaybook({ name: 'Patch fleet', description: 'x', scripts: [{ path: 'shell/run.sh', content: 'echo 1\n' }] });
+  await editAsNewVersionFlow(ctx, { fsPath: path.join(pb.dir, 'shell', 'run.sh') });
+  assert.deepEqual(ui.opened, [path.join(home, 'drafts', 'patch-fleet', 'shell', 'run.sh')]);
+  await editAsNewVersionFlow(ctx, { fsPath: path.join(home, 'elsewhere.sh') });
+  assert.equal(ui.opened[1], path.join(home, 'drafts', 'patch-fleet', 'metadata.json'));
+  assert.match(ui.messages.at(-1)?.text ?? '', /The draft of patch-fleet \(from v1\.0\.0\) is open again/);
+  assert.ok(ui.exhausted, 'the second call asked which playbook');
+});
+
 test('Save with nothing changed keeps the draft; Discard asks, then deletes it; with no drafts the palette says how to make one', async (t) => {
   const { svc, ui, ctx } = await commandEnv(t, { answers: ['Save as v1.0.1', 'same', false, 'same', true] });
   await svc.store.createPlaybook({ name: 'Same', description: 'd', scripts: [{ path: 'shell/run.sh', content: 'echo 1\n' }] });
