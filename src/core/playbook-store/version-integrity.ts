@@ -38,7 +38,8 @@ function isModification(e: unknown): boolean {
 export function modifiedError(playbook: Playbook, files: readonly ModifiedFile[]): IntegrityError {
   const { playbook_id: id, version } = playbook.metadata;
   const names = files.map((f) => path.join(playbook.dir, f.path)).join(', ');
-  return new IntegrityError(`${id} v${version} was modified on disk: ${names} no longer ${files.length === 1 ? 'matches' : 'match'} the size and SHA-256 in metadata.json`, {
+  // Each file's own problem (changed, missing, a symlink, a broken seal) follows the list.
+  return new IntegrityError(`${id} v${version} was modified on disk (${names}): ${files.map((f) => f.problem).join('; ')}`, {
     hint: modifiedVersionHint(id, version),
   });
 }

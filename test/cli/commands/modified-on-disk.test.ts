@@ -66,7 +66,7 @@ test('run and publish refuse the changed version, naming the file and the way ou
 
   const pub = await runCli(h, ['publish', 'stop-vms', '--review'], { env: env() });
   assert.equal(pub.code, 5, pub.stderr);
-  assert.ok(pub.stderr.includes(`stop-vms v1.0.0 was modified on disk: ${changed}`), pub.stderr);
+  assert.ok(pub.stderr.includes(`stop-vms v1.0.0 was modified on disk (${changed}): Script ${changed}`), pub.stderr);
   assert.match(pub.stderr, /escher-playbook draft commit stop-vms/);
   const onServer = await fetch(`${s.url}/api/playbooks/stop-vms`, { headers: { authorization: `Bearer ${TEST_TOKEN}`, 'x-escher-tenant': TEST_TENANT } });
   assert.equal(onServer.status, 404, 'not published');
