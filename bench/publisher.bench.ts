@@ -61,7 +61,7 @@ export async function bench(ctx: BenchContext): Promise<void> {
   const api = new HttpEscherApi({ serverUrl: server.url, tenantId: TENANT, token: TOKEN });
   let lastPhases = '';
   const logger = { debug: (m: string) => m.startsWith('sync: load') && (lastPhases = m), info() {}, warn() {}, error() {} };
-  const publisher = new MetadataPublisher({ store, api, cacheDir: path.join(home, 'cache'), tenantId: TENANT, serverUrl: server.url, syncEnabled: true, syncIntervalMinutes: 5, logger });
+  const publisher = new MetadataPublisher({ store, api, syncDir: path.join(home, 'sync'), tenantId: TENANT, serverUrl: server.url, syncEnabled: true, syncIntervalMinutes: 5, logger });
   try {
     await api.health();
     const warm = await publisher.syncAllMetadata(); // opens the tenant on the server, builds the catalog
@@ -79,7 +79,7 @@ export async function bench(ctx: BenchContext): Promise<void> {
     // and parsed from disk (the rows above are a long-lived process: extension, sync --watch).
     const cold = await sample(3, async () => {
       const coldStore = new PlaybookStore({ playbooksDir: path.join(home, 'playbooks'), secrets: memorySecrets() });
-      const coldPublisher = new MetadataPublisher({ store: coldStore, api, cacheDir: path.join(home, 'cache'), tenantId: TENANT, serverUrl: server.url, syncEnabled: true, syncIntervalMinutes: 5 });
+      const coldPublisher = new MetadataPublisher({ store: coldStore, api, syncDir: path.join(home, 'sync'), tenantId: TENANT, serverUrl: server.url, syncEnabled: true, syncIntervalMinutes: 5 });
       const r = await coldPublisher.syncAllMetadata();
       if (r.requests !== 1) throw new Error(`cold no-op sync made ${r.requests} requests`);
     });
@@ -131,10 +131,10 @@ async function seedServerAndState(store: PlaybookStore, home: string, dataDir: s
     await fs.writeFile(file, body);
   }
   const summaries = await store.listPlaybooks({ area: 'synced' });
-  const state: SyncState = { format: SYNC_STATE_FORMAT, cursor: n, last_sync_at: null, last_attempt_at: null, last_error: null, playbooks: {}, outbox: [], conflicts: [] };
+  const state: SyncState = { format: SYNC_STATE_FORMAT, cursor: n, last_sync_at: null, last_attempt_at: null, last_error: null, playbooks: {}, outbox: [], conflicts: [], unapplied: [] };
   const now = new Date().toISOString();
   let seq = 0;
-  const bases = new BaseStore(path.join(home, 'cache', 'metadata', 'base'));
+  const bases = new BaseStore(path.join(home, 'sync', 'base'));
   await mapLimit(summaries, 32, async (s) => {
     const pb = await store.getPlaybook(s.playbook_id);
     const published = toPublishedMetadata(pb.metadata, TENANT);
@@ -165,8 +165,8 @@ async function seedServerAndState(store: PlaybookStore, home: string, dataDir: s
     };
   });
   state.cursor = seq;
-  await fs.mkdir(path.join(home, 'cache', 'metadata'), { recursive: true });
-  await fs.writeFile(path.join(home, 'cache', 'metadata', 'sync_state.json'), JSON.stringify(state));
+  await fs.mkdir(path.join(home, 'sync'), { recursive: true });
+  await fs.writeFile(path.join(home, 'sync', 'sync_state.json'), JSON.stringify(state));
 }
 
 function memorySecrets(): SecretStore {

@@ -29,8 +29,12 @@ export const EXIT = {
   PREFLIGHT: 11,
   /** `run`: the playbook's review is pending or rejected and no --allow-unreviewed reason was given. */
   REVIEW: 12,
+  /** The file system refused: disk full, permission denied, read-only, a folder where a file belongs. */
+  STORAGE: 13,
   /** Interrupted (Ctrl-C). */
   CANCELLED: 130,
+  /** The reader of stdout went away (`… | head -1`): 128 + SIGPIPE, as a program killed by it reports. */
+  OUTPUT_CLOSED: 141,
 } as const;
 
 export function exitCodeFor(code: ErrorCode): number {
@@ -55,6 +59,8 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.REMOTE;
     case 'LOCKED':
       return EXIT.LOCKED;
+    case 'STORAGE':
+      return EXIT.STORAGE;
     case 'CANCELLED':
       return EXIT.CANCELLED;
     case 'PREFLIGHT':

@@ -3,7 +3,9 @@ import { isEscherError } from '../core/shared/errors';
 import { type CliContext, createCliContext } from './context';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { Output, type Streams } from './output';
+import { storageErrorOf } from '../core/shared/fs-errors';
 import { printable } from '../core/shared/printable';
+import { guardStdio } from './stdio-guard';
 import { CLI_VERSION, wantsVersion } from './version';
 
 /**
@@ -61,7 +63,7 @@ export async function main(argv: readonly string[], streams: Streams = process, 
     .option('--home <dir>', 'Escher home folder (default: $ESCHER_HOME or ~/.escher)')
     .option('--json', 'machine-readable output on stdout (errors as a JSON line on stderr)')
     .option('--verbose', 'log progress to stderr')
-    .addHelpText('after', '\n  -V, --version      print the version\n\nExit codes: 0 ok, 1 internal, 2 usage/invalid input, 3 not found, 4 conflict, 5 integrity, 6 config, 7 remote, 8 locked, 9 partial, 10 run failed, 11 preflight errors, 12 review needed, 130 interrupted. See docs/cli.md.');
+    .addHelpText('after', '\n  -V, --version      print the version\n\nExit codes: 0 ok, 1 internal, 2 usage/invalid input, 3 not found, 4 conflict, 5 integrity, 6 config, 7 remote, 8 locked, 9 partial, 10 run failed, 11 preflight errors, 12 review needed, 13 storage, 130 interrupted, 141 output closed. See docs/cli.md.');
   program.exitOverride();
   program.configureOutput(outputConfig(streams));
   const ctx = createCliContext(program, streams, env);
@@ -75,8 +77,10 @@ export async function main(argv: readonly string[], streams: Streams = process, 
     return ctx.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-    ctx.out.error(e);
-    if (isEscherError(e)) return exitCodeFor(e.code);
+    // A full disk, a permission, a folder in the way: the machine's condition, said as such.
+    const err = storageErrorOf(e) ?? e;
+    ctx.out.error(err);
+    if (isEscherError(err)) return exitCodeFor(err.code);
     if (env.ESCHER_DEBUG) streams.stderr.write(`${printable(e instanceof Error ? (e.stack ?? e.message) : String(e), { multiline: true })}\n`);
     return EXIT.INTERNAL;
   } finally {
@@ -106,10 +110,13 @@ function commandName(argv: readonly string[]): string | undefined {
 
 /** Runs the CLI on this process's arguments and sets its exit code. */
 export async function runCli(): Promise<void> {
+  const stdio = guardStdio(process, (code) => (process.exitCode = code), { closed: EXIT.OUTPUT_CLOSED, storage: EXIT.STORAGE });
   try {
-    process.exitCode = await main(process.argv.slice(2));
+    const code = await main(process.argv.slice(2), { ...stdio.streams, outputClosed: stdio.whenClosed });
+    // A reader that went away decides the exit code (the listener also sets it when EPIPE arrives later).
+    if (!stdio.closed) process.exitCode = code;
   } catch (e) {
-    new Output(process, () => false).error(e);
+    new Output(stdio.streams, () => false).error(e);
     process.exitCode = EXIT.INTERNAL;
   }
 }

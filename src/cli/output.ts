@@ -1,10 +1,13 @@
-import { describeError, isEscherError } from '../core/shared/errors';
+import { isEscherError } from '../core/shared/errors';
+import { cliHint, describeForCli } from './hints';
 import { redact } from '../core/shared/logger';
 import { printable, printableJson } from '../core/shared/printable';
 
 export interface Streams {
   stdout: { write(s: string | Uint8Array): unknown };
   stderr: { write(s: string): unknown };
+  /** Settles when stdout's reader has gone away (`| head`); see stdio-guard.ts. */
+  outputClosed?: Promise<void>;
 }
 
 /**
@@ -22,6 +25,11 @@ export class Output {
 
   get json(): boolean {
     return this.isJson();
+  }
+
+  /** Settles when nobody reads the output any more; never, for streams that cannot tell. */
+  get closed(): Promise<void> {
+    return this.streams.outputClosed ?? new Promise<void>(() => undefined);
   }
 
   /** The command's result: `value` as one JSON document with --json, else the human text. */
@@ -77,10 +85,11 @@ export class Output {
 
   /** One line on stderr: "error: <what> (<what to do>)", or a JSON object with --json. */
   error(e: unknown): void {
-    const message = redact(describeError(e)).replace(/\s*\n\s*/g, ' ');
+    const message = redact(describeForCli(e)).replace(/\s*\n\s*/g, ' ');
     if (this.json) {
       const code = isEscherError(e) ? e.code : 'INTERNAL';
-      const hint = isEscherError(e) && e.hint ? redact(e.hint) : undefined;
+      const shown = cliHint(e);
+      const hint = shown ? redact(shown) : undefined;
       const raw = isEscherError(e) ? redact(e.message) : message;
       this.streams.stderr.write(printableJson(JSON.stringify({ error: { code, message: raw, ...(hint ? { hint } : {}) } })) + '\n');
     } else {

@@ -38,6 +38,7 @@ export function renderPlaybook(p: Playbook, versions: readonly string[], paramet
       pending: 'local changes sent by the next sync',
       conflict: 'conflict (see `escher-playbook status`)',
       failed: `sending failed, retried by the next sync (${sync.detail ?? 'see `escher-playbook status`'})`,
+      not_syncing: `not syncing: ${sync.detail ?? 'see `escher-playbook status`'}`,
     }[sync.sync_state];
     lines.push(`  review:         ${sync.review_status ?? 'queued'}${sync.review_comment ? ` — ${sync.review_comment}` : ''}`, `  sync:           ${server}; ${local}`);
   }

@@ -1,6 +1,6 @@
 import type { ParameterSpec } from '../core/playbook-store/metadata';
 import { ValidationError } from '../core/shared/errors';
-import { paramDefault, parseParamHead, parseParamSpec } from './args';
+import { paramDefault, parseParamHead, parseParamSpec } from '../core/playbook-store/parameter-spec-text';
 import type { Output } from './output';
 import { promptHidden, readAll } from './prompt';
 

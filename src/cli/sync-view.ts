@@ -6,18 +6,19 @@ import { type SyncView, SyncViews } from '../core/metadata-publisher/sync-views'
  * reader (core/metadata-publisher/sync-views.ts), read from local state only — never the network
  * — and without building the publisher (`list` runs this on every call).
  */
-export function loadSyncViews(cfg: Pick<PlaybookConfig, 'cacheDir' | 'serverUrl' | 'tenantId'>): Promise<SyncViews> {
+export function loadSyncViews(cfg: Pick<PlaybookConfig, 'syncDir' | 'cacheDir' | 'serverUrl' | 'tenantId'>): Promise<SyncViews> {
   // The same rule as the publisher's `configured`: only then does a sync ever send anything.
-  return SyncViews.read(cfg.cacheDir, { syncing: cfg.serverUrl !== '' && cfg.tenantId !== '' });
+  return SyncViews.read(cfg.syncDir, { syncing: cfg.serverUrl !== '' && cfg.tenantId !== '', cacheDir: cfg.cacheDir });
 }
 
 /**
  * The REVIEW column: "approved", "pending (local changes)", "rejected (conflict)",
- * "approved (send failed)"; before the server has it: "queued", "failed" or "conflict"; "-" never published.
+ * "approved (send failed)", "approved (not syncing)"; before the server has it: "queued", "failed" or
+ * "conflict"; "-" never published.
  */
 export function reviewCell(v: SyncView | undefined): string {
   if (!v) return '-';
   if (v.review_status === null) return v.sync_state === 'conflict' || v.sync_state === 'failed' ? v.sync_state : 'queued';
   if (v.sync_state === 'synced') return v.review_status;
-  return `${v.review_status} (${{ pending: 'local changes', conflict: 'conflict', failed: 'send failed' }[v.sync_state]})`;
+  return `${v.review_status} (${{ pending: 'local changes', conflict: 'conflict', failed: 'send failed', not_syncing: 'not syncing' }[v.sync_state]})`;
 }

@@ -102,11 +102,14 @@ export class PlaybookService implements Disposable {
       new MetadataPublisher({
         store: this.store,
         api: this.config.serverUrl ? () => this.serverApi() : undefined,
+        syncDir: this.config.syncDir,
         cacheDir: this.config.cacheDir,
         tenantId: this.config.tenantId,
         serverUrl: this.config.serverUrl,
         syncEnabled: this.config.syncEnabled,
         syncIntervalMinutes: this.config.syncIntervalMinutes,
+        // Background sync (the extension, `sync --watch`) also follows other processes' edits.
+        watchStoreDir: this.config.playbooksDir,
         // Server-side script changes come down through the script manager's verified cache.
         fetchScript: fileScriptFetcher((s3Path) => this.scriptManager.downloadScript(s3Path)),
         // The same model and text as the local index, so tenant and local vectors agree; the
@@ -132,9 +135,9 @@ export class PlaybookService implements Disposable {
     this.serverApiPromise ??= (async () => {
       const { serverUrl, tenantId } = this.config;
       if (!serverUrl) return undefined;
-      if (!tenantId) throw new ConfigError('No Escher tenant configured', { hint: 'set ESCHER_TENANT_ID or run `escher-playbook login --tenant ID`' });
+      if (!tenantId) throw new ConfigError('No Escher tenant configured', { hintCode: 'tenant-not-configured' });
       const token = await this.secrets.get('escher.token');
-      if (!token) throw new ConfigError('No Escher token configured', { hint: 'set ESCHER_TOKEN or run `escher-playbook login`' });
+      if (!token) throw new ConfigError('No Escher token configured', { hintCode: 'token-missing' });
       // Loaded on first network use: a cache hit never pays for axios.
       const { HttpEscherApi } = await import('./escher-api/client.js');
       const api = new HttpEscherApi({ serverUrl, tenantId, token, logger: this.logger });

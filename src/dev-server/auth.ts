@@ -48,7 +48,8 @@ export class Authenticator {
     const tenant = this.tenantsByDigest.get(d);
     if (!tenant) throw new ApiError(401, 'UNAUTHENTICATED', 'unknown bearer token');
     if (!named) throw new ApiError(400, 'MISSING_TENANT', 'X-Escher-Tenant header is required');
-    if (named !== tenant) throw new ApiError(403, 'FORBIDDEN', `this token does not belong to tenant "${named}"`);
+    // Names the tenant asked for, never the token or the token's own tenant: a client shows this as is.
+    if (named !== tenant) throw new ApiError(403, 'TENANT_MISMATCH', `this token is not valid for tenant "${named}"`);
     return { tenant, admin: false };
   }
 

@@ -4,6 +4,7 @@ import { contentHash } from '../core/escher-api/content-hash';
 import { parseS3Path, tenantS3Path } from '../core/escher-api/s3-path';
 import type { PublishedMetadata, PublishRequest, ReviewStatus, VersionRecord } from '../core/escher-api/types';
 import { formatAjvErrors, wireRef } from '../core/escher-api/wire-validate';
+import { scriptPathIssues } from '../core/playbook-store/names';
 import { ApiError, unprocessable } from './api-error';
 import type { ServerContext, Tenant } from './context';
 import { checkPrecondition, readPrecondition, runMutation } from './mutation';
@@ -11,7 +12,8 @@ import { vectorHash, type VectorInfo } from './tenant-store';
 
 /**
  * POST /api/playbook/metadata/publish. Order of checks, each failing before anything is stored:
- * local_only (422), request shape (422), content_hash (422); then, exclusively for the tenant:
+ * local_only (422), request shape (422), content_hash (422), script paths (422: names.ts
+ * scriptPathIssues, the store's rule); then, exclusively for the tenant:
  * identical content -> 200 no-op; preconditions (428/412); same version, other content (409);
  * scripts in tenant storage (422); store the version (+ vector) with the next seq and revision.
  */
@@ -36,12 +38,12 @@ export function registerPublishRoute(app: FastifyInstance, ctx: ServerContext, t
     const m = request.metadata;
     const expectedHash = contentHash(m);
     if (m.content_hash !== expectedHash) throw unprocessable('CONTENT_HASH_MISMATCH', `content_hash is ${m.content_hash}, the metadata hashes to ${expectedHash} (see content-hash.ts)`);
-    const paths = new Set<string>();
     for (const s of m.scripts) {
-      if (paths.has(s.path)) throw unprocessable('INVALID_METADATA', `script path ${s.path} is listed twice`);
-      paths.add(s.path);
       if (s.path.split('/')[0] !== s.format) throw unprocessable('INVALID_METADATA', `script ${s.path} is in the wrong folder for format ${s.format}`);
     }
+    // The same rule as the store's: a version every device can write as one folder, on any OS.
+    const pathIssues = scriptPathIssues(m.scripts.map((s) => s.path));
+    if (pathIssues.length) throw unprocessable('INVALID_METADATA', `script paths: ${pathIssues.slice(0, 3).join('; ')}`);
     if (request.vector?.some((x) => !Number.isFinite(x))) throw unprocessable('INVALID_VECTOR', 'vector must hold finite numbers');
     const tenant = await tenantOf(req);
     const pre = readPrecondition(req);

@@ -11,7 +11,7 @@ import { guardRoutes } from './access';
 import { Authenticator, type Caller } from './auth';
 import { lockDataDir } from './data-lock';
 import { loadServerKey, TenantRegistry, type ServerContext } from './context';
-import { FaultSet, type FaultName, type FaultOptions } from './faults';
+import { FaultSet, type FaultName, type FaultOptions, type FaultSpec } from './faults';
 import { Library } from './library';
 import { registerAdminRoutes } from './routes-admin';
 import { registerPlaybookRoutes } from './routes-playbooks';
@@ -59,6 +59,8 @@ export interface DevServer {
   url: string;
   setFault(name: FaultName, opts?: FaultOptions): void;
   clearFaults(name?: FaultName): void;
+  /** The faults still armed (a fault with a count is gone once it has fired that often). */
+  faults(): FaultSpec[];
   /** Requests answered since start (or the last resetRequests), oldest first; at most 100k kept. */
   requests(): RequestLogEntry[];
   resetRequests(): void;
@@ -165,6 +167,11 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
     return ctx.tenants.get(req.caller.tenant);
   };
   app.get('/api/health', { config: { access: 'public' } }, async () => ({ ok: true, version: SERVER_VERSION }));
+  // The access hook has already checked the token against X-Escher-Tenant: answering is the check.
+  app.get('/api/session', { config: { access: 'tenant' } }, async (req) => {
+    if (!req.caller) throw new ApiError(401, 'UNAUTHENTICATED', 'missing bearer token');
+    return { tenant_id: req.caller.tenant, server_version: SERVER_VERSION };
+  });
   registerPlaybookRoutes(app, ctx, tenantOf);
   registerScriptRoutes(app, ctx, tenantOf);
   registerAdminRoutes(app, ctx, auth);
@@ -184,6 +191,7 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
     url: ctx.baseUrl,
     setFault: (name, opts) => faults.set(name, opts),
     clearFaults: (name) => faults.clear(name),
+    faults: () => faults.list(),
     requests: () => [...log],
     resetRequests: () => void log.splice(0),
     routes,

@@ -6,11 +6,16 @@ import { loadCore } from './core-loader';
 import { MetadataCodeLensProvider } from './codelens/metadata-code-lens-provider';
 import { registerCommands } from './commands/register-commands';
 import type { CommandContext } from './commands/command-context';
-import { resolveExtensionConfig, SERVICE_SETTINGS } from './settings';
+import type { ConnectionHost } from './commands/connect';
+import { groupBySetting, resolveExtensionConfig, SERVICE_SETTINGS } from './settings';
 import { onBackgroundSyncEvent, type SyncDisplay } from './commands/sync';
+import { ConnectionState } from './connection/connection-state';
+import { openWalkthroughOnFirstRun } from './connection/first-run';
 import { SearchIndexUse } from './search/search-index-use';
 import { SyncStatusBar } from './status/sync-status-bar';
 import { PlaybookTreeModel } from './tree/playbook-tree-model';
+import { registerPlaybookDecorations } from './tree/playbook-decorations';
+import { playbooksSection } from './tree/sections';
 import { syncStatesFrom } from './tree/sync-states';
 import { PlaybookTreeProvider } from './tree/playbook-tree-provider';
 import { VsCodeUi } from './ui/vscode-ui';
@@ -20,6 +25,9 @@ import { DisposableOwner } from './util/disposable';
 import { type Disposable, toDisposable } from '../core/shared/disposable';
 import { ChannelLogger, VsCodeSecretStore } from './vscode-hosts';
 import { PlaybooksWatcher } from './watch/playbooks-watcher';
+import { RunsComponent } from './runs/runs-component';
+import { PlaceholderDecorations } from './highlight/placeholder-decorations';
+import { FolderWatcher } from './watch/folder-watcher';
 import { markStoreReadOnly } from './watch/read-only-store';
 import { InvalidMetadataRegistry } from './diagnostics/invalid-metadata-registry';
 import { MetadataDiagnostics } from './diagnostics/metadata-diagnostics';
@@ -35,11 +43,13 @@ import { MetadataDiagnostics } from './diagnostics/metadata-diagnostics';
 export class Container extends DisposableOwner {
   readonly logger: ChannelLogger;
   readonly secrets: VsCodeSecretStore;
-  readonly ui = new VsCodeUi();
+  readonly ui = this._register(new VsCodeUi());
   readonly model: PlaybookTreeModel;
   readonly tree: PlaybookTreeProvider;
   readonly statusBar: SyncStatusBar;
   readonly invalidMetadata: InvalidMetadataRegistry;
+  readonly runs: RunsComponent;
+  readonly connection: ConnectionState;
   private readonly ctx: CommandContext;
   private readonly searchIndex: SearchIndexUse;
   private readonly syncDisplay: SyncDisplay;
@@ -49,7 +59,6 @@ export class Container extends DisposableOwner {
   private _service: PlaybookService | undefined;
   private serviceScope: Disposable[] = [];
   private watchers: Disposable[] = [];
-  private _signedIn = false;
 
   static create(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel): Container {
     const c = new Container(context, channel);
@@ -71,6 +80,7 @@ export class Container extends DisposableOwner {
     this._config = this.readConfig();
     // The CLI's secrets file is only read for a data key SecretStorage lacks: loaded with the core.
     this.secrets = new VsCodeSecretStore(context.secrets, () => new (loadCore().FileSecretStore)(this._config.home));
+    this.connection = this._register(new ConnectionState(context.secrets));
     // The core's own validator, so the problems shown are exactly why the store skips a file.
     this.invalidMetadata = this._register(new InvalidMetadataRegistry(() => this._config.playbooksDir, () => loadCore(), (m) => this.logger.warn(m)));
     this.model = this._register(
@@ -87,33 +97,42 @@ export class Container extends DisposableOwner {
         this.invalidMetadata,
       ),
     );
-    this.tree = this._register(new PlaybookTreeProvider(this.model, (e) => this.logger.error(`explorer: ${String(e)}`)));
+    this.tree = this._register(new PlaybookTreeProvider(this.model, [playbooksSection(this.model)], (e) => this.logger.error(`explorer: ${String(e)}`)));
     this.statusBar = this._register(
       new SyncStatusBar(
-        () => ({ visible: this._config.serverUrl !== '', signedIn: this._signedIn, running: this._service?.publisher.backgroundRunning ?? false }),
+        () => ({ visible: this._config.serverUrl !== '', signedIn: this.connection.signedIn, tokenRejected: this.connection.tokenRejected, running: this._service?.publisher.backgroundRunning ?? false }),
         async () => (await this.service()).publisher.status(),
       ),
     );
-    this.ctx = { ui: this.ui, service: () => this.service(), log: this.logger };
+    this.runs = this._register(new RunsComponent(() => this.service(), () => this._config.home, () => this._config.playbooksDir, (m) => this.logger.error(m)));
+    this.ctx = { ui: this.ui, service: () => this.service(), log: this.logger, tree: { reveal: (id) => this.tree.reveal(id) } };
     this.searchIndex = new SearchIndexUse(() => this.service(), () => this._service, this.logger);
     this.syncDisplay = {
       setSyncing: (syncing) => this.statusBar.setSyncing(syncing),
       update: () => this.statusBar.update(),
       refresh: () => this.model.invalidate(),
+      tokenRejected: () => void this.connection.setRejected(true).then(() => this.statusBar.update()),
     };
   }
 
   private init(context: vscode.ExtensionContext): void {
+    this.applyGroupBy();
+    this._register(registerPlaybookDecorations());
     this._register(new MetadataDiagnostics(this.invalidMetadata, () => this._config.playbooksDir));
-    this._register(new MetadataCodeLensProvider(() => this._config.playbooksDir, this.model, () => this._signedIn, (m) => this.logger.debug(m)));
+    this._register(new PlaceholderDecorations(() => this._config.playbooksDir, this.model.onDidChangeData));
+    this._register(new MetadataCodeLensProvider(() => this._config.playbooksDir, this.model, () => this.connection.signedIn, (m) => this.logger.debug(m)));
     this._register(
       registerCommands({
         ctx: this.ctx,
         secrets: this.secrets,
         syncDisplay: this.syncDisplay,
         searchIndex: this.searchIndex,
-        serverUrl: () => this._config.serverUrl,
+        runs: this.runs,
+        refreshRuns: () => this.runs.refresh(),
+        connection: this.connectionHost(),
         searchDebounceMs: () => vscode.workspace.getConfiguration('escher').get<number>('search.debounceMs', 150),
+        selected: () => this.tree.selected(),
+        setGroupBy: (g) => this.ui.updateSettings({ 'explorer.groupBy': g }),
         refresh: () => this.reconfigure(),
         showLog: () => this.channel.show(),
       }),
@@ -123,6 +142,7 @@ export class Container extends DisposableOwner {
     this.watchFiles();
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('escher.explorer.groupBy')) this.applyGroupBy();
         if (SERVICE_SETTINGS.some((k) => e.affectsConfiguration(`escher.${k}`))) this.reconfigure();
       }),
     );
@@ -131,7 +151,7 @@ export class Container extends DisposableOwner {
         if (e.key !== 'escher.token') return;
         // The server client holds the token it was built with: rebuild the service around the new one.
         this.disposeService();
-        void this.refreshSignedIn().then(() => {
+        void this.connection.refresh().then(() => {
           this.model.invalidate();
           this.startBackgroundSync();
         });
@@ -139,11 +159,41 @@ export class Container extends DisposableOwner {
     );
     // The service owns timers and file handles: it goes before everything registered above.
     this._register(toDisposable(() => this.disposeService()));
+    void openWalkthroughOnFirstRun(context).then(
+      (opened) => opened && this.logger.info('first run: opened the walkthrough'),
+      (e: unknown) => this.logger.warn(`walkthrough: ${String(e)}`),
+    );
     // Background sync starts a few seconds after activation, never during it: activation stays a
     // handful of registrations and the core bundle loads once the window has settled.
-    const signedIn = this.refreshSignedIn();
+    const signedIn = this.connection.refresh();
     const t = setTimeout(() => void signedIn.then(() => this.startBackgroundSync()), 3000);
     this._register(toDisposable(() => clearTimeout(t)));
+  }
+
+  /** The explorer's grouping from its setting, and the context key its title-bar toggle reads. */
+  private applyGroupBy(): void {
+    const groupBy = groupBySetting((k) => vscode.workspace.getConfiguration('escher').get(k));
+    this.model.setGroupBy(groupBy);
+    void vscode.commands.executeCommand('setContext', 'escher.groupBy', groupBy);
+  }
+
+  /** Connect and Sign In: checked by the core, saved by the flow, then this window follows. */
+  private connectionHost(): ConnectionHost {
+    return {
+      ui: this.ui,
+      secrets: this.secrets,
+      log: this.logger,
+      current: () => ({ serverUrl: this._config.serverUrl, tenantId: this._config.tenantId }),
+      verify: (input) => loadCore().verifyConnection(input),
+      connected: async () => {
+        // Settings written by the flow may not have reached us as an event yet: read them now.
+        this.reconfigure();
+        this.disposeService();
+        await this.connection.setRejected(false);
+        await this.connection.refresh();
+        this.startBackgroundSync();
+      },
+    };
   }
 
   /**
@@ -152,7 +202,7 @@ export class Container extends DisposableOwner {
    * Stopped with the service (settings change, sign-out, deactivate).
    */
   private startBackgroundSync(): void {
-    if (this.isDisposed || !this._config.syncEnabled || !this._config.serverUrl || !this._signedIn) {
+    if (this.isDisposed || !this._config.syncEnabled || !this._config.serverUrl || !this.connection.connected) {
       void this.statusBar.update();
       return;
     }
@@ -169,10 +219,6 @@ export class Container extends DisposableOwner {
 
   get config(): PlaybookConfig {
     return this._config;
-  }
-
-  get signedIn(): boolean {
-    return this._signedIn;
   }
 
   /** The core service, built on first use from the current settings. */
@@ -192,7 +238,7 @@ export class Container extends DisposableOwner {
     const { config, problem } = resolveExtensionConfig((key) => settings.get(key));
     if (problem !== undefined && problem !== this.configProblem) {
       this.logger.warn(`ignoring the saved server settings: ${problem}`);
-      void this.ui.warn(`Escher ignores the server saved by \`escher-playbook login\`: ${problem}.`);
+      void this.ui.warn(`Escher ignores the server saved in config.json by the command line: ${problem}.`);
     }
     this.configProblem = problem;
     return config;
@@ -209,21 +255,23 @@ export class Container extends DisposableOwner {
       this.logger.info('settings changed: rebuilding the service');
       this.disposeService();
       if (before.playbooksDir !== this._config.playbooksDir) this.invalidMetadata.clear();
-      if (before.playbooksDir !== this._config.playbooksDir || before.home !== this._config.home) this.watchFiles();
+      if (before.playbooksDir !== this._config.playbooksDir || before.home !== this._config.home) {
+        this.watchFiles();
+        this.runs.reconfigured();
+      }
       this.startBackgroundSync();
     }
     this.model.invalidate();
   }
 
-  /** Watches the playbooks folder (edits from the CLI, another window, by hand) and config.json (`login`). */
+  /** Watches the playbooks folder (edits from the CLI, another window, by hand) and config.json (`login`), existing or not yet. */
   private watchFiles(): void {
     for (const w of this.watchers.splice(0)) w.dispose();
     void markStoreReadOnly(this._config.playbooksDir, this.logger);
     this.watchers.push(new PlaybooksWatcher(this._config.playbooksDir, (files) => this.onExternalChange(files)));
-    const configWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(this._config.home), HOME_CONFIG_FILE));
     const configChanged = new Debouncer(systemClock, 300, () => this.reconfigure());
     const trigger = () => configChanged.trigger();
-    this.watchers.push(configWatcher, configChanged, configWatcher.onDidCreate(trigger), configWatcher.onDidChange(trigger), configWatcher.onDidDelete(trigger));
+    this.watchers.push(configChanged, new FolderWatcher(this._config.home, HOME_CONFIG_FILE, trigger, trigger));
   }
 
   /** Files changed under the playbooks folder (CLI, another window, a hand edit). */
@@ -235,11 +283,6 @@ export class Container extends DisposableOwner {
     void this.searchIndex.afterOutsideChange();
   }
 
-  private async refreshSignedIn(): Promise<void> {
-    this._signedIn = (await this.secrets.get('escher.token')) !== undefined;
-    await vscode.commands.executeCommand('setContext', 'escher.signedIn', this._signedIn);
-  }
-
   private disposeService(): void {
     for (const d of this.serviceScope.splice(0).reverse()) d.dispose();
     this._service?.dispose();
@@ -249,5 +292,6 @@ export class Container extends DisposableOwner {
   override dispose(): void {
     for (const w of this.watchers.splice(0).reverse()) w.dispose();
     super.dispose();
+    this.logger.close();
   }
 }

@@ -5,4 +5,8 @@
  */
 export { PlaybookService } from '../core/service';
 export { schemaIssues, semanticIssues } from '../core/playbook-store/validate';
+export { parameterSpecIssues, placeholderContract } from '../core/playbook-store/parameter-contract';
 export { FileSecretStore } from '../core/shared/secret-file';
+export { PlaybookRunner } from '../core/runner/runner';
+export { SyncViews } from '../core/metadata-publisher/sync-views';
+export { verifyConnection } from '../core/escher-api/verify-connection';

@@ -2,6 +2,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type ConfigOverrides, type PlaybookConfig, defaultHome, resolveConfig } from '../core/shared/config';
 import { readHomeSettings } from '../core/shared/home-config';
+import { describe } from './commands/error-actions';
+import { GROUP_BY, type GroupBy } from './tree/grouping';
 
 /**
  * The extension's settings (package.json `contributes.configuration`, section `escher`) mapped onto
@@ -84,11 +86,16 @@ export function resolveExtensionConfig(read: SettingsReader, env: NodeJS.Process
   try {
     fromFile = readHomeSettings(home, env);
   } catch (e) {
-    const hint = (e as { hint?: unknown }).hint;
-    problem = `${e instanceof Error ? e.message : String(e)}${typeof hint === 'string' ? ` (${hint})` : ''}`;
+    problem = describe(e);
   }
   const config = resolveConfig({ ...fromFile, ...fromSettings }, env);
   return problem === undefined ? { config } : { config, problem };
+}
+
+/** The explorer's grouping (escher.explorer.groupBy); by cloud when unset or unknown. */
+export function groupBySetting(read: SettingsReader): GroupBy {
+  const v = read('explorer.groupBy');
+  return typeof v === 'string' && (GROUP_BY as readonly string[]).includes(v) ? (v as GroupBy) : 'cloud';
 }
 
 function str(v: unknown): string | undefined {

@@ -2,20 +2,42 @@ import type * as vscode from 'vscode';
 import { type Logger, redact } from '../core/shared/logger';
 import type { SecretKey, SecretStore } from '../core/shared/secrets';
 
-/** The core's Logger on the extension's log output channel; everything passes through redact(). */
+/**
+ * The core's Logger on the extension's log output channel; everything passes through redact().
+ * Work that finishes while the window reloads (a sync, a search) may log after the channel is
+ * disposed: VS Code then throws "Channel has been closed", which would surface as an error of its
+ * own. Such late lines are dropped.
+ */
 export class ChannelLogger implements Logger {
+  private closed = false;
+
   constructor(private readonly channel: vscode.LogOutputChannel) {}
+
+  /** The channel is going away: later lines are dropped. */
+  close(): void {
+    this.closed = true;
+  }
+
   debug(message: string): void {
-    this.channel.debug(redact(message));
+    this.write(() => this.channel.debug(redact(message)));
   }
   info(message: string): void {
-    this.channel.info(redact(message));
+    this.write(() => this.channel.info(redact(message)));
   }
   warn(message: string): void {
-    this.channel.warn(redact(message));
+    this.write(() => this.channel.warn(redact(message)));
   }
   error(message: string): void {
-    this.channel.error(redact(message));
+    this.write(() => this.channel.error(redact(message)));
+  }
+
+  private write(line: () => void): void {
+    if (this.closed) return;
+    try {
+      line();
+    } catch {
+      this.closed = true;
+    }
   }
 }
 

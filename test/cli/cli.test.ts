@@ -5,6 +5,7 @@ import { before, test } from 'node:test';
 import type { PlaybookMetadata } from '../../src/core/playbook-store/metadata';
 import type { PlaybookSummary } from '../../src/core/playbook-store/types';
 import { ensureCliBuilt, json, REPO, runCli } from '../helpers/cli';
+import { startTestServer, TEST_TENANT, TEST_TOKEN } from '../helpers/dev-server';
 import { tempDir } from '../helpers/temp-dir';
 
 /** The CLI contract, exercised on the built dist/cli.js exactly as a user or a script runs it. */
@@ -78,7 +79,7 @@ test('create, list, show, update, delete through the CLI, human and --json', asy
   assert.match((await runCli(home, ['show', 'weekend-rds-shutdown'])).stdout, /version:\s+1\.1\.0 {2}\(versions: 1\.0\.0, 1\.1\.0\)/);
 
   assert.equal((await runCli(home, ['delete', 'weekend-rds-shutdown', '--version', '1.0.0'])).stdout, 'deleted weekend-rds-shutdown v1.0.0\n');
-  assert.deepEqual(json<{ deleted: string }>(await runCli(home, ['--json', 'delete', 'weekend-rds-shutdown'])), { deleted: 'weekend-rds-shutdown' });
+  assert.deepEqual(json<{ deleted: string }>(await runCli(home, ['--json', 'delete', 'weekend-rds-shutdown'])), { deleted: 'weekend-rds-shutdown', scope: 'here' });
   const gone = await runCli(home, ['show', 'weekend-rds-shutdown']);
   assert.equal(gone.code, 3);
   assert.equal(gone.stderr, 'error: No playbook "weekend-rds-shutdown" (see `escher-playbook list`)\n');
@@ -146,15 +147,31 @@ test('sensitive parameters and scripts: encrypted at rest, key file 0600, looser
   assert.match(tampered.stderr, /failed authentication/);
 });
 
-test('login stores the token 0600 from stdin (never argv); logout removes it', async (t) => {
+test('login checks server, tenant and token with one request and saves nothing when one is wrong', async (t) => {
+  const s = await startTestServer();
+  t.after(() => s.close());
   const home = await tempDir(t);
-  const r = await runCli(home, ['login', '--server', 'https://escher.example.com/', '--tenant', 'acme', '--token-stdin'], { input: 'tok-123\n' });
+  const wrong = await runCli(home, ['login', '--server', s.url, '--tenant', TEST_TENANT, '--token-stdin'], { input: 'not-the-token\n' });
+  assert.equal(wrong.code, 6);
+  assert.match(wrong.stderr, /rejected the token.*`escher-playbook login`/);
+  const otherTenant = await runCli(home, ['login', '--server', s.url, '--tenant', 'nobody', '--token-stdin'], { input: `${TEST_TOKEN}\n` });
+  assert.match(otherTenant.stderr, /not valid for tenant "nobody"/);
+  const http = await runCli(home, ['login', '--server', 'http://escher.example.com', '--tenant', TEST_TENANT, '--token-stdin'], { input: `${TEST_TOKEN}\n` });
+  assert.match(http.stderr, /plain http on a non-loopback host \(use https:\/\//);
+  assert.deepEqual(await fs.readdir(home), [], 'neither config.json nor secrets.json was written');
+});
+
+test('login stores the token 0600 from stdin (never argv); logout removes it', async (t) => {
+  const s = await startTestServer();
+  t.after(() => s.close());
+  const home = await tempDir(t);
+  const r = await runCli(home, ['login', '--server', `${s.url}/`, '--tenant', TEST_TENANT, '--token-stdin'], { input: `${TEST_TOKEN}\n` });
   assert.equal(r.code, 0, r.stderr);
-  assert.doesNotMatch(r.stdout + r.stderr, /tok-123/, 'the token is never echoed');
+  assert.doesNotMatch(r.stdout + r.stderr, new RegExp(TEST_TOKEN), 'the token is never echoed');
   const secrets = JSON.parse(await fs.readFile(path.join(home, 'secrets.json'), 'utf8')) as Record<string, string>;
-  assert.equal(secrets['escher.token'], 'tok-123');
+  assert.equal(secrets['escher.token'], TEST_TOKEN);
   assert.equal((await fs.stat(path.join(home, 'secrets.json'))).mode & 0o777, 0o600);
-  assert.deepEqual(JSON.parse(await fs.readFile(path.join(home, 'config.json'), 'utf8')), { serverUrl: 'https://escher.example.com', tenantId: 'acme' });
+  assert.deepEqual(JSON.parse(await fs.readFile(path.join(home, 'config.json'), 'utf8')), { serverUrl: s.url, tenantId: TEST_TENANT });
   assert.equal((await runCli(home, ['logout'])).code, 0);
   assert.equal((JSON.parse(await fs.readFile(path.join(home, 'secrets.json'), 'utf8')) as Record<string, string>)['escher.token'], undefined);
   assert.equal((await runCli(home, ['login', '--token-stdin'])).code, 2, 'an empty token is refused');
@@ -205,15 +222,15 @@ test('import: JSON and YAML lists, per-item report, never half an item; export b
   const strip = (m: PlaybookMetadata) => ({ ...m, created_at: '', updated_at: '' });
   assert.deepEqual(strip(b.metadata), strip(a.metadata));
   assert.equal((await runCli(home2, ['show', 'restart-ec2', '--script', 'python/restart.py'], { env: { ESCHER_KEY: key } })).stdout, 'print(1)\n');
-  // Importing the same bundle again: the id is taken, so that item fails and nothing changes.
+  // Importing the same bundle again: the id holds exactly this already, so it is skipped and nothing changes.
   const again = await runCli(home2, ['import', bundle], { env: { ESCHER_KEY: key } });
-  assert.equal(again.code, 9);
-  assert.match(again.stdout, /already exists/);
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  assert.match(again.stdout, /skipped: restart-ec2 v1\.0\.0 \(local\) already holds exactly this/);
   // Without the key the sealed parameter cannot be imported: a clear per-item error.
   const home3 = await tempDir(t);
   const nokey = await runCli(home3, ['--json', 'import', bundle]);
   assert.equal(nokey.code, 9);
-  assert.match(json<{ items: Array<{ error: string }> }>(nokey).items[0]!.error, /failed authentication|data key/);
+  assert.match(json<{ items: Array<{ error: string }> }>(nokey).items[0]!.error, /sealed with another home's data key, and this home has none/);
 });
 
 test('import of the 175 AWS runbooks (metadata only, no scripts)', async (t) => {

@@ -173,6 +173,13 @@ test('every endpoint answers, on success and on error, exactly as the document s
   await call('GET', '/api/changes', { token: null }, 401);
   await call('GET', '/api/changes', { token: OTHER_TOKEN }, 403);
   await call('GET', '/api/changes', { tenant: null }, 400);
+  // The connection check: 200 names the tenant; a wrong token, another tenant's token, no tenant fail.
+  const session = await call('GET', '/api/session', {}, 200);
+  assert.deepEqual(session.body, { tenant_id: 'acme', server_version: '1.0.0' });
+  await call('GET', '/api/session', { token: 'not-a-token' }, 401);
+  const mismatch = await call('GET', '/api/session', { token: OTHER_TOKEN }, 403);
+  assert.deepEqual(mismatch.body, { error: { code: 'TENANT_MISMATCH', message: 'this token is not valid for tenant "acme"' } });
+  await call('GET', '/api/session', { tenant: null }, 400);
   await upload({ 'x-content-sha256': sha }).then((r) => assert.equal(r.status, 200));
   await upload({ 'x-content-sha256': sha256('other') }).then((r) => assert.equal(r.status, 422));
   await upload({ 'x-content-sha256': 'nope' }).then((r) => assert.equal(r.status, 400));

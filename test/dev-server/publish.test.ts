@@ -119,6 +119,32 @@ test('local_only, invalid metadata, a wrong content_hash and missing scripts are
   assert.equal((await s.api.publishMetadata({ metadata: good }, { ifNoneMatch: '*' })).seq, 1);
 });
 
+test('script paths no device could write as one folder (a file beside a folder of its name, case-only twins, a Windows device name) are 422 and store nothing', async (t) => {
+  const s = await server(t);
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ 'shell/a': 'echo a\n', 'shell/a/b.sh': 'echo b\n' }, /"shell\/a" is also a folder of "shell\/a\/b.sh"/],
+    [{ 'shell/Stop.sh': 'echo 1\n', 'shell/stop.sh': 'echo 2\n' }, /differ only in case/],
+    [{ 'shell/aux.sh': 'echo aux\n' }, /reserved device name on Windows/],
+  ];
+  for (const [scripts, message] of cases) {
+    const metadata = makeMetadata('paths', '1.0.0', scripts);
+    for (const [p, body] of Object.entries(scripts)) {
+      const file = path.join(s.work, `${p.replace(/\//g, '_')}`);
+      await fs.writeFile(file, body);
+      // Uploaded by content: the upload is not what refuses them.
+      await s.api.uploadScript({ playbookId: 'paths', version: '1.0.0', path: 'shell/upload.sh', file, sha256: metadata.scripts.find((x) => x.path === p)!.sha256, size: Buffer.byteLength(body) });
+    }
+    await assert.rejects(s.api.publishMetadata({ metadata }, { ifNoneMatch: '*' }), (e: unknown) => {
+      assert.ok(e instanceof RequestRejectedError, String(e));
+      assert.deepEqual([e.status, e.serverCode], [422, 'INVALID_METADATA']);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+  assert.equal(await s.api.getRecord('paths'), null);
+  assert.deepEqual((await s.api.getChanges(0)).changes, []);
+});
+
 test('scripts already in tenant storage (same bytes, another version) need no new upload', async (t) => {
   const s = await server(t);
   const scripts = { 'shell/stop.sh': 'echo same bytes\n' };

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { resolveConfig } from '../../src/core/shared/config';
 import { saveHomeSettings } from '../../src/core/shared/home-config';
-import { configOverridesFromSettings, resolveExtensionConfig } from '../../src/extension/settings';
+import { configOverridesFromSettings, groupBySetting, resolveExtensionConfig } from '../../src/extension/settings';
 import { tempDir } from '../helpers/temp-dir';
 
 const reader = (values: Record<string, unknown>) => (key: string) => values[key];
@@ -79,4 +79,26 @@ test('a broken config.json is reported and left out; the settings still apply', 
   const { config, problem } = resolveExtensionConfig(reader({ tenantId: 'acme' }), { ESCHER_HOME: home });
   assert.deepEqual([config.serverUrl, config.tenantId, config.home], ['', 'acme', home]);
   assert.match(problem ?? '', new RegExp(`${path.join(home, 'config.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid JSON \\(fix or delete it\\)`));
+});
+
+interface SettingSchema {
+  scope?: string;
+}
+const manifestSettings = (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, SettingSchema> } } }).contributes.configuration.properties;
+
+test('no Escher setting can be set by a workspace, and the server and tenant live where remote windows show them', () => {
+  // window/resource (the default) and machine-overridable let a workspace's .vscode/settings.json
+  // win: a cloned project could then redirect the token, the Qdrant URL or the model download.
+  for (const [key, s] of Object.entries(manifestSettings)) assert.ok(s.scope === 'application' || s.scope === 'machine', `${key}: scope ${String(s.scope)}`);
+  // application: on the User tab in every window, local or remote (machine ones appear only on a remote window's Remote tab).
+  for (const key of ['escher.server.url', 'escher.tenantId', 'escher.explorer.groupBy']) assert.equal(manifestSettings[key]?.scope, 'application', key);
+  // machine: paths and limits of the machine where the playbooks are.
+  for (const key of ['escher.home', 'escher.playbooksDir', 'escher.cacheDir', 'escher.cache.maxSizeMb', 'escher.search.qdrantUrl', 'escher.search.localModelPath']) assert.equal(manifestSettings[key]?.scope, 'machine', key);
+});
+
+test('the explorer grouping setting: by cloud unless it names another known grouping', () => {
+  assert.equal(groupBySetting(reader({})), 'cloud');
+  assert.equal(groupBySetting(reader({ 'explorer.groupBy': 'flat' })), 'flat');
+  assert.equal(groupBySetting(reader({ 'explorer.groupBy': 'resourceType' })), 'resourceType');
+  assert.equal(groupBySetting(reader({ 'explorer.groupBy': 'by-mood' })), 'cloud');
 });

@@ -30,6 +30,11 @@ export class FakeClock implements Clock {
     return this.timers.length;
   }
 
+  /** When the earliest pending timer falls due (epoch ms); undefined when none is set. */
+  get nextDueAt(): number | undefined {
+    return this.timers.length ? Math.min(...this.timers.map((x) => x.at)) : undefined;
+  }
+
   /** Moves time forward by `ms`, firing due timers (and letting their promises settle) as it goes. */
   async advance(ms: number): Promise<void> {
     await this.advanceTo(this.t + ms);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ValidationError } from '../../core/shared/errors';
+import { verifyConnection } from '../../core/escher-api/verify-connection';
+import { ConfigError, ValidationError } from '../../core/shared/errors';
 import { saveHomeSettings } from '../../core/shared/home-config';
 import type { CliContext } from '../context';
 import { promptHidden, readAll } from '../prompt';
@@ -24,13 +25,21 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--token-stdin', 'read the token from stdin (for scripts: `echo $T | escher-playbook login --token-stdin`)')
     .action(async (o: LoginOptions) => {
       const config = ctx.config();
+      if (o.server !== undefined && !/^https?:\/\/[^\s]+$/.test(o.server)) throw new ValidationError(`--server "${o.server}" is not an http(s) URL`);
+      const token = o.tokenStdin ? await readAll(process.stdin) : process.stdin.isTTY ? await promptHidden('Escher token: ') : '';
+      if (!token.trim() && o.tokenStdin) throw new ValidationError('No token on stdin');
+      const serverUrl = o.server ?? config.serverUrl;
+      const tenantId = o.tenant ?? config.tenantId;
+      // With all three known, one request checks them together before anything is saved (the
+      // extension's Connect makes the same check).
+      if (token.trim() && serverUrl && tenantId) {
+        const check = await verifyConnection({ serverUrl, tenantId, token });
+        if (!check.ok) throw new ConfigError(`Not logged in: ${check.detail}`, { hintCode: check.reason });
+      }
       if (o.server !== undefined || o.tenant !== undefined) {
-        if (o.server !== undefined && !/^https?:\/\/[^\s]+$/.test(o.server)) throw new ValidationError(`--server "${o.server}" is not an http(s) URL`);
         await saveHomeSettings(config.home, { ...(o.server !== undefined ? { serverUrl: o.server.replace(/\/+$/, '') } : {}), ...(o.tenant !== undefined ? { tenantId: o.tenant } : {}) });
       }
-      const token = o.tokenStdin ? await readAll(process.stdin) : process.stdin.isTTY ? await promptHidden('Escher token: ') : '';
       if (token.trim()) await ctx.secrets().set('escher.token', token.trim());
-      else if (o.tokenStdin) throw new ValidationError('No token on stdin');
       ctx.out.result({ home: config.home, tokenSaved: token.trim() !== '', server: o.server, tenant: o.tenant }, () =>
         token.trim() ? `token saved to ${ctx.secrets().file} (mode 0600)` : 'settings saved (no token given)',
       );

@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import { AREAS, type Area, CLOUD_PROVIDERS, type CloudProvider, STORAGE_STRATEGIES, type StorageStrategy } from '../../core/playbook-store/metadata';
-import { choice, collect, commaList, parseParamSpec, readScriptArgs } from '../args';
+import { parseParamSpec } from '../../core/playbook-store/parameter-spec-text';
+import type { OnExisting } from '../../core/playbook-store/on-existing';
+import type { CreatePlaybookInput } from '../../core/playbook-store/types';
+import { AlreadyExistsError } from '../../core/shared/errors';
+import { choice, collect, commaList, readScriptArgs } from '../args';
+import { describeOutcome, onExistingOption, shown } from '../on-existing';
 import type { CliContext } from '../context';
 import { readSecretParams } from '../secret-params';
 
@@ -20,6 +25,7 @@ interface CreateOptions {
   id?: string;
   area?: Area;
   aiGenerated?: boolean;
+  onExisting: OnExisting;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -41,11 +47,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--id <id>', 'explicit playbook id instead of one derived from the name')
     .option('--area <area>', `area to create it in: ${AREAS.join('|')}`, choice(AREAS))
     .option('--ai-generated', 'mark as AI-generated (goes to the ai-generated area for review)')
+    .addOption(onExistingOption())
     .action(async (o: CreateOptions) => {
       const scripts = [...(await readScriptArgs(o.script, false)), ...(await readScriptArgs(o.secretScript, true))];
       const parameters = [...(o.param ?? []).map((p) => parseParamSpec(p, false)), ...(await readSecretParams(o, { env: ctx.env, out: ctx.out, stdin: process.stdin, stderr: process.stderr }))];
       const { store } = await ctx.service();
-      const created = await store.createPlaybook({
+      const input: CreatePlaybookInput = {
         name: o.name,
         description: o.description,
         keywords: o.keywords,
@@ -58,7 +65,15 @@ export function register(program: Command, ctx: CliContext): void {
         area: o.area,
         source: o.aiGenerated ? 'ai_generated' : 'user',
         enforceContract: true,
-      });
-      ctx.out.result(created.metadata, () => `created ${created.metadata.playbook_id} v${created.metadata.version} (${created.area})`);
+      };
+      const [r] = await store.createPlaybooks([input], undefined, { onExisting: o.onExisting });
+      if (!r!.ok) throw r!.error;
+      if (r!.outcome === 'skipped' && !r!.identical) {
+        const what = o.id !== undefined ? `Playbook "${o.id}"` : `A playbook named "${o.name}"`;
+        throw new AlreadyExistsError(`${what} already exists, with other content: ${shown(r!)}`, {
+          hint: 'nothing was created; --on-existing new-version adds this as its next version, --on-existing copy creates a separate playbook beside it',
+        });
+      }
+      ctx.out.result(r!.playbook.metadata, () => (r!.outcome === 'skipped' ? `${describeOutcome(r!)}; nothing created` : describeOutcome(r!)));
     });
 }

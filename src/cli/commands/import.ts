@@ -3,8 +3,11 @@ import { promises as fs } from 'node:fs';
 import { type ImportDefaults, specsOf, specToInput } from '../../core/playbook-store/bundle';
 import type { CreatePlaybookInput } from '../../core/playbook-store/types';
 import { AREAS, type Area, CLOUD_PROVIDERS, type CloudProvider, STORAGE_STRATEGIES, type StorageStrategy } from '../../core/playbook-store/metadata';
-import { describeError, ValidationError } from '../../core/shared/errors';
+import { ValidationError } from '../../core/shared/errors';
+import { describeForCli } from '../hints';
+import type { OnExisting } from '../../core/playbook-store/on-existing';
 import { choice } from '../args';
+import { describeOutcome, onExistingOption } from '../on-existing';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 
@@ -13,21 +16,28 @@ interface ImportOptions {
   strategy?: StorageStrategy;
   area?: Area;
   source?: 'user' | 'ai_generated' | 'library';
+  onExisting: OnExisting;
 }
 
 export interface ImportItemResult {
   index: number;
   name: string;
-  status: 'created' | 'failed';
+  status: 'created' | 'copied' | 'new-version' | 'skipped' | 'failed';
   playbook_id?: string;
   version?: string;
   area?: Area;
+  /** copied: the playbook it was copied beside. */
+  existing?: string;
+  /** skipped: whether the existing latest version already holds this content. */
+  identical?: boolean;
   error?: string;
 }
 
 /**
  * Bulk create. Each item is one atomic create: it appears whole or not at all, and a failing
- * item (bad spec, id taken, unreadable secret) never stops the others. Exit 9 when any failed.
+ * item (bad spec, unreadable secret) never stops the others. An item already there (same id, or
+ * same name) is handled as --on-existing says (default skip). Exit 9 when any item failed or was
+ * skipped although its content differs (not all of the file's content arrived).
  */
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -38,6 +48,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--strategy <strategy>', `storage strategy for specs that name none: ${STORAGE_STRATEGIES.join('|')}`, choice(STORAGE_STRATEGIES))
     .option('--area <area>', `import into this area: ${AREAS.join('|')}`, choice(AREAS))
     .option('--source <source>', 'source for specs that name none: user|ai_generated|library', choice(['user', 'ai_generated', 'library'] as const))
+    .addOption(onExistingOption())
     .action(async (file: string, o: ImportOptions) => {
       const specs = specsOf(await parseImportFile(file));
       const defaults: ImportDefaults = { cloud_provider: o.cloud, storage_strategy: o.strategy, area: o.area, source: o.source };
@@ -52,28 +63,44 @@ export function register(program: Command, ctx: CliContext): void {
           inputs.push({ ...specToInput(raw, defaults), enforceContract: true });
           indexOf.push(index);
         } catch (e) {
-          items[index]!.error = describeError(e);
+          items[index]!.error = describeForCli(e);
         }
       });
       let lastNote = 0;
-      const results = await store.createPlaybooks(inputs, (done) => {
-        if (inputs.length >= 500 && done - lastNote >= 1000) {
-          lastNote = done;
-          ctx.out.note(`… ${done}/${inputs.length}`);
-        }
-      });
+      const results = await store.createPlaybooks(
+        inputs,
+        (done) => {
+          if (inputs.length >= 500 && done - lastNote >= 1000) {
+            lastNote = done;
+            ctx.out.note(`… ${done}/${inputs.length}`);
+          }
+        },
+        { onExisting: o.onExisting },
+      );
+      const lines: string[] = [];
       results.forEach((r, k) => {
         const item = items[indexOf[k]!]!;
-        if (r.ok) Object.assign(item, { status: 'created', playbook_id: r.playbook.metadata.playbook_id, version: r.playbook.metadata.version, area: r.playbook.area });
-        else item.error = describeError(r.error);
+        if (!r.ok) {
+          item.error = describeForCli(r.error);
+          return;
+        }
+        const m = r.playbook.metadata;
+        Object.assign(item, { status: r.outcome, playbook_id: m.playbook_id, version: m.version, area: r.playbook.area });
+        if (r.outcome === 'copied') item.existing = r.existing;
+        if (r.outcome === 'skipped') item.identical = r.identical;
+        // Plain creates are listed with --verbose only (an import of 10k); everything else always.
+        if (r.outcome !== 'created' || ctx.globals().verbose) lines.push(`#${item.index} ${item.name}: ${describeOutcome(r)}`);
       });
+      const count = (...s: ImportItemResult['status'][]): number => items.filter((i) => s.includes(i.status)).length;
       const failed = items.filter((i) => i.status === 'failed');
-      const created = items.length - failed.length;
-      if (failed.length) ctx.exitCode = EXIT.PARTIAL;
-      ctx.out.result({ created, failed: failed.length, items }, () => [
+      const imported = count('created', 'copied', 'new-version');
+      const skipped = count('skipped');
+      const differs = items.filter((i) => i.status === 'skipped' && !i.identical).length;
+      if (failed.length || differs) ctx.exitCode = EXIT.PARTIAL;
+      ctx.out.result({ created: imported, skipped, failed: failed.length, items }, () => [
         ...failed.map((f) => `failed  #${f.index} ${f.name}: ${f.error ?? ''}`),
-        ...(ctx.globals().verbose ? items.filter((i) => i.status === 'created').map((i) => `created ${i.playbook_id} v${i.version} (${i.area})`) : []),
-        `imported ${created} of ${items.length} playbook${items.length === 1 ? '' : 's'}${failed.length ? `, ${failed.length} failed` : ''}`,
+        ...lines,
+        `imported ${imported} of ${items.length} playbook${items.length === 1 ? '' : 's'}${skipped ? `, ${skipped} skipped (already there${differs ? `, ${differs} with other content` : ''})` : ''}${failed.length ? `, ${failed.length} failed` : ''}`,
       ]);
     });
 }

@@ -6,6 +6,7 @@ import type { CliContext } from '../context';
 interface ResolveOptions {
   format: ScriptFormat;
   version?: string;
+  offline?: boolean;
 }
 
 /**
@@ -20,10 +21,14 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<id>', 'playbook id (yours, or a library / tenant playbook the server knows)')
     .requiredOption('--format <format>', SCRIPT_FORMATS.join('|'), choice(SCRIPT_FORMATS))
     .option('--version <version>', 'a specific version (default: the latest)')
+    .option('--offline', 'ask no server: your store, then the verified script cache only')
     .action(async (id: string, o: ResolveOptions) => {
       const service = await ctx.service();
-      const r = await service.scriptManager.resolveScript(id, o.format, o.version);
-      if (r.stale) ctx.out.warn(`the server is unreachable; using an expired cached copy of ${id} v${r.version}`);
+      const r = await service.scriptManager.resolveScript(id, o.format, o.version, { offline: o.offline === true });
+      if (r.stale) {
+        const why = o.offline ? 'offline' : 'the server did not answer in time';
+        ctx.out.warn(`${why}: using the cached copy of ${id} v${r.version}, not checked against the server${o.version === undefined ? ' (a newer version may exist)' : ''}`);
+      }
       // The printed path is used after this process exits: a decrypted copy must outlive it, for its TTL only.
       const handed = await service.scriptManager.handOff(r);
       if (handed) ctx.out.note(`${id} v${r.version} is sensitive: this is a decrypted private copy, deleted at ${handed.removeAt.toISOString()}`);

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { AREAS, CLOUD_PROVIDERS, SCRIPT_FORMATS } from '../../core/playbook-store/metadata';
 import type { Area, CloudProvider, ScriptFormat } from '../../core/playbook-store/metadata';
 import { describeWhy } from '../../core/local-search/hybrid-ranker';
+import type { SearchHit } from '../../core/local-search/hybrid-ranker';
 import { choice } from '../args';
 import type { CliContext } from '../context';
 
@@ -15,6 +16,18 @@ interface SearchFlags {
 }
 
 const EMBED_NOTE_THRESHOLD = 20;
+
+/** Matches numbered, then the weak ones (no word of the query matched) under their own heading. */
+function humanHits(hits: SearchHit[]): string[] {
+  const strong = hits.filter((h) => !h.weak);
+  const weak = hits.filter((h) => h.weak);
+  const lines = strong.length ? [] : ['no matching playbooks'];
+  const row = (h: SearchHit, i: number) => [`${String(i + 1).padStart(2)}. ${h.name}  (${h.playbook_id} v${h.version}, ${h.area})  ${h.score.toFixed(3)}`, `    ${describeWhy(h.why)}`];
+  strong.forEach((h, i) => lines.push(...row(h, i)));
+  if (weak.length) lines.push('weak matches (no word of the query matched; similar in meaning only):');
+  weak.forEach((h, i) => lines.push(...row(h, strong.length + i)));
+  return lines;
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -55,15 +68,8 @@ export function register(program: Command, ctx: CliContext): void {
         });
         for (const w of res.warnings) warnings.add(w);
         for (const w of warnings) ctx.out.warn(w);
-        const json = res.hits.map((h) => ({ playbook_id: h.playbook_id, version: h.version, name: h.name, area: h.area, score: Number(h.score.toFixed(4)), why: h.why }));
-        ctx.out.result(json, () =>
-          res.hits.length === 0
-            ? ['no matching playbooks']
-            : res.hits.flatMap((h, i) => [
-                `${String(i + 1).padStart(2)}. ${h.name}  (${h.playbook_id} v${h.version}, ${h.area})  ${h.score.toFixed(3)}`,
-                `    ${describeWhy(h.why)}`,
-              ]),
-        );
+        const json = res.hits.map((h) => ({ playbook_id: h.playbook_id, version: h.version, name: h.name, area: h.area, score: Number(h.score.toFixed(4)), why: h.why, ...(h.weak ? { weak: true } : {}) }));
+        ctx.out.result(json, () => humanHits(res.hits));
       } finally {
         await search.close();
       }

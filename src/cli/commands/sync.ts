@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import type { BackgroundSyncEvent } from '../../core/metadata-publisher/background-sync';
 import { type SyncReport, summarizeReport } from '../../core/metadata-publisher/sync-report';
-import { ConfigError, describeError } from '../../core/shared/errors';
+import { ConfigError } from '../../core/shared/errors';
+import { describeForCli } from '../hints';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 
 /**
- * sync: one incremental two-way sync (exit 9 when something failed and stays queued).
+ * sync: one incremental two-way sync. Exit 4 when conflicts are left open (new or older ones: they
+ * need the user), else 9 when something failed and stays queued, else 0.
  * sync --watch: the background loop in the foreground for headless machines (every
  * sync_interval_minutes and 2 s after each local change) until Ctrl-C / SIGTERM; a 401 ends it.
  */
@@ -19,8 +21,11 @@ export function register(program: Command, ctx: CliContext): void {
       const svc = await ctx.service();
       if (!o.watch) {
         const r = await svc.publisher.syncAllMetadata();
-        if (r.failed.length) ctx.exitCode = EXIT.PARTIAL;
-        ctx.out.result(r, () => renderReport(r));
+        // The report lists the conflicts this sync found; older ones still open count as much.
+        const openConflicts = (await svc.publisher.status()).conflicts;
+        if (openConflicts.length) ctx.exitCode = EXIT.CONFLICT;
+        else if (r.failed.length) ctx.exitCode = EXIT.PARTIAL;
+        ctx.out.result({ ...r, openConflicts: openConflicts.length }, () => renderReport(r, openConflicts.length));
         return;
       }
       if (!svc.config.syncEnabled) throw new ConfigError('Sync is disabled (sync_enabled=false)', { hint: 'unset ESCHER_SYNC_ENABLED or set it to true' });
@@ -39,7 +44,7 @@ async function watch(ctx: CliContext, publisher: { startBackgroundSync(on: (e: B
       if (ctx.out.json) ctx.out.jsonLine({ at, ...e.result });
       else ctx.out.result(undefined, () => [`${at} ${summarizeReport(e.result)}`, ...renderReport(e.result).slice(1)]);
     }
-    else if (e.type === 'failed') ctx.out.warn(`${at} sync failed, retrying in ${Math.round(e.retryInMs / 1000)} s: ${describeError(e.error)}`);
+    else if (e.type === 'failed') ctx.out.warn(`${at} sync failed, retrying in ${Math.round(e.retryInMs / 1000)} s: ${describeForCli(e.error)}`);
     else if (e.reason === 'auth') {
       authError = e.error;
       done();
@@ -50,6 +55,8 @@ async function watch(ctx: CliContext, publisher: { startBackgroundSync(on: (e: B
   // The scheduler's timers do not hold the process open (they must not in a CLI one-shot); this does.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const stop = (): void => done();
+  // `sync --watch | head -1`: once the reader is gone there is nobody to report to.
+  void ctx.out.closed.then(stop);
   // `on`, not `once`: a `once` listener is removed before it runs, and proper-lockfile's
   // signal-exit (loaded lazily by the first lock, so registered after us) re-raises the signal
   // when it finds itself the only listener left, killing us before the clean stop.
@@ -66,9 +73,11 @@ async function watch(ctx: CliContext, publisher: { startBackgroundSync(on: (e: B
   if (authError) throw authError;
 }
 
-export function renderReport(r: SyncReport): string[] {
+export function renderReport(r: SyncReport, openConflicts = r.conflicts.length): string[] {
   const lines = [summarizeReport(r)];
   for (const c of r.conflicts) lines.push(`conflict: ${c.message}`);
+  const older = openConflicts - r.conflicts.length;
+  if (older > 0) lines.push(`${older} earlier conflict(s) still open: see \`escher-playbook status\``);
   for (const f of r.failed) lines.push(`failed: ${f.playbook_id === '*' ? '' : `${f.playbook_id}: `}${f.error}`);
   for (const s of r.skipped) lines.push(`skipped: ${s.playbook_id}: ${s.reason}`);
   for (const c of r.reviewChanges) lines.push(`review: ${c.playbook_id} v${c.version} is now ${c.status}`);

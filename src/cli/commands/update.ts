@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { ParameterSpec } from '../../core/playbook-store/metadata';
 import { CLOUD_PROVIDERS, type CloudProvider, STORAGE_STRATEGIES, type StorageStrategy } from '../../core/playbook-store/metadata';
-import { choice, collect, commaList, parseParamSpec, readScriptArgs } from '../args';
+import { parseParamSpec } from '../../core/playbook-store/parameter-spec-text';
+import { choice, collect, commaList, readScriptArgs } from '../args';
 import type { CliContext } from '../context';
 import { readSecretParams } from '../secret-params';
 

@@ -10,8 +10,10 @@ import { validatePlaybookId } from '../shared/safe-path';
 import { errorForStatus, invalidResponse, networkError, readErrorBody } from './http-errors';
 import { DEFAULT_RETRY, isRetryableStatus, retryDelay, type RetryPolicy } from './retry';
 import { fetchVerifiedStream, type FetchedStream } from './fetch-stream';
+import { changesEnvelopeIssues, splitChangesPage } from './changes-page';
 import type {
-  ChangesPage,
+  CallOptions,
+  ChangesFeedPage,
   DownloadTicket,
   EscherApi,
   FetchedMetadata,
@@ -64,10 +66,12 @@ interface CallSpec {
   stream?: () => Readable;
   headers?: Record<string, string>;
   retry: boolean;
-  /** Wire schema name the 2xx body must match. */
-  schema: string;
+  /** Wire schema name the 2xx body must match, or a check returning its issues. */
+  schema: string | ((value: unknown) => string[]);
   /** Statuses passed to the caller instead of thrown (e.g. 404 for getRecord). */
   passStatus?: number[];
+  /** The caller's own deadline or cancellation, for the whole call (retries included). */
+  signal?: AbortSignal;
 }
 
 export class HttpEscherApi implements EscherApi {
@@ -82,7 +86,7 @@ export class HttpEscherApi implements EscherApi {
 
   constructor(private readonly options: HttpEscherApiOptions) {
     this.serverUrl = assertSafeServerUrl(options.serverUrl);
-    if (!options.token) throw new ConfigError('No Escher token configured', { hint: 'set ESCHER_TOKEN or pass --token' });
+    if (!options.token) throw new ConfigError('No Escher token configured', { hintCode: 'token-missing' });
     validatePlaybookId(options.tenantId);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.logger = options.logger ?? silentLogger;
@@ -127,12 +131,22 @@ export class HttpEscherApi implements EscherApi {
    * loopback http, same host as the server), the body errors with NetworkError if it ends short
    * of Content-Length or stalls for timeoutMs. Hashing is the caller's job.
    */
-  fetchStream(url: string): Promise<FetchedStream> {
-    return fetchVerifiedStream(url, { ...this.streamOptions(), retry: this.retry, random: this.random, logger: this.logger });
+  fetchStream(url: string, options: CallOptions = {}): Promise<FetchedStream> {
+    return fetchVerifiedStream(url, { ...this.streamOptions(), retry: this.retry, random: this.random, logger: this.logger, ...(options.signal ? { signal: options.signal } : {}) });
   }
 
   async health(): Promise<{ ok: boolean; version: string }> {
     return (await this.call<{ ok: boolean; version: string }>({ what: 'health check', method: 'GET', path: '/api/health', retry: true, schema: 'Health' })).data;
+  }
+
+  /**
+   * Who this token is for the configured tenant: the one request that checks the URL, the tenant
+   * and the token together (401 token, 403 TENANT_MISMATCH tenant). Read-only, so retried.
+   */
+  async session(): Promise<{ tenant_id: string; server_version: string }> {
+    const r = await this.call<{ tenant_id: string; server_version: string }>({ what: 'connection check', method: 'GET', path: '/api/session', retry: true, schema: 'Session' });
+    if (r.data.tenant_id !== this.options.tenantId) throw invalidResponse('connection check', r.status, `the session of tenant "${r.data.tenant_id}" for tenant "${this.options.tenantId}"`);
+    return r.data;
   }
 
   async uploadScript(args: UploadScriptArgs): Promise<UploadResult> {
@@ -184,9 +198,10 @@ export class HttpEscherApi implements EscherApi {
     return r.status === 404 ? null : r.data;
   }
 
-  async getChanges(since: number, limit?: number): Promise<ChangesPage> {
-    const r = await this.call<ChangesPage>({ what: 'changes feed', method: 'GET', path: '/api/changes', query: { since, limit }, retry: true, schema: 'ChangesPage' });
-    return r.data;
+  /** The envelope must be valid; a record that is not is handed back in `rejected` (changes-page.ts). */
+  async getChanges(since: number, limit?: number): Promise<ChangesFeedPage> {
+    const r = await this.call<{ changes: unknown[]; next: number; more: boolean }>({ what: 'changes feed', method: 'GET', path: '/api/changes', query: { since, limit }, retry: true, schema: changesEnvelopeIssues });
+    return splitChangesPage(r.data);
   }
 
   async deletePlaybook(playbookId: string, pre: Precondition): Promise<PlaybookRecord> {
@@ -215,9 +230,10 @@ export class HttpEscherApi implements EscherApi {
     return r.data;
   }
 
-  async fetchMetadata(playbookId: string, version: string | 'latest', source: 'tenant' | 'library' | 'any' = 'any'): Promise<FetchedMetadata> {
+  async fetchMetadata(playbookId: string, version: string | 'latest', source: 'tenant' | 'library' | 'any' = 'any', options: CallOptions = {}): Promise<FetchedMetadata> {
     validatePlaybookId(playbookId);
     const r = await this.call<FetchedMetadata>({
+      signal: options.signal,
       what: `metadata of ${playbookId}@${version}`,
       method: 'GET',
       path: `/api/playbooks/${playbookId}/versions/${encodeURIComponent(version)}`,
@@ -231,8 +247,8 @@ export class HttpEscherApi implements EscherApi {
     return r.data;
   }
 
-  async requestDownload(s3Path: string): Promise<DownloadTicket> {
-    const r = await this.call<DownloadTicket>({ what: `download of ${s3Path}`, method: 'GET', path: '/api/script/download', query: { s3_path: s3Path }, retry: true, schema: 'DownloadTicket' });
+  async requestDownload(s3Path: string, options: CallOptions = {}): Promise<DownloadTicket> {
+    const r = await this.call<DownloadTicket>({ what: `download of ${s3Path}`, method: 'GET', path: '/api/script/download', query: { s3_path: s3Path }, retry: true, schema: 'DownloadTicket', signal: options.signal });
     assertSafeDownloadUrl(r.data.url, this.serverUrl);
     return r.data;
   }
@@ -255,13 +271,13 @@ export class HttpEscherApi implements EscherApi {
           params: spec.query,
           data: stream ?? spec.body,
           headers: { authorization: `Bearer ${this.options.token}`, 'x-escher-tenant': this.options.tenantId, accept: 'application/json', ...spec.headers },
-          signal: spec.stream ? undefined : AbortSignal.timeout(this.deadlineMs),
+          signal: callSignal(spec, this.deadlineMs),
         });
       } catch (e) {
         const err = networkError(spec.what, e);
-        if (attempt + 1 < maxAttempts) {
+        if (attempt + 1 < maxAttempts && !spec.signal?.aborted) {
           await this.pause(spec, attempt, err);
-          continue;
+          if (!spec.signal?.aborted) continue;
         }
         throw err;
       } finally {
@@ -271,12 +287,12 @@ export class HttpEscherApi implements EscherApi {
       const parsed = parseJson(res.data);
       if (res.status >= 200 && res.status < 300) {
         if (!parsed.ok) throw invalidResponse(spec.what, res.status, 'invalid JSON');
-        const issues = wireIssues(spec.schema, parsed.value);
+        const issues = typeof spec.schema === 'string' ? wireIssues(spec.schema, parsed.value) : spec.schema(parsed.value);
         if (issues.length) throw invalidResponse(spec.what, res.status, `an invalid shape (${issues.slice(0, 3).join('; ')})`);
         return { status: res.status, data: parsed.value as T, headers: res.headers };
       }
       if (spec.passStatus?.includes(res.status)) return { status: res.status, data: undefined as T, headers: res.headers };
-      const err = errorForStatus(spec.what, res.status, readErrorBody(parsed.ok ? parsed.value : undefined));
+      const err = errorForStatus(spec.what, res.status, readErrorBody(parsed.ok ? parsed.value : undefined), { tenant: this.options.tenantId });
       if (isRetryableStatus(res.status) && attempt + 1 < maxAttempts) {
         await this.pause(spec, attempt, err, Number(res.headers['retry-after']));
         continue;
@@ -290,6 +306,13 @@ export class HttpEscherApi implements EscherApi {
     this.logger.debug(redact(`escher-api: ${spec.what} attempt ${attempt + 1} failed (${err.message}); retrying in ${ms} ms`));
     await new Promise((r) => setTimeout(r, ms));
   }
+}
+
+/** Each attempt of a JSON call has the whole-call deadline; the caller's signal, when given, cuts it shorter. */
+function callSignal(spec: CallSpec, deadlineMs: number): AbortSignal | undefined {
+  if (spec.stream) return spec.signal;
+  const deadline = AbortSignal.timeout(deadlineMs);
+  return spec.signal ? AbortSignal.any([deadline, spec.signal]) : deadline;
 }
 
 function preconditionHeaders(pre: Precondition): Record<string, string> {

@@ -36,13 +36,15 @@ export interface FetchStreamOptions {
   retry: RetryPolicy;
   random?: () => number;
   logger?: Logger;
+  /** The caller's deadline: aborts the request, its retries and the body (NetworkError "timed out"). */
+  signal?: AbortSignal;
 }
 
 export async function fetchVerifiedStream(rawUrl: string, o: FetchStreamOptions): Promise<FetchedStream> {
   const url = assertSafeDownloadUrl(rawUrl, o.serverUrl);
   const what = `download from ${url.host}${url.pathname.slice(0, 40)}`;
   for (let attempt = 0; ; attempt++) {
-    const last = attempt >= o.retry.retries;
+    const last = attempt >= o.retry.retries || o.signal?.aborted === true;
     let res;
     try {
       res = await axios.get<Readable>(url.href, {
@@ -56,6 +58,7 @@ export async function fetchVerifiedStream(rawUrl: string, o: FetchStreamOptions)
         httpsAgent: o.httpsAgent,
         proxy: false,
         maxContentLength: -1,
+        ...(o.signal ? { signal: o.signal } : {}),
       });
     } catch (e) {
       const err = networkError(what, e);
@@ -82,20 +85,24 @@ export async function fetchVerifiedStream(rawUrl: string, o: FetchStreamOptions)
     const lengthHeader = res.headers['content-length'];
     const size = lengthHeader === undefined ? undefined : Number(lengthHeader);
     const sha = res.headers['x-content-sha256'];
-    return { stream: guard(res.data, size, o.timeoutMs, what), size, sha256Header: typeof sha === 'string' ? sha : undefined };
+    return { stream: guard(res.data, size, o.timeoutMs, what, o.signal), size, sha256Header: typeof sha === 'string' ? sha : undefined };
   }
 }
 
 /** Passes bytes through; errors on a short body or a stall. */
-function guard(source: Readable, expected: number | undefined, idleMs: number, what: string): Readable {
+function guard(source: Readable, expected: number | undefined, idleMs: number, what: string, signal?: AbortSignal): Readable {
   const out = new PassThrough();
   let received = 0;
   let timer: NodeJS.Timeout | undefined;
+  const onAbort = (): void => fail(new NetworkError(`${what}: request timed out`, { hint: 'the server is slow or unreachable; try again later' }));
   const fail = (err: Error): void => {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
     source.destroy();
     out.destroy(err);
   };
+  if (signal?.aborted) queueMicrotask(onAbort);
+  else signal?.addEventListener('abort', onAbort, { once: true });
   const arm = (): void => {
     clearTimeout(timer);
     timer = setTimeout(() => fail(new NetworkError(`${what}: no data for ${idleMs} ms`, { hint: 'the server stalled; try again' })), idleMs);
@@ -127,6 +134,7 @@ function guard(source: Readable, expected: number | undefined, idleMs: number, w
   });
   out.once('close', () => {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
     if (!source.destroyed) source.destroy();
   });
   return out;

@@ -30,6 +30,16 @@ const paths: Obj = {
   '/api/health': {
     get: { operationId: 'health', summary: 'Liveness and protocol version', security: [], responses: { '200': ok('Server is up', 'Health'), '500': r('ServerError') } },
   },
+  '/api/session': {
+    get: {
+      operationId: 'session',
+      summary: 'Check a server URL, tenant and token together: who this token is for the tenant named',
+      description:
+        'One request, no side effect: 200 when the token belongs to the tenant in X-Escher-Tenant (or is the admin token), 401 for an unknown token, 403 TENANT_MISMATCH naming the tenant when the token is not valid for it. Clients call it before saving a connection.',
+      parameters: tenant,
+      responses: { '200': ok('The tenant this token acts for', 'Session'), '400': r('BadRequest'), ...authErrors },
+    },
+  },
   '/api/playbook/upload': {
     post: {
       operationId: 'uploadScript',
@@ -241,7 +251,7 @@ export function buildOpenApiDocument(version: string): Obj {
       responses: {
         BadRequest: errorResponse('Malformed request (VALIDATION, BAD_PLAYBOOK_ID, BAD_VERSION, MISSING_TENANT, ...)'),
         Unauthenticated: errorResponse('Missing or unknown bearer token'),
-        Forbidden: errorResponse('The token belongs to another tenant, or the path does'),
+        Forbidden: errorResponse('TENANT_MISMATCH: the token is not valid for the tenant named in X-Escher-Tenant; FORBIDDEN: the path belongs to another tenant'),
         NotFound: errorResponse('No such playbook, version, script or route'),
         VersionConflict: errorResponse('The version exists with another content_hash; `current` is the record'),
         PreconditionFailed: errorResponse('The revision moved; `current` is the record (null when none)'),

@@ -45,6 +45,21 @@ export interface ChangesPage {
   more: boolean;
 }
 
+/** A changes-feed record the client refused (changes-page.ts): kept out of `changes`, reported. */
+export interface RejectedRecord {
+  /** Only when well-formed (the record is hostile or broken; never print more than this). */
+  playbook_id: string | null;
+  seq: number | null;
+  revision: string | null;
+  latest_version: string | null;
+  issues: string[];
+}
+
+/** A changes page as the client hands it on: the valid records, and the refused ones when any. */
+export interface ChangesFeedPage extends ChangesPage {
+  rejected?: RejectedRecord[];
+}
+
 export interface UploadResult {
   s3_path: string;
   sha256: string;
@@ -96,6 +111,12 @@ export interface ServerSearchHit {
  */
 export type UploadScriptArgs = { playbookId: string; version: string; path: string; sha256: string; size: number } & ({ file: string } | { body: () => Readable });
 
+/** Per-call options of the read calls a caller may cut short. */
+export interface CallOptions {
+  /** Aborts the call, retries included; it then fails with a NetworkError ("timed out"). */
+  signal?: AbortSignal;
+}
+
 /** What the core needs from the server. One implementation talks HTTP (axios); tests use the real reference server. */
 export interface EscherApi {
   health(): Promise<{ ok: boolean; version: string }>;
@@ -104,10 +125,11 @@ export interface EscherApi {
   missingBlobs(sha256s: string[]): Promise<string[]>;
   publishMetadata(req: PublishRequest, pre: Precondition): Promise<PlaybookRecord>;
   getRecord(playbookId: string): Promise<PlaybookRecord | null>;
-  getChanges(since: number, limit?: number): Promise<ChangesPage>;
+  /** One page of the feed; records that break the contract are in `rejected`, not in `changes`. */
+  getChanges(since: number, limit?: number): Promise<ChangesFeedPage>;
   deletePlaybook(playbookId: string, pre: Precondition): Promise<PlaybookRecord>;
   deleteVersion(playbookId: string, version: string, pre: Precondition): Promise<PlaybookRecord>;
-  fetchMetadata(playbookId: string, version: string | 'latest', source?: 'tenant' | 'library' | 'any'): Promise<FetchedMetadata>;
-  requestDownload(s3Path: string): Promise<DownloadTicket>;
+  fetchMetadata(playbookId: string, version: string | 'latest', source?: 'tenant' | 'library' | 'any', options?: CallOptions): Promise<FetchedMetadata>;
+  requestDownload(s3Path: string, options?: CallOptions): Promise<DownloadTicket>;
   search(query: string, limit?: number): Promise<ServerSearchHit[]>;
 }

@@ -16,22 +16,25 @@ export function isLoopbackHost(hostname: string): boolean {
   return false;
 }
 
-function parse(kind: string, raw: string, secretHint = 'pass the token with --token or ESCHER_TOKEN'): URL {
+function parse(kind: string, raw: string, secretHint?: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UnsafeUrlError(`${kind} "${redact(raw)}" is not a valid URL`, { hint: 'use a full URL such as https://escher.example.com' });
+    throw new UnsafeUrlError(`${kind} "${redact(raw)}" is not a valid URL`, { hint: 'use a full URL such as https://escher.example.com', hintCode: 'invalid-server-url' });
   }
-  if (url.username || url.password) throw new UnsafeUrlError(`${kind} must not carry credentials in the URL`, { hint: secretHint });
+  if (url.username || url.password) {
+    throw new UnsafeUrlError(`${kind} must not carry credentials in the URL`, secretHint ? { hint: secretHint } : { hint: 'give the token where the token is asked for', hintCode: 'credentials-in-url' });
+  }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
   if (url.protocol === 'http:') {
     throw new UnsafeUrlError(`${kind} ${url.origin} uses plain http on a non-loopback host`, {
       hint: 'use https:// (plain http is only allowed for 127.0.0.1, ::1 and localhost)',
+      hintCode: 'https-required',
     });
   }
-  throw new UnsafeUrlError(`${kind} ${url.protocol} URLs are not supported`, { hint: 'use https://' });
+  throw new UnsafeUrlError(`${kind} ${url.protocol} URLs are not supported`, { hint: 'use https://', hintCode: 'invalid-server-url' });
 }
 
 /**
@@ -45,7 +48,7 @@ export function assertSafeQdrantUrl(raw: string): URL {
 /** Validates the configured server URL; returns it normalised without a trailing slash. */
 export function assertSafeServerUrl(raw: string): string {
   const url = parse('Server URL', raw);
-  if (url.search || url.hash) throw new UnsafeUrlError('Server URL must not have a query or fragment', { hint: 'use the base URL, e.g. https://escher.example.com' });
+  if (url.search || url.hash) throw new UnsafeUrlError('Server URL must not have a query or fragment', { hint: 'use the base URL, e.g. https://escher.example.com', hintCode: 'invalid-server-url' });
   return url.href.replace(/\/+$/, '');
 }
 
@@ -62,7 +65,8 @@ export function assertSafeDownloadUrl(raw: string, serverUrl: string): URL {
   const server = new URL(serverUrl);
   if (url.hostname.toLowerCase() !== server.hostname.toLowerCase() || effectivePort(url) !== effectivePort(server)) {
     throw new UnsafeUrlError(`Download URL points at ${url.host}, not at the Escher server ${server.host}`, {
-      hint: 'the server returned a link to another host; refusing it (check ESCHER_SERVER_URL or report the server)',
+      hint: 'the server returned a link to another host; refusing it (check the server URL, or report the server)',
+      hintCode: 'foreign-download-url',
     });
   }
   if (url.protocol !== server.protocol && url.protocol !== 'https:') {

@@ -97,6 +97,13 @@ export const wireSchemas: Record<string, JsonSchema> = {
     required: ['ok', 'version'],
     properties: { ok: { type: 'boolean' }, version: { type: 'string' } },
   },
+  Session: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['tenant_id', 'server_version'],
+    description: 'Who the bearer token is, for the tenant named in X-Escher-Tenant: the one request a client makes to check a URL, tenant and token together.',
+    properties: { tenant_id: { type: 'string', pattern: TENANT_PATTERN }, server_version: oneLine },
+  },
   VersionRecord: {
     type: 'object',
     additionalProperties: false,

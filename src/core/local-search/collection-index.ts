@@ -5,6 +5,7 @@ import type { Embedder } from './embedder';
 import { EmbeddedVectorStore } from './embedded-store';
 import { KEYWORD_INDEX_VERSION, KeywordIndex } from './keyword-index';
 import type { PlaybookPayload } from './payload';
+import type { PayloadRow } from './stored-payload';
 import type { CollectionIdentity, VectorPoint } from './vector-store';
 
 /** How the collection differs from the store's listing (content hash, version or area). */
@@ -20,8 +21,8 @@ export interface IndexDiff {
 
 /**
  * The user_playbooks collection as this process holds it: three views of the same points kept in
- * step — the vectors and payloads of the embedded store (persisted, searched by vector), a
- * payload map (resolves keyword hits) and the MiniSearch keyword index (saved inside the index
+ * step — the vectors and payloads of the embedded store (persisted, searched by vector; payloads
+ * parsed on first use) and the keyword index (saved inside the index
  * file so a new process need not re-tokenise). Every write goes through `upsert`, `remove` or
  * `clear`, which update all three; nothing else may touch them.
  *
@@ -30,7 +31,6 @@ export interface IndexDiff {
 export class CollectionIndex {
   readonly vectors: EmbeddedVectorStore;
   private keywordIndex = KeywordIndex.empty();
-  private payloads = new Map<string, PlaybookPayload>();
 
   constructor(
     dir: string,
@@ -48,7 +48,11 @@ export class CollectionIndex {
     return this.keywordIndex;
   }
 
-  readonly payloadOf = (id: string): PlaybookPayload | undefined => this.payloads.get(id);
+  /** A point's full payload (parsed from the index file on first use). */
+  readonly payloadOf = (id: string): PlaybookPayload | undefined => this.vectors.payloadOf(id);
+
+  /** A point's id, version, hashes and filter fields, without parsing its payload. */
+  readonly rowOf = (id: string): PayloadRow | undefined => this.vectors.rowOf(id);
 
   /** The model the vectors belong to; a collection built with another one is emptied on open. */
   async identity(): Promise<CollectionIdentity> {
@@ -58,9 +62,8 @@ export class CollectionIndex {
   /** Loads the index file. Returns why the collection starts empty, when it does (first run, model change, corrupt file). */
   async open(): Promise<string | undefined> {
     const result = await this.vectors.open(await this.identity());
-    this.payloads = new Map(this.vectors.payloads().map((p) => [p.playbook_id, p]));
     this.keywordIndex = this.loadKeywordIndex();
-    this.vectors.keywordIndexProvider = () => ({ version: KEYWORD_INDEX_VERSION, json: this.keywordIndex.toJSON() });
+    this.vectors.keywordIndexProvider = () => ({ version: KEYWORD_INDEX_VERSION, bytes: this.keywordIndex.toBuffer() });
     return result.reset ? result.reason : undefined;
   }
 
@@ -82,10 +85,7 @@ export class CollectionIndex {
     const vectors = await this.embedder.embed(toEmbed.map(embeddingText));
     toEmbed.forEach((p, i) => points.push({ id: p.playbook_id, vector: vectors[i]!, payload: p }));
     await this.vectors.upsert(points);
-    for (const p of payloads) {
-      this.payloads.set(p.playbook_id, p);
-      this.keywordIndex.set(p);
-    }
+    for (const p of payloads) this.keywordIndex.set(p);
     return { points, embedded: toEmbed.length };
   }
 
@@ -93,16 +93,12 @@ export class CollectionIndex {
   async remove(ids: readonly string[]): Promise<void> {
     if (!ids.length) return;
     await this.vectors.delete(ids);
-    for (const id of ids) {
-      this.payloads.delete(id);
-      this.keywordIndex.remove(id);
-    }
+    for (const id of ids) this.keywordIndex.remove(id);
   }
 
   async clear(): Promise<void> {
     await this.vectors.clear();
     this.keywordIndex.clear();
-    this.payloads.clear();
   }
 
   /** Writes the index file when something changed. */
@@ -134,16 +130,18 @@ export class CollectionIndex {
     const saved = this.vectors.loadedKeywordIndex;
     if (saved && saved.version === KEYWORD_INDEX_VERSION) {
       try {
-        const idx = KeywordIndex.fromJSON(saved.json);
-        if (idx.size === this.payloads.size && [...this.payloads.keys()].every((id) => idx.has(id))) return idx;
+        const idx = KeywordIndex.fromBuffer(saved.bytes);
+        const ids = this.vectors.ids();
+        if (idx.size === ids.length && ids.every((id) => idx.has(id))) return idx;
       } catch {
         // Fall through to a rebuild: the saved index is a cache.
       }
     }
     const idx = KeywordIndex.empty();
-    for (const p of this.payloads.values()) idx.set(p);
+    const payloads = this.vectors.payloads();
+    for (const p of payloads) idx.set(p);
     // Save the rebuilt index with the next flush, so the next process can load it.
-    if (this.payloads.size) this.vectors.markDirty();
+    if (payloads.length) this.vectors.markDirty();
     return idx;
   }
 }

@@ -6,6 +6,8 @@ import { topKByDot } from './exact-search';
 import { IndexFileError, readIndexFile, writeIndexFile } from './index-file';
 import type { KeywordSidecar } from './index-file';
 import type { PlaybookPayload, SearchFilter } from './payload';
+import { StoredPayload } from './stored-payload';
+import type { PayloadRow } from './stored-payload';
 import { isEmptyFilter, matchesFilter } from './payload';
 import type { CatalogEntry, CollectionIdentity, OpenResult, VectorHit, VectorPoint, VectorStore } from './vector-store';
 
@@ -34,11 +36,13 @@ export class EmbeddedVectorStore implements VectorStore {
   readonly kind = 'embedded' as const;
   readonly file: string;
   private identity: CollectionIdentity | undefined;
-  private matrix = new Float32Array(0);
-  private slots: (PlaybookPayload | undefined)[] = [];
+  private matrix: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  private slots: (StoredPayload | undefined)[] = [];
   private readonly slotOf = new Map<string, number>();
   private free: number[] = [];
   private dirty = false;
+  /** False while the matrix is a view over the loaded file's bytes (copied before the first write). */
+  private ownsMatrix = true;
   /** The keyword index saved with the points (index-file.ts), as read by the last open(). */
   loadedKeywordIndex: KeywordSidecar | undefined;
   /** Supplies the keyword index to save with the points on flush. */
@@ -74,11 +78,12 @@ export class EmbeddedVectorStore implements VectorStore {
       this.dirty = true;
       return { reset: true, reason: `embedding model changed from ${h.modelId} (${h.dimension}d) to ${identity.modelId} (${identity.dimension}d); re-indexing` };
     }
-    this.ensureCapacity(h.count);
-    this.matrix.set(contents.vectors);
+    // The file's vectors are used in place; the first insert past them copies into a bigger matrix.
+    this.matrix = contents.vectors;
+    this.ownsMatrix = false;
     contents.payloads.forEach((p, i) => {
       this.slots[i] = p;
-      this.slotOf.set(p.playbook_id, i);
+      this.slotOf.set(p.id, i);
     });
     this.loadedKeywordIndex = contents.keyword;
     return { reset: false };
@@ -86,6 +91,7 @@ export class EmbeddedVectorStore implements VectorStore {
 
   async upsert(points: readonly VectorPoint[]): Promise<void> {
     const dim = this.dim();
+    if (points.length) this.ensureCapacity(this.slots.length);
     for (const p of points) {
       if (p.vector.length !== dim) throw new Error(`vector of ${p.vector.length} dimensions for a ${dim}-dimensional collection`);
       let slot = this.slotOf.get(p.id);
@@ -97,7 +103,7 @@ export class EmbeddedVectorStore implements VectorStore {
         }
         this.slotOf.set(p.id, slot);
       }
-      this.slots[slot] = p.payload;
+      this.slots[slot] = StoredPayload.of(p.payload);
       this.matrix.set(p.vector, slot * dim);
     }
     if (points.length) this.dirty = true;
@@ -105,6 +111,7 @@ export class EmbeddedVectorStore implements VectorStore {
 
   async delete(ids: readonly string[]): Promise<void> {
     const dim = this.dim();
+    if (ids.some((id) => this.slotOf.has(id))) this.ensureCapacity(this.slots.length);
     for (const id of ids) {
       const slot = this.slotOf.get(id);
       if (slot === undefined) continue;
@@ -125,9 +132,9 @@ export class EmbeddedVectorStore implements VectorStore {
     const k = filtered ? rows : options.limit + this.free.length;
     const hits: VectorHit[] = [];
     for (const { row, score } of topKByDot(this.matrix, rows, dim, vector, k, this.exact === 'usearch')) {
-      const payload = this.slots[row];
-      if (!payload || !matchesFilter(payload, options.filter)) continue;
-      hits.push({ id: payload.playbook_id, score, payload });
+      const stored = this.slots[row];
+      if (!stored || !matchesFilter(stored.row, options.filter)) continue;
+      hits.push({ id: stored.id, score, payload: stored.payload });
       if (hits.length >= options.limit) break;
     }
     return hits;
@@ -135,13 +142,30 @@ export class EmbeddedVectorStore implements VectorStore {
 
   async catalog(): Promise<CatalogEntry[]> {
     const out: CatalogEntry[] = [];
-    for (const p of this.slots) if (p) out.push({ id: p.playbook_id, version: p.version, area: p.area, content_hash: p.content_hash, embed_hash: p.embed_hash });
+    for (const s of this.slots) if (s) out.push({ id: s.id, version: s.row.version, area: s.row.area, content_hash: s.row.content_hash, embed_hash: s.row.embed_hash });
     return out;
   }
 
-  /** Every payload, for the keyword index (no copies). */
+  /** Every payload (parses them all: for rebuilding the keyword index). */
   payloads(): PlaybookPayload[] {
-    return this.slots.filter((p): p is PlaybookPayload => p !== undefined);
+    return this.slots.filter((p): p is StoredPayload => p !== undefined).map((s) => s.payload);
+  }
+
+  /** One payload, parsed on first use. */
+  payloadOf(id: string): PlaybookPayload | undefined {
+    const slot = this.slotOf.get(id);
+    return slot === undefined ? undefined : this.slots[slot]?.payload;
+  }
+
+  /** The id, version, hashes and filter fields of a point (never parses its payload). */
+  rowOf(id: string): PayloadRow | undefined {
+    const slot = this.slotOf.get(id);
+    return slot === undefined ? undefined : this.slots[slot]?.row;
+  }
+
+  /** Ids of all points. */
+  ids(): string[] {
+    return [...this.slotOf.keys()];
   }
 
   async get(ids: readonly string[]): Promise<VectorPoint[]> {
@@ -150,7 +174,7 @@ export class EmbeddedVectorStore implements VectorStore {
     for (const id of ids) {
       const slot = this.slotOf.get(id);
       if (slot === undefined) continue;
-      out.push({ id, payload: this.slots[slot]!, vector: this.matrix.slice(slot * dim, (slot + 1) * dim) });
+      out.push({ id, payload: this.slots[slot]!.payload, vector: this.matrix.slice(slot * dim, (slot + 1) * dim) });
     }
     return out;
   }
@@ -168,7 +192,7 @@ export class EmbeddedVectorStore implements VectorStore {
   async flush(): Promise<void> {
     if (!this.dirty || !this.identity) return;
     const dim = this.dim();
-    const payloads: PlaybookPayload[] = [];
+    const payloads: StoredPayload[] = [];
     const vectors = new Float32Array(this.slotOf.size * dim);
     for (let s = 0; s < this.slots.length; s++) {
       const p = this.slots[s];
@@ -218,6 +242,7 @@ export class EmbeddedVectorStore implements VectorStore {
 
   private reset(): void {
     this.matrix = new Float32Array(0);
+    this.ownsMatrix = true;
     this.slots = [];
     this.slotOf.clear();
     this.free = [];
@@ -225,9 +250,10 @@ export class EmbeddedVectorStore implements VectorStore {
 
   private ensureCapacity(rows: number): void {
     const dim = this.dim();
-    if (this.matrix.length >= rows * dim) return;
+    if (this.matrix.length >= rows * dim && this.ownsMatrix) return;
     const next = new Float32Array(Math.max(rows, Math.ceil((this.matrix.length / dim) * 1.5), 64) * dim);
     next.set(this.matrix);
     this.matrix = next;
+    this.ownsMatrix = true;
   }
 }

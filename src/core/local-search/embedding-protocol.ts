@@ -1,3 +1,4 @@
+import type { HintCode } from '../shared/hint-codes';
 import type { EmbedderSpec } from './embedder';
 
 /**
@@ -14,6 +15,6 @@ export type ToWorker = { type: 'embed'; reqId: number; texts: string[] };
 
 export type FromWorker =
   | { type: 'ready'; id: string; dimension: number }
-  | { type: 'failed'; message: string; code?: string; hint?: string }
+  | { type: 'failed'; message: string; code?: string; hint?: string; hintCode?: HintCode }
   | { type: 'result'; reqId: number; flat: Float32Array; dimension: number }
   | { type: 'error'; reqId: number; message: string };

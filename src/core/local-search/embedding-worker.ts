@@ -19,7 +19,7 @@ async function main(init: WorkerInit): Promise<void> {
     model = await loadEmbeddingModel(init.spec);
   } catch (e) {
     const err = e as Error;
-    post({ type: 'failed', message: err.message, ...(isEscherError(e) ? { code: e.code, hint: e.hint } : {}) });
+    post({ type: 'failed', message: err.message, ...(isEscherError(e) ? { code: e.code, hint: e.hint, hintCode: e.hintCode } : {}) });
     return;
   }
   // Requests are handled one at a time: the model is single-threaded anyway.

@@ -37,13 +37,21 @@ export function topKByDot(matrix: Float32Array, rows: number, dim: number, query
   if (k <= 0) return [];
   const u = useNative ? loadUsearch() : null;
   if (u) {
-    const m = u.exactSearch(matrix.subarray(0, rows * dim), query, dim, k, u.MetricKind.IP) as { keys: BigUint64Array; distances: Float32Array };
+    // usearch's binding reads a typed array from the start of its ArrayBuffer, ignoring
+    // byteOffset: a view (one vector of a batch, a slice of a file buffer) must be copied first,
+    // or it searches with the wrong numbers.
+    const m = u.exactSearch(ownBuffer(matrix.subarray(0, rows * dim)), ownBuffer(query), dim, k, u.MetricKind.IP) as { keys: BigUint64Array; distances: Float32Array };
     const out: RowScore[] = [];
     // usearch's IP distance is 1 - dot.
     for (let i = 0; i < m.keys.length; i++) out.push({ row: Number(m.keys[i]), score: 1 - m.distances[i]! });
     return out;
   }
   return scanTopK(matrix, rows, dim, query, k);
+}
+
+/** The array itself when it starts its buffer (spare capacity after it is fine), else a copy. */
+function ownBuffer(a: Float32Array): Float32Array {
+  return a.byteOffset === 0 ? a : a.slice();
 }
 
 /** The plain-JS baseline: one pass computing every dot product, then a partial sort. */

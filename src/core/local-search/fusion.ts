@@ -33,8 +33,13 @@ export function reciprocalRankFusion(keyword: readonly Ranked[], semantic: reado
   return [...out.values()].sort((a, b) => b.score - a.score);
 }
 
-/** alpha * keyword' + (1 - alpha) * semantic', each min-max normalised over its own list (absent = 0). */
-export function normalizedScoreFusion(keyword: readonly Ranked[], semantic: readonly Ranked[], alpha: number): Fused[] {
+/**
+ * alpha * keyword' + (1 - alpha) * semantic' (absent = 0). Keyword scores (BM25, unbounded) are
+ * min-max normalised over their list; semantic scores are either normalised the same way
+ * (`minmax`) or taken as the cosine they are (`cosine`, already 0..1): stretching a list of
+ * uniformly weak similarities to 0..1 would give its best guess as much say as a keyword match.
+ */
+export function normalizedScoreFusion(keyword: readonly Ranked[], semantic: readonly Ranked[], alpha: number, semanticScale: 'minmax' | 'cosine' = 'minmax'): Fused[] {
   const norm = (xs: readonly Ranked[]) => {
     const max = Math.max(...xs.map((x) => x.score));
     const min = Math.min(...xs.map((x) => x.score));
@@ -43,7 +48,7 @@ export function normalizedScoreFusion(keyword: readonly Ranked[], semantic: read
     return new Map(xs.map((x, i) => [x.id, { s: span > 0 ? (x.score - min) / span : 1, rank: i + 1 }]));
   };
   const nk = norm(keyword);
-  const ns = norm(semantic);
+  const ns = semanticScale === 'cosine' ? new Map(semantic.map((x, i) => [x.id, { s: Math.max(0, x.score), rank: i + 1 }])) : norm(semantic);
   const ids = new Set([...nk.keys(), ...ns.keys()]);
   const out: Fused[] = [];
   for (const id of ids) {

@@ -2,11 +2,13 @@ import type { Embedder } from './embedder';
 import { normalizedScoreFusion, reciprocalRankFusion } from './fusion';
 import type { Fused, Ranked } from './fusion';
 import type { KeywordHit, KeywordIndex } from './keyword-index';
-import { parseQuery } from './keyword-index';
 import type { PlaybookPayload, SearchFilter } from './payload';
 import { matchesFilter } from './payload';
 import { conceptLabel } from './synonyms';
 import type { VectorStore } from './vector-store';
+import type { PayloadRow } from './stored-payload';
+import { matchingScriptLine } from './script-lines';
+import type { ScriptLine } from './script-lines';
 
 /** Why a playbook matched: shown by the CLI (`why`) and the extension's hover. */
 export interface MatchExplanation {
@@ -18,6 +20,8 @@ export interface MatchExplanation {
   semantic_similarity?: number;
   keyword_rank?: number;
   semantic_rank?: number;
+  /** The script line holding most of the query's words, when words matched in a script body. */
+  script_line?: ScriptLine;
 }
 
 export interface SearchHit {
@@ -27,6 +31,13 @@ export interface SearchHit {
   area: PlaybookPayload['area'];
   /** Fused relevance, higher is better; comparable within one result list only. */
   score: number;
+  /**
+   * A guess, not a match: no word or concept of the query matched it and its meaning is only
+   * loosely similar (cosine below WEAK_SIMILARITY). Weak hits come after all others, at most
+   * MAX_WEAK_HITS of them, and are shown apart ("weak matches"), so a query that matches nothing
+   * does not look like it found 30 answers.
+   */
+  weak?: true;
   why: MatchExplanation;
   payload: PlaybookPayload;
 }
@@ -35,7 +46,7 @@ export type RankingMode = 'hybrid' | 'keyword' | 'semantic';
 
 export interface RankingOptions {
   mode: RankingMode;
-  fusion: { method: 'rrf'; k: number; keywordWeight: number; semanticWeight: number } | { method: 'score'; alpha: number };
+  fusion: { method: 'rrf'; k: number; keywordWeight: number; semanticWeight: number } | { method: 'score'; alpha: number; semanticScale?: 'minmax' | 'cosine' };
   /** Candidates taken from each ranker before fusing. */
   depth: number;
   /** Append the query's synonym concepts to the text that is embedded. */
@@ -43,19 +54,29 @@ export interface RankingOptions {
 }
 
 /**
- * The shipped settings, chosen on the evaluation set (search-quality.test.ts prints every
- * variant): score fusion beat reciprocal-rank fusion there (MRR 0.81 vs 0.72-0.75 for weighted
- * RRF) because the offline model is much weaker than BM25 on this data and RRF gives its ranks as
- * much say as the keyword ranks; min-max score fusion keeps the keyword ranker's confidence. The
- * keyword side gets 0.7 of the weight (0.65-0.75 measured within ±0.01 MRR, on either half of the
- * queries). Expanding the query with its synonym concepts helps the semantic side.
+ * The shipped settings, chosen on the dev half of the second query set (search-quality.test.ts
+ * prints them on every set): score fusion, keyword side min-max normalised, semantic side as raw
+ * cosine, keyword weight 0.6 (0.5-0.7 measured within 0.001 MRR on dev; min-max on both sides was
+ * 0.003 lower there and dropped Recall@5 below keyword-only). Reciprocal-rank fusion was 0.04-0.07
+ * lower: the offline model is much weaker than BM25 on this data, and RRF gives its ranks as much
+ * say as the keyword ranks. Expanding the query with its synonym concepts helps the semantic side.
  */
 export const DEFAULT_RANKING: RankingOptions = {
   mode: 'hybrid',
-  fusion: { method: 'score', alpha: 0.7 },
+  fusion: { method: 'score', alpha: 0.6, semanticScale: 'cosine' },
   depth: 50,
   expandSemanticQuery: true,
 };
+
+/**
+ * Where a semantic-only hit stops counting as a match. USE-lite's cosine is not calibrated:
+ * measured over the 175 runbooks, the right runbook of the dev queries scores 0.55 at the median,
+ * and nonsense ("banana bread recipe", "zzzz qqqq", "lorem ipsum") still reaches 0.37-0.52 with
+ * some runbook; so similarity alone cannot make a hit trustworthy, only a keyword or concept
+ * match can, and 0.5 keeps the semantic side's clearly close answers.
+ */
+export const WEAK_SIMILARITY = 0.5;
+export const MAX_WEAK_HITS = 5;
 
 export interface RankInput {
   query: string;
@@ -64,27 +85,27 @@ export interface RankInput {
 }
 
 /**
- * One search: keyword candidates from MiniSearch, semantic candidates from the vector store,
+ * One search: keyword candidates (keyword-index.ts), semantic candidates from the vector store,
  * fused, filtered, explained. `payloadOf` resolves keyword hits (the keyword index stores no
  * payloads).
  */
 export async function rankPlaybooks(
   input: RankInput,
-  deps: { keywords: KeywordIndex; vectors: VectorStore; embedder: Embedder; payloadOf: (id: string) => PlaybookPayload | undefined },
+  deps: { keywords: KeywordIndex; vectors: VectorStore; embedder: Embedder; payloadOf: (id: string) => PlaybookPayload | undefined; rowOf?: (id: string) => PayloadRow | undefined },
   options: RankingOptions = DEFAULT_RANKING,
 ): Promise<SearchHit[]> {
-  const parsed = parseQuery(input.query);
+  const parsed = deps.keywords.parse(input.query);
   const useKeyword = options.mode !== 'semantic';
   const useSemantic = options.mode !== 'keyword';
 
   const keywordHits: KeywordHit[] = useKeyword
     ? deps.keywords.search(parsed, {
         limit: options.depth,
-        ...(input.filter ? { allow: (id: string) => { const p = deps.payloadOf(id); return !!p && matchesFilter(p, input.filter); } } : {}),
+        ...(input.filter ? { allow: (id: string) => { const p = deps.rowOf?.(id) ?? deps.payloadOf(id); return !!p && matchesFilter(p, input.filter); } } : {}),
       })
     : [];
 
-  const semanticHits = useSemantic ? await semanticSearch(input, parsed.concepts, deps, options) : [];
+  const semanticHits = useSemantic ? await semanticSearch(correctedText(input.query, parsed.corrections), parsed.concepts, input.filter, deps, options) : [];
   const payloads = new Map<string, PlaybookPayload>();
   const similarity = new Map<string, number>();
   for (const h of semanticHits) {
@@ -98,10 +119,11 @@ export async function rankPlaybooks(
   if (options.mode === 'keyword') fused = kRanked.map((r, i) => ({ ...r, keywordRank: i + 1 }));
   else if (options.mode === 'semantic') fused = sRanked.map((r, i) => ({ ...r, semanticRank: i + 1 }));
   else if (options.fusion.method === 'rrf') fused = reciprocalRankFusion(kRanked, sRanked, options.fusion);
-  else fused = normalizedScoreFusion(kRanked, sRanked, options.fusion.alpha);
+  else fused = normalizedScoreFusion(kRanked, sRanked, options.fusion.alpha, options.fusion.semanticScale);
 
   const byKeyword = new Map(keywordHits.map((h) => [h.id, h]));
   const hits: SearchHit[] = [];
+  const weak: SearchHit[] = [];
   for (const f of fused) {
     const payload = payloads.get(f.id) ?? deps.payloadOf(f.id);
     if (!payload) continue;
@@ -113,25 +135,35 @@ export async function rankPlaybooks(
       else terms.push({ term, fields });
     }
     const why: MatchExplanation = { terms, concepts };
+    if (terms.some((t) => t.fields.includes('scripts'))) {
+      const line = matchingScriptLine(payload.scripts, parsed.terms);
+      if (line) why.script_line = line;
+    }
     const sim = similarity.get(f.id);
     if (sim !== undefined) why.semantic_similarity = Math.round(sim * 1000) / 1000;
     if (f.keywordRank !== undefined) why.keyword_rank = f.keywordRank;
     if (f.semanticRank !== undefined) why.semantic_rank = f.semanticRank;
-    hits.push({ playbook_id: payload.playbook_id, version: payload.version, name: payload.name, area: payload.area, score: f.score, why, payload });
+    const hit: SearchHit = { playbook_id: payload.playbook_id, version: payload.version, name: payload.name, area: payload.area, score: f.score, why, payload };
+    if (options.mode === 'hybrid' && !kh && (sim ?? 0) < WEAK_SIMILARITY) {
+      if (weak.length < MAX_WEAK_HITS) weak.push({ ...hit, weak: true });
+      continue;
+    }
+    hits.push(hit);
     if (hits.length >= input.limit) break;
   }
-  return hits;
+  return [...hits, ...weak].slice(0, input.limit);
 }
 
-async function semanticSearch(
-  input: RankInput,
-  concepts: string[],
-  deps: { vectors: VectorStore; embedder: Embedder },
-  options: RankingOptions,
-) {
-  const text = options.expandSemanticQuery && concepts.length ? `${input.query} (${concepts.map(conceptLabel).join(', ')})` : input.query;
+async function semanticSearch(query: string, concepts: string[], filter: SearchFilter | undefined, deps: { vectors: VectorStore; embedder: Embedder }, options: RankingOptions) {
+  const text = options.expandSemanticQuery && concepts.length ? `${query} (${concepts.map(conceptLabel).join(', ')})` : query;
   const [vector] = await deps.embedder.embed([text]);
-  return deps.vectors.search(vector!, { limit: options.depth, ...(input.filter ? { filter: input.filter } : {}) });
+  return deps.vectors.search(vector!, { limit: options.depth, ...(filter ? { filter } : {}) });
+}
+
+/** The query with its typos corrected (the model knows "security", not "secuirty"). */
+function correctedText(query: string, corrections: Record<string, string> | undefined): string {
+  if (!corrections) return query;
+  return query.replace(/[A-Za-z0-9]+/g, (w) => corrections[w.toLowerCase()] ?? w);
 }
 
 /** One line for a terminal: "name, keywords: stop (name) · concepts: database · similarity 0.62". */
@@ -140,5 +172,6 @@ export function describeWhy(why: MatchExplanation): string {
   if (why.terms.length) parts.push('terms: ' + why.terms.map((t) => `${t.term} (${t.fields.join(', ')})`).join(', '));
   if (why.concepts.length) parts.push('concepts: ' + why.concepts.join(', '));
   if (why.semantic_similarity !== undefined) parts.push(`similarity ${why.semantic_similarity.toFixed(2)}`);
+  if (why.script_line) parts.push(`${why.script_line.path}:${why.script_line.line}: ${why.script_line.text}`);
   return parts.join(' · ') || 'semantic match';
 }

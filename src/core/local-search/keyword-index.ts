@@ -1,34 +1,30 @@
-import MiniSearch from 'minisearch';
-import type { SearchResult } from 'minisearch';
 import type { PlaybookPayload } from './payload';
 import { sha256 } from '../shared/hash';
-import { SYNONYM_GROUPS, conceptsOf } from './synonyms';
-import { STOP_WORDS, normalizeTerm, splitIdentifier, words } from './text';
+import { SYNONYM_GROUPS, conceptsOfWords } from './synonyms';
+import { STOP_WORDS, normalizeTerm, words } from './text';
+import { FIELDS, FIELD_BOOSTS, analyze } from './keyword/keyword-doc';
+import { InvertedIndex } from './keyword/inverted-index';
+import { decodeKeywordIndex, encodeKeywordIndex } from './keyword/codec';
+import { Scorer, expand } from './keyword/scorer';
+import { correctWord } from './keyword/spelling';
 
-interface KeywordDoc {
-  id: string;
-  name: string;
-  keywords: string;
-  resource_types: string;
-  description: string;
-  params: string;
-  /** Concepts of the name, keywords and resource types: what the playbook is about. */
-  title_concepts: string;
-  /** Concepts of the description. */
-  concepts: string;
-}
-
-export const FIELD_BOOSTS = { name: 3, keywords: 2.5, resource_types: 2, description: 1, params: 0.3, title_concepts: 3, concepts: 1 } as const;
+export { FIELD_BOOSTS };
 
 /** How a query is searched: its plain terms and its concepts. */
 export interface ParsedQuery {
   terms: string[];
   concepts: string[];
+  /** Words the typo correction replaced: typed -> corrected. */
+  corrections?: Record<string, string>;
 }
 
 export function parseQuery(query: string): ParsedQuery {
-  const terms = [...new Set(words(query).filter((w) => !STOP_WORDS.has(w)).map(normalizeTerm))];
-  return { terms, concepts: conceptsOf(query) };
+  return parseWords(words(query).map(normalizeTerm));
+}
+
+function parseWords(normalized: readonly string[]): ParsedQuery {
+  const terms = [...new Set(normalized.filter((w) => !STOP_WORDS.has(w)))];
+  return { terms, concepts: conceptsOfWords(normalized) };
 }
 
 export interface KeywordHit {
@@ -38,109 +34,82 @@ export interface KeywordHit {
   match: Record<string, string[]>;
 }
 
-export function toKeywordDoc(p: PlaybookPayload): KeywordDoc {
-  const meta = p.metadata;
-  return {
-    id: p.playbook_id,
-    name: splitIdentifier(p.name),
-    keywords: p.keywords.map(splitIdentifier).join(' '),
-    resource_types: p.resource_types.map(splitIdentifier).join(' '),
-    description: p.description,
-    params: (meta?.parameters ?? []).map((x) => splitIdentifier(x.name)).join(' '),
-    title_concepts: conceptsOf([p.name, p.keywords.join(' '), p.resource_types.join(' ')].join(' . ')).join(' '),
-    concepts: conceptsOf(p.description).join(' '),
-  };
-}
-
-const FIELDS = ['name', 'keywords', 'resource_types', 'description', 'params', 'title_concepts', 'concepts'];
-
 /**
- * Identifies how documents are turned into terms. A saved index is only reused when this matches
- * the running code; bump TOKENIZER_REVISION when text.ts or toKeywordDoc change behaviour (the
- * synonym table and field list are hashed in already).
+ * Identifies how documents are turned into terms and stored. A saved index is only reused when
+ * this matches the running code; bump TOKENIZER_REVISION when text.ts, keyword/keyword-doc.ts
+ * or keyword/codec.ts change behaviour (the synonym table and field list are hashed in already).
  */
-const TOKENIZER_REVISION = 1;
+const TOKENIZER_REVISION = 2;
 export const KEYWORD_INDEX_VERSION = sha256(JSON.stringify([TOKENIZER_REVISION, FIELDS, SYNONYM_GROUPS, [...STOP_WORDS]])).slice(0, 16);
 
-function options(): ConstructorParameters<typeof MiniSearch<KeywordDoc>>[0] {
-  return {
-    fields: FIELDS,
-    idField: 'id',
-    // Concept tokens ("~database") must survive tokenising intact; everything else is split on
-    // non-alphanumerics after identifiers are split ("EnableRDSCluster" -> enable rds cluster).
-    tokenize: (text, field) => (field?.endsWith('concepts') ? text.split(' ').filter(Boolean) : words(text)),
-    processTerm: (term, field) => (field?.endsWith('concepts') ? term : STOP_WORDS.has(term) ? null : normalizeTerm(term)),
-    // Queries arrive already normalised by parseQuery (same rules as above), so searching must not
-    // cut or fold them again.
-    searchOptions: { boost: { ...FIELD_BOOSTS }, tokenize: (text) => text.split(' ').filter(Boolean), processTerm: (term) => term },
-  };
-}
-
 /**
- * Keyword (BM25+) ranking with MiniSearch over each playbook's fields. Field boosts say where a
- * word matters: a word in the name or keywords is stronger evidence than one deep in the
- * description; parameter names are weak evidence. `concepts` holds the synonym-concept tokens
- * (synonyms.ts) of the name, keywords, resource types and description.
+ * Keyword (BM25+) ranking over each playbook's fields (keyword/keyword-doc.ts), with a scorer
+ * that keeps only the best k documents (keyword/scorer.ts) and a binary form that loads as views
+ * over the file's bytes (keyword/codec.ts).
  *
  * Query terms use prefix matching (so "encrypt" finds "encryption") and a little fuzziness for
- * typos on longer words; concept tokens are matched exactly and only in `concepts`.
+ * typos on longer words; concept tokens are matched exactly and only in the concept fields.
  */
 export class KeywordIndex {
-  private constructor(private readonly ms: MiniSearch<KeywordDoc>) {}
+  private readonly scorer: Scorer;
+
+  private constructor(private readonly index: InvertedIndex) {
+    this.scorer = new Scorer(index);
+  }
 
   static empty(): KeywordIndex {
-    return new KeywordIndex(new MiniSearch<KeywordDoc>(options()));
+    return new KeywordIndex(new InvertedIndex());
   }
 
-  /** Restores a saved index (about 3x faster than re-indexing every playbook). */
-  static fromJSON(json: string): KeywordIndex {
-    return new KeywordIndex(MiniSearch.loadJSON<KeywordDoc>(json, options()));
+  /** Restores a saved index (keyword/codec.ts); throws KeywordCodecError on bytes that do not add up. */
+  static fromBuffer(buf: Buffer): KeywordIndex {
+    return new KeywordIndex(decodeKeywordIndex(buf));
   }
 
-  toJSON(): string {
-    return JSON.stringify(this.ms);
+  toBuffer(): Buffer {
+    return encodeKeywordIndex(this.index);
   }
 
   get size(): number {
-    return this.ms.documentCount;
+    return this.index.live;
   }
 
   has(id: string): boolean {
-    return this.ms.has(id);
+    return this.index.slotOf.has(id);
   }
 
   /** Adds or replaces one playbook. */
   set(p: PlaybookPayload): void {
-    const doc = toKeywordDoc(p);
-    if (this.ms.has(doc.id)) this.ms.replace(doc);
-    else this.ms.add(doc);
+    this.index.add(p.playbook_id, analyze(p));
   }
 
   remove(id: string): void {
-    if (this.ms.has(id)) this.ms.discard(id);
+    this.index.remove(id);
   }
 
   clear(): void {
-    this.ms.removeAll();
+    this.index.clear();
+  }
+
+  /** parseQuery after typo correction against this index's words (keyword/spelling.ts). */
+  parse(query: string): ParsedQuery {
+    const corrections: Record<string, string> = {};
+    const normalized = words(query).map((w) => {
+      if (STOP_WORDS.has(w)) return w;
+      const n = normalizeTerm(w);
+      const c = correctWord(n, this.index);
+      if (c !== n) corrections[w] = c;
+      return c;
+    });
+    return { ...parseWords(normalized), ...(Object.keys(corrections).length ? { corrections } : {}) };
   }
 
   search(q: ParsedQuery, options: { limit: number; allow?: (id: string) => boolean }): KeywordHit[] {
-    if (!q.terms.length && !q.concepts.length) return [];
-    const results: SearchResult[] = this.ms.search(
-      {
-        combineWith: 'OR',
-        queries: [
-          ...(q.terms.length ? [{ queries: q.terms, fields: ['name', 'keywords', 'resource_types', 'description', 'params'] }] : []),
-          ...(q.concepts.length ? [{ queries: q.concepts, fields: ['title_concepts', 'concepts'], prefix: false, fuzzy: false }] : []),
-        ],
-      },
-      {
-        // Prefix only from 4 letters ("db" must not match "dbi…"); typos tolerated on long words.
-        prefix: (term) => term.length >= 4,
-        fuzzy: (term) => (term.length >= 6 ? 0.15 : false),
-        ...(options.allow ? { filter: (r: SearchResult) => options.allow!(r.id as string) } : {}),
-      },
-    );
-    return results.slice(0, options.limit).map((r) => ({ id: r.id as string, score: r.score, match: r.match }));
+    const units = [...q.terms, ...q.concepts].map((t) => expand(this.index, t)).filter((u) => u.expansions.length > 0);
+    if (!units.length) return [];
+    const ids = this.index.ids;
+    const allow = options.allow;
+    const top = this.scorer.topK(units, options.limit, allow ? (slot) => allow(ids[slot]!) : undefined);
+    return top.map(({ slot, score }) => ({ id: ids[slot]!, score, match: this.scorer.matches(units, slot) }));
   }
 }

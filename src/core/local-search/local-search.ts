@@ -144,14 +144,21 @@ export class LocalSearch implements Disposable {
       if (first) warnings.push(...r.warnings);
     } else this.answeredBeforeIndexed = true;
     if (first && reset && reset !== 'no index yet') warnings.push(reset);
-    if (this.reconciler.pending > 0) warnings.push(`still indexing ${this.reconciler.pending} playbook(s) in the background; results may be incomplete`);
+    const indexing = this.reconciler.pending;
+    if (indexing > 0) warnings.push(`still indexing ${indexing} playbook(s) in the background; results may be incomplete`);
     await this.queue.idle();
     const input = { query, limit: options.limit ?? 10, ...(filter ? { filter } : {}) };
     const rank = (vectors: VectorStore) =>
-      rankPlaybooks(input, { keywords: this.index.keywords, vectors, embedder: this.queryEmbedder, payloadOf: this.index.payloadOf }, this.ranking);
+      rankPlaybooks(input, { keywords: this.index.keywords, vectors, embedder: this.queryEmbedder, payloadOf: this.index.payloadOf, rowOf: this.index.rowOf }, this.ranking);
     const { result: hits, backend } = this.mirror ? await this.mirror.answer(rank, this.index.vectors, warnings) : { result: await rank(this.index.vectors), backend: 'embedded' as const };
     // Returned, not logged: the caller shows them (the CLI on stderr, the extension in its UI).
-    return { hits, backend, warnings: [...new Set(warnings)] };
+    return { hits, backend, warnings: [...new Set(warnings)], ...(indexing > 0 ? { indexing } : {}) };
+  }
+
+  /** Resolves (never rejects) when the background indexing a search reported (`indexing`) has ended; undefined when none is going on. */
+  whenIndexed(): Promise<void> | undefined {
+    if (this.reconciler.pending === 0) return undefined;
+    return this.reconciler.idle().catch(() => undefined);
   }
 
   /** Indexes (or re-indexes) one playbook now; the seed's add_to_rag. */

@@ -41,7 +41,8 @@ export interface SearchFilter {
   resourceType?: string;
 }
 
-export function matchesFilter(p: PlaybookPayload, f: SearchFilter | undefined): boolean {
+/** Works on a whole payload or on its row (stored-payload.ts): only the filter fields are read. */
+export function matchesFilter(p: Pick<PlaybookPayload, 'cloud_provider' | 'area' | 'formats' | 'resource_types_lc'>, f: SearchFilter | undefined): boolean {
   if (!f) return true;
   if (f.cloud && p.cloud_provider !== f.cloud) return false;
   if (f.area && p.area !== f.area) return false;

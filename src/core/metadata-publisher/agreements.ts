@@ -56,14 +56,14 @@ export class Agreements {
       synced_at: new Date(this.clock.now()).toISOString(),
       versions,
     };
-    await this.bases.put(latest.metadata);
+    await this.bases.put(latest.metadata, prev?.remote_hash);
     this.state.playbooks[id] = entry;
   }
 
   /** Nothing is agreed any more (deleted on one side or both): the entry and its base go together. */
   async forget(id: string): Promise<void> {
+    this.bases.forget(id, this.get(id)?.remote_hash);
     delete this.state.playbooks[id];
-    await this.bases.remove(id);
   }
 
   /**
@@ -75,8 +75,9 @@ export class Agreements {
     const entry = this.state.playbooks[id];
     const latest = latestVersionRecord(record);
     if (!entry || !latest) return;
+    const previous = entry.remote_hash;
     Object.assign(entry, { revision: record.revision, seq: record.seq, remote_version: latest.version, remote_hash: latest.metadata.content_hash });
-    await this.bases.put(latest.metadata);
+    await this.bases.put(latest.metadata, previous);
   }
 
   /** Same content, new revision (a review comment, a vector): no local change, no new base. */

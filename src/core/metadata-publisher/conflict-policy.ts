@@ -1,6 +1,7 @@
 import type { PlaybookRecord, PublishedMetadata } from '../escher-api/types';
 import { latestVersionRecord } from './decisions';
-import { type MergeField, type MergeView, threeWayMerge, toMergeView } from './three-way-merge';
+import * as semver from 'semver';
+import { type MergeField, type MergeView, deepEqual, threeWayMerge, toMergeView } from './three-way-merge';
 
 /**
  * The conflict policy (docs/sync.md, "Conflict policy") as a pure decision table: what to do
@@ -34,6 +35,30 @@ export interface ConflictFacts {
   tracked: boolean;
   /** The metadata last agreed on (the merge base), when known and verified. */
   base: PublishedMetadata | undefined;
+  /** The server version last agreed on, when tracked. */
+  agreedVersion?: string;
+  /**
+   * The local versions made since the agreement, before the one published, newest first (their
+   * merge views): where a server version written here lies, under later local edits.
+   */
+  history?: readonly MergeView[];
+}
+
+/**
+ * The merge base: the version last agreed on — unless ours, or a local version ours was made
+ * from since then, is exactly a server version newer than that (fields and scripts alike). Such a
+ * version was written here from the server and a crash lost the agreement before it was saved
+ * (local edits may have followed it): it is what both sides last held, so it is the base. Judged
+ * against the older one, the server's later edits of a field it changed would look like ours
+ * and collide with themselves. The newest such local version wins.
+ */
+function baseFor(f: ConflictFacts): PublishedMetadata | undefined {
+  const newer = Object.values(f.current?.versions ?? {}).filter((v) => f.agreedVersion === undefined || semver.gt(v.version, f.agreedVersion));
+  for (const mine of [toMergeView(f.published), ...(f.history ?? [])]) {
+    const written = newer.find((v) => deepEqual(toMergeView(v.metadata), mine));
+    if (written) return written.metadata;
+  }
+  return f.base;
 }
 
 export function decideConflict(f: ConflictFacts): ConflictDecision {
@@ -47,7 +72,8 @@ export function decideConflict(f: ConflictFacts): ConflictDecision {
   }
   const remote = latest.metadata;
   if (remote.content_hash === published.content_hash) return { kind: 'adopt' };
-  const merge = threeWayMerge(f.base && toMergeView(f.base), toMergeView(published), toMergeView(remote));
+  const base = baseFor(f);
+  const merge = threeWayMerge(base && toMergeView(base), toMergeView(published), toMergeView(remote));
   if (merge.collisions.length > 0) return { kind: 'keep-both', remote, collisions: merge.collisions };
   const fromRemote = merge.fromRemote.length > 0;
   if (merge.fromLocal.length === 0) return { kind: 'take-remote', remote, write: fromRemote ? merge.merged : undefined };

@@ -20,8 +20,10 @@ export class ConflictResolver {
     const { ctx } = this;
     const id = local.metadata.playbook_id;
     ctx.seen.delete(id);
-    const tracked = ctx.agreements.get(id) !== undefined;
-    const decision = decideConflict({ id, published, current, tracked, base: tracked ? await ctx.agreements.base(id) : undefined });
+    const agreed = ctx.agreements.get(id);
+    const tracked = agreed !== undefined;
+    const facts = agreed ? { base: await ctx.agreements.base(id), agreedVersion: agreed.remote_version, history: await ctx.local.viewsBetween(local, agreed.local_version) } : { base: undefined };
+    const decision = decideConflict({ id, published, current, tracked, ...facts });
     // decideConflict only returns for a current record.
     const record = current as PlaybookRecord;
     switch (decision.kind) {
@@ -48,17 +50,22 @@ export class ConflictResolver {
         if (decision.merged) ctx.report.merged.push(id);
         const op = ctx.publishOp(toSend, moveToSynced);
         op.precondition = { ifMatch: record.revision, idempotencyKey: op.key };
+        // What we send holds all of the server's version: that version is the base from now on
+        // (saved with the op). Against the older base, a server change of a field merged in here,
+        // made before this publish lands (a kill, a lost race), would collide with itself.
+        await ctx.agreements.followRevision(id, record);
         // Sent next, before older queued work for other playbooks: it answers a request in flight.
         ctx.state.outbox.unshift(op);
         await ctx.save();
         return op;
       }
       case 'keep-both': {
-        // The server's version first (it downloads; if that fails nothing was written), then the
-        // copy of ours, read from its own immutable version folder, which the new version does not touch.
-        const reset = await ctx.local.writeRemote(id, local, decision.remote);
+        // Crash-safe order: the copy of ours first (from its own immutable version folder; a
+        // copy with the same content already there is reused, so a repeat makes no second one),
+        // then the conflict recorded and saved, and only then the server's version written over
+        // ours as the latest. Killed anywhere, ours is never hidden under the server's version
+        // without a recorded conflict naming its copy; a repeat of the whole decision changes nothing.
         const copy = await ctx.local.conflictCopy(local);
-        await ctx.agreements.record(await ctx.local.inSynced(moveToSynced, reset), record);
         ctx.addConflict({
           playbook_id: id,
           kind: 'diverged',
@@ -69,6 +76,9 @@ export class ConflictResolver {
           detected_at: ctx.iso(),
           message: `${id}: ${decision.collisions.join(', ')} changed both here and on the server; your version is kept as ${copy.metadata.playbook_id} (in local/), ${id} now holds the server's v${decision.remote.version}`,
         });
+        await ctx.save();
+        const reset = await ctx.local.writeRemote(id, local, decision.remote);
+        await ctx.agreements.record(await ctx.local.inSynced(moveToSynced, reset), record);
         await ctx.save();
         return undefined;
       }

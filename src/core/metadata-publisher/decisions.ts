@@ -30,6 +30,11 @@ export type RemoteAction =
   | 'keep-versions'
   /** Changed on both sides: the push gets a 412 with this record and merges once. */
   | 'defer'
+  /**
+   * Changed there while the playbook no longer syncs here (its latest is local_only, or it left
+   * synced/): nothing is pushed, so nothing would ever merge it. Not applied; recorded and shown.
+   */
+  | 'hold'
   /** Changed there only: write the server's version locally. */
   | 'fast-forward';
 
@@ -48,7 +53,17 @@ export function decideRemote(rec: PlaybookRecord, entry: PlaybookSyncEntry | und
   if (droppedVersions(rec, entry).length > 0) return changedHere ? 'keep-versions' : 'delete-versions';
   const movedThere = latest.version !== entry.remote_version || latest.metadata.content_hash !== entry.remote_hash;
   if (!movedThere) return 'refresh';
-  return changedHere ? 'defer' : 'fast-forward';
+  if (!changedHere) return 'fast-forward';
+  // A queued publish (an explicit `publish` from local/) still merges it when sent.
+  return local && !pending && isDetached(local, entry) ? 'hold' : 'defer';
+}
+
+/**
+ * A tracked playbook that no longer syncs: its latest here is local_only (never sent), or it is
+ * not in synced/ any more (only synced/ is sent). Its server changes cannot be merged by a push.
+ */
+export function isDetached(local: Pick<PlaybookSummary, 'area' | 'content_hash'> & { storage_strategy: string }, entry: PlaybookSyncEntry): boolean {
+  return local.area !== 'synced' || (local.storage_strategy === 'local_only' && local.content_hash !== entry.local_hash);
 }
 
 /** Versions agreed on that the server's record no longer holds (deleted there one by one). */

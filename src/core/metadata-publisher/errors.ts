@@ -27,8 +27,19 @@ export function conflictRecord(e: unknown): PlaybookRecord | null {
 /** The loop-stopping error: the token is bad; nothing will work until the user signs in again. */
 export function signInAgain(e: unknown): EscherError {
   const status = e instanceof AuthError ? e.status : 401;
+  const tenant = e instanceof AuthError ? e.tenant : undefined;
+  if (tenant !== undefined) {
+    // The token is valid, just not for this tenant: name the tenant (the token may be the right one).
+    return new AuthError(`The Escher server does not accept this token for tenant "${tenant}" (HTTP ${status}); sync is paused`, status, {
+      tenant,
+      hint: `set the tenant this token belongs to, or sign in with a token of tenant "${tenant}"; then sync`,
+      hintCode: 'tenant-mismatch',
+      cause: e,
+    });
+  }
   return new AuthError(`The Escher server rejected the credentials (HTTP ${status}); sync is paused`, status, {
-    hint: 'sign in again (set a new token with `escher-playbook login` or the ESCHER_TOKEN variable), then run `escher-playbook sync`',
+    hint: 'sign in again with a valid token, then sync',
+    hintCode: 'token-rejected',
     cause: e,
   });
 }

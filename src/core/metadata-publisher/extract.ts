@@ -14,7 +14,8 @@ import { stripSensitiveDefault } from './three-way-merge';
 export function toPublishedMetadata(m: PlaybookMetadata, tenant: string): PublishedMetadata {
   if (m.storage_strategy === 'local_only') {
     throw new ValidationError(`Playbook "${m.playbook_id}" v${m.version} is local_only and is never uploaded`, [], {
-      hint: 'publish it with --review or --trusted to make it shareable (this writes a new version)',
+      hint: 'publish it for review or as trusted to make it shareable (this writes a new version)',
+      hintCode: 'publish-private',
     });
   }
   const { $schema: _schema, ...rest } = m;

@@ -113,15 +113,25 @@ function withLocalSecrets(remote: ParameterSpec[], local: ParameterSpec[]): Para
  * Keeps the local change as `<id>-conflict-<n>` in local/ (never auto-uploaded: only `publish`
  * sends a local/ playbook). Scripts and sensitive parameter defaults are copied as plaintext and
  * sealed again by the store for the copy's own id (an envelope is bound to its playbook).
+ * A copy of `<id>` in local/ that already holds exactly this content is returned instead of a new
+ * one, so a conflict decided again after a crash does not leave a second copy.
  */
 export async function writeConflictCopy(store: PlaybookStoreApi, local: Playbook): Promise<Playbook> {
   const m = local.metadata;
-  const existing = new Set((await store.listPlaybooks()).map((s) => s.playbook_id));
-  let n = 1;
+  const summaries = await store.listPlaybooks();
+  const existing = new Set(summaries.map((s) => s.playbook_id));
   const idFor = (k: number) => {
     const suffix = `-conflict-${k}`;
     return `${m.playbook_id.slice(0, 64 - suffix.length).replace(/-+$/, '')}${suffix}`;
   };
+  const mine = toMergeView(m);
+  const inLocal = new Set(summaries.filter((s) => s.area === 'local').map((s) => s.playbook_id));
+  for (let k = 1; k <= summaries.length; k++) {
+    if (!inLocal.has(idFor(k))) continue;
+    const copy = await store.getPlaybook(idFor(k));
+    if (deepEqual(toMergeView(copy.metadata), mine)) return copy;
+  }
+  let n = 1;
   while (existing.has(idFor(n))) n++;
   const scripts: ScriptInput[] = [];
   for (const s of m.scripts) scripts.push({ path: s.path, content: await store.readScript(local, s.path), sensitive: s.sensitive === true });

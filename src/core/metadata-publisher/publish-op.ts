@@ -5,6 +5,7 @@ import { NotFoundError, describeError } from '../shared/errors';
 import type { ConflictResolver } from './conflict-resolution';
 import { classify, conflictRecord } from './errors';
 import { toPublishedMetadata } from './extract';
+import { versionsBeside } from './local-writer';
 import { removeOp } from './outbox';
 import type { RunContext } from './run-context';
 import { uploadMissingScripts } from './script-upload';
@@ -40,6 +41,13 @@ export class PublishOperation {
     if (local.metadata.storage_strategy === 'local_only' || local.area === 'ai-generated') {
       return this.drop(op, local.area === 'ai-generated' ? 'ai-generated (accept it first)' : 'local_only');
     }
+    // Queued by a sync for a version that is no longer the latest here (edited again since: the
+    // op waited behind a failure, or a crash kept the sync from reaching the newer one). It is
+    // still sent — it may already have been applied before a crash, and only its Idempotency-Key
+    // tells that echo of ours apart from another device's change — but a refusal of it is not
+    // resolved: a merge written from this stale content would become the latest and bury the
+    // newer edits. The newer version, queued by this sync, meets the conflict with what is here now.
+    const superseded = !op.move_to_synced && !op.vector_only && (await versionsBeside(local)).at(-1) !== op.version;
     const published = toPublishedMetadata(local.metadata, ctx.d.tenant);
     let vector: number[] | undefined;
     if (op.vector_only) {
@@ -60,6 +68,7 @@ export class PublishOperation {
       // The feed already told us the server moved: merge now, and upload nothing for a version
       // number the server may already hold with other bytes.
       ctx.seen.delete(id);
+      if (superseded) return this.dropSuperseded(op);
       removeOp(ctx.state, op.key);
       return this.conflicts.resolve(local, published, seen, op.move_to_synced);
     }
@@ -73,6 +82,7 @@ export class PublishOperation {
       record = await ctx.d.api.publishMetadata({ metadata: published, ...(vector ? { vector, vector_model: ctx.d.vectors?.modelId } : {}) }, pre);
     } catch (e) {
       if (classify(e) !== 'conflict') throw e;
+      if (superseded) return this.dropSuperseded(op);
       removeOp(ctx.state, op.key);
       return this.conflicts.resolve(local, published, conflictRecord(e), op.move_to_synced);
     }
@@ -85,6 +95,13 @@ export class PublishOperation {
     // Idempotency-Keys, and the server answers each from its record without applying it again.
     await this.checkpoint();
     await this.notifySynced(id, local.metadata.version);
+    return undefined;
+  }
+
+  /** A superseded version the server refused: dropped (the newer one is sent instead), nothing written. */
+  private async dropSuperseded(op: PublishOp): Promise<undefined> {
+    removeOp(this.ctx.state, op.key);
+    await this.ctx.save();
     return undefined;
   }
 

@@ -4,6 +4,7 @@ import type { EscherApi, ReviewStatus } from '../escher-api/types';
 import type { StorageStrategy } from '../playbook-store/metadata';
 import { modifiedError } from '../playbook-store/version-integrity';
 import type { PlaybookStoreApi } from '../playbook-store/types';
+import { watchStoreFolder } from '../playbook-store/store-watcher';
 import type { Backoff } from '../shared/backoff';
 import { type Clock, systemClock } from '../shared/clock';
 import { ConfigError, EscherError, ValidationError, describeError, isEscherError } from '../shared/errors';
@@ -11,6 +12,7 @@ import { type Logger, silentLogger } from '../shared/logger';
 import { BackgroundSync, type BackgroundSyncEvent } from './background-sync';
 import { BaseStore } from './base-store';
 import { CountingApi } from './counting-api';
+import { LocalTracking } from './local-tracking';
 import type { ScriptFetcher } from './local-writer';
 import { OUTBOX_BACKOFF, nextRetryAt } from './outbox';
 import { ticketScriptFetcher } from './script-fetcher';
@@ -18,8 +20,10 @@ import { removeLegacyUploadScratch } from './script-upload';
 import { type SyncReport, emptyReport } from './sync-report';
 import { SyncLock } from './sync-lock';
 import { SyncRun } from './sync-run';
-import { type ConflictRecord, type OutboxOp, type SyncState, SyncStateFile } from './sync-state';
-import { type SyncView, SyncViews, isEditedSinceSync } from './sync-views';
+import { legacySyncDir } from './state-migration';
+import { type SyncState, SyncStateFile } from './sync-state';
+import { type ReviewInfo, StatusReader, type SyncStatus } from './status-reader';
+import type { SyncView } from './sync-views';
 import type { VectorProvider } from './vector-provider';
 
 export type UploadStrategy = Exclude<StorageStrategy, 'local_only'>;
@@ -32,8 +36,10 @@ export interface MetadataPublisherOptions {
    * ConfigError.
    */
   api: EscherApi | (() => Promise<EscherApi | undefined>) | undefined;
-  /** <ESCHER_HOME>/cache; state lives in <cacheDir>/metadata/. */
-  cacheDir: string;
+  /** Where the sync state lives: `$ESCHER_HOME/sync` (PlaybookConfig.syncDir), never under the cache. */
+  syncDir: string;
+  /** The cache folder: an older version kept the sync state in it (state-migration.ts), moved to `syncDir` on first use. */
+  cacheDir?: string;
   tenantId: string;
   serverUrl: string;
   syncEnabled: boolean;
@@ -50,6 +56,11 @@ export interface MetadataPublisherOptions {
   backoff?: Backoff;
   random?: () => number;
   debounceMs?: number;
+  /**
+   * The store folder (PlaybookConfig.playbooksDir): background sync also follows changes other
+   * processes make there (the CLI while VS Code is open), not only this process's store writes.
+   */
+  watchStoreDir?: string;
 }
 
 export interface PublishResult {
@@ -59,27 +70,6 @@ export interface PublishResult {
   status: 'published' | 'queued' | 'conflict';
   review_status?: ReviewStatus;
   report: SyncReport;
-}
-
-export interface SyncStatus {
-  serverConfigured: boolean;
-  syncEnabled: boolean;
-  lastSyncAt: string | null;
-  lastAttemptAt: string | null;
-  lastError: { code: string; message: string } | null;
-  tracked: number;
-  queued: Array<Pick<OutboxOp, 'kind' | 'playbook_id' | 'attempts' | 'last_error'> & { next_attempt_at: string | null }>;
-  /** Synced playbooks edited since their last sync (sent by the next sync). */
-  changedSinceSync: string[];
-  conflicts: ConflictRecord[];
-}
-
-export interface ReviewInfo {
-  review_status: ReviewStatus;
-  review_comment?: string;
-  remote_version: string;
-  synced_at: string;
-  has_vector: boolean;
 }
 
 /**
@@ -93,20 +83,25 @@ export class MetadataPublisher {
   private readonly stateFile: SyncStateFile;
   private readonly bases: BaseStore;
   private readonly lock: SyncLock;
+  private readonly reader: StatusReader;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private api: CountingApi | undefined;
   private background: BackgroundSync<SyncReport> | undefined;
   private scratchGone: Promise<void> | undefined;
+  /** Whether a delete here reaches the tenant, and deleting here only (local-tracking.ts). */
+  readonly tracking: LocalTracking;
 
   constructor(private readonly o: MetadataPublisherOptions) {
-    const dir = path.join(o.cacheDir, 'metadata');
+    const dir = o.syncDir;
     this.clock = o.clock ?? systemClock;
     this.logger = o.logger ?? silentLogger;
-    this.stateFile = new SyncStateFile(dir, this.logger);
+    this.stateFile = new SyncStateFile(dir, { logger: this.logger, ...(o.cacheDir !== undefined ? { legacyDir: legacySyncDir(o.cacheDir) } : {}) });
     this.bases = new BaseStore(path.join(dir, 'base'));
     this.lock = new SyncLock(dir, o.lock);
+    this.reader = new StatusReader(this.stateFile, o.store, { configured: () => this.configured, syncEnabled: o.syncEnabled });
     if (o.api && typeof o.api !== 'function') this.api = new CountingApi(o.api);
+    this.tracking = new LocalTracking({ store: o.store, stateFile: this.stateFile, bases: this.bases, lock: this.lock, clock: this.clock, tenantId: o.tenantId });
   }
 
   get stateDir(): string {
@@ -118,16 +113,22 @@ export class MetadataPublisher {
   }
 
   private async requireApi(): Promise<CountingApi> {
-    this.scratchGone ??= removeLegacyUploadScratch(this.o.cacheDir).catch((e: unknown) => this.logger.warn(`could not remove the old upload scratch folder: ${describeError(e)}`));
+    this.scratchGone ??= removeLegacyUploadScratch([this.stateFile.dir, ...(this.o.cacheDir !== undefined ? [legacySyncDir(this.o.cacheDir)] : [])]).catch((e: unknown) => this.logger.warn(`could not remove the old upload scratch folder: ${describeError(e)}`));
     await this.scratchGone;
     if (!this.api && typeof this.o.api === 'function') {
       const inner = await this.o.api();
       if (inner) this.api = new CountingApi(inner);
     }
     if (!this.api || !this.o.tenantId) {
-      throw new ConfigError('No Escher server is configured', { hint: 'run `escher-playbook login --server URL --tenant ID`, or set ESCHER_SERVER_URL, ESCHER_TENANT_ID and ESCHER_TOKEN' });
+      throw new ConfigError('No Escher server is configured', { hint: 'connect to an Escher server first', hintCode: 'server-not-configured' });
     }
     return this.api;
+  }
+
+  /** Saves the state, then drops the merge bases it no longer names (base-store.ts: never before). */
+  private async save(state: SyncState, options: { timesOnly?: boolean } = {}): Promise<void> {
+    await this.stateFile.save(state, options);
+    await this.bases.prune(state.playbooks);
   }
 
   private newRun(api: CountingApi, state: SyncState, report: SyncReport): SyncRun {
@@ -140,7 +141,7 @@ export class MetadataPublisher {
         clock: this.clock,
         logger: this.logger,
         fetchScript: this.o.fetchScript ?? ticketScriptFetcher(api, this.o.serverUrl),
-        save: (s) => this.stateFile.save(s),
+        save: (s) => this.save(s),
         ...(this.o.vectors ? { vectors: this.o.vectors } : {}),
         ...(this.o.onSynced ? { onSynced: this.o.onSynced } : {}),
         backoff: this.o.backoff ?? OUTBOX_BACKOFF,
@@ -161,7 +162,7 @@ export class MetadataPublisher {
    */
   async publishMetadata(playbookId: string, options: { version?: string; strategy: UploadStrategy }): Promise<PublishResult> {
     if (options.strategy !== 'uploaded_for_review' && options.strategy !== 'uploaded_trusted') {
-      throw new ValidationError(`Unknown upload strategy "${String(options.strategy)}"`, [], { hint: 'use uploaded_for_review (--review) or uploaded_trusted (--trusted)' });
+      throw new ValidationError(`Unknown upload strategy "${String(options.strategy)}"`, [], { hint: 'use uploaded_for_review or uploaded_trusted' });
     }
     const api = await this.requireApi();
     return this.lock.run(async () => {
@@ -173,7 +174,7 @@ export class MetadataPublisher {
       const run = this.newRun(api, state, report);
       let pb = await this.o.store.getPlaybook(playbookId, options.version);
       if (pb.area === 'ai-generated') {
-        throw new ValidationError(`Playbook "${playbookId}" is AI-generated and not accepted yet`, [], { hint: `accept it first (escher-playbook accept ${playbookId}), then publish` });
+        throw new ValidationError(`Playbook "${playbookId}" is AI-generated and not accepted yet`, [], { hint: 'accept it first, then publish', hintCode: 'accept-ai-first' });
       }
       // A version changed on disk after it was stored is refused whole, before anything is sent.
       const modified = await this.o.store.findModifiedFiles(pb);
@@ -182,7 +183,7 @@ export class MetadataPublisher {
         pb = await this.o.store.updatePlaybook(playbookId, { storage_strategy: options.strategy, fromVersion: pb.metadata.version });
       }
       const op = run.enqueuePublish(pb, true);
-      await this.stateFile.save(state);
+      await this.save(state);
       await run.drainOutbox(false);
       const stillQueued = state.outbox.some((o) => o.key === op.key);
       const entry = state.playbooks[playbookId];
@@ -247,7 +248,7 @@ export class MetadataPublisher {
         const queuedBefore = state.outbox.map((o) => o.key).join();
         await run.queueLocalChanges(locals);
         // Persist new ops (with their idempotency keys) before the first request that sends one.
-        if (state.outbox.map((o) => o.key).join() !== queuedBefore) await this.stateFile.save(state);
+        if (state.outbox.map((o) => o.key).join() !== queuedBefore) await this.save(state);
         mark('queue');
         if (!run.blocked) await run.drainOutbox(options.respectBackoff ?? false);
         mark('send');
@@ -261,7 +262,7 @@ export class MetadataPublisher {
         const retryAt = nextRetryAt(state);
         if (retryAt !== undefined) report.nextRetryAt = retryAt;
         // A sync that changed nothing durable rewrites only last_sync.json (the times).
-        await this.stateFile.save(state, { timesOnly: !run.touched && state.last_error === null });
+        await this.save(state, { timesOnly: !run.touched && state.last_error === null });
         mark('save');
         this.logger.debug(`sync: ${phases.join(' ms, ')} ms; ${report.requests} requests`);
       }
@@ -278,7 +279,7 @@ export class MetadataPublisher {
       intervalMinutes: this.o.syncIntervalMinutes,
       ...(this.o.debounceMs !== undefined ? { debounceMs: this.o.debounceMs } : {}),
       run: () => this.syncAllMetadata({ respectBackoff: true }),
-      subscribe: (fn) => this.o.store.onDidChange(fn),
+      subscribe: (fn) => this.subscribeToChanges(fn),
       nextRetryAt: (r) => r.nextRetryAt,
       logger: this.logger,
       ...(onEvent ? { onEvent } : {}),
@@ -286,6 +287,18 @@ export class MetadataPublisher {
     });
     this.background.start();
     return true;
+  }
+
+  /** This process's store writes, and (with watchStoreDir) any process's changes on disk. */
+  private subscribeToChanges(fn: () => void): { dispose(): void } {
+    const mine = this.o.store.onDidChange(fn);
+    const others = this.o.watchStoreDir !== undefined ? watchStoreFolder(this.o.watchStoreDir, fn, { logger: this.logger }) : undefined;
+    return {
+      dispose: () => {
+        mine.dispose();
+        others?.dispose();
+      },
+    };
   }
 
   async stopBackgroundSync(): Promise<void> {
@@ -297,42 +310,18 @@ export class MetadataPublisher {
   }
 
   /** For `status`: read without the lock (the file is replaced atomically). */
-  async status(): Promise<SyncStatus> {
-    const state = await this.stateFile.read();
-    const locals = await this.o.store.listPlaybooks({ area: 'synced' });
-    const changed = locals.filter((s) => isEditedSinceSync(s, state.playbooks[s.playbook_id], this.configured));
-    return {
-      serverConfigured: this.configured,
-      syncEnabled: this.o.syncEnabled,
-      lastSyncAt: state.last_sync_at,
-      lastAttemptAt: state.last_attempt_at,
-      lastError: state.last_error,
-      tracked: Object.keys(state.playbooks).length,
-      queued: state.outbox.map((o) => ({
-        kind: o.kind,
-        playbook_id: o.playbook_id,
-        attempts: o.attempts,
-        ...(o.last_error !== undefined ? { last_error: o.last_error } : {}),
-        next_attempt_at: o.next_attempt_at ? new Date(o.next_attempt_at).toISOString() : null,
-      })),
-      changedSinceSync: changed.map((s) => s.playbook_id),
-      conflicts: state.conflicts,
-    };
+  status(): Promise<SyncStatus> {
+    return this.reader.status();
   }
 
   /** Review status as last seen from the server; undefined when never synced. */
-  async reviewStatus(playbookId: string): Promise<ReviewInfo | undefined> {
-    const state = await this.stateFile.read();
-    const e = Object.hasOwn(state.playbooks, playbookId) ? state.playbooks[playbookId] : undefined;
-    if (!e) return undefined;
-    const { review_status, review_comment, remote_version, synced_at, has_vector } = e;
-    return { review_status, ...(review_comment !== undefined ? { review_comment } : {}), remote_version, synced_at, has_vector };
+  reviewStatus(playbookId: string): Promise<ReviewInfo | undefined> {
+    return this.reader.reviewStatus(playbookId);
   }
 
   /** Every local playbook's sync state the publisher knows something about (sync-views.ts), by id. */
-  async syncViews(): Promise<Map<string, SyncView>> {
-    const [state, locals] = await Promise.all([this.stateFile.read(), this.o.store.listPlaybooks()]);
-    return SyncViews.from(state, { syncing: this.configured }).all(locals);
+  syncViews(): Promise<Map<string, SyncView>> {
+    return this.reader.syncViews();
   }
 
   /** Stops the background loop (a sync in flight finishes on its own; its writes are atomic). */

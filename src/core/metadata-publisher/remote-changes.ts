@@ -1,5 +1,6 @@
 import type { PlaybookRecord, VersionRecord } from '../escher-api/types';
 import type { PlaybookSummary } from '../playbook-store/types';
+import { detachedMessage } from './unapplied';
 import type { ConflictResolver } from './conflict-resolution';
 import { decideRemote, droppedVersions, latestVersionRecord } from './decisions';
 import { removeOpsFor } from './outbox';
@@ -48,6 +49,9 @@ export class RemoteChanges {
         await this.keepVersionsHere(rec, local);
         return true;
       case 'defer':
+        return false;
+      case 'hold':
+        ctx.addUnapplied({ playbook_id: id, kind: 'detached', revision: rec.revision, remote_version: (latest as VersionRecord).version, message: detachedMessage(id, local, (latest as VersionRecord).version) });
         return false;
       case 'fast-forward': {
         const pb = await ctx.d.store.getPlaybook(id);

@@ -11,7 +11,7 @@ import { LocalSide } from './local-side';
 import type { ScriptFetcher } from './local-writer';
 import { newPublishOp } from './outbox';
 import type { SyncReport } from './sync-report';
-import type { ConflictRecord, PublishOp, SyncState } from './sync-state';
+import { type ConflictRecord, type PublishOp, type SyncState, type UnappliedChange, conflictKey } from './sync-state';
 import type { VectorProvider } from './vector-provider';
 
 export interface SyncRunDeps {
@@ -70,10 +70,28 @@ export class RunContext {
     return newPublishOp({ playbookId: playbook.metadata.playbook_id, version: playbook.metadata.version, contentHash: published.content_hash, moveToSynced, now: this.now() });
   }
 
-  /** Records a conflict for `status` and the report; replaces an older one of the same kind. */
+  /**
+   * Records a conflict for `status` and the report. It replaces only a record of the same thing
+   * (conflictKey): each conflict copy, each kept version has its own, so none drops out of
+   * `status` while what it names still exists.
+   */
   addConflict(c: ConflictRecord): void {
-    this.state.conflicts = this.state.conflicts.filter((x) => !(x.playbook_id === c.playbook_id && x.kind === c.kind));
+    const key = conflictKey(c);
+    this.state.conflicts = this.state.conflicts.filter((x) => conflictKey(x) !== key);
     this.state.conflicts.push(c);
     this.report.conflicts.push(c);
+  }
+
+  /**
+   * Records a server change skipped here (for `status` and the sync views; the newest per
+   * playbook) and reports it as skipped. The playbook must be tracked: its agreement is what
+   * tells when the skip is settled.
+   */
+  addUnapplied(u: Omit<UnappliedChange, 'agreed_revision' | 'detected_at'>): void {
+    const entry = this.agreements.get(u.playbook_id);
+    if (!entry) return;
+    this.state.unapplied = this.state.unapplied.filter((x) => x.playbook_id !== u.playbook_id);
+    this.state.unapplied.push({ ...u, agreed_revision: entry.revision, detected_at: this.iso() });
+    this.report.skipped.push({ playbook_id: u.playbook_id, reason: u.message });
   }
 }

@@ -53,7 +53,8 @@ async function uploadPlainScript(api: EscherApi, local: Playbook, s: ScriptEntry
     const actual = await sha256Handle(handle, stats.size);
     if (actual.size !== s.size || actual.sha256 !== s.sha256) {
       throw new IntegrityError(`Script ${file} does not match metadata.json (${actual.size} bytes, SHA-256 ${actual.sha256}; recorded: ${s.size} bytes, ${s.sha256}); nothing was uploaded`, {
-        hint: 'versions are immutable: restore the file (`escher-playbook doctor` lists what changed), or save your edit as a new version with `escher-playbook update`',
+        hint: 'versions are immutable: restore the file, or save your edit as a new version',
+        hintCode: 'store-needs-check',
       });
     }
     await api.uploadScript({ ...args, body: () => streamFromHandle(handle) });
@@ -64,9 +65,10 @@ async function uploadPlainScript(api: EscherApi, local: Playbook, s: ScriptEntry
 
 /**
  * Earlier versions decrypted sensitive scripts into <cache>/metadata/.upload-scratch for the
- * upload; a process killed mid-upload left the plaintext there. Nothing writes there any more:
- * whatever is left is removed when a publisher starts.
+ * upload; a process killed mid-upload left the plaintext there (and the move of the sync state to
+ * $ESCHER_HOME/sync carries that folder along). Nothing writes one any more: whatever is left in
+ * any of `stateDirs` is removed when a publisher first needs the server.
  */
-export async function removeLegacyUploadScratch(cacheDir: string): Promise<void> {
-  await fs.rm(path.join(cacheDir, 'metadata', '.upload-scratch'), { recursive: true, force: true });
+export async function removeLegacyUploadScratch(stateDirs: readonly string[]): Promise<void> {
+  for (const dir of stateDirs) await fs.rm(path.join(dir, '.upload-scratch'), { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@ import { KeyedChain, withFileLock } from '../shared/file-lock';
 
 /**
  * "Never two syncs at once": an in-process mutex (promise chain) plus a cross-process lock
- * (proper-lockfile on `cache/metadata/sync.lock`, an mkdir lock refreshed while held and taken
+ * (proper-lockfile on `$ESCHER_HOME/sync/sync.lock`, an mkdir lock refreshed while held and taken
  * over once stale) so the CLI and the extension never sync the same home together. A process
  * killed mid-sync leaves a lock that goes stale after `staleMs`. Both come from
  * `../shared/file-lock`.
@@ -35,7 +35,7 @@ export class SyncLock {
           maxBackoffMs: 250,
           busy: (cause) =>
             new LockedError('Another process is syncing this Escher home', {
-              hint: 'wait for it to finish (the VS Code extension or another `escher-playbook sync` may be running)',
+              hint: 'wait for it to finish (VS Code or another sync from the command line may be running)',
               cause,
             }),
         },

@@ -7,6 +7,7 @@ import { DeleteOperation } from './delete-op';
 import { classify, signInAgain } from './errors';
 import { enqueue, markFailed, newDeleteOp, removeOp } from './outbox';
 import { PublishOperation } from './publish-op';
+import { FeedPull } from './feed-pull';
 import { RemoteChanges } from './remote-changes';
 import { RunContext, type SyncRunDeps } from './run-context';
 import type { SyncReport } from './sync-report';
@@ -176,27 +177,13 @@ export class SyncRun {
 
   // ---------------------------------------------------------------- pull
 
-  /** Applies the changes feed since the cursor. Only playbooks this home has are tracked. */
-  async pull(locals: Map<string, PlaybookSummary>): Promise<boolean> {
-    let touchedLocal = false;
-    for (;;) {
-      const page = await this.stoppingForAuth(() => this.ctx.d.api.getChanges(this.state.cursor, 500));
-      if (page.changes.length > 0) this.touched = true;
-      let wroteLocal = false;
-      for (const rec of page.changes) {
-        this.ctx.seen.set(rec.playbook_id, rec);
-        if (await this.remote.apply(rec, locals.get(rec.playbook_id))) wroteLocal = true;
-      }
-      this.state.cursor = Math.max(this.state.cursor, page.next);
-      // Re-applying a page is harmless (records at or below an entry's seq are skipped), so the
-      // state is saved here only when local files were written: their agreement must not be lost.
-      if (wroteLocal) {
-        touchedLocal = true;
-        await this.ctx.save();
-      }
-      if (!page.more || page.changes.length === 0) break;
+  /** Applies the changes feed since the cursor (feed-pull.ts). Only playbooks this home has are tracked. */
+  async pull(locals: ReadonlyMap<string, PlaybookSummary>): Promise<boolean> {
+    const feed = new FeedPull(this.ctx, this.remote, (fn) => this.stoppingForAuth(fn));
+    try {
+      return await feed.run(locals);
+    } finally {
+      if (feed.touched) this.touched = true;
     }
-    this.report.cursor = this.state.cursor;
-    return touchedLocal;
   }
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Precondition, ReviewStatus } from '../escher-api/types';
 import { tempSibling, writeFileAtomic } from '../shared/atomic-fs';
 import type { Logger } from '../shared/logger';
+import { migrateLegacySyncState } from './state-migration';
 import type { MergeField } from './three-way-merge';
 
 /** The format tag of sync_state.json (see SyncStateFile). */
@@ -89,6 +90,39 @@ export interface ConflictRecord {
   remote_version?: string;
 }
 
+/**
+ * What a conflict record is about, so that a newer record replaces only the same one: a conflict
+ * copy (diverged), a version kept here (version_deleted_on_server), or the playbook (the others).
+ */
+export function conflictKey(c: ConflictRecord): string {
+  const about = c.kind === 'diverged' ? (c.copy_id ?? '') : c.kind === 'version_deleted_on_server' ? (c.local_version ?? '') : '';
+  return `${c.kind}/${c.playbook_id}/${about}`;
+}
+
+/**
+ * A server change this home did not apply, and will not until something changes (shown by
+ * `status` and the sync views): the server's record breaks the contract (`invalid_record`), or the
+ * playbook no longer syncs here — its local latest is local_only, or it was moved out of synced/
+ * — so nothing goes either way (`detached`). Open while the agreement on the playbook is still
+ * `agreed_revision` (stillUnapplied).
+ */
+export interface UnappliedChange {
+  playbook_id: string;
+  kind: 'invalid_record' | 'detached';
+  /** The server's revision and latest version not applied here (null when unreadable). */
+  revision: string | null;
+  remote_version: string | null;
+  /** The agreed revision when it was skipped: a newer agreement settles it. */
+  agreed_revision: string;
+  message: string;
+  detected_at: string;
+}
+
+/** Whether `u` still stands: the playbook is tracked and nothing was agreed on it since. */
+export function stillUnapplied(u: UnappliedChange, playbooks: Readonly<Record<string, PlaybookSyncEntry>>): boolean {
+  return Object.hasOwn(playbooks, u.playbook_id) && playbooks[u.playbook_id]?.revision === u.agreed_revision;
+}
+
 export interface SyncState {
   format: typeof SYNC_STATE_FORMAT;
   cursor: number;
@@ -98,10 +132,12 @@ export interface SyncState {
   playbooks: Record<string, PlaybookSyncEntry>;
   outbox: OutboxOp[];
   conflicts: ConflictRecord[];
+  /** Server changes skipped here, newest per playbook (absent in files written before it existed). */
+  unapplied: UnappliedChange[];
 }
 
 export function emptySyncState(): SyncState {
-  return { format: SYNC_STATE_FORMAT, cursor: 0, last_sync_at: null, last_attempt_at: null, last_error: null, playbooks: agreementsById(), outbox: [], conflicts: [] };
+  return { format: SYNC_STATE_FORMAT, cursor: 0, last_sync_at: null, last_attempt_at: null, last_error: null, playbooks: agreementsById(), outbox: [], conflicts: [], unapplied: [] };
 }
 
 /**
@@ -114,10 +150,11 @@ function agreementsById(entries: Record<string, PlaybookSyncEntry> = {}): Record
 
 const LAST_SYNC_FORMAT = 'escher-last-sync/1';
 
-type DurableState = Pick<SyncState, 'format' | 'cursor' | 'playbooks' | 'outbox' | 'conflicts'>;
+type DurableState = Pick<SyncState, 'format' | 'cursor' | 'playbooks' | 'outbox' | 'conflicts' | 'unapplied'>;
 
 /**
- * The publisher's persistent state, in `$ESCHER_HOME/cache/metadata/`:
+ * The publisher's persistent state, in `$ESCHER_HOME/sync/` (not cache: no cache command reaches
+ * it; a home that kept it in `cache/metadata/` is moved on first use, see state-migration.ts):
  *
  * `sync_state.json` — what must change together, written atomically (temp + fsync + rename) as
  * one file, so recording a publish and removing it from the outbox is a single write and a crash
@@ -128,7 +165,8 @@ type DurableState = Pick<SyncState, 'format' | 'cursor' | 'playbooks' | 'outbox'
  *   "cursor": 0,                      // changes-feed `seq` already applied (GET /api/changes?since=)
  *   "playbooks": { "<id>": PlaybookSyncEntry },   // what both sides last agreed on
  *   "outbox": [ OutboxOp ],           // pending publishes/deletes, in order, idempotency keys fixed
- *   "conflicts": [ ConflictRecord ]   // needing the user's attention (shown by `status`)
+ *   "conflicts": [ ConflictRecord ],  // needing the user's attention (shown by `status`)
+ *   "unapplied": [ UnappliedChange ]  // server changes skipped here (shown by `status`)
  * }
  *
  * `last_sync.json` (the seed's file) — small, rewritten by every sync:
@@ -155,12 +193,29 @@ export class SyncStateFile {
   /** Serialisation of what sync_state.json holds now (skip identical rewrites). */
   private onDisk: { stamp: string; text: string } | undefined;
 
+  private readonly logger: Logger | undefined;
+  /** Where an older version kept this state (`<cacheDir>/metadata`): moved here before the first read. */
+  private readonly legacyDir: string | undefined;
+  private migrated: Promise<void> | undefined;
+
   constructor(
     readonly dir: string,
-    private readonly logger?: Logger,
+    options: { logger?: Logger; legacyDir?: string } = {},
   ) {
     this.file = path.join(dir, 'sync_state.json');
     this.lastSyncFile = path.join(dir, 'last_sync.json');
+    this.logger = options.logger;
+    this.legacyDir = options.legacyDir;
+  }
+
+  /** The move from the legacy folder, once per instance (a failed one is tried again by the next read). */
+  private ready(): Promise<void> {
+    if (this.legacyDir === undefined) return Promise.resolve();
+    this.migrated ??= migrateLegacySyncState(this.legacyDir, this.dir, this.logger ? { logger: this.logger } : {}).catch((e: unknown) => {
+      this.migrated = undefined;
+      throw e;
+    });
+    return this.migrated;
   }
 
   /**
@@ -170,6 +225,7 @@ export class SyncStateFile {
    * is overwritten blindly.
    */
   async load(): Promise<SyncState> {
+    await this.ready();
     const stamp = await this.stamp();
     const cached = this.cached;
     this.cached = undefined;
@@ -180,6 +236,7 @@ export class SyncStateFile {
 
   /** A fresh read for `status` (never the cached object a sync may be mutating). */
   async read(): Promise<SyncState> {
+    await this.ready();
     return { ...(await this.loadDurable(await this.stamp())), ...(await this.loadLastSync()) };
   }
 
@@ -197,7 +254,7 @@ export class SyncStateFile {
         throw new Error(`unexpected format ${String(parsed.format)}`);
       }
       if (stamp !== undefined) this.onDisk = { stamp, text };
-      return { format: SYNC_STATE_FORMAT, cursor: parsed.cursor, playbooks: agreementsById(parsed.playbooks), outbox: parsed.outbox, conflicts: parsed.conflicts ?? [] };
+      return { format: SYNC_STATE_FORMAT, cursor: parsed.cursor, playbooks: agreementsById(parsed.playbooks), outbox: parsed.outbox, conflicts: parsed.conflicts ?? [], unapplied: parsed.unapplied ?? [] };
     } catch (e) {
       const aside = `${this.file}.corrupt-${Date.now()}`;
       await fs.rename(this.file, aside).catch(() => undefined);
@@ -235,7 +292,7 @@ export class SyncStateFile {
       return;
     }
     this.cached = undefined;
-    const durable: DurableState = { format: state.format, cursor: state.cursor, playbooks: state.playbooks, outbox: state.outbox, conflicts: state.conflicts };
+    const durable: DurableState = { format: state.format, cursor: state.cursor, playbooks: state.playbooks, outbox: state.outbox, conflicts: state.conflicts, unapplied: state.unapplied };
     const text = JSON.stringify(durable);
     const current = await this.stamp();
     if (!this.onDisk || this.onDisk.text !== text || this.onDisk.stamp !== current) {

@@ -1,7 +1,12 @@
-import * as path from 'node:path';
 import type { ReviewStatus } from '../escher-api/types';
 import type { Area } from '../playbook-store/metadata';
-import { type ConflictRecord, type OutboxOp, type PlaybookSyncEntry, type SyncState, SyncStateFile } from './sync-state';
+import { legacySyncDir } from './state-migration';
+import { isDetached } from './decisions';
+import { type ConflictRecord, type OutboxOp, type PlaybookSyncEntry, type SyncState, SyncStateFile, type UnappliedChange, stillUnapplied } from './sync-state';
+import { detachedMessage } from './unapplied';
+
+/** A tracked playbook whose server changes are not applied here, for `status`. */
+export type NotSyncing = Pick<UnappliedChange, 'playbook_id' | 'kind' | 'remote_version' | 'message'>;
 
 /** Where a playbook stands with the server, most urgent first. */
 export type SyncPhase =
@@ -9,6 +14,12 @@ export type SyncPhase =
   | 'conflict'
   /** A queued publish or delete failed and waits for its retry (the detail says why). */
   | 'failed'
+  /**
+   * Server changes are not applied here (the detail says why and what to do): the playbook no
+   * longer syncs — its latest is local_only, or it left synced/ — or the server's record of it
+   * could not be applied.
+   */
+  | 'not_syncing'
   /** Edited here since the last sync, or a publish/delete is queued: the next sync sends it. */
   | 'pending'
   /** The local latest is what the server last agreed on. */
@@ -22,7 +33,7 @@ export interface SyncView {
   /** Version the server has as latest; null when never synced. */
   remote_version: string | null;
   sync_state: SyncPhase;
-  /** One line on why, for `conflict` (the conflict's message) and `failed` (the op and its error). */
+  /** One line on why, for `conflict` (the conflict's message), `failed` (the op and its error) and `not_syncing`. */
   detail?: string;
 }
 
@@ -43,6 +54,7 @@ export interface LocalFacts {
 export class SyncViews {
   private readonly ops = new Map<string, OutboxOp[]>();
   private readonly conflicts = new Map<string, ConflictRecord>();
+  private readonly unapplied = new Map<string, UnappliedChange>();
 
   /**
    * `syncing`: a server is configured, so a playbook in synced/ the server never had is sent by
@@ -52,21 +64,27 @@ export class SyncViews {
     private readonly entries: Readonly<Record<string, PlaybookSyncEntry>>,
     outbox: readonly OutboxOp[],
     conflicts: readonly ConflictRecord[],
+    unapplied: readonly UnappliedChange[],
     private readonly syncing: boolean,
   ) {
+    for (const u of unapplied) if (stillUnapplied(u, entries)) this.unapplied.set(u.playbook_id, u);
     for (const op of outbox) this.ops.set(op.playbook_id, [...(this.ops.get(op.playbook_id) ?? []), op]);
     // A diverged conflict names the original and the copy holding the local change: both need
     // attention. The newest record of a playbook is the one shown.
     for (const c of conflicts) for (const id of c.copy_id ? [c.playbook_id, c.copy_id] : [c.playbook_id]) this.conflicts.set(id, c);
   }
 
-  static from(state: Pick<SyncState, 'playbooks' | 'outbox' | 'conflicts'>, options: { syncing: boolean }): SyncViews {
-    return new SyncViews(state.playbooks, state.outbox, state.conflicts, options.syncing);
+  static from(state: Pick<SyncState, 'playbooks' | 'outbox' | 'conflicts'> & Partial<Pick<SyncState, 'unapplied'>>, options: { syncing: boolean }): SyncViews {
+    return new SyncViews(state.playbooks, state.outbox, state.conflicts, state.unapplied ?? [], options.syncing);
   }
 
-  /** One read of `<cacheDir>/metadata/sync_state.json` (absent: nothing was ever published). */
-  static async read(cacheDir: string, options: { syncing: boolean }): Promise<SyncViews> {
-    return SyncViews.from(await new SyncStateFile(path.join(cacheDir, 'metadata')).read(), options);
+  /**
+   * One read of `<syncDir>/sync_state.json` (absent: nothing was ever published). `cacheDir`: where
+   * an older version kept it, moved first (state-migration.ts).
+   */
+  static async read(syncDir: string, options: { syncing: boolean; cacheDir?: string }): Promise<SyncViews> {
+    const file = new SyncStateFile(syncDir, options.cacheDir !== undefined ? { legacyDir: legacySyncDir(options.cacheDir) } : {});
+    return SyncViews.from(await file.read(), options);
   }
 
   /**
@@ -85,8 +103,9 @@ export class SyncViews {
     const failed = ops.find((o) => o.last_error !== undefined);
     const edited = isEditedSinceSync(p, e, this.syncing);
     if (!e && ops.length === 0 && !conflict && !edited) return undefined;
-    const sync_state: SyncPhase = conflict ? 'conflict' : failed ? 'failed' : ops.length > 0 || edited ? 'pending' : 'synced';
-    const detail = conflict ? conflict.message : failed ? `${failed.kind} failed ${failed.attempts}×: ${failed.last_error ?? ''}` : undefined;
+    const notSyncing = this.notSyncingBecause(p, e);
+    const sync_state: SyncPhase = conflict ? 'conflict' : failed ? 'failed' : notSyncing ? 'not_syncing' : ops.length > 0 || edited ? 'pending' : 'synced';
+    const detail = conflict ? conflict.message : failed ? `${failed.kind} failed ${failed.attempts}×: ${failed.last_error ?? ''}` : notSyncing;
     return {
       review_status: e?.review_status ?? null,
       ...(e?.review_comment !== undefined ? { review_comment: e.review_comment } : {}),
@@ -94,6 +113,28 @@ export class SyncViews {
       sync_state,
       ...(detail !== undefined ? { detail } : {}),
     };
+  }
+
+  /** Why server changes of this playbook are not applied here, if they are not. */
+  private notSyncingBecause(p: LocalFacts, e: PlaybookSyncEntry | undefined): string | undefined {
+    const skipped = this.unapplied.get(p.playbook_id);
+    if (skipped) return skipped.message;
+    return e && isDetached(p, e) ? detachedMessage(p.playbook_id, p, null) : undefined;
+  }
+
+  /**
+   * Every tracked playbook whose server changes are not applied here (for `status`): skipped
+   * server records, and playbooks that no longer sync. `locals`: every area.
+   */
+  notSyncing(locals: readonly LocalFacts[]): NotSyncing[] {
+    const out: NotSyncing[] = [];
+    for (const p of locals) {
+      const e = Object.hasOwn(this.entries, p.playbook_id) ? this.entries[p.playbook_id] : undefined;
+      const skipped = this.unapplied.get(p.playbook_id);
+      if (skipped) out.push({ playbook_id: p.playbook_id, kind: skipped.kind, remote_version: skipped.remote_version, message: skipped.message });
+      else if (e && isDetached(p, e)) out.push({ playbook_id: p.playbook_id, kind: 'detached', remote_version: null, message: detachedMessage(p.playbook_id, p, null) });
+    }
+    return out;
   }
 
   /** The views of every playbook in `locals` the publisher has something to say about. */

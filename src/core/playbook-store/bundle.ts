@@ -94,7 +94,9 @@ export function specToInput(raw: unknown, defaults: ImportDefaults = {}): Create
     keywords: stringList(spec.keywords, 'keywords'),
     resource_types: stringList(spec.resource_types, 'resource_types'),
     cloud_provider: oneOf(spec.cloud_provider, CLOUD_PROVIDERS, 'cloud_provider') ?? defaults.cloud_provider ?? inferCloud(spec.name),
-    storage_strategy: oneOf(spec.storage_strategy, STORAGE_STRATEGIES, 'storage_strategy') ?? defaults.storage_strategy ?? 'local_only',
+    // Left unset when the spec names none: the store's default (local_only) for a new playbook,
+    // the existing one's strategy for a new version of it (`--on-existing new-version`).
+    storage_strategy: oneOf(spec.storage_strategy, STORAGE_STRATEGIES, 'storage_strategy') ?? defaults.storage_strategy,
     source: oneOf(spec.source, ['user', 'ai_generated', 'library'] as const, 'source') ?? defaults.source ?? 'user',
     parameters: (spec.parameters ?? []).map(toParameter),
     scripts: Object.entries(spec.scripts ?? {}).map(([path, s]) => toScript(path, s)),

@@ -57,11 +57,15 @@ function cut(slug: string, max = MAX_BASE): string {
 
 /** First candidate id for which `taken` is false: base, base-2, base-3, … */
 export async function allocateId(name: string, taken: (id: string) => Promise<boolean>): Promise<string> {
-  const base = slugify(name);
+  for (const id of idCandidates(slugify(name))) if (!(await taken(id))) return id;
+  throw new Error('unreachable: the candidates never end');
+}
+
+/** The ids a playbook whose base id is `base` may get, in order: base, base-2, base-3, … (endless). */
+export function* idCandidates(base: string): Generator<string> {
   for (let n = 1; ; n++) {
     // Past "-999" a long base is shortened further so the id stays within 64 characters.
     const id = n === 1 ? base : `${cut(base, MAX_ID - 1 - String(n).length)}-${n}`;
-    if (!PLAYBOOK_ID.test(id)) continue;
-    if (!(await taken(id))) return id;
+    if (PLAYBOOK_ID.test(id)) yield id;
   }
 }

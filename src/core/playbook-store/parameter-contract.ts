@@ -106,10 +106,17 @@ export function placeholderContract(scripts: readonly ScriptText[], params: read
   return { errors, warnings };
 }
 
+/**
+ * Parameters a run itself reads for a format (runner/commands.ts): the CloudFormation stack's
+ * name and the ARM deployment's resource group. A template need not mention them to use them.
+ */
+const READ_BY_THE_RUN: Record<string, readonly string[]> = { cloudformation: ['stack_name'], arm: ['resource_group', 'resourceGroup'] };
+
 /** A script that reads the parameter without a placeholder: the environment variable, or a Terraform variable / template parameter of that name. */
 function mentions(s: ScriptText, name: string): boolean {
   const text = s.text!;
   if (text.includes(envName(name))) return true;
+  if (READ_BY_THE_RUN[s.path.split('/')[0]!]?.includes(name)) return true;
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   if (s.path.startsWith('terraform/')) return new RegExp(`variable\\s+"${escaped}"`).test(text);
   if (s.path.startsWith('cloudformation/') || s.path.startsWith('arm/')) return new RegExp(`(^|[^A-Za-z0-9_])${escaped}([^A-Za-z0-9_]|$)`).test(text);
@@ -144,6 +151,6 @@ export function assertParameterContract(scripts: readonly ScriptText[], params: 
   const spec = parameterSpecIssues(params);
   const { errors, warnings } = placeholderContract(scripts, params);
   const all = [...spec, ...errors];
-  if (all.length) throw new ValidationError(`Parameters of ${where} do not hold together`, all, { hint: 'fix the declarations or the scripts; `escher-playbook check ID` lists every problem' });
+  if (all.length) throw new ValidationError(`Parameters of ${where} do not hold together`, all, { hint: 'fix the declarations or the scripts', hintCode: 'parameters-inconsistent' });
   return warnings;
 }

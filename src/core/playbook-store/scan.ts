@@ -27,7 +27,7 @@ export async function loadMetadata(versionDir: string, expect: { playbookId: str
   try {
     parsed = JSON.parse(raw.toString('utf8'));
   } catch (e) {
-    throw new ValidationError(`${file} is not valid JSON`, [], { hint: 'fix the file or run `escher-playbook doctor`', cause: e });
+    throw new ValidationError(`${file} is not valid JSON`, [], { hint: 'fix the file', hintCode: 'store-needs-check', cause: e });
   }
   return { metadata: assertValidMetadata(parsed, file, expect), raw };
 }

@@ -1,5 +1,5 @@
 import { decryptBytes } from '../shared/crypto';
-import { IntegrityError, NotFoundError, ValidationError } from '../shared/errors';
+import { ContentMismatchError, IntegrityError, NotFoundError, ValidationError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import { readInside } from '../shared/contained-fs';
 import { resolveInside } from '../shared/safe-path';
@@ -71,7 +71,7 @@ export async function carryScripts(base: Playbook, input: UpdatePlaybookInput, k
         if (entry.sensitive && !key) return { path: entry.path, bytes };
         const plain = entry.sensitive ? decryptScript(key!, id, entry.path, bytes).plain : bytes;
         if (plain.length !== entry.size || sha256(plain) !== entry.sha256) {
-          throw new IntegrityError(`Cannot build on v${base.metadata.version}: ${full} does not match its recorded sha256`, { hint: 'restore the file or run `escher-playbook doctor`' });
+          throw new IntegrityError(`Cannot build on v${base.metadata.version}: ${full} does not match its recorded sha256`, { hint: 'restore the file', hintCode: 'store-needs-check' });
         }
         return sealFiles([{ path: entry.path, plain, sensitive: entry.sensitive === true }], key, id)[0]!;
       },
@@ -107,10 +107,14 @@ export async function readVerifiedScript(playbook: Playbook, scriptPath: string,
   const full = resolveInside(playbook.dir, scriptPath, 'Script path');
   const onDisk = await readInside(playbook.dir, full, 'Script path');
   const plain = entry.sensitive ? decryptScript(await dataKey(), playbook.metadata.playbook_id, entry.path, onDisk).plain : onDisk;
-  if (plain.length !== entry.size || sha256(plain) !== entry.sha256) {
-    throw new IntegrityError(`Script ${full} does not match the sha256/size recorded in metadata.json`, {
-      hint: 'the file was changed or damaged; restore it or run `escher-playbook doctor`',
-    });
+  const actual = { sha256: sha256(plain), size: plain.length };
+  if (actual.size !== entry.size || actual.sha256 !== entry.sha256) {
+    throw new ContentMismatchError(
+      `Script ${full} does not match metadata.json: it records SHA-256 ${entry.sha256} (${entry.size} bytes), the file hashes to ${actual.sha256} (${actual.size} bytes)`,
+      { sha256: entry.sha256, size: entry.size },
+      actual,
+      { hint: 'the file was changed or damaged; restore it', hintCode: 'store-needs-check' },
+    );
   }
   return plain;
 }

@@ -42,7 +42,8 @@ export function openStored(key: Buffer, envelope: unknown, aad: string, legacyAa
       return { plain: decryptBytes(key, envelope, legacyAad), legacy: true };
     } catch {
       throw new CryptoError(`Encrypted value for ${aad} failed authentication: it was tampered with, encrypted with another key, or copied from another playbook or field`, {
-        hint: 'restore the original file; if the key changed, set ESCHER_KEY (or the key file) to the one this store was written with',
+        hint: 'restore the original file; if the key changed, use the one this store was written with',
+        hintCode: 'data-key-mismatch',
         cause: bound,
       });
     }

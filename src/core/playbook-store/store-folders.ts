@@ -42,7 +42,7 @@ export async function findAreas(layout: StoreLayout, id: string): Promise<Area[]
   for (const area of AREAS) {
     try {
       const st = await fs.lstat(layout.playbookDir(area, id));
-      if (st.isSymbolicLink()) throw new ValidationError(`Playbook folder ${layout.playbookDir(area, id)} is a symlink`, [], { hint: 'the store does not follow symlinks; run `escher-playbook doctor`' });
+      if (st.isSymbolicLink()) throw new ValidationError(`Playbook folder ${layout.playbookDir(area, id)} is a symlink`, [], { hint: 'the store does not follow symlinks', hintCode: 'store-needs-check' });
       if (st.isDirectory()) found.push(area);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;

@@ -11,7 +11,7 @@ import { assertRealpathInside } from '../shared/contained-fs';
 import { validatePlaybookId } from '../shared/safe-path';
 import type { SecretStore } from '../shared/secrets';
 import type { PlaybookSpec } from './bundle';
-import { type CreateResult, createPlaybooks } from './bulk-create';
+import { type CreateDeps, type CreateOptions, type CreateResult, createPlaybooks } from './bulk-create';
 import { type CatalogRow, type CatalogStats, PlaybookCatalog } from './catalog';
 import { enforceContract } from './contract-hook';
 import { runDoctor } from './doctor';
@@ -85,22 +85,25 @@ export class PlaybookStore implements PlaybookStoreApi {
     return result!.playbook;
   }
 
-  /** Bulk create (import): each input created atomically on its own, results in input order (bulk-create.ts). */
-  createPlaybooks(inputs: readonly CreatePlaybookInput[], onProgress?: (done: number) => void): Promise<CreateResult[]> {
-    return createPlaybooks(
-      {
-        layout: this.layout,
-        locks: this.locks,
-        keys: this.keys,
-        clock: this.clock,
-        findAreas: (id) => this.findAreas(id),
-        ensureAreas: () => this.ensureAreas(),
-        emit: (c) => this.emit(c),
-        warn: (m) => this.logger.warn(m),
-      },
-      inputs,
-      onProgress,
-    );
+  /**
+   * Bulk create (import, and `create` with a choice for a name in use): each input created
+   * atomically on its own, results in input order saying what became of each (bulk-create.ts,
+   * on-existing.ts).
+   */
+  createPlaybooks(inputs: readonly CreatePlaybookInput[], onProgress?: (done: number) => void, options: CreateOptions = {}): Promise<CreateResult[]> {
+    const deps: CreateDeps = {
+      layout: this.layout,
+      locks: this.locks,
+      keys: this.keys,
+      clock: this.clock,
+      findAreas: (id) => this.findAreas(id),
+      ensureAreas: () => this.ensureAreas(),
+      emit: (c) => this.emit(c),
+      latest: (id) => this.getPlaybook(id),
+      update: (id, u) => this.updatePlaybook(id, u),
+      warn: (m) => this.logger.warn(m),
+    };
+    return createPlaybooks(deps, inputs, onProgress, options);
   }
 
   async getPlaybook(id: string, version?: string): Promise<Playbook> {
@@ -112,7 +115,7 @@ export class PlaybookStore implements PlaybookStoreApi {
     const v = version ?? versions[versions.length - 1];
     if (v === undefined || !versions.includes(v)) {
       throw new NotFoundError(version ? `Playbook "${id}" has no version ${version}` : `Playbook "${id}" has no versions`, {
-        hint: versions.length ? `available: ${versions.join(', ')}` : 'run `escher-playbook doctor`',
+        ...(versions.length ? { hint: `available: ${versions.join(', ')}` } : { hintCode: 'store-needs-check' as const }),
       });
     }
     const versionDir = path.join(dir, versionDirName(v));
@@ -143,7 +146,7 @@ export class PlaybookStore implements PlaybookStoreApi {
       const dir = this.layout.playbookDir(area, id);
       const versions = await listVersions(dir);
       const latest = versions[versions.length - 1];
-      if (latest === undefined) throw new NotFoundError(`Playbook "${id}" has no versions`, { hint: 'run `escher-playbook doctor`' });
+      if (latest === undefined) throw new NotFoundError(`Playbook "${id}" has no versions`, { hintCode: 'store-needs-check' });
       const base = await this.getPlaybook(id, input.fromVersion ?? latest);
       const next = nextVersion(latest, input);
       // With the key at hand, carried sensitive values are re-sealed (upgrading older envelopes).
@@ -281,9 +284,9 @@ export class PlaybookStore implements PlaybookStoreApi {
   /** The area holding `id`; NotFoundError if none. */
   async locate(id: string): Promise<Area> {
     const found = await this.findAreas(id);
-    if (found.length === 0) throw new NotFoundError(`No playbook "${id}"`, { hint: 'see `escher-playbook list`' });
+    if (found.length === 0) throw new NotFoundError(`No playbook "${id}"`, { hintCode: 'playbook-unknown' });
     if (found.length > 1) {
-      throw new EscherError('CONFLICT', `Playbook "${id}" exists in more than one area (${found.join(', ')})`, { hint: 'run `escher-playbook doctor` and remove the stale copy' });
+      throw new EscherError('CONFLICT', `Playbook "${id}" exists in more than one area (${found.join(', ')})`, { hint: 'remove the stale copy', hintCode: 'store-needs-check' });
     }
     return found[0]!;
   }
@@ -316,7 +319,7 @@ export class PlaybookStore implements PlaybookStoreApi {
 function nextVersion(latest: string, input: UpdatePlaybookInput): string {
   if (input.version !== undefined) {
     const v = validateVersion(input.version);
-    if (!semver.gt(v, latest)) throw new ValidationError(`Version ${v} is not greater than the latest version ${latest}`, [], { hint: 'versions only go up; omit --version to bump automatically' });
+    if (!semver.gt(v, latest)) throw new ValidationError(`Version ${v} is not greater than the latest version ${latest}`, [], { hint: 'versions only go up', hintCode: 'version-not-greater' });
     return v;
   }
   const bump = input.bump ?? 'patch';

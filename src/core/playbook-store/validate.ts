@@ -3,12 +3,14 @@ import * as semver from 'semver';
 import { ValidationError } from '../shared/errors';
 import { textRuleMessage, valueAt } from '../shared/text-rules';
 import type { PlaybookMetadata } from './metadata';
+import { scriptPathIssues } from './names';
 import { validate as compiledValidate } from './metadata-validator.generated';
 
 /**
  * metadata.json validation: the published JSON Schema (draft-07; compiled ahead of time by ajv,
  * see validator-codegen.ts) plus the rules a schema cannot state: the script folder is the
- * script's format, paths are unique, the id and version match the folders the file lives in.
+ * script's format, the paths can be written as one folder on every OS (names.ts scriptPathIssues),
+ * the id and version match the folders the file lives in.
  */
 interface CompiledValidator {
   (data: unknown): boolean;
@@ -42,13 +44,10 @@ export function semanticIssues(meta: PlaybookMetadata, expect: { playbookId?: st
     issues.push(`version "${meta.version}" does not match its folder "v${expect.version}"`);
   }
   if (!semver.valid(meta.version)) issues.push(`version "${meta.version}" is not a semantic version`);
-  const paths = new Set<string>();
   for (const s of meta.scripts) {
     if (s.path.split('/')[0] !== s.format) issues.push(`script "${s.path}" is not in the "${s.format}/" folder its format requires`);
-    if (paths.has(s.path)) issues.push(`script "${s.path}" is listed twice`);
-    paths.add(s.path);
-    if (s.path === 'metadata.json') issues.push('a script cannot be named metadata.json');
   }
+  issues.push(...scriptPathIssues(meta.scripts.map((s) => s.path)));
   const names = new Set<string>();
   for (const p of meta.parameters) {
     if (names.has(p.name)) issues.push(`parameter "${p.name}" is listed twice`);
@@ -61,7 +60,7 @@ export function semanticIssues(meta: PlaybookMetadata, expect: { playbookId?: st
 export function assertValidMetadata(value: unknown, where: string, expect: { playbookId?: string; version?: string } = {}): PlaybookMetadata {
   const issues = schemaIssues(value);
   if (issues.length === 0) issues.push(...semanticIssues(value as PlaybookMetadata, expect));
-  if (issues.length) throw new ValidationError(`Invalid metadata in ${where}`, issues, { hint: 'fix the file or run `escher-playbook doctor`' });
+  if (issues.length) throw new ValidationError(`Invalid metadata in ${where}`, issues, { hint: 'fix the file', hintCode: 'store-needs-check' });
   return value as PlaybookMetadata;
 }
 

@@ -31,7 +31,7 @@ export async function verifiedStoreFiles(playbook: Playbook, scripts: readonly S
       opened = await openInside(playbook.dir, file, 'Script');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      throw new NotFoundError(`Script ${file} of ${source} playbook "${m.playbook_id}" v${m.version} is missing`, { hint: 'restore it or run `escher-playbook doctor`' });
+      throw new NotFoundError(`Script ${file} of ${source} playbook "${m.playbook_id}" v${m.version} is missing`, { hint: 'restore it', hintCode: 'store-needs-check' });
     }
     let actual: { sha256: string; size: number };
     try {
@@ -42,7 +42,7 @@ export async function verifiedStoreFiles(playbook: Playbook, scripts: readonly S
     if (actual.size !== s.size || actual.sha256 !== s.sha256) {
       throw new IntegrityError(
         `Script ${file} of ${source} playbook "${m.playbook_id}" v${m.version} does not match metadata.json: it is ${actual.size} bytes with SHA-256 ${actual.sha256}, metadata.json records ${s.size} bytes with SHA-256 ${s.sha256}`,
-        { hint: modifiedVersionHint(m.playbook_id, m.version) },
+        { hint: MODIFIED_VERSION_HINT, hintCode: 'version-modified' },
       );
     }
     out.push({ file, path: s.path, sha256: actual.sha256, size: actual.size });
@@ -50,7 +50,5 @@ export async function verifiedStoreFiles(playbook: Playbook, scripts: readonly S
   return out;
 }
 
-/** The hint every refusal of a modified version gives: how to keep the change as the next version (drafts), and how to undo it. */
-export function modifiedVersionHint(id: string, version: string): string {
-  return `versions are immutable: to keep the change, save it as the next version with \`escher-playbook draft ${id}\` then \`escher-playbook draft commit ${id}\` (v${version} stays as it is on disk until you delete it); to undo it, restore the file (a published version: delete v${version} and sync it back)`;
-}
+/** The surface-neutral hint of every refusal of a modified version (hint code `version-modified` words it per surface). */
+export const MODIFIED_VERSION_HINT = 'versions are immutable: save the change as the next version through a draft, or restore the file';

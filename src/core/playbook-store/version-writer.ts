@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fsyncDir, TEMP_PREFIX } from '../shared/atomic-fs';
 import { AlreadyExistsError } from '../shared/errors';
+import { storageErrorOf } from '../shared/fs-errors';
 import { resolveInside } from '../shared/safe-path';
 import { METADATA_FILE, TRASH_PREFIX } from './layout';
 import type { PlaybookMetadata } from './metadata';
@@ -61,13 +62,8 @@ export async function writeVersionTree(dir: string, metadata: PlaybookMetadata, 
 
 /** A new file with `mode` exactly (the creation mode passes through the umask; chmod does not). */
 async function writeNewFile(file: string, data: string | Uint8Array, mode: number): Promise<void> {
-  const h = await fs.open(file, 'wx', mode);
-  try {
-    await h.writeFile(data);
-    await h.chmod(mode);
-  } finally {
-    await h.close();
-  }
+  await fs.writeFile(file, data, { flag: 'wx', mode });
+  await fs.chmod(file, mode);
 }
 
 /**
@@ -87,6 +83,9 @@ export async function publishDir(
     beforeCommit();
     await renameNoReplace(tmp, path.join(parent, finalName));
     await fsyncDir(parent);
+  } catch (e) {
+    // A write on an open file reports no path: name what was being written.
+    throw storageErrorOf(e, path.join(parent, finalName)) ?? e;
   } finally {
     // Gone after a successful rename; after a failure, best effort (doctor removes what is left),
     // never masking the error that got us here.
@@ -135,6 +134,6 @@ export async function renameNoReplace(from: string, to: string): Promise<void> {
     if (e.code === 'ENOENT') return undefined;
     throw e;
   });
-  if (existing) throw new AlreadyExistsError(`${to} already exists`, { hint: 'something else created it meanwhile; run `escher-playbook doctor`' });
+  if (existing) throw new AlreadyExistsError(`${to} already exists`, { hint: 'something else created it meanwhile', hintCode: 'store-needs-check' });
   await fs.rename(from, to);
 }

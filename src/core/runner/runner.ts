@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock';
 import { systemClock } from '../shared/clock';
 import { discardPlan, type ExecuteOptions, executeRun, type RunSink } from './execute';
 import { RunJournal } from './journal';
-import { planRun } from './plan';
+import { blockersOf, planRun } from './plan';
 import { type PreparedRun, prepareRun } from './prepare';
 import type { Finding, ReviewFacts, RunPlan, RunRecord, RunRequest, ToolTiming } from './types';
 import type { RunnerStore } from './verify';
@@ -74,6 +74,18 @@ export class PlaybookRunner {
 
   execute(plan: RunPlan, sink: RunSink, options: ExecuteOptions): Promise<RunRecord> {
     return executeRun({ journal: this.journal, runsDir: this.runsDir, now: () => this.clock.now(), user: this.user, host: this.host }, plan, sink, options);
+  }
+
+  /**
+   * The reason to run a gated plan unreviewed, given after the plan was shown (VS Code asks for it
+   * in a second dialog once the user has read the plan): the same as `allowUnreviewed` in the
+   * request — recorded, and the review gate no longer blocks. An empty reason changes nothing.
+   */
+  allowUnreviewed(plan: RunPlan, reason: string): void {
+    const trimmed = reason.trim();
+    if (!plan.review.gated || trimmed === '') return;
+    plan.review = { ...plan.review, overrideReason: trimmed };
+    plan.blockers = blockersOf(plan);
   }
 
   /** Drops a plan that will not run (removes its run folder). */

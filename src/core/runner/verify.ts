@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { utf8 } from '../playbook-store/contract-hook';
 import type { Playbook } from '../playbook-store/types';
-import { modifiedVersionHint } from '../playbook-store/verified-files';
-import { IntegrityError, isEscherError } from '../shared/errors';
+import { MODIFIED_VERSION_HINT } from '../playbook-store/verified-files';
+import { ContentMismatchError, IntegrityError, isEscherError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import type { SourceScript } from './render/render-types';
 
@@ -29,8 +29,10 @@ export async function verifyVersion(store: RunnerStore, playbook: Playbook): Pro
       bytes = await store.readScript(playbook, entry.path);
     } catch (e) {
       if (isEscherError(e) && e.code === 'INTEGRITY') {
-        throw new IntegrityError(`${id} v${version}: ${entry.path} was changed after it was stored (its size or SHA-256 no longer matches metadata.json), so it will not run`, {
-          hint: modifiedVersionHint(id, version),
+        const now = e instanceof ContentMismatchError ? `: metadata.json records SHA-256 ${e.recorded.sha256}, the file now hashes to ${e.actual.sha256}` : ' (its size or SHA-256 no longer matches metadata.json)';
+        throw new IntegrityError(`${id} v${version}: ${entry.path} was changed after it was stored${now}, so it will not run`, {
+          hint: MODIFIED_VERSION_HINT,
+          hintCode: 'version-modified',
         });
       }
       throw e;

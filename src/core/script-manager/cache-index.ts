@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { writeFileAtomic } from '../shared/atomic-fs';
+import { StorageError } from '../shared/errors';
 import type { CacheLayout } from './cache-layout';
 import { parseCacheKey } from './cache-layout';
 
@@ -154,6 +155,13 @@ export class CacheIndex {
       this.ino = -1;
       this.offset = 0;
       return { corruptLines: 0 };
+    }
+    if (!st.isFile()) {
+      // Not ours to remove (it may hold someone's files), and nothing can be cached until it is gone.
+      throw new StorageError(`The script cache index ${this.file} is ${st.isDirectory() ? 'a folder' : 'something else'}, not a file`, st.isDirectory() ? 'EISDIR' : 'EINVAL', {
+        path: this.file,
+        hint: 'move it away; the index is rebuilt from the cached scripts',
+      });
     }
     if (st.ino !== this.ino || st.size < this.offset) {
       // Compacted or replaced by another process: start over.

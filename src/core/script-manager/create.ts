@@ -21,6 +21,8 @@ export interface ScriptManagerDeps {
   /** Default: $XDG_RUNTIME_DIR/escher or <home>/run. */
   runtimeDir?: string;
   download?: { retries?: number; retryBaseMs?: number };
+  /** Whole-call deadline of the freshness check when a verified cached copy exists (default 5 s). */
+  freshnessDeadlineMs?: number;
 }
 
 export function createScriptManager(config: PlaybookConfig, deps: ScriptManagerDeps): ScriptManager {
@@ -44,6 +46,7 @@ export function createScriptManager(config: PlaybookConfig, deps: ScriptManagerD
     downloader,
     runtime: runtimeFilesFor(config, deps),
     logger: deps.logger,
+    ...(deps.freshnessDeadlineMs !== undefined ? { freshnessDeadlineMs: deps.freshnessDeadlineMs } : {}),
   });
 }
 

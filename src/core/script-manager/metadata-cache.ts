@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock';
 import { readInside, removeInside } from '../shared/contained-fs';
 import { EscherError, ValidationError } from '../shared/errors';
 import { validatePlaybookId } from '../shared/safe-path';
-import { validateScriptPath, validateVersion } from '../playbook-store/names';
+import { scriptPathIssues, validateScriptPath, validateVersion } from '../playbook-store/names';
 import type { CacheLayout } from './cache-layout';
 
 export interface CachedMetadata extends FetchedMetadata {
@@ -121,7 +121,6 @@ export function validateFetchedMetadata(value: unknown, expect: { playbookId: st
   }
   if (expect.version !== undefined && m.version !== expect.version) fail(`version ${m.version} instead of ${expect.version}`);
   if (!Array.isArray(m.scripts)) fail('scripts is not a list');
-  const seen = new Set<string>();
   for (const s of m.scripts as unknown[]) {
     const e = s as Partial<ScriptEntry>;
     if (typeof e !== 'object' || e === null) fail('a script entry is not an object');
@@ -132,11 +131,12 @@ export function validateFetchedMetadata(value: unknown, expect: { playbookId: st
     }
     const p = e.path as string;
     if (!(SCRIPT_FORMATS as readonly string[]).includes(e.format as string) || !p.startsWith(`${e.format}/`)) fail(`script "${p}" is not in its format's folder`);
-    if (seen.has(p)) fail(`script "${p}" is listed twice`);
-    seen.add(p);
     if (typeof e.sha256 !== 'string' || !HEX64.test(e.sha256)) fail(`script "${p}" has no valid sha256`);
     if (!Number.isSafeInteger(e.size) || (e.size as number) < 0) fail(`script "${p}" has no valid size`);
     if (e.s3_path !== undefined && typeof e.s3_path !== 'string') fail(`script "${p}" has a non-string s3_path`);
   }
+  // Paths that cannot be one folder on every OS (names.ts): the cache could not hold them either.
+  const clash = scriptPathIssues((m.scripts as ScriptEntry[]).map((e) => e.path))[0];
+  if (clash !== undefined) fail(clash);
   return value as FetchedMetadata;
 }

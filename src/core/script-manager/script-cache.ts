@@ -139,7 +139,8 @@ export class ScriptCache implements CachePolicy {
   assertFits(size: number, what: string): void {
     if (size > this.maxBytes) {
       throw new TooLargeError(`${what} is ${megabytes(size)}, larger than the whole script cache (${megabytes(this.maxBytes)})`, {
-        hint: 'raise cache_max_size_mb (ESCHER_CACHE_MAX_SIZE_MB) or copy the script into a local playbook',
+        hint: 'raise the script cache size limit, or copy the script into a local playbook',
+        hintCode: 'cache-too-small',
       });
     }
   }
@@ -283,9 +284,11 @@ export class ScriptCache implements CachePolicy {
       await this.index.reload();
       let freed = 0;
       for (const e of this.index.entries.values()) freed += e.size;
-      // A scripts/ or metadata/ that is a symlink loses the link, never what it points at.
+      // A scripts/ or metadata/ that is a symlink loses the link, never what it points at. Only
+      // the cached server metadata goes: an older home kept its sync state in cache/metadata/,
+      // which must survive until it is moved to $ESCHER_HOME/sync.
       await removeInside(this.layout.root, this.layout.scriptsDir, { recursive: true });
-      await removeInside(this.layout.root, path.dirname(this.layout.metadataDir), { recursive: true });
+      await removeInside(this.layout.root, this.layout.metadataDir, { recursive: true });
       this.metadata?.forgetMemo();
       await this.index.compact([]);
       // Temp files of downloads still running in other processes are left alone: they insert

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseS3Path } from '../escher-api/s3-path';
-import type { DownloadTicket, EscherApi } from '../escher-api/types';
+import type { CallOptions, DownloadTicket, EscherApi } from '../escher-api/types';
 import { assertSafeDownloadUrl } from '../escher-api/url-safety';
 import { AuthError, ConfigError, IntegrityError, NetworkError, ServerError, ValidationError } from '../shared/errors';
 import { silentLogger, type Logger } from '../shared/logger';
@@ -15,7 +15,7 @@ import type { CachedScript, ScriptCache } from './script-cache';
  * streaming GET of pre-signed URLs. HttpEscherApi is one (its fetchStream does the URL policy,
  * status mapping, retries before the body and stall detection).
  */
-export type ScriptServer = EscherApi & { fetchStream(url: string): Promise<FetchedStream> };
+export type ScriptServer = EscherApi & { fetchStream(url: string, options?: CallOptions): Promise<FetchedStream> };
 
 /** Resolves to undefined when no server is configured; called only when the network is needed. */
 export type ScriptServerProvider = () => Promise<ScriptServer | undefined>;
@@ -66,7 +66,7 @@ export class ScriptDownloader {
   }
 
   /** Downloads (or finds, when another process just did) the script behind `s3Path`. */
-  async download(s3Path: string, expected?: ExpectedScript): Promise<DownloadedScript> {
+  async download(s3Path: string, expected?: ExpectedScript, options: CallOptions = {}): Promise<DownloadedScript> {
     const loc = parseS3Path(s3Path);
     const ref: ScriptRef = { playbookId: loc.playbookId, version: loc.version, path: loc.path };
     if (expected && cacheKey(expected.ref) !== cacheKey(ref)) {
@@ -77,12 +77,12 @@ export class ScriptDownloader {
     const key = cacheKey(ref);
     const running = this.inFlight.get(key);
     if (running) return running;
-    const job = this.options.cache.locks.withKeyLock(key, () => this.downloadLocked(s3Path, ref, expected)).finally(() => this.inFlight.delete(key));
+    const job = this.options.cache.locks.withKeyLock(key, () => this.downloadLocked(s3Path, ref, expected, options)).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, job);
     return job;
   }
 
-  private async downloadLocked(s3Path: string, ref: ScriptRef, expected: ExpectedScript | undefined): Promise<DownloadedScript> {
+  private async downloadLocked(s3Path: string, ref: ScriptRef, expected: ExpectedScript | undefined, options: CallOptions): Promise<DownloadedScript> {
     const { cache } = this.options;
     const key = cacheKey(ref);
     // Someone (another process, or an earlier caller) may have cached it while we waited for the lock.
@@ -91,9 +91,9 @@ export class ScriptDownloader {
       return { ...found.entry, file: found.file, downloaded: false };
     }
     const api = await this.options.server();
-    if (!api) throw new ConfigError(`${key} is not cached and no Escher server is configured`, { hint: 'set ESCHER_SERVER_URL, ESCHER_TENANT_ID and ESCHER_TOKEN' });
+    if (!api) throw new ConfigError(`${key} is not cached and no Escher server is configured`, { hint: 'connect to an Escher server to fetch it', hintCode: 'server-not-configured' });
 
-    let ticket = await this.ticket(api, s3Path, key, expected);
+    let ticket = await this.ticket(api, s3Path, key, expected, options);
     let refreshed = false;
     const retries = this.options.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
@@ -102,7 +102,7 @@ export class ScriptDownloader {
       try {
         // Checked here too (fetchStream checks again) so no fetcher can skip it.
         assertSafeDownloadUrl(ticket.url, this.options.serverUrl);
-        const fetched = await api.fetchStream(ticket.url);
+        const fetched = await api.fetchStream(ticket.url, options);
         bodyStarted = true;
         // Verified against the metadata's values when known (the reviewed bytes), not only the ticket's.
         const digest = await writeVerified({ fetched, dest: tmp, expected: { sha256: expected?.sha256 ?? ticket.sha256, size: expected?.size ?? ticket.size }, what: key });
@@ -112,7 +112,7 @@ export class ScriptDownloader {
           // Pre-signed links expire; one fresh ticket, then we give up.
           refreshed = true;
           this.logger.info(`script download: link for ${key} refused (${e.serverCode ?? 'expired?'}); requesting a fresh one`);
-          ticket = await this.ticket(api, s3Path, key, expected);
+          ticket = await this.ticket(api, s3Path, key, expected, options);
           attempt--;
           continue;
         }
@@ -123,7 +123,7 @@ export class ScriptDownloader {
             cause: e,
           });
         }
-        if (e instanceof NetworkError && bodyStarted && attempt < retries) {
+        if (e instanceof NetworkError && bodyStarted && attempt < retries && !options.signal?.aborted) {
           const wait = (this.options.retryBaseMs ?? 250) * 2 ** attempt * (0.5 + Math.random());
           this.logger.info(`script download: ${e.message}; retrying in ${Math.round(wait)} ms`);
           await delay(wait);
@@ -136,8 +136,8 @@ export class ScriptDownloader {
     }
   }
 
-  private async ticket(api: EscherApi, s3Path: string, key: string, expected: ExpectedScript | undefined): Promise<DownloadTicket> {
-    const t = await api.requestDownload(s3Path);
+  private async ticket(api: EscherApi, s3Path: string, key: string, expected: ExpectedScript | undefined, options: CallOptions): Promise<DownloadTicket> {
+    const t = await api.requestDownload(s3Path, options);
     const bad = (what: string): never => {
       throw new ServerError(`The server's download ticket for ${key} is invalid: ${what}`, 0, { hint: 'the server is misbehaving; nothing was downloaded' });
     };

@@ -3,12 +3,13 @@ import type { FetchedMetadata } from '../escher-api/types';
 import type { ScriptEntry, ScriptFormat } from '../playbook-store/metadata';
 import { SCRIPT_FORMATS } from '../playbook-store/metadata';
 import type { Playbook, PlaybookStoreApi } from '../playbook-store/types';
-import { ConfigError, IntegrityError, NetworkError, NotFoundError, ServerError, ValidationError } from '../shared/errors';
+import { ConfigError, type EscherError, IntegrityError, NetworkError, NotFoundError, ServerError, ValidationError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import { silentLogger, type Logger } from '../shared/logger';
 import { validatePlaybookId } from '../shared/safe-path';
 import { validateVersion } from '../playbook-store/names';
 import type { ScriptRef } from './cache-layout';
+import { cachedCopy } from './cached-copy';
 import type { MetadataCache } from './metadata-cache';
 import type { RuntimeFiles } from './runtime-files';
 import type { CachedScript, ScriptCache } from './script-cache';
@@ -29,7 +30,11 @@ export interface ResolvedScript {
   sha256: string | null;
   /** Bytes of all files. */
   size: number;
-  /** True when an expired cache entry was used because the server could not be reached. */
+  /**
+   * A cached copy was used that the server could not confirm (it did not answer in time, or
+   * offline): an expired entry, or — without a version — the newest cached version, which may
+   * not be the latest.
+   */
   stale: boolean;
   /**
    * True when the files are decrypted copies of sensitive scripts in the private runtime folder:
@@ -37,6 +42,14 @@ export interface ResolvedScript {
    */
   decrypted: boolean;
 }
+
+export interface ResolveOptions {
+  /** Ask no server: the store, then the script cache only (a stale copy is flagged). */
+  offline?: boolean;
+}
+
+/** How long the freshness check may take when a verified cached copy can answer instead. */
+export const DEFAULT_FRESHNESS_DEADLINE_MS = 5_000;
 
 export interface ScriptManagerOptions {
   store: PlaybookStoreApi;
@@ -47,6 +60,8 @@ export interface ScriptManagerOptions {
   downloader: ScriptDownloader;
   runtime: RuntimeFiles;
   logger?: Logger;
+  /** Whole-call deadline of the freshness check when a cached copy exists (default 5 s). */
+  freshnessDeadlineMs?: number;
 }
 
 /**
@@ -76,7 +91,7 @@ export class ScriptManager {
     return this.o.cache;
   }
 
-  async resolveScript(playbookId: string, format: ScriptFormat, version?: string): Promise<ResolvedScript> {
+  async resolveScript(playbookId: string, format: ScriptFormat, version?: string, options: ResolveOptions = {}): Promise<ResolvedScript> {
     validatePlaybookId(playbookId);
     if (!(SCRIPT_FORMATS as readonly string[]).includes(format)) {
       throw new ValidationError(`Unknown script format "${String(format).slice(0, 40)}"`, [], { hint: `one of ${SCRIPT_FORMATS.join(', ')}` });
@@ -85,7 +100,7 @@ export class ScriptManager {
 
     const local = await this.fromStore(playbookId, format, version);
     if (local) return local;
-    return this.fromServer(playbookId, format, version);
+    return this.fromServer(playbookId, format, version, options.offline === true);
   }
 
   /** The seed's download_script: fetches the script behind an s3_path into the cache; returns its path. */
@@ -150,14 +165,47 @@ export class ScriptManager {
 
   // -- 3 & 4: cache, then server -----------------------------------------------------------
 
-  private async fromServer(playbookId: string, format: ScriptFormat, version: string | undefined): Promise<ResolvedScript> {
-    const fetched = await this.metadataFor(playbookId, version);
+  /**
+   * A verified cached copy (cached-copy.ts) decides how long the server may take: with one, the
+   * freshness check (the latest version's metadata, or re-fetching an expired entry) gets
+   * `freshnessDeadlineMs` for the whole call, retries included, and the copy answers when the
+   * server does not (`stale`); without one there is nothing to fall back on and the client's own
+   * timeouts apply. `offline` asks no server at all.
+   */
+  private async fromServer(playbookId: string, format: ScriptFormat, version: string | undefined, offline: boolean): Promise<ResolvedScript> {
+    const found = await cachedCopy(this.o.cache, this.o.metadata, playbookId, format, version);
+    const copy = found && { expired: found.expired, resolved: result(playbookId, found.version, format, 'cache', found.files, this.o.cache.layout.formatDir(playbookId, found.version, format), { stale: found.expired }) };
+    // A pinned version cached within its TTL needs no server: versions are immutable.
+    if (copy && !copy.expired && version !== undefined) return copy.resolved;
+    if (offline) {
+      // Without --version the newest cached version is used: whether it is the latest is not known.
+      if (copy) return { ...copy.resolved, stale: copy.expired || version === undefined };
+      const noCopy = new NotFoundError(`Playbook "${playbookId}"${version ? ` v${version}` : ''} has no ${format} script in the script cache, and offline nothing is fetched`, {
+        hint: 'resolve it once while the server is reachable, to cache it',
+        hintCode: 'offline-not-cached',
+      });
+      return this.fromIndexOnly(playbookId, format, version, noCopy);
+    }
+    const deadline = copy ? AbortSignal.timeout(this.o.freshnessDeadlineMs ?? DEFAULT_FRESHNESS_DEADLINE_MS) : undefined;
+    try {
+      return await this.fetchFresh(playbookId, format, version, deadline, copy?.resolved.version);
+    } catch (e) {
+      if (!copy || !isOffline(e)) throw e;
+      this.logger.warn(`script manager: the server did not answer (${(e as Error).message}); using the cached copy of "${playbookId}" v${copy.resolved.version}`);
+      return { ...copy.resolved, stale: true };
+    }
+  }
+
+  /** The server's metadata (cached per version), then each script from the cache or downloaded. `deadline` bounds the calls about `copyVersion`. */
+  private async fetchFresh(playbookId: string, format: ScriptFormat, version: string | undefined, deadline: AbortSignal | undefined, copyVersion: string | undefined): Promise<ResolvedScript> {
+    const fetched = await this.metadataFor(playbookId, version, deadline);
     if (!fetched) return this.fromIndexOnly(playbookId, format, version);
     const m = fetched.metadata;
     const scripts = pickFormat(m.scripts, format, playbookId, m.version);
+    // A newer version than the cached one is a real download: no fallback for it, no deadline either.
+    const signal = m.version === copyVersion ? deadline : undefined;
     const files: ResolvedFile[] = [];
     let downloaded = false;
-    let stale = false;
     for (const s of scripts) {
       const ref: ScriptRef = { playbookId, version: m.version, path: s.path };
       const found = await this.o.cache.lookup(ref);
@@ -168,32 +216,20 @@ export class ScriptManager {
       if (!s.s3_path) {
         throw new NotFoundError(`The server's metadata for "${playbookId}" v${m.version} gives no s3_path for ${s.path}`, { hint: 'the script cannot be downloaded; report it to the Escher administrator' });
       }
-      try {
-        const got = await this.o.downloader.download(s.s3_path, { ref, sha256: s.sha256, size: s.size });
-        files.push({ file: got.file, path: s.path, sha256: got.sha256, size: got.size });
-        downloaded ||= got.downloaded;
-      } catch (e) {
-        // Versions are immutable: an expired but verified copy is still the right bytes. Use it
-        // only when the server is unreachable, and say so.
-        if (found.status === 'expired' && found.entry.sha256 === s.sha256 && isOffline(e)) {
-          this.logger.warn(`script cache: using an expired copy of ${s.path} for "${playbookId}" v${m.version}: ${(e as Error).message}`);
-          files.push({ file: found.file, path: s.path, sha256: s.sha256, size: s.size });
-          stale = true;
-          continue;
-        }
-        throw e;
-      }
+      const got = await this.o.downloader.download(s.s3_path, { ref, sha256: s.sha256, size: s.size }, signal ? { signal } : {});
+      files.push({ file: got.file, path: s.path, sha256: got.sha256, size: got.size });
+      downloaded ||= got.downloaded;
     }
     const formatDir = this.o.cache.layout.formatDir(playbookId, m.version, format);
-    return result(playbookId, m.version, format, downloaded ? 'download' : 'cache', files, formatDir, { stale });
+    return result(playbookId, m.version, format, downloaded ? 'download' : 'cache', files, formatDir);
   }
 
   /**
    * Metadata of a playbook the user does not have: the cached copy of that version, or the
-   * server's (then cached). "latest" always asks the server; when it cannot be reached, the highest
-   * cached version is used. Undefined when neither exists and no server is configured.
+   * server's (then cached). "latest" always asks the server. Undefined when neither exists and no
+   * server is configured (then the newest cached version, if any).
    */
-  private async metadataFor(playbookId: string, version: string | undefined): Promise<FetchedMetadata | undefined> {
+  private async metadataFor(playbookId: string, version: string | undefined, signal: AbortSignal | undefined): Promise<FetchedMetadata | undefined> {
     const { metadata } = this.o;
     if (version !== undefined) {
       const cached = await metadata.get(playbookId, version);
@@ -205,19 +241,13 @@ export class ScriptManager {
       return latest === undefined ? undefined : metadata.get(playbookId, latest);
     }
     try {
-      const fetched = await api.fetchMetadata(playbookId, version ?? 'latest', 'any');
+      const fetched = await api.fetchMetadata(playbookId, version ?? 'latest', 'any', signal ? { signal } : {});
       return await metadata.put(fetched, { playbookId, version });
     } catch (e) {
-      if (version === undefined && isOffline(e)) {
-        const latest = await metadata.latestVersion(playbookId);
-        if (latest !== undefined) {
-          this.logger.warn(`script manager: server unreachable, using the newest cached version ${latest} of "${playbookId}"`);
-          return metadata.get(playbookId, latest);
-        }
-      }
       if (e instanceof NotFoundError) {
         throw new NotFoundError(`Playbook "${playbookId}"${version ? ` v${version}` : ''} is neither in your store nor on the server`, {
-          hint: 'check the id (escher-playbook list), or the version',
+          hint: 'check the id and the version',
+          hintCode: 'playbook-unknown',
           cause: e,
         });
       }
@@ -226,10 +256,7 @@ export class ScriptManager {
   }
 
   /** No metadata anywhere and no server: scripts put into the cache directly (cacheScript) still resolve. */
-  private async fromIndexOnly(playbookId: string, format: ScriptFormat, version: string | undefined): Promise<ResolvedScript> {
-    const noServer = new ConfigError(`Playbook "${playbookId}" is not in your store or cache, and no Escher server is configured`, {
-      hint: 'set ESCHER_SERVER_URL, ESCHER_TENANT_ID and ESCHER_TOKEN to fetch it',
-    });
+  private async fromIndexOnly(playbookId: string, format: ScriptFormat, version: string | undefined, noServer: EscherError = noServerError(playbookId)): Promise<ResolvedScript> {
     if (version === undefined) throw noServer;
     const entries = await this.o.cache.entriesFor(playbookId, version, format);
     if (entries.length === 0) throw noServer;
@@ -242,6 +269,13 @@ export class ScriptManager {
     }
     return result(playbookId, version, format, 'cache', files, this.o.cache.layout.formatDir(playbookId, version, format));
   }
+}
+
+function noServerError(playbookId: string): ConfigError {
+  return new ConfigError(`Playbook "${playbookId}" is not in your store or cache, and no Escher server is configured`, {
+    hint: 'connect to an Escher server to fetch it',
+    hintCode: 'server-not-configured',
+  });
 }
 
 function pickFormat(scripts: ScriptEntry[], format: ScriptFormat, playbookId: string, version: string): ScriptEntry[] {

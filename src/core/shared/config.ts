@@ -7,8 +7,10 @@ export interface PlaybookConfig {
   home: string;
   /** default <home>/playbooks */
   playbooksDir: string;
-  /** default <home>/cache */
+  /** default <home>/cache: only what can be fetched again (`cache clear` removes it) */
   cacheDir: string;
+  /** <home>/sync: the publisher's sync state (outbox, agreements, conflicts), never cache */
+  syncDir: string;
   cacheMaxSizeMb: number;
   cacheTtlDays: number;
   syncEnabled: boolean;
@@ -32,7 +34,7 @@ export interface SearchConfig {
   allowRemoteModels: boolean;
 }
 
-export type ConfigOverrides = Partial<Omit<PlaybookConfig, 'search'>> & { search?: Partial<SearchConfig> };
+export type ConfigOverrides = Partial<Omit<PlaybookConfig, 'search' | 'syncDir'>> & { search?: Partial<SearchConfig> };
 
 export function defaultHome(env: NodeJS.ProcessEnv = process.env): string {
   return env.ESCHER_HOME && env.ESCHER_HOME.length > 0 ? path.resolve(env.ESCHER_HOME) : path.join(os.homedir(), '.escher');
@@ -46,6 +48,7 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
     home,
     playbooksDir: path.resolve(overrides.playbooksDir ?? path.join(home, 'playbooks')),
     cacheDir: path.resolve(overrides.cacheDir ?? path.join(home, 'cache')),
+    syncDir: path.join(home, 'sync'),
     cacheMaxSizeMb: overrides.cacheMaxSizeMb ?? num(env.ESCHER_CACHE_MAX_SIZE_MB, 500),
     cacheTtlDays: overrides.cacheTtlDays ?? num(env.ESCHER_CACHE_TTL_DAYS, 7),
     syncEnabled: overrides.syncEnabled ?? env.ESCHER_SYNC_ENABLED !== 'false',

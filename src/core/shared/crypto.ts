@@ -49,7 +49,8 @@ export function decryptBytes(key: Buffer, envelope: unknown, aad: string): Buffe
     return Buffer.concat([decipher.update(Buffer.from(envelope.ct, 'base64')), decipher.final()]);
   } catch (e) {
     throw new CryptoError(`Encrypted value for ${aad} failed authentication: it was tampered with or encrypted with another key`, {
-      hint: 'check that ESCHER_KEY / the key file is the one this store was written with',
+      hint: 'the data key in use is not the one this store was written with',
+      hintCode: 'data-key-mismatch',
       cause: e,
     });
   }
@@ -111,14 +112,15 @@ export class DataKeyProvider {
     }
     if (!options.create) {
       throw new CryptoError('No data key is configured, so sensitive values cannot be decrypted', {
-        hint: 'set ESCHER_KEY to the base64 key this store was written with (or restore the key file under $ESCHER_HOME)',
+        hint: 'provide the data key this store was written with',
+        hintCode: 'data-key-missing',
       });
     }
     // Another process may create the key at the same moment. The stores keep the first key
     // written (the CLI's file store never replaces a data key), so read back what won.
     await this.secrets.set('escher.dataKey', generateDataKey());
     const winner = await this.secrets.get('escher.dataKey');
-    if (!winner) throw new CryptoError('The secret store did not keep the new data key', { hint: 'check that $ESCHER_HOME is writable' });
+    if (!winner) throw new CryptoError('The secret store did not keep the new data key', { hint: 'check that the Escher home folder is writable' });
     this.cached = parseDataKey(winner, 'the secret store (escher.dataKey; ESCHER_KEY for the CLI)');
     return this.cached;
   }

@@ -96,7 +96,7 @@ export class FileSecretStore implements SecretStore {
       parsed = undefined;
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new ConfigError(`${this.file} is not a JSON object`, { hint: 'fix it or delete it and run `escher-playbook login` again' });
+      throw new ConfigError(`${this.file} is not a JSON object`, { hint: 'fix it, or delete it and sign in again', hintCode: 'secrets-file-invalid' });
     }
     // Every string entry is kept (not just the keys this version knows), so a rewrite never drops one.
     const out: Record<string, string> = {};

@@ -47,6 +47,7 @@ export class MetadataCodeLensProvider extends DisposableOwner implements vscode.
       }),
     );
     this._register(vscode.workspace.onDidCloseTextDocument((doc) => this.shown.delete(doc.uri.toString())));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this._onDidChangeCodeLenses.fire()));
     this._register({ dispose: () => this.settleTimers.forEach((timers) => timers.forEach(clearTimeout)) });
     this._register(vscode.languages.registerCodeLensProvider({ language: 'json', scheme: 'file', pattern: '**/metadata.json' }, this));
   }
@@ -94,7 +95,7 @@ export class MetadataCodeLensProvider extends DisposableOwner implements vscode.
   private async lensesFor(document: vscode.TextDocument): Promise<LensSpec[]> {
     const location = locateMetadata(document.uri.fsPath, this.playbooksDir());
     if (!location) return [];
-    let ctx: LensContext = { location, latestVersion: undefined, storageStrategy: undefined, sync: undefined, signedIn: this.signedIn() };
+    let ctx: LensContext = { location, latestVersion: undefined, storageStrategy: undefined, sync: undefined, signedIn: this.signedIn(), trusted: vscode.workspace.isTrusted };
     try {
       const list = await this.model.playbooksIn(location.area);
       const summary = list.find((p) => p.playbook_id === location.playbookId);

@@ -16,11 +16,13 @@ export interface LensContext {
   storageStrategy: string | undefined;
   sync: PlaybookSyncState | undefined;
   signedIn: boolean;
+  /** Workspace trust: in Restricted Mode nothing offers to run a playbook. */
+  trusted?: boolean;
 }
 
 /**
- * The lenses for one metadata.json: publish actions where they make sense for its area, its
- * current sync/review state, and Validate. Pure, so every state is unit-tested.
+ * The lenses for one metadata.json: publish actions where they make sense for its area, Run (in a
+ * trusted workspace), its current sync/review state, and Validate. Pure, so every state is unit-tested.
  */
 export function metadataLenses(ctx: LensContext): LensSpec[] {
   const { location: loc } = ctx;
@@ -38,8 +40,9 @@ export function metadataLenses(ctx: LensContext): LensSpec[] {
     lenses.push({ title: '$(check) Accept', command: 'escher.acceptAiPlaybook', arguments: [ref], tooltip: 'Keep this AI-generated playbook (moves it to Local)' });
     lenses.push({ title: '$(close) Discard', command: 'escher.discardAiPlaybook', arguments: [ref] });
   }
+  if (ctx.trusted) lenses.push({ title: '$(play) Run…', command: 'escher.runPlaybook', arguments: [ref], tooltip: 'Fill in its parameters, check it, see the exact commands, then run it in a terminal' });
   lenses.push({ title: stateTitle(ctx), command: 'escher.showSyncStatus', arguments: [], tooltip: 'Show sync status' });
-  lenses.push({ title: '$(checklist) Validate', command: 'escher.validateMetadata', arguments: [ref], tooltip: 'Check the schema, the folder name and every script\'s SHA-256' });
+  lenses.push({ title: '$(checklist) Validate', command: 'escher.validateMetadata', arguments: [ref], tooltip: 'Check the schema, the folder name, every script\'s SHA-256 and that every {{placeholder}} is a declared parameter' });
   return lenses;
 }
 
@@ -48,6 +51,7 @@ function stateTitle(ctx: LensContext): string {
   if (loc.area === 'ai-generated') return '$(sparkle) AI-generated · pending your decision';
   if (sync?.phase === 'conflict') return `$(warning) Sync conflict${sync.detail ? `: ${sync.detail}` : ''}`;
   if (sync?.phase === 'failed') return `$(error) Sync failed${sync.detail ? `: ${sync.detail}` : ''}`;
+  if (sync?.phase === 'not_syncing') return `$(debug-disconnect) Not syncing${sync.detail ? `: ${sync.detail}` : ''}`;
   if (sync?.phase === 'pending') return '$(cloud-upload) Pending sync';
   if (loc.area === 'local') return ctx.storageStrategy === 'local_only' ? '$(lock) Local · Keep Private' : '$(circle-large-outline) Local · not published';
   const review = sync?.review;

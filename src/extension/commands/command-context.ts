@@ -11,4 +11,6 @@ export interface CommandContext {
   ui: UiHost;
   service(): Promise<PlaybookService>;
   log: Logger;
+  /** The explorer, when there is one: shows and selects a playbook's row (after create, new version). */
+  tree?: { reveal(playbookId: string): Promise<boolean> };
 }

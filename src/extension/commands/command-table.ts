@@ -1,18 +1,24 @@
 import type { SecretStore } from '../../core/shared/secrets';
 import type { SearchIndexUse } from '../search/search-index-use';
+import type { RunHost } from '../run/run-host';
+import { runAgainFlow, runPlaybookFlow } from '../run/run-flow';
+import { showRunLogFlow } from '../runs/show-run-log';
 import { searchCommand } from '../search/search-flow';
-import { signInCommand, signOutCommand } from './auth';
+import type { GroupBy } from '../tree/grouping';
+import type { SelectedRow } from '../tree/tree-node';
+import { signOutCommand } from './auth';
 import type { CommandContext } from './command-context';
+import { type ConnectionHost, connectFlow, signInFlow } from './connect';
 import { createPlaybookCommand } from './create-playbook';
 import { compareWithPreviousFlow, discardDraftFlow, editAsNewVersionFlow, saveDraftFlow } from './drafts';
-import { cacheStatsFlow, evictCacheFlow, rebuildIndexFlow } from './maintenance';
-import { acceptAiFlow, deletePlaybookFlow, deleteVersionFlow, discardAiFlow, editMetadataFlow, newVersionFlow } from './manage-playbook';
+import { cacheStatsFlow, checkStoreFlow, evictCacheFlow, rebuildIndexFlow } from './maintenance';
+import { acceptAiFlow, deletePlaybookFlow, deleteVersionFlow, discardAiFlow, editMetadataFlow, newVersionCommand } from './manage-playbook';
 import { openFileCommand, openMetadataFlow, openScriptCommand } from './open-playbook';
 import { publishCommand } from './publish';
 import { resolveScriptCommand } from './resolve-script';
-import { runInTerminalFlow } from './run-in-terminal';
 import type { CommandHandler } from './run-command';
 import { showSyncStatusFlow, type SyncDisplay, syncNowCommand } from './sync';
+import { deleteSelectedFlow, openSelectedFlow } from './tree-keys';
 import { validateMetadataCommand } from './validate-metadata';
 
 /** What the commands need from the extension beyond a flow's context (the container provides it). */
@@ -22,12 +28,20 @@ export interface CommandsHost {
   readonly secrets: SecretStore;
   readonly syncDisplay: SyncDisplay;
   readonly searchIndex: SearchIndexUse;
-  /** The server currently configured ('' when none). */
-  serverUrl(): string;
+  /** The run engine, the Problems panel's preflight findings, the Runs view. */
+  readonly runs: RunHost;
+  /** Connect and Sign In: the checked connection, saved where it applies. */
+  readonly connection: ConnectionHost;
   searchDebounceMs(): number;
+  /** The explorer's selected row (Enter and Delete act on it). */
+  selected(): Promise<SelectedRow | undefined>;
+  /** Saves the explorer's grouping (the escher.explorer.groupBy setting). */
+  setGroupBy(groupBy: GroupBy): Promise<void>;
   /** Re-reads the settings (and config.json) and re-lists the explorer. */
   refresh(): void;
   showLog(): void;
+  /** Reads the run journal again (the Runs view). */
+  refreshRuns(): void;
 }
 
 export interface CommandSpec {
@@ -47,7 +61,7 @@ export function commandTable(host: CommandsHost): CommandSpec[] {
   const c = (id: string, title: string, handler: CommandHandler): CommandSpec => ({ id, title, handler });
   return [
     c('escher.createPlaybook', 'Create Playbook', () => createPlaybookCommand(ctx)),
-    c('escher.newVersion', 'New Version', (arg) => newVersionFlow(ctx, arg)),
+    c('escher.newVersion', 'New Version', (arg) => newVersionCommand(ctx, arg)),
     c('escher.editMetadata', 'Edit Metadata', (arg) => editMetadataFlow(ctx, arg)),
     c('escher.editAsNewVersion', 'Edit as New Version', (arg) => editAsNewVersionFlow(ctx, arg)),
     c('escher.saveDraft', 'Save Draft as New Version', (arg) => saveDraftFlow(ctx, arg)),
@@ -64,7 +78,10 @@ export function commandTable(host: CommandsHost): CommandSpec[] {
     c('escher.syncNow', 'Sync Now', () => syncNowCommand(ctx, host.syncDisplay)),
     c('escher.showSyncStatus', 'Show Sync Status', () => showSyncStatusFlow(ctx)),
     c('escher.resolveScript', 'Resolve Script', (arg) => resolveScriptCommand(ctx, arg)),
-    c('escher.runInTerminal', 'Run in Terminal', (arg) => runInTerminalFlow(ctx, arg)),
+    c('escher.runPlaybook', 'Run Playbook', (arg) => runPlaybookFlow(ctx, host.runs, arg)),
+    c('escher.runAgain', 'Run Again', (arg) => runAgainFlow(ctx, host.runs, arg)),
+    c('escher.showRunLog', 'Show Run Log', (arg) => showRunLogFlow(ctx, host.runs, arg)),
+    c('escher.refreshRuns', 'Refresh Runs', async () => host.refreshRuns()),
     c('escher.search', 'Search Playbooks', () => searchCommand(ctx, host.searchIndex, host.searchDebounceMs())),
     c('escher.cacheStats', 'Cache Stats', () => cacheStatsFlow(ctx)),
     c('escher.evictCache', 'Evict Cache', () => evictCacheFlow(ctx)),
@@ -74,7 +91,14 @@ export function commandTable(host: CommandsHost): CommandSpec[] {
     c('escher.openFile', 'Open', (file) => openFileCommand(ctx, file)),
     c('escher.openScript', 'Open Script', (id, version, scriptPath) => openScriptCommand(ctx, id, version, scriptPath)),
     c('escher.validateMetadata', 'Validate', (arg) => validateMetadataCommand(ctx, arg)),
-    c('escher.signIn', 'Sign In', () => signInCommand(ctx.ui, host.secrets, host.serverUrl())),
+    c('escher.connect', 'Connect to Escher', () => connectFlow(host.connection)),
+    c('escher.signIn', 'Sign In', () => signInFlow(host.connection)),
     c('escher.signOut', 'Sign Out', () => signOutCommand(ctx.ui, host.secrets)),
+    c('escher.checkStore', 'Check Playbook Store', () => checkStoreFlow(ctx)),
+    c('escher.groupByCloud', 'Group by Cloud', () => host.setGroupBy('cloud')),
+    c('escher.groupByResourceType', 'Group by Resource Type', () => host.setGroupBy('resourceType')),
+    c('escher.groupFlat', 'Show as List', () => host.setGroupBy('flat')),
+    c('escher.openSelected', 'Open', async () => openSelectedFlow(ctx, await host.selected())),
+    c('escher.deleteSelected', 'Delete', async () => deleteSelectedFlow(ctx, await host.selected())),
   ];
 }

@@ -23,7 +23,7 @@ export async function openScriptFlow(ctx: CommandContext, playbookId: string, ve
   const bytes = await svc.store.readScript(pb, scriptPath);
   const format = pb.metadata.scripts.find((s) => s.path === scriptPath)?.format;
   const language = format === 'shell' ? 'shellscript' : format === 'python' ? 'python' : format === 'terraform' ? 'terraform' : format === 'arm' ? 'json' : 'yaml';
-  await ctx.ui.showText(bytes.toString('utf8'), language);
+  await ctx.ui.showReadOnly({ name: `${playbookId} v${version} ${scriptPath} (decrypted)`, content: bytes.toString('utf8'), language });
 }
 
 /** Escher: Open (tree rows of plain files): opens the file when the argument is a path. */

@@ -25,15 +25,26 @@ export async function publishFlow(ctx: CommandContext, arg: unknown, preset?: Up
   if (!ref) return 'cancelled';
   const svc = await ctx.service();
   const pb = await svc.store.getPlaybook(ref.playbookId, ref.version);
+  const where = destination(svc.config);
   let strategy: StorageStrategy | undefined = preset;
   if (!strategy) {
     // A synced playbook is already on the server: only the upload kind can change.
     const choices = pb.area === 'synced' ? PUBLISH_CHOICES.filter((c) => c.value !== 'local_only') : PUBLISH_CHOICES;
     strategy = await ctx.ui.pick(
       choices.map((c) => ({ label: c.label, detail: c.detail, description: c.value === pb.metadata.storage_strategy ? 'current' : undefined, value: c.value })),
-      { title: `Publish "${pb.metadata.name}" v${pb.metadata.version}`, placeholder: 'Upload to your Escher tenant?' },
+      { title: `Publish "${pb.metadata.name}" v${pb.metadata.version}`, placeholder: `Upload to ${where}?` },
     );
     if (!strategy) return 'cancelled';
+  } else {
+    // One click on a code lens (or the palette's Upload command) says what goes where before it goes,
+    // as every other command that leaves the machine or deletes something does.
+    const n = pb.metadata.scripts.length;
+    const label = preset === 'uploaded_trusted' ? 'Upload Trusted' : 'Upload for Review';
+    const ok = await ctx.ui.confirm(`${label}: "${pb.metadata.name}" v${pb.metadata.version} to ${where}?`, {
+      detail: `${n} script${n === 1 ? '' : 's'} and the metadata go to your tenant. ${preset === 'uploaded_trusted' ? 'Everyone in the tenant can use it at once.' : 'A reviewer approves it before others run it.'} The playbook moves from Local to Synced.`,
+      confirm: label,
+    });
+    if (!ok) return 'cancelled';
   }
   if (strategy === 'local_only') {
     if (pb.metadata.storage_strategy !== 'local_only') {
@@ -89,4 +100,9 @@ async function activeMetadataRef(ctx: CommandContext): Promise<PlaybookRef | und
   if (!file) return undefined;
   const loc = locateMetadata(file, (await ctx.service()).config.playbooksDir);
   return loc ? { playbookId: loc.playbookId, version: loc.version, area: loc.area } : undefined;
+}
+
+/** "tenant acme at https://escher.example.com", or what is missing. */
+function destination(c: { serverUrl: string; tenantId: string }): string {
+  return c.serverUrl ? `tenant ${c.tenantId ? `"${c.tenantId}"` : '(no tenant set)'} at ${c.serverUrl}` : 'your Escher tenant (no server is configured yet)';
 }

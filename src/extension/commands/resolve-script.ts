@@ -12,9 +12,9 @@ const TITLE = 'Resolve Script';
  * Resolve Script: the core's chain (local → synced → verified cache → download) for one
  * playbook and format. Works for a library playbook the user does not have: type its id, and
  * the formats come from the server's metadata. Returns the resolved script and the one file to
- * open (or run), or undefined when the user cancelled.
+ * open, or undefined when the user cancelled.
  */
-export async function resolveScriptFlow(ctx: CommandContext, arg: unknown, options: { forRun?: boolean } = {}): Promise<{ resolved: ResolvedScript; file: string } | undefined> {
+export async function resolveScriptFlow(ctx: CommandContext, arg: unknown): Promise<{ resolved: ResolvedScript; file: string } | undefined> {
   const ref = refFromArg(arg) ?? (await pickOrTypePlaybook(ctx));
   if (!ref) return undefined;
   const format = (arg as { format?: ScriptFormat } | undefined)?.format ?? (await pickFormat(ctx, ref));
@@ -23,7 +23,7 @@ export async function resolveScriptFlow(ctx: CommandContext, arg: unknown, optio
   const resolved = await ctx.ui.withProgress(`Resolving ${ref.playbookId} (${format})…`, () => svc.scriptManager.resolveScript(ref.playbookId, format, ref.version));
   ctx.log.info(`resolved ${ref.playbookId} v${resolved.version} ${format} from ${resolved.source}: ${resolved.path}`);
   if (resolved.stale) void ctx.ui.warn(`The server could not be reached: using an expired cached copy of ${ref.playbookId} v${resolved.version}.`);
-  const file = await chooseFile(ctx, resolved, options.forRun === true);
+  const file = await chooseFile(ctx, resolved);
   if (!file) return undefined;
   return { resolved, file };
 }
@@ -35,15 +35,13 @@ export async function resolveScriptCommand(ctx: CommandContext, arg: unknown): P
   return out?.file;
 }
 
-async function chooseFile(ctx: CommandContext, r: ResolvedScript, forRun: boolean): Promise<string | undefined> {
+async function chooseFile(ctx: CommandContext, r: ResolvedScript): Promise<string | undefined> {
   if (r.files.length === 1) return r.files[0]?.file;
-  // Terraform runs on the whole folder; everything else asks which file.
-  if (forRun && r.format === 'terraform') return r.path;
   const stat = await fs.stat(r.path).catch(() => undefined);
   if (stat?.isFile()) return r.path;
   return ctx.ui.pick(
     r.files.map((f) => ({ label: f.path, description: `${f.size} bytes`, value: f.file })),
-    { title: `${r.playbookId} v${r.version}: ${r.files.length} ${r.format} files`, placeholder: forRun ? 'Which file runs?' : 'Which file opens?' },
+    { title: `${r.playbookId} v${r.version}: ${r.files.length} ${r.format} files`, placeholder: 'Which file opens?' },
   );
 }
 

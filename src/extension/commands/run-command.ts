@@ -13,9 +13,9 @@ export interface CommandErrorHost {
 
 /**
  * Every command's one error policy: a cancellation is silent; anything else is logged with its
- * stack and shown as one line (the typed error's message and hint) with the next action its code
- * calls for — Sign In, Retry (runs the command again with the same arguments), Open Settings,
- * Open Log. Nothing is swallowed without a word, and no error escapes to VS Code's generic toast.
+ * stack and shown as one line (the typed error's message and, in VS Code's words, its hint) with
+ * the next actions it calls for (error-actions.ts): the hint's own command (Sign In…, Connect…,
+ * Check Store), Retry (runs the command again with the same arguments), Open Settings, Open Log. Nothing is swallowed without a word, and no error escapes to VS Code's generic toast.
  */
 export async function runCommand(host: CommandErrorHost, id: string, title: string, handler: CommandHandler, args: unknown[]): Promise<void> {
   try {
@@ -23,10 +23,11 @@ export async function runCommand(host: CommandErrorHost, id: string, title: stri
   } catch (e) {
     if (isCancellation(e)) return;
     host.log.error(`${id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    const choice = await host.ui.error(errorMessage(title, e), ...errorActions(e));
-    if (choice === 'Retry') await runCommand(host, id, title, handler, args);
-    else if (choice === 'Sign In') await host.ui.executeCommand('escher.signIn');
-    else if (choice === 'Open Settings') await host.ui.executeCommand('workbench.action.openSettings', 'escher.');
-    else if (choice === 'Open Log') host.showLog();
+    const actions = errorActions(e);
+    const label = await host.ui.error(errorMessage(title, e), ...actions.map((a) => a.label));
+    const chosen = actions.find((a) => a.label === label);
+    if (chosen?.kind === 'retry') await runCommand(host, id, title, handler, args);
+    else if (chosen?.kind === 'command') await host.ui.executeCommand(chosen.command, ...(chosen.args ?? []));
+    else if (chosen?.kind === 'log') host.showLog();
   }
 }

@@ -1,9 +1,12 @@
 import * as path from 'node:path';
-import type { CloudProvider, ScriptFormat } from '../../core/playbook-store/metadata';
+import type { CloudProvider, ParameterSpec, ScriptFormat } from '../../core/playbook-store/metadata';
 import type { ScriptInput } from '../../core/playbook-store/types';
 import type { ActiveEditorInfo } from '../ui/ui-host';
 
-/** Starter scripts for Create Playbook. `{{param}}` placeholders are highlighted by syntaxes/. */
+/**
+ * Starter scripts for Create Playbook. Each declares the parameters its placeholders use
+ * (templateParameters), so a new playbook holds the placeholder contract from its first version.
+ */
 export const FORMAT_LABELS: Record<ScriptFormat, string> = {
   shell: 'Shell',
   python: 'Python',
@@ -33,7 +36,8 @@ export function templateScript(format: ScriptFormat, name: string, cloud: CloudP
     case 'cloudformation':
       return {
         path: 'cloudformation/template.yaml',
-        content: `AWSTemplateFormatVersion: "2010-09-09"\nDescription: ${JSON.stringify(title)}\nParameters:\n  Target:\n    Type: String\n    Default: "{{target}}"\nResources: {}\n`,
+        // A WaitConditionHandle creates nothing billable: a valid first resource to replace.
+        content: `AWSTemplateFormatVersion: "2010-09-09"\nDescription: ${JSON.stringify(title)}\nParameters:\n  Target:\n    Type: String\n    Default: "{{target}}"\nResources:\n  Placeholder:\n    Type: AWS::CloudFormation::WaitConditionHandle\nOutputs:\n  Target:\n    Value: !Ref Target\n`,
       };
     case 'arm':
       return {
@@ -51,6 +55,17 @@ export function templateScript(format: ScriptFormat, name: string, cloud: CloudP
         )}\n`,
       };
   }
+}
+
+const TARGET: ParameterSpec = { name: 'target', type: 'string', required: true, description: 'What the playbook acts on, e.g. an instance or resource id' };
+
+/** The parameters a format's template uses, declared. */
+export function templateParameters(format: ScriptFormat, cloud: CloudProvider): ParameterSpec[] {
+  // An ARM deployment needs a resource group; the run takes it from this parameter.
+  if (format === 'arm') return [TARGET, { name: 'resource_group', type: 'string', required: true, description: 'The Azure resource group to deploy to' }];
+  if (format !== 'terraform') return [TARGET];
+  if (cloud === 'azure') return [];
+  return [{ name: 'region', type: 'string', default: cloud === 'gcp' ? 'us-central1' : 'us-east-1', description: 'The region the provider works in' }];
 }
 
 function shellEscape(s: string): string {

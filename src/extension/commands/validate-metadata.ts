@@ -10,12 +10,16 @@ import { refFromArg } from './playbook-ref';
 export interface ValidationResult {
   file: string;
   issues: string[];
+  /** Declared parameters no script uses, look-alike placeholders: worth a look, not wrong. */
+  warnings: string[];
 }
 
 /**
  * Validate metadata.json beyond what the editor's JSON schema shows: the store's own rules
- * (folder name = id and version, script folder = format, no duplicates) and every script's
- * SHA-256 and size against the bytes on disk. `text` is the editor's (possibly unsaved) content.
+ * (folder name = id and version, script folder = format, no duplicates), every script's SHA-256
+ * and size against the bytes on disk, and the placeholder contract — every `{{name}}` in the
+ * scripts declared, defaults of their type (what a create or update through the extension or the
+ * CLI refuses). `text` is the editor's (possibly unsaved) content.
  */
 export async function validateMetadataText(ctx: CommandContext, file: string, text: string): Promise<ValidationResult> {
   const svc = await ctx.service();
@@ -24,11 +28,12 @@ export async function validateMetadataText(ctx: CommandContext, file: string, te
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { file, issues: [`not valid JSON: ${describe(e)}`] };
+    return { file, issues: [`not valid JSON: ${describe(e)}`], warnings: [] };
   }
-  const { schemaIssues, semanticIssues } = loadCore();
+  const { schemaIssues, semanticIssues, parameterSpecIssues, placeholderContract } = loadCore();
   const issues = schemaIssues(value);
-  if (issues.length > 0) return { file, issues };
+  const warnings: string[] = [];
+  if (issues.length > 0) return { file, issues, warnings };
   const meta = value as PlaybookMetadata;
   issues.push(...semanticIssues(meta, loc ? { playbookId: loc.playbookId, version: loc.version } : {}));
   if (loc && issues.length === 0) {
@@ -37,24 +42,34 @@ export async function validateMetadataText(ctx: CommandContext, file: string, te
     else {
       try {
         const pb = await svc.store.getPlaybook(loc.playbookId, loc.version);
+        const texts: Array<{ path: string; text: string | undefined }> = [];
         for (const s of pb.metadata.scripts) {
           try {
-            await svc.store.readScript(pb, s.path);
+            texts.push({ path: s.path, text: (await svc.store.readScript(pb, s.path)).toString('utf8') });
           } catch (e) {
             issues.push(`${s.path}: ${describe(e)}`);
           }
         }
+        const params = await svc.store.revealParameters(pb);
+        const contract = placeholderContract(texts, params);
+        issues.push(...parameterSpecIssues(params), ...contract.errors);
+        warnings.push(...contract.warnings);
       } catch (e) {
         issues.push(describe(e));
       }
     }
   }
-  return { file, issues };
+  return { file, issues, warnings };
 }
 
 export async function reportValidation(ctx: CommandContext, result: ValidationResult): Promise<void> {
   if (result.issues.length === 0) {
-    await ctx.ui.info('metadata.json is valid: schema, folder names and every script checksum check out.');
+    const valid = 'metadata.json is valid: schema, folder names, every script checksum and every placeholder check out.';
+    if (result.warnings.length === 0) await ctx.ui.info(valid);
+    else {
+      ctx.log.warn(`validation of ${result.file}:\n  ${result.warnings.join('\n  ')}`);
+      await ctx.ui.warn(`${valid} ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}: ${result.warnings.slice(0, 2).join('; ')}`);
+    }
     return;
   }
   ctx.log.warn(`validation of ${result.file}:\n  ${result.issues.join('\n  ')}`);

@@ -5,6 +5,7 @@ import { describe } from '../commands/error-actions';
 import type { LiveItem, LivePickFilter } from '../ui/ui-host';
 import { hitToItem, searchErrorMessage } from './search-items';
 import { parseSearchInput, withFilter } from './search-input';
+import type { ParsedSearch } from './search-input';
 
 const FILTERS: LivePickFilter[] = [
   { icon: 'cloud', tooltip: 'Filter by cloud', title: 'Cloud', choices: CLOUD_PROVIDERS, apply: (value, choice) => withFilter(value, 'cloud', choice) },
@@ -18,36 +19,80 @@ const FILTERS: LivePickFilter[] = [
  * as the next command. Returns the chosen hit (undefined when the user closed the search).
  */
 export async function searchFlow(ctx: CommandContext, debounceMs: number): Promise<SearchHit | undefined> {
-  const hit = await ctx.ui.livePick<SearchHit>({
+  let refreshAfter: Promise<unknown> | undefined;
+  const chosen = await ctx.ui.livePick<SearchChoice>({
     title: 'Search Playbooks',
     placeholder: 'Describe what you want to do, e.g. "shut down db weekend" — filters: cloud:aws format:shell area:synced',
     debounceMs,
     filters: FILTERS,
-    query: (value) => searchRows(ctx, value),
+    query: async (value) => {
+      const answer = await searchAnswer(ctx, value);
+      refreshAfter = answer.refreshAfter;
+      return answer.rows;
+    },
+    refreshWhen: () => refreshAfter,
   });
-  if (hit) await offerActions(ctx, hit);
-  return hit;
+  if (typeof chosen === 'string') {
+    await ctx.ui.executeCommand(chosen);
+    return undefined;
+  }
+  if (chosen) await offerActions(ctx, chosen);
+  return chosen;
 }
 
-/** The rows for one typed value: the hits, else a "no match" line; warnings and errors as lines. */
-export async function searchRows(ctx: CommandContext, value: string): Promise<LiveItem<SearchHit>[]> {
+/** A row's value: a playbook found, or a command offered instead (an empty store). */
+export type SearchChoice = SearchHit | string;
+
+/** The rows for one typed value (searchAnswer without the refresh). */
+export async function searchRows(ctx: CommandContext, value: string): Promise<LiveItem<SearchChoice>[]> {
+  return (await searchAnswer(ctx, value)).rows;
+}
+
+/**
+ * The rows for one typed value: "Indexing N playbooks…" first while the index is still being
+ * built (and a promise for when to ask again), the matches, weak matches under their own
+ * heading, else a "no match" line; an unknown filter value or a failure is one error line; an
+ * empty store offers to create a playbook instead.
+ */
+export async function searchAnswer(ctx: CommandContext, value: string): Promise<{ rows: LiveItem<SearchChoice>[]; refreshAfter?: Promise<unknown> }> {
   const parsed = parseSearchInput(value);
-  if (parsed.query === '') return [];
+  if (parsed.errors.length) return { rows: parsed.errors.map((e) => ({ label: `$(error) ${e}` })) };
+  if (parsed.query === '') return { rows: [] };
   try {
     const svc = await ctx.service();
     const res = await svc.search.searchLocalPlaybooks(parsed.query, { limit: 30, cloud: parsed.cloud, format: parsed.format, area: parsed.area });
-    const rows: LiveItem<SearchHit>[] = res.hits.map((h) => {
+    const rows: LiveItem<SearchChoice>[] = [];
+    if (res.indexing) rows.push({ label: `$(sync~spin) Indexing ${res.indexing} playbook${res.indexing === 1 ? '' : 's'}…`, description: 'results refresh when it is done' });
+    const toRow = (h: SearchHit): LiveItem<SearchChoice> => {
       const { hit, ...item } = hitToItem(h);
       return { ...item, value: hit };
-    });
-    if (rows.length === 0) rows.push({ label: '$(search-stop) No matching playbooks', description: 'try other words, or fewer filters' });
-    if (res.warnings.length) rows.push({ label: `$(warning) ${res.warnings.join('; ')}` });
-    return rows;
+    };
+    rows.push(...res.hits.filter((h) => !h.weak).map(toRow));
+    const weak = res.hits.filter((h) => h.weak);
+    if (rows.length === (res.indexing ? 1 : 0)) rows.push(...(await nothingFound(svc, parsed)));
+    if (weak.length) rows.push({ label: 'weak matches: no word of the query matched', separator: true }, ...weak.map(toRow));
+    const other = res.warnings.filter((w) => !/^still indexing/.test(w));
+    if (other.length) rows.push({ label: `$(warning) ${other.join('; ')}` });
+    const refreshAfter = res.indexing ? svc.search.whenIndexed() : undefined;
+    return refreshAfter ? { rows, refreshAfter } : { rows };
   } catch (e) {
     ctx.log.error(`search: ${describe(e)}`);
     const model = (await ctx.service().catch(() => undefined))?.config.search.embeddingModel ?? '';
-    return [{ label: `$(error) ${searchErrorMessage(describe(e), model)}` }];
+    return { rows: [{ label: `$(error) ${searchErrorMessage(describe(e), model)}` }] };
   }
+}
+
+/** Nothing matched: say why — an empty store (offer to create one), or the words or filters. */
+async function nothingFound(svc: Awaited<ReturnType<CommandContext['service']>>, parsed: ParsedSearch): Promise<LiveItem<SearchChoice>[]> {
+  if ((await svc.store.listPlaybooks()).length === 0) {
+    return [
+      { label: '$(info) You have no playbooks yet', description: 'search looks through your own playbooks' },
+      { label: '$(add) Create Playbook…', value: 'escher.createPlaybook' },
+      { label: '$(cloud-download) Import…', description: 'from a folder or a bundle: run `escher-playbook import <path>` in a terminal' },
+    ];
+  }
+  const filtered = parsed.cloud || parsed.format || parsed.area;
+  return [{ label: '$(search-stop) No matching playbooks', description: filtered ? 'try other words, or fewer filters' : 'try other words' }];
 }
 
 async function offerActions(ctx: CommandContext, hit: SearchHit): Promise<void> {
@@ -55,7 +100,7 @@ async function offerActions(ctx: CommandContext, hit: SearchHit): Promise<void> 
   const actions = [
     { label: '$(json) Open metadata.json', value: 'escher.openMetadata' },
     { label: '$(go-to-file) Resolve Script…', value: 'escher.resolveScript' },
-    ...(ctx.ui.isTrusted() ? [{ label: '$(terminal) Run in Terminal…', value: 'escher.runInTerminal' }] : [{ label: '$(shield) Run in Terminal… (needs a trusted workspace)', value: 'escher.runInTerminal' }]),
+    ...(ctx.ui.isTrusted() ? [{ label: '$(play) Run Playbook…', value: 'escher.runPlaybook' }] : [{ label: '$(shield) Run Playbook… (needs a trusted workspace)', value: 'escher.runPlaybook' }]),
     ...(hit.area === 'local' ? [{ label: '$(cloud-upload) Publish…', value: 'escher.publish' }] : []),
     ...(hit.area === 'ai-generated' ? [{ label: '$(check) Accept', value: 'escher.acceptAiPlaybook' }] : []),
   ];

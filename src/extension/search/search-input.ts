@@ -10,18 +10,24 @@ export interface ParsedSearch {
   cloud?: CloudProvider;
   format?: ScriptFormat;
   area?: Area;
+  /** Filter tokens with a value that is not one of the valid ones: what is wrong and what to type instead. */
+  errors: string[];
 }
+
+const VALID: Record<'cloud' | 'format' | 'area', readonly string[]> = { cloud: CLOUD_PROVIDERS, format: SCRIPT_FORMATS, area: AREAS };
 
 const TOKEN = /(?:^|\s)(cloud|format|area):(\S*)/gi;
 
 export function parseSearchInput(value: string): ParsedSearch {
-  const out: ParsedSearch = { query: '' };
+  const out: ParsedSearch = { query: '', errors: [] };
   const rest = value.replace(TOKEN, (_m, key: string, v: string) => {
-    const k = key.toLowerCase();
+    const k = key.toLowerCase() as keyof typeof VALID;
     const val = v.toLowerCase();
-    if (k === 'cloud' && (CLOUD_PROVIDERS as readonly string[]).includes(val)) out.cloud = val as CloudProvider;
-    else if (k === 'format' && (SCRIPT_FORMATS as readonly string[]).includes(val)) out.format = val as ScriptFormat;
-    else if (k === 'area' && (AREAS as readonly string[]).includes(val)) out.area = val as Area;
+    if (val === '') return ' ';
+    if (!VALID[k].includes(val)) out.errors.push(`unknown ${k} "${v.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)}": use one of ${VALID[k].join(', ')} (e.g. ${k}:${VALID[k][0]})`);
+    else if (k === 'cloud') out.cloud = val as CloudProvider;
+    else if (k === 'format') out.format = val as ScriptFormat;
+    else out.area = val as Area;
     return ' ';
   });
   out.query = rest.replace(/\s+/g, ' ').trim();

@@ -28,7 +28,8 @@ export function hitToItem(hit: SearchHit): SearchItem {
   return {
     label: `${areaIcon(hit.area)} ${hit.name}`,
     description,
-    detail: [summary, formats, why].filter((s) => s.length > 0).join('  —  '),
+    // The reason first: VS Code cuts a long detail line at its end.
+    detail: [why, formats, summary].filter((s) => s.length > 0).join('  —  '),
     hit,
   };
 }
@@ -43,6 +44,7 @@ export function explainHit(hit: SearchHit): string {
   }
   if (w.concepts.length > 0) parts.push(`about ${w.concepts.slice(0, 3).join(', ')}`);
   if (w.semantic_similarity !== undefined) parts.push(`meaning ${w.semantic_similarity.toFixed(2)}`);
+  if (w.script_line) parts.push(`${w.script_line.path}:${w.script_line.line}: ${w.script_line.text}`);
   return parts.join(' · ');
 }
 

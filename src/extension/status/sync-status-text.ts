@@ -1,4 +1,5 @@
-import type { SyncStatus } from '../../core/metadata-publisher/publisher';
+import type { SyncStatus } from '../../core/metadata-publisher/status-reader';
+import { escapeMd } from '../tree/markdown';
 
 /** Status bar content for the sync state, as data (the adapter sets a StatusBarItem from it). */
 export interface StatusBarData {
@@ -6,21 +7,36 @@ export interface StatusBarData {
   tooltip: string;
   /** Theme colour id for the background, for states that need attention. */
   background?: 'statusBarItem.warningBackground' | 'statusBarItem.errorBackground';
+  /** What a click does: exactly what the text offers (sign in when it says so, the status otherwise). */
+  command: 'escher.signIn' | 'escher.showSyncStatus';
 }
 
-export function statusBarData(s: SyncStatus | undefined, opts: { signedIn: boolean; running: boolean; syncing: boolean; now: number }): StatusBarData {
-  if (!opts.signedIn) return { text: '$(cloud) Escher: signed out', tooltip: 'Sign in to publish and sync playbooks', background: undefined };
-  if (opts.syncing) return { text: '$(sync~spin) Escher: syncing…', tooltip: 'Syncing playbooks with your tenant' };
-  if (!s) return { text: '$(cloud) Escher', tooltip: 'Sync status not read yet' };
-  if (s.conflicts.length > 0) {
-    return { text: `$(warning) Escher: ${s.conflicts.length} conflict${s.conflicts.length === 1 ? '' : 's'}`, tooltip: 'Playbooks changed here and on the server: click for details', background: 'statusBarItem.warningBackground' };
+export interface StatusBarState {
+  /** A token is stored. */
+  signedIn: boolean;
+  /** The server rejected the stored token (a sync or a check said 401). */
+  tokenRejected: boolean;
+  running: boolean;
+  syncing: boolean;
+  now: number;
+}
+
+export function statusBarData(s: SyncStatus | undefined, opts: StatusBarState): StatusBarData {
+  const status = 'escher.showSyncStatus' as const;
+  if (!opts.signedIn) return { text: '$(plug) Escher: Sign In', tooltip: 'Not signed in: click to sign in and sync your playbooks with your tenant', command: 'escher.signIn' };
+  if (opts.tokenRejected || s?.lastError?.code === 'AUTH') {
+    return { text: '$(error) Escher: sign in again', tooltip: `The server rejected the token${s?.lastError?.code === 'AUTH' ? ` (${s.lastError.message})` : ''}: click to sign in again`, background: 'statusBarItem.errorBackground', command: 'escher.signIn' };
   }
-  if (s.lastError && s.lastError.code === 'AUTH') return { text: '$(error) Escher: sign in again', tooltip: s.lastError.message, background: 'statusBarItem.errorBackground' };
+  if (opts.syncing) return { text: '$(sync~spin) Escher: syncing…', tooltip: 'Syncing playbooks with your tenant', command: status };
+  if (!s) return { text: '$(cloud) Escher', tooltip: 'Sync status not read yet: click to show it', command: status };
+  if (s.conflicts.length > 0) {
+    return { text: `$(warning) Escher: ${s.conflicts.length} conflict${s.conflicts.length === 1 ? '' : 's'}`, tooltip: 'Playbooks changed here and on the server: click for details', background: 'statusBarItem.warningBackground', command: status };
+  }
   const pending = s.queued.length + s.changedSinceSync.length;
   const last = s.lastSyncAt ? `synced ${ago(Date.parse(s.lastSyncAt), opts.now)}` : 'never synced';
-  if (s.lastError) return { text: `$(cloud-offline) Escher: ${pending > 0 ? `${pending} pending` : 'offline'}`, tooltip: `Last sync failed: ${s.lastError.message}\nLast success: ${last}`, background: undefined };
-  if (pending > 0) return { text: `$(cloud-upload) Escher: ${pending} pending`, tooltip: `${pending} change${pending === 1 ? '' : 's'} waiting for the next sync\n${last}` };
-  return { text: `$(cloud) Escher: ${last}`, tooltip: `${s.tracked} synced playbook${s.tracked === 1 ? '' : 's'}${opts.running ? ' · background sync on' : ' · background sync off'}` };
+  if (s.lastError) return { text: `$(cloud-offline) Escher: ${pending > 0 ? `${pending} pending` : 'offline'}`, tooltip: `Last sync failed: ${s.lastError.message}\nLast success: ${last}\nClick for the sync status`, command: status };
+  if (pending > 0) return { text: `$(cloud-upload) Escher: ${pending} pending`, tooltip: `${pending} change${pending === 1 ? '' : 's'} waiting for the next sync\n${last}\nClick for the sync status`, command: status };
+  return { text: `$(cloud) Escher: ${last}`, tooltip: `${s.tracked} synced playbook${s.tracked === 1 ? '' : 's'}${opts.running ? ' · background sync on' : ' · background sync off'}\nClick for the sync status`, command: status };
 }
 
 export function ago(then: number, now: number): string {
@@ -50,5 +66,9 @@ export function renderSyncStatus(s: SyncStatus, now: number): string {
   for (const c of s.conflicts) {
     lines.push(`- \`${c.playbook_id}\` — ${c.kind.replace(/_/g, ' ')}: ${c.message}${c.copy_id ? ` (your change is kept as \`${c.copy_id}\`)` : ''}`);
   }
+  lines.push('', `## Not syncing (${s.notSyncing.length})`, '');
+  if (s.notSyncing.length === 0) lines.push('None.');
+  // The message may quote what a server sent: shown literally.
+  for (const u of s.notSyncing) lines.push(`- \`${u.playbook_id}\` — ${escapeMd(u.message)}`);
   return `${lines.join('\n')}\n`;
 }

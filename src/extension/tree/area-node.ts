@@ -1,7 +1,7 @@
 import type { Area } from '../../core/playbook-store/metadata';
 import type { PlaybookTreeModel } from './playbook-tree-model';
+import { groupedRows } from './grouped-rows';
 import { InvalidPlaybookNode } from './invalid-playbook-node';
-import { PlaybookNode } from './playbook-node';
 import type { TreeItemData } from './tree-item-data';
 import type { TreeNode } from './tree-node';
 
@@ -25,6 +25,10 @@ export class AreaNode implements TreeNode {
     private readonly model: PlaybookTreeModel,
   ) {}
 
+  get nodeId(): string {
+    return this.area;
+  }
+
   getTreeItem(): TreeItemData {
     return {
       // The id changes between empty and not: VS Code keeps a known id's collapse state, so an area
@@ -42,7 +46,7 @@ export class AreaNode implements TreeNode {
 
   async getChildren(): Promise<TreeNode[]> {
     const [list, sync] = await Promise.all([this.model.playbooksIn(this.area), this.model.syncStates()]);
-    const rows: TreeNode[] = list.map((p) => new PlaybookNode(p, sync.get(p.playbook_id), this, this.model));
+    const rows = groupedRows(this, list, sync, this.model, this.model.groupBy);
     for (const bad of this.model.invalidIn(this.area)) rows.push(new InvalidPlaybookNode(bad, this));
     return rows;
   }

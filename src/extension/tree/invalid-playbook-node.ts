@@ -37,7 +37,7 @@ export class InvalidPlaybookNode implements TreeNode {
       '',
       ...(problems.length ? problems : [`- ${escapeMd(b.reason)}`]),
       '',
-      b.fileExists ? '_Click to open the file; the Problems panel shows each issue._' : `_Add ${escapeMd(b.file)}, or run \`escher-playbook doctor\`._`,
+      b.fileExists ? '_Click to open the file; the Problems panel shows each issue._' : `_Add ${escapeMd(b.file)}, or run "Escher: Check Playbook Store"._`,
     ].join('\n');
   }
 

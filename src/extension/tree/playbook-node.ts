@@ -5,7 +5,8 @@ import type { TreeIcon, TreeItemData } from './tree-item-data';
 import type { TreeNode } from './tree-node';
 import type { PlaybookSyncState } from './tree-source';
 import { InvalidPlaybookNode } from './invalid-playbook-node';
-import { escapeMd } from './markdown';
+import { decorationOf, decorationUri } from './decorations';
+import { playbookTooltip } from './playbook-tooltip';
 import { VersionNode } from './version-node';
 
 /** Context values (package.json menus key on them). */
@@ -30,18 +31,23 @@ export class PlaybookNode implements TreeNode {
   getTreeItem(): TreeItemData {
     const s = this.summary;
     const state = stateLine(s, this.sync);
+    const decoration = decorationOf(s, this.sync);
     return {
-      id: `pb:${s.area}:${s.playbook_id}`,
+      // Unique per place: the same playbook sits under another group when the grouping changes.
+      id: `pb:${this.parent && 'nodeId' in this.parent ? String(this.parent.nodeId) : s.area}/${s.playbook_id}`,
       label: s.name,
-      description: [`v${s.version}`, state.short].filter(Boolean).join(' · '),
+      // The full name has the row: the version only once it moved on from the first, the state
+      // only when it asks for something (the icon and the badge say the rest).
+      description: [s.version !== '1.0.0' ? `v${s.version}` : '', decoration ? state.short : ''].filter(Boolean).join(' · ') || undefined,
       icon: state.icon,
       contextValue: PLAYBOOK_CONTEXT[s.area],
       collapsible: 'collapsed',
+      ...(decoration ? { decorationUri: decorationUri(decoration, s) } : {}),
     };
   }
 
   resolveTooltip(): string {
-    return tooltip(this.summary, stateLine(this.summary, this.sync).long);
+    return playbookTooltip(this.summary, stateLine(this.summary, this.sync).long, Date.now());
   }
 
   async getChildren(): Promise<TreeNode[]> {
@@ -64,6 +70,7 @@ export function stateLine(s: PlaybookSummary, sync: PlaybookSyncState | undefine
   if (s.area === 'ai-generated') return { short: 'AI proposal', long: 'Proposed by the Escher agent; accept or discard it.', icon: { kind: 'theme', id: 'sparkle', color: 'charts.purple' } };
   if (sync?.phase === 'conflict') return { short: 'conflict', long: `Sync conflict: ${sync.detail ?? 'changed here and on the server'}. Run Show Sync Status.`, icon: { kind: 'theme', id: 'warning', color: 'list.warningForeground' } };
   if (sync?.phase === 'failed') return { short: 'sync failed', long: `Last sync failed: ${sync.detail ?? 'see the log'}.`, icon: { kind: 'theme', id: 'error', color: 'list.errorForeground' } };
+  if (sync?.phase === 'not_syncing') return { short: 'not syncing', long: `Not syncing: ${sync.detail ?? 'server changes are not applied here'}.`, icon: { kind: 'theme', id: 'debug-disconnect', color: 'list.warningForeground' } };
   if (sync?.phase === 'pending') return { short: 'pending sync', long: 'Changed here; the next sync uploads it.', icon: { kind: 'theme', id: 'cloud-upload', color: 'charts.yellow' } };
   if (s.area === 'local') {
     return s.storage_strategy === 'local_only'
@@ -75,20 +82,4 @@ export function stateLine(s: PlaybookSummary, sync: PlaybookSyncState | undefine
   if (review === 'rejected') return { short: 'rejected', long: `Rejected by a reviewer${sync?.reviewComment ? `: ${sync.reviewComment}` : ''}.`, icon: { kind: 'theme', id: 'circle-slash', color: 'list.errorForeground' } };
   if (review === 'approved' || s.storage_strategy === 'uploaded_trusted') return { short: s.storage_strategy === 'uploaded_trusted' ? 'trusted' : 'approved', long: 'Synced and usable by your tenant.', icon: { kind: 'theme', id: 'pass-filled', color: 'charts.green' } };
   return { short: 'synced', long: 'Uploaded to your tenant.', icon: { kind: 'theme', id: 'cloud', color: 'charts.blue' } };
-}
-
-function tooltip(s: PlaybookSummary, state: string): string {
-  const lines = [
-    `**${escapeMd(s.name)}** \`${s.playbook_id}\` v${s.version}`,
-    '',
-    escapeMd(s.description.length > 400 ? `${s.description.slice(0, 397)}…` : s.description, { multiline: true }),
-    '',
-    `Cloud: ${s.cloud_provider}${s.resource_types.length ? ` · ${s.resource_types.map((r) => escapeMd(r)).join(', ')}` : ''}`,
-    `Formats: ${s.formats.join(', ') || 'none'} · ${s.versions.length} version${s.versions.length === 1 ? '' : 's'}`,
-    `Updated: ${escapeMd(s.updated_at)}`,
-    '',
-    // The state line carries the server's review comment and sync errors: escaped like the rest.
-    `_${escapeMd(state)}_`,
-  ];
-  return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import type { Playbook, PlaybookSummary } from '../../core/playbook-store/types'
 import { DisposableOwner } from '../util/disposable';
 import { Emitter, type Event } from '../util/event';
 import type { InvalidPlaybook } from '../diagnostics/invalid-metadata-registry';
+import type { GroupBy } from './grouping';
 import type { InvalidPlaybookSource, PlaybookSyncState, PlaybookTreeSource } from './tree-source';
 
 export interface AreaListing {
@@ -52,6 +53,20 @@ export class PlaybookTreeModel extends DisposableOwner {
     if (source.onDidChange) this._register(source.onDidChange(() => this.invalidate()));
     // New error rows change what the tree shows, not the listing: no re-read of the store.
     if (invalid) this._register(invalid.onDidChange(() => this._onDidChangeData.fire()));
+  }
+
+  private _groupBy: GroupBy = 'cloud';
+
+  /** How areas list their playbooks (the escher.explorer.groupBy setting). */
+  get groupBy(): GroupBy {
+    return this._groupBy;
+  }
+
+  /** A new grouping re-draws the tree from the same listing (no store read). */
+  setGroupBy(groupBy: GroupBy): void {
+    if (groupBy === this._groupBy) return;
+    this._groupBy = groupBy;
+    this._onDidChangeData.fire();
   }
 
   /** Drops everything cached; the next read goes to the store again. */

@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
 import { DisposableOwner } from '../util/disposable';
 import type { PlaybookTreeModel } from './playbook-tree-model';
-import { rootNodes } from './root-nodes';
+import { findPlaybookRow, sectionRoots, type TreeSection } from './sections';
 import type { TreeItemData } from './tree-item-data';
-import type { TreeNode } from './tree-node';
+import type { SelectedRow, TreeNode } from './tree-node';
 
 export const PLAYBOOKS_VIEW_ID = 'escher.playbooks';
 
 /**
- * Maps the model's nodes onto the `escher.playbooks` TreeView. Owns the view; refreshes when the
- * model says its data changed, and keeps the `escher.empty`/`escher.loaded` context keys that
- * switch the welcome content ("Create Playbook") on and off.
+ * Maps the sections' nodes (sections.ts) onto the `escher.playbooks` TreeView. Owns the view;
+ * refreshes when a section says its rows changed, and keeps the context keys the welcome content
+ * and the walkthrough read (`escher.loaded`, `escher.empty`, `escher.hasSynced`).
  */
 export class PlaybookTreeProvider extends DisposableOwner implements vscode.TreeDataProvider<TreeNode> {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<TreeNode | undefined>());
@@ -19,11 +19,12 @@ export class PlaybookTreeProvider extends DisposableOwner implements vscode.Tree
 
   constructor(
     private readonly model: PlaybookTreeModel,
+    private readonly sections: readonly TreeSection[],
     private readonly onError: (e: unknown) => void,
   ) {
     super();
     this.view = this._register(vscode.window.createTreeView(PLAYBOOKS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true }));
-    this._register(model.onDidChangeData(() => this._onDidChangeTreeData.fire(undefined)));
+    for (const s of sections) this._register(s.onDidChange(() => this._onDidChangeTreeData.fire(undefined)));
   }
 
   refresh(): void {
@@ -37,11 +38,13 @@ export class PlaybookTreeProvider extends DisposableOwner implements vscode.Tree
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     try {
       if (node) return await node.getChildren();
-      const roots = await rootNodes(this.model);
+      const roots = await sectionRoots(this.sections);
       const total = await this.model.total();
+      const synced = (await this.model.playbooksIn('synced')).length;
       this.view.message = undefined;
       // Error rows (invalid metadata) count: the user has playbooks, one is just broken.
       await vscode.commands.executeCommand('setContext', 'escher.empty', roots.length === 0);
+      await vscode.commands.executeCommand('setContext', 'escher.hasSynced', synced > 0);
       await vscode.commands.executeCommand('setContext', 'escher.loaded', true);
       this.view.description = total > 0 ? `${total}` : undefined;
       return roots;
@@ -61,6 +64,23 @@ export class PlaybookTreeProvider extends DisposableOwner implements vscode.Tree
   getParent(node: TreeNode): TreeNode | undefined {
     return node.parent;
   }
+
+  /**
+   * Shows and selects a playbook's row (after Create, New Version, Accept), wherever the
+   * grouping puts it. False when it is not listed (the store has not reported it yet).
+   */
+  async reveal(playbookId: string): Promise<boolean> {
+    const row = await findPlaybookRow(this.sections, playbookId);
+    if (!row) return false;
+    await this.view.reveal(row, { select: true, focus: true, expand: false });
+    return true;
+  }
+
+  /** The row a keybinding acts on: the focused selection's first row. */
+  async selected(): Promise<SelectedRow | undefined> {
+    const node = this.view.selection[0];
+    return node ? { node, item: await node.getTreeItem() } : undefined;
+  }
 }
 
 export function toTreeItem(d: TreeItemData): vscode.TreeItem {
@@ -72,6 +92,7 @@ export function toTreeItem(d: TreeItemData): vscode.TreeItem {
   if (d.tooltip) item.tooltip = new vscode.MarkdownString(d.tooltip);
   item.contextValue = d.contextValue;
   if (d.resourcePath) item.resourceUri = vscode.Uri.file(d.resourcePath);
+  else if (d.decorationUri) item.resourceUri = vscode.Uri.parse(d.decorationUri);
   if (d.icon?.kind === 'theme') item.iconPath = new vscode.ThemeIcon(d.icon.id, d.icon.color ? new vscode.ThemeColor(d.icon.color) : undefined);
   else if (d.icon?.kind === 'file') item.iconPath = vscode.ThemeIcon.File;
   if (d.command) item.command = { command: d.command.command, title: d.command.title, arguments: d.command.arguments };

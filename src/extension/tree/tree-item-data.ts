@@ -31,4 +31,6 @@ export interface TreeItemData {
   command?: TreeCommand;
   /** Absolute file path for file nodes (file icon, drag, "reveal"). */
   resourcePath?: string;
+  /** A URI the FileDecorationProvider reads a badge and colour from (decorations.ts). */
+  decorationUri?: string;
 }

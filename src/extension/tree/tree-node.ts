@@ -17,3 +17,9 @@ export interface VersionScopedNode extends TreeNode {
   readonly playbookId: string;
   readonly version: string;
 }
+
+/** A selected row: the node (the argument its commands get) and what it shows. */
+export interface SelectedRow {
+  node: TreeNode;
+  item: TreeItemData;
+}

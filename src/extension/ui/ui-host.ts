@@ -35,17 +35,25 @@ export interface ActiveEditorInfo {
   dirty?: boolean;
 }
 
+export interface ReadOnlyDoc {
+  /** Shown as the tab title; its extension (".md", ".sh") picks the language unless `language` is given. */
+  name: string;
+  content: string;
+  language?: string;
+}
+
 export interface Progress {
   report(message: string): void;
   readonly cancelled: boolean;
 }
 
-/** A row of a live pick: a choosable item (with a value) or a line of information (without). */
+/** A row of a live pick: a choosable item (with a value), a line of information (without), or a group heading (`separator`). */
 export interface LiveItem<T> {
   label: string;
   description?: string;
   detail?: string;
   value?: T;
+  separator?: true;
 }
 
 /** A title button of a live pick that sets one filter by a second, short pick. */
@@ -68,6 +76,11 @@ export interface LivePickOptions<T> {
   filters?: LivePickFilter[];
   /** The rows for what is typed. An answer for a value the user has since typed over is dropped. */
   query(value: string): Promise<LiveItem<T>[]>;
+  /**
+   * Asked after each answer: a promise when the rows will be worth asking for again (the index
+   * was still being built); the pick then runs `query` once more for the same text, unasked.
+   */
+  refreshWhen?(): Promise<unknown> | undefined;
 }
 
 export interface UiHost {
@@ -84,14 +97,41 @@ export interface UiHost {
   openFile(file: string, options?: { preview?: boolean; line?: number }): Promise<void>;
   /** VS Code's diff editor: `left` (older) against `right`. */
   openDiff(left: string, right: string, title: string): Promise<void>;
-  /** A read-only document with this content (reports, decrypted sensitive scripts). */
-  showText(content: string, language: string): Promise<void>;
+  /**
+   * A read-only document (sync status, decrypted sensitive scripts): never an untitled file, so
+   * closing it asks nothing. Showing the same `name` again replaces its content.
+   */
+  showReadOnly(doc: ReadOnlyDoc): Promise<void>;
+  /** A short-lived status-bar message: routine success, which needs no notification. */
+  statusMessage(text: string): void;
+  /** Writes settings (section `escher`) to the user's settings, where application-scoped ones live. */
+  updateSettings(values: Readonly<Record<string, string>>): Promise<void>;
   withProgress<T>(title: string, task: (progress: Progress) => Promise<T>, options?: { cancellable?: boolean }): Promise<T>;
-  runInTerminal(options: { name: string; cwd: string; commandLine: string }): void;
+  /**
+   * A terminal the extension drives (a pseudoterminal in VS Code): a run's output goes into it,
+   * what the user types comes out of it, and Ctrl-C or closing it interrupts the run.
+   */
+  openRunTerminal(name: string): RunTerminal;
+  /** The workspace's folders on disk (a run's working folder is one of them). */
+  workspaceFolders(): string[];
+  /** Opens a document of the extension's read-only virtual documents (e.g. a run's log) by its URI. */
+  openVirtualDocument(uri: string): Promise<void>;
   /** Workspace trust: false in Restricted Mode. */
   isTrusted(): boolean;
   activeEditor(): ActiveEditorInfo | undefined;
   /** A file's text as the editor has it: an open document's unsaved edits included. */
   documentText(file: string): Promise<string>;
   executeCommand(command: string, ...args: unknown[]): Promise<void>;
+}
+
+/** The editor's side of a running playbook (see UiHost.openRunTerminal). */
+export interface RunTerminal {
+  /** Text for the user; "\n" line ends (the terminal adds what it needs). */
+  write(text: string): void;
+  /** What the user types, line by line (echoed while typed), for the commands' stdin. */
+  readonly input: NodeJS.ReadableStream;
+  /** Aborted when the user presses Ctrl-C or closes the terminal. */
+  readonly signal: AbortSignal;
+  /** The run is over: shows `message`; the terminal then closes with `exitCode` on the next key. */
+  finish(exitCode: number, message: string): void;
 }

@@ -1,9 +1,17 @@
 import * as vscode from 'vscode';
-import type { ActiveEditorInfo, InputOptions, LivePickOptions, PickItem, Progress, StepOptions, UiHost } from './ui-host';
+import { openRunPseudoterminal } from '../run/run-pseudoterminal';
+import { ReadOnlyDocuments } from './read-only-documents';
+import type { ActiveEditorInfo, InputOptions, LivePickOptions, PickItem, Progress, ReadOnlyDoc, RunTerminal, StepOptions, UiHost } from './ui-host';
 import { showLivePick } from './vscode-live-pick';
 
 /** UiHost on the real editor: quick inputs with steps, modal dialogs, the integrated terminal. */
-export class VsCodeUi implements UiHost {
+export class VsCodeUi implements UiHost, vscode.Disposable {
+  private readonly documents = new ReadOnlyDocuments();
+
+  dispose(): void {
+    this.documents.dispose();
+  }
+
   async pick<T>(items: PickItem<T>[], options: StepOptions): Promise<T | undefined> {
     const chosen = await this.quickPick(items, options, false);
     return chosen?.[0];
@@ -23,7 +31,10 @@ export class VsCodeUi implements UiHost {
     qp.matchOnDescription = true;
     qp.ignoreFocusOut = true;
     qp.items = items.map((i) => ({ label: i.label, description: i.description, detail: i.detail, value: i.value }));
-    if (many) qp.selectedItems = qp.items.filter((_, idx) => items[idx]?.picked);
+    const picked = qp.items.filter((_, idx) => items[idx]?.picked);
+    // Many: ticked; one: the highlighted row, so Enter keeps the current choice.
+    if (many) qp.selectedItems = picked;
+    else if (picked.length > 0) qp.activeItems = picked.slice(0, 1);
     return new Promise((resolve) => {
       let done = false;
       const finish = (v: T[] | undefined) => {
@@ -99,9 +110,18 @@ export class VsCodeUi implements UiHost {
     await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(left), vscode.Uri.file(right), title, { preview: false });
   }
 
-  async showText(content: string, language: string): Promise<void> {
-    const doc = await vscode.workspace.openTextDocument({ content, language });
-    await vscode.window.showTextDocument(doc, { preview: true });
+  showReadOnly(doc: ReadOnlyDoc): Promise<void> {
+    return this.documents.show(doc);
+  }
+
+  statusMessage(text: string): void {
+    // Routine success: seen in passing, gone by itself, nothing to dismiss.
+    vscode.window.setStatusBarMessage(text, 5000);
+  }
+
+  async updateSettings(values: Readonly<Record<string, string>>): Promise<void> {
+    const config = vscode.workspace.getConfiguration('escher');
+    for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
   }
 
   async withProgress<T>(title: string, task: (progress: Progress) => Promise<T>, options: { cancellable?: boolean } = {}): Promise<T> {
@@ -115,10 +135,17 @@ export class VsCodeUi implements UiHost {
     );
   }
 
-  runInTerminal(options: { name: string; cwd: string; commandLine: string }): void {
-    const terminal = vscode.window.createTerminal({ name: options.name, cwd: options.cwd });
-    terminal.show();
-    terminal.sendText(options.commandLine, true);
+  openRunTerminal(name: string): RunTerminal {
+    return openRunPseudoterminal(name);
+  }
+
+  workspaceFolders(): string[] {
+    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  }
+
+  async openVirtualDocument(uri: string): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri, true));
+    await vscode.window.showTextDocument(doc, { preview: true });
   }
 
   isTrusted(): boolean {

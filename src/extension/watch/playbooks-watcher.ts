@@ -1,14 +1,17 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { systemClock } from '../../core/shared/clock';
 import { Debouncer } from '../util/debounce';
 import { DisposableOwner } from '../util/disposable';
+import { FolderWatcher } from './folder-watcher';
 
 /**
  * Watches the playbooks folder (usually outside the workspace: ~/.escher/playbooks) so edits made
  * by the CLI, another window or by hand refresh the explorer, the code lenses and the search
- * index. Bursts (a version folder appearing is a dozen events) are debounced into one call,
- * which gets the metadata.json files seen changing (so they can be validated).
+ * index — also when the folder is created after VS Code started (the first `escher-playbook
+ * import` on a fresh machine). Bursts (a version folder appearing is a dozen events) are
+ * debounced into one call, which gets the metadata.json files seen changing (so they can be
+ * validated).
  */
 export class PlaybooksWatcher extends DisposableOwner {
   private readonly debouncer: Debouncer;
@@ -23,15 +26,12 @@ export class PlaybooksWatcher extends DisposableOwner {
         onChange(files);
       }),
     );
-    const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(playbooksDir), '**/*')));
     const on = (uri: vscode.Uri) => {
       if (!isUserVisibleChange(uri.fsPath, playbooksDir)) return;
       if (path.basename(uri.fsPath) === 'metadata.json') this.metadataFiles.add(uri.fsPath);
       this.debouncer.trigger();
     };
-    this._register(watcher.onDidCreate(on));
-    this._register(watcher.onDidChange(on));
-    this._register(watcher.onDidDelete(on));
+    this._register(new FolderWatcher(playbooksDir, '**/*', on, () => this.debouncer.trigger()));
   }
 }
 

@@ -62,12 +62,12 @@ test('run and publish refuse the changed version, naming the file and the way ou
   const run = await runCli(h, ['run', 'stop-vms', '--dry-run']);
   assert.equal(run.code, 5, run.stderr);
   assert.match(run.stderr, /shell\/stop\.sh was changed after it was stored/);
-  assert.match(run.stderr, /escher-playbook draft stop-vms` then `escher-playbook draft commit stop-vms/);
+  assert.match(run.stderr, /escher-playbook draft ID` then `escher-playbook draft commit ID`/);
 
   const pub = await runCli(h, ['publish', 'stop-vms', '--review'], { env: env() });
   assert.equal(pub.code, 5, pub.stderr);
   assert.ok(pub.stderr.includes(`stop-vms v1.0.0 was modified on disk (${changed}): Script ${changed}`), pub.stderr);
-  assert.match(pub.stderr, /escher-playbook draft commit stop-vms/);
+  assert.match(pub.stderr, /escher-playbook draft commit ID/);
   const onServer = await fetch(`${s.url}/api/playbooks/stop-vms`, { headers: { authorization: `Bearer ${TEST_TOKEN}`, 'x-escher-tenant': TEST_TENANT } });
   assert.equal(onServer.status, 404, 'not published');
   assert.ok(await fs.stat(path.join(h, 'playbooks', 'local', 'stop-vms')), 'still local');

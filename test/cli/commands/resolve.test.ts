@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
@@ -69,7 +70,7 @@ test('failures are one line on stderr with the exit code of their kind', async (
   assert.match(missing.stderr, /^error: Playbook "no-such-playbook" is neither in your store nor on the server/);
   const noToken = await cli(t, home, ['resolve', 'rds-stop', '--format', 'shell'], { ESCHER_TOKEN: '' });
   assert.equal(noToken.code, 6);
-  assert.match(noToken.stderr, /No Escher token configured \(set ESCHER_TOKEN/);
+  assert.match(noToken.stderr, /No Escher token configured \(run `escher-playbook login`, or set ESCHER_TOKEN\)/);
   s.setFault('foreign-url');
   t.after(() => s.clearFaults());
   const foreign = await cli(t, home, ['--json', 'resolve', 'rds-stop', '--format', 'shell', '--version', '1.0.0']);
@@ -78,4 +79,29 @@ test('failures are one line on stderr with the exit code of their kind', async (
   assert.equal(err.error.code, 'UNSAFE_URL');
   assert.ok(!foreign.stderr.includes(TEST_TOKEN), 'the token never appears');
   assert.deepEqual(await fs.readdir(path.join(home, 'cache', 'scripts')).catch(() => []), []);
+});
+
+test('resolve --offline answers from the cache without connecting; what is not cached is a clear not-found', async (t) => {
+  const home = await tempDir(t, 'escher-home-');
+  assert.equal((await cli(t, home, ['resolve', 'rds-stop', '--format', 'shell'])).code, 0);
+  // A server that accepts connections and never answers: offline must not even connect.
+  let connections = 0;
+  const hung = net.createServer((socket) => {
+    connections++;
+    socket.on('error', () => undefined);
+    t.after(() => socket.destroy());
+  });
+  await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => hung.close(() => r())));
+  const hungUrl = `http://127.0.0.1:${(hung.address() as net.AddressInfo).port}`;
+  const r = await cli(t, home, ['resolve', 'rds-stop', '--format', 'shell', '--offline'], { ESCHER_SERVER_URL: hungUrl });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, path.join(home, 'cache', 'scripts', 'rds-stop-v1.0.0', 'shell', 'stop.sh') + '\n');
+  assert.equal(r.stderr, 'warning: offline: using the cached copy of rds-stop v1.0.0, not checked against the server (a newer version may exist)\n');
+  const pinned = await cli(t, home, ['resolve', 'rds-stop', '--format', 'shell', '--version', '1.0.0', '--offline'], { ESCHER_SERVER_URL: hungUrl });
+  assert.deepEqual([pinned.code, pinned.stderr], [0, ''], 'a pinned cached version needs no warning');
+  const missing = await cli(t, home, ['resolve', 'other-one', '--format', 'shell', '--offline'], { ESCHER_SERVER_URL: hungUrl });
+  assert.equal(missing.code, 3);
+  assert.match(missing.stderr, /^error: Playbook "other-one" has no shell script in the script cache, and offline nothing is fetched \(run it once without --offline/);
+  assert.equal(connections, 0, 'no connection was made');
 });

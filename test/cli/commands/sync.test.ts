@@ -101,3 +101,48 @@ test('sync --watch runs in the foreground, syncs, and stops cleanly on SIGINT', 
   child.kill('SIGINT');
   assert.equal(await exited, 0, err);
 });
+
+test('sync exits 4 while it leaves a conflict open, and 0 once the conflict copy is dealt with', async (t) => {
+  const a = await home(t);
+  const b = await home(t);
+  await createOne(a, 'cli-conflict');
+  assert.equal((await cli(a, ['publish', 'cli-conflict', '--trusted'])).code, 0);
+  // The same id made independently on another machine, in synced/: its first sync collides with A's.
+  const script = path.join(b, 'other.sh');
+  await fs.writeFile(script, '#!/bin/sh\necho other\n');
+  const made = await cli(b, ['create', '--id', 'cli-conflict', '--name', 'Other stop', '--description', 'made on B', '--area', 'synced', '--strategy', 'uploaded_trusted', '--script', `shell=${script}`]);
+  assert.equal(made.code, 0, made.stderr);
+  const first = await cli(b, ['sync']);
+  assert.equal(first.code, 4, first.stdout + first.stderr);
+  assert.match(first.stdout, /1 conflicts/);
+  assert.match(first.stdout, /^conflict: /m);
+  const again = await cli(b, ['--json', 'sync']);
+  assert.equal(again.code, 4, 'a conflict still open after a sync with nothing new is still exit 4');
+  const report = JSON.parse(again.stdout) as { conflicts: unknown[]; openConflicts: number };
+  assert.deepEqual([report.conflicts.length, report.openConflicts], [0, 1]);
+  const st = JSON.parse((await cli(b, ['--json', 'status'])).stdout) as { conflicts: Array<{ copy_id?: string; message: string }> };
+  const copy = /(cli-conflict-conflict-\d+)/.exec(JSON.stringify(st.conflicts))?.[1];
+  assert.ok(copy, JSON.stringify(st.conflicts));
+  assert.equal((await cli(b, ['delete', copy])).code, 0);
+  const done = await cli(b, ['sync']);
+  assert.equal(done.code, 0, done.stdout + done.stderr);
+});
+
+test('cache clear never touches sync state: an edit queued offline survives it and the next sync sends it, with no false conflict', async (t) => {
+  const h = await home(t);
+  await createOne(h, 'cli-keep');
+  assert.equal((await cli(h, ['publish', 'cli-keep', '--trusted'])).code, 0);
+  assert.equal((await cli(h, ['update', 'cli-keep', '--description', 'edited offline'])).code, 0);
+  const down = await cli(h, ['sync'], { ESCHER_SERVER_URL: 'http://127.0.0.1:9' });
+  assert.equal(down.code, 9, down.stderr);
+  const clear = await cli(h, ['cache', 'clear']);
+  assert.equal(clear.code, 0, clear.stderr);
+  const st = JSON.parse((await cli(h, ['--json', 'status'])).stdout) as { tracked: number; queued: Array<{ playbook_id: string }> };
+  assert.deepEqual([st.tracked, st.queued.map((q) => q.playbook_id)], [1, ['cli-keep']], 'the agreement and the queued edit are still there');
+  const sync = JSON.parse((await cli(h, ['--json', 'sync'])).stdout) as { updated: string[]; conflicts: unknown[]; failed: unknown[] };
+  assert.deepEqual([sync.updated, sync.conflicts, sync.failed], [['cli-keep'], [], []]);
+  const listed = JSON.parse((await cli(h, ['--json', 'list'])).stdout) as Array<{ playbook_id: string }>;
+  assert.deepEqual(listed.map((p) => p.playbook_id), ['cli-keep'], 'no conflict copy');
+  const rec = await s.api.getRecord('cli-keep');
+  assert.equal(rec?.versions[rec.latest_version!]?.metadata.description, 'edited offline');
+});

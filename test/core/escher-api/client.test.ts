@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cliHint } from '../../../src/cli/hints';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
 import { HttpEscherApi } from '../../../src/core/escher-api/client';
@@ -86,9 +87,29 @@ test('a lost response retried with the same key is replayed, not applied twice',
 test('401 and 403 are AuthErrors with a hint, and are not retried', async (t) => {
   const s = await withServer(t);
   s.server.resetRequests();
-  await assert.rejects(s.client({ token: 'wrong' }).getChanges(0), (e: unknown) => e instanceof AuthError && e.status === 401 && /ESCHER_TOKEN/.test(e.hint ?? ''));
-  await assert.rejects(s.client({ tenantId: 'globex' }).getChanges(0), (e: unknown) => e instanceof AuthError && e.status === 403 && /ESCHER_TENANT_ID/.test(e.hint ?? ''));
+  await assert.rejects(s.client({ token: 'wrong' }).getChanges(0), (e: unknown) => e instanceof AuthError && e.status === 401 && e.hintCode === 'token-rejected');
+  await assert.rejects(s.client({ tenantId: 'globex' }).getChanges(0), (e: unknown) => e instanceof AuthError && e.status === 403 && e.hintCode === 'tenant-mismatch' && /tenant "globex"/.test(e.message));
   assert.equal((await s.requestsAtLeast(3)).length, 2);
+});
+
+test('a tenant the token does not belong to is named in the error; the token is not blamed', async (t) => {
+  const s = await withServer(t);
+  const err = await s.client({ tenantId: 'globex' }).getChanges(0).then(
+    () => assert.fail('a token of another tenant was accepted'),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof AuthError && err.status === 403, String(err));
+  assert.equal(err.tenant, 'globex');
+  assert.match(err.message, /^changes feed: the server does not accept this token for tenant "globex" \(403\)/);
+  assert.match(err.hint ?? '', /tenant "globex"/);
+  assert.equal(err.hintCode, 'tenant-mismatch');
+  assert.match(cliHint(err) ?? '', /ESCHER_TENANT_ID/, "the CLI's words name its variable");
+  // A token the server does not know at all is the token's fault, and says so.
+  const unknown = await s.client({ token: 'wrong' }).getChanges(0).catch((e: unknown) => e);
+  assert.ok(unknown instanceof AuthError && unknown.status === 401 && unknown.tenant === undefined);
+  assert.match(unknown.message, /rejected the token/);
+  assert.match(cliHint(unknown) ?? '', /escher-playbook login\b/);
+  assert.doesNotMatch(cliHint(unknown) ?? '', /auth login/, 'the command is `login`');
 });
 
 test('the token never appears in logs, error messages or error objects', async (t) => {
@@ -113,7 +134,7 @@ test('the token never appears in logs, error messages or error objects', async (
 test('a response of the wrong shape or no JSON at all is a clear ServerError', async (t) => {
   const shapes: Record<string, string> = {
     '/api/health': '{"ok":"yes"}',
-    '/api/changes': '{"changes":[{"playbook_id":"../x"}],"next":0,"more":false}',
+    '/api/changes': '{"changes":{"playbook_id":"x"},"next":0,"more":false}',
     '/api/playbooks/x': '<html>proxy error</html>',
   };
   const fake = await fakeServer(t, (req, res) => {
@@ -148,7 +169,7 @@ test('an unreachable server is a NetworkError after the retries', async (t) => {
   assert.notEqual(String(deadPort), port);
   const api = new HttpEscherApi({ ...opts, serverUrl: `http://127.0.0.1:${deadPort}` });
   t.after(() => api.close());
-  await assert.rejects(api.health(), (e: unknown) => e instanceof NetworkError && /ECONNREFUSED/.test(e.message) && /ESCHER_SERVER_URL/.test(e.hint ?? ''));
+  await assert.rejects(api.health(), (e: unknown) => e instanceof NetworkError && /ECONNREFUSED/.test(e.message) && e.hintCode === 'server-unreachable');
 });
 
 test('fetchMetadata refuses metadata of another playbook than asked for', async (t) => {

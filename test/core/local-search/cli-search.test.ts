@@ -13,6 +13,7 @@ interface Hit {
   area: string;
   score: number;
   why: { terms: { term: string; fields: string[] }[]; concepts: string[]; semantic_similarity?: number };
+  weak?: true;
 }
 
 async function seeded(t: Parameters<typeof tempDir>[0]): Promise<string> {
@@ -83,4 +84,34 @@ test('cli: index status and rebuild; a second search reuses the index (no re-emb
   assert.match(text.stdout, /indexed: +3 of 3 playbook\(s\), up to date/);
   const rb = json<{ added: number; embedded: number; reset: string }>(await runCli(home, ['index', 'rebuild', '--json']));
   assert.deepEqual([rb.added, rb.embedded, rb.reset], [3, 3, 'rebuild requested']);
+});
+
+test('cli: script bodies are searched by keyword and the matching line is shown; a secret script is never indexed in clear', async (t) => {
+  const home = await seeded(t);
+  const secret = path.join(home, 'rotate.sh');
+  await fs.writeFile(secret, '#!/bin/sh\nvault write zanzibarquokka-token\n');
+  const r0 = await runCli(home, ['create', '--name', 'Secret rotation', '--description', 'Rotates a token', '--cloud', 'aws', '--secret-script', `shell=${secret}`]);
+  assert.equal(r0.code, 0, r0.stderr);
+
+  const hits = json<(Hit & { why: { script_line?: { path: string; line: number; text: string } } })[]>(await runCli(home, ['search', 'aws rds stop-db-instance', '--json']));
+  assert.equal(hits[0]!.playbook_id, 'weekend-rds-shutdown');
+  assert.deepEqual(hits[0]!.why.script_line, { path: 'shell/stop.sh', line: 2, text: 'aws rds stop-db-instance' });
+  const human = await runCli(home, ['search', 'stop-db-instance']);
+  assert.match(human.stdout, /shell\/stop\.sh:2: aws rds stop-db-instance/);
+
+  const none = json<Hit[]>(await runCli(home, ['search', 'zanzibarquokka', '--json']));
+  assert.ok(none.every((h) => !h.weak && h.playbook_id !== 'secret-rotation') || none.every((h) => h.weak), JSON.stringify(none));
+  const file = await fs.readFile(path.join(home, 'search', 'user_playbooks.idx'));
+  assert.equal(file.includes('zanzibarquokka'), false, 'the secret script body is not in the index file');
+});
+
+test('cli: a query nothing matches says so, and anything listed is under the weak-matches heading', async (t) => {
+  const home = await seeded(t);
+  const r = await runCli(home, ['search', 'banana bread recipe']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.equal(lines[0], 'no matching playbooks');
+  if (lines.length > 1) assert.equal(lines[1], 'weak matches (no word of the query matched; similar in meaning only):');
+  const j = json<Hit[]>(await runCli(home, ['search', 'banana bread recipe', '--json']));
+  assert.ok(j.every((h) => h.weak === true));
 });

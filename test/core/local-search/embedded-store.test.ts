@@ -5,9 +5,11 @@ import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { COLLECTION_FILE, EmbeddedVectorStore } from '../../../src/core/local-search/embedded-store';
 import { scanTopK, topKByDot } from '../../../src/core/local-search/exact-search';
-import { decodeIndexFile, encodeIndexFile } from '../../../src/core/local-search/index-file';
+import { IndexFileError, decodeIndexFile, encodeIndexFile, readIndexFile, writeIndexFile } from '../../../src/core/local-search/index-file';
+import { StoredPayload } from '../../../src/core/local-search/stored-payload';
 import type { VectorStore } from '../../../src/core/local-search/vector-store';
 import { DIM, axisVector, testPayload, vectorStoreContract } from './store-contract';
+import { tempDir } from '../../helpers/temp-dir';
 
 const dirs: string[] = [];
 const tmp = async () => {
@@ -60,22 +62,45 @@ test('embedded: a flipped byte, a truncated file or garbage is reported and the 
   }
 });
 
-test('embedded: the file format round-trips and its checksum covers every section', () => {
+test('embedded: the file format round-trips, payloads are parsed only when asked for, and a checksum covers every section', () => {
   const payloads = [testPayload('a'), testPayload('b')];
   const vectors = new Float32Array([...axisVector(0), ...axisVector(1)]);
-  const buf = encodeIndexFile({ modelId: 'm', dimension: DIM, payloads, vectors, savedAt: '2026-01-01T00:00:00.000Z' });
-  assert.equal(buf.subarray(0, 8).toString('ascii'), 'ESCHVIX2');
+  const stored = payloads.map((p) => StoredPayload.of(p));
+  const buf = encodeIndexFile({ modelId: 'm', dimension: DIM, payloads: stored, vectors, savedAt: '2026-01-01T00:00:00.000Z' });
+  assert.equal(buf.subarray(0, 8).toString('ascii'), 'ESCHVIX3');
   const back = decodeIndexFile(buf);
-  assert.deepEqual(back.payloads, payloads);
+  assert.deepEqual(back.payloads.map((p) => p.row), stored.map((p) => p.row));
+  assert.deepEqual(back.payloads.map((p) => p.payload), payloads);
   assert.equal(back.keyword, undefined);
-  const withKeywords = decodeIndexFile(encodeIndexFile({ modelId: 'm', dimension: DIM, payloads, vectors, keyword: { version: 'v1', json: '{"x":1}' }, savedAt: 'now' }));
-  assert.deepEqual(withKeywords.keyword, { version: 'v1', json: '{"x":1}' });
+  assert.equal(back.vectors.byteOffset, 0, 'vectors in a buffer of their own (usearch ignores byte offsets)');
+  const withKeywords = decodeIndexFile(encodeIndexFile({ modelId: 'm', dimension: DIM, payloads: stored, vectors, keyword: { version: 'v1', bytes: Buffer.from([1, 2, 3]) }, savedAt: 'now' }));
+  assert.deepEqual(withKeywords.keyword, { version: 'v1', bytes: Buffer.from([1, 2, 3]) });
   assert.deepEqual(Array.from(withKeywords.vectors), Array.from(vectors));
   assert.deepEqual(Array.from(back.vectors), Array.from(vectors));
-  // Change one float in the vector section: caught by the checksum.
-  const bad = Buffer.from(buf);
-  bad.writeFloatLE(0.5, buf.length - 32 - 4);
-  assert.throws(() => decodeIndexFile(bad), /checksum/);
+  // Saving what was loaded writes the same bytes (unparsed payloads are written as read).
+  assert.deepEqual(encodeIndexFile({ modelId: 'm', dimension: DIM, payloads: decodeIndexFile(buf).payloads, vectors, savedAt: '2026-01-01T00:00:00.000Z' }), buf);
+  // Change one byte anywhere: the header's or a section's checksum catches it.
+  for (const at of [12, 20, buf.length - 4, buf.indexOf('"playbook_id":"b"') + 16]) {
+    const bad = Buffer.from(buf);
+    bad[at] = bad[at]! ^ 0x20;
+    assert.throws(() => decodeIndexFile(bad), IndexFileError, `byte ${at}`);
+  }
+  assert.throws(() => decodeIndexFile(buf.subarray(0, buf.length - 1)), IndexFileError);
+});
+
+test('embedded: a file read from disk gives the same points, and a torn file is an IndexFileError', async (t) => {
+  const dir = await tempDir(t, 'escher-idx-');
+  const file = path.join(dir, 'x.idx');
+  const stored = [StoredPayload.of(testPayload('a'))];
+  await writeIndexFile(file, { modelId: 'm', dimension: DIM, payloads: stored, vectors: Float32Array.from(axisVector(2)), savedAt: 'now' });
+  const back = await readIndexFile(file);
+  assert.deepEqual(back?.payloads.map((p) => p.payload), [testPayload('a')]);
+  assert.deepEqual(Array.from(back!.vectors), Array.from(axisVector(2)));
+  const full = await fs.readFile(file);
+  await fs.writeFile(file, full.subarray(0, full.length - 10));
+  await assert.rejects(readIndexFile(file), IndexFileError);
+  await fs.writeFile(file, full.subarray(0, 10));
+  await assert.rejects(readIndexFile(file), IndexFileError);
 });
 
 test('embedded: writes are atomic (no temp files left) and deleted slots are reused, not leaked into results', async () => {
@@ -101,4 +126,17 @@ test('exact search: usearch and the plain scan agree on the top-k', () => {
   const b = scanTopK(m, rows, dim, q, 10);
   assert.deepEqual(a.map((x) => x.row), b.map((x) => x.row));
   a.forEach((x, i) => assert.ok(Math.abs(x.score - b[i]!.score) < 1e-3));
+});
+
+test('exact search: a query that is a view into a bigger buffer (second vector of a batch) is searched by its own numbers', () => {
+  const rows = 200;
+  const dim = 16;
+  const m = new Float32Array(rows * dim).map((_, i) => Math.sin(i * 0.71));
+  const batch = new Float32Array(3 * dim).map((_, i) => Math.cos(i * 1.3));
+  const second = batch.subarray(dim, 2 * dim);
+  const alone = Float32Array.from(second);
+  assert.deepEqual(topKByDot(m, rows, dim, second, 5), topKByDot(m, rows, dim, alone, 5));
+  const window = new Float32Array((rows + 2) * dim);
+  window.set(m, 2 * dim);
+  assert.deepEqual(topKByDot(window.subarray(2 * dim), rows, dim, alone, 5).map((r) => r.row), topKByDot(m, rows, dim, alone, 5).map((r) => r.row));
 });

@@ -79,7 +79,7 @@ test('transformers.js: a model that is not on disk is a ConfigError saying where
     await assert.rejects(e.embed(['x']), (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.match(err.message, /not in .*empty/);
-      assert.match(err.hint ?? '', /ESCHER_ALLOW_REMOTE_MODELS/);
+      assert.equal(err.hintCode, 'model-missing');
       return true;
     });
   } finally {

@@ -54,7 +54,7 @@ test('dispose() then close(): one shutdown that writes the pending change and st
 
   e.search.dispose();
   await e.search.close();
-  assert.deepEqual((await readIndexFile(e.file))?.payloads.map((p) => p.playbook_id), ['rotate-keys']);
+  assert.deepEqual((await readIndexFile(e.file))?.payloads.map((p) => p.id), ['rotate-keys']);
   assert.equal(e.model.disposed, 1);
   await e.search.close();
   assert.equal(e.model.disposed, 1, 'a second close does nothing more');

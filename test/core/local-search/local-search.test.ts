@@ -166,7 +166,7 @@ test('a no-op reconcile embeds nothing; a move re-uses the vector; a hand-edited
   // The keyword index was saved with the vectors, so a new process need not re-tokenise.
   const saved = await readIndexFile(path.join(e.home, SEARCH_DIR, COLLECTION_FILE));
   assert.equal(saved?.keyword?.version, KEYWORD_INDEX_VERSION);
-  assert.equal(KeywordIndex.fromJSON(saved!.keyword!.json).size, 4);
+  assert.equal(KeywordIndex.fromBuffer(saved!.keyword!.bytes).size, 4);
 
   // A file without a saved keyword index (older code, other tokeniser) gets one on the next write.
   const indexFile = path.join(e.home, SEARCH_DIR, COLLECTION_FILE);

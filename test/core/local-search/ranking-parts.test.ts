@@ -4,7 +4,7 @@ import { embeddingText } from '../../../src/core/local-search/document-text';
 import { cachingQueryEmbedder } from '../../../src/core/local-search/query-cache';
 import { normalizedScoreFusion, reciprocalRankFusion } from '../../../src/core/local-search/fusion';
 import { KeywordIndex, parseQuery } from '../../../src/core/local-search/keyword-index';
-import { SYNONYM_GROUPS, conceptsOf } from '../../../src/core/local-search/synonyms';
+import { SYNONYM_GROUPS, VOCABULARY, conceptsOf } from '../../../src/core/local-search/synonyms';
 import { normalizeTerm, splitIdentifier, words } from '../../../src/core/local-search/text';
 import { testPayload } from './store-contract';
 
@@ -23,8 +23,12 @@ test('synonyms: many names meet at one concept, phrases before words, each conce
   assert.deepEqual(conceptsOf('k8s'), conceptsOf('EKS'));
   assert.deepEqual(conceptsOf('bucket bucket S3'), ['~bucket']);
   assert.deepEqual(conceptsOf('the weather is nice'), []);
-  // The table is general vocabulary: no runbook names in it.
-  for (const g of SYNONYM_GROUPS) for (const e of g) assert.doesNotMatch(e, /^AWS|runbook/i);
+  // An entry in two groups stands for both: "spin up" creates and starts.
+  assert.deepEqual(conceptsOf('spin up'), ['~start', '~create']);
+  assert.deepEqual(conceptsOf('nuke the orphaned disks'), ['~delete', '~unused', '~volume']);
+  // The table is general vocabulary with a named source per section: no runbook names in it.
+  for (const g of SYNONYM_GROUPS) for (const e of g) assert.doesNotMatch(e, /^AWS[A-Z-]|runbook/);
+  for (const s of VOCABULARY) assert.ok(s.source.length > 20 && s.groups.length > 0);
 });
 
 test('keyword index: boosts the name, matches synonyms and prefixes, reports matched fields', () => {

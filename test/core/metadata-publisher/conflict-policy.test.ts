@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PlaybookRecord, PublishedMetadata } from '../../../src/core/escher-api/types';
 import { type ConflictFacts, decideConflict } from '../../../src/core/metadata-publisher/conflict-policy';
+import { toMergeView } from '../../../src/core/metadata-publisher/three-way-merge';
 
 /** Only what the policy reads: the merge fields, version and content_hash. */
 function meta(over: Partial<PublishedMetadata> & { content_hash: string }): PublishedMetadata {
@@ -68,4 +69,38 @@ test('decideConflict: a refusal the policy cannot judge is an error, never a gue
   const mine = meta({ version: '1.0.1', content_hash: 'M' });
   assert.throws(() => decideConflict(facts(mine, null)), /without its current record/);
   assert.throws(() => decideConflict(facts(mine, record(undefined, { deleted: true }), { tracked: false })), /over a deleted record/);
+});
+
+test('decideConflict: ours being exactly a newer server version (written here, its agreement lost to a crash) is no edit; a revert to an older one still is', () => {
+  // Agreed on 1.0.0; the server then had 1.0.1 (keywords) and now 1.0.2 (keywords again).
+  const v101 = meta({ version: '1.0.1', keywords: ['first'], content_hash: 'S1' });
+  const v102 = meta({ version: '1.0.2', keywords: ['second'], content_hash: 'S2' });
+  const rec = record(v102, { versions: { '1.0.1': { version: '1.0.1', metadata: v101, review_status: 'approved', published_at: '', has_vector: true }, '1.0.2': { version: '1.0.2', metadata: v102, review_status: 'approved', published_at: '', has_vector: true } } });
+  // Ours: 1.0.1's content as written here (own timestamps, so another content_hash).
+  const written = meta({ version: '1.0.1', keywords: ['first'], content_hash: 'L1' });
+  const d = decideConflict(facts(written, rec, { agreedVersion: '1.0.0' }));
+  assert.equal(d.kind, 'take-remote');
+  assert.deepEqual(d.kind === 'take-remote' && d.write?.keywords, ['second']);
+  // Agreed on 1.0.2 already, ours put the keywords of the older 1.0.1 back: an edit of ours.
+  const reverted = decideConflict(facts(meta({ version: '1.0.3', keywords: ['first'], content_hash: 'L2' }), rec, { agreedVersion: '1.0.2', base: v102 }));
+  assert.equal(reverted.kind, 'send');
+});
+
+test('decideConflict: a server version written here under later local edits (its agreement lost to a crash) is the base: the server changing its field again is taken, the local edit kept', () => {
+  // Agreed on 1.0.0; 1.0.1 (keywords) was written here, then described here as 1.0.2; the server is at 1.0.2 (keywords again).
+  const v101 = meta({ version: '1.0.1', keywords: ['first'], content_hash: 'S1' });
+  const v102 = meta({ version: '1.0.2', keywords: ['second'], content_hash: 'S2' });
+  const rec = record(v102, { versions: { '1.0.1': { version: '1.0.1', metadata: v101, review_status: 'approved', published_at: '', has_vector: true }, '1.0.2': { version: '1.0.2', metadata: v102, review_status: 'approved', published_at: '', has_vector: true } } });
+  const mine = meta({ version: '1.0.2', keywords: ['first'], description: 'Mine', content_hash: 'L2' });
+  const history = [toMergeView(meta({ version: '1.0.1', keywords: ['first'], content_hash: 'L1' }))];
+  const d = decideConflict(facts(mine, rec, { agreedVersion: '1.0.0', history }));
+  assert.equal(d.kind, 'send');
+  assert.deepEqual(d.kind === 'send' && [d.write?.description, d.write?.keywords], ['Mine', ['second']]);
+  // Without that history the older base makes the keywords collide: what a lost agreement used to cost.
+  assert.equal(decideConflict(facts(mine, rec, { agreedVersion: '1.0.0' })).kind, 'keep-both');
+  // A local version equal to a server version at or before the agreed one (a revert made here) is
+  // not taken as the base: judged against 1.0.0, both sides would have changed the keywords.
+  const withFirst = { ...rec, versions: { ...rec.versions, '1.0.0': { version: '1.0.0', metadata: base, review_status: 'approved' as const, published_at: '', has_vector: true } } };
+  const old = decideConflict(facts(mine, withFirst, { agreedVersion: '1.0.1', base: v101, history: [toMergeView(base)] }));
+  assert.equal(old.kind, 'send');
 });

@@ -209,3 +209,37 @@ test('another device winning the race again and again: three merges are sent in 
   assert.deepEqual([latest.description, latest.keywords, latest.name, latest.resource_types, latest.cloud_provider], ['mine', ['race-1'], 'Race 2', ['race-3'], 'azure'], 'every edit of both sides is kept');
   assert.equal((await h.store.getPlaybook(id)).metadata.name, 'Race 2');
 });
+
+test('an edit queued while the server was down, then edited again here, then changed on the server by another device: the newest edit is merged, never buried under a merge of the queued one', async (t) => {
+  const { s, a, b, id } = await twoDevices(t);
+  const offline = a.makePublisher({ api: s.client({ serverUrl: 'http://127.0.0.1:9', retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } }) });
+  await a.store.updatePlaybook(id, { description: 'A: first try' });
+  assert.equal((await offline.syncAllMetadata()).queued, 1, 'queued while the server is down');
+  await a.store.updatePlaybook(id, { description: 'A: second thoughts' });
+  await b.store.updatePlaybook(id, { keywords: ['from-b'] });
+  await b.publisher.syncAllMetadata();
+
+  const ra = await a.publisher.syncAllMetadata();
+  assert.deepEqual([ra.conflicts, ra.failed], [[], []]);
+  const mine = (await a.store.getPlaybook(id)).metadata;
+  assert.deepEqual([mine.description, mine.keywords], ['A: second thoughts', ['from-b']], 'the latest edit here, merged with the other device');
+  const rec = await record(s, id);
+  const latest = rec.versions[rec.latest_version!]!.metadata;
+  assert.deepEqual([latest.description, latest.keywords], ['A: second thoughts', ['from-b']]);
+});
+
+test('each conflict copy has its own record: a second conflict on the same playbook does not hide the first copy from status', async (t) => {
+  const { a, b, id } = await twoDevices(t);
+  for (const round of [1, 2]) {
+    await a.store.updatePlaybook(id, { name: `A's name ${round}` });
+    await a.publisher.syncAllMetadata();
+    await b.store.updatePlaybook(id, { name: `B's name ${round}` });
+    assert.equal((await b.publisher.syncAllMetadata()).conflicts.length, 1, `round ${round}`);
+  }
+  const copies = [`${id}-conflict-1`, `${id}-conflict-2`];
+  assert.deepEqual((await b.publisher.status()).conflicts.map((c) => c.copy_id).sort(), copies, 'both copies exist, both are listed');
+  assert.deepEqual(await Promise.all(copies.map(async (c) => (await b.store.getPlaybook(c)).metadata.name)), ["B's name 1", "B's name 2"]);
+  await b.store.deletePlaybook(copies[1]!);
+  await b.publisher.syncAllMetadata();
+  assert.deepEqual((await b.publisher.status()).conflicts.map((c) => c.copy_id), [copies[0]], 'the other one is still listed');
+});

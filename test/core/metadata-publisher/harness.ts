@@ -38,6 +38,7 @@ export async function makeHome(
     new MetadataPublisher({
       store,
       api,
+      syncDir: path.join(home, 'sync'),
       cacheDir: path.join(home, 'cache'),
       tenantId: TEST_TENANT,
       serverUrl: server.url,
@@ -49,7 +50,7 @@ export async function makeHome(
     });
   const publisher = makePublisher();
   t.after(() => publisher.stopBackgroundSync());
-  return { home, store, publisher, api, stateFile: path.join(home, 'cache', 'metadata', 'sync_state.json'), makePublisher };
+  return { home, store, publisher, api, stateFile: path.join(home, 'sync', 'sync_state.json'), makePublisher };
 }
 
 export function playbookInput(id: string, over: Partial<CreatePlaybookInput> = {}): CreatePlaybookInput {

@@ -63,6 +63,7 @@ for (const fault of ['truncate', 'expired-url', 'foreign-url'] as const) {
     await a.publisher.syncAllMetadata();
     s.setFault(fault, { count: 1 });
     const r = await b.publisher.syncAllMetadata();
+    assert.deepEqual(s.server.faults(), [], `the ${fault} fault fired during the pull (a sync that never met it would prove nothing)`);
     const pb = await b.store.getPlaybook(id);
     if (r.failed.length) {
       assert.equal(pb.metadata.version, '1.0.0', 'nothing written on a failed download');

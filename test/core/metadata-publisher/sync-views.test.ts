@@ -28,7 +28,7 @@ const publishOp = (id: string, over: Partial<OutboxOp> = {}): OutboxOp =>
   ({ kind: 'publish', key: `k-${id}`, playbook_id: id, version: '1.0.0', content_hash: 'h', move_to_synced: false, enqueued_at: '', attempts: 0, next_attempt_at: 0, ...over }) as OutboxOp;
 const facts = (id: string, area: LocalFacts['area'], hash: string, strategy = 'uploaded_for_review'): LocalFacts => ({ playbook_id: id, area, content_hash: hash, storage_strategy: strategy });
 
-test('one answer for "what is this playbook\'s sync state": conflict copies are conflicted, failed sends are failed, precedence conflict > failed > pending > synced', () => {
+test('one answer for "what is this playbook\'s sync state": conflict copies are conflicted, failed sends are failed, precedence conflict > failed > not_syncing > pending > synced', () => {
   const state = {
     playbooks: { agreed: entry('A'), edited: entry('A'), diverged: entry('A'), sending: entry('A'), kept: entry('A'), moved: entry('A') },
     outbox: [publishOp('sending', { attempts: 2, last_error: 'HTTP 503' }), publishOp('first-publish'), { ...publishOp('edited'), kind: 'delete' } as OutboxOp],
@@ -42,8 +42,15 @@ test('one answer for "what is this playbook\'s sync state": conflict copies are 
   assert.deepEqual(views.of(facts('diverged-conflict-1', 'local', 'C')), { review_status: null, remote_version: null, sync_state: 'conflict', detail: 'name changed on both sides' }, 'the copy holding the local change is marked too');
   assert.deepEqual(views.of(facts('sending', 'synced', 'B')), { review_status: 'approved', remote_version: '1.0.0', sync_state: 'failed', detail: 'publish failed 2×: HTTP 503' }, 'a failed send beats a pending edit');
   assert.equal(phase(facts('first-publish', 'local', 'X')), 'pending', 'queued, never on the server');
-  assert.equal(phase(facts('kept', 'synced', 'B', 'local_only')), 'synced', 'a local_only edit is never sent');
-  assert.equal(phase(facts('moved', 'local', 'B')), 'synced', 'an edit outside synced/ is not sent by sync');
+  // Neither is ever sent, and their server changes are not received: said, never shown as synced.
+  assert.deepEqual(views.of(facts('kept', 'synced', 'B', 'local_only')), {
+    review_status: 'approved',
+    remote_version: '1.0.0',
+    sync_state: 'not_syncing',
+    detail: "kept's latest version here is local_only, so it no longer syncs: nothing is sent and the server's changes are not received; publish it with --review or --trusted to merge and share it again",
+  });
+  assert.equal(phase(facts('moved', 'local', 'B')), 'not_syncing', 'moved out of synced/');
+  assert.match(views.of(facts('moved', 'local', 'B'))?.detail ?? '', /moved is in local\/, so it no longer syncs/);
   assert.equal(phase(facts('brand-new', 'synced', 'N')), 'pending', 'in synced/, never sent: the next sync publishes it');
   assert.equal(SyncViews.from(state, { syncing: false }).of(facts('brand-new', 'synced', 'N')), undefined, 'without a server nothing is ever sent');
   assert.equal(views.of(facts('stranger', 'local', 'S')), undefined);
@@ -82,12 +89,13 @@ test('the CLI (list --json) and the extension tree read the same state from the 
   state.playbooks = { 'pb-agreed': entry(hash.get('pb-agreed')!), 'pb-edited': entry('an older version') };
   state.outbox = [publishOp('pb-failed', { attempts: 1, last_error: 'HTTP 500' })];
   state.conflicts = [{ playbook_id: 'pb-edited', kind: 'diverged', copy_id: 'pb-edited-conflict-1', message: 'name changed on both sides', detected_at: '' }];
-  await new SyncStateFile(path.join(home, 'cache', 'metadata')).save(state);
+  await new SyncStateFile(path.join(home, 'sync')).save(state);
 
   const cli = Object.fromEntries((await listed()).map((r) => [r.playbook_id, r.sync_state]));
   const publisher = new MetadataPublisher({
     store: new PlaybookStore({ playbooksDir: path.join(home, 'playbooks'), secrets: new MemorySecrets() }),
     api: async () => undefined, // a server is configured; reading the sync state makes no request
+    syncDir: path.join(home, 'sync'),
     cacheDir: path.join(home, 'cache'),
     tenantId: env.ESCHER_TENANT_ID,
     serverUrl: env.ESCHER_SERVER_URL,

@@ -94,6 +94,9 @@ test('placeholders against declarations: undeclared names are errors with their 
   assert.match(report.warnings[2]!, /parameter "idle" is declared but no script uses it/);
   assert.deepEqual(placeholderContract([{ path: 'shell/x.sh', text: 'echo $ESCHER_PARAM_BY_ENV' }], [{ name: 'by_env', type: 'string' }]).warnings, [], 'reading the environment variable counts as using it');
   assert.deepEqual(placeholderContract([], [{ name: 'doc_only', type: 'string' }]).warnings, [], 'a playbook without scripts (a catalog entry) declares parameters as documentation');
+  assert.deepEqual(placeholderContract([{ path: 'arm/t.json', text: '{}' }], [{ name: 'resource_group', type: 'string' }]).warnings, [], 'the run deploys ARM to the resource_group parameter');
+  assert.deepEqual(placeholderContract([{ path: 'cloudformation/t.yaml', text: 'Resources: {}' }], [{ name: 'stack_name', type: 'string' }]).warnings, [], 'the run names the stack from stack_name');
+  assert.equal(placeholderContract([{ path: 'shell/x.sh', text: 'echo' }], [{ name: 'resource_group', type: 'string' }]).warnings.length, 1, 'only for the format whose run reads it');
 });
 
 test('store: the contract applies when asked (CLI writes), and not to writers that mirror the server', async (t) => {

@@ -111,6 +111,8 @@ test('invalid input is rejected before anything touches the disk', async (t) => 
     ['unknown format folder', { scripts: [{ path: 'ruby/run.rb', content: 'x' }] }],
     ['traversal in script path', { scripts: [{ path: 'shell/../../../etc/passwd', content: 'x' }] }],
     ['duplicate script', { scripts: [{ path: 'shell/a.sh', content: 'x' }, { path: 'shell/a.sh', content: 'y' }] }],
+    ['a script beside a folder of its name', { scripts: [{ path: 'shell/a', content: 'x' }, { path: 'shell/a/b.sh', content: 'y' }] }],
+    ['scripts differing only in case', { scripts: [{ path: 'shell/Run.sh', content: 'x' }, { path: 'shell/run.sh', content: 'y' }] }],
     ['bad parameter name', { parameters: [{ name: 'has space', type: 'string' }] }],
     ['duplicate parameter', { parameters: [{ name: 'a', type: 'string' }, { name: 'a', type: 'number' }] }],
     ['hostile id', { playbook_id: '../escape' }],
@@ -120,6 +122,9 @@ test('invalid input is rejected before anything touches the disk', async (t) => 
     await assert.rejects(store.createPlaybook({ ...rds, ...patch }), ValidationError, what);
   }
   await assert.rejects(store.updatePlaybook('weekend-rds-shutdown', { scripts: [{ path: '/abs/x.sh', content: '' }] }), ValidationError);
+  // An added script that collides with one carried over from the previous version.
+  await assert.rejects(store.updatePlaybook('weekend-rds-shutdown', { scripts: [{ path: 'shell/stop.sh/x.sh', content: '' }] }), ValidationError);
+  await assert.rejects(store.updatePlaybook('weekend-rds-shutdown', { scripts: [{ path: 'shell/STOP.sh', content: '' }] }), ValidationError);
   assert.deepEqual(await snapshot(dir), before, 'rejected writes leave the store byte-for-byte unchanged');
 });
 

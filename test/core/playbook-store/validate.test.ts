@@ -44,7 +44,9 @@ test('precompiled and run-time compiled validators agree on valid and invalid do
   ];
   for (const [what, doc] of variants) {
     const doc2 = JSON.parse(JSON.stringify(doc)) as unknown;
-    assert.equal(schemaIssues(doc2).length === 0, runtime(doc2), what);
+    // Each invalid variant really is invalid (agreeing on "valid" for both would prove nothing).
+    assert.equal(schemaIssues(doc2).length === 0, what === 'valid', `${what}: ${JSON.stringify(schemaIssues(doc2))}`);
+    assert.equal(runtime(doc2), what === 'valid', `run-time validator on ${what}`);
   }
   assert.deepEqual(schemaIssues(valid), []);
 });
@@ -55,4 +57,22 @@ test('semantic checks: format folder, duplicates, folder names', () => {
   assert.throws(() => assertValidMetadata(valid, 'x', { playbookId: 'other' }), /does not match its folder "other"/);
   assert.throws(() => assertValidMetadata(valid, 'x', { version: '1.0.0' }), /does not match its folder "v1.0.0"/);
   assert.throws(() => assertValidMetadata({ ...valid, cloud_provider: 'mars' }, 'the file'), /Invalid metadata in the file: \/cloud_provider must be equal to one of the allowed values/);
+});
+
+test('script paths must make one folder on Linux, macOS and Windows: no case-only twins, no file beside a folder of its name, no reserved or trailing-dot names', () => {
+  const withPaths = (...paths: string[]) => ({ ...valid, scripts: paths.map((p) => ({ ...valid.scripts[0], format: p.split('/')[0], path: p })) });
+  const refused: Array<[string[], RegExp]> = [
+    [['shell/a', 'shell/a/b.sh'], /script "shell\/a" is also a folder of "shell\/a\/b.sh"/],
+    [['shell/x/y/z.sh', 'shell/x/y'], /script "shell\/x\/y" is also a folder of "shell\/x\/y\/z.sh"/],
+    [['shell/Stop.sh', 'shell/stop.sh'], /"shell\/Stop.sh" and "shell\/stop.sh" differ only in case/],
+    [['shell/A', 'shell/a/b.sh'], /script "shell\/A" is also a folder of "shell\/a\/b.sh"/],
+    [['shell/con.sh'], /reserved device name on Windows/],
+    [['shell/LPT1'], /reserved device name on Windows/],
+    [['shell/stop.'], /ends with a dot or space/],
+  ];
+  for (const [paths, message] of refused) assert.throws(() => assertValidMetadata(withPaths(...paths), 'x'), message, paths.join(' + '));
+  // Near misses that are fine everywhere.
+  for (const paths of [['shell/a.sh', 'shell/a/b.sh'], ['shell/ab', 'shell/a/b.sh'], ['shell/stop.sh', 'python/stop.sh'], ['shell/console.sh']]) {
+    assert.doesNotThrow(() => assertValidMetadata(withPaths(...paths), 'x'), paths.join(' + '));
+  }
 });

@@ -177,7 +177,7 @@ test('garbage: invalid JSON from the ticket or metadata endpoint -> ServerError,
 
 test('a script larger than the whole cache is refused before its body is requested', async (t) => {
   const m = await warmManager(t, { cacheMaxSizeMb: 8000 / (1024 * 1024) }); // an 8000-byte cache
-  await assert.rejects(m.manager.resolveScript('rds-stop', 'shell', '1.0.0'), expectError(TooLargeError, /larger than the whole script cache/, /cache_max_size_mb/));
+  await assert.rejects(m.manager.resolveScript('rds-stop', 'shell', '1.0.0'), expectError(TooLargeError, /larger than the whole script cache/, /cache size limit/));
   assert.equal(blobRequests(), 0);
   await assertCacheUntouched(m);
 });

@@ -58,7 +58,7 @@ export interface ManagerSetup {
 /** A ScriptManager over a fresh $ESCHER_HOME, talking to `api` (the reference server's client) when given. */
 export async function makeManager(
   t: TestContext,
-  o: { api?: HttpEscherApi; home?: string; clock?: Clock; cacheMaxSizeMb?: number; cacheTtlDays?: number; retryBaseMs?: number } = {},
+  o: { api?: HttpEscherApi; home?: string; clock?: Clock; cacheMaxSizeMb?: number; cacheTtlDays?: number; retryBaseMs?: number; freshnessDeadlineMs?: number } = {},
 ): Promise<ManagerSetup> {
   const home = o.home ?? (await tempDir(t, 'escher-home-'));
   const config = resolveConfig({ home, serverUrl: o.api?.serverUrl ?? '', tenantId: 'acme', cacheMaxSizeMb: o.cacheMaxSizeMb ?? 500, cacheTtlDays: o.cacheTtlDays ?? 7 }, {});
@@ -72,6 +72,7 @@ export async function makeManager(
     clock,
     runtimeDir: path.join(home, 'run'),
     download: { retryBaseMs: o.retryBaseMs ?? 5 },
+    ...(o.freshnessDeadlineMs !== undefined ? { freshnessDeadlineMs: o.freshnessDeadlineMs } : {}),
   });
   return { home, manager, store };
 }

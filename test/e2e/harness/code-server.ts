@@ -12,17 +12,26 @@ export interface CodeServer {
 
 /**
  * A real VS Code 1.99 workbench (code-server) on 127.0.0.1 with its own user-data and extensions
- * folders, so nothing of the machine's own VS Code state leaks in or out.
+ * folders, so nothing of the machine's own VS Code state leaks in or out. A code-server window is
+ * a remote window: `settings` are the User settings (application- and window-scoped ones apply),
+ * `machineSettings` the Remote (Machine) ones — where machine-scoped settings such as escher.home
+ * must be, since VS Code ignores them in the User settings of a remote window. `escherHome` also
+ * goes into the server's environment (ESCHER_HOME), so the extension can never fall back to the
+ * real ~/.escher of the machine running the tests.
  */
 export async function startCodeServer(options: {
   workspace: string;
   userDataDir: string;
   extensionsDir: string;
   settings: Record<string, unknown>;
+  machineSettings?: Record<string, unknown>;
+  escherHome: string;
   env?: NodeJS.ProcessEnv;
 }): Promise<CodeServer> {
   await fs.mkdir(path.join(options.userDataDir, 'User'), { recursive: true });
   await fs.writeFile(path.join(options.userDataDir, 'User', 'settings.json'), JSON.stringify(options.settings, null, 2));
+  await fs.mkdir(path.join(options.userDataDir, 'Machine'), { recursive: true });
+  await fs.writeFile(path.join(options.userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'escher.home': options.escherHome, ...options.machineSettings }, null, 2));
   const port = await freePort();
   const child = startChild(
     process.execPath,
@@ -41,7 +50,7 @@ export async function startCodeServer(options: {
       '--disable-getting-started-override',
       options.workspace,
     ],
-    { cwd: REPO, env: { ...process.env, ...options.env } },
+    { cwd: REPO, env: { ...process.env, ESCHER_HOME: options.escherHome, ...options.env } },
   );
   await waitForOutput(child, /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
   return { url: `http://127.0.0.1:${port}/`, child, stop: () => child.stop() };

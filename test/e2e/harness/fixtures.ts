@@ -56,3 +56,17 @@ export async function findExtensionLog(userDataDir: string): Promise<string | un
   const file = await walk(path.join(userDataDir, 'logs'));
   return file ? fs.readFile(file, 'utf8') : undefined;
 }
+
+/** The files under `dir` (code-server's logs) whose text contains `needle`. */
+export async function filesMentioning(dir: string, needle: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await fs.readdir(d, { withFileTypes: true }).catch(() => [])) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if ((await fs.readFile(p, 'utf8').catch(() => '')).includes(needle)) out.push(p);
+    }
+  };
+  await walk(dir);
+  return out;
+}

@@ -151,22 +151,68 @@ export class Workbench {
     }
   }
 
-  /** Opens our activity-bar container. */
+  /** Opens our activity-bar container ("Escher"). */
   async openEscherView(): Promise<Locator> {
     const pane = this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: /Playbooks/i }) });
     if (!(await pane.isVisible())) {
-      await this.page.locator('.activitybar .action-item a[aria-label^="Escher Playbooks"], .activitybar .action-item [aria-label^="Escher Playbooks"]').first().click();
+      await this.page.locator('.activitybar .action-item a[aria-label^="Escher"], .activitybar .action-item [aria-label^="Escher"]').first().click();
     }
     await pane.waitFor({ state: 'visible' });
     return pane;
+  }
+
+  /** A status-bar entry by its text. */
+  statusBarItem(text: string | RegExp): Locator {
+    return this.page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
+  }
+
+  /** Rows clicked again because the first click met a re-render (reported by the test, like lensRetries). */
+  readonly clickRetries: string[] = [];
+
+  /**
+   * Clicks a tree row and waits for what the click should do. A row that has just appeared may be
+   * drawn again while the explorer settles (the listing, then the scan for invalid metadata), and
+   * a click landing between the two is lost; a user clicks again, and so does this — once.
+   */
+  async clickRow(row: Locator, until: Locator): Promise<void> {
+    await row.click();
+    try {
+      await until.waitFor({ timeout: 10_000 });
+    } catch {
+      this.clickRetries.push((await row.innerText().catch(() => '?')).split('\n')[0] ?? '?');
+      await row.click();
+      await until.waitFor();
+    }
+  }
+
+  /** Selects a tree row with a click (which also opens or closes a group) and presses a key on it. */
+  async pressOnRow(row: Locator, key: string): Promise<void> {
+    await row.click();
+    await this.page.keyboard.press(key);
   }
 
   treeRow(pane: Locator, label: string | RegExp): Locator {
     return pane.locator('.monaco-list-row', { hasText: label }).first();
   }
 
+  /** The row whose label is exactly `label` (a group "EC2", not a playbook named "Restart EC2 …"). */
+  treeRowLabelled(pane: Locator, label: string): Locator {
+    const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    return pane.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: exact }) }).first();
+  }
+
+  /** Closes every notification, so the next screenshot shows only what the next step produces. */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+  }
+
   notification(text: string | RegExp): Locator {
     return this.page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item', { hasText: text }).first();
+  }
+
+  /** A notification toast once it has finished fading in (for a screenshot that shows it whole). */
+  async notificationShown(text: string | RegExp): Promise<void> {
+    await this.page.locator('.notifications-toasts .notification-toast.notification-fade-in-done', { hasText: text }).first().waitFor({ timeout: 60_000 });
   }
 
   async clickNotificationButton(text: string | RegExp, button: string): Promise<void> {
@@ -187,6 +233,13 @@ export class Workbench {
 
   activeEditorTab(): Locator {
     return this.page.locator('.tabs-container .tab.active');
+  }
+
+  /** Closes the active editor with its tab's close button (a walkthrough page keeps the keyboard focus). */
+  async closeActiveEditor(): Promise<void> {
+    const tab = this.activeEditorTab();
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label').first().click();
   }
 
   codeLens(text: string | RegExp): Locator {

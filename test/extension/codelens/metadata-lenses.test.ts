@@ -51,3 +51,12 @@ test('an older version points at the latest; an AI proposal offers Accept and Di
   assert.deepEqual(titles(base({ location: { area: 'ai-generated', playbookId: 'x', version: '1.0.0' } })), ['Accept', 'Discard', 'AI-generated · pending your decision', 'Validate']);
   assert.deepEqual(titles(base({ latestVersion: undefined, storageStrategy: undefined })), ['Not in the store index yet', 'Upload for Review', 'Upload Trusted', 'Local · not published', 'Validate']);
 });
+
+test('in a trusted workspace every metadata.json offers Run with its version; in Restricted Mode no lens offers to run', () => {
+  const run = metadataLenses(base({ trusted: true })).find((l) => l.command === 'escher.runPlaybook');
+  assert.deepEqual([run?.title, run?.arguments], ['$(play) Run…', [{ playbookId: 'rds-stop', version: '1.0.0', area: 'local' }]]);
+  assert.deepEqual(titles(base({ trusted: true })), ['Upload for Review', 'Upload Trusted', 'Run…', 'Local · Keep Private', 'Validate']);
+  for (const area of ['local', 'synced', 'ai-generated'] as const) {
+    assert.ok(!metadataLenses(base({ trusted: false, location: { area, playbookId: 'x', version: '1.0.0' } })).some((l) => l.command === 'escher.runPlaybook'), area);
+  }
+});

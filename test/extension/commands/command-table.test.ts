@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { metadataLenses } from '../../../src/extension/codelens/metadata-lenses';
 import { commandTable } from '../../../src/extension/commands/command-table';
 import { commandEnv } from '../helpers/command-env';
+import { startTestServer, TEST_TENANT, TEST_TOKEN } from '../../helpers/dev-server';
 import { commandsHost } from '../helpers/commands-host';
 
 interface Manifest {
@@ -35,9 +36,11 @@ test('menus, the welcome view and every code lens name a command the table handl
   }
 });
 
-test('Refresh, Show Log, Sign In and Open reach the host; Open ignores an argument that is not a path', async (t) => {
-  const { svc, ui, ctx } = await commandEnv(t, { answers: ['tok-123'] });
-  const { host, record, secrets } = commandsHost(ctx, svc, { serverUrl: 'https://escher.example.com' });
+test('Refresh, Show Log, Sign In, grouping and Open reach the host; Open ignores an argument that is not a path', async (t) => {
+  const s = await startTestServer();
+  t.after(() => s.close());
+  const { svc, ui, ctx } = await commandEnv(t, { answers: [TEST_TOKEN] });
+  const { host, record, secrets } = commandsHost(ctx, svc, { serverUrl: s.url, tenantId: TEST_TENANT });
   const run = (id: string, ...args: unknown[]) => {
     const c = commandTable(host).find((x) => x.id === id);
     assert.ok(c, id);
@@ -47,11 +50,26 @@ test('Refresh, Show Log, Sign In and Open reach the host; Open ignores an argume
   await run('escher.showLog');
   assert.deepEqual([record.refreshes, record.logShown], [1, 1]);
   await run('escher.signIn');
-  assert.equal(secrets.values.get('escher.token'), 'tok-123');
-  assert.match(ui.prompts[0] ?? '', /Sign In to https:\/\/escher\.example\.com/);
+  assert.equal(secrets.values.get('escher.token'), TEST_TOKEN);
+  assert.equal(record.connected, 1);
+  assert.match(ui.prompts[0] ?? '', new RegExp(`Sign In to ${s.url.replace(/[.:/]/g, '\\$&')}`));
+  await run('escher.groupByResourceType');
+  await run('escher.groupFlat');
+  await run('escher.groupByCloud');
+  assert.deepEqual(record.groupBy, ['resourceType', 'flat', 'cloud']);
   await run('escher.openFile', { not: 'a path' });
   await run('escher.openFile', '/tmp/x/metadata.json');
   assert.deepEqual(ui.opened, ['/tmp/x/metadata.json']);
   await run('escher.openScript', 'id-only');
   assert.deepEqual(ui.shown, [], 'Open Script without all three arguments shows nothing');
+});
+
+test('Restricted Mode: the run commands are disabled and every menu that offers them requires a trusted workspace', () => {
+  const m = manifest as unknown as { contributes: { commands: Array<{ command: string; enablement?: string }>; menus: Record<string, Array<{ command: string; when?: string }>> } };
+  for (const id of ['escher.runPlaybook', 'escher.runAgain']) {
+    assert.equal(m.contributes.commands.find((c) => c.command === id)?.enablement, 'isWorkspaceTrusted', id);
+    const entries = Object.values(m.contributes.menus).flat().filter((i) => i.command === id);
+    assert.ok(entries.length > 0, `${id} is offered somewhere`);
+    for (const i of entries) assert.match(i.when ?? '', /isWorkspaceTrusted/, `${id}: ${i.when ?? '(always)'}`);
+  }
 });

@@ -15,12 +15,12 @@ function host() {
 
 test('a rejected token: one line with the hint, Sign In offered and run when chosen, the stack in the log', async () => {
   const h = host();
-  h.ui.messageChoices = ['Sign In'];
+  h.ui.messageChoices = ['Sign In…'];
   await runCommand(h.host, 'escher.publish', 'Publish', async () => {
-    throw new AuthError('Escher rejected the token', 401, { hint: 'run Sign In again' });
+    throw new AuthError('Escher rejected the token', 401, { hint: 'sign in again with a valid token', hintCode: 'token-rejected' });
   }, []);
-  assert.deepEqual(h.ui.messages, [{ level: 'error', text: 'Publish failed: Escher rejected the token (run Sign In again)' }]);
-  assert.deepEqual(h.ui.offered, [['Sign In', 'Open Log']]);
+  assert.deepEqual(h.ui.messages, [{ level: 'error', text: 'Publish failed: Escher rejected the token (sign in again with a valid token ("Escher: Sign In…"))' }]);
+  assert.deepEqual(h.ui.offered, [['Sign In…', 'Open Log']]);
   assert.deepEqual(h.ui.commands, [{ command: 'escher.signIn', args: [] }]);
   assert.match(h.logged[0] ?? '', /^escher\.publish: AuthError: Escher rejected the token\n\s+at /);
 });
@@ -38,11 +38,11 @@ test('a network failure offers Retry, which runs the command again with the same
   assert.equal(h.ui.messages.length, 1, 'the retry succeeded: no second message');
 });
 
-test('bad configuration offers Open Settings on the escher. section; anything else offers the log', async () => {
+test('bad configuration without a hint of its own offers Open Settings on the escher. section; anything else offers the log', async () => {
   const h = host();
   h.ui.messageChoices = ['Open Settings', 'Open Log'];
-  await runCommand(h.host, 'escher.signIn', 'Sign In', async () => {
-    throw new ConfigError('escher.server.url is not an http(s) URL');
+  await runCommand(h.host, 'escher.rebuildSearchIndex', 'Rebuild Search Index', async () => {
+    throw new ConfigError('unknown embedding model "x"');
   }, []);
   await runCommand(h.host, 'escher.createPlaybook', 'Create Playbook', async () => {
     throw new TypeError('boom');

@@ -43,3 +43,19 @@ test('Validate with no metadata.json open says what to open, and checks nothing'
     ['warn', 'Open a playbook\'s metadata.json to validate it.'],
   ]);
 });
+
+test('Validate runs the placeholder contract: an undeclared placeholder is a problem naming it and its place; an unused parameter a warning', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t);
+  // Stored without the contract (as sync mirrors the server).
+  const pb = await svc.store.createPlaybook({ name: 'Ops backup', description: 'x', scripts: [{ path: 'shell/backup.sh', content: 'echo 1\ntar czf {{archive}} .\n' }], parameters: [{ name: 'spare', type: 'string' }] });
+  const result = await validateMetadataCommand(ctx, { playbookId: 'ops-backup', version: '1.0.0' });
+  assert.equal(result?.issues.length, 1);
+  assert.match(result?.issues[0] ?? '', /^shell\/backup\.sh:2:9 uses \{\{archive\}\}, which is not a declared parameter \(declare it:/);
+  assert.match(ui.messages[0]?.text ?? '', /^metadata\.json has 1 problem: shell\/backup\.sh:2:9 uses \{\{archive\}\}/);
+  const fixed = await svc.store.updatePlaybook('ops-backup', { parameters: [{ name: 'archive', type: 'string' }, { name: 'spare', type: 'string' }] });
+  const ok = await validateMetadataCommand(ctx, { playbookId: 'ops-backup', version: fixed.metadata.version });
+  assert.deepEqual(ok?.issues, []);
+  assert.equal(ok?.warnings.length, 1);
+  assert.match(ui.messages[1]?.text ?? '', /is valid: .* 1 warning: parameter "spare" is declared but no script uses it/);
+  assert.equal(pb.metadata.version, '1.0.0');
+});

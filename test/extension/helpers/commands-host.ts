@@ -1,8 +1,14 @@
+import { verifyConnection } from '../../../src/core/escher-api/verify-connection';
+import { silentLogger } from '../../../src/core/shared/logger';
 import type { CommandContext } from '../../../src/extension/commands/command-context';
 import type { CommandsHost } from '../../../src/extension/commands/command-table';
+import type { ConnectionHost } from '../../../src/extension/commands/connect';
 import { SearchIndexUse } from '../../../src/extension/search/search-index-use';
+import type { GroupBy } from '../../../src/extension/tree/grouping';
+import type { SelectedRow } from '../../../src/extension/tree/tree-node';
 import type { PlaybookService } from '../../../src/core/service';
 import { MemorySecrets } from '../../helpers/memory-secrets';
+import { recordingRunHost } from './run-host';
 
 /** What a CommandsHost was asked to do, for assertions. */
 export interface HostRecord {
@@ -11,15 +17,32 @@ export interface HostRecord {
   syncing: boolean[];
   statusUpdates: number;
   explorerRefreshes: number;
+  tokenRejected: number;
+  connected: number;
+  groupBy: GroupBy[];
 }
 
 /**
- * The container's side of the commands in a test: a real service and search index, VS Code's
- * SecretStorage as memory, and the status bar / explorer / log as recorders.
+ * The container's side of the commands in a test: a real service and search index, the core's
+ * real connection check, VS Code's SecretStorage as memory, and the status bar / explorer / log
+ * as recorders. `selection` is the explorer's selected row.
  */
-export function commandsHost(ctx: CommandContext, svc: PlaybookService, options: { serverUrl?: string; secrets?: MemorySecrets } = {}): { host: CommandsHost; record: HostRecord; secrets: MemorySecrets } {
-  const record: HostRecord = { refreshes: 0, logShown: 0, syncing: [], statusUpdates: 0, explorerRefreshes: 0 };
+export function commandsHost(
+  ctx: CommandContext,
+  svc: PlaybookService,
+  options: { serverUrl?: string; tenantId?: string; secrets?: MemorySecrets; selection?: () => SelectedRow | undefined } = {},
+): { host: CommandsHost; record: HostRecord; secrets: MemorySecrets; connection: ConnectionHost } {
+  const record: HostRecord = { refreshes: 0, logShown: 0, syncing: [], statusUpdates: 0, explorerRefreshes: 0, tokenRejected: 0, connected: 0, groupBy: [] };
   const secrets = options.secrets ?? new MemorySecrets();
+  const current = { serverUrl: options.serverUrl ?? '', tenantId: options.tenantId ?? '' };
+  const connection: ConnectionHost = {
+    ui: ctx.ui,
+    secrets,
+    log: silentLogger,
+    current: () => ({ ...current }),
+    verify: (input) => verifyConnection(input),
+    connected: async () => void record.connected++,
+  };
   const host: CommandsHost = {
     ctx,
     secrets,
@@ -27,12 +50,17 @@ export function commandsHost(ctx: CommandContext, svc: PlaybookService, options:
       setSyncing: (s) => void record.syncing.push(s),
       update: async () => void record.statusUpdates++,
       refresh: () => void record.explorerRefreshes++,
+      tokenRejected: () => void record.tokenRejected++,
     },
     searchIndex: new SearchIndexUse(async () => svc, () => svc, ctx.log),
-    serverUrl: () => options.serverUrl ?? '',
+    connection,
     searchDebounceMs: () => 0,
+    selected: async () => options.selection?.(),
+    setGroupBy: async (g) => void record.groupBy.push(g),
     refresh: () => void record.refreshes++,
     showLog: () => void record.logShown++,
+    runs: recordingRunHost(svc).host,
+    refreshRuns: () => undefined,
   };
-  return { host, record, secrets };
+  return { host, record, secrets, connection };
 }

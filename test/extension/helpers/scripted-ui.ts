@@ -1,5 +1,15 @@
 import { promises as fs } from 'node:fs';
-import type { ActiveEditorInfo, InputOptions, LiveItem, LivePickOptions, PickItem, Progress, StepOptions, UiHost } from '../../../src/extension/ui/ui-host';
+import { TerminalSession } from '../../../src/extension/run/terminal-session';
+import type { ActiveEditorInfo, InputOptions, LiveItem, LivePickOptions, PickItem, Progress, ReadOnlyDoc, RunTerminal, StepOptions, UiHost } from '../../../src/extension/ui/ui-host';
+
+/** A run terminal as the test sees it: the real line discipline (terminal-session.ts) without the editor. */
+export interface ScriptedTerminal {
+  name: string;
+  /** Everything written into it (CR LF line ends, as a terminal receives them). */
+  output: string;
+  closedWith: number | undefined;
+  session: TerminalSession;
+}
 
 /**
  * The editor side of a command handler in unit tests: answers come from a script, in order, and
@@ -14,10 +24,16 @@ export type Answer = string | string[] | boolean | undefined;
 
 export class ScriptedUi implements UiHost {
   readonly messages: Array<{ level: 'info' | 'warn' | 'error'; text: string }> = [];
-  readonly confirms: Array<{ message: string; detail?: string }> = [];
+  readonly confirms: Array<{ message: string; detail?: string; button: string }> = [];
   readonly opened: string[] = [];
-  readonly shown: Array<{ content: string; language: string }> = [];
-  readonly terminals: Array<{ name: string; cwd: string; commandLine: string }> = [];
+  /** Read-only documents shown (sync status, decrypted scripts). */
+  readonly shown: ReadOnlyDoc[] = [];
+  /** Status-bar messages (routine success). */
+  readonly statusMessages: string[] = [];
+  /** Settings written to the user's settings, in order. */
+  readonly settingsWritten: Array<Record<string, string>> = [];
+  /** Titles of the progress notifications shown. */
+  readonly progress: string[] = [];
   readonly commands: Array<{ command: string; args: unknown[] }> = [];
   readonly prompts: string[] = [];
   /** What each live pick showed for the text typed into it. */
@@ -37,7 +53,13 @@ export class ScriptedUi implements UiHost {
     return this.answers.shift();
   }
 
+  /** Every pick offered: its title, the rows' labels and the rows marked as the current choice. */
+  readonly picks: Array<{ title: string; placeholder?: string; labels: string[]; picked: string[] }> = [];
+  /** Every input box shown, with its options (prefilled value, password, prompt). */
+  readonly inputs: InputOptions[] = [];
+
   async pick<T>(items: PickItem<T>[], options: StepOptions): Promise<T | undefined> {
+    this.picks.push({ title: options.title, ...(options.placeholder !== undefined ? { placeholder: options.placeholder } : {}), labels: items.map((i) => i.label), picked: items.filter((i) => i.picked).map((i) => i.label) });
     const a = this.next('pick', options.title);
     if (a === undefined) return undefined;
     const item = items.find((i) => i.label.replace(/^\$\([a-z-]+\) /, '').startsWith(String(a)));
@@ -46,6 +68,7 @@ export class ScriptedUi implements UiHost {
   }
 
   async pickMany<T>(items: PickItem<T>[], options: StepOptions): Promise<T[] | undefined> {
+    this.picks.push({ title: options.title, ...(options.placeholder !== undefined ? { placeholder: options.placeholder } : {}), labels: items.map((i) => i.label), picked: items.filter((i) => i.picked).map((i) => i.label) });
     const a = this.next('pickMany', options.title);
     if (a === undefined) return undefined;
     const labels = Array.isArray(a) ? a : [String(a)];
@@ -53,6 +76,7 @@ export class ScriptedUi implements UiHost {
   }
 
   async input(options: InputOptions): Promise<string | undefined> {
+    this.inputs.push(options);
     const a = this.next('input', `${options.title} ${options.prompt ?? ''}`);
     if (a === undefined) return undefined;
     const text = String(a);
@@ -76,7 +100,7 @@ export class ScriptedUi implements UiHost {
   }
 
   async confirm(message: string, options: { detail?: string; confirm: string }): Promise<boolean> {
-    this.confirms.push({ message, ...(options.detail !== undefined ? { detail: options.detail } : {}) });
+    this.confirms.push({ message, ...(options.detail !== undefined ? { detail: options.detail } : {}), button: options.confirm });
     return this.next('confirm', message) === true;
   }
 
@@ -101,8 +125,11 @@ export class ScriptedUi implements UiHost {
     return this.message('error', text, actions);
   }
 
+  private waitingForOpen: Array<(file: string) => void> = [];
+
   async openFile(file: string): Promise<void> {
     this.opened.push(file);
+    for (const resolve of this.waitingForOpen.splice(0)) resolve(file);
   }
 
   readonly diffs: { left: string; right: string; title: string }[] = [];
@@ -111,16 +138,64 @@ export class ScriptedUi implements UiHost {
     this.diffs.push({ left, right, title });
   }
 
-  async showText(content: string, language: string): Promise<void> {
-    this.shown.push({ content, language });
+  /** Resolves with the next file opened: for flows that open one after a notification's button, in the background. */
+  nextOpened(): Promise<string> {
+    return new Promise((resolve) => this.waitingForOpen.push(resolve));
   }
 
-  async withProgress<T>(_title: string, task: (p: Progress) => Promise<T>): Promise<T> {
+  async showReadOnly(doc: ReadOnlyDoc): Promise<void> {
+    this.shown.push(doc);
+  }
+
+  statusMessage(text: string): void {
+    this.statusMessages.push(text);
+  }
+
+  async updateSettings(values: Readonly<Record<string, string>>): Promise<void> {
+    this.settingsWritten.push({ ...values });
+  }
+
+  async withProgress<T>(title: string, task: (p: Progress) => Promise<T>): Promise<T> {
+    this.progress.push(title);
     return task({ report: () => {}, cancelled: false });
   }
 
-  runInTerminal(options: { name: string; cwd: string; commandLine: string }): void {
-    this.terminals.push(options);
+  /** The run terminals opened, each with everything written into it and the exit code it closed with. */
+  readonly runTerminals: ScriptedTerminal[] = [];
+  /**
+   * What the user types into the next run terminal: each entry's keys are typed once the
+   * terminal's text matches `when` (for a prompt of the script, or output that shows it is running).
+   */
+  terminalKeys: Array<{ when: RegExp; keys: string }> = [];
+  /** The workspace folders (a run's working folder). */
+  folders: string[] = [];
+  readonly virtualDocuments: string[] = [];
+
+  openRunTerminal(name: string): RunTerminal {
+    const t: ScriptedTerminal = { name, output: '', closedWith: undefined, session: undefined as unknown as TerminalSession };
+    const keys = this.terminalKeys.splice(0);
+    const typeDue = () => {
+      while (keys.length > 0 && keys[0]!.when.test(t.output)) t.session.handleInput(keys.shift()!.keys);
+    };
+    t.session = new TerminalSession(
+      (text) => {
+        t.output += text;
+        typeDue();
+      },
+      (code) => (t.closedWith = code),
+    );
+    this.runTerminals.push(t);
+    t.session.open();
+    queueMicrotask(typeDue);
+    return t.session;
+  }
+
+  workspaceFolders(): string[] {
+    return this.folders;
+  }
+
+  async openVirtualDocument(uri: string): Promise<void> {
+    this.virtualDocuments.push(uri);
   }
 
   isTrusted(): boolean {

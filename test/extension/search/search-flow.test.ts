@@ -4,9 +4,12 @@ import { test } from 'node:test';
 import { PlaybookStore } from '../../../src/core/playbook-store/store';
 import { silentLogger } from '../../../src/core/shared/logger';
 import { SearchIndexUse } from '../../../src/extension/search/search-index-use';
-import { searchCommand, searchRows } from '../../../src/extension/search/search-flow';
+import { searchAnswer, searchCommand, searchRows } from '../../../src/extension/search/search-flow';
+import type { SearchChoice } from '../../../src/extension/search/search-flow';
 import { MemorySecrets } from '../../helpers/memory-secrets';
 import { commandEnv } from '../helpers/command-env';
+
+const idOf = (v: SearchChoice | undefined) => (typeof v === 'object' ? v.playbook_id : v);
 
 async function twoPlaybooks(svc: Awaited<ReturnType<typeof commandEnv>>['svc']): Promise<void> {
   await svc.store.createPlaybook({ name: 'Weekend RDS shutdown', description: 'Stops non-production RDS databases on Friday evening', cloud_provider: 'aws', resource_types: ['rds'] });
@@ -32,7 +35,7 @@ test('Search rows: nothing typed asks nothing; filters narrow; no match says so;
   await twoPlaybooks(svc);
   assert.deepEqual(await searchRows(ctx, '   cloud:aws '), []);
   assert.deepEqual((await searchRows(ctx, 'rotate keys cloud:azure')).map((r) => [r.label, r.value]), [['$(search-stop) No matching playbooks', undefined]]);
-  assert.equal((await searchRows(ctx, 'rotate keys cloud:aws'))[0]?.value?.playbook_id, 'rotate-iam-keys');
+  assert.equal(idOf((await searchRows(ctx, 'rotate keys cloud:aws'))[0]?.value), 'rotate-iam-keys');
 
   const broken = await commandEnv(t);
   broken.svc.config.search.embeddingModel = 'hf:no-such/model';
@@ -56,5 +59,47 @@ test('the search index follows outside changes only once search is in use', asyn
   const cli = new PlaybookStore({ playbooksDir: svc.config.playbooksDir, secrets: new MemorySecrets() });
   await cli.createPlaybook({ name: 'Patch EC2 fleet', description: 'Applies OS patches to every EC2 instance', cloud_provider: 'aws', resource_types: ['ec2'] });
   await index.afterOutsideChange();
-  assert.equal((await searchRows(ctx, 'patch ec2 instances'))[0]?.value?.playbook_id, 'patch-ec2-fleet');
+  assert.equal(idOf((await searchRows(ctx, 'patch ec2 instances'))[0]?.value), 'patch-ec2-fleet');
+});
+
+test('Search rows: an unknown filter value is an error naming the valid ones, not silently ignored', async (t) => {
+  const { svc, ctx } = await commandEnv(t);
+  await twoPlaybooks(svc);
+  const rows = await searchRows(ctx, 'rotate keys cloud:amazon');
+  assert.deepEqual(rows.map((r) => [r.label, r.value]), [['$(error) unknown cloud "amazon": use one of aws, azure, gcp, oci, multi, other (e.g. cloud:aws)', undefined]]);
+  assert.match((await searchRows(ctx, 'x format:bash'))[0]?.label ?? '', /unknown format "bash": use one of shell, .*python/);
+});
+
+test('Search rows: a query that matches no word shows no confident results, only weak matches under their own heading', async (t) => {
+  const { svc, ctx } = await commandEnv(t);
+  await twoPlaybooks(svc);
+  const rows = await searchRows(ctx, 'banana bread recipe');
+  assert.equal(rows[0]?.label, '$(search-stop) No matching playbooks');
+  assert.equal(rows[0]?.description, 'try other words');
+  const heading = rows.findIndex((r) => r.separator);
+  // Anything listed at all comes after the heading that says it is a guess.
+  assert.ok(rows.slice(1).every((r, i) => i + 1 >= heading && heading > 0) || rows.length === 1, JSON.stringify(rows.map((r) => r.label)));
+});
+
+test('Search rows: an empty store says so and offers Create Playbook, which runs the command', async (t) => {
+  const { ui, ctx } = await commandEnv(t, { answers: ['rotate keys', 'Create Playbook'] });
+  const index = new SearchIndexUse(async () => (await ctx.service()), () => undefined, silentLogger);
+  assert.equal(await searchCommand(ctx, index, 0), undefined);
+  const rows = ui.livePicks[0]?.rows ?? [];
+  assert.equal(rows[0]?.label, '$(info) You have no playbooks yet');
+  assert.ok(rows.some((r) => r.label === '$(cloud-download) Import…'));
+  assert.deepEqual(ui.commands, [{ command: 'escher.createPlaybook', args: [] }]);
+});
+
+test('Search rows: while a big first indexing runs, "Indexing N playbooks…" is the first row, and the answer says when to ask again', async (t) => {
+  const { svc, ctx } = await commandEnv(t);
+  await svc.store.createPlaybooks(Array.from({ length: 90 }, (_, i) => ({ name: `Rotate keys ${i}`, description: `Rotates access keys of service user ${i}`, cloud_provider: 'aws' as const })));
+  const first = await searchAnswer(ctx, 'rotate keys');
+  assert.match(first.rows[0]?.label ?? '', /^\$\(sync~spin\) Indexing \d+ playbooks…$/);
+  assert.ok(first.refreshAfter, 'a promise for when the index is complete');
+  await first.refreshAfter;
+  const again = await searchAnswer(ctx, 'rotate keys');
+  assert.doesNotMatch(again.rows[0]?.label ?? '', /Indexing/);
+  assert.equal(again.refreshAfter, undefined);
+  assert.equal(again.rows.filter((r) => r.value !== undefined).length, 30);
 });

@@ -4,11 +4,14 @@ import type { SearchHit } from '../../../src/core/local-search/hybrid-ranker';
 import { explainHit, hitToItem, searchErrorMessage } from '../../../src/extension/search/search-items';
 import { parseSearchInput, withFilter } from '../../../src/extension/search/search-input';
 
-test('filter tokens are parsed out of the typed text; unknown values are ignored, not guessed', () => {
-  assert.deepEqual(parseSearchInput('shut down db weekend cloud:AWS format:shell'), { query: 'shut down db weekend', cloud: 'aws', format: 'shell' });
-  assert.deepEqual(parseSearchInput('area:synced rotate keys'), { query: 'rotate keys', area: 'synced' });
-  assert.deepEqual(parseSearchInput('cloud:mars  vm'), { query: 'vm' });
-  assert.deepEqual(parseSearchInput('   '), { query: '' });
+test('filter tokens are parsed out of the typed text; unknown values are errors, not guesses', () => {
+  assert.deepEqual(parseSearchInput('shut down db weekend cloud:AWS format:shell'), { query: 'shut down db weekend', cloud: 'aws', format: 'shell', errors: [] });
+  assert.deepEqual(parseSearchInput('area:synced rotate keys'), { query: 'rotate keys', area: 'synced', errors: [] });
+  assert.deepEqual(parseSearchInput('cloud:mars  vm'), { query: 'vm', errors: ['unknown cloud "mars": use one of aws, azure, gcp, oci, multi, other (e.g. cloud:aws)'] });
+  assert.deepEqual(parseSearchInput('   '), { query: '', errors: [] });
+  // A half-typed token ("cloud:") is not an error yet; control characters are not echoed.
+  assert.deepEqual(parseSearchInput('vm cloud:'), { query: 'vm', errors: [] });
+  assert.match(parseSearchInput('area:\u001b[31m')!.errors[0]!, /^unknown area "\?\[31m"/);
 });
 
 test('the filter buttons set, replace and clear a token, keeping what was typed', () => {

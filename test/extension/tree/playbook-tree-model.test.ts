@@ -21,6 +21,8 @@ async function setup(t: Parameters<typeof tempHome>[0], sync = new Map<string, P
     syncStates: async () => sync,
     onDidChange: (l) => store.onDidChange(l),
   });
+  // One list per area: these tests are about rows, not groups (grouping.test.ts).
+  model.setGroupBy('flat');
   t.after(async () => model.dispose());
   return { home, store, model };
 }
@@ -56,9 +58,12 @@ test('areas → playbooks → versions → files, with counts, natural name orde
   const rds = local[3] as PlaybookNode;
   const rdsItem = rds.getTreeItem();
   assert.equal(rdsItem.contextValue, 'playbook.local');
-  assert.match(rdsItem.description ?? '', /^v1\.0\.1 · private$/);
-  assert.match(rds.resolveTooltip(), /weekend-rds-shutdown/);
-  assert.match(rds.resolveTooltip(), /Formats: shell · 2 versions/);
+  // Past its first version the row says which one; a private playbook says nothing more (its icon does).
+  assert.equal(rdsItem.description, 'v1.0.1');
+  assert.equal(rdsItem.decorationUri, undefined);
+  assert.match(rds.resolveTooltip(), /`weekend-rds-shutdown` · v1\.0\.1 · 2 versions/);
+  assert.match(rds.resolveTooltip(), /Scripts: shell {2}\nUpdated just now \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
+  assert.equal((local[1] as PlaybookNode).getTreeItem().description, undefined, 'a first version of a private playbook: the full name alone');
 
   const versions = await rds.getChildren();
   assert.deepEqual(await labels(versions), ['v1.0.1', 'v1.0.0']);
@@ -105,7 +110,9 @@ test('sync and review state show on the row: in review, approved, conflict, pend
   const synced = (await rootNodes(model))[1] as AreaNode;
   const nodes = (await synced.getChildren()) as PlaybookNode[];
   const rows = nodes.map((n) => n.getTreeItem());
-  assert.deepEqual(rows.map((r) => r.description), ['v1.0.0 · in review', 'v1.0.0 · approved', 'v1.0.0 · conflict', 'v1.0.0 · pending sync']);
+  // Only what asks for attention is said, as a word and a badge; approved is the quiet state.
+  assert.deepEqual(rows.map((r) => r.description), ['in review', undefined, 'conflict', 'pending sync']);
+  assert.deepEqual(rows.map((r) => r.decorationUri), ['escher-playbook:/review/synced/alpha', undefined, 'escher-playbook:/conflict/synced/charlie', 'escher-playbook:/pending/synced/delta']);
   assert.deepEqual(rows.map((r) => (r.icon?.kind === 'theme' ? r.icon.id : '')), ['clock', 'pass-filled', 'warning', 'cloud-upload']);
   assert.match(nodes[2]!.resolveTooltip(), /description changed on both sides/);
   assert.ok(rows.every((r) => r.contextValue === 'playbook.synced'));

@@ -30,7 +30,13 @@ export interface HclResult {
 
 export function parseHclFiles(files: ReadonlyArray<{ path: string; text: string }>): Promise<{ results: HclResult[]; timing: ToolTiming }> {
   const t0 = performance.now();
-  const modulePath = createRequire(__filename).resolve('@cdktf/hcl2json');
+  let modulePath: string;
+  try {
+    modulePath = createRequire(__filename).resolve('@cdktf/hcl2json');
+  } catch {
+    // A package that left it out (a trimmed .vsix): say what is missing and the way around it.
+    return Promise.reject(new Error('Terraform\'s HCL parser (@cdktf/hcl2json) is not installed beside Escher; install terraform to have the files checked'));
+  }
   return new Promise((resolve, reject) => {
     // ELECTRON_RUN_AS_NODE: in VS Code, process.execPath is Electron, which this turns into plain Node.
     const child = spawn(process.execPath, ['-e', CHILD, modulePath], { stdio: ['pipe', 'pipe', 'pipe'], env: { ELECTRON_RUN_AS_NODE: '1', PATH: process.env.PATH ?? '' } });

