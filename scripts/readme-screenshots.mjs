@@ -16,6 +16,9 @@ const SHOTS = [
   ['review-rejected.png', 'trusted', '-review-rejected.png'],
   ['invalid-metadata.png', 'trusted', '-a-hand-broken-metadata-json-shows-as-an-error-row-that-opens-the-file-with-its-p.png'],
   ['restricted-mode.png', 'restricted', '-restricted-mode-refused.png'],
+  ['run-confirmation.png', 'trusted', '-run-confirmation.png'],
+  ['run-terminal.png', 'trusted', '-run-it-from-the-tree-type-the-parameter-confirm-the-exact-command-see-the-value-.png'],
+  ['run-unreviewed-log.png', 'trusted', '-run-log-unreviewed.png'],
 ];
 
 let missing = 0;

@@ -7,13 +7,14 @@ import type { Browser } from 'playwright-core';
 import { connectSteps } from './flows/connect-steps';
 import { draftSteps } from './flows/draft-steps';
 import { explorerSteps } from './flows/explorer-steps';
-import { publishSteps } from './flows/publish-steps';
+import { createSteps, reviewSteps, uploadForReviewSteps } from './flows/publish-steps';
 import { restrictedModeSteps } from './flows/restricted-steps';
+import { runFromTreeSteps, runPendingReviewSteps } from './flows/run-steps';
 import { searchAndFileSteps } from './flows/search-steps';
 import { atScaleSteps, RUNBOOKS } from './flows/scale-steps';
 import { installExtension, startCodeServer, type CodeServer } from './harness/code-server';
 import { startDevServer, type DevServer } from './harness/dev-server';
-import { filesMentioning, findExtensionLog, writeLibrary } from './harness/fixtures';
+import { builtInExtensionOf, findExtensionLog, logEntriesMentioning, writeLibrary } from './harness/fixtures';
 import { ARTIFACTS, missingPrerequisite } from './harness/prerequisites';
 import { stepper } from './harness/steps';
 import { launchBrowser, Workbench } from './harness/workbench';
@@ -49,15 +50,18 @@ const BASE_SETTINGS = {
   'git.enabled': false,
   // The schema step edits metadata.json without saving it (code-server would otherwise auto-save).
   'files.autoSave': 'off',
+  // xterm's DOM renderer: a run's terminal text is then in the page for the test to read.
+  'terminal.integrated.gpuAcceleration': 'off',
 };
 
-test('the extension in a real VS Code: first run, explorer, connect, create, publish, review, search, resolve, Restricted Mode', { skip: missing, timeout: 420_000 }, async (t) => {
+test('the extension in a real VS Code: first run, explorer, connect, create, run, publish, run unreviewed, review, search, resolve, Restricted Mode', { skip: missing, timeout: 420_000 }, async (t) => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-e2e-'));
   // Not created: the first CLI import creates it while VS Code runs.
   const home = path.join(root, 'home');
   const library = path.join(root, 'library');
   const extensionsDir = path.join(root, 'extensions');
-  await Promise.all([library, extensionsDir, path.join(root, 'workspace')].map((d) => fs.mkdir(d, { recursive: true })));
+  const workspace = path.join(root, 'workspace');
+  await Promise.all([library, extensionsDir, workspace].map((d) => fs.mkdir(d, { recursive: true })));
   await writeLibrary(library);
   await installExtension(extensionsDir);
 
@@ -74,7 +78,7 @@ test('the extension in a real VS Code: first run, explorer, connect, create, pub
   server = await startDevServer({ dataDir: path.join(root, 'server-data'), libraryDir: library, token: TOKEN, tenant: TENANT, adminToken: ADMIN_TOKEN });
   // No server in the settings: Connect to Escher… writes them. No trust prompt in this window.
   const userDataDir = path.join(root, 'user-data');
-  vscode = await startCodeServer({ workspace: path.join(root, 'workspace'), userDataDir, extensionsDir, escherHome: home, settings: { ...BASE_SETTINGS, 'security.workspace.trust.enabled': false } });
+  vscode = await startCodeServer({ workspace, userDataDir, extensionsDir, escherHome: home, settings: { ...BASE_SETTINGS, 'security.workspace.trust.enabled': false } });
   browser = await launchBrowser();
   const wb = await Workbench.open(browser, vscode.url, 'trusted');
   const step = stepper(t, () => wb);
@@ -82,15 +86,29 @@ test('the extension in a real VS Code: first run, explorer, connect, create, pub
   const pane = await wb.openEscherView();
   await explorerSteps(step, wb, pane, home, root);
   await connectSteps(step, wb, { serverUrl: server.url, tenant: TENANT, token: TOKEN, userDataDir });
-  await publishSteps(step, wb, pane, { serverUrl: server.url, tenant: TENANT, token: TOKEN, adminToken: ADMIN_TOKEN, playbook: PLAYBOOK, home });
+  const publish = { serverUrl: server.url, tenant: TENANT, token: TOKEN, adminToken: ADMIN_TOKEN, playbook: PLAYBOOK, home };
+  const run = { playbook: PLAYBOOK, workspace, target: 'prod-db-7' };
+  await createSteps(step, wb, pane, publish);
+  await runFromTreeSteps(step, wb, pane, run);
+  await uploadForReviewSteps(step, wb, pane, publish);
+  // Before the rejection below: the reviewer has not decided yet.
+  await runPendingReviewSteps(step, wb, run);
+  await reviewSteps(step, wb, pane, publish);
   await draftSteps(step, wb, pane, home, PLAYBOOK);
   await searchAndFileSteps(step, wb, pane, home, PLAYBOOK);
 
   await step('a window reload leaves no "Channel has been closed" error behind', async () => {
     await wb.runCommand('Developer: Reload Window');
     await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-    await wb.treeRowLabelled(await wb.openEscherView(), PLAYBOOK).waitFor({ timeout: 60_000 });
-    assert.deepEqual(await filesMentioning(path.join(userDataDir, 'logs'), 'Channel has been closed'), []);
+    // The Escher container was open: the reload restores it (clicking its icon now could close it).
+    await wb.escherPane.waitFor({ state: 'visible', timeout: 60_000 });
+    await wb.treeRowLabelled(wb.escherPane, PLAYBOOK).waitFor({ timeout: 60_000 });
+    // VS Code's own JSON extension logs it when the reload cuts short a request it had in flight for
+    // an open JSON file (a race inside VS Code): reported, not failed. Any other entry may be ours.
+    const closed = await logEntriesMentioning(path.join(userDataDir, 'logs'), 'Channel has been closed');
+    const builtIn = closed.map((e) => builtInExtensionOf(e, extensionsDir));
+    if (builtIn.some(Boolean)) t.diagnostic(`"Channel has been closed" from VS Code's built-in extensions on reload: ${[...new Set(builtIn.filter(Boolean))].join(', ')}`);
+    assert.deepEqual(closed.filter((_, i) => !builtIn[i]), []);
   });
 
   const log = await findExtensionLog(userDataDir);
@@ -108,13 +126,13 @@ test('the extension in a real VS Code: first run, explorer, connect, create, pub
   // The untrusted workspace tries to redirect the tenant, the model and the cache: every one of
   // these is machine-scoped and restricted, so the review state below (fetched as TENANT) and the
   // search (the default model) prove the workspace values were ignored.
-  await fs.mkdir(path.join(root, 'workspace', '.vscode'), { recursive: true });
+  await fs.mkdir(path.join(workspace, '.vscode'), { recursive: true });
   await fs.writeFile(
-    path.join(root, 'workspace', '.vscode', 'settings.json'),
+    path.join(workspace, '.vscode', 'settings.json'),
     JSON.stringify({ 'escher.tenantId': 'evil-tenant', 'escher.search.embeddingModel': 'hf:attacker/model', 'escher.search.allowRemoteModels': true, 'escher.cache.maxSizeMb': 1 }),
   );
   vscode = await startCodeServer({
-    workspace: path.join(root, 'workspace'),
+    workspace,
     userDataDir: path.join(root, 'user-data-untrusted'),
     extensionsDir,
     escherHome: home,
@@ -155,4 +173,5 @@ test('at scale, as the README shows it: 175 AWS runbooks grouped by cloud and se
   live.browser = await launchBrowser();
   const wb = await Workbench.open(live.browser, live.vscode.url, 'scale');
   await atScaleSteps(stepper(t, () => wb), wb, home);
+  t.diagnostic(`tree rows clicked or hovered twice (the first met a re-render): ${wb.clickRetries.length ? wb.clickRetries.join(', ') : 'none'}`);
 });

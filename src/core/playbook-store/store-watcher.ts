@@ -93,7 +93,7 @@ class StoreWatcher {
       if (await isDir(this.root)) {
         // It appeared, maybe with playbooks in it already (written by another process).
         await this.attach();
-        this.onChange('');
+        this.emit('');
         return;
       }
       if ((await nearestExisting(this.root)) === dir) return;
@@ -125,7 +125,7 @@ class StoreWatcher {
     // A folder's own removal is reported to its watch under its own name.
     if (name === null || name === path.basename(dir)) this.schedule(dir, depth);
     if (name !== null && isBookkeeping(path.basename(name))) return;
-    this.onChange(name === null ? '' : path.relative(this.root, path.join(dir, name)));
+    this.emit(name === null ? '' : path.relative(this.root, path.join(dir, name)));
     if (depth < 3) this.schedule(dir, depth);
   }
 
@@ -151,7 +151,7 @@ class StoreWatcher {
     if (depth === 0) {
       // The store folder itself was removed (and maybe made again): start over.
       await this.attach();
-      this.onChange('');
+      this.emit('');
     } else this.schedule(path.dirname(dir), (depth - 1) as Depth);
   }
 
@@ -192,6 +192,11 @@ class StoreWatcher {
       if (code !== 'ENOENT' && code !== 'ENOTDIR') this.fail(e);
       return undefined;
     }
+  }
+
+  /** Reports a change, unless disposed: a check already scheduled may finish after dispose(). */
+  private emit(changed: string): void {
+    if (!this.disposed) this.onChange(changed);
   }
 
   private fail(e: unknown): void {

@@ -25,7 +25,7 @@ export class RunsComponent extends DisposableOwner implements RunHost {
   private readonly view: RunsView;
   private readonly logs: RunLogDocuments;
   private readonly editorContext: ScriptEditorContext;
-  private readonly changed = this._register(new Debouncer(systemClock, 300, () => this.refresh()));
+  private readonly changed = this._register(new Debouncer(systemClock, 300, () => this.journalChanged()));
   private watcher: Disposable[] = [];
 
   constructor(
@@ -52,7 +52,13 @@ export class RunsComponent extends DisposableOwner implements RunHost {
   }
 
   runEnded(_record: RunRecord): void {
-    this.refresh();
+    this.journalChanged();
+  }
+
+  /** A run started or ended (here, or the watcher saw one): the view redraws only if its list changed. */
+  private journalChanged(): void {
+    void this.view.refreshIfChanged();
+    this.logs.refresh();
   }
 
   refresh(): void {

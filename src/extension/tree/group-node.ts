@@ -38,7 +38,10 @@ export class GroupNode implements TreeNode {
     const n = this.spec.playbooks.length;
     const attention = needsAction(this.spec.playbooks, this.sync);
     return {
-      id: `grp:${this.nodeId}`,
+      // The id says whether the group opens by default: VS Code keeps a known id's collapse state,
+      // so groups first drawn while an import was still small would otherwise stay open once the
+      // area holds hundreds (and which ones would depend on how the import's bursts fell).
+      id: `grp:${this.nodeId}${this.spec.expanded ? '' : ':closed'}`,
       label: this.spec.label,
       description: [String(n), ...attention].join(' · '),
       tooltip: `**${this.spec.label}** — ${n} playbook${n === 1 ? '' : 's'} ${this.spec.what}${attention.length ? `  \n${attention.join(', ')}` : ''}`,

@@ -16,19 +16,24 @@ export interface PublishEnv {
 }
 
 /**
- * Create from the palette (revealed in the tree), the code lens and the stored file opening read-only, Upload
- * for Review from the code lens (asked first), a reviewer's rejection on the server notified
- * after Sync Now, the sync status as a read-only document.
+ * Create from the palette (keywords, and the template's parameter declared; revealed in the tree),
+ * the code lens, and the stored metadata.json opening read-only.
  */
-export async function publishSteps(step: Step, wb: Workbench, pane: Locator, env: PublishEnv): Promise<void> {
-  await step('create a playbook from the palette: it is revealed and selected in the tree', async () => {
+export async function createSteps(step: Step, wb: Workbench, pane: Locator, env: PublishEnv): Promise<void> {
+  await step('create a playbook from the palette: its parameter arrives declared, it is revealed and selected in the tree', async () => {
     await wb.runCommand('Escher: Create Playbook');
     await wb.answer(env.playbook, { expectPrompt: 'Name of the playbook' });
     await wb.answer('Stops non-production RDS databases on Friday evening to save cost', { expectPrompt: 'What does it do' });
+    await wb.answer('cost, weekend', { expectPrompt: 'Keywords' });
     await wb.choose('AWS', { title: /Create Playbook/ });
     await wb.answer('rds', { expectPrompt: 'Resource types' });
     await wb.waitForPlaceholder('Script formats');
     await wb.page.keyboard.press('Enter'); // Shell is preselected.
+    // The template's {{target}} arrives declared: continue with it.
+    await wb.waitForPlaceholder('Parameters the scripts fill in');
+    await wb.quickRow('{{target}}').waitFor();
+    await wb.screenshot('create-parameters-step');
+    await wb.choose('Continue with 1 parameter');
     await wb.notification(/Created "Weekend RDS shutdown"/).waitFor();
     await wb.treeRowLabelled(pane, env.playbook).and(pane.locator('.monaco-list-row[aria-selected="true"]')).waitFor();
     assert.match(await wb.treeRowLabelled(pane, 'Local').innerText(), /3/);
@@ -56,7 +61,10 @@ export async function publishSteps(step: Step, wb: Workbench, pane: Locator, env
     // …and the way to change it is right there, in the editor's title bar.
     await wb.page.locator('.editor-actions [aria-label="Edit as New Version"]').first().waitFor({ timeout: 30_000 });
   });
+}
 
+/** Upload for Review from the code lens of the open metadata.json: asked first, then Synced, in review. */
+export async function uploadForReviewSteps(step: Step, wb: Workbench, pane: Locator, env: PublishEnv): Promise<void> {
   await step('Upload for Review from the code lens says what goes where first, then moves it to Synced, in review', async () => {
     await wb.liveCodeLens('Upload for Review');
     await wb.codeLens('Upload for Review').click();
@@ -70,7 +78,13 @@ export async function publishSteps(step: Step, wb: Workbench, pane: Locator, env
     await wb.clearNotifications();
     await wb.screenshot('code-lens-synced');
   });
+}
 
+/**
+ * A reviewer's rejection on the server notified after Sync Now (the code lens follows), the
+ * walkthrough's steps ticked, the sync status as a read-only document.
+ */
+export async function reviewSteps(step: Step, wb: Workbench, pane: Locator, env: PublishEnv): Promise<void> {
   await step('a review rejection made on the server arrives as a notification after sync', async () => {
     const record = (await (await fetch(`${env.serverUrl}/api/playbooks/weekend-rds-shutdown`, { headers: { authorization: `Bearer ${env.token}`, 'x-escher-tenant': env.tenant } })).json()) as { versions: Record<string, unknown> };
     const version = Object.keys(record.versions).sort().at(-1);

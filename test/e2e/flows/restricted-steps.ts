@@ -11,14 +11,15 @@ export async function restrictedModeSteps(step: Step, rw: Workbench, playbook: s
     await row.waitFor({ timeout: 60_000 });
     // The review state shows only with a server configured: here it comes from config.json.
     await row.filter({ hasText: /rejected/ }).waitFor({ timeout: 60_000 });
-    assert.equal(await rw.paletteHasCommand('Escher: Run in Terminal'), false, 'the palette hides Run in Terminal');
+    assert.equal(await rw.paletteHasCommand('Escher: Run Playbook'), false, 'the palette hides Run Playbook');
     await rw.screenshot('palette-without-run');
     // The search quick pick still offers the action; the command itself refuses.
     await rw.runCommand('Escher: Search Playbooks');
     await rw.quickInputBox.fill('rds friday');
     await rw.quickRow(playbook).waitFor({ timeout: 90_000 });
     await rw.quickRow(playbook).click();
-    await rw.choose('Run in Terminal');
+    // Offered as "Run Playbook… (needs a trusted workspace)".
+    await rw.choose('Run Playbook');
     await rw.notification(/disabled in Restricted Mode/).waitFor();
     // Let the toast finish fading in before the screenshot (the class is VS Code's own).
     await rw.page.locator('.notification-toast.notification-fade-in-done').first().waitFor({ timeout: 5_000 }).catch(() => {});

@@ -23,8 +23,7 @@ export async function atScaleSteps(step: Step, wb: Workbench, home: string): Pro
     await row.waitFor();
     // No "v1.0.0 · private" repeated on every row: the full name is the row.
     assert.equal((await row.innerText()).trim(), 'AWS-RestartEC2Instance');
-    await row.hover();
-    await wb.page.locator('.monaco-hover', { hasText: 'aws-restart-ec2-instance' }).waitFor({ timeout: 30_000 });
+    await wb.hoverRow(row, wb.page.locator('.monaco-hover', { hasText: 'aws-restart-ec2-instance' }));
     await wb.screenshot('tree-at-scale');
   });
 

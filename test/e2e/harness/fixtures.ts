@@ -57,16 +57,38 @@ export async function findExtensionLog(userDataDir: string): Promise<string | un
   return file ? fs.readFile(file, 'utf8') : undefined;
 }
 
-/** The files under `dir` (code-server's logs) whose text contains `needle`. */
-export async function filesMentioning(dir: string, needle: string): Promise<string[]> {
-  const out: string[] = [];
+/** One entry of a code-server log: its timestamped line and the lines after it (a stack). */
+export interface LogEntry {
+  file: string;
+  text: string;
+}
+
+const ENTRY_START = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[/m;
+
+/** The entries of every log under `dir` (code-server's logs) whose text contains `needle`. */
+export async function logEntriesMentioning(dir: string, needle: string): Promise<LogEntry[]> {
+  const out: LogEntry[] = [];
   const walk = async (d: string): Promise<void> => {
     for (const e of await fs.readdir(d, { withFileTypes: true }).catch(() => [])) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) await walk(p);
-      else if ((await fs.readFile(p, 'utf8').catch(() => '')).includes(needle)) out.push(p);
+      else {
+        const text = await fs.readFile(p, 'utf8').catch(() => '');
+        if (!text.includes(needle)) continue;
+        for (const entry of text.split(new RegExp(`(?=${ENTRY_START.source})`, 'm'))) if (entry.includes(needle)) out.push({ file: p, text: entry });
+      }
     }
   };
   await walk(dir);
   return out;
+}
+
+/**
+ * The name of the built-in VS Code extension whose code the entry's stack is in (a
+ * `lib/vscode/extensions/<name>/` frame), when no frame is in an installed extension; else
+ * undefined: the entry may be ours.
+ */
+export function builtInExtensionOf(entry: LogEntry, installedExtensionsDir: string): string | undefined {
+  if (entry.text.includes(installedExtensionsDir)) return undefined;
+  return /lib\/vscode\/extensions\/([^/]+)\//.exec(entry.text)?.[1];
 }

@@ -7,12 +7,19 @@ import type { Workbench } from './workbench';
  * page), the Runs view and its rows.
  */
 
-/** Right-click → the context menu's entry. */
+/**
+ * Right-click → the context menu's entry, chosen with the pointer on it and Enter. (A mouse click
+ * on the entry was sometimes lost under load: the entry highlighted, the menu stayed open.)
+ */
 export async function contextMenu(wb: Workbench, row: Locator, entry: string): Promise<void> {
   await row.click({ button: 'right' });
-  const item = wb.page.locator('.context-view .monaco-menu .action-item', { hasText: entry }).first();
+  const menu = wb.page.locator('.context-view .monaco-menu');
+  const item = menu.locator('.action-item', { hasText: entry }).first();
   await item.waitFor({ state: 'visible' });
-  await item.click();
+  await item.hover();
+  await menu.locator('.action-item.focused', { hasText: entry }).first().waitFor();
+  await wb.page.keyboard.press('Enter');
+  await menu.first().waitFor({ state: 'hidden' });
 }
 
 /** The text of the visible terminal, as xterm shows it (rows joined by newlines). */

@@ -151,12 +151,19 @@ export class Workbench {
     }
   }
 
-  /** Opens our activity-bar container ("Escher"). */
+  /** The Playbooks view's pane (visible or not). */
+  get escherPane(): Locator {
+    return this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: /Playbooks/i }) });
+  }
+
+  /**
+   * Opens our activity-bar container ("Escher"). Clicking the icon of the container already shown
+   * closes the side bar, so it is clicked only while the container is not the active one.
+   */
   async openEscherView(): Promise<Locator> {
-    const pane = this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: /Playbooks/i }) });
-    if (!(await pane.isVisible())) {
-      await this.page.locator('.activitybar .action-item a[aria-label^="Escher"], .activitybar .action-item [aria-label^="Escher"]').first().click();
-    }
+    const pane = this.escherPane;
+    const item = this.page.locator('.activitybar .action-item[aria-label^="Escher"], .activitybar .action-item:has([aria-label^="Escher"])').first();
+    if (!(await pane.isVisible()) && !(await item.evaluate((el) => el.classList.contains('checked')))) await item.click();
     await pane.waitFor({ state: 'visible' });
     return pane;
   }
@@ -182,6 +189,23 @@ export class Workbench {
       this.clickRetries.push((await row.innerText().catch(() => '?')).split('\n')[0] ?? '?');
       await row.click();
       await until.waitFor();
+    }
+  }
+
+  /**
+   * Points at a tree row and waits for its hover. A row drawn again under a pointer that does not
+   * move gets no new mouse-over, so no hover; a user moves the mouse off and back, and so does
+   * this — once (reported with the click retries).
+   */
+  async hoverRow(row: Locator, hover: Locator): Promise<void> {
+    await row.hover();
+    try {
+      await hover.waitFor({ timeout: 10_000 });
+    } catch {
+      this.clickRetries.push(`hover: ${(await row.innerText().catch(() => '?')).split('\n')[0] ?? '?'}`);
+      await this.page.mouse.move(0, 0);
+      await row.hover();
+      await hover.waitFor();
     }
   }
 

@@ -11,6 +11,7 @@ import { runCommandEnv } from '../helpers/run-host';
 
 test('a playbook pending review asks for a reason in a second dialog; the reason is recorded; Escape there runs nothing', async (t) => {
   const s = await libraryServer(t);
+  // Upload for Review asks first; then two runs: the reason box escaped, then answered.
   const e = await runCommandEnv(t, { answers: [true, true, undefined, true, 'outage INC-42, reviewer on leave'], serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
   await e.svc.store.createPlaybook({ name: 'Gate', description: 'x', scripts: [{ path: 'shell/run.sh', content: 'echo gated run\n' }] });
   assert.equal(await publishFlow(e.ctx, { playbookId: 'gate' }, 'uploaded_for_review'), 'published');
@@ -20,8 +21,8 @@ test('a playbook pending review asks for a reason in a second dialog; the reason
   const out = await runPlaybookFlow(e.ctx, e.host, { playbookId: 'gate' });
   assert.ok(out.outcome === 'ran');
 
-  // confirms[0] is the upload's own confirmation.
-  const [, first, second] = e.ui.confirms;
+  const [upload, first, second] = e.ui.confirms;
+  assert.equal(upload?.button, 'Upload for Review');
   assert.equal(first?.button, 'Run Unreviewed…');
   assert.match(first?.detail ?? '', /Review: pending — it has not been approved: running it needs a reason, which is recorded/);
   assert.equal(second?.button, 'Run Unreviewed…');

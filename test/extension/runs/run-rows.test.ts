@@ -1,27 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunRecord, RunSummary } from '../../../src/core/runner/types';
+import type { RunRecord } from '../../../src/core/runner/types';
 import { runLogText, runLogUri, runIdOfLogPath } from '../../../src/extension/runs/run-log-text';
 import { outcome, runRow, runTooltip, startedAt } from '../../../src/extension/runs/run-rows';
-
-const RUN: RunSummary = {
-  run_id: '20261129-101500-3f9a2c',
-  playbook_id: 'stop-db',
-  version: '1.0.0',
-  formats: ['shell'],
-  mode: 'run',
-  dry_run: false,
-  status: 'succeeded',
-  exit_code: 0,
-  signal: null,
-  started_at: '2026-11-29T10:15:00.000Z',
-  ended_at: '2026-11-29T10:15:01.200Z',
-  duration_ms: 1200,
-  user: 'ana',
-  host: 'box',
-  pid: 42,
-  cwd: '/work/project',
-};
+import { RUN } from '../helpers/run-summary';
 
 test('a Runs row: playbook and version, outcome and start, a status icon, the log on click, menus by status', () => {
   const now = new Date('2026-11-29T10:15:00.000Z');

@@ -136,3 +136,26 @@ test('tooltips break their lines and say how long ago, with the exact time besid
   assert.match(html, /Stops RDS\.<br>\nStarts it Monday\./);
   assert.match(html, /Cloud: AWS · RDS \(rds\)<br>\nScripts: shell<br>\nUpdated 3 days ago \(2026-11-27 09:30 UTC\)/);
 });
+
+test('groups drawn open while an import was small are new rows once the area is large: they close, whatever bursts the import came in', async (t) => {
+  const { store, model } = await setup(t);
+  model.setGroupBy('cloud');
+  const serviceItems = async () => {
+    const [local] = await sectionRoots([playbooksSection(model)]);
+    const [aws] = (await local!.getChildren()) as GroupNode[];
+    return ((await aws!.getChildren()) as GroupNode[]).map((g) => g.getTreeItem());
+  };
+  await store.createPlaybook({ name: 'Backup bucket 0', description: 'x', cloud_provider: 'aws', resource_types: ['s3'] });
+  model.invalidate();
+  const small = await serviceItems();
+  assert.deepEqual(small.map((i) => i.collapsible), ['expanded']);
+  for (let i = 1; i < 25; i++) await store.createPlaybook({ name: `Backup bucket ${i}`, description: 'x', cloud_provider: 'aws', resource_types: ['s3'] });
+  model.invalidate();
+  const large = await serviceItems();
+  assert.deepEqual(large.map((i) => i.collapsible), ['collapsed']);
+  // VS Code would keep the open state of a known id: the large area's S3 group must be another id.
+  assert.notEqual(large[0]!.id, small[0]!.id);
+  await store.createPlaybook({ name: 'Backup bucket 25', description: 'x', cloud_provider: 'aws', resource_types: ['s3'] });
+  model.invalidate();
+  assert.equal((await serviceItems())[0]!.id, large[0]!.id, 'while the area stays large the id is stable, so a group the user opened stays open');
+});
