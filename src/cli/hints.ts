@@ -24,6 +24,7 @@ export const CLI_HINTS: Record<HintCode, string> = {
   'foreign-download-url': 'the server returned a link to another host; refusing it (check ESCHER_SERVER_URL or report the server)',
   'invalid-tenant': 'tenant ids are lower-case letters, digits and single hyphens',
   'store-needs-check': 'run `escher-playbook doctor` (add --repair to fix what it can)',
+  'version-modified': 'versions are immutable: keep the change as the next version with `escher-playbook draft ID` then `escher-playbook draft commit ID`, or restore the file (a published version: delete it and sync it back)',
   'playbook-unknown': 'see `escher-playbook list`',
   'version-not-greater': 'versions only go up; omit --version to bump automatically',
   'data-key-missing': 'set ESCHER_KEY to the base64 key this store was written with (or restore the key file under $ESCHER_HOME)',

@@ -51,6 +51,7 @@ const COMMANDS: readonly LazyCommand[] = [
   { names: ['run'], load: () => import('./commands/run.js') },
   { names: ['check'], load: () => import('./commands/check.js') },
   { names: ['runs'], load: () => import('./commands/runs.js') },
+  { names: ['draft'], load: () => import('./commands/draft.js') },
 ];
 
 export async function main(argv: readonly string[], streams: Streams = process, env: NodeJS.ProcessEnv = process.env): Promise<number> {

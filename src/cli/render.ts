@@ -6,11 +6,13 @@ import { reviewCell } from './sync-view';
 
 /** Human renderings of store objects (the --json forms are the objects themselves). */
 
-export function renderSummaries(items: readonly PlaybookSummary[], views?: SyncViews): string[] {
+/** `modified`: ids whose listed version was changed on disk after it was stored. */
+export function renderSummaries(items: readonly PlaybookSummary[], views?: SyncViews, modified: ReadonlySet<string> = new Set()): string[] {
   if (items.length === 0) return ['no playbooks'];
+  const version = (s: PlaybookSummary) => (modified.has(s.playbook_id) ? `${s.version} (modified on disk)` : s.version);
   return table(
     ['ID', 'VERSION', 'AREA', 'REVIEW', 'CLOUD', 'FORMATS', 'NAME'],
-    items.map((s) => [s.playbook_id, s.version, s.area, reviewCell(views?.of(s)), s.cloud_provider, s.formats.join(',') || '-', s.name]),
+    items.map((s) => [s.playbook_id, version(s), s.area, reviewCell(views?.of(s)), s.cloud_provider, s.formats.join(',') || '-', s.name]),
   );
 }
 

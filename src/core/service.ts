@@ -6,6 +6,7 @@ import type { Logger } from './shared/logger';
 import { silentLogger } from './shared/logger';
 import type { SecretStore } from './shared/secrets';
 import { PlaybookStore } from './playbook-store/store';
+import { DraftStore } from './drafts/draft-store';
 import { LocalSearch } from './local-search/local-search';
 import { QdrantVectorStore } from './local-search/qdrant-store';
 import type { LockOptions } from './playbook-store/store-lock';
@@ -70,6 +71,13 @@ export class PlaybookService implements Disposable {
   /** The playbook store (local / synced / ai-generated areas under config.playbooksDir). */
   get store(): PlaybookStore {
     return this._store();
+  }
+
+  private readonly _drafts = this.lazy(() => new DraftStore({ draftsDir: path.join(this.config.home, 'drafts'), store: this.store, clock: this.clock }));
+
+  /** Drafts ($ESCHER_HOME/drafts/<id>/): editable copies of versions, saved back as new versions. */
+  get drafts(): DraftStore {
+    return this._drafts();
   }
 
   private readonly _search = this.lazy(() => {

@@ -28,6 +28,7 @@ import { PlaybooksWatcher } from './watch/playbooks-watcher';
 import { RunsComponent } from './runs/runs-component';
 import { PlaceholderDecorations } from './highlight/placeholder-decorations';
 import { FolderWatcher } from './watch/folder-watcher';
+import { markStoreReadOnly } from './watch/read-only-store';
 import { InvalidMetadataRegistry } from './diagnostics/invalid-metadata-registry';
 import { MetadataDiagnostics } from './diagnostics/metadata-diagnostics';
 
@@ -266,6 +267,7 @@ export class Container extends DisposableOwner {
   /** Watches the playbooks folder (edits from the CLI, another window, by hand) and config.json (`login`), existing or not yet. */
   private watchFiles(): void {
     for (const w of this.watchers.splice(0)) w.dispose();
+    void markStoreReadOnly(this._config.playbooksDir, this.logger);
     this.watchers.push(new PlaybooksWatcher(this._config.playbooksDir, (files) => this.onExternalChange(files)));
     const configChanged = new Debouncer(systemClock, 300, () => this.reconfigure());
     const trigger = () => configChanged.trigger();

@@ -41,6 +41,7 @@ export const EXTENSION_HINTS: Record<HintCode, ExtensionHint> = {
   'foreign-download-url': { text: 'the server sent a link to another host, which was refused; check escher.server.url or report the server' },
   'invalid-tenant': { text: 'tenant ids are lower-case letters, digits and single hyphens', action: CONNECT },
   'store-needs-check': { text: 'run "Escher: Check Playbook Store" to find and repair it', action: CHECK_STORE },
+  'version-modified': { text: 'versions are immutable: keep the change as the next version with "Escher: Edit as New Version", or restore the file', action: { label: 'Edit as New Version', command: 'escher.editAsNewVersion' } },
   'playbook-unknown': { text: 'the Escher Playbooks view lists yours; "Escher: Search Playbooks" finds the others' },
   'version-not-greater': { text: 'versions only go up: use "Escher: New Version…"' },
   'data-key-missing': { text: 'the data key this store was written with is missing: restore secrets.json in the Escher home folder (escher.home)' },

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { connectSteps } from './flows/connect-steps';
+import { draftSteps } from './flows/draft-steps';
 import { explorerSteps } from './flows/explorer-steps';
 import { createSteps, reviewSteps, uploadForReviewSteps } from './flows/publish-steps';
 import { restrictedModeSteps } from './flows/restricted-steps';
@@ -85,7 +86,7 @@ test('the extension in a real VS Code: first run, explorer, connect, create, run
   const pane = await wb.openEscherView();
   await explorerSteps(step, wb, pane, home, root);
   await connectSteps(step, wb, { serverUrl: server.url, tenant: TENANT, token: TOKEN, userDataDir });
-  const publish = { serverUrl: server.url, tenant: TENANT, token: TOKEN, adminToken: ADMIN_TOKEN, playbook: PLAYBOOK };
+  const publish = { serverUrl: server.url, tenant: TENANT, token: TOKEN, adminToken: ADMIN_TOKEN, playbook: PLAYBOOK, home };
   const run = { playbook: PLAYBOOK, workspace, target: 'prod-db-7' };
   await createSteps(step, wb, pane, publish);
   await runFromTreeSteps(step, wb, pane, run);
@@ -93,6 +94,7 @@ test('the extension in a real VS Code: first run, explorer, connect, create, run
   // Before the rejection below: the reviewer has not decided yet.
   await runPendingReviewSteps(step, wb, run);
   await reviewSteps(step, wb, pane, publish);
+  await draftSteps(step, wb, pane, home, PLAYBOOK);
   await searchAndFileSteps(step, wb, pane, home, PLAYBOOK);
 
   await step('a window reload leaves no "Channel has been closed" error behind', async () => {

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { SyncStatus } from '../../core/metadata-publisher/status-reader';
-import { describeForCli } from '../hints';
+import { CLI_HINTS, describeForCli } from '../hints';
 import type { CliContext } from '../context';
+import type { ModifiedVersion } from '../../core/playbook-store/types';
+import { findModifiedVersions } from '../../core/playbook-store/version-integrity';
 
 /** Where the token comes from: the environment wins over the 0600 file (FileSecretStore). */
 export interface TokenState {
@@ -28,13 +30,13 @@ export interface StatusView extends SyncStatus {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('server, tenant and sign-in; last sync and its error; queued changes; conflicts needing attention')
+    .description('server, tenant and sign-in; last sync and its error; queued changes; conflicts needing attention; versions modified on disk')
     .action(async () => {
       const svc = await ctx.service();
       const config = ctx.config();
-      const [st, token] = await Promise.all([svc.publisher.status(), tokenState(ctx)]);
+      const [st, token, modified] = await Promise.all([svc.publisher.status(), tokenState(ctx), svc.store.listPlaybooks().then((all) => findModifiedVersions(svc.store, all))]);
       const view: StatusView = { serverUrl: config.serverUrl, tenantId: config.tenantId, token, background: st.syncEnabled ? 'none' : 'disabled', ...st };
-      ctx.out.result(view, () => renderStatus(view, Date.now()));
+      ctx.out.result({ ...view, modified_on_disk: modified }, () => [...renderStatus(view, Date.now()), ...renderModified(modified)]);
     });
 }
 
@@ -47,6 +49,16 @@ async function tokenState(ctx: CliContext): Promise<TokenState> {
   } catch (e) {
     return { present: false, source: null, problem: describeForCli(e) };
   }
+}
+
+/** Versions changed on disk after they were stored: each file, and the way out. */
+export function renderModified(modified: readonly ModifiedVersion[]): string[] {
+  const lines = [`modified on disk: ${modified.length}`];
+  for (const v of modified) {
+    lines.push(`  ${v.playbook_id} v${v.version} (${v.area}): ${v.files.map((f) => f.path).join(', ')}`);
+    lines.push(`    ${CLI_HINTS['version-modified'].replace(/\bID\b/g, v.playbook_id)}`);
+  }
+  return lines;
 }
 
 export function renderStatus(st: StatusView, now: number): string[] {

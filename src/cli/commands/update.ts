@@ -76,6 +76,9 @@ export function register(program: Command, ctx: CliContext): void {
         fromVersion: o.from,
         enforceContract: true,
       });
-      ctx.out.result(updated.metadata, () => `updated ${id} to v${updated.metadata.version} (${updated.area})`);
+      // Nothing to change writes nothing (exit 0); --json prints the latest version's metadata either way.
+      ctx.out.result(updated.metadata, () =>
+        updated.unchanged ? `nothing changed: ${id} stays at v${updated.metadata.version} (${updated.area}); no version written` : `updated ${id} to v${updated.metadata.version} (${updated.area})`,
+      );
     });
 }

@@ -87,6 +87,8 @@ export async function writeLocalVersion(args: {
     removeScripts,
     version,
     fromVersion: local.metadata.version,
+    // The server's version number is mirrored even when the content matches the local one.
+    writeUnchanged: true,
   });
 }
 

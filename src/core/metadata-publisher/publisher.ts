@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { EscherApi, ReviewStatus } from '../escher-api/types';
 import type { StorageStrategy } from '../playbook-store/metadata';
+import { modifiedError } from '../playbook-store/version-integrity';
 import type { PlaybookStoreApi } from '../playbook-store/types';
 import { watchStoreFolder } from '../playbook-store/store-watcher';
 import type { Backoff } from '../shared/backoff';
@@ -175,6 +176,9 @@ export class MetadataPublisher {
       if (pb.area === 'ai-generated') {
         throw new ValidationError(`Playbook "${playbookId}" is AI-generated and not accepted yet`, [], { hint: 'accept it first, then publish', hintCode: 'accept-ai-first' });
       }
+      // A version changed on disk after it was stored is refused whole, before anything is sent.
+      const modified = await this.o.store.findModifiedFiles(pb);
+      if (modified.length) throw modifiedError(pb, modified);
       if (pb.metadata.storage_strategy !== options.strategy) {
         pb = await this.o.store.updatePlaybook(playbookId, { storage_strategy: options.strategy, fromVersion: pb.metadata.version });
       }

@@ -5,6 +5,7 @@ import { METADATA_FILE } from './layout';
 import type { PlaybookMetadata } from './metadata';
 import { encryptScript, hasEncryptedDefaults, resealParameters } from './sensitive';
 import type { DoctorIssue } from './types';
+import { storedFileMode } from './version-writer';
 
 type Report = (kind: DoctorIssue['kind'], p: string, message: string, repaired?: boolean) => void;
 
@@ -28,7 +29,7 @@ export async function checkSeals(dir: string, metadata: PlaybookMetadata, legacy
   const id = metadata.playbook_id;
   for (const s of legacy) {
     if (repair && key) {
-      await writeFileAtomic(s.file, encryptScript(key, id, s.path, s.plain));
+      await writeFileAtomic(s.file, encryptScript(key, id, s.path, s.plain), { mode: storedFileMode(s.path, true) });
       report('seal', s.file, `${LEGACY}: re-sealed`, true);
     } else report('seal', s.file, `${LEGACY}; run \`escher-playbook doctor --repair\``);
   }
@@ -48,6 +49,6 @@ export async function checkSeals(dir: string, metadata: PlaybookMetadata, legacy
     return;
   }
   // Same document with only the envelopes replaced, written the way version-writer.ts writes it.
-  await writeFileAtomic(file, JSON.stringify({ ...metadata, parameters: resealed.parameters }, null, 2) + '\n');
+  await writeFileAtomic(file, JSON.stringify({ ...metadata, parameters: resealed.parameters }, null, 2) + '\n', { mode: storedFileMode(METADATA_FILE, false) });
   report('seal', file, `${what}: re-sealed`, true);
 }

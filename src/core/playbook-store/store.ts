@@ -28,13 +28,17 @@ import type {
   CreatePlaybookInput,
   Disposable,
   DoctorReport,
+  ModifiedFile,
   Playbook,
   PlaybookStoreApi,
   PlaybookSummary,
   SkippedVersion,
   StoreChange,
   UpdatePlaybookInput,
+  UpdateResult,
 } from './types';
+import { isUnchanged } from './unchanged';
+import { findModifiedFiles } from './version-integrity';
 import { assertValidDraft } from './validate';
 import { publishDir, renameNoReplace, trashName, writeVersionTree } from './version-writer';
 
@@ -134,7 +138,8 @@ export class PlaybookStore implements PlaybookStoreApi {
     return parseStorePath(this.playbooksDir, file);
   }
 
-  async updatePlaybook(id: string, input: UpdatePlaybookInput): Promise<Playbook> {
+  /** A new version with input's changes; with none (unchanged.ts), nothing is written and the latest comes back `unchanged`. */
+  async updatePlaybook(id: string, input: UpdatePlaybookInput): Promise<UpdateResult> {
     validatePlaybookId(id);
     const playbook = await this.locks.with(`id-${id}`, async (assertHeld) => {
       const area = await this.locate(id);
@@ -162,12 +167,13 @@ export class PlaybookStore implements PlaybookStoreApi {
         updated_at: new Date(this.clock.now()).toISOString(),
       };
       assertValidDraft(metadata);
+      if (!input.writeUnchanged && m.version === latest && isUnchanged(m, metadata, input.parameters, key)) return { ...base, unchanged: true };
       const plaintext = async (i: number) => (entries[i]!.sensitive ? decryptScript(await this.keys.get({ create: false }), id, entries[i]!.path, Buffer.from(files[i]!.bytes)).plain : files[i]!.bytes);
       if (input.enforceContract) for (const w of await enforceContract(plaintext, entries, input.parameters ?? m.parameters, `${id} v${next}`)) this.logger.warn(w);
       await publishDir(dir, versionDirName(next), (tmp) => writeVersionTree(tmp, metadata, files), assertHeld);
-      return { area, dir: path.join(dir, versionDirName(next)), metadata };
+      return { area, dir: path.join(dir, versionDirName(next)), metadata, unchanged: false };
     });
-    this.emit({ kind: 'updated', playbookId: id, version: playbook.metadata.version, area: playbook.area });
+    if (!playbook.unchanged) this.emit({ kind: 'updated', playbookId: id, version: playbook.metadata.version, area: playbook.area });
     return playbook;
   }
 
@@ -201,10 +207,7 @@ export class PlaybookStore implements PlaybookStoreApi {
     return filter.area ? all.filter((s) => s.area === filter.area) : all;
   }
 
-  /**
-   * listPlaybooks() with each summary as its JSON text, straight from the catalog: for printing
-   * 10k summaries without parsing and re-serialising them (`list --json`).
-   */
+  /** listPlaybooks() with each summary as its JSON text, straight from the catalog (`list --json` prints 10k without re-serialising). */
   async listPlaybooksJson(filter: { area?: Area } = {}): Promise<CatalogRow[]> {
     const all = await this.catalog.listJson();
     return filter.area ? all.filter((s) => s.area === filter.area) : all;
@@ -217,6 +220,11 @@ export class PlaybookStore implements PlaybookStoreApi {
 
   readScript(playbook: Playbook, scriptPath: string): Promise<Buffer> {
     return readVerifiedScript(playbook, scriptPath, () => this.keys.get({ create: false }));
+  }
+
+  /** Files of this version that no longer match its metadata.json (version-integrity.ts). */
+  async findModifiedFiles(playbook: Playbook): Promise<ModifiedFile[]> {
+    return findModifiedFiles(playbook, playbook.metadata.scripts.some((s) => s.sensitive) ? await this.keys.peek() : undefined);
   }
 
   /** Parameters with sensitive defaults decrypted (needs the data key only when something is encrypted). */

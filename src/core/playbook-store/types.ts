@@ -49,6 +49,24 @@ export interface ScriptInput {
   encrypted?: EncryptedValue;
 }
 
+/** A file of a stored version that no longer is what its metadata.json records. */
+export interface ModifiedFile {
+  /** "<format>/<file>" as in metadata.json. */
+  path: string;
+  /** What is wrong with it, for a person. */
+  problem: string;
+}
+
+/** A version with files that no longer match its metadata.json. */
+export interface ModifiedVersion {
+  playbook_id: string;
+  version: string;
+  area: Area;
+  /** Absolute path of the version folder. */
+  dir: string;
+  files: ModifiedFile[];
+}
+
 export interface CreatePlaybookInput {
   name: string;
   description: string;
@@ -99,6 +117,18 @@ export interface UpdatePlaybookInput {
   fromVersion?: string;
   /** As in CreatePlaybookInput. */
   enforceContract?: boolean;
+  /**
+   * Write the new version even when nothing differs from the latest one. Only for a writer that
+   * mirrors a version number given elsewhere (sync applying the server's version); a user's
+   * update with nothing to change writes nothing.
+   */
+  writeUnchanged?: boolean;
+}
+
+/** What updatePlaybook returns: the version written, or the latest one when nothing changed. */
+export interface UpdateResult extends Playbook {
+  /** True when nothing differed from the latest version: nothing was written and this is that version. */
+  unchanged: boolean;
 }
 
 export type StoreChange =
@@ -138,7 +168,8 @@ export interface PlaybookStoreApi {
   createPlaybook(input: CreatePlaybookInput): Promise<Playbook>;
   /** Latest version when `version` is omitted. Throws NotFoundError. */
   getPlaybook(id: string, version?: string): Promise<Playbook>;
-  updatePlaybook(id: string, input: UpdatePlaybookInput): Promise<Playbook>;
+  /** A new version; when nothing differs from the latest, none is written (UpdateResult.unchanged). */
+  updatePlaybook(id: string, input: UpdatePlaybookInput): Promise<UpdateResult>;
   /** One version, or the whole playbook when `version` is omitted. */
   deletePlaybook(id: string, version?: string): Promise<void>;
   listPlaybooks(filter?: { area?: Area }): Promise<PlaybookSummary[]>;
@@ -148,6 +179,8 @@ export interface PlaybookStoreApi {
   listSkipped(): Promise<SkippedVersion[]>;
   /** Where a file sits in this store (area, id, version, path inside the version folder); undefined outside version folders. */
   parseStorePath(file: string): StorePath | undefined;
+  /** Files of a version that no longer match its metadata.json (edited, replaced, gone); sensitive ones only when the data key is at hand. */
+  findModifiedFiles(playbook: Playbook): Promise<ModifiedFile[]>;
   /** Plaintext bytes of a script (decrypted when sensitive), verified against its sha256. */
   readScript(playbook: Playbook, scriptPath: string): Promise<Buffer>;
   /** Parameters with sensitive defaults decrypted (needs the data key only when something is encrypted). */

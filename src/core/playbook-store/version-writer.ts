@@ -32,8 +32,20 @@ export function trashName(label: string): string {
   return `${TRASH_PREFIX}${label}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * Files of a stored version are read-only on disk (0444; plain shell scripts 0555, read and
+ * execute), so an editor's save or a stray `>` fails instead of changing a version in place.
+ * Folders stay writable: deleting, trashing and moving a version (rename, unlink) need write
+ * access to the folders, never to the files. A change made anyway (chmod, root) is caught by the
+ * size + SHA-256 check of every read.
+ */
+export function storedFileMode(relPath: string, sensitive: boolean): number {
+  return !sensitive && relPath.startsWith('shell/') ? 0o555 : 0o444;
+}
+
 /** Writes metadata.json and the script files into `dir` (which must not exist yet). */
 export async function writeVersionTree(dir: string, metadata: PlaybookMetadata, files: readonly VersionFile[]): Promise<void> {
+  const sensitive = new Set(metadata.scripts.filter((s) => s.sensitive).map((s) => s.path));
   await fs.mkdir(dir, { recursive: false });
   const made = new Set<string>();
   for (const f of files) {
@@ -43,9 +55,15 @@ export async function writeVersionTree(dir: string, metadata: PlaybookMetadata, 
       await fs.mkdir(parent, { recursive: true });
       made.add(parent);
     }
-    await fs.writeFile(full, f.bytes, { flag: 'wx' });
+    await writeNewFile(full, f.bytes, storedFileMode(f.path, sensitive.has(f.path)));
   }
-  await fs.writeFile(path.join(dir, METADATA_FILE), JSON.stringify(metadata, null, 2) + '\n', { flag: 'wx' });
+  await writeNewFile(path.join(dir, METADATA_FILE), JSON.stringify(metadata, null, 2) + '\n', storedFileMode(METADATA_FILE, false));
+}
+
+/** A new file with `mode` exactly (the creation mode passes through the umask; chmod does not). */
+async function writeNewFile(file: string, data: string | Uint8Array, mode: number): Promise<void> {
+  await fs.writeFile(file, data, { flag: 'wx', mode });
+  await fs.chmod(file, mode);
 }
 
 /**

@@ -15,7 +15,7 @@ import { checkReview, type ResolvedReview } from './review-check';
 import type { RuntimeFiles } from './runtime-files';
 import type { CachedScript, ScriptCache } from './script-cache';
 import type { ScriptDownloader, ScriptServerProvider } from './script-downloader';
-import { type ResolvedFile, verifiedStoreFiles } from './verified-files';
+import { type ResolvedFile, verifiedStoreFiles } from '../playbook-store/verified-files';
 
 export type ResolveSource = 'local' | 'synced' | 'cache' | 'download';
 

@@ -42,6 +42,8 @@ export const HINT_CODES = [
   'invalid-tenant',
   /** The store holds something it cannot read (a damaged file, a symlink, a duplicate id): the store's check repairs what it can. */
   'store-needs-check',
+  /** A stored version's files no longer match its metadata.json (changed after it was stored). */
+  'version-modified',
   /** No playbook with that id. */
   'playbook-unknown',
   /** A version number that is not above the latest. */

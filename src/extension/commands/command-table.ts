@@ -10,6 +10,7 @@ import { signOutCommand } from './auth';
 import type { CommandContext } from './command-context';
 import { type ConnectionHost, connectFlow, signInFlow } from './connect';
 import { createPlaybookCommand } from './create-playbook';
+import { compareWithPreviousFlow, discardDraftFlow, editAsNewVersionFlow, saveDraftFlow } from './drafts';
 import { cacheStatsFlow, checkStoreFlow, evictCacheFlow, rebuildIndexFlow } from './maintenance';
 import { acceptAiFlow, deletePlaybookFlow, deleteVersionFlow, discardAiFlow, editMetadataFlow, newVersionCommand } from './manage-playbook';
 import { openFileCommand, openMetadataFlow, openScriptCommand } from './open-playbook';
@@ -62,6 +63,10 @@ export function commandTable(host: CommandsHost): CommandSpec[] {
     c('escher.createPlaybook', 'Create Playbook', () => createPlaybookCommand(ctx)),
     c('escher.newVersion', 'New Version', (arg) => newVersionCommand(ctx, arg)),
     c('escher.editMetadata', 'Edit Metadata', (arg) => editMetadataFlow(ctx, arg)),
+    c('escher.editAsNewVersion', 'Edit as New Version', (arg) => editAsNewVersionFlow(ctx, arg)),
+    c('escher.saveDraft', 'Save Draft as New Version', (arg) => saveDraftFlow(ctx, arg)),
+    c('escher.discardDraft', 'Discard Draft', (arg) => discardDraftFlow(ctx, arg)),
+    c('escher.compareWithPrevious', 'Compare with Previous Version', (arg) => compareWithPreviousFlow(ctx, arg)),
     c('escher.openMetadata', 'Open metadata.json', (arg) => openMetadataFlow(ctx, arg)),
     c('escher.deletePlaybook', 'Delete Playbook', (arg) => deletePlaybookFlow(ctx, arg)),
     c('escher.deleteVersion', 'Delete Version', (arg) => deleteVersionFlow(ctx, arg)),

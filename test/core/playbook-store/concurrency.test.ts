@@ -75,7 +75,7 @@ test('a lock left by a SIGKILLed process is taken over once stale, not waited on
   const lock = path.join(dir, '.locks', 'id-locked.lock');
   await fs.mkdir(lock, { recursive: true });
   const started = Date.now();
-  const p = await store.updatePlaybook('locked', {});
+  const p = await store.updatePlaybook('locked', { description: 'v2' });
   const waited = Date.now() - started;
   assert.equal(p.metadata.version, '1.0.1');
   assert.ok(waited >= 1500, `waited ${waited} ms for the lock to go stale`);
@@ -85,12 +85,12 @@ test('a lock left by a SIGKILLed process is taken over once stale, not waited on
   const release = await lockfile.lock(path.join(dir, '.locks', 'id-locked'), { realpath: false, stale: 2000 });
   try {
     const impatient = new PlaybookStore({ playbooksDir: dir, secrets: new MemorySecrets(), locks: { staleMs: 2000, waitMs: 3000 } });
-    await assert.rejects(impatient.updatePlaybook('locked', {}), (e: unknown) => e instanceof LockedError && /busy/.test(e.message));
+    await assert.rejects(impatient.updatePlaybook('locked', { description: 'never written' }), (e: unknown) => e instanceof LockedError && /busy/.test(e.message));
     assert.deepEqual(await store.listVersions('locked'), ['1.0.0', '1.0.1'], 'nothing was written while the lock was held');
   } finally {
     await release();
   }
-  assert.equal((await store.updatePlaybook('locked', {})).metadata.version, '1.0.2', 'released locks are free again');
+  assert.equal((await store.updatePlaybook('locked', { description: 'v3' })).metadata.version, '1.0.2', 'released locks are free again');
 });
 
 function start(worker: string, dir: string, key: string, tag: string): { child: ChildProcessWithoutNullStreams; ready: Promise<void>; done: Promise<Ack[]> } {

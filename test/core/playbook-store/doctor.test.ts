@@ -12,7 +12,7 @@ async function setup(t: TestContext) {
   const secrets = new MemorySecrets();
   const store = new PlaybookStore({ playbooksDir: dir, secrets });
   await store.createPlaybook({ name: 'Alpha', description: '', scripts: [{ path: 'shell/a.sh', content: 'echo a\n' }, { path: 'python/s.py', content: 'secret()\n', sensitive: true }] });
-  await store.updatePlaybook('alpha', {});
+  await store.updatePlaybook('alpha', { description: 'second version' });
   await store.createPlaybook({ name: 'Beta', description: '', scripts: [{ path: 'terraform/main.tf', content: '{}\n' }] });
   return { dir, store, secrets };
 }

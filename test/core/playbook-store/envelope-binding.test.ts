@@ -93,6 +93,7 @@ test('envelopes sealed before the playbook id was bound still read; the next wri
   const v1 = await store.getPlaybook('alpha', '1.0.0');
   assertBound(key, v1.dir, 'alpha', await fs.readFile(path.join(v1.dir, 'shell', 'run.sh')), v1.metadata);
   assert.equal((await store.readScript(v1, 'shell/run.sh')).toString(), SECRET_SCRIPT);
+  for (const f of ['shell/run.sh', 'metadata.json']) assert.equal((await fs.stat(path.join(v1.dir, f))).mode & 0o777, 0o444, `${f} is read-only again after its re-seal`);
   assert.deepEqual((await store.doctor()).issues, []);
   assert.ok(dir);
 });

@@ -87,9 +87,9 @@ test('update writes a new version folder and never touches the old one', async (
   assert.equal((await store.readScript(v2, 'shell/stop.sh')).toString(), 'echo v2\n');
   assert.equal(v2.metadata.created_at, v1.metadata.created_at);
   assert.equal(v2.metadata.name, rds.name, 'fields not given are carried over');
-  assert.equal((await store.updatePlaybook('weekend-rds-shutdown', { bump: 'minor' })).metadata.version, '1.1.0');
-  assert.equal((await store.updatePlaybook('weekend-rds-shutdown', { bump: 'major' })).metadata.version, '2.0.0');
-  assert.equal((await store.updatePlaybook('weekend-rds-shutdown', { version: '2.5.0' })).metadata.version, '2.5.0');
+  assert.equal((await store.updatePlaybook('weekend-rds-shutdown', { bump: 'minor', description: 'minor' })).metadata.version, '1.1.0');
+  assert.equal((await store.updatePlaybook('weekend-rds-shutdown', { bump: 'major', description: 'major' })).metadata.version, '2.0.0');
+  assert.equal((await store.updatePlaybook('weekend-rds-shutdown', { version: '2.5.0', description: 'exact' })).metadata.version, '2.5.0');
   await assert.rejects(store.updatePlaybook('weekend-rds-shutdown', { version: '2.5.0' }), /not greater than/);
   const fromOld = await store.updatePlaybook('weekend-rds-shutdown', { fromVersion: '1.0.0' });
   assert.equal(fromOld.metadata.version, '2.5.1');
@@ -131,7 +131,7 @@ test('invalid input is rejected before anything touches the disk', async (t) => 
 test('delete removes one version, or the whole playbook; deleting the last version deletes the playbook', async (t) => {
   const { store, dir } = await newStore(t);
   await store.createPlaybook(rds);
-  await store.updatePlaybook('weekend-rds-shutdown', {});
+  await store.updatePlaybook('weekend-rds-shutdown', { description: 'second' });
   await store.deletePlaybook('weekend-rds-shutdown', '1.0.1');
   assert.deepEqual(await store.listVersions('weekend-rds-shutdown'), ['1.0.0']);
   await assert.rejects(store.deletePlaybook('weekend-rds-shutdown', '1.0.1'), NotFoundError);
@@ -193,7 +193,7 @@ test('onDidChange reports created, updated, deleted and moved; disposed listener
     throw new Error('a broken listener must not break the store');
   });
   await store.createPlaybook({ name: 'A', description: '' });
-  await store.updatePlaybook('a', {});
+  await store.updatePlaybook('a', { description: 'second' });
   await store.movePlaybook('a', 'synced');
   await store.deletePlaybook('a', '1.0.0');
   sub.dispose();
@@ -290,7 +290,7 @@ test('readers ignore half-written temp folders and trash', async (t) => {
   await fs.mkdir(path.join(dir, 'local', 'weekend-rds-shutdown', '.tmp-v1.0.1-123-abcdef01'), { recursive: true });
   await fs.mkdir(path.join(dir, 'local', '.trash-old-123-abcdef01'), { recursive: true });
   assert.deepEqual((await store.listPlaybooks()).map((s) => [s.playbook_id, s.version]), [['weekend-rds-shutdown', '1.0.0']]);
-  assert.equal((await store.updatePlaybook('weekend-rds-shutdown', {})).metadata.version, '1.0.1');
+  assert.equal((await store.updatePlaybook('weekend-rds-shutdown', { description: 'second' })).metadata.version, '1.0.1');
 });
 
 test('createPlaybooks reports each item separately and never half-creates one', async (t) => {

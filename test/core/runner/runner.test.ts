@@ -117,7 +117,8 @@ test('a script changed after it was stored refuses the run, naming the file and 
   await assert.rejects(fx.runner.prepare({ playbookId: 'stop-db', mode: 'run', cwd: fx.work }), (e: unknown) => {
     assert.ok(e instanceof IntegrityError);
     assert.match(e.message, /shell\/stop\.sh was changed after it was stored/);
-    assert.match(e.hint ?? '', /escher-playbook update stop-db --script shell\/stop\.sh=<file>/);
+    assert.equal(e.hintCode, 'version-modified');
+    assert.match(e.hint ?? '', /save the change as the next version through a draft/);
     return true;
   });
   assert.deepEqual(await fx.runner.journal.list(), [], 'nothing was recorded: nothing ran');

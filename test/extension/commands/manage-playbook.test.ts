@@ -45,6 +45,14 @@ test('Edit Metadata with nothing changed writes no version', async (t) => {
   assert.match(ui.messages[0]?.text ?? '', /Nothing changed/);
 });
 
+test('New Version with the same scripts writes nothing and says how to make a change (the store decides, as for the CLI)', async (t) => {
+  const { svc, ui, ctx } = await commandEnv(t, { answers: ['minor'] });
+  await svc.store.createPlaybook({ name: 'Same', description: 'd', scripts: [{ path: 'shell/run.sh', content: 'echo 1' }] });
+  assert.equal(await newVersionFlow(ctx, { playbookId: 'same' }), undefined);
+  assert.deepEqual((await svc.store.listPlaybooks())[0]?.versions, ['1.0.0']);
+  assert.match(ui.messages[0]?.text ?? '', /Nothing changed: Same stays at v1\.0\.0/);
+});
+
 test('AI-generated playbooks: Accept moves to Local; Discard asks, then deletes', async (t) => {
   const { svc, ctx } = await commandEnv(t, { answers: [true] });
   await svc.store.createPlaybook({ name: 'Cleanup logs', description: 'x', source: 'ai_generated' });
@@ -122,15 +130,17 @@ test('Edit Metadata on a playbook stored before the contract prefills the undecl
 });
 
 test('New Version (the command) says what it made, selects the row, and opens the new metadata.json on request', async (t) => {
-  const { svc, ui, ctx } = await commandEnv(t, { answers: ['minor'] });
+  const { svc, ui, ctx } = await commandEnv(t, { answers: ['minor', 'Add'] });
   await svc.store.createPlaybook({ name: 'Patch fleet', description: 'x', scripts: [{ path: 'shell/patch.sh', content: 'echo\n' }] });
+  // A version with nothing changed is not written: this one adds the editor's script.
+  ui.editor = { path: '/tmp/check.py', languageId: 'python', text: 'print(1)\n' };
   const revealed: string[] = [];
   ctx.tree = { reveal: async (id) => (revealed.push(id), true) };
   ui.messageChoices = ['Open metadata.json'];
   const opened = ui.nextOpened();
   const pb = await newVersionCommand(ctx, { playbookId: 'patch-fleet' });
   assert.equal(pb?.metadata.version, '1.1.0');
-  assert.deepEqual(ui.messages, [{ level: 'info', text: 'Created v1.1.0 of "Patch fleet" (1 script).' }]);
+  assert.deepEqual(ui.messages, [{ level: 'info', text: 'Created v1.1.0 of "Patch fleet" (2 scripts).' }]);
   assert.deepEqual(revealed, ['patch-fleet']);
   assert.equal(await opened, path.join(pb?.dir ?? '', 'metadata.json'));
 });

@@ -132,6 +132,12 @@ export class ScriptedUi implements UiHost {
     for (const resolve of this.waitingForOpen.splice(0)) resolve(file);
   }
 
+  readonly diffs: { left: string; right: string; title: string }[] = [];
+
+  async openDiff(left: string, right: string, title: string): Promise<void> {
+    this.diffs.push({ left, right, title });
+  }
+
   /** Resolves with the next file opened: for flows that open one after a notification's button, in the background. */
   nextOpened(): Promise<string> {
     return new Promise((resolve) => this.waitingForOpen.push(resolve));

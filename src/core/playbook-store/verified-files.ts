@@ -1,5 +1,5 @@
-import type { ScriptEntry } from '../playbook-store/metadata';
-import type { Playbook } from '../playbook-store/types';
+import type { ScriptEntry } from './metadata';
+import type { Playbook } from './types';
 import { openInside } from '../shared/contained-fs';
 import { IntegrityError, NotFoundError } from '../shared/errors';
 import { sha256Handle } from '../shared/hash';
@@ -42,10 +42,13 @@ export async function verifiedStoreFiles(playbook: Playbook, scripts: readonly S
     if (actual.size !== s.size || actual.sha256 !== s.sha256) {
       throw new IntegrityError(
         `Script ${file} of ${source} playbook "${m.playbook_id}" v${m.version} does not match metadata.json: it is ${actual.size} bytes with SHA-256 ${actual.sha256}, metadata.json records ${s.size} bytes with SHA-256 ${s.sha256}`,
-        { hint: 'versions are immutable: restore the file, or save your edit as a new version', hintCode: 'store-needs-check' },
+        { hint: MODIFIED_VERSION_HINT, hintCode: 'version-modified' },
       );
     }
     out.push({ file, path: s.path, sha256: actual.sha256, size: actual.size });
   }
   return out;
 }
+
+/** The surface-neutral hint of every refusal of a modified version (hint code `version-modified` words it per surface). */
+export const MODIFIED_VERSION_HINT = 'versions are immutable: save the change as the next version through a draft, or restore the file';
