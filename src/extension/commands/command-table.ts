@@ -14,7 +14,8 @@ import { compareWithPreviousFlow, discardDraftFlow, editAsNewVersionFlow, saveDr
 import { cacheStatsFlow, checkStoreFlow, evictCacheFlow, rebuildIndexFlow } from './maintenance';
 import { acceptAiFlow, deletePlaybookFlow, deleteVersionFlow, discardAiFlow, editMetadataFlow, newVersionCommand } from './manage-playbook';
 import { openFileCommand, openMetadataFlow, openScriptCommand } from './open-playbook';
-import { publishCommand } from './publish';
+import { type PublishOutcome, publishCommand } from './publish';
+import type { UploadStrategy } from '../../core/metadata-publisher/publisher';
 import { resolveScriptCommand } from './resolve-script';
 import type { CommandHandler } from './run-command';
 import { showSyncStatusFlow, type SyncDisplay, syncNowCommand } from './sync';
@@ -72,9 +73,9 @@ export function commandTable(host: CommandsHost): CommandSpec[] {
     c('escher.deleteVersion', 'Delete Version', (arg) => deleteVersionFlow(ctx, arg)),
     c('escher.acceptAiPlaybook', 'Accept', (arg) => acceptAiFlow(ctx, arg)),
     c('escher.discardAiPlaybook', 'Discard', (arg) => discardAiFlow(ctx, arg)),
-    c('escher.publish', 'Publish', (arg) => publishCommand(ctx, arg)),
-    c('escher.uploadForReview', 'Upload for Review', (arg) => publishCommand(ctx, arg, 'uploaded_for_review')),
-    c('escher.uploadTrusted', 'Upload Trusted', (arg) => publishCommand(ctx, arg, 'uploaded_trusted')),
+    c('escher.publish', 'Publish', (arg) => publishAndShow(host, arg)),
+    c('escher.uploadForReview', 'Upload for Review', (arg) => publishAndShow(host, arg, 'uploaded_for_review')),
+    c('escher.uploadTrusted', 'Upload Trusted', (arg) => publishAndShow(host, arg, 'uploaded_trusted')),
     c('escher.syncNow', 'Sync Now', () => syncNowCommand(ctx, host.syncDisplay)),
     c('escher.showSyncStatus', 'Show Sync Status', () => showSyncStatusFlow(ctx)),
     c('escher.resolveScript', 'Resolve Script', (arg) => resolveScriptCommand(ctx, arg)),
@@ -101,4 +102,16 @@ export function commandTable(host: CommandsHost): CommandSpec[] {
     c('escher.openSelected', 'Open', async () => openSelectedFlow(ctx, await host.selected())),
     c('escher.deleteSelected', 'Delete', async () => deleteSelectedFlow(ctx, await host.selected())),
   ];
+}
+
+/**
+ * A publish, then the explorer and status bar re-read, as Sync Now does: the store's move to
+ * synced/ refreshes the tree before the publisher has saved the new review state, which left the
+ * row saying "pending sync" while the status bar said synced.
+ */
+async function publishAndShow(host: CommandsHost, arg: unknown, preset?: UploadStrategy): Promise<PublishOutcome> {
+  const outcome = await publishCommand(host.ctx, arg, preset);
+  host.syncDisplay.refresh();
+  await host.syncDisplay.update();
+  return outcome;
 }

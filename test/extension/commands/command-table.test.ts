@@ -73,3 +73,18 @@ test('Restricted Mode: the run commands are disabled and every menu that offers 
     for (const i of entries) assert.match(i.when ?? '', /isWorkspaceTrusted/, `${id}: ${i.when ?? '(always)'}`);
   }
 });
+
+test('Upload for Review from the table re-reads the explorer and the status bar once the publish is done (not only on the store move)', async (t) => {
+  const s = await startTestServer();
+  t.after(() => s.close());
+  const { svc, ui, ctx } = await commandEnv(t, { answers: [true], serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  await svc.store.createPlaybook({ name: 'Weekend stop', description: 'x', scripts: [{ path: 'shell/stop.sh', content: 'echo stop\n' }] });
+  const { host, record } = commandsHost(ctx, svc);
+  const spec = commandTable(host).find((c) => c.id === 'escher.uploadForReview')!;
+  assert.equal(await spec.handler({ playbookId: 'weekend-stop' }), 'published');
+  assert.ok(ui.exhausted);
+  assert.deepEqual([record.explorerRefreshes, record.statusUpdates], [1, 1]);
+  // What the re-read shows: the review state the publisher has saved by then.
+  const views = await svc.publisher.syncViews();
+  assert.equal(views.get('weekend-stop')?.review_status, 'pending');
+});
