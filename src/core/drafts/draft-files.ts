@@ -38,14 +38,14 @@ export interface DraftTree {
 /** Refuses a draft folder that is a symlink or not a folder. */
 export async function assertDraftDir(dir: string): Promise<void> {
   const st = await fs.lstat(dir);
-  if (st.isSymbolicLink()) throw new OutsideRootError(`Draft folder ${dir} is a symlink`, { hint: 'remove it and run `escher-playbook draft ID` again; symlinks are never followed here' });
-  if (!st.isDirectory()) throw new ValidationError(`Draft ${dir} is not a folder`, [], { hint: 'remove it and run `escher-playbook draft ID` again' });
+  if (st.isSymbolicLink()) throw new OutsideRootError(`Draft folder ${dir} is a symlink`, { hint: 'remove it and make the draft again; symlinks are never followed here' });
+  if (!st.isDirectory()) throw new ValidationError(`Draft ${dir} is not a folder`, [], { hint: 'remove it and make the draft again' });
 }
 
 export async function readDraftInfo(dir: string): Promise<DraftInfo> {
   const info = parseJson(await readInside(dir, path.join(dir, DRAFT_INFO), 'Draft file'), path.join(dir, DRAFT_INFO));
   if (typeof info.playbook_id !== 'string' || typeof info.base_version !== 'string' || typeof info.created_at !== 'string') {
-    throw new ValidationError(`${path.join(dir, DRAFT_INFO)} is damaged`, [], { hint: 'discard the draft (`escher-playbook draft discard ID`) and start again' });
+    throw new ValidationError(`${path.join(dir, DRAFT_INFO)} is damaged`, [], { hint: 'discard the draft and start again' });
   }
   return { playbook_id: info.playbook_id, base_version: info.base_version, created_at: info.created_at };
 }

@@ -142,7 +142,7 @@ export class DraftStore {
 
   async discard(id: string): Promise<void> {
     const dir = this.dirOf(id);
-    if (!(await this.existing(dir).catch(() => true))) throw new NotFoundError(`No draft of "${id}"`, { hint: 'see `escher-playbook draft list`' });
+    if (!(await this.existing(dir).catch(() => true))) throw new NotFoundError(`No draft of "${id}"`, { hint: 'there is nothing to discard: the list of drafts shows which exist' });
     await this.remove(dir);
   }
 
