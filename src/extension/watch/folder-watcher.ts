@@ -9,9 +9,6 @@ import { nextStep } from './next-step';
  * not exist yet: until it does, it waits for it one level at a time (next-step.ts), then starts
  * the real watch and reports `onAppear` once, so whatever was created meanwhile is read.
  */
-/** Re-reads after a folder appeared (ms): the watch's start-up gap, under load too. */
-const SETTLE_MS = [1_000, 5_000, 15_000];
-
 export class FolderWatcher extends DisposableOwner {
   private current: vscode.Disposable[] = [];
 
@@ -33,16 +30,7 @@ export class FolderWatcher extends DisposableOwner {
     if (!step) {
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(this.folder), this.pattern));
       this.current.push(w, w.onDidCreate(this.onEvent), w.onDidChange(this.onEvent), w.onDidDelete(this.onEvent));
-      if (appeared) {
-        this.onAppear();
-        // A recursive watch starts asynchronously and VS Code says nothing when it is live: what
-        // the writer that made the folder (an import) writes meanwhile raises no event. Read again
-        // once it has surely started, so the view never stops at a half-written state.
-        for (const ms of SETTLE_MS) {
-          const timer = setTimeout(() => this.onAppear(), ms);
-          this.current.push({ dispose: () => clearTimeout(timer) });
-        }
-      }
+      if (appeared) this.onAppear();
       return;
     }
     // A pattern without "**" or "/" is a non-recursive watch of `parent`: cheap even on $HOME.
