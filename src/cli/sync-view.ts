@@ -7,8 +7,7 @@ import { type SyncView, SyncViews } from '../core/metadata-publisher/sync-views'
  * — and without building the publisher (`list` runs this on every call).
  */
 export function loadSyncViews(cfg: Pick<PlaybookConfig, 'syncDir' | 'cacheDir' | 'serverUrl' | 'tenantId'>): Promise<SyncViews> {
-  // The same rule as the publisher's `configured`: only then does a sync ever send anything.
-  return SyncViews.read(cfg.syncDir, { syncing: cfg.serverUrl !== '' && cfg.tenantId !== '', cacheDir: cfg.cacheDir });
+  return SyncViews.forConfig(cfg);
 }
 
 /**

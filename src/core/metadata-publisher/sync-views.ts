@@ -1,5 +1,6 @@
 import type { ReviewStatus } from '../escher-api/types';
 import type { Area } from '../playbook-store/metadata';
+import type { PlaybookConfig } from '../shared/config';
 import { legacySyncDir } from './state-migration';
 import { isDetached } from './decisions';
 import { type ConflictRecord, type OutboxOp, type PlaybookSyncEntry, type SyncState, SyncStateFile, type UnappliedChange, stillUnapplied } from './sync-state';
@@ -76,6 +77,15 @@ export class SyncViews {
 
   static from(state: Pick<SyncState, 'playbooks' | 'outbox' | 'conflicts'> & Partial<Pick<SyncState, 'unapplied'>>, options: { syncing: boolean }): SyncViews {
     return new SyncViews(state.playbooks, state.outbox, state.conflicts, state.unapplied ?? [], options.syncing);
+  }
+
+  /**
+   * The views for a configuration: its sync folder (and the cache folder an older version kept
+   * the state in), syncing only when a server and tenant are set — the publisher's own
+   * `configured` rule. Every surface reads them this way (CLI list/show/run, VS Code's runs).
+   */
+  static forConfig(cfg: Pick<PlaybookConfig, 'syncDir' | 'cacheDir' | 'serverUrl' | 'tenantId'>): Promise<SyncViews> {
+    return SyncViews.read(cfg.syncDir, { syncing: cfg.serverUrl !== '' && cfg.tenantId !== '', cacheDir: cfg.cacheDir });
   }
 
   /**

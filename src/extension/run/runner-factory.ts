@@ -18,7 +18,7 @@ export function runnerFor(svc: PlaybookService, env: NodeJS.ProcessEnv = process
       store: svc.store,
       home: config.home,
       env: runEnvironmentBase(env),
-      reviewStatus: async (facts) => (await core.SyncViews.read(config.syncDir, { syncing: config.serverUrl !== '' && config.tenantId !== '', cacheDir: config.cacheDir })).of(facts)?.review_status ?? null,
+      reviewStatus: async (facts) => (await core.SyncViews.forConfig(config)).of(facts)?.review_status ?? null,
     });
     runners.set(svc, runner);
   }
