@@ -75,7 +75,9 @@ export async function executeRun(deps: ExecuteDeps, plan: RunPlan, sink: RunSink
       log.append(`${line}\n`);
       exit = await runStep(step, env, sink, log, maskers, options.signal);
       ran = true;
-      if (options.signal?.aborted) status = 'interrupted';
+      // A script that died of SIGINT was interrupted (Ctrl-C reaches the whole foreground group),
+      // whether or not our own handler has seen the signal yet: the two arrive in either order.
+      if (options.signal?.aborted || exit.signal === 'SIGINT') status = 'interrupted';
       else if (exit.code !== 0) status = 'failed';
       if (status !== 'succeeded') break;
     }
