@@ -23,11 +23,11 @@ import { systemClock } from '../core/shared/clock';
 import { Debouncer } from './util/debounce';
 import { DisposableOwner } from './util/disposable';
 import { type Disposable, toDisposable } from '../core/shared/disposable';
+import { watchFolder } from '../core/shared/folder-watch';
 import { ChannelLogger, VsCodeSecretStore } from './vscode-hosts';
 import { PlaybooksWatcher } from './watch/playbooks-watcher';
 import { RunsComponent } from './runs/runs-component';
 import { PlaceholderDecorations } from './highlight/placeholder-decorations';
-import { FolderWatcher } from './watch/folder-watcher';
 import { markStoreReadOnly } from './watch/read-only-store';
 import { InvalidMetadataRegistry } from './diagnostics/invalid-metadata-registry';
 import { MetadataDiagnostics } from './diagnostics/metadata-diagnostics';
@@ -271,7 +271,12 @@ export class Container extends DisposableOwner {
     this.watchers.push(new PlaybooksWatcher(this._config.playbooksDir, (files) => this.onExternalChange(files)));
     const configChanged = new Debouncer(systemClock, 300, () => this.reconfigure());
     const trigger = () => configChanged.trigger();
-    this.watchers.push(configChanged, new FolderWatcher(this._config.home, HOME_CONFIG_FILE, trigger, trigger));
+    this.watchers.push(
+      configChanged,
+      watchFolder(this._config.home, (name) => {
+        if (name === null || name === HOME_CONFIG_FILE) trigger();
+      }),
+    );
   }
 
   /** Files changed under the playbooks folder (CLI, another window, a hand edit). */

@@ -24,10 +24,20 @@ import { AREAS } from './metadata';
  * by watching its nearest existing ancestor; a root removed later is waited for again. A watch
  * the system refuses (the inotify limit) is reported once; the caller's interval still syncs.
  */
-export function watchStoreFolder(root: string, onChange: (changed: string) => void, options: { logger?: Logger } = {}): Disposable {
+export function watchStoreFolder(root: string, onChange: (changed: string) => void, options: StoreWatchOptions = {}): Disposable {
   const w = new StoreWatcher(path.resolve(root), onChange, options.logger);
-  w.start();
+  w.start(options.onReady);
   return { dispose: () => w.dispose() };
+}
+
+export interface StoreWatchOptions {
+  logger?: Logger;
+  /**
+   * Called once the first watches are set up (they are set up asynchronously, folder by folder):
+   * a change made before this may not have been reported, so a reader that must not miss one
+   * reads again here.
+   */
+  onReady?: () => void;
 }
 
 /** Depth of a folder below the root: 0 root, 1 area, 2 playbook, 3 version. */
@@ -57,8 +67,12 @@ class StoreWatcher {
     private readonly logger: Logger | undefined,
   ) {}
 
-  start(): void {
-    void this.attach().catch((e: unknown) => this.fail(e));
+  start(onReady?: () => void): void {
+    void this.attach()
+      .catch((e: unknown) => this.fail(e))
+      .then(() => {
+        if (!this.disposed) onReady?.();
+      });
   }
 
   dispose(): void {

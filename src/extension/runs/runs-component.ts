@@ -1,10 +1,11 @@
-import * as vscode from 'vscode';
+import * as path from 'node:path';
 import type { RunJournal } from '../../core/runner/journal';
 import type { PlaybookRunner } from '../../core/runner/runner';
 import type { RunRecord } from '../../core/runner/types';
 import type { PlaybookService } from '../../core/service';
 import { systemClock } from '../../core/shared/clock';
 import type { Disposable } from '../../core/shared/disposable';
+import { watchFolder } from '../../core/shared/folder-watch';
 import { PreflightProblems } from '../run/preflight-problems';
 import type { FindingsReport, RunHost } from '../run/run-host';
 import { runnerFor } from '../run/runner-factory';
@@ -75,8 +76,11 @@ export class RunsComponent extends DisposableOwner implements RunHost {
 
   private watch(): void {
     for (const w of this.watcher.splice(0)) w.dispose();
-    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(this.home()), 'runs/journal.jsonl'));
-    const trigger = () => this.changed.trigger();
-    this.watcher.push(w, w.onDidCreate(trigger), w.onDidChange(trigger), w.onDidDelete(trigger));
+    // Node's watch, in place when it returns (a runs folder made meanwhile is not missed).
+    this.watcher.push(
+      watchFolder(path.join(this.home(), 'runs'), (name) => {
+        if (name === null || name === 'journal.jsonl') this.changed.trigger();
+      }),
+    );
   }
 }

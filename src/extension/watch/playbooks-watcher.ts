@@ -1,9 +1,8 @@
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
+import { watchStoreFolder } from '../../core/playbook-store/store-watcher';
 import { systemClock } from '../../core/shared/clock';
 import { Debouncer } from '../util/debounce';
 import { DisposableOwner } from '../util/disposable';
-import { FolderWatcher } from './folder-watcher';
 
 /**
  * Watches the playbooks folder (usually outside the workspace: ~/.escher/playbooks) so edits made
@@ -12,6 +11,12 @@ import { FolderWatcher } from './folder-watcher';
  * import` on a fresh machine). Bursts (a version folder appearing is a dozen events) are
  * debounced into one call, which gets the metadata.json files seen changing (so they can be
  * validated).
+ *
+ * The core's store watcher (Node's fs.watch on the root, the areas, each playbook and its latest
+ * version) rather than VS Code's file watcher: VS Code sets its watch up asynchronously in another
+ * process, so a store created while that was under way was never reported, and the explorer
+ * stopped short of a CLI import for good. A Node watch is in place when the call returns, and
+ * the store watcher looks after watching, so nothing falls between the two.
  */
 export class PlaybooksWatcher extends DisposableOwner {
   private readonly debouncer: Debouncer;
@@ -26,21 +31,17 @@ export class PlaybooksWatcher extends DisposableOwner {
         onChange(files);
       }),
     );
-    const on = (uri: vscode.Uri) => {
-      if (!isUserVisibleChange(uri.fsPath, playbooksDir)) return;
-      if (path.basename(uri.fsPath) === 'metadata.json') this.metadataFiles.add(uri.fsPath);
-      this.debouncer.trigger();
-    };
-    this._register(new FolderWatcher(playbooksDir, '**/*', on, () => this.debouncer.trigger()));
+    this._register(
+      watchStoreFolder(
+        playbooksDir,
+        (changed) => {
+          // The store watcher leaves out its bookkeeping (.catalog.json, .locks/, temp folders).
+          if (path.basename(changed) === 'metadata.json') this.metadataFiles.add(path.join(playbooksDir, changed));
+          this.debouncer.trigger();
+        },
+        // Its watches are set up folder by folder: what changed meanwhile is read once they are.
+        { onReady: () => this.debouncer.trigger() },
+      ),
+    );
   }
-}
-
-/**
- * The store's bookkeeping (`.catalog.json`, `.locks/`, `.tmp-…`, `.trash-…`) changes on every
- * read or write; reacting to it would refresh in a loop. Only real playbook files count.
- */
-export function isUserVisibleChange(file: string, playbooksDir: string): boolean {
-  const rel = path.relative(playbooksDir, file);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
-  return !rel.split(path.sep).some((seg) => seg.startsWith('.'));
 }
