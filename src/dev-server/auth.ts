@@ -85,7 +85,7 @@ export class Authenticator {
 
   /** /api/admin/* */
   admin(req: FastifyRequest): void {
-    if (!this.adminDigest) throw new ApiError(403, 'ADMIN_DISABLED', 'admin endpoints are disabled (start the server with --admin-token)');
+    if (!this.adminDigest) throw new ApiError(403, 'ADMIN_DISABLED', 'admin endpoints are disabled (start the server with --admin-token-file or ESCHER_ADMIN_TOKEN)');
     if (this.bearer(req) !== this.adminDigest) throw new ApiError(403, 'FORBIDDEN', 'admin token required');
   }
 }

@@ -4,14 +4,14 @@ import { ConfigError } from '../core/shared/errors';
 import { redact } from '../core/shared/logger';
 import { FAULT_NAMES, isFaultName, type FaultSpec } from './faults';
 import { openApiYaml } from './openapi-yaml';
-import { grantCount, loadTokens, parseTokenEntry, TOKENS_ENV, TokenSourceError } from './tokens';
+import { grantCount, loadAdminToken, loadTokens, parseTokenEntry, TOKENS_ENV, TokenSourceError } from './tokens';
 import { SERVER_VERSION, startDevServer } from './server';
 
 /**
  * node dist/dev-server.js --port <n|0> --data <dir> [--library <dir>]
  *                         [--token-file FILE] [--token <t> | --token TENANT=TOKEN ...]  (or ESCHER_DEV_SERVER_TOKENS)
  *                         [--reviewer-token TENANT=TOKEN ...] [--trusted-token TENANT=TOKEN ...]
- *                         [--admin-token <t>] (or ESCHER_ADMIN_TOKEN) [--fault NAME[:count=N,seconds=S,match=/prefix]] ...
+ *                         [--admin-token-file FILE | --admin-token <t>] (or ESCHER_ADMIN_TOKEN) [--fault NAME[:count=N,seconds=S,match=/prefix]] ...
  *                         [--tls-cert cert.pem --tls-key key.pem]
  * Prints its base URL as the FIRST line on stdout (tests and scripts read it), logs to stderr.
  */
@@ -73,7 +73,8 @@ async function main(): Promise<void> {
     .option('--token <token>', 'author token: TOKEN (tenant "default") or TENANT=TOKEN; repeatable (visible in ps: prefer --token-file)', tokenOption('--token'))
     .option('--reviewer-token <token>', 'reviewer token TENANT=TOKEN: approves or rejects versions others published; repeatable', tokenOption('--reviewer-token'))
     .option('--trusted-token <token>', 'trusted author token TENANT=TOKEN: its uploaded_trusted versions land approved; repeatable', tokenOption('--trusted-token'))
-    .option('--admin-token <token>', 'token for /api/admin/* and reviewer actions in any tenant (visible in ps: prefer ESCHER_ADMIN_TOKEN)')
+    .option('--admin-token-file <file>', 'the admin token, alone on a line, in a 0600 file; or set ESCHER_ADMIN_TOKEN')
+    .option('--admin-token <token>', 'token for /api/admin/* and reviewer actions in any tenant (visible in ps: prefer --admin-token-file or ESCHER_ADMIN_TOKEN)')
     .option('--fault <name>', `inject a fault from the start: ${FAULT_NAMES.join('|')}[:count=N,seconds=S,match=/prefix]; repeatable`, parseFault)
     .option('--url-ttl <seconds>', 'lifetime of pre-signed URLs', parseTtl, 300)
     .option('--max-upload-mb <n>', 'largest script accepted', parseMb, 1024)
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
     trustedToken?: Record<string, string>;
     tokenFile?: string;
     adminToken?: string;
+    adminTokenFile?: string;
     fault?: FaultSpec[];
     urlTtl: number;
     maxUploadMb: number;
@@ -112,16 +114,18 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const argv = { authors: o.token ?? {}, reviewers: o.reviewerToken ?? {}, trusted: o.trustedToken ?? {} };
-  const tokens = await loadTokens({ argv, file: o.tokenFile, env: process.env }).catch((e: unknown) => {
+  const refuse = (e: unknown): never => {
     if (!(e instanceof TokenSourceError || e instanceof ConfigError)) throw e;
     process.stderr.write(`escher-dev-server: ${e.message}${e instanceof ConfigError && e.hint ? ` (${e.hint})` : ''}\n`);
     return process.exit(2);
-  });
+  };
+  const tokens = await loadTokens({ argv, file: o.tokenFile, env: process.env }).catch(refuse);
+  const adminToken = await loadAdminToken({ argv: o.adminToken, file: o.adminTokenFile, env: process.env }).catch(refuse);
   if (grantCount(tokens) === 0) {
     process.stderr.write(`escher-dev-server: give at least one tenant token: --token-file FILE (TENANT=TOKEN lines, mode 0600), ${TOKENS_ENV}="TENANT=TOKEN …", or --token TENANT=TOKEN\n`);
     process.exit(2);
   }
-  if (o.token || o.reviewerToken || o.trustedToken || o.adminToken) process.stderr.write('escher-dev-server: warning: a token on the command line is visible to other users (ps); use --token-file, ESCHER_DEV_SERVER_TOKENS or ESCHER_ADMIN_TOKEN\n');
+  if (o.token || o.reviewerToken || o.trustedToken || o.adminToken) process.stderr.write('escher-dev-server: warning: a token on the command line is visible to other users (ps); use --token-file, ESCHER_DEV_SERVER_TOKENS, --admin-token-file or ESCHER_ADMIN_TOKEN\n');
   if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) {
     process.stderr.write('escher-dev-server: --tls-cert and --tls-key go together\n');
     process.exit(2);
@@ -140,7 +144,7 @@ async function main(): Promise<void> {
     tokens: tokens.authors,
     reviewerTokens: tokens.reviewers,
     trustedTokens: tokens.trusted,
-    adminToken: o.adminToken ?? process.env.ESCHER_ADMIN_TOKEN,
+    adminToken,
     port: o.port,
     host: o.host,
     urlTtlSeconds: o.urlTtl,

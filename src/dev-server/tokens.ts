@@ -76,3 +76,19 @@ async function tokenFile(file: string): Promise<TokenGrants> {
   if (grantCount(tokens) === 0) throw new TokenSourceError(`--token-file ${file} holds no token`);
   return tokens;
 }
+
+/**
+ * The admin token (fault injection, any tenant's review): `--admin-token` (visible in `ps`),
+ * `--admin-token-file FILE` (mode 0600, its first non-comment line) or ESCHER_ADMIN_TOKEN. One
+ * source only: two that disagree would leave the operator guessing which one is live.
+ */
+export async function loadAdminToken(sources: { argv?: string; file?: string; env: NodeJS.ProcessEnv }): Promise<string | undefined> {
+  const given = [sources.argv, sources.file, sources.env.ESCHER_ADMIN_TOKEN].filter((x) => x !== undefined && x !== '');
+  if (given.length > 1) throw new TokenSourceError('give the admin token once: --admin-token, --admin-token-file or ESCHER_ADMIN_TOKEN');
+  if (sources.file === undefined) return sources.argv || sources.env.ESCHER_ADMIN_TOKEN || undefined;
+  const text = await readPrivateFile(sources.file, 'the admin token');
+  if (text === undefined) throw new TokenSourceError(`--admin-token-file ${sources.file} does not exist`);
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  if (lines.length !== 1 || !/^[\x21-\x7e]+$/.test(lines[0]!)) throw new TokenSourceError(`--admin-token-file ${sources.file}: expected one line holding the token (printable ASCII without spaces; # starts a comment)`);
+  return lines[0];
+}

@@ -140,6 +140,40 @@ test('tenant tokens from a 0600 --token-file or ESCHER_DEV_SERVER_TOKENS stay ou
   assert.ok(!bad.stderr.includes(secret), 'a reversed TOKEN=TENANT is not echoed');
 });
 
+test('the admin token from a 0600 --admin-token-file stays out of the process list; a loose file, an empty one or two sources are refused', async (t) => {
+  const data = await tempDir(t, 'escher-cli-admin-');
+  const work = await tempDir(t, 'escher-cli-admin-work-');
+  const secret = 'adm-from-file-Kx7';
+  const file = path.join(work, 'admin-token');
+  await fs.writeFile(file, `# reference server admin\n${secret}\n`, { mode: 0o600 });
+  const env = { ...process.env, ESCHER_ADMIN_TOKEN: '' };
+  const child = run(['--data', data, '--token', 'acme=tok-a', '--admin-token-file', file], env);
+  t.after(() => void child.kill('SIGKILL'));
+  const url = await firstLine(child);
+  const faults = await raw(url, 'GET', '/api/admin/faults', { token: secret, tenant: null });
+  assert.equal(faults.status, 200, faults.text);
+  const tenantToken = await raw(url, 'GET', '/api/admin/faults', { token: 'tok-a', tenant: null });
+  assert.equal(tenantToken.status, 403, 'a tenant token is not the admin');
+  const cmdline = await fs.readFile(`/proc/${child.pid}/cmdline`, 'utf8').catch(() => '');
+  assert.ok(!cmdline.includes(secret), 'the admin token is in the process list');
+  child.kill('SIGTERM');
+  assert.equal((await exitOf(child)).code, 0);
+
+  await fs.chmod(file, 0o644);
+  const loose = await exitOf(run(['--data', data, '--token', 'acme=tok-a', '--admin-token-file', file], env));
+  assert.equal(loose.code, 2);
+  assert.match(loose.stderr, /Refusing to read .*admin-token: its permissions are 0644.*chmod 600/);
+  await fs.chmod(file, 0o600);
+  const both = await exitOf(run(['--data', data, '--token', 'acme=tok-a', '--admin-token-file', file], { ...process.env, ESCHER_ADMIN_TOKEN: 'other' }));
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /give the admin token once/);
+  await fs.writeFile(file, '# nothing here\n', { mode: 0o600 });
+  const empty = await exitOf(run(['--data', data, '--token', 'acme=tok-a', '--admin-token-file', file], env));
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /expected one line holding the token/);
+  assert.ok(![loose, both, empty].some((r) => r.stderr.includes(secret)), 'the token is never echoed');
+});
+
 test('--print-openapi prints the committed document', async () => {
   const child = run(['--print-openapi']);
   let out = '';
