@@ -1,6 +1,6 @@
 import { type FSWatcher, promises as fs, watch } from 'node:fs';
 import * as path from 'node:path';
-import type { Disposable } from '../shared/disposable';
+import { type Disposable, toDisposable } from '../shared/disposable';
 import type { Logger } from '../shared/logger';
 import { isBookkeeping, parseVersionDirName, sortVersions, versionDirName } from './layout';
 import { AREAS } from './metadata';
@@ -25,9 +25,55 @@ import { AREAS } from './metadata';
  * the system refuses (the inotify limit) is reported once; the caller's interval still syncs.
  */
 export function watchStoreFolder(root: string, onChange: (changed: string) => void, options: StoreWatchOptions = {}): Disposable {
-  const w = new StoreWatcher(path.resolve(root), onChange, options.logger);
-  w.start(options.onReady);
-  return { dispose: () => w.dispose() };
+  const key = path.resolve(root);
+  let s = shared.get(key);
+  if (!s) s = startShared(key, options.logger);
+  const entry = s;
+  entry.listeners.add(onChange);
+  const onReady = options.onReady;
+  if (onReady) {
+    if (entry.ready) setImmediate(() => entry.listeners.has(onChange) && onReady());
+    else entry.readyWaiters.add(onReady);
+  }
+  return toDisposable(() => {
+    entry.listeners.delete(onChange);
+    if (onReady) entry.readyWaiters.delete(onReady);
+    if (entry.listeners.size > 0) return;
+    entry.watcher.dispose();
+    if (shared.get(key) === entry) shared.delete(key);
+  });
+}
+
+/**
+ * One set of watches per store folder in a process, however many subscribe (the explorer and
+ * background sync in VS Code): a 10k store takes ~20k inotify watches, not to be taken twice.
+ * The first subscriber's logger hears about watches the system refuses.
+ */
+interface SharedWatch {
+  watcher: StoreWatcher;
+  listeners: Set<(changed: string) => void>;
+  ready: boolean;
+  readyWaiters: Set<() => void>;
+}
+
+const shared = new Map<string, SharedWatch>();
+
+function startShared(root: string, logger: Logger | undefined): SharedWatch {
+  const entry: SharedWatch = {
+    listeners: new Set(),
+    ready: false,
+    readyWaiters: new Set(),
+    watcher: new StoreWatcher(root, (changed) => {
+      for (const l of [...entry.listeners]) l(changed);
+    }, logger),
+  };
+  shared.set(root, entry);
+  entry.watcher.start(() => {
+    entry.ready = true;
+    for (const r of [...entry.readyWaiters]) r();
+    entry.readyWaiters.clear();
+  });
+  return entry;
 }
 
 export interface StoreWatchOptions {

@@ -98,3 +98,46 @@ test('changes another process makes in the store folder are seen, from a folder 
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(c.count, seen, 'disposed: no more calls');
 });
+
+test('two subscribers to one store folder share its watches: each hears every change, one leaving does not stop the other, a late one is told when the watches are ready', async (t: TestContext) => {
+  const root = path.join(await tempDir(t, 'escher-watch-shared-'), 'playbooks');
+  const a = counter();
+  const b = counter();
+  let aReady = false;
+  const wa = watchStoreFolder(root, a.fn, { onReady: () => (aReady = true) });
+  const wb = watchStoreFolder(root, b.fn);
+  t.after(() => {
+    wa.dispose();
+    wb.dispose();
+  });
+  const other = otherProcess(root);
+  await other.createPlaybook(input('shared-one'));
+  await Promise.all([a.after(1, 'subscriber a: the first playbook'), b.after(1, 'subscriber b: the first playbook')]);
+  assert.ok(aReady, 'the first subscriber was told its watches are ready');
+
+  let lateReady = false;
+  const late = counter();
+  const wl = watchStoreFolder(root, late.fn, { onReady: () => (lateReady = true) });
+  t.after(() => wl.dispose());
+  await new Promise<void>((r) => setImmediate(r));
+  await new Promise<void>((r) => setImmediate(r));
+  assert.ok(lateReady, 'a subscriber joining ready watches is told at once');
+
+  wa.dispose();
+  const seen = b.count;
+  await other.createPlaybook(input('shared-two'));
+  await b.after(seen + 1, 'subscriber b after a left');
+  await late.after(1, 'the late subscriber');
+
+  // Everyone gone, then a new subscriber: watches are set up again from scratch.
+  wb.dispose();
+  wl.dispose();
+  const again = counter();
+  let againReady: () => void = () => {};
+  const ready = new Promise<void>((r) => (againReady = r));
+  const wg = watchStoreFolder(root, again.fn, { onReady: () => againReady() });
+  t.after(() => wg.dispose());
+  await ready;
+  await other.createPlaybook(input('shared-three'));
+  await again.after(1, 'a new subscriber after all had left');
+});
