@@ -10,3 +10,4 @@ export { FileSecretStore } from '../core/shared/secret-file';
 export { PlaybookRunner } from '../core/runner/runner';
 export { SyncViews } from '../core/metadata-publisher/sync-views';
 export { verifyConnection } from '../core/escher-api/verify-connection';
+export { importSpecs, readImportFile } from '../core/playbook-store/import-file';

@@ -10,6 +10,7 @@ import { signOutCommand } from './auth';
 import type { CommandContext } from './command-context';
 import { type ConnectionHost, connectFlow, signInFlow } from './connect';
 import { createPlaybookCommand } from './create-playbook';
+import { importPlaybooksCommand } from './import-playbooks';
 import { compareWithPreviousFlow, discardDraftFlow, editAsNewVersionFlow, saveDraftFlow } from './drafts';
 import { cacheStatsFlow, checkStoreFlow, evictCacheFlow, rebuildIndexFlow } from './maintenance';
 import { acceptAiFlow, deletePlaybookFlow, deleteVersionFlow, discardAiFlow, editMetadataFlow, newVersionCommand } from './manage-playbook';
@@ -62,6 +63,7 @@ export function commandTable(host: CommandsHost): CommandSpec[] {
   const c = (id: string, title: string, handler: CommandHandler): CommandSpec => ({ id, title, handler });
   return [
     c('escher.createPlaybook', 'Create Playbook', () => createPlaybookCommand(ctx)),
+    c('escher.importPlaybooks', 'Import Playbooks', () => importPlaybooksCommand(ctx)),
     c('escher.newVersion', 'New Version', (arg) => newVersionCommand(ctx, arg)),
     c('escher.editMetadata', 'Edit Metadata', (arg) => editMetadataFlow(ctx, arg)),
     c('escher.editAsNewVersion', 'Edit as New Version', (arg) => editAsNewVersionFlow(ctx, arg)),

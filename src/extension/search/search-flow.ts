@@ -88,7 +88,7 @@ async function nothingFound(svc: Awaited<ReturnType<CommandContext['service']>>,
     return [
       { label: '$(info) You have no playbooks yet', description: 'search looks through your own playbooks' },
       { label: '$(add) Create Playbook…', value: 'escher.createPlaybook' },
-      { label: '$(cloud-download) Import…', description: 'from a folder or a bundle: run `escher-playbook import <path>` in a terminal' },
+      { label: '$(cloud-download) Import Playbooks…', description: 'from a JSON or YAML file of specs, or an exported bundle', value: 'escher.importPlaybooks' },
     ];
   }
   const filtered = parsed.cloud || parsed.format || parsed.area;

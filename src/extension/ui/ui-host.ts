@@ -89,6 +89,8 @@ export interface UiHost {
   input(options: InputOptions): Promise<string | undefined>;
   /** A pick whose rows follow what is typed (search as you type); the chosen row's value. */
   livePick<T>(options: LivePickOptions<T>): Promise<T | undefined>;
+  /** VS Code's open-file dialog for one file; `filters` maps a label to file extensions (no dot). */
+  pickFile(options: { title: string; openLabel: string; filters: Record<string, string[]> }): Promise<string | undefined>;
   /** A modal dialog; true only when the user pressed `confirm`. */
   confirm(message: string, options: { detail?: string; confirm: string }): Promise<boolean>;
   info(message: string, ...actions: string[]): Promise<string | undefined>;

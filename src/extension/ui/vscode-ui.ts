@@ -83,6 +83,11 @@ export class VsCodeUi implements UiHost, vscode.Disposable {
     return showLivePick(options);
   }
 
+  async pickFile(options: { title: string; openLabel: string; filters: Record<string, string[]> }): Promise<string | undefined> {
+    const picked = await vscode.window.showOpenDialog({ title: options.title, openLabel: options.openLabel, filters: options.filters, canSelectMany: false, canSelectFiles: true, canSelectFolders: false });
+    return picked?.[0]?.fsPath;
+  }
+
   async confirm(message: string, options: { detail?: string; confirm: string }): Promise<boolean> {
     const answer = await vscode.window.showWarningMessage(message, { modal: true, detail: options.detail }, options.confirm);
     return answer === options.confirm;

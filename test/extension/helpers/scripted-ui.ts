@@ -134,6 +134,12 @@ export class ScriptedUi implements UiHost {
 
   readonly diffs: { left: string; right: string; title: string }[] = [];
 
+  /** The file dialog's answer is the next scripted answer: a path, or undefined (cancelled). */
+  async pickFile(options: { title: string }): Promise<string | undefined> {
+    const a = this.next('file', options.title);
+    return typeof a === 'string' ? a : undefined;
+  }
+
   async openDiff(left: string, right: string, title: string): Promise<void> {
     this.diffs.push({ left, right, title });
   }

@@ -87,7 +87,7 @@ test('Search rows: an empty store says so and offers Create Playbook, which runs
   assert.equal(await searchCommand(ctx, index, 0), undefined);
   const rows = ui.livePicks[0]?.rows ?? [];
   assert.equal(rows[0]?.label, '$(info) You have no playbooks yet');
-  assert.ok(rows.some((r) => r.label === '$(cloud-download) Import…'));
+  assert.ok(rows.some((r) => r.label === '$(cloud-download) Import Playbooks…' && r.value === 'escher.importPlaybooks'), 'Import is offered as a command, not as a terminal instruction');
   assert.deepEqual(ui.commands, [{ command: 'escher.createPlaybook', args: [] }]);
 });
 
