@@ -71,6 +71,8 @@ export async function withBenchContext(title: string, quick: boolean, fn: (ctx: 
   try {
     await fn(ctx);
   } finally {
-    await fs.rm(tmp, { recursive: true, force: true });
+    // ESCHER_BENCH_KEEP=1 leaves the homes behind (to profile a CLI run against them).
+    if (process.env.ESCHER_BENCH_KEEP === '1') console.log(`(kept ${tmp})`);
+    else await fs.rm(tmp, { recursive: true, force: true });
   }
 }

@@ -41,6 +41,11 @@ export const CLI_HINTS: Record<HintCode, string> = {
   'not-a-reviewer': 'review commands need a reviewer token: set ESCHER_REVIEWER_TOKEN or run `escher-playbook login --reviewer`',
   'self-review': 'ask another reviewer of your tenant',
   'review-required': 'ask a reviewer (`escher-playbook review list`), or give the reason to use it anyway: --allow-unreviewed "<why>" (it is logged)',
+  'preflight-errors': '`escher-playbook check ID` lists them all; --skip-preflight runs anyway when the checkers are wrong (recorded)',
+  'run-unreviewed': 'if you must, give the reason: --allow-unreviewed "<why>" (it is recorded)',
+  'no-scripts': 'add one: `escher-playbook update ID --script shell=./run.sh`',
+  'entry-ambiguous': 'choose one with --script, or name it main.* or run.* at the top of its format folder',
+  'cwd-unusable': 'pass an existing folder outside the playbook store with --cwd (a run must never change a stored version)',
 };
 
 /** The hint the CLI shows for an error: its own words for a hint code, else the error's own hint. */

@@ -58,4 +58,9 @@ export const EXTENSION_HINTS: Record<HintCode, ExtensionHint> = {
   'not-a-reviewer': { text: 'reviewing needs a reviewer token of this tenant' },
   'self-review': { text: 'ask another reviewer of your tenant' },
   'review-required': { text: 'ask a reviewer to approve it, or choose "Use Anyway…" and give the reason (it is logged)' },
+  'preflight-errors': { text: 'the Problems panel lists every finding on the scripts, at its line', action: { label: 'Show Problems', command: 'workbench.actions.view.problems' } },
+  'run-unreviewed': { text: 'ask a reviewer to approve it, or choose "Run Unreviewed…" in the run dialog and give the reason (it is recorded)' },
+  'no-scripts': { text: 'add a script with "Escher: Edit as New Version"' },
+  'entry-ambiguous': { text: 'run it from the script\'s own row in the explorer (or its editor title), or name it main.* or run.* at the top of its format folder' },
+  'cwd-unusable': { text: 'runs use the first workspace folder: open a folder outside the playbook store (a run must never change a stored version)' },
 };

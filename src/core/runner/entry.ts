@@ -20,7 +20,5 @@ export function entryScript(format: ScriptFormat, paths: readonly string[], requ
   if (candidates.length === 1) return candidates[0];
   const top = candidates.filter((p) => p.split('/').length === 2 && /^(main|run)$/.test(path.posix.basename(p).replace(/\.[^.]*$/, '')));
   if (top.length === 1) return top[0];
-  throw new ValidationError(`This version has ${candidates.length} ${format} scripts and none is the obvious one to run`, [], {
-    hint: `choose one with --script (${candidates.join(', ')}), or name it ${format}/main.* or ${format}/run.*`,
-  });
+  throw new ValidationError(`This version has ${candidates.length} ${format} scripts and none is the obvious one to run (${candidates.join(', ')})`, [], { hintCode: 'entry-ambiguous' });
 }

@@ -1,8 +1,8 @@
-import { EscherError } from '../shared/errors';
+import { type ErrorOptions, EscherError } from '../shared/errors';
 
 /** Preflight found errors, so the run was refused (override: --skip-preflight, recorded). */
 export class PreflightError extends EscherError {
-  constructor(message: string, options?: { hint?: string }) {
+  constructor(message: string, options?: ErrorOptions) {
     super('PREFLIGHT', message, options);
   }
 }

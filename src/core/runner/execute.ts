@@ -102,12 +102,12 @@ function refuseBlocked(plan: RunPlan): void {
   if (errors.length) {
     const first = errors[0]!;
     throw new PreflightError(`Preflight found ${errors.length} error${errors.length === 1 ? '' : 's'} in ${plan.playbookId} v${plan.version}, so nothing ran: ${first.file ? `${first.file}${first.line ? `:${first.line}` : ''}: ` : ''}${first.message}`, {
-      hint: `\`escher-playbook check ${plan.playbookId}\` lists them all${plan.skipPreflight ? '' : '; --skip-preflight runs anyway when the checkers are wrong (recorded)'}`,
+      hintCode: 'preflight-errors',
     });
   }
   if (plan.review.gated && !plan.review.overrideReason) {
     throw new ReviewRequiredError(`${plan.playbookId} is ${plan.review.status === 'rejected' ? 'rejected' : 'pending review'} on the server, so it does not run unreviewed`, {
-      hint: 'if you must, give the reason: --allow-unreviewed "<why>" (it is recorded)',
+      hintCode: 'run-unreviewed',
     });
   }
 }

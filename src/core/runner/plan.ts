@@ -189,11 +189,11 @@ async function workingFolder(dir: string, playbooksDir: string): Promise<string>
     real = await fs.realpath(abs);
     if (!(await fs.stat(real)).isDirectory()) throw new Error('not a folder');
   } catch {
-    throw new ValidationError(`The working folder ${abs} does not exist or is not a folder`, [], { hint: 'pass an existing folder with --cwd' });
+    throw new ValidationError(`The working folder ${abs} does not exist or is not a folder`, [], { hintCode: 'cwd-unusable' });
   }
   const store = await fs.realpath(playbooksDir).catch(() => path.resolve(playbooksDir));
   if (real === store || real.startsWith(store + path.sep)) {
-    throw new ValidationError(`The working folder ${abs} is inside the playbook store`, [], { hint: 'a run must never change a stored version: run it from another folder (--cwd)' });
+    throw new ValidationError(`The working folder ${abs} is inside the playbook store`, [], { hintCode: 'cwd-unusable' });
   }
   return real;
 }

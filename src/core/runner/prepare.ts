@@ -48,7 +48,7 @@ export async function prepareRun(store: RunnerStore, runsDir: string, request: R
 function chooseFormats(playbook: Playbook, request: RunRequest): ScriptFormat[] {
   const present = [...new Set(playbook.metadata.scripts.map((s) => s.format))];
   const { playbook_id: id, version } = playbook.metadata;
-  if (present.length === 0) throw new ValidationError(`${id} v${version} has no scripts to run`, [], { hint: `add one: \`escher-playbook update ${id} --script shell=./run.sh\`` });
+  if (present.length === 0) throw new ValidationError(`${id} v${version} has no scripts to run`, [], { hintCode: 'no-scripts' });
   // `--script python/x.py` names its format.
   const format = request.format ?? (request.script?.split('/')[0] as ScriptFormat | undefined);
   if (format !== undefined) {

@@ -76,6 +76,16 @@ export const HINT_CODES = [
   'self-review',
   /** Team content whose review is pending or rejected (or not covered by an approval): a reason overrides. */
   'review-required',
+  /** A run refused by preflight errors (an override exists, and is recorded). */
+  'preflight-errors',
+  /** A run of a version whose review is pending or rejected: a recorded reason overrides. */
+  'run-unreviewed',
+  /** A version with no scripts to run. */
+  'no-scripts',
+  /** A format with several scripts and none named main.* or run.*: the user names the one to run. */
+  'entry-ambiguous',
+  /** A run's working folder is missing or inside the playbook store. */
+  'cwd-unusable',
 ] as const;
 
 export type HintCode = (typeof HINT_CODES)[number];

@@ -169,7 +169,7 @@ test('a pending or rejected playbook needs a reason, which is recorded; local_on
   let status: 'pending' | 'rejected' | 'approved' | null = 'pending';
   const fx = await runFixture(t, { reviewStatus: () => Promise.resolve(status) });
   await fx.create({ name: 'Rev', playbook_id: 'rev', storage_strategy: 'uploaded_for_review', scripts: [{ path: 'shell/run.sh', content: 'echo ok\n' }] });
-  await assert.rejects(fx.run({ playbookId: 'rev' }), (e: unknown) => e instanceof ReviewRequiredError && /pending review/.test(e.message) && /--allow-unreviewed/.test(e.hint ?? ''));
+  await assert.rejects(fx.run({ playbookId: 'rev' }), (e: unknown) => e instanceof ReviewRequiredError && /pending review/.test(e.message) && e.hintCode === 'run-unreviewed');
   status = 'rejected';
   await assert.rejects(fx.run({ playbookId: 'rev' }), (e: unknown) => e instanceof ReviewRequiredError && /rejected/.test(e.message));
   const { record } = await fx.run({ playbookId: 'rev', allowUnreviewed: 'incident 4711, reviewer away' });
@@ -245,7 +245,7 @@ test('shellcheck findings, when it is installed, point at the playbook script an
 test('--script names its format; an AI-generated playbook not yet accepted runs with a warning to read it first', async (t) => {
   const fx = await runFixture(t);
   await fx.create({ name: 'Two', playbook_id: 'two', scripts: [{ path: 'shell/a.sh', content: 'echo a\n' }, { path: 'shell/b.sh', content: 'echo b\n' }, { path: 'python/run.py', content: 'print("py")\n' }] });
-  await assert.rejects(fx.run({ playbookId: 'two', format: 'shell' }), (e: unknown) => e instanceof ValidationError && /2 shell scripts and none is the obvious one/.test(e.message) && /--script \(shell\/a\.sh, shell\/b\.sh\)/.test(e.hint ?? ''));
+  await assert.rejects(fx.run({ playbookId: 'two', format: 'shell' }), (e: unknown) => e instanceof ValidationError && /2 shell scripts and none is the obvious one to run \(shell\/a\.sh, shell\/b\.sh\)/.test(e.message) && e.hintCode === 'entry-ambiguous');
   assert.equal((await fx.run({ playbookId: 'two', script: 'shell/b.sh' })).out, 'b\n');
   await fx.create({ name: 'Gen', playbook_id: 'gen', source: 'ai_generated', scripts: [{ path: 'shell/run.sh', content: 'echo gen\n' }] });
   const { record } = await fx.run({ playbookId: 'gen' });
