@@ -1,14 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type BenchContext, stats } from './harness';
+import { type BenchContext, stats, built, CLI } from './harness';
 import { makeInputs } from './store.bench';
 
 export const title = 'CLI (dist/cli.js): start-up, import, list --json cold/warm, show — as a user runs it';
 
-const REPO = path.resolve(__dirname, '..');
-const CLI = path.join(REPO, 'dist', 'cli.js');
 
 /**
  * Every figure is a fresh `node dist/cli.js …` process, so it includes Node's own start-up.
@@ -17,10 +15,7 @@ const CLI = path.join(REPO, 'dist', 'cli.js');
  * without a catalog must at least do).
  */
 export async function bench(ctx: BenchContext): Promise<void> {
-  if (!existsSync(CLI)) {
-    console.log('    dist/cli.js absent: run `npm run build` first');
-    return;
-  }
+  if (!built('cli.js')) return;
   const n = ctx.quick ? 1000 : 10_000;
   const home = path.join(ctx.tmp, 'home');
   const env = { ...process.env, ESCHER_HOME: home };

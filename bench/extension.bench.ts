@@ -10,11 +10,10 @@ import { InvalidMetadataRegistry } from '../src/extension/diagnostics/invalid-me
 import { PlaybookTreeModel } from '../src/extension/tree/playbook-tree-model';
 import { rootNodes } from '../src/extension/tree/root-nodes';
 import type { TreeNode } from '../src/extension/tree/tree-node';
-import { type BenchContext, stats } from './harness';
+import { type BenchContext, stats, REPO } from './harness';
 
 export const title = 'VS Code extension: activation, bundle size, explorer over 10k playbooks';
 
-const REPO = path.resolve(__dirname, '..');
 const BUNDLE = path.join(REPO, 'dist', 'extension.js');
 
 export async function bench(ctx: BenchContext): Promise<void> {

@@ -1,7 +1,18 @@
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+
+export const REPO = path.resolve(__dirname, '..');
+export const DIST = path.join(REPO, 'dist');
+export const CLI = path.join(DIST, 'cli.js');
+
+/** Whether the build the benches run is there (they time what users run); says what to do if not. */
+export function built(...files: string[]): boolean {
+  const missing = files.filter((f) => !existsSync(path.join(DIST, f)));
+  if (missing.length) console.log(`    ${missing.map((f) => `dist/${f}`).join(' and ')} absent: run \`npm run build\` first`);
+  return missing.length === 0;
+}
 
 /**
  * Shared benchmark harness. Each bench/<component>.bench.ts exports `bench(ctx)`. Figures are

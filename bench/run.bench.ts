@@ -7,12 +7,10 @@ import { RunJournal } from '../src/core/runner/journal';
 import { encodeEnd, encodeStart } from '../src/core/runner/journal-format';
 import { which } from '../src/core/runner/tools';
 import type { RunRecord } from '../src/core/runner/types';
-import { type BenchContext, sample, stats } from './harness';
+import { type BenchContext, sample, stats, built, CLI } from './harness';
 
 export const title = 'run (dist/cli.js): run --dry-run of a shell+python+terraform playbook, journal appends, runs --json over 10k records';
 
-const REPO = path.resolve(__dirname, '..');
-const CLI = path.join(REPO, 'dist', 'cli.js');
 
 /**
  * Baselines in the same run: `node -e 0` (what any Node CLI pays to start) and, for the journal,
@@ -23,10 +21,7 @@ const CLI = path.join(REPO, 'dist', 'cli.js');
  * with --skip-preflight.
  */
 export async function bench(ctx: BenchContext): Promise<void> {
-  if (!existsSync(CLI)) {
-    console.log('    dist/cli.js absent: run `npm run build` first');
-    return;
-  }
+  if (!built('cli.js')) return;
   const home = path.join(ctx.tmp, 'home');
   const work = path.join(ctx.tmp, 'work');
   const bin = path.join(ctx.tmp, 'bin');

@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,13 +17,11 @@ import { resolveConfig } from '../src/core/shared/config';
 import { sha256, sha256File } from '../src/core/shared/hash';
 import { silentLogger } from '../src/core/shared/logger';
 import type { SecretKey, SecretStore } from '../src/core/shared/secrets';
-import { type BenchContext, sample, stats } from './harness';
+import { type BenchContext, sample, stats, built, CLI, DIST } from './harness';
 
 export const title = 'Script manager: cache-hit resolve, 100 MB download + verify, eviction of 10k entries';
 
-const REPO = path.resolve(__dirname, '..');
-const CLI = path.join(REPO, 'dist', 'cli.js');
-const SERVER = path.join(REPO, 'dist', 'dev-server.js');
+const SERVER = path.join(DIST, 'dev-server.js');
 const TOKEN = 'bench-token';
 
 class NoSecrets implements SecretStore {
@@ -35,10 +33,7 @@ class NoSecrets implements SecretStore {
 }
 
 export async function bench(ctx: BenchContext): Promise<void> {
-  if (!existsSync(SERVER) || !existsSync(CLI)) {
-    console.log('    dist/dev-server.js or dist/cli.js absent: run `npm run build` first');
-    return;
-  }
+  if (!built('dev-server.js', 'cli.js')) return;
   const bigMb = ctx.quick ? 20 : 100;
   const lib = path.join(ctx.tmp, 'library');
   await writeLibrary(lib, 'hot-path', '1.0.0', 'shell/run.sh', Buffer.from('#!/bin/sh\necho hot\n'.repeat(200)));

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { BenchContext } from './harness';
-import { sample, stats, time } from './harness';
+import { built, CLI, DIST, sample, stats, time } from './harness';
 import { resolveConfig } from '../src/core/shared/config';
 import { PlaybookStore } from '../src/core/playbook-store/store';
 import type { CreatePlaybookInput } from '../src/core/playbook-store/types';
@@ -36,7 +36,6 @@ import type { Runbook } from '../test/core/local-search/runbook-corpus';
  */
 export const title = 'local search (user_playbooks)';
 
-const DIST = path.resolve(__dirname, '..', 'dist');
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1', 'prod', 'staging', 'payments team', 'data platform', 'nightly', 'on call', 'dr drill'];
 const CLOUDS = ['aws', 'aws', 'aws', 'azure', 'gcp'] as const;
 const AREAS = ['local', 'synced', 'ai-generated'] as const;
@@ -230,8 +229,8 @@ export async function bench(ctx: BenchContext): Promise<void> {
   });
   ctx.row('no-op reconcile (open index + list + compare)', recon.ms, 'ms', { baseline: list.ms, note: `baseline: store.listPlaybooks alone; ${recon.value.embedded} embedded, ${recon.value.unchanged} unchanged` });
 
-  const cli = path.join(DIST, 'cli.js');
-  if (existsSync(cli)) {
+  const cli = CLI;
+  if (built('cli.js')) {
     const run = (args: string[]) => {
       const t0 = performance.now();
       const r = spawnSync(process.execPath, [cli, '--home', bigHome, ...args], { encoding: 'utf8' });
