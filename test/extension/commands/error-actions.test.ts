@@ -35,6 +35,7 @@ test('every hint code has VS Code words, and none names a CLI command, a flag or
   assert.deepEqual(Object.keys(EXTENSION_HINTS).sort(), [...HINT_CODES].sort());
   for (const [code, h] of Object.entries(EXTENSION_HINTS)) {
     assert.doesNotMatch(h.text, /escher-playbook|\bESCHER_[A-Z]|\$ESCHER|(^|\s)--[a-z]|NODE_EXTRA/, code);
-    if (h.action) assert.match(h.action.command, /^(escher\.|workbench\.action\.openSettings$)/, code);
+    // Our commands, or the two of VS Code's a hint opens (the Settings editor, the Problems panel).
+    if (h.action) assert.match(h.action.command, /^(escher\.|workbench\.action\.openSettings$|workbench\.actions\.view\.problems$)/, code);
   }
 });
