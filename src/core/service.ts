@@ -7,6 +7,7 @@ import { silentLogger } from './shared/logger';
 import type { SecretStore } from './shared/secrets';
 import { PlaybookStore } from './playbook-store/store';
 import { DraftStore } from './drafts/draft-store';
+import { VersionCompare } from './version-compare/version-compare';
 import { LocalSearch } from './local-search/local-search';
 import { QdrantVectorStore } from './local-search/qdrant-store';
 import type { LockOptions } from './playbook-store/store-lock';
@@ -78,6 +79,24 @@ export class PlaybookService implements Disposable {
   /** Drafts ($ESCHER_HOME/drafts/<id>/): editable copies of versions, saved back as new versions. */
   get drafts(): DraftStore {
     return this._drafts();
+  }
+
+  private readonly _compare = this.lazy(
+    () =>
+      new VersionCompare({
+        store: this.store,
+        server: async () => {
+          const api = await this.serverApi();
+          if (!api) throw new ConfigError('No Escher server is configured', { hint: 'connect to an Escher server to compare with it', hintCode: 'server-not-configured' });
+          // Scripts come through the verified cache (a download is verified before it is cached).
+          return { api, fetchScript: fileScriptFetcher((s3Path) => this.scriptManager.downloadScript(s3Path)) };
+        },
+      }),
+  );
+
+  /** Compare two stored versions, or a stored version with the server's copy. */
+  get compare(): VersionCompare {
+    return this._compare();
   }
 
   private readonly _search = this.lazy(() => {
