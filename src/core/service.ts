@@ -8,6 +8,7 @@ import type { SecretStore } from './shared/secrets';
 import { PlaybookStore } from './playbook-store/store';
 import { DraftStore } from './drafts/draft-store';
 import { VersionCompare } from './version-compare/version-compare';
+import { Conflicts } from './conflicts/conflicts';
 import { LocalSearch } from './local-search/local-search';
 import { QdrantVectorStore } from './local-search/qdrant-store';
 import type { LockOptions } from './playbook-store/store-lock';
@@ -159,6 +160,13 @@ export class PlaybookService implements Disposable {
   /** Metadata publisher: publish (Flow 2), incremental two-way sync, background sync (docs/sync.md). */
   get publisher(): MetadataPublisher {
     return this._publisher();
+  }
+
+  private readonly _conflicts = this.lazy(() => new Conflicts({ store: this.store, publisher: this.publisher, drafts: this.drafts }));
+
+  /** Sync conflicts the user resolves: keep mine, keep theirs, or a merge draft. */
+  get conflicts(): Conflicts {
+    return this._conflicts();
   }
 
   private serverApiPromise: Promise<HttpEscherApi | undefined> | undefined;
