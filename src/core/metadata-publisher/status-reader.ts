@@ -78,7 +78,7 @@ export class StatusReader {
   /** Every local playbook's sync state the publisher knows something about (sync-views.ts), by id. */
   async syncViews(): Promise<Map<string, SyncView>> {
     const [state, locals] = await Promise.all([this.stateFile.read(), this.store.listPlaybooks()]);
-    return SyncViews.from({ ...state, conflicts: open(state, locals) }, { syncing: this.o.configured() }).all(locals);
+    return SyncViews.from(state, { syncing: this.o.configured() }).settle(locals).all(locals);
   }
 }
 

@@ -4,6 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { main } from '../../../src/cli/main';
+import { Conflicts } from '../../../src/core/conflicts/conflicts';
+import { PlaybookService } from '../../../src/core/service';
+import { resolveConfig } from '../../../src/core/shared/config';
+import { FileSecretStore } from '../../../src/core/shared/secret-file';
 import { startTestServer, TEST_TENANT, TEST_TOKEN, type TestServer } from '../../helpers/dev-server';
 
 /** conflicts / conflicts resolve as a user runs them: two homes against the real reference server on loopback. */
@@ -19,11 +23,15 @@ async function home(t: TestContext): Promise<string> {
   return dir;
 }
 
+function env(h: string): Record<string, string> {
+  return { ESCHER_HOME: h, ESCHER_SERVER_URL: s.url, ESCHER_TENANT_ID: TEST_TENANT, ESCHER_TOKEN: TEST_TOKEN };
+}
+
 async function cli(h: string, args: string[], extra: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const streams = { stdout: { write: (x: string | Uint8Array) => (stdout += x.toString()) }, stderr: { write: (x: string) => (stderr += x) } };
-  const code = await main(args, streams, { ESCHER_HOME: h, ESCHER_SERVER_URL: s.url, ESCHER_TENANT_ID: TEST_TENANT, ESCHER_TOKEN: TEST_TOKEN, ...extra });
+  const code = await main(args, streams, { ...env(h), ...extra });
   return { code, stdout, stderr };
 }
 
@@ -131,4 +139,36 @@ test('conflicts resolve: unknown id, bad --keep, and the server down (resolved h
   const sync = await cli(b, ['--json', 'sync']);
   assert.equal(sync.code, 0, sync.stdout + sync.stderr);
   assert.match(await ok(b, ['diff', 'cf-faults', '--server']), /^no differences/);
+});
+
+test('a resolution stopped after the publish (the copy not deleted yet) is finished by a repeat, with no second version', async (t) => {
+  const { b, copy } = await diverged(t, 'cf-again', { mine: SCRIPT.replace('two', 'TWO'), theirs: SCRIPT });
+  const svc = new PlaybookService(resolveConfig({ home: b }, env(b)), { secrets: new FileSecretStore(b, env(b)) });
+  t.after(() => svc.dispose());
+  // The store as the resolution sees it, dying where a kill after the publish would stop it.
+  const dying = new Proxy(svc.store, {
+    get: (target, prop, receiver) => (prop === 'deletePlaybook' ? () => Promise.reject(new Error('killed')) : (Reflect.get(target, prop, receiver) as unknown)),
+  });
+  const stopped = new Conflicts({ store: dying, publisher: svc.publisher, drafts: svc.drafts });
+  await assert.rejects(stopped.resolve('cf-again', 'mine'), /killed/);
+  const after = await shown(b, 'cf-again');
+  assert.equal(after.description, 'mine', 'my version is written and published');
+  assert.deepEqual(await ids(b), ['cf-again', copy].sort(), 'the copy is still there, and so is the conflict');
+  assert.equal((JSON.parse(await ok(b, ['--json', 'status'])) as { conflicts: unknown[] }).conflicts.length, 1);
+  const r = JSON.parse(await ok(b, ['--json', 'conflicts', 'resolve', 'cf-again', '--keep', 'mine'])) as { version: string };
+  assert.equal(r.version, after.version, 'the same content is not written twice');
+  assert.deepEqual(await ids(b), ['cf-again']);
+  assert.equal((JSON.parse(await ok(b, ['--json', 'status'])) as { conflicts: unknown[] }).conflicts.length, 0);
+  assert.match(await ok(b, ['diff', 'cf-again', '--server']), /^no differences/);
+});
+
+test('deleting the conflict copy by hand clears the conflict in status and list at once, not only after the next sync', async (t) => {
+  const { b, copy } = await diverged(t, 'cf-byhand', { mine: SCRIPT.replace('two', 'TWO'), theirs: SCRIPT });
+  const listed = JSON.parse(await ok(b, ['--json', 'list'])) as Array<{ playbook_id: string; sync_state: string | null }>;
+  assert.equal(listed.find((p) => p.playbook_id === 'cf-byhand')?.sync_state, 'conflict');
+  await ok(b, ['delete', copy]);
+  assert.equal((JSON.parse(await ok(b, ['--json', 'status'])) as { conflicts: unknown[] }).conflicts.length, 0);
+  assert.match(await ok(b, ['conflicts']), /no open conflicts/);
+  const after = JSON.parse(await ok(b, ['--json', 'list'])) as Array<{ playbook_id: string; sync_state: string | null }>;
+  assert.equal(after.find((p) => p.playbook_id === 'cf-byhand')?.sync_state, 'synced');
 });
