@@ -64,7 +64,7 @@ test('diff: latest against the previous version, V1 against the latest, V1 again
       ['shell/run.sh', 'modified', 1, 1],
     ],
   );
-  assert.match(json.files[0]!.patch ?? '', /-  "description": "one",\n\+  "description": "two",/);
+  assert.match(json.files[0]!.patch ?? '', /- {2}"description": "one",\n\+ {2}"description": "two",/);
   const pair = JSON.parse(await ok(h, ['--json', 'diff', 'df', '1.0.0', '1.0.1'])) as Comparison;
   assert.deepEqual(pair.files.map((f) => f.path), ['metadata.json'], 'only the description changed from v1.0.0 to v1.0.1');
   assert.match(await ok(h, ['diff', 'df', '1.0.1', '1.0.1']), /^no differences between df v1\.0\.1 and v1\.0\.1\n$/);
