@@ -37,6 +37,10 @@ export interface SyncView {
   sync_state: SyncPhase;
   /** One line on why, for `conflict` (the conflict's message), `failed` (the op and its error) and `not_syncing`. */
   detail?: string;
+  /** A diverged conflict's copy: the playbook it is the conflict copy of (shown as that playbook's conflict, not a row of its own). */
+  conflict_copy_of?: string;
+  /** A diverged playbook: its conflict copy, holding the local change. */
+  conflict_copy?: string;
 }
 
 /** The facts about a playbook's local latest version the view compares with the agreement. */
@@ -147,6 +151,7 @@ export class SyncViews {
       remote_version: e?.remote_version ?? null,
       sync_state,
       ...(detail !== undefined ? { detail } : {}),
+      ...(conflict?.copy_id === p.playbook_id ? { conflict_copy_of: conflict.playbook_id } : conflict?.copy_id !== undefined ? { conflict_copy: conflict.copy_id } : {}),
     };
   }
 

@@ -31,6 +31,14 @@ export interface FileChange {
   patch?: string;
   added_lines?: number;
   removed_lines?: number;
+  /** The compared texts of each side ('' on the side that lacks the file), when asked for (a diff editor shows them). */
+  old_text?: string;
+  new_text?: string;
+}
+
+export interface CompareOptions {
+  /** Also return each side's text of a shown file (old_text / new_text). */
+  texts?: boolean;
 }
 
 /**
@@ -38,10 +46,11 @@ export interface FileChange {
  * then each script by path. A script is read only when its sha256 differs between the sides, so
  * comparing a version with the server downloads only what changed.
  */
-export async function compareSides(from: CompareSide, to: CompareSide): Promise<FileChange[]> {
+export async function compareSides(from: CompareSide, to: CompareSide, options: CompareOptions = {}): Promise<FileChange[]> {
   const out: FileChange[] = [];
-  const meta = textChange(METADATA_FILE, from, to, comparableMetadataText(from.metadata), comparableMetadataText(to.metadata));
-  if (meta) out.push({ path: METADATA_FILE, change: 'modified', ...meta });
+  const [oldMeta, newMeta] = [comparableMetadataText(from.metadata), comparableMetadataText(to.metadata)];
+  const meta = textChange(METADATA_FILE, from, to, oldMeta, newMeta);
+  if (meta) out.push({ path: METADATA_FILE, change: 'modified', ...meta, ...(options.texts ? { old_text: oldMeta, new_text: newMeta } : {}) });
   const before = new Map(from.metadata.scripts.map((s) => [s.path, s]));
   const after = new Map(to.metadata.scripts.map((s) => [s.path, s]));
   const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
@@ -49,12 +58,12 @@ export async function compareSides(from: CompareSide, to: CompareSide): Promise<
     const a = before.get(p);
     const b = after.get(p);
     if (a && b && a.sha256 === b.sha256 && a.sensitive === b.sensitive) continue;
-    out.push(await scriptChange(p, from, to, a, b));
+    out.push(await scriptChange(p, from, to, a, b, options));
   }
   return out;
 }
 
-async function scriptChange(p: string, from: CompareSide, to: CompareSide, a: ScriptEntry | undefined, b: ScriptEntry | undefined): Promise<FileChange> {
+async function scriptChange(p: string, from: CompareSide, to: CompareSide, a: ScriptEntry | undefined, b: ScriptEntry | undefined, options: CompareOptions): Promise<FileChange> {
   const change: FileChangeKind = !a ? 'added' : !b ? 'removed' : 'modified';
   const hashes = { ...(a ? { old_sha256: a.sha256 } : {}), ...(b ? { new_sha256: b.sha256 } : {}) };
   if (a?.sensitive || b?.sensitive) return { path: p, change, ...hashes, sensitive: true };
@@ -62,7 +71,7 @@ async function scriptChange(p: string, from: CompareSide, to: CompareSide, a: Sc
   const oldText = asText(oldBytes);
   const newText = asText(newBytes);
   if (oldText === undefined || newText === undefined) return { path: p, change, ...hashes, binary: true };
-  return { path: p, change, ...hashes, ...textChange(p, from, to, oldText, newText, change) };
+  return { path: p, change, ...hashes, ...textChange(p, from, to, oldText, newText, change), ...(options.texts ? { old_text: oldText, new_text: newText } : {}) };
 }
 
 function textChange(p: string, from: CompareSide, to: CompareSide, oldText: string, newText: string, change: FileChangeKind = 'modified'): Pick<FileChange, 'patch' | 'added_lines' | 'removed_lines'> | undefined {

@@ -1,8 +1,8 @@
 import type { EscherApi } from '../escher-api/types';
 import type { ScriptFetcher } from '../metadata-publisher/local-writer';
-import type { PlaybookStoreApi } from '../playbook-store/types';
+import type { Playbook, PlaybookStoreApi } from '../playbook-store/types';
 import { NotFoundError } from '../shared/errors';
-import { type CompareSide, type FileChange, compareSides } from './file-diff';
+import { type CompareOptions, type CompareSide, type FileChange, compareSides } from './file-diff';
 import { serverSide, storeSide } from './sides';
 
 export interface ComparedSide {
@@ -36,7 +36,7 @@ export class VersionCompare {
    * No version: the latest against the one before it. `from` only: that version against the
    * latest. Both: `from` against `to`.
    */
-  async versions(id: string, from?: string, to?: string): Promise<VersionComparison> {
+  async versions(id: string, from?: string, to?: string, options: CompareOptions = {}): Promise<VersionComparison> {
     const { store } = this.o;
     const latest = await store.getPlaybook(id);
     const newer = to ?? latest.metadata.version;
@@ -48,26 +48,32 @@ export class VersionCompare {
       older = all[i - 1]!;
     }
     const [a, b] = await Promise.all([store.getPlaybook(id, older), newer === latest.metadata.version ? latest : store.getPlaybook(id, newer)]);
-    return this.compare(id, storeSide(store, a), 'local', storeSide(store, b), 'local');
+    return this.compare(id, storeSide(store, a), 'local', storeSide(store, b), 'local', options);
   }
 
   /**
    * A stored version (default the latest) against the server's copy: of the same version when
    * one is named, else of the server's latest.
    */
-  async withServer(id: string, version?: string): Promise<VersionComparison> {
+  async withServer(id: string, version?: string, options: CompareOptions = {}): Promise<VersionComparison> {
     const mine = await this.o.store.getPlaybook(id, version);
     const { api, fetchScript } = await this.o.server();
     const theirs = await serverSide(api, fetchScript, id, version ?? 'latest');
-    return this.compare(id, storeSide(this.o.store, mine), 'local', theirs, 'server');
+    return this.compare(id, storeSide(this.o.store, mine), 'local', theirs, 'server', options);
   }
 
-  private async compare(id: string, from: CompareSide, fromSource: ComparedSide['source'], to: CompareSide, toSource: ComparedSide['source']): Promise<VersionComparison> {
+  /** Two stored playbooks (a conflict's two sides: the playbook and its copy), labelled by id. */
+  async between(from: Playbook, to: Playbook, options: CompareOptions = {}): Promise<VersionComparison> {
+    const side = (p: Playbook): CompareSide => ({ ...storeSide(this.o.store, p), label: `${p.metadata.playbook_id}@v${p.metadata.version}` });
+    return this.compare(from.metadata.playbook_id, side(from), 'local', side(to), 'local', options);
+  }
+
+  private async compare(id: string, from: CompareSide, fromSource: ComparedSide['source'], to: CompareSide, toSource: ComparedSide['source'], options: CompareOptions = {}): Promise<VersionComparison> {
     return {
       playbook_id: id,
       from: { label: from.label, version: from.version, source: fromSource },
       to: { label: to.label, version: to.version, source: toSource },
-      files: await compareSides(from, to),
+      files: await compareSides(from, to, options),
     };
   }
 }
