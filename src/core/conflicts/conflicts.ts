@@ -8,6 +8,7 @@ import { readInside } from '../shared/contained-fs';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { hasConflictMarkers } from '../version-compare/line-merge';
 import { mergedContent } from './merge-draft';
+import { plainContent } from '../metadata-publisher/local-writer';
 
 export type KeepSide = 'mine' | 'theirs' | 'draft';
 
@@ -50,7 +51,7 @@ export class Conflicts {
   async find(id: string): Promise<ConflictRecord & { copy_id: string }> {
     const open = await this.list();
     const c = open.find((x) => x.playbook_id === id || x.copy_id === id);
-    if (!c) throw new NotFoundError(`No open conflict on "${id}"`, { hint: open.length ? `open conflicts: ${open.map((x) => x.playbook_id).join(', ')}` : 'escher-playbook conflicts lists them' });
+    if (!c) throw new NotFoundError(`No open conflict on "${id}"`, { hint: open.length ? `open conflicts: ${open.map((x) => x.playbook_id).join(', ')}` : 'there are no open conflicts' });
     if (c.kind !== 'diverged' || c.copy_id === undefined) {
       throw new ValidationError(`The conflict on "${c.playbook_id}" is not between two versions (${c.kind}): ${c.message}`, [], { hint: 'publish the playbook again to keep it, or delete it to accept the server\'s delete' });
     }
@@ -90,20 +91,8 @@ export class Conflicts {
 
   /** The copy's content as the playbook's next version: every field, every script (plaintext, resealed for the playbook), none of theirs it lacks. */
   private async copyInput(mine: Playbook, theirs: Playbook): Promise<UpdatePlaybookInput> {
-    const m = mine.metadata;
-    const scripts = await Promise.all(m.scripts.map(async (s) => ({ path: s.path, content: await this.o.store.readScript(mine, s.path), sensitive: s.sensitive === true })));
-    const kept = new Set(m.scripts.map((s) => s.path));
-    return {
-      name: m.name,
-      description: m.description,
-      keywords: m.keywords,
-      cloud_provider: m.cloud_provider,
-      resource_types: m.resource_types,
-      storage_strategy: m.storage_strategy,
-      parameters: await this.o.store.revealParameters(mine),
-      scripts,
-      removeScripts: theirs.metadata.scripts.filter((s) => !kept.has(s.path)).map((s) => s.path),
-    };
+    const kept = new Set(mine.metadata.scripts.map((s) => s.path));
+    return { ...(await plainContent(this.o.store, mine)), removeScripts: theirs.metadata.scripts.filter((s) => !kept.has(s.path)).map((s) => s.path) };
   }
 
   private async mergeDraft(c: ConflictRecord & { copy_id: string }, theirs: Playbook): Promise<NonNullable<ConflictResolution['draft']>> {

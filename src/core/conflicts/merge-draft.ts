@@ -40,7 +40,7 @@ export async function mergedContent(store: ScriptReader, sides: ConflictSides): 
   const [b, m, t] = [entries(sides.base), entries(sides.mine), entries(sides.theirs)];
   for (const p of [...new Set([...m.keys(), ...t.keys()])].sort()) {
     if (m.get(p)?.sensitive || t.get(p)?.sensitive || b.get(p)?.sensitive) {
-      if (m.get(p)?.sha256 !== t.get(p)?.sha256) notes.push(`${p} is sensitive: the draft keeps the server's; change it with escher-playbook update --secret-script`);
+      if (m.get(p)?.sha256 !== t.get(p)?.sha256) notes.push(`${p} is sensitive: the draft keeps the server's (a sensitive script is changed by replacing it in an update, never in a draft)`);
       continue;
     }
     const read = async (side: Playbook | undefined, e: Map<string, unknown>) => (side && e.has(p) ? store.readScript(side, p) : undefined);

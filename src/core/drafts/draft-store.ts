@@ -66,7 +66,7 @@ export class DraftStore {
    */
   async openWith(id: string, content: { metadataText: string; scripts: ReadonlyMap<string, Uint8Array> }): Promise<OpenedDraft> {
     const dir = this.dirOf(id);
-    if (await this.existing(dir)) throw new EscherError('CONFLICT', `A draft of "${id}" already exists (${dir})`, { hint: `save or discard it first: escher-playbook draft commit ${id} | draft discard ${id}` });
+    if (await this.existing(dir)) throw new EscherError('CONFLICT', `A draft of "${id}" already exists (${dir})`, { hint: 'save the draft as a new version, or discard it, first' });
     const base = await this.o.store.getPlaybook(id);
     return { ...(await this.create(id, base.metadata.version, content.metadataText, content.scripts)), changedOnDisk: [] };
   }

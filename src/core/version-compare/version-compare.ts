@@ -44,7 +44,7 @@ export class VersionCompare {
     if (older === undefined) {
       const all = await store.listVersions(id);
       const i = all.indexOf(newer);
-      if (i <= 0) throw new NotFoundError(`${id} has no version before v${newer} to compare with`, { hint: `name two versions: escher-playbook diff ${id} V1 V2 (available: ${all.join(', ')})` });
+      if (i <= 0) throw new NotFoundError(`${id} has no version before v${newer} to compare with`, { hint: `name two versions to compare (available: ${all.join(', ')})` });
       older = all[i - 1]!;
     }
     const [a, b] = await Promise.all([store.getPlaybook(id, older), newer === latest.metadata.version ? latest : store.getPlaybook(id, newer)]);

@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
-import { main } from '../../../src/cli/main';
+import type { CliResult } from '../../helpers/cli';
+import { runMain } from '../../helpers/cli-main';
 import { Conflicts } from '../../../src/core/conflicts/conflicts';
 import { PlaybookService } from '../../../src/core/service';
 import { resolveConfig } from '../../../src/core/shared/config';
@@ -27,12 +28,8 @@ function env(h: string): Record<string, string> {
   return { ESCHER_HOME: h, ESCHER_SERVER_URL: s.url, ESCHER_TENANT_ID: TEST_TENANT, ESCHER_TOKEN: TEST_TOKEN };
 }
 
-async function cli(h: string, args: string[], extra: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const streams = { stdout: { write: (x: string | Uint8Array) => (stdout += x.toString()) }, stderr: { write: (x: string) => (stderr += x) } };
-  const code = await main(args, streams, { ...env(h), ...extra });
-  return { code, stdout, stderr };
+function cli(h: string, args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
+  return runMain(args, { ...env(h), ...extra });
 }
 
 async function ok(h: string, args: string[]): Promise<string> {

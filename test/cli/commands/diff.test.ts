@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
-import { main } from '../../../src/cli/main';
+import type { CliResult } from '../../helpers/cli';
+import { runMain } from '../../helpers/cli-main';
 import { startTestServer, TEST_TENANT, TEST_TOKEN, type TestServer } from '../../helpers/dev-server';
 
 /** escher-playbook diff as a user runs it: stored versions, and the real reference server on loopback. */
@@ -21,12 +22,8 @@ async function home(t: TestContext): Promise<string> {
   return dir;
 }
 
-async function cli(h: string, args: string[], extra: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const streams = { stdout: { write: (x: string | Uint8Array) => (stdout += x.toString()) }, stderr: { write: (x: string) => (stderr += x) } };
-  const code = await main(args, streams, { ESCHER_HOME: h, ESCHER_SERVER_URL: s.url, ESCHER_TENANT_ID: TEST_TENANT, ESCHER_TOKEN: TEST_TOKEN, ...extra });
-  return { code, stdout, stderr };
+function cli(h: string, args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
+  return runMain(args, { ESCHER_HOME: h, ESCHER_SERVER_URL: s.url, ESCHER_TENANT_ID: TEST_TENANT, ESCHER_TOKEN: TEST_TOKEN, ...extra });
 }
 
 async function ok(h: string, args: string[]): Promise<string> {
