@@ -52,6 +52,8 @@ const COMMANDS: readonly LazyCommand[] = [
   { names: ['check'], load: () => import('./commands/check.js') },
   { names: ['runs'], load: () => import('./commands/runs.js') },
   { names: ['draft'], load: () => import('./commands/draft.js') },
+  { names: ['diff'], load: () => import('./commands/diff.js') },
+  { names: ['conflicts'], load: () => import('./commands/conflicts.js') },
 ];
 
 export async function main(argv: readonly string[], streams: Streams = process, env: NodeJS.ProcessEnv = process.env): Promise<number> {

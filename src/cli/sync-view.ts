@@ -1,13 +1,16 @@
 import type { PlaybookConfig } from '../core/shared/config';
 import { type SyncView, SyncViews } from '../core/metadata-publisher/sync-views';
+import type { PlaybookStoreApi } from '../core/playbook-store/types';
 
 /**
  * The CLI's rendering of a playbook's sync state. The state itself comes from the publisher's one
  * reader (core/metadata-publisher/sync-views.ts), read from local state only — never the network
  * — and without building the publisher (`list` runs this on every call).
  */
-export function loadSyncViews(cfg: Pick<PlaybookConfig, 'syncDir' | 'cacheDir' | 'serverUrl' | 'tenantId'>): Promise<SyncViews> {
-  return SyncViews.forConfig(cfg);
+export async function loadSyncViews(cfg: Pick<PlaybookConfig, 'syncDir' | 'cacheDir' | 'serverUrl' | 'tenantId'>, store?: Pick<PlaybookStoreApi, 'listPlaybooks'>): Promise<SyncViews> {
+  const views = await SyncViews.forConfig(cfg);
+  // Conflicts are judged on every local playbook, as `status` judges them (listed only when there are any).
+  return store && views.hasConflicts ? views.settle(await store.listPlaybooks()) : views;
 }
 
 /**

@@ -7,6 +7,8 @@ import { silentLogger } from './shared/logger';
 import type { SecretStore } from './shared/secrets';
 import { PlaybookStore } from './playbook-store/store';
 import { DraftStore } from './drafts/draft-store';
+import { VersionCompare } from './version-compare/version-compare';
+import { Conflicts } from './conflicts/conflicts';
 import { LocalSearch } from './local-search/local-search';
 import { QdrantVectorStore } from './local-search/qdrant-store';
 import type { LockOptions } from './playbook-store/store-lock';
@@ -80,6 +82,24 @@ export class PlaybookService implements Disposable {
     return this._drafts();
   }
 
+  private readonly _compare = this.lazy(
+    () =>
+      new VersionCompare({
+        store: this.store,
+        server: async () => {
+          const api = await this.serverApi();
+          if (!api) throw new ConfigError('No Escher server is configured', { hint: 'connect to an Escher server to compare with it', hintCode: 'server-not-configured' });
+          // Scripts come through the verified cache (a download is verified before it is cached).
+          return { api, fetchScript: fileScriptFetcher((s3Path) => this.scriptManager.downloadScript(s3Path)) };
+        },
+      }),
+  );
+
+  /** Compare two stored versions, or a stored version with the server's copy. */
+  get compare(): VersionCompare {
+    return this._compare();
+  }
+
   private readonly _search = this.lazy(() => {
     const { qdrantUrl } = this.config.search;
     const remote = qdrantUrl ? new QdrantVectorStore({ url: qdrantUrl, apiKey: () => this.secrets.get('escher.qdrantApiKey') }) : undefined;
@@ -140,6 +160,13 @@ export class PlaybookService implements Disposable {
   /** Metadata publisher: publish (Flow 2), incremental two-way sync, background sync (docs/sync.md). */
   get publisher(): MetadataPublisher {
     return this._publisher();
+  }
+
+  private readonly _conflicts = this.lazy(() => new Conflicts({ store: this.store, publisher: this.publisher, drafts: this.drafts }));
+
+  /** Sync conflicts the user resolves: keep mine, keep theirs, or a merge draft. */
+  get conflicts(): Conflicts {
+    return this._conflicts();
   }
 
   private serverApiPromise: Promise<HttpEscherApi | undefined> | undefined;

@@ -29,6 +29,7 @@ import { PlaybooksWatcher } from './watch/playbooks-watcher';
 import { RunsComponent } from './runs/runs-component';
 import { PlaceholderDecorations } from './highlight/placeholder-decorations';
 import { markStoreReadOnly } from './watch/read-only-store';
+import { followMovedPlaybook } from './watch/editors-follow-moves';
 import { InvalidMetadataRegistry } from './diagnostics/invalid-metadata-registry';
 import { MetadataDiagnostics } from './diagnostics/metadata-diagnostics';
 
@@ -227,7 +228,12 @@ export class Container extends DisposableOwner {
     if (!this._service) {
       const svc = new (loadCore().PlaybookService)(this._config, { secrets: this.secrets, logger: this.logger });
       this._service = svc;
-      this.serviceScope.push(svc.store.onDidChange(() => this.model.invalidate()));
+      this.serviceScope.push(
+        svc.store.onDidChange((change) => {
+          this.model.invalidate();
+          if (change.kind === 'moved') void followMovedPlaybook(change, this._config.playbooksDir, (m) => this.logger.warn(m));
+        }),
+      );
       this.logger.info(`service ready: playbooks in ${this._config.playbooksDir}${this._config.serverUrl ? `, server ${this._config.serverUrl}` : ', no server configured'}`);
     }
     return this._service;

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { conflictSteps } from './flows/conflict-steps';
 import { connectSteps } from './flows/connect-steps';
 import { draftSteps } from './flows/draft-steps';
 import { explorerSteps } from './flows/explorer-steps';
@@ -96,6 +97,7 @@ test('the extension in a real VS Code: first run, explorer, connect, create, run
   await reviewSteps(step, wb, pane, publish);
   await draftSteps(step, wb, pane, home, PLAYBOOK);
   await searchAndFileSteps(step, wb, pane, home, PLAYBOOK);
+  await conflictSteps(step, wb, pane, { home, serverUrl: server.url, tenant: TENANT, token: TOKEN });
 
   await step('a window reload leaves no "Channel has been closed" error behind', async () => {
     await wb.runCommand('Developer: Reload Window');

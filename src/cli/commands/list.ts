@@ -34,13 +34,13 @@ export function register(program: Command, ctx: CliContext): void {
       }
       if (source === 'all') {
         const service = await ctx.service();
-        const [items, views, rows] = await Promise.all([service.store.listPlaybooks({}), loadSyncViews(ctx.config()), teamRows(ctx, service)]);
+        const [items, views, rows] = await Promise.all([service.store.listPlaybooks({}), loadSyncViews(ctx.config(), service.store), teamRows(ctx, service)]);
         ctx.out.result({ local: items.map((s) => ({ ...s, ...reviewFields(views.of(s)) })), team: rows }, () => [...renderSummaries(items, views), '', ...renderTeamRows(rows)]);
         return;
       }
       const store = await ctx.store();
       const filter = o.area ? { area: o.area } : {};
-      const viewsLoaded = loadSyncViews(ctx.config());
+      const viewsLoaded = loadSyncViews(ctx.config(), store);
       if (!ctx.out.json) {
         const [items, views] = await Promise.all([store.listPlaybooks(filter), viewsLoaded]);
         const modified = o.verify ? await findModifiedVersions(store, items) : [];

@@ -42,7 +42,7 @@ export function register(program: Command, ctx: CliContext): void {
         else ctx.out.raw(bytes);
         return;
       }
-      const [versions, views] = await Promise.all([store.listVersions(id), loadSyncViews(ctx.config())]);
+      const [versions, views] = await Promise.all([store.listVersions(id), loadSyncViews(ctx.config(), store)]);
       const parameters = o.reveal ? await store.revealParameters(playbook) : playbook.metadata.parameters;
       // The sync state compares the server's agreed hash with the latest version, not the one shown.
       // Only a playbook the publisher may know costs the extra read (sha256 of metadata.json's bytes = content_hash).

@@ -7,6 +7,7 @@ import { readInside } from '../shared/contained-fs';
 import { EscherError, NotFoundError, ValidationError } from '../shared/errors';
 import { validatePlaybookId } from '../shared/safe-path';
 import { METADATA_FILE } from '../playbook-store/layout';
+import { validateScriptPath } from '../playbook-store/names';
 import type { ParameterSpec } from '../playbook-store/metadata';
 import type { PlaybookStoreApi, UpdatePlaybookInput, UpdateResult } from '../playbook-store/types';
 import { publishDir, trashName } from '../playbook-store/version-writer';
@@ -53,17 +54,34 @@ export class DraftStore {
     if (existing) return { ...existing, dir, created: false, changedOnDisk: [] };
     const base = await this.o.store.getPlaybook(id);
     const changedOnDisk = (await this.o.store.findModifiedFiles(base)).map((f) => f.path);
-    const info: DraftInfo = { playbook_id: id, base_version: base.metadata.version, created_at: new Date(this.clock.now()).toISOString() };
+    const scripts = new Map<string, Uint8Array>();
+    // As they are on disk, checked or not: a change made in the store is what the user wants to keep.
+    for (const s of base.metadata.scripts) if (!s.sensitive) scripts.set(s.path, await readInside(base.dir, path.join(base.dir, s.path), 'Script'));
+    return { ...(await this.create(id, base.metadata.version, JSON.stringify(base.metadata, null, 2) + '\n', scripts)), changedOnDisk };
+  }
+
+  /**
+   * A draft of `id` on its latest version holding the given content instead of that version's
+   * (a conflict's three-way merge: src/core/conflicts/). Refused when a draft of `id` exists.
+   */
+  async openWith(id: string, content: { metadataText: string; scripts: ReadonlyMap<string, Uint8Array> }): Promise<OpenedDraft> {
+    const dir = this.dirOf(id);
+    if (await this.existing(dir)) throw new EscherError('CONFLICT', `A draft of "${id}" already exists (${dir})`, { hint: 'save the draft as a new version, or discard it, first' });
+    const base = await this.o.store.getPlaybook(id);
+    return { ...(await this.create(id, base.metadata.version, content.metadataText, content.scripts)), changedOnDisk: [] };
+  }
+
+  private async create(id: string, baseVersion: string, metadataText: string, scripts: ReadonlyMap<string, Uint8Array>): Promise<Omit<OpenedDraft, 'changedOnDisk'>> {
+    const dir = this.dirOf(id);
+    const info: DraftInfo = { playbook_id: id, base_version: baseVersion, created_at: new Date(this.clock.now()).toISOString() };
     await fs.mkdir(this.o.draftsDir, { recursive: true });
     const build = async (tmp: string): Promise<void> => {
       await fs.mkdir(tmp);
-      await fs.writeFile(path.join(tmp, METADATA_FILE), JSON.stringify(base.metadata, null, 2) + '\n', { flag: 'wx' });
-      for (const s of base.metadata.scripts) {
-        if (s.sensitive) continue;
-        // As it is on disk, checked or not: a change made in the store is what the user wants to keep.
-        const bytes = await readInside(base.dir, path.join(base.dir, s.path), 'Script');
-        await fs.mkdir(path.join(tmp, path.dirname(s.path)), { recursive: true });
-        await fs.writeFile(path.join(tmp, s.path), bytes, { flag: 'wx', mode: s.path.startsWith('shell/') ? 0o755 : 0o644 });
+      await fs.writeFile(path.join(tmp, METADATA_FILE), metadataText, { flag: 'wx' });
+      for (const [p, bytes] of scripts) {
+        const file = path.join(tmp, validateScriptPath(p));
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        await fs.writeFile(file, bytes, { flag: 'wx', mode: p.startsWith('shell/') ? 0o755 : 0o644 });
       }
       await fs.writeFile(path.join(tmp, DRAFT_INFO), JSON.stringify(info, null, 2) + '\n', { flag: 'wx' });
     };
@@ -72,10 +90,10 @@ export class DraftStore {
     } catch (e) {
       // Made by another process meanwhile: that one is the draft.
       const raced = await this.existing(dir);
-      if (raced) return { ...raced, dir, created: false, changedOnDisk: [] };
+      if (raced) return { ...raced, dir, created: false };
       throw e;
     }
-    return { ...info, dir, created: true, changedOnDisk };
+    return { ...info, dir, created: true };
   }
 
   async list(): Promise<DraftSummary[]> {

@@ -66,18 +66,23 @@ export class ConflictResolver {
         // ours as the latest. Killed anywhere, ours is never hidden under the server's version
         // without a recorded conflict naming its copy; a repeat of the whole decision changes nothing.
         const copy = await ctx.local.conflictCopy(local);
-        ctx.addConflict({
+        const conflict = {
           playbook_id: id,
-          kind: 'diverged',
+          kind: 'diverged' as const,
           fields: decision.collisions,
           copy_id: copy.metadata.playbook_id,
           local_version: local.metadata.version,
           remote_version: decision.remote.version,
+          // The local version both sides last agreed on: the base a merge of the two starts from.
+          ...(agreed ? { base_version: agreed.local_version } : {}),
           detected_at: ctx.iso(),
-          message: `${id}: ${decision.collisions.join(', ')} changed both here and on the server; your version is kept as ${copy.metadata.playbook_id} (in local/), ${id} now holds the server's v${decision.remote.version}`,
-        });
+          message: diverged(id, decision.collisions, copy.metadata.playbook_id, decision.remote.version, decision.remote.version),
+        };
+        ctx.addConflict(conflict);
         await ctx.save();
         const reset = await ctx.local.writeRemote(id, local, decision.remote);
+        // The message names the version the tree shows: the server's content may be written here under a later number.
+        conflict.message = diverged(id, decision.collisions, copy.metadata.playbook_id, decision.remote.version, reset.metadata.version);
         await ctx.agreements.record(await ctx.local.inSynced(moveToSynced, reset), record);
         await ctx.save();
         return undefined;
@@ -100,4 +105,9 @@ export class ConflictResolver {
     });
     await ctx.save();
   }
+}
+
+function diverged(id: string, fields: readonly string[], copyId: string, remoteVersion: string, localVersion: string): string {
+  const here = localVersion === remoteVersion ? '' : ` (written here as v${localVersion})`;
+  return `${id}: ${fields.join(', ')} changed both here and on the server; your version is kept as ${copyId} (in local/), ${id} now holds the server's v${remoteVersion}${here}`;
 }

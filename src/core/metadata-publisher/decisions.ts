@@ -122,15 +122,24 @@ export function planLocalChanges(state: SyncState, locals: readonly PlaybookSumm
     plan.publish.push({ playbook_id: s.playbook_id, version: s.version, vectorOnly: false });
   }
   for (const id of Object.keys(state.playbooks)) if (!byId.has(id)) plan.delete.push(id);
-  plan.openConflicts = state.conflicts.filter((c) => {
+  plan.openConflicts = openConflicts(state, byId);
+  return plan;
+}
+
+/**
+ * The conflicts still needing the user, judged on the local playbooks (by id): the rule every
+ * surface uses (a sync's plan, `status`, the tree), so a conflict whose copy was deleted reads as
+ * resolved everywhere at once, not only after the next sync.
+ */
+export function openConflicts(state: Pick<SyncState, 'conflicts' | 'playbooks'>, byId: ReadonlyMap<string, Pick<PlaybookSummary, 'area' | 'versions' | 'content_hash'>>): ConflictRecord[] {
+  return state.conflicts.filter((c) => {
     if (c.kind === 'diverged') return c.copy_id !== undefined && byId.get(c.copy_id)?.area === 'local';
     if (c.kind === 'deleted_on_server') return byId.get(c.playbook_id)?.area === 'local';
     // Open while a version the server deleted is still kept here.
     if (c.kind === 'version_deleted_on_server') return c.local_version !== undefined && byId.get(c.playbook_id)?.versions.includes(c.local_version) === true;
     // deleted_locally: open until the restored playbook is touched (deleted again, or edited).
-    const e = state.playbooks[c.playbook_id];
+    const e = Object.hasOwn(state.playbooks, c.playbook_id) ? state.playbooks[c.playbook_id] : undefined;
     const s = byId.get(c.playbook_id);
     return e !== undefined && s !== undefined && s.content_hash === e.local_hash;
   });
-  return plan;
 }

@@ -133,19 +133,10 @@ export async function writeConflictCopy(store: PlaybookStoreApi, local: Playbook
   }
   let n = 1;
   while (existing.has(idFor(n))) n++;
-  const scripts: ScriptInput[] = [];
-  for (const s of m.scripts) scripts.push({ path: s.path, content: await store.readScript(local, s.path), sensitive: s.sensitive === true });
   return store.createPlaybook({
+    ...(await plainContent(store, local)),
     playbook_id: idFor(n),
-    name: m.name,
-    description: m.description,
-    keywords: m.keywords,
-    cloud_provider: m.cloud_provider,
-    resource_types: m.resource_types,
-    storage_strategy: m.storage_strategy,
-    parameters: await store.revealParameters(local),
     source: m.source,
-    scripts,
     version: m.version,
     area: 'local',
   });
@@ -163,4 +154,25 @@ export async function localVersions(store: PlaybookStoreApi, id: string): Promis
 /** The versions in the folder holding `playbook`'s version folder (its playbook's versions here), read by the store's rule. */
 export function versionsBeside(playbook: Playbook): Promise<string[]> {
   return listVersions(path.dirname(playbook.dir));
+}
+
+/**
+ * What a user wrote in a version, in the form create and update take: every field, every script
+ * as plaintext (verified; a sensitive one decrypted, and sealed again by the store for whichever
+ * playbook it goes to — an envelope is bound to its playbook), sensitive defaults revealed.
+ */
+export async function plainContent(store: Pick<PlaybookStoreApi, 'readScript' | 'revealParameters'>, pb: Playbook) {
+  const m = pb.metadata;
+  const scripts: ScriptInput[] = [];
+  for (const s of m.scripts) scripts.push({ path: s.path, content: await store.readScript(pb, s.path), sensitive: s.sensitive === true });
+  return {
+    name: m.name,
+    description: m.description,
+    keywords: m.keywords,
+    cloud_provider: m.cloud_provider,
+    resource_types: m.resource_types,
+    storage_strategy: m.storage_strategy,
+    parameters: await store.revealParameters(pb),
+    scripts,
+  };
 }

@@ -21,7 +21,7 @@ import { type SyncReport, emptyReport } from './sync-report';
 import { SyncLock } from './sync-lock';
 import { SyncRun } from './sync-run';
 import { legacySyncDir } from './state-migration';
-import { type SyncState, SyncStateFile } from './sync-state';
+import { type ConflictRecord, type SyncState, SyncStateFile } from './sync-state';
 import { type ReviewInfo, StatusReader, type SyncStatus } from './status-reader';
 import type { SyncView } from './sync-views';
 import type { VectorProvider } from './vector-provider';
@@ -322,6 +322,18 @@ export class MetadataPublisher {
   /** Every local playbook's sync state the publisher knows something about (sync-views.ts), by id. */
   syncViews(): Promise<Map<string, SyncView>> {
     return this.reader.syncViews();
+  }
+
+  /** Drops the conflict records `resolved` picks (the user resolved them: src/core/conflicts/); how many went. */
+  clearConflicts(resolved: (c: ConflictRecord) => boolean): Promise<number> {
+    return this.lock.run(async () => {
+      const state = await this.stateFile.load();
+      const kept = state.conflicts.filter((c) => !resolved(c));
+      const gone = state.conflicts.length - kept.length;
+      state.conflicts = kept;
+      if (gone > 0) await this.save(state);
+      return gone;
+    });
   }
 
   /** Stops the background loop (a sync in flight finishes on its own; its writes are atomic). */

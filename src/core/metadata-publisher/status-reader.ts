@@ -1,6 +1,7 @@
 import type { ReviewStatus } from '../escher-api/types';
-import type { PlaybookStoreApi } from '../playbook-store/types';
-import type { ConflictRecord, OutboxOp, SyncStateFile } from './sync-state';
+import type { PlaybookStoreApi, PlaybookSummary } from '../playbook-store/types';
+import type { ConflictRecord, OutboxOp, SyncState, SyncStateFile } from './sync-state';
+import { openConflicts } from './decisions';
 import { type NotSyncing, type SyncView, SyncViews, isEditedSinceSync } from './sync-views';
 
 export interface SyncStatus {
@@ -60,7 +61,7 @@ export class StatusReader {
         next_attempt_at: o.next_attempt_at ? new Date(o.next_attempt_at).toISOString() : null,
       })),
       changedSinceSync: changed.map((s) => s.playbook_id),
-      conflicts: state.conflicts,
+      conflicts: open(state, locals),
       notSyncing: SyncViews.from(state, { syncing: configured }).notSyncing(locals),
     };
   }
@@ -77,6 +78,11 @@ export class StatusReader {
   /** Every local playbook's sync state the publisher knows something about (sync-views.ts), by id. */
   async syncViews(): Promise<Map<string, SyncView>> {
     const [state, locals] = await Promise.all([this.stateFile.read(), this.store.listPlaybooks()]);
-    return SyncViews.from(state, { syncing: this.o.configured() }).all(locals);
+    return SyncViews.from(state, { syncing: this.o.configured() }).settle(locals).all(locals);
   }
+}
+
+/** Conflicts recorded and still open on the local playbooks now (decisions.ts openConflicts). */
+function open(state: Pick<SyncState, 'conflicts' | 'playbooks'>, locals: readonly PlaybookSummary[]): ConflictRecord[] {
+  return openConflicts(state, new Map(locals.map((s) => [s.playbook_id, s])));
 }

@@ -88,6 +88,8 @@ export interface ConflictRecord {
   copy_id?: string;
   local_version?: string;
   remote_version?: string;
+  /** `diverged`: the local version of the playbook both sides last agreed on (the merge base), when there was one. */
+  base_version?: string;
 }
 
 /**

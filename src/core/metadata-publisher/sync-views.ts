@@ -2,7 +2,8 @@ import type { ReviewStatus } from '../escher-api/types';
 import type { Area } from '../playbook-store/metadata';
 import type { PlaybookConfig } from '../shared/config';
 import { legacySyncDir } from './state-migration';
-import { isDetached } from './decisions';
+import { isDetached, openConflicts } from './decisions';
+import type { PlaybookSummary } from '../playbook-store/types';
 import { type ConflictRecord, type OutboxOp, type PlaybookSyncEntry, type SyncState, SyncStateFile, type UnappliedChange, stillUnapplied } from './sync-state';
 import { detachedMessage } from './unapplied';
 
@@ -36,6 +37,10 @@ export interface SyncView {
   sync_state: SyncPhase;
   /** One line on why, for `conflict` (the conflict's message), `failed` (the op and its error) and `not_syncing`. */
   detail?: string;
+  /** A diverged conflict's copy: the playbook it is the conflict copy of (shown as that playbook's conflict, not a row of its own). */
+  conflict_copy_of?: string;
+  /** A diverged playbook: its conflict copy, holding the local change. */
+  conflict_copy?: string;
 }
 
 /** The facts about a playbook's local latest version the view compares with the agreement. */
@@ -70,9 +75,33 @@ export class SyncViews {
   ) {
     for (const u of unapplied) if (stillUnapplied(u, entries)) this.unapplied.set(u.playbook_id, u);
     for (const op of outbox) this.ops.set(op.playbook_id, [...(this.ops.get(op.playbook_id) ?? []), op]);
+    this.records = conflicts;
+    this.index(conflicts);
+  }
+
+  private records: readonly ConflictRecord[];
+
+  private index(conflicts: readonly ConflictRecord[]): void {
+    this.conflicts.clear();
     // A diverged conflict names the original and the copy holding the local change: both need
     // attention. The newest record of a playbook is the one shown.
     for (const c of conflicts) for (const id of c.copy_id ? [c.playbook_id, c.copy_id] : [c.playbook_id]) this.conflicts.set(id, c);
+  }
+
+  /** Whether any conflict is recorded (still open or not: `settle` judges). */
+  get hasConflicts(): boolean {
+    return this.records.length > 0;
+  }
+
+  /**
+   * Keeps only the conflicts still open on these local playbooks (every area: decisions.ts
+   * openConflicts), the rule `status` and a sync use, so a copy deleted by hand clears its
+   * conflict here at once. Returns this.
+   */
+  settle(locals: readonly Pick<PlaybookSummary, 'playbook_id' | 'area' | 'versions' | 'content_hash'>[]): this {
+    this.records = openConflicts({ conflicts: [...this.records], playbooks: this.entries }, new Map(locals.map((s) => [s.playbook_id, s])));
+    this.index(this.records);
+    return this;
   }
 
   static from(state: Pick<SyncState, 'playbooks' | 'outbox' | 'conflicts'> & Partial<Pick<SyncState, 'unapplied'>>, options: { syncing: boolean }): SyncViews {
@@ -122,6 +151,7 @@ export class SyncViews {
       remote_version: e?.remote_version ?? null,
       sync_state,
       ...(detail !== undefined ? { detail } : {}),
+      ...(conflict?.copy_id === p.playbook_id ? { conflict_copy_of: conflict.playbook_id } : conflict?.copy_id !== undefined ? { conflict_copy: conflict.copy_id } : {}),
     };
   }
 

@@ -12,6 +12,8 @@ import { type ConnectionHost, connectFlow, signInFlow } from './connect';
 import { createPlaybookCommand } from './create-playbook';
 import { importPlaybooksCommand } from './import-playbooks';
 import { compareWithPreviousFlow, discardDraftFlow, editAsNewVersionFlow, saveDraftFlow } from './drafts';
+import { compareVersionsFlow, compareWithServerFlow } from './compare';
+import { resolveConflictFlow } from './resolve-conflict';
 import { cacheStatsFlow, checkStoreFlow, evictCacheFlow, rebuildIndexFlow } from './maintenance';
 import { acceptAiFlow, deletePlaybookFlow, deleteVersionFlow, discardAiFlow, editMetadataFlow, newVersionCommand } from './manage-playbook';
 import { openFileCommand, openMetadataFlow, openScriptCommand } from './open-playbook';
@@ -70,6 +72,9 @@ export function commandTable(host: CommandsHost): CommandSpec[] {
     c('escher.saveDraft', 'Save Draft as New Version', (arg) => saveDraftFlow(ctx, arg)),
     c('escher.discardDraft', 'Discard Draft', (arg) => discardDraftFlow(ctx, arg)),
     c('escher.compareWithPrevious', 'Compare with Previous Version', (arg) => compareWithPreviousFlow(ctx, arg)),
+    c('escher.compareVersions', 'Compare Versions', (arg) => compareVersionsFlow(ctx, arg)),
+    c('escher.compareWithServer', 'Compare with Server', (arg) => compareWithServerFlow(ctx, arg)),
+    c('escher.resolveConflict', 'Resolve Conflict', (arg) => resolveConflictFlow(ctx, host.syncDisplay, arg)),
     c('escher.openMetadata', 'Open metadata.json', (arg) => openMetadataFlow(ctx, arg)),
     c('escher.deletePlaybook', 'Delete Playbook', (arg) => deletePlaybookFlow(ctx, arg)),
     c('escher.deleteVersion', 'Delete Version', (arg) => deleteVersionFlow(ctx, arg)),

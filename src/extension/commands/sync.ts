@@ -25,7 +25,14 @@ export async function syncNowFlow(ctx: CommandContext): Promise<SyncReport> {
   const report = await ctx.ui.withProgress('Syncing playbooks with your tenant…', () => svc.publisher.syncAllMetadata());
   ctx.log.info(logLine(report));
   const notices = await syncOutcomeNotices(ctx, report);
-  if (notices.length === 0) ctx.ui.statusMessage(`$(check) Escher: ${quietSummary(report)}`);
+  if (notices.length === 0) {
+    // Conflicts found by an earlier sync are still open: said with the same count the status bar shows.
+    const open = (await svc.publisher.status()).conflicts.length;
+    if (open > 0) notices.push(ctx.ui.warn(`${quietSummary(report)}; ${open} conflict${open === 1 ? '' : 's'} still open.`, 'Resolve Conflict…').then(async (c) => {
+      if (c) await ctx.ui.executeCommand('escher.resolveConflict');
+    }));
+    else ctx.ui.statusMessage(`$(check) Escher: ${quietSummary(report)}`);
+  }
   void Promise.all(notices).catch((e: unknown) => ctx.log.warn(`sync notice: ${String(e)}`));
   return report;
 }
@@ -87,10 +94,10 @@ export async function notifyConflicts(ctx: CommandContext, report: SyncReport): 
   const first = report.conflicts[0];
   if (!first) return;
   const more = report.conflicts.length > 1 ? ` (+${report.conflicts.length - 1} more)` : '';
-  const actions = first.copy_id ? ['Open Conflict Copy', 'Show Sync Status'] : ['Show Sync Status'];
+  const actions = first.copy_id ? ['Resolve Conflict…', 'Show Sync Status'] : ['Show Sync Status'];
   const choice = await ctx.ui.warn(`Sync conflict on ${first.playbook_id}: ${first.message}${more}`, ...actions);
   if (choice === 'Show Sync Status') await ctx.ui.executeCommand('escher.showSyncStatus');
-  if (choice === 'Open Conflict Copy' && first.copy_id) await ctx.ui.executeCommand('escher.openMetadata', { playbookId: first.copy_id });
+  if (choice === 'Resolve Conflict…') await ctx.ui.executeCommand('escher.resolveConflict', { playbookId: first.playbook_id });
 }
 
 /** Show Sync Status: a read-only document (never an untitled file that asks to be saved). */

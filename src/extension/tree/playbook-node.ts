@@ -40,7 +40,8 @@ export class PlaybookNode implements TreeNode {
       // only when it asks for something (the icon and the badge say the rest).
       description: [s.version !== '1.0.0' ? `v${s.version}` : '', decoration ? state.short : ''].filter(Boolean).join(' · ') || undefined,
       icon: state.icon,
-      contextValue: PLAYBOOK_CONTEXT[s.area],
+      // A diverged conflict's row: Resolve Conflict… in its menu (and the publish entries, which would meet the conflict again, not).
+      contextValue: this.sync?.conflictCopy !== undefined ? `${PLAYBOOK_CONTEXT[s.area]}.conflict` : PLAYBOOK_CONTEXT[s.area],
       collapsible: 'collapsed',
       ...(decoration ? { decorationUri: decorationUri(decoration, s) } : {}),
     };
@@ -68,7 +69,7 @@ interface StateLine {
 /** What the row says about where the playbook stands: private, pending review, approved, conflict… */
 export function stateLine(s: PlaybookSummary, sync: PlaybookSyncState | undefined): StateLine {
   if (s.area === 'ai-generated') return { short: 'AI proposal', long: 'Proposed by the Escher agent; accept or discard it.', icon: { kind: 'theme', id: 'sparkle', color: 'charts.purple' } };
-  if (sync?.phase === 'conflict') return { short: 'conflict', long: `Sync conflict: ${sync.detail ?? 'changed here and on the server'}. Run Show Sync Status.`, icon: { kind: 'theme', id: 'warning', color: 'list.warningForeground' } };
+  if (sync?.phase === 'conflict') return { short: 'conflict', long: `Sync conflict: ${sync.detail ?? 'changed here and on the server'}. ${sync.conflictCopy !== undefined ? 'Resolve Conflict… (in its menu) resolves it.' : 'Run Show Sync Status.'}`, icon: { kind: 'theme', id: 'warning', color: 'list.warningForeground' } };
   if (sync?.phase === 'failed') return { short: 'sync failed', long: `Last sync failed: ${sync.detail ?? 'see the log'}.`, icon: { kind: 'theme', id: 'error', color: 'list.errorForeground' } };
   if (sync?.phase === 'not_syncing') return { short: 'not syncing', long: `Not syncing: ${sync.detail ?? 'server changes are not applied here'}.`, icon: { kind: 'theme', id: 'debug-disconnect', color: 'list.warningForeground' } };
   if (sync?.phase === 'pending') return { short: 'pending sync', long: 'Changed here; the next sync uploads it.', icon: { kind: 'theme', id: 'cloud-upload', color: 'charts.yellow' } };

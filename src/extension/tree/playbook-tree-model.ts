@@ -137,12 +137,18 @@ export class PlaybookTreeModel extends DisposableOwner {
       this.source.listPlaybooks(),
       this.source.syncStates ? this.source.syncStates().catch(() => new Map<string, PlaybookSyncState>()) : Promise.resolve(new Map<string, PlaybookSyncState>()),
     ]);
-    const keyed = all.map((p) => ({ key: `${nameSortKey(p.name)}\u0000${p.playbook_id}`, p }));
+    // A conflict copy is shown as its playbook's conflict, not as a second row with the same name.
+    const listed = new Set(all.map((p) => p.playbook_id));
+    const rows = all.filter((p) => {
+      const of = sync.get(p.playbook_id)?.conflictCopyOf;
+      return of === undefined || !listed.has(of);
+    });
+    const keyed = rows.map((p) => ({ key: `${nameSortKey(p.name)}\u0000${p.playbook_id}`, p }));
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const byArea = new Map<Area, PlaybookSummary[]>(AREAS.map((a) => [a, []]));
     for (const { p } of keyed) byArea.get(p.area)?.push(p);
     // Look for what the listing left out once it is in hand, in the background.
     this.invalid?.afterListing(all).catch(() => {});
-    return { byArea, sync, total: all.length };
+    return { byArea, sync, total: rows.length };
   }
 }

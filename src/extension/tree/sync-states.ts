@@ -14,6 +14,8 @@ export function syncStatesFrom(views: ReadonlyMap<string, SyncView>): Map<string
       ...(v.review_comment ? { reviewComment: v.review_comment } : {}),
       ...(v.remote_version !== null ? { serverVersion: v.remote_version } : {}),
       ...(v.detail !== undefined ? { detail: v.detail } : {}),
+      ...(v.conflict_copy !== undefined ? { conflictCopy: v.conflict_copy } : {}),
+      ...(v.conflict_copy_of !== undefined ? { conflictCopyOf: v.conflict_copy_of } : {}),
     });
   }
   return out;

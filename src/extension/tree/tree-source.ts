@@ -28,6 +28,10 @@ export interface PlaybookSyncState {
   serverVersion?: string;
   /** One line for the tooltip when phase is conflict/failed. */
   detail?: string;
+  /** A diverged playbook's conflict copy (the playbook's row carries the conflict; Resolve Conflict… acts on it). */
+  conflictCopy?: string;
+  /** This playbook is the conflict copy of that one: not a row of its own while that one is listed. */
+  conflictCopyOf?: string;
 }
 
 /**

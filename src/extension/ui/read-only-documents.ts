@@ -18,11 +18,17 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
     return this.contents.get(uri.path) ?? '';
   }
 
-  async show(doc: ReadOnlyDoc): Promise<void> {
+  /** Holds `doc` (replacing the content of the same name) and returns its URI, without showing it (a diff editor's side). */
+  put(doc: ReadOnlyDoc): vscode.Uri {
     // One segment: a name with a slash (a script path) must not become folders in the URI.
     const uri = vscode.Uri.from({ scheme: READ_ONLY_SCHEME, path: `/${doc.name.replace(/[\\/]/g, '∕')}` });
     this.contents.set(uri.path, doc.content);
     this.changed.fire(uri);
+    return uri;
+  }
+
+  async show(doc: ReadOnlyDoc): Promise<void> {
+    const uri = this.put(doc);
     let document = await vscode.workspace.openTextDocument(uri);
     if (doc.language && document.languageId !== doc.language) document = await vscode.languages.setTextDocumentLanguage(document, doc.language);
     await vscode.window.showTextDocument(document, { preview: true });

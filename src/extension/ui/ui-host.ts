@@ -42,6 +42,9 @@ export interface ReadOnlyDoc {
   language?: string;
 }
 
+/** One side of a diff editor: a file's path, or a read-only document. */
+export type DiffSide = string | ReadOnlyDoc;
+
 export interface Progress {
   report(message: string): void;
   readonly cancelled: boolean;
@@ -97,8 +100,8 @@ export interface UiHost {
   warn(message: string, ...actions: string[]): Promise<string | undefined>;
   error(message: string, ...actions: string[]): Promise<string | undefined>;
   openFile(file: string, options?: { preview?: boolean; line?: number }): Promise<void>;
-  /** VS Code's diff editor: `left` (older) against `right`. */
-  openDiff(left: string, right: string, title: string): Promise<void>;
+  /** VS Code's diff editor: `left` (older) against `right`; each a file, or read-only text (a server's copy). */
+  openDiff(left: DiffSide, right: DiffSide, title: string): Promise<void>;
   /**
    * A read-only document (sync status, decrypted sensitive scripts): never an untitled file, so
    * closing it asks nothing. Showing the same `name` again replaces its content.

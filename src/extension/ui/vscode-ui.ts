@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { openRunPseudoterminal } from '../run/run-pseudoterminal';
 import { ReadOnlyDocuments } from './read-only-documents';
-import type { ActiveEditorInfo, InputOptions, LivePickOptions, PickItem, Progress, ReadOnlyDoc, RunTerminal, StepOptions, UiHost } from './ui-host';
+import type { ActiveEditorInfo, DiffSide, InputOptions, LivePickOptions, PickItem, Progress, ReadOnlyDoc, RunTerminal, StepOptions, UiHost } from './ui-host';
 import { showLivePick } from './vscode-live-pick';
 
 /** UiHost on the real editor: quick inputs with steps, modal dialogs, the integrated terminal. */
@@ -111,8 +111,9 @@ export class VsCodeUi implements UiHost, vscode.Disposable {
     await vscode.window.showTextDocument(doc, { preview: options.preview ?? true, selection });
   }
 
-  async openDiff(left: string, right: string, title: string): Promise<void> {
-    await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(left), vscode.Uri.file(right), title, { preview: false });
+  async openDiff(left: DiffSide, right: DiffSide, title: string): Promise<void> {
+    const uri = (side: DiffSide) => (typeof side === 'string' ? vscode.Uri.file(side) : this.documents.put(side));
+    await vscode.commands.executeCommand('vscode.diff', uri(left), uri(right), title, { preview: false });
   }
 
   showReadOnly(doc: ReadOnlyDoc): Promise<void> {

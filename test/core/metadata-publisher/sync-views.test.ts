@@ -39,7 +39,8 @@ test('one answer for "what is this playbook\'s sync state": conflict copies are 
   assert.equal(phase(facts('agreed', 'synced', 'A')), 'synced');
   assert.equal(phase(facts('edited', 'synced', 'B')), 'pending', 'edited since the agreement');
   assert.equal(phase(facts('diverged', 'synced', 'B')), 'conflict', 'a conflict beats a pending edit');
-  assert.deepEqual(views.of(facts('diverged-conflict-1', 'local', 'C')), { review_status: null, remote_version: null, sync_state: 'conflict', detail: 'name changed on both sides' }, 'the copy holding the local change is marked too');
+  assert.deepEqual(views.of(facts('diverged-conflict-1', 'local', 'C')), { review_status: null, remote_version: null, sync_state: 'conflict', detail: 'name changed on both sides', conflict_copy_of: 'diverged' }, 'the copy holding the local change is marked too, as the copy of its playbook');
+  assert.equal(views.of(facts('diverged', 'synced', 'B'))?.conflict_copy, 'diverged-conflict-1', 'the playbook names its copy');
   assert.deepEqual(views.of(facts('sending', 'synced', 'B')), { review_status: 'approved', remote_version: '1.0.0', sync_state: 'failed', detail: 'publish failed 2×: HTTP 503' }, 'a failed send beats a pending edit');
   assert.equal(phase(facts('first-publish', 'local', 'X')), 'pending', 'queued, never on the server');
   // Neither is ever sent, and their server changes are not received: said, never shown as synced.

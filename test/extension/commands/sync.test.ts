@@ -30,10 +30,10 @@ test('a failing Sync Now still stops the spinner and refreshes; the error reache
 
 const report = (over: Partial<SyncReport>): SyncReport => ({ ...emptyReport(), ...over });
 
-test('background sync: review decisions are told (three at most), a conflict offers its copy, the explorer re-lists', async (t) => {
+test('background sync: review decisions are told (three at most), a conflict offers Resolve Conflict…, the explorer re-lists', async (t) => {
   const { svc, ui, ctx } = await commandEnv(t);
   const { host, record } = commandsHost(ctx, svc);
-  ui.messageChoices = ['Open Conflict Copy'];
+  ui.messageChoices = ['Resolve Conflict…'];
   const reviewChanges = ['a', 'b', 'c', 'd'].map((id) => ({ playbook_id: id, version: '1.0.1', status: 'approved' }));
   const conflicts = [{ playbook_id: 'rds-stop', kind: 'diverged' as const, message: 'changed here and on the server', detected_at: '2026-11-29T10:00:00Z', copy_id: 'rds-stop-conflict-1' }];
   await onBackgroundSyncEvent(ctx, { type: 'synced', result: report({ reviewChanges, conflicts }) }, host.syncDisplay);
@@ -45,7 +45,7 @@ test('background sync: review decisions are told (three at most), a conflict off
     { level: 'info', text: 'A reviewer approved "c" v1.0.1: your tenant can use it now.' },
     { level: 'info', text: '1 more review decision: the Escher Playbooks view shows each state.' },
   ]);
-  assert.deepEqual(ui.commands, [{ command: 'escher.openMetadata', args: [{ playbookId: 'rds-stop-conflict-1' }] }]);
+  assert.deepEqual(ui.commands, [{ command: 'escher.resolveConflict', args: [{ playbookId: 'rds-stop' }] }]);
   assert.deepEqual([record.explorerRefreshes, record.statusUpdates], [1, 1]);
 });
 

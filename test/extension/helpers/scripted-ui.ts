@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { TerminalSession } from '../../../src/extension/run/terminal-session';
-import type { ActiveEditorInfo, InputOptions, LiveItem, LivePickOptions, PickItem, Progress, ReadOnlyDoc, RunTerminal, StepOptions, UiHost } from '../../../src/extension/ui/ui-host';
+import type { ActiveEditorInfo, DiffSide, InputOptions, LiveItem, LivePickOptions, PickItem, Progress, ReadOnlyDoc, RunTerminal, StepOptions, UiHost } from '../../../src/extension/ui/ui-host';
 
 /** A run terminal as the test sees it: the real line discipline (terminal-session.ts) without the editor. */
 export interface ScriptedTerminal {
@@ -132,7 +132,9 @@ export class ScriptedUi implements UiHost {
     for (const resolve of this.waitingForOpen.splice(0)) resolve(file);
   }
 
+  /** Diff editors opened: a file side as its path, a read-only side as `readonly:<name>` (its document in `diffDocs`). */
   readonly diffs: { left: string; right: string; title: string }[] = [];
+  readonly diffDocs: ReadOnlyDoc[] = [];
 
   /** The file dialog's answer is the next scripted answer: a path, or undefined (cancelled). */
   async pickFile(options: { title: string }): Promise<string | undefined> {
@@ -140,8 +142,13 @@ export class ScriptedUi implements UiHost {
     return typeof a === 'string' ? a : undefined;
   }
 
-  async openDiff(left: string, right: string, title: string): Promise<void> {
-    this.diffs.push({ left, right, title });
+  async openDiff(left: DiffSide, right: DiffSide, title: string): Promise<void> {
+    const name = (side: DiffSide) => {
+      if (typeof side === 'string') return side;
+      this.diffDocs.push(side);
+      return `readonly:${side.name}`;
+    };
+    this.diffs.push({ left: name(left), right: name(right), title });
   }
 
   /** Resolves with the next file opened: for flows that open one after a notification's button, in the background. */

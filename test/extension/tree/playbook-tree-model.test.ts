@@ -145,3 +145,25 @@ test('a sensitive script opens through the decrypting command, not as ciphertext
   assert.equal(item.description, 'encrypted at rest');
   assert.deepEqual(item.command, { command: 'escher.openScript', title: 'Open', arguments: ['db-password-reset', '1.0.0', 'shell/reset.sh'] });
 });
+
+test('a diverged conflict is one row: the playbook with the conflict and Resolve Conflict… in its menu; its copy is no second row of the same name', async (t) => {
+  const detail = 'stop-db: description changed both here and on the server';
+  const sync = new Map<string, PlaybookSyncState>([
+    ['stop-db', { phase: 'conflict', detail, conflictCopy: 'stop-db-conflict-1' }],
+    ['stop-db-conflict-1', { phase: 'conflict', detail, conflictCopyOf: 'stop-db' }],
+  ]);
+  const { store, model } = await setup(t, sync);
+  await store.createPlaybook({ playbook_id: 'stop-db', name: 'Stop DB', description: 'x' });
+  await store.createPlaybook({ playbook_id: 'stop-db-conflict-1', name: 'Stop DB', description: 'x' });
+  const roots = await rootNodes(model);
+  assert.equal((await roots[0]!.getTreeItem()).description, '1', 'the area counts one playbook');
+  const rows = await roots[0]!.getChildren();
+  assert.deepEqual(await labels(rows), ['Stop DB']);
+  const row = rows[0] as PlaybookNode;
+  assert.equal(row.getTreeItem().contextValue, 'playbook.local.conflict');
+  assert.match(row.resolveTooltip(), /Resolve Conflict… \\\(in its menu\\\) resolves it/);
+  // Without the playbook listed (deleted), the copy is the only place the change is: it shows.
+  await store.deletePlaybook('stop-db');
+  model.invalidate();
+  assert.deepEqual(await labels(await (await rootNodes(model))[0]!.getChildren()), ['Stop DB']);
+});
