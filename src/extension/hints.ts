@@ -55,7 +55,7 @@ export const EXTENSION_HINTS: Record<HintCode, ExtensionHint> = {
   'disk-full': { text: 'free some space ("Escher: Evict Expired Scripts from Cache" frees part of the script cache), then try again; what was already stored is unchanged' },
   'home-not-writable': { text: 'set escher.home to a writable folder' },
   'offline-not-cached': { text: 'resolve it once while the server is reachable, to cache it' },
-  'not-a-reviewer': { text: 'reviewing needs a reviewer token of this tenant' },
-  'self-review': { text: 'ask another reviewer of your tenant' },
+  'not-a-reviewer': { text: 'reviewing needs a reviewer token of this tenant: "Escher: Sign In as Reviewer…" stores one', action: { label: 'Sign In as Reviewer…', command: 'escher.signInReviewer' } },
+  'self-review': { text: 'you published this version: another reviewer of your tenant decides on it' },
   'review-required': { text: 'ask a reviewer to approve it, or choose "Use Anyway…" and give the reason (it is logged)' },
 };

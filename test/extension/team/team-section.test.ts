@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { silentLogger } from '../../../src/core/shared/logger';
+import { LOCK_FILE, lockAdd } from '../../../src/core/team-catalog/lockfile';
+import { loadCore } from '../../../src/extension/core-loader';
+import { workspacePins } from '../../../src/extension/team/team-source';
+import { test, type TestContext } from 'node:test';
+import { publishFlow } from '../../../src/extension/commands/publish';
+import { cloneToLocalFlow, showTeamDetailsFlow } from '../../../src/extension/team/team-commands';
+import { TeamPlaybookNode, TeamRootNode, type TeamVersionNode } from '../../../src/extension/team/team-nodes';
+import { teamSection } from '../../../src/extension/team/team-section';
+import type { TreeItemData } from '../../../src/extension/tree/tree-item-data';
+import type { TreeNode } from '../../../src/extension/tree/tree-node';
+import { AUTHOR_TOKEN, REVIEWER_TOKEN, TEST_TENANT, TEST_TOKEN, type TestServer } from '../../helpers/dev-server';
+import type { Answer } from '../helpers/scripted-ui';
+import { commandEnv } from '../helpers/command-env';
+import { commandsHost } from '../helpers/commands-host';
+import { libraryServer } from '../helpers/library-server';
+
+/** A teammate's home (another author token of the tenant) publishes `name` for review. */
+async function teammatePublishes(t: TestContext, s: TestServer, name: string, script: string): Promise<string> {
+  const { svc, ctx } = await commandEnv(t, { answers: [true], serverUrl: s.url, tenantId: TEST_TENANT, token: AUTHOR_TOKEN });
+  const pb = await svc.store.createPlaybook({ name, description: `${name}: does it`, keywords: ['ops'], scripts: [{ path: 'shell/run.sh', content: script }] });
+  assert.equal(await publishFlow(ctx, { playbookId: pb.metadata.playbook_id }, 'uploaded_for_review'), 'published');
+  return pb.metadata.playbook_id;
+}
+
+const item = async (n: TreeNode): Promise<TreeItemData> => n.getTreeItem();
+
+test("the Team section shows a teammate's playbooks (review status, author, versions), not this home's own; Show Details and Clone to Local use them", async (t) => {
+  const s = await libraryServer(t);
+  const pending = await teammatePublishes(t, s, 'Weekend RDS shutdown', 'echo stop\n');
+  const approved = await teammatePublishes(t, s, 'Rotate keys', 'echo rotate\n');
+  await s.client({ token: REVIEWER_TOKEN }).review(approved, '1.0.1', 'approved', 'fine');
+  const answers: Answer[] = [true];
+  const { svc, ui, ctx } = await commandEnv(t, { answers, serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  // This home's own published playbook is listed under Synced, never under Team.
+  await svc.store.createPlaybook({ name: 'Mine', description: 'x' });
+  assert.equal(await publishFlow(ctx, { playbookId: 'mine' }, 'uploaded_trusted'), 'published');
+  const { host, team } = commandsHost(ctx, svc);
+
+  const section = teamSection(team);
+  const [root] = await section.roots();
+  assert.ok(root instanceof TeamRootNode);
+  await team.refresh();
+  // The tree re-draws on the refresh's change event and reads the rows again; the count follows.
+  await team.rows();
+  assert.equal((await item(root)).description, '2');
+  const rows = await root.getChildren();
+  const shown = await Promise.all(rows.map(item));
+  assert.deepEqual(shown.map((r) => r.label), ['Rotate keys', 'Weekend RDS shutdown']);
+  assert.match(shown[0]?.description ?? '', /^v1\.0\.1 · approved · /);
+  assert.match(shown[1]?.description ?? '', /^v1\.0\.1 · in review · /);
+  assert.deepEqual(shown.map((r) => r.contextValue), ['team.playbook', 'team.playbook']);
+  const tooltip = (rows[1] as TeamPlaybookNode).resolveTooltip();
+  // Escaped Markdown: nothing from the server can form a link or emphasis.
+  assert.match(tooltip, /Published by key\\-[0-9a-f]{16}/);
+  assert.match(tooltip, /Not approved yet/);
+  const versions = await rows[0]!.getChildren();
+  assert.deepEqual(await Promise.all(versions.map(async (v) => (await item(v)).description)), ['latest · approved']);
+  assert.match((versions[0] as TeamVersionNode).resolveTooltip(), /approved by key\\-[0-9a-f]{16} \(.*\): fine\./);
+
+  const details = await showTeamDetailsFlow(ctx, host.team, rows[1]);
+  assert.match(details ?? '', /^# Weekend RDS shutdown/);
+  assert.match(details ?? '', /- review: pending/);
+  assert.match(details ?? '', /shell\/run\.sh \(shell, 10 B\) sha256 [0-9a-f]{64}/);
+
+  // Approved content clones without a question.
+  assert.equal(await cloneToLocalFlow(ctx, host.team, rows[0]), approved);
+  const clone = await svc.store.getPlaybook(approved);
+  assert.deepEqual([clone.area, clone.metadata.cloned_from?.playbook_id, clone.metadata.cloned_from?.version], ['local', approved, '1.0.1']);
+  // Pending content: only with Use Anyway… and a reason.
+  ui.messageChoices.push(undefined);
+  assert.equal(await cloneToLocalFlow(ctx, host.team, rows[1]), undefined);
+  assert.match(ui.messages.at(-1)?.text ?? '', /pending/);
+  await assert.rejects(svc.store.getPlaybook(pending));
+  ui.messageChoices.push('Use Anyway…');
+  answers.push('to adapt it for staging');
+  assert.equal(await cloneToLocalFlow(ctx, host.team, rows[1]), pending);
+  assert.equal((await svc.store.getPlaybook(pending)).area, 'local');
+  // Both are this home's now: the Team section no longer lists them.
+  team.invalidate();
+  assert.deepEqual(await root.getChildren(), []);
+});
+
+test("a workspace's escher.lock.json pins a team playbook: the row says so, and Clone to Local takes the pinned version", async (t) => {
+  const s = await libraryServer(t);
+  const teammate = await commandEnv(t, { answers: [true], serverUrl: s.url, tenantId: TEST_TENANT, token: AUTHOR_TOKEN });
+  await teammate.svc.store.createPlaybook({ name: 'Rotate keys', description: 'x', scripts: [{ path: 'shell/run.sh', content: 'echo v1\n' }] });
+  assert.equal(await publishFlow(teammate.ctx, { playbookId: 'rotate-keys' }, 'uploaded_for_review'), 'published');
+  const reviewer = s.client({ token: REVIEWER_TOKEN });
+  await reviewer.review('rotate-keys', '1.0.1', 'approved');
+  const { svc, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-ws-'));
+  t.after(() => fs.rm(workspace, { recursive: true, force: true }));
+  await svc.teamCatalog.refresh();
+  await lockAdd(svc.teamCatalog, path.join(workspace, LOCK_FILE), 'rotate-keys');
+  // The teammate moves on: v1.0.2, approved too.
+  await teammate.svc.store.updatePlaybook('rotate-keys', { scripts: [{ path: 'shell/run.sh', content: 'echo v2\n' }] });
+  await teammate.svc.publisher.syncAllMetadata();
+  await reviewer.review('rotate-keys', '1.0.2', 'approved');
+
+  const { host, team } = commandsHost(ctx, svc, { workspaceFolders: [workspace] });
+  await team.refresh();
+  const [row] = await new TeamRootNode(team).getChildren();
+  assert.ok(row instanceof TeamPlaybookNode);
+  assert.match((await item(row)).description ?? '', /^v1\.0\.2 · approved · pinned v1\.0\.1 · /);
+  assert.deepEqual(await Promise.all((await row.getChildren()).map(async (v) => (await item(v)).description)), ['latest · approved', 'approved · pinned']);
+  assert.equal(row.version, '1.0.1');
+  assert.equal(await cloneToLocalFlow(ctx, host.team, row), 'rotate-keys');
+  const copy = await svc.store.getPlaybook('rotate-keys');
+  assert.equal(copy.metadata.cloned_from?.version, '1.0.1');
+  assert.equal((await svc.store.readScript(copy, 'shell/run.sh')).toString(), 'echo v1\n');
+});
+
+test('a broken escher.lock.json pins nothing and is said in the log; the rows stay', async (t) => {
+  const s = await libraryServer(t);
+  await teammatePublishes(t, s, 'Rotate keys', 'echo rotate\n');
+  const { svc, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-ws-'));
+  t.after(() => fs.rm(workspace, { recursive: true, force: true }));
+  await fs.writeFile(path.join(workspace, LOCK_FILE), '{"format": "escher-lock/1", "playbooks": {"rotate-keys": {"version": "not-semver"}}}');
+  const warnings: string[] = [];
+  const log = { ...silentLogger, warn: (m: string) => void warnings.push(m) };
+  const pins = await workspacePins({ core: loadCore, workspaceFolders: () => [workspace], log });
+  assert.equal(pins.size, 0);
+  assert.match(warnings.join('\n'), /escher\.lock\.json: rotate-keys: version is not a semantic version; no version is pinned from it/);
+  const { team } = commandsHost(ctx, svc, { workspaceFolders: [workspace] });
+  await team.refresh();
+  const rows = await new TeamRootNode(team).getChildren();
+  assert.equal(rows.length, 1);
+  assert.equal((rows[0] as TeamPlaybookNode).row.pinned, undefined);
+});
+
+test('offline, the Team section keeps the last-known playbooks and says it is offline', async (t) => {
+  const s = await libraryServer(t);
+  await teammatePublishes(t, s, 'Rotate keys', 'echo rotate\n');
+  const { svc, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const { team } = commandsHost(ctx, svc);
+  const root = new TeamRootNode(team);
+  await team.refresh();
+  assert.equal((await root.getChildren()).length, 1);
+  s.setFault('status500', { match: '/api/changes' });
+  let redraws = 0;
+  team.onDidChange(() => redraws++);
+  await team.refresh();
+  assert.ok(redraws > 0, 'going offline redraws the section');
+  assert.match(team.offline ?? '', /500/);
+  assert.equal((await item(root)).description, '1 · offline');
+  assert.equal((await root.getChildren()).length, 1);
+});
