@@ -17,8 +17,10 @@ export interface ReviewCommandsHost {
 }
 
 /**
- * Sign In as Reviewer: a reviewer token of this tenant, checked against the server (its review
- * queue answers only for reviewers) before it is kept in VS Code's SecretStorage.
+ * Sign In as Reviewer: a token of this tenant, checked against the server (it must read the
+ * tenant's review queue) before it is kept in VS Code's SecretStorage. The server reports the
+ * reviewer's right only on a decision: a token without it is refused there (403 NOT_A_REVIEWER),
+ * with Sign In as Reviewer offered again.
  */
 export async function signInReviewerFlow(ctx: CommandContext, host: ReviewCommandsHost): Promise<boolean> {
   const token = await ctx.ui.input({ title: 'Sign In as Reviewer', prompt: 'A reviewer token of your tenant (kept in VS Code\'s secret storage, apart from your sign-in token)', password: true, validate: (v) => (v.trim() ? undefined : 'the token is required') });

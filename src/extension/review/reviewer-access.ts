@@ -30,7 +30,7 @@ export class ReviewerAccess {
     return new (this.core().HttpEscherApi)({ serverUrl, tenantId, token });
   }
 
-  /** Throws the server's refusal (401, 403 NOT_A_REVIEWER) unless `token` may review in this tenant. */
+  /** Throws the server's refusal (401, 403) unless `token` reads this tenant's review queue. */
   async check(token: string): Promise<void> {
     const api = await this.api(token);
     if (!api) throw Object.assign(new Error('No Escher server and tenant are configured'), { code: 'CONFIG', hintCode: 'server-not-configured' });

@@ -94,12 +94,11 @@ export class TeamListing extends DisposableOwner {
 
   private async doRefresh(): Promise<void> {
     if (!this.configured) return;
-    const first = !this.fetched;
     this.fetched = true;
     const r = await this.source.refresh();
     const offline = r.online ? undefined : (r.error ?? 'the server could not be reached');
     const wasOffline = this._offline;
     this._offline = offline;
-    if (first || r.changed > 0 || wasOffline !== offline) this.invalidate();
+    if (r.changed > 0 || wasOffline !== offline) this.invalidate();
   }
 }
