@@ -50,22 +50,22 @@ test('a 10,000-playbook tenant: the section row is drawn before the catalog is r
   // The first level does not wait for the read.
   const [root] = await section.roots();
   assert.ok(root instanceof TeamRootNode);
-  const loading = await root.getTreeItem();
+  const loading = root.getTreeItem();
   assert.deepEqual([loading.label, loading.description, loading.collapsible], ['Team', '…', 'collapsed']);
   src.release();
   await listing.rows();
   await new Promise((r) => setImmediate(r));
   assert.ok(redraws >= 1, 'the section is drawn again with its count');
-  assert.equal((await root.getTreeItem()).description, '10000');
+  assert.equal((root.getTreeItem()).description, '10000');
   const pages = await root.getChildren();
   assert.equal(pages.length, 10_000 / TEAM_PAGE);
   assert.ok(pages.every((p) => p instanceof TeamPageNode));
-  const first = await pages[0]!.getTreeItem();
+  const first = pages[0]!.getTreeItem();
   assert.deepEqual([first.label, first.description], ['Runbook 00000 – Runbook 00199', '1–200']);
   const rows = await pages[49]!.getChildren();
   assert.equal(rows.length, TEAM_PAGE);
   assert.ok(rows[0] instanceof TeamPlaybookNode);
-  assert.equal((await rows[0].getTreeItem()).label, 'Runbook 09800');
+  assert.equal((rows[0].getTreeItem()).label, 'Runbook 09800');
   assert.equal(src.reads, 1, 'one read of the catalog for all of it');
 });
 
@@ -75,7 +75,7 @@ test('a small team opens by itself with its rows directly below; no server confi
   const listing = new TeamListing(src);
   await listing.rows();
   const root = new TeamRootNode(listing);
-  assert.equal((await root.getTreeItem()).collapsible, 'expanded');
+  assert.equal((root.getTreeItem()).collapsible, 'expanded');
   assert.equal((await root.getChildren()).length, 2);
   const off = new TeamListing({ ...src, configured: () => false });
   assert.deepEqual(await teamSection(off).roots(), []);
