@@ -95,6 +95,12 @@ export class LibraryCatalog {
     return (await this.listing())?.entries ?? [];
   }
 
+  /** Names what the catalog holds (a new listing is a new file): equal stamps, equal listings. */
+  async stamp(): Promise<string | undefined> {
+    const l = await this.listing();
+    return l && this.cached ? `library|${l.server_url}|${l.etag ?? ''}|${this.cached.mtimeMs}|${this.cached.size}` : undefined;
+  }
+
   async get(id: string): Promise<LibraryEntry | undefined> {
     if (!PLAYBOOK_ID.test(id)) return undefined;
     return (await this.list()).find((e) => e.playbook_id === id);
