@@ -41,7 +41,9 @@ export async function searchServer(d: ServerReferenceDeps, query: string, limit 
   const hits: ServerSearchHit[] = [];
   for (const h of await d.api.search(query, limit)) {
     const k = `${h.source}:${h.playbook_id}@${h.version}`;
-    if (!seen.has(k)) seen.add(k), hits.push(h);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    hits.push(h);
   }
   const resolved = await d.search.resolveReferences(hits);
   const out: LocatedReference[] = [];
