@@ -12,6 +12,8 @@ import { QdrantVectorStore } from './local-search/qdrant-store';
 import type { LockOptions } from './playbook-store/store-lock';
 import type { Disposable } from './shared/disposable';
 import type { HttpEscherApi } from './escher-api/client';
+import { Discovery } from './discovery/discovery';
+import { LibraryCatalog } from './team-catalog/library-catalog';
 import { TeamCatalog } from './team-catalog/team-catalog';
 import { createScriptManager, runtimeFilesFor } from './script-manager/create';
 import type { ScriptManager } from './script-manager/script-manager';
@@ -107,6 +109,24 @@ export class PlaybookService implements Disposable {
   /** What this home knows of the team's (tenant's) published playbooks: metadata from the changes feed. */
   get teamCatalog(): TeamCatalog {
     return this._teamCatalog();
+  }
+
+  private readonly _libraryCatalog = this.lazy(
+    () => new LibraryCatalog({ dir: path.join(this.config.cacheDir, 'metadata', 'library'), server: () => this.serverApi(), serverUrl: this.config.serverUrl, logger: this.logger }),
+  );
+
+  /** What this home knows of the Escher Library (read-only playbooks every tenant sees): the last listing. */
+  get libraryCatalog(): LibraryCatalog {
+    return this._libraryCatalog();
+  }
+
+  private readonly _discovery = this.lazy(
+    () => new Discovery({ search: this.search, store: this.store, team: this.teamCatalog, library: this.libraryCatalog, home: this.config.home, clock: this.clock }),
+  );
+
+  /** Search across sources: local + team + library as one ranked list, team and library from their last-known catalogs. */
+  get discovery(): Discovery {
+    return this._discovery();
   }
 
   /** Script resolution (local → synced → verified cache → download) and the script cache. */

@@ -121,6 +121,12 @@ export class TeamCatalog {
     return out;
   }
 
+  /** Names what the catalog holds (server, tenant, feed cursor): equal stamps, equal catalogs. Undefined when it holds nothing of this server. */
+  async stamp(): Promise<string | undefined> {
+    const s = await this.state();
+    return s ? `team|${s.server_url}|${s.tenant_id}|${s.since}` : undefined;
+  }
+
   async get(id: string): Promise<PlaybookRecord | undefined> {
     return (await this.state()) ? this.read(id) : undefined;
   }
