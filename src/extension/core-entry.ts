@@ -14,3 +14,4 @@ export { teamVersions } from '../core/team-catalog/team-catalog';
 export { cloneTeamPlaybook } from '../core/team-catalog/clone';
 export { readLock, LOCK_FILE } from '../core/team-catalog/lockfile';
 export { HttpEscherApi } from '../core/escher-api/client';
+export { searchServer } from '../core/discovery/server-references';
