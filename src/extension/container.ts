@@ -102,7 +102,7 @@ export class Container extends DisposableOwner {
     this.team = this._register(
       new TeamComponent({ service: () => this.service(), config: () => this._config, secrets: this.secrets, core: loadCore, workspaceFolders: () => this.ui.workspaceFolders(), log: this.logger }),
     );
-    this.tree = this._register(new PlaybookTreeProvider(this.model, [playbooksSection(this.model), this.team.section], (e) => this.logger.error(`explorer: ${String(e)}`)));
+    this.tree = this._register(new PlaybookTreeProvider(this.model, [playbooksSection(this.model), ...this.team.sections], (e) => this.logger.error(`explorer: ${String(e)}`)));
     this.statusBar = this._register(
       new SyncStatusBar(
         () => ({ visible: this._config.serverUrl !== '', signedIn: this.connection.signedIn, tokenRejected: this.connection.tokenRejected, running: this._service?.publisher.backgroundRunning ?? false }),

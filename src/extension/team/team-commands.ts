@@ -10,13 +10,15 @@ import { usedVersion } from './team-rows';
 /** What the team commands need beyond a flow's context. */
 export interface TeamCommandsHost {
   readonly listing: TeamListing;
+  /** The Library section's rows (a library playbook clones too). */
+  readonly library?: TeamListing;
   core(): CoreModule;
 }
 
 const CLONE = 'Clone to Local';
 
 /**
- * Clone to Local: a team playbook's version (the row's, the workspace's pin, or the latest)
+ * Clone to Local: a team (or Escher Library) playbook's version (the row's, the workspace's pin, or the latest)
  * becomes a new local playbook of yours, scripts fetched through the verified cache and its review
  * gate (unreviewed content only with a reason). The Team section lists only ids this home does
  * not hold, so the copy keeps the id (the CLI's `clone --as` names it otherwise). Returns the new playbook's id, or undefined when cancelled.
@@ -26,7 +28,7 @@ export async function cloneToLocalFlow(ctx: CommandContext, team: TeamCommandsHo
   if (!ref) return undefined;
   const svc = await ctx.service();
   const { cloneTeamPlaybook } = team.core();
-  const deps = { store: svc.store, scripts: svc.scriptManager, catalog: svc.teamCatalog };
+  const deps = { store: svc.store, scripts: svc.scriptManager, catalog: svc.teamCatalog, library: svc.libraryCatalog };
   const gated = await withReviewGate(ctx, CLONE, (allowUnreviewed) =>
     ctx.ui.withProgress(`Cloning ${ref.playbookId}…`, () => cloneTeamPlaybook(deps, ref.playbookId, { ...(ref.version ? { version: ref.version } : {}), ...(allowUnreviewed ? { allowUnreviewed } : {}) })),
   );
@@ -35,6 +37,7 @@ export async function cloneToLocalFlow(ctx: CommandContext, team: TeamCommandsHo
   ctx.log.info(`cloned ${ref.playbookId} v${r.from.version} (${r.review.status}) to Local${gated.reason ? `; unreviewed, reason: ${gated.reason}` : ''}`);
   // The id is the user's now: it leaves the Team section for Local.
   team.listing.invalidate();
+  team.library?.invalidate();
   const id = r.playbook.metadata.playbook_id;
   await ctx.tree?.reveal(id);
   void ctx.ui.info(`Cloned "${noticeText(r.playbook.metadata.name, 120)}" v${r.from.version} to Local: it is yours to edit, run and publish.`, 'Open').then(async (c) => {

@@ -13,7 +13,8 @@ import { Debouncer } from '../util/debounce';
 import { DisposableOwner } from '../util/disposable';
 import type { TeamCommandsHost } from './team-commands';
 import { TeamListing } from './team-listing';
-import { serviceTeamSource } from './team-source';
+import { serviceLibrarySource, serviceTeamSource } from './team-source';
+import { LIBRARY_KIND } from './team-nodes';
 
 export interface TeamComponentDeps {
   service(): Promise<PlaybookService>;
@@ -25,29 +26,35 @@ export interface TeamComponentDeps {
 }
 
 /**
- * The team side of the extension (issue 13): the explorer's Team section (the team catalog's
- * playbooks, refreshed after each sync), the reviewer token and the Review Queue view, and what
+ * The team side of the extension (issue 13): the explorer's Team and Library sections (the team
+ * catalog's and the Escher Library listing's playbooks, refreshed after each sync), the reviewer token and the Review Queue view, and what
  * their commands need. The container builds it once and tells it when the service or the store
  * changed and when a sync ended.
  */
 export class TeamComponent extends DisposableOwner {
   readonly listing: TeamListing;
-  readonly section: TreeSection;
+  readonly library: TeamListing;
+  /** The explorer's Team and Library sections, in that order. */
+  readonly sections: TreeSection[];
   readonly teamHost: TeamCommandsHost;
   readonly reviewHost: ReviewCommandsHost;
   private readonly queue: ReviewQueueView;
   /** A store change (a clone, an import) moves ids between the team and the user: re-read, at most once a second. */
-  private readonly storeChanged = this._register(new Debouncer(systemClock, 1000, () => this.listing.current() && this.listing.invalidate()));
+  private readonly storeChanged = this._register(
+    new Debouncer(systemClock, 1000, () => {
+      for (const l of [this.listing, this.library]) if (l.current()) l.invalidate();
+    }),
+  );
 
   constructor(d: TeamComponentDeps) {
     super();
-    this.listing = this._register(
-      new TeamListing(serviceTeamSource({ service: d.service, serverConfigured: () => d.config().serverUrl !== '', core: d.core, workspaceFolders: d.workspaceFolders, log: d.log })),
-    );
-    this.section = teamSection(this.listing);
+    const deps = { service: d.service, serverConfigured: () => d.config().serverUrl !== '', core: d.core, workspaceFolders: d.workspaceFolders, log: d.log };
+    this.listing = this._register(new TeamListing(serviceTeamSource(deps)));
+    this.library = this._register(new TeamListing(serviceLibrarySource(deps)));
+    this.sections = [teamSection(this.listing), teamSection(this.library, LIBRARY_KIND)];
     const access = new ReviewerAccess(d.secrets, d.config, d.core);
     this.queue = this._register(new ReviewQueueView(access, (m) => d.log.warn(m)));
-    this.teamHost = { listing: this.listing, core: d.core };
+    this.teamHost = { listing: this.listing, library: this.library, core: d.core };
     this.reviewHost = { access, core: d.core, refreshQueue: () => this.queue.refresh(), setSignedIn: (s) => this.queue.setSignedIn(s) };
     void this.queue.syncContext().catch((e: unknown) => d.log.warn(`review queue: ${String(e)}`));
   }
@@ -55,6 +62,7 @@ export class TeamComponent extends DisposableOwner {
   /** After every sync (background or Sync Now): the team catalog's feed (one request when nothing changed), and the queue. */
   afterSync(): void {
     void this.listing.refresh().catch(() => {});
+    void this.library.refresh().catch(() => {});
     this.queue.refresh();
   }
 
@@ -66,6 +74,7 @@ export class TeamComponent extends DisposableOwner {
   /** A new service (settings, sign-in): fetched again on the next draw. */
   onServiceReset(): void {
     this.listing.reset();
+    this.library.reset();
     this.queue.refresh();
   }
 

@@ -10,8 +10,31 @@ export const TEAM_PAGE = 200;
 /** Up to this many, the section opens by itself. */
 const EXPAND_UP_TO = 20;
 
-/** Context values (package.json menus key on them). */
-export const TEAM_CONTEXT = { section: 'team.section', playbook: 'team.playbook', version: 'team.version' } as const;
+/** What differs between the Team and the Library sections; context values are what package.json menus key on. */
+export interface SectionKind {
+  key: 'team' | 'library';
+  label: string;
+  icon: string;
+  what: string;
+  context: { section: string; playbook: string; version: string };
+}
+
+export const TEAM_KIND: SectionKind = {
+  key: 'team',
+  label: 'Team',
+  icon: 'organization',
+  what: 'your tenant published (yours are under Local and Synced)',
+  context: { section: 'team.section', playbook: 'team.playbook', version: 'team.version' },
+};
+
+export const LIBRARY_KIND: SectionKind = {
+  key: 'library',
+  label: 'Escher Library',
+  icon: 'library',
+  what: 'in the Escher Library: read-only, bound to their content hash',
+  context: { section: 'library.section', playbook: 'library.playbook', version: 'library.version' },
+};
+
 
 /**
  * The Team section's row: the tenant's published playbooks this home does not hold. Drawn at
@@ -20,9 +43,15 @@ export const TEAM_CONTEXT = { section: 'team.section', playbook: 'team.playbook'
  */
 export class TeamRootNode implements TreeNode {
   readonly parent = undefined;
-  readonly nodeId = 'team';
 
-  constructor(private readonly listing: TeamListing) {}
+  constructor(
+    private readonly listing: TeamListing,
+    readonly kind: SectionKind = TEAM_KIND,
+  ) {}
+
+  get nodeId(): string {
+    return this.kind.key;
+  }
 
   getTreeItem(): TreeItemData {
     const rows = this.listing.current();
@@ -30,25 +59,25 @@ export class TeamRootNode implements TreeNode {
     const offline = this.listing.offline;
     const count = n === undefined ? '…' : String(n);
     return {
-      id: `team:${n === undefined ? 'loading' : n === 0 ? 'empty' : n <= EXPAND_UP_TO ? 'few' : 'many'}`,
-      label: 'Team',
+      id: `${this.kind.key}:${n === undefined ? 'loading' : n === 0 ? 'empty' : n <= EXPAND_UP_TO ? 'few' : 'many'}`,
+      label: this.kind.label,
       description: offline ? `${count} · offline` : count,
       tooltip: [
-        `**Team** — ${n === undefined ? 'reading…' : `${n} playbook${n === 1 ? '' : 's'}`} your tenant published (yours are under Local and Synced).`,
+        `**${this.kind.label}** — ${n === undefined ? 'reading…' : `${n} playbook${n === 1 ? '' : 's'}`} ${this.kind.what}.`,
         'Clone to Local copies one into your playbooks; Resolve Script fetches its script, verified against the approved hashes.',
         offline ? `_The server could not be reached: these are the last-known ones._` : '',
       ]
         .filter(Boolean)
         .join('\n\n'),
-      icon: { kind: 'theme', id: 'organization' },
-      contextValue: TEAM_CONTEXT.section,
+      icon: { kind: 'theme', id: this.kind.icon },
+      contextValue: this.kind.context.section,
       collapsible: n === 0 ? 'none' : n !== undefined && n <= EXPAND_UP_TO ? 'expanded' : 'collapsed',
     };
   }
 
   async getChildren(): Promise<TreeNode[]> {
     const rows = await this.listing.rows();
-    if (rows.length <= TEAM_PAGE) return rows.map((r) => new TeamPlaybookNode(r, this));
+    if (rows.length <= TEAM_PAGE) return rows.map((r) => new TeamPlaybookNode(r, this, this.kind));
     const pages: TreeNode[] = [];
     for (let i = 0; i < rows.length; i += TEAM_PAGE) pages.push(new TeamPageNode(rows, i, Math.min(i + TEAM_PAGE, rows.length), this));
     return pages;
@@ -65,7 +94,7 @@ export class TeamPageNode implements TreeNode {
   ) {}
 
   get nodeId(): string {
-    return `team/${this.start}`;
+    return `${this.parent.kind.key}/${this.start}`;
   }
 
   getTreeItem(): TreeItemData {
@@ -73,17 +102,17 @@ export class TeamPageNode implements TreeNode {
     const last = this.rows[this.end - 1]?.name ?? '';
     const short = (s: string) => (s.length > 24 ? `${s.slice(0, 23)}…` : s);
     return {
-      id: `team-page:${this.start}`,
+      id: `${this.parent.kind.key}-page:${this.start}`,
       label: `${short(first)} – ${short(last)}`,
       description: `${this.start + 1}–${this.end}`,
       icon: { kind: 'theme', id: 'list-unordered' },
-      contextValue: 'team.page',
+      contextValue: `${this.parent.kind.key}.page`,
       collapsible: 'collapsed',
     };
   }
 
   async getChildren(): Promise<TreeNode[]> {
-    return this.rows.slice(this.start, this.end).map((r) => new TeamPlaybookNode(r, this));
+    return this.rows.slice(this.start, this.end).map((r) => new TeamPlaybookNode(r, this, this.parent.kind));
   }
 }
 
@@ -92,6 +121,7 @@ export class TeamPlaybookNode implements TreeNode {
   constructor(
     readonly row: TeamRow,
     readonly parent: TreeNode,
+    readonly kind: SectionKind = TEAM_KIND,
   ) {}
 
   get playbookId(): string {
@@ -107,11 +137,11 @@ export class TeamPlaybookNode implements TreeNode {
     const r = this.row;
     const look = REVIEW_LOOK[r.review] ?? REVIEW_LOOK.pending;
     return {
-      id: `team-pb:${r.playbookId}`,
+      id: `${this.kind.key}-pb:${r.playbookId}`,
       label: r.name,
-      description: [`v${r.latest}`, look.word, r.pinned ? `pinned v${r.pinned}` : '', relativeTime(Date.parse(r.updatedAt), Date.now())].filter(Boolean).join(' · '),
-      icon: look.icon,
-      contextValue: TEAM_CONTEXT.playbook,
+      description: [`v${r.latest}`, r.review === 'not_required' ? '' : look.word, r.pinned ? `pinned v${r.pinned}` : '', relativeTime(Date.parse(r.updatedAt), Date.now())].filter(Boolean).join(' · '),
+      icon: r.source === 'library' ? { kind: 'theme', id: 'book' } : look.icon,
+      contextValue: this.kind.context.playbook,
       collapsible: 'collapsed',
     };
   }
@@ -121,7 +151,7 @@ export class TeamPlaybookNode implements TreeNode {
   }
 
   async getChildren(): Promise<TreeNode[]> {
-    return this.row.versions.map((v) => new TeamVersionNode(this.row, v, this));
+    return this.row.versions.map((v) => new TeamVersionNode(this.row, v, this, this.kind));
   }
 }
 
@@ -131,6 +161,7 @@ export class TeamVersionNode implements TreeNode {
     readonly row: TeamRow,
     readonly v: TeamVersionRow,
     readonly parent: TeamPlaybookNode,
+    private readonly kind: SectionKind = TEAM_KIND,
   ) {}
 
   get playbookId(): string {
@@ -144,11 +175,11 @@ export class TeamVersionNode implements TreeNode {
   getTreeItem(): TreeItemData {
     const look = REVIEW_LOOK[this.v.review] ?? REVIEW_LOOK.pending;
     return {
-      id: `team-ver:${this.row.playbookId}@${this.v.version}`,
+      id: `${this.kind.key}-ver:${this.row.playbookId}@${this.v.version}`,
       label: `v${this.v.version}`,
-      description: [this.v.version === this.row.latest ? 'latest' : '', look.word, this.row.pinned === this.v.version ? 'pinned' : ''].filter(Boolean).join(' · '),
+      description: [this.v.version === this.row.latest ? 'latest' : '', this.v.review === 'not_required' ? '' : look.word, this.row.pinned === this.v.version ? 'pinned' : ''].filter(Boolean).join(' · '),
       icon: look.icon,
-      contextValue: TEAM_CONTEXT.version,
+      contextValue: this.kind.context.version,
       collapsible: 'none',
     };
   }

@@ -1,4 +1,4 @@
-import type { PlaybookRecord, ReviewStatus } from '../../core/escher-api/types';
+import type { LibraryEntry, PlaybookRecord, ReviewStatus } from '../../core/escher-api/types';
 import type { CloudProvider } from '../../core/playbook-store/metadata';
 import type { TeamVersion } from '../../core/team-catalog/team-catalog';
 import { nameSortKey } from '../tree/playbook-tree-model';
@@ -19,6 +19,8 @@ export interface TeamVersionRow {
  * tree: plain data, so 10,000 of them cost a sort and no tree nodes until a page is opened.
  */
 export interface TeamRow {
+  /** The Team section's (the tenant's published playbooks) or the Library section's (the Escher Library). */
+  source: 'team' | 'library';
   playbookId: string;
   name: string;
   description: string;
@@ -50,6 +52,7 @@ export function teamRowsFrom(records: readonly PlaybookRecord[], own: ReadonlySe
     if (!latest || !m) continue;
     const pinned = pins.get(rec.playbook_id);
     rows.push({
+      source: 'team',
       playbookId: rec.playbook_id,
       name: m.name,
       description: m.description,
@@ -62,6 +65,33 @@ export function teamRowsFrom(records: readonly PlaybookRecord[], own: ReadonlySe
       versions,
       ...(pinned ? { pinned } : {}),
       sortKey: `${nameSortKey(m.name)}\u0000${rec.playbook_id}`,
+    });
+  }
+  return rows.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+}
+
+/**
+ * The Escher Library's playbooks (read-only, approved by definition: bound by their content hash)
+ * as rows of the Library section; ids this home holds are left out, as for the team. Only the
+ * latest version is listed with metadata, so it is the one row below each.
+ */
+export function libraryRowsFrom(entries: readonly LibraryEntry[], own: ReadonlySet<string>): TeamRow[] {
+  const rows: TeamRow[] = [];
+  for (const e of entries) {
+    if (own.has(e.playbook_id)) continue;
+    const m = e.metadata;
+    rows.push({
+      source: 'library',
+      playbookId: e.playbook_id,
+      name: m.name,
+      description: m.description,
+      cloud: m.cloud_provider,
+      formats: [...new Set(m.scripts.map((s) => s.format))].sort(),
+      latest: e.latest_version,
+      review: 'not_required',
+      updatedAt: m.updated_at,
+      versions: [{ version: e.latest_version, review: 'not_required', publishedAt: m.updated_at }],
+      sortKey: `${nameSortKey(m.name)}\u0000${e.playbook_id}`,
     });
   }
   return rows.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));

@@ -1,15 +1,15 @@
 import type { TreeSection } from '../tree/sections';
 import type { TreeNode } from '../tree/tree-node';
 import type { TeamListing } from './team-listing';
-import { TeamRootNode } from './team-nodes';
+import { type SectionKind, TEAM_KIND, TeamRootNode } from './team-nodes';
 
 /**
- * The explorer's Team section, beside the store's areas: one row while a server is configured
+ * The explorer's Team (or Library) section, beside the store's areas: one row while a server is configured
  * (none without). Its first draw starts the catalog's first refresh in the background.
  */
-export function teamSection(listing: TeamListing): TreeSection {
+export function teamSection(listing: TeamListing, kind: SectionKind = TEAM_KIND): TreeSection {
   return {
-    id: 'team',
+    id: kind.key,
     roots: async (): Promise<TreeNode[]> => {
       if (!listing.configured) return [];
       listing.ensureFetched();
@@ -19,7 +19,7 @@ export function teamSection(listing: TeamListing): TreeSection {
         (rows) => rows !== shown && listing.redraw(),
         () => {},
       );
-      return [new TeamRootNode(listing)];
+      return [new TeamRootNode(listing, kind)];
     },
     onDidChange: listing.onDidChange,
   };

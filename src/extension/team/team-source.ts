@@ -3,7 +3,7 @@ import type { PlaybookService } from '../../core/service';
 import type { Logger } from '../../core/shared/logger';
 import type { CoreModule } from '../core-loader';
 import type { TeamSource } from './team-listing';
-import { teamRowsFrom } from './team-rows';
+import { libraryRowsFrom, teamRowsFrom } from './team-rows';
 
 export interface TeamSourceDeps {
   service(): Promise<PlaybookService>;
@@ -27,6 +27,24 @@ export function serviceTeamSource(d: TeamSourceDeps): TeamSource {
       const r = await (await d.service()).teamCatalog.refresh();
       for (const s of r.skipped) d.log.warn(`team catalog: skipped ${s}`);
       if (!r.online && r.error) d.log.warn(`team catalog: the server could not be reached (${r.error}); showing the last-known team playbooks`);
+      return r;
+    },
+  };
+}
+
+/** The Library section's source: the last Escher Library listing, refreshed with its ETag (one request, 304, when unchanged). */
+export function serviceLibrarySource(d: TeamSourceDeps): TeamSource {
+  return {
+    configured: d.serverConfigured,
+    rows: async () => {
+      const svc = await d.service();
+      const [entries, mine] = await Promise.all([svc.libraryCatalog.list(), svc.store.listPlaybooks()]);
+      return libraryRowsFrom(entries, new Set(mine.map((p) => p.playbook_id)));
+    },
+    refresh: async () => {
+      const r = await (await d.service()).libraryCatalog.refresh();
+      for (const s of r.skipped) d.log.warn(`library listing: skipped ${s}`);
+      if (!r.online && r.error) d.log.warn(`library listing: the server could not be reached (${r.error}); showing the last-known library`);
       return r;
     },
   };

@@ -10,7 +10,7 @@ export const REVIEW_LOOK: Record<ReviewStatus, { word: string; long: string; ico
   approved: { word: 'approved', long: 'Approved by a reviewer: usable as is.', icon: { kind: 'theme', id: 'pass-filled', color: 'charts.green' } },
   pending: { word: 'in review', long: 'Not approved yet: using it needs a reason (Use Anyway…).', icon: { kind: 'theme', id: 'clock', color: 'charts.yellow' } },
   rejected: { word: 'rejected', long: 'Rejected by a reviewer: using it needs a reason (Use Anyway…).', icon: { kind: 'theme', id: 'circle-slash', color: 'list.errorForeground' } },
-  not_required: { word: 'no review', long: 'Published without review.', icon: { kind: 'theme', id: 'cloud', color: 'charts.blue' } },
+  not_required: { word: 'no review', long: 'Needs no review (an Escher Library playbook): verified against its content hash.', icon: { kind: 'theme', id: 'cloud', color: 'charts.blue' } },
 };
 
 /**
@@ -22,7 +22,7 @@ export function teamTooltip(r: TeamRow, now: number): string {
   const latest = r.versions.find((v) => v.version === r.latest);
   const description = r.description.trim() === '' ? '_No description._' : escapeMd(r.description.length > 400 ? `${r.description.slice(0, 397)}…` : r.description, { multiline: true }).replace(/\n/g, '  \n');
   return [
-    lines(`**${escapeMd(r.name)}**`, `\`${r.playbookId}\` · v${r.latest} · ${r.versions.length} version${r.versions.length === 1 ? '' : 's'} · Team`),
+    lines(`**${escapeMd(r.name)}**`, `\`${r.playbookId}\` · v${r.latest} · ${r.versions.length} version${r.versions.length === 1 ? '' : 's'} · ${r.source === 'library' ? 'Escher Library' : 'Team'}`),
     description,
     lines(
       `Cloud: ${CLOUD_LABELS[r.cloud] ?? escapeMd(r.cloud)} · Scripts: ${r.formats.map((f) => escapeMd(f)).join(', ') || 'none'}`,

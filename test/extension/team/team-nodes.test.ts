@@ -9,6 +9,7 @@ import { teamTooltip } from '../../../src/extension/team/team-tooltip';
 function row(i: number, over: Partial<TeamRow> = {}): TeamRow {
   const name = `Runbook ${String(i).padStart(5, '0')}`;
   return {
+    source: 'team',
     playbookId: `runbook-${i}`,
     name,
     description: 'does things',
