@@ -1,4 +1,5 @@
 import type { CommandContext } from '../commands/command-context';
+import { PLAYBOOK_ID } from '../../core/shared/safe-path';
 import { refFromArg, type PlaybookRef } from '../commands/playbook-ref';
 import { withReviewGate } from '../commands/review-gate';
 import type { CoreModule } from '../core-loader';
@@ -20,17 +21,28 @@ const CLONE = 'Clone to Local';
 /**
  * Clone to Local: a team (or Escher Library) playbook's version (the row's, the workspace's pin, or the latest)
  * becomes a new local playbook of yours, scripts fetched through the verified cache and its review
- * gate (unreviewed content only with a reason). The Team section lists only ids this home does
- * not hold, so the copy keeps the id (the CLI's `clone --as` names it otherwise). Returns the new playbook's id, or undefined when cancelled.
+ * gate (unreviewed content only with a reason). Asks the copy's id first: a team playbook's own
+ * id is taken in the tenant, so its copy is offered as "<id>-copy". Returns the new playbook's id, or undefined when cancelled.
  */
 export async function cloneToLocalFlow(ctx: CommandContext, team: TeamCommandsHost, arg: unknown): Promise<string | undefined> {
   const ref = await teamRefFromArgOrPick(ctx, team, arg, CLONE);
   if (!ref) return undefined;
   const svc = await ctx.service();
+  const taken = new Set((await svc.store.listPlaybooks()).map((p) => p.playbook_id));
+  // A copy of a team playbook under the team's id would meet the original on its first publish.
+  const fromTeam = (await svc.teamCatalog.get(ref.playbookId)) !== undefined;
+  const typed = await ctx.ui.input({
+    title: CLONE,
+    prompt: fromTeam ? `Id of your copy ("${ref.playbookId}" is your team's in the tenant, so a copy you publish needs its own)` : 'Id of your copy',
+    value: fromTeam ? `${ref.playbookId}-copy`.slice(0, 64) : ref.playbookId,
+    validate: (v) => (!PLAYBOOK_ID.test(v.trim()) ? 'lower-case letters, digits and single hyphens' : taken.has(v.trim()) ? `you have a playbook "${v.trim()}" already` : undefined),
+  });
+  if (typed === undefined) return undefined;
+  const as = typed.trim();
   const { cloneTeamPlaybook } = team.core();
   const deps = { store: svc.store, scripts: svc.scriptManager, catalog: svc.teamCatalog, library: svc.libraryCatalog };
   const gated = await withReviewGate(ctx, CLONE, (allowUnreviewed) =>
-    ctx.ui.withProgress(`Cloning ${ref.playbookId}…`, () => cloneTeamPlaybook(deps, ref.playbookId, { ...(ref.version ? { version: ref.version } : {}), ...(allowUnreviewed ? { allowUnreviewed } : {}) })),
+    ctx.ui.withProgress(`Cloning ${ref.playbookId}…`, () => cloneTeamPlaybook(deps, ref.playbookId, { ...(ref.version ? { version: ref.version } : {}), as, ...(allowUnreviewed ? { allowUnreviewed } : {}) })),
   );
   if (!gated) return undefined;
   const r = gated.value;

@@ -69,22 +69,27 @@ test("the Team section shows a teammate's playbooks (review status, author, vers
   assert.match(details ?? '', /- review: pending/);
   assert.match(details ?? '', /shell\/run\.sh \(shell, 10 B\) sha256 [0-9a-f]{64}/);
 
-  // Approved content clones without a question.
-  assert.equal(await cloneToLocalFlow(ctx, host.team, rows[0]), approved);
-  const clone = await svc.store.getPlaybook(approved);
+  // Approved content clones with no question but the copy's id (the team's own is taken in the tenant).
+  answers.push('rotate-keys-copy');
+  assert.equal(await cloneToLocalFlow(ctx, host.team, rows[0]), 'rotate-keys-copy');
+  assert.equal(ui.inputs.at(-1)?.value, 'rotate-keys-copy');
+  assert.equal(ui.inputs.at(-1)?.validate?.('mine'), 'you have a playbook "mine" already');
+  assert.equal(ui.inputs.at(-1)?.validate?.('Not An Id'), 'lower-case letters, digits and single hyphens');
+  const clone = await svc.store.getPlaybook('rotate-keys-copy');
   assert.deepEqual([clone.area, clone.metadata.cloned_from?.playbook_id, clone.metadata.cloned_from?.version], ['local', approved, '1.0.1']);
   // Pending content: only with Use Anyway… and a reason.
   ui.messageChoices.push(undefined);
+  answers.push(pending);
   assert.equal(await cloneToLocalFlow(ctx, host.team, rows[1]), undefined);
   assert.match(ui.messages.at(-1)?.text ?? '', /pending/);
   await assert.rejects(svc.store.getPlaybook(pending));
   ui.messageChoices.push('Use Anyway…');
-  answers.push('to adapt it for staging');
+  answers.push(pending, 'to adapt it for staging');
   assert.equal(await cloneToLocalFlow(ctx, host.team, rows[1]), pending);
   assert.equal((await svc.store.getPlaybook(pending)).area, 'local');
-  // Both are this home's now: the Team section no longer lists them.
+  // The id cloned as is is this home's now: the Team section no longer lists it.
   team.invalidate();
-  assert.deepEqual(await root.getChildren(), []);
+  assert.deepEqual(await Promise.all((await root.getChildren()).map(async (n) => (await item(n)).label)), ['Rotate keys']);
 });
 
 test("a workspace's escher.lock.json pins a team playbook: the row says so, and Clone to Local takes the pinned version", async (t) => {
@@ -94,7 +99,8 @@ test("a workspace's escher.lock.json pins a team playbook: the row says so, and 
   assert.equal(await publishFlow(teammate.ctx, { playbookId: 'rotate-keys' }, 'uploaded_for_review'), 'published');
   const reviewer = s.client({ token: REVIEWER_TOKEN });
   await reviewer.review('rotate-keys', '1.0.1', 'approved');
-  const { svc, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const answers: Answer[] = [];
+  const { svc, ctx } = await commandEnv(t, { answers, serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
   const workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-ws-'));
   t.after(() => fs.rm(workspace, { recursive: true, force: true }));
   await svc.teamCatalog.refresh();
@@ -111,8 +117,9 @@ test("a workspace's escher.lock.json pins a team playbook: the row says so, and 
   assert.match((await item(row)).description ?? '', /^v1\.0\.2 · approved · pinned v1\.0\.1 · /);
   assert.deepEqual(await Promise.all((await row.getChildren()).map(async (v) => (await item(v)).description)), ['latest · approved', 'approved · pinned']);
   assert.equal(row.version, '1.0.1');
-  assert.equal(await cloneToLocalFlow(ctx, host.team, row), 'rotate-keys');
-  const copy = await svc.store.getPlaybook('rotate-keys');
+  answers.push('rotate-keys-pinned');
+  assert.equal(await cloneToLocalFlow(ctx, host.team, row), 'rotate-keys-pinned');
+  const copy = await svc.store.getPlaybook('rotate-keys-pinned');
   assert.equal(copy.metadata.cloned_from?.version, '1.0.1');
   assert.equal((await svc.store.readScript(copy, 'shell/run.sh')).toString(), 'echo v1\n');
 });
@@ -156,7 +163,8 @@ test('offline, the Team section keeps the last-known playbooks and says it is of
 
 test('the Library section lists the Escher Library (read-only, no review needed); Clone to Local copies one', async (t) => {
   const s = await libraryServer(t);
-  const { svc, ctx } = await commandEnv(t, { serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  // A library id is not the tenant's: the copy keeps it (Enter on the prefilled id).
+  const { svc, ctx, ui } = await commandEnv(t, { answers: [LIBRARY_PLAYBOOK.id], serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
   const { host } = commandsHost(ctx, svc);
   const library = new TeamListing(serviceLibrarySource({ service: async () => svc, serverConfigured: () => true, core: loadCore, workspaceFolders: () => [], log: silentLogger }));
   const [root] = await teamSection(library, LIBRARY_KIND).roots();
@@ -171,6 +179,7 @@ test('the Library section lists the Escher Library (read-only, no review needed)
   assert.deepEqual([shown.label, shown.contextValue], ['Stop an RDS instance', 'library.playbook']);
   assert.match(shown.description ?? '', /^v1\.0\.0 · /);
   assert.equal(await cloneToLocalFlow(ctx, { ...host.team, library }, row), LIBRARY_PLAYBOOK.id);
+  assert.equal(ui.inputs[0]?.value, LIBRARY_PLAYBOOK.id);
   const copy = await svc.store.getPlaybook(LIBRARY_PLAYBOOK.id);
   assert.deepEqual([copy.area, copy.metadata.cloned_from?.source], ['local', 'library']);
   assert.equal((await svc.store.readScript(copy, LIBRARY_PLAYBOOK.script)).toString(), LIBRARY_PLAYBOOK.body);
