@@ -5,6 +5,7 @@ import { PLAYBOOK_ID } from '../../core/shared/safe-path';
 import type { CommandContext } from './command-context';
 import { refFromArg, type PlaybookRef } from './playbook-ref';
 import { withReviewGate } from './review-gate';
+import { withWorkspacePin } from '../team/workspace-pin';
 import { FORMAT_LABELS } from './script-templates';
 
 const TITLE = 'Resolve Script';
@@ -16,8 +17,9 @@ const TITLE = 'Resolve Script';
  * open, or undefined when the user cancelled.
  */
 export async function resolveScriptFlow(ctx: CommandContext, arg: unknown): Promise<{ resolved: ResolvedScript; file: string } | undefined> {
-  const ref = refFromArg(arg) ?? (await pickOrTypePlaybook(ctx));
-  if (!ref) return undefined;
+  const picked = refFromArg(arg) ?? (await pickOrTypePlaybook(ctx));
+  if (!picked) return undefined;
+  const ref = await withWorkspacePin(ctx, picked);
   const format = (arg as { format?: ScriptFormat } | undefined)?.format ?? (await pickFormat(ctx, ref));
   if (!format) return undefined;
   const svc = await ctx.service();

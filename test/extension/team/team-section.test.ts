@@ -8,6 +8,7 @@ import { loadCore } from '../../../src/extension/core-loader';
 import { serviceLibrarySource, workspacePins } from '../../../src/extension/team/team-source';
 import { test, type TestContext } from 'node:test';
 import { publishFlow } from '../../../src/extension/commands/publish';
+import { resolveScriptFlow } from '../../../src/extension/commands/resolve-script';
 import { cloneToLocalFlow, showTeamDetailsFlow } from '../../../src/extension/team/team-commands';
 import { LIBRARY_KIND, TeamPlaybookNode, TeamRootNode, type TeamVersionNode } from '../../../src/extension/team/team-nodes';
 import { TeamListing } from '../../../src/extension/team/team-listing';
@@ -100,7 +101,7 @@ test("a workspace's escher.lock.json pins a team playbook: the row says so, and 
   const reviewer = s.client({ token: REVIEWER_TOKEN });
   await reviewer.review('rotate-keys', '1.0.1', 'approved');
   const answers: Answer[] = [];
-  const { svc, ctx } = await commandEnv(t, { answers, serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const { svc, ui, ctx } = await commandEnv(t, { answers, serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
   const workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-ws-'));
   t.after(() => fs.rm(workspace, { recursive: true, force: true }));
   await svc.teamCatalog.refresh();
@@ -122,6 +123,11 @@ test("a workspace's escher.lock.json pins a team playbook: the row says so, and 
   const copy = await svc.store.getPlaybook('rotate-keys-pinned');
   assert.equal(copy.metadata.cloned_from?.version, '1.0.1');
   assert.equal((await svc.store.readScript(copy, 'shell/run.sh')).toString(), 'echo v1\n');
+  // Resolve Script by id alone (the palette) takes the pin too.
+  ui.folders.push(workspace);
+  const resolved = await resolveScriptFlow(ctx, { playbookId: 'rotate-keys' });
+  assert.equal(resolved?.resolved.version, '1.0.1');
+  assert.equal(await fs.readFile(resolved?.file ?? '', 'utf8'), 'echo v1\n');
 });
 
 test('a broken escher.lock.json pins nothing and is said in the log; the rows stay', async (t) => {
