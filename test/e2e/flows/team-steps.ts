@@ -45,7 +45,9 @@ export async function teamSteps(step: Step, wb: Workbench, pane: Locator, env: T
     cli(teammate, env.teammateToken, env, 'create', '--name', TEAM_PLAYBOOK, '--description', 'Rotates the access keys of IAM users', '--cloud', 'aws', '--resource-types', 'iam', '--script', `shell=${script}`, '--param', 'user:string!');
     cli(teammate, env.teammateToken, env, 'publish', 'rotate-iam-keys', '--review');
     await wb.runCommand('Escher: Sync Now');
-    // The sections sit below the store's areas: close those so the Team row is on screen.
+    // The sections sit below the store's areas: a flat list, and those closed, keep every row
+    // these steps look for on screen (a tree only draws the rows in view).
+    await wb.runCommand('Escher: Show as List');
     await pane.locator('.pane-header').hover();
     await pane.locator('.pane-header .action-label[aria-label^="Collapse All"]').click();
     const team = wb.treeRowLabelled(pane, 'Team');
@@ -84,8 +86,11 @@ export async function teamSteps(step: Step, wb: Workbench, pane: Locator, env: T
     cli(env.home, env.token, env, 'create', '--name', OWN_PLAYBOOK, '--description', 'Snapshots the EBS volumes every night', '--cloud', 'aws', '--resource-types', 'ebs', '--script', `shell=${script}`, '--param', 'volume:string!');
     cli(env.home, env.token, env, 'publish', 'nightly-ebs-snapshot', '--review');
     await wb.runCommand('Escher: Sync Now');
+    // Synced (closed above) lists it once the store reported it: open it then.
+    const synced = wb.treeRowLabelled(pane, 'Synced');
+    await synced.filter({ hasText: /(^|\D)2$/ }).waitFor({ timeout: 60_000 });
     const row = wb.treeRowLabelled(pane, OWN_PLAYBOOK);
-    if (!(await row.isVisible())) await wb.clickRow(wb.treeRowLabelled(pane, 'Synced'), row);
+    if (!(await row.isVisible())) await wb.clickRow(synced, row);
     await row.filter({ hasText: /in review/ }).waitFor({ timeout: 60_000 });
 
     await wb.runCommand('Escher: Sign In as Reviewer');
