@@ -24,15 +24,15 @@ export interface TrackResult {
 export async function trackTeamPlaybook(ctx: RunContext, id: string, o: { version?: string; allowUnreviewed?: string }): Promise<TrackResult> {
   validatePlaybookId(id);
   if (ctx.agreements.get(id) || (await ctx.local.versions(id)).length > 0) {
-    throw new AlreadyExistsError(`"${id}" is in your store already`, { hint: 'a tracked or own playbook is kept current by `escher-playbook sync`' });
+    throw new AlreadyExistsError(`"${id}" is in your store already`, { hint: 'a tracked or own playbook is kept current by sync' });
   }
   const rec: PlaybookRecord | null = await ctx.d.api.getRecord(id);
   const latest = rec && !rec.deleted ? latestVersionRecord(rec) : undefined;
-  if (!rec || !latest) throw new NotFoundError(`"${id}" is not among your team's published playbooks`, { hint: 'list them: `escher-playbook list --source team`' });
+  if (!rec || !latest) throw new NotFoundError(`"${id}" is not among your team's published playbooks`, { hint: 'list the team playbooks to see their ids' });
   const issues = recordIssues(rec);
   if (issues.length) throw new ValidationError(`The server's record of "${id}" breaks the protocol: ${issues.slice(0, 2).join('; ')}`, issues);
   if (o.version !== undefined && o.version !== latest.version) {
-    throw new ValidationError(`Tracking follows the team's latest version (${latest.version}), not ${o.version}`, [], { hint: `to use v${o.version} as it is, clone it: \`escher-playbook clone ${id} --version ${o.version}\`` });
+    throw new ValidationError(`Tracking follows the team's latest version (${latest.version}), not ${o.version}`, [], { hint: `to use v${o.version} as it is, clone that version instead` });
   }
   const review = checkReview({ source: 'tenant', metadata: latest.metadata, review_status: latest.review_status, ...(latest.review ? { review: latest.review } : {}) }, o.allowUnreviewed);
   if (review.overrideReason) ctx.d.logger.warn(`pull: tracking ${id} v${latest.version} (${review.status}) without an approval, because: ${review.overrideReason}`);
