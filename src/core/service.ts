@@ -14,7 +14,8 @@ import type { Disposable } from './shared/disposable';
 import type { HttpEscherApi } from './escher-api/client';
 import { Discovery } from './discovery/discovery';
 import { LibraryCatalog } from './team-catalog/library-catalog';
-import { TeamCatalog } from './team-catalog/team-catalog';
+import { type RefreshResult, TeamCatalog } from './team-catalog/team-catalog';
+import type { SyncReport } from './metadata-publisher/sync-report';
 import { createScriptManager, runtimeFilesFor } from './script-manager/create';
 import type { ScriptManager } from './script-manager/script-manager';
 import { ConfigError } from './shared/errors';
@@ -160,6 +161,16 @@ export class PlaybookService implements Disposable {
   /** Metadata publisher: publish (Flow 2), incremental two-way sync, background sync (docs/sync.md). */
   get publisher(): MetadataPublisher {
     return this._publisher();
+  }
+
+  /**
+   * One sync as a user means it: this home's playbooks both ways (the publisher), then what the
+   * team published and the Escher Library (metadata only, into their catalogs). A no-op is three
+   * requests: the publisher's changes feed, the team catalog's, and the library's 304.
+   */
+  async syncAll(): Promise<{ report: SyncReport; catalogs: { team: RefreshResult; library: RefreshResult } }> {
+    const report = await this.publisher.syncAllMetadata();
+    return { report, catalogs: { team: await this.teamCatalog.refresh(), library: await this.libraryCatalog.refresh() } };
   }
 
   private serverApiPromise: Promise<HttpEscherApi | undefined> | undefined;

@@ -77,9 +77,9 @@ async function publishedVersion(d: { catalog: TeamCatalog; library?: LibraryCata
     return { version, metadata: v.metadata, source: 'tenant' };
   }
   const lib = await d.library?.get(id);
-  if (!lib) throw new NotFoundError(`"${id}" is neither among your team's published playbooks nor in the Escher Library`, { hint: 'list them: `escher-playbook list --source all`' });
+  if (!lib) throw new NotFoundError(`"${id}" is neither among your team's published playbooks nor in the Escher Library`, { hint: 'list the team and library playbooks to see their ids' });
   if (wanted !== undefined && wanted !== lib.latest_version) {
-    throw new NotFoundError(`Only the latest version of a library playbook is cloned: "${id}" v${lib.latest_version} (asked: ${wanted})`, { hint: `drop --version, or use --version ${lib.latest_version}` });
+    throw new NotFoundError(`Only the latest version of a library playbook is cloned: "${id}" v${lib.latest_version} (asked: ${wanted})`, { hint: `clone the latest version (${lib.latest_version})` });
   }
   return { version: lib.latest_version, metadata: lib.metadata, source: 'library' };
 }

@@ -36,11 +36,10 @@ async function hostileServer(t: TestContext, search: unknown): Promise<string> {
   ];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const send = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (url.pathname === '/api/library') return send({ items, next: null });
-    if (url.pathname === '/api/changes') return send({ changes: [], next: 0, more: false });
-    if (url.pathname === '/api/playbooks/search') return send(search);
-    res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NOT_FOUND","message":"no"}}');
+    const bodies: Record<string, unknown> = { '/api/library': { items, next: null }, '/api/changes': { changes: [], next: 0, more: false }, '/api/playbooks/search': search };
+    const body = bodies[url.pathname];
+    if (body === undefined) res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NOT_FOUND","message":"no"}}');
+    else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => new Promise<void>((r) => server.close(() => r())));
