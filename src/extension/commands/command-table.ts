@@ -21,7 +21,7 @@ import type { CommandHandler } from './run-command';
 import { showSyncStatusFlow, type SyncDisplay, syncNowCommand } from './sync';
 import { deleteSelectedFlow, openSelectedFlow } from './tree-keys';
 import { validateMetadataCommand } from './validate-metadata';
-import { cloneToLocalFlow, showTeamDetailsFlow, type TeamCommandsHost } from '../team/team-commands';
+import { cloneToLocalFlow, showTeamDetailsFlow, type TeamCommandsHost, trackFlow } from '../team/team-commands';
 import { approveFlow, compareWithLastApprovedFlow, rejectFlow, type ReviewCommandsHost, signInReviewerFlow, signOutReviewerFlow } from '../review/review-commands';
 
 /** What the commands need from the extension beyond a flow's context (the container provides it). */
@@ -109,6 +109,7 @@ export function commandTable(host: CommandsHost): CommandSpec[] {
     c('escher.deleteSelected', 'Delete', async () => deleteSelectedFlow(ctx, await host.selected())),
     c('escher.cloneToLocal', 'Clone to Local', (arg) => cloneToLocalFlow(ctx, host.team, arg)),
     c('escher.showTeamPlaybook', 'Show Details', (arg) => showTeamDetailsFlow(ctx, host.team, arg)),
+    c('escher.trackPlaybook', 'Track', (arg) => trackFlow(ctx, host.team, arg)),
     c('escher.signInReviewer', 'Sign In as Reviewer', () => signInReviewerFlow(ctx, host.review)),
     c('escher.signOutReviewer', 'Sign Out as Reviewer', () => signOutReviewerFlow(ctx, host.review)),
     c('escher.refreshReviewQueue', 'Refresh Review Queue', async () => host.review.refreshQueue()),

@@ -46,7 +46,7 @@ export async function searchEscherFlow(ctx: CommandContext, query: string): Prom
   return ref;
 }
 
-/** What a chosen result offers: for yours, open / resolve / run / publish / accept; for a team or library one, details / clone / resolve. */
+/** What a chosen result offers: for yours, open / resolve / run / publish / accept; for a team or library one, details / clone / track / resolve. */
 export async function offerActions(ctx: CommandContext, hit: Pick<SourcedHit, 'playbook_id' | 'version' | 'name' | 'source'> & { area?: SourcedHit['area'] }): Promise<void> {
   const remote = hit.source === 'team' || hit.source === 'library';
   const ref = { playbookId: hit.playbook_id, version: hit.version, ...(hit.area && !remote ? { area: hit.area } : {}) };
@@ -54,6 +54,7 @@ export async function offerActions(ctx: CommandContext, hit: Pick<SourcedHit, 'p
     ? [
         ...(hit.source === 'team' ? [{ label: '$(info) Show Details', value: 'escher.showTeamPlaybook' }] : []),
         { label: '$(repo-clone) Clone to Local', value: 'escher.cloneToLocal' },
+        ...(hit.source === 'team' ? [{ label: '$(eye) Track', value: 'escher.trackPlaybook' }] : []),
         { label: '$(go-to-file) Resolve Script…', value: 'escher.resolveScript' },
       ]
     : [

@@ -58,6 +58,28 @@ export async function cloneToLocalFlow(ctx: CommandContext, team: TeamCommandsHo
   return id;
 }
 
+/**
+ * Track: a team playbook's latest version becomes a synced playbook of this home (scripts
+ * downloaded and verified), kept current by sync — the team's new versions, reviews and deletes.
+ * Unreviewed content only with a reason (the same gate as resolve and clone).
+ */
+export async function trackFlow(ctx: CommandContext, team: TeamCommandsHost, arg: unknown): Promise<string | undefined> {
+  const ref = await teamRefFromArgOrPick(ctx, team, arg, 'Track');
+  if (!ref) return undefined;
+  const svc = await ctx.service();
+  const gated = await withReviewGate(ctx, 'Track', (allowUnreviewed) =>
+    ctx.ui.withProgress(`Tracking ${ref.playbookId}…`, () => svc.publisher.trackPlaybook(ref.playbookId, allowUnreviewed ? { allowUnreviewed } : {})),
+  );
+  if (!gated) return undefined;
+  const r = gated.value;
+  ctx.log.info(`tracking ${ref.playbookId} v${r.version} (${r.review.status})${gated.reason ? `; unreviewed, reason: ${gated.reason}` : ''}`);
+  team.listing.invalidate();
+  await ctx.tree?.reveal(ref.playbookId);
+  ctx.ui.statusMessage(`$(check) Escher: tracking ${ref.playbookId} v${r.version}`);
+  void ctx.ui.info(`Tracking "${noticeText(r.playbook.metadata.name, 120)}" v${r.version}: it is in Synced now, and each sync brings the team's new versions.`);
+  return ref.playbookId;
+}
+
 /** Show Details: a team playbook's metadata, review and versions as a read-only document. */
 export async function showTeamDetailsFlow(ctx: CommandContext, team: TeamCommandsHost, arg: unknown): Promise<string | undefined> {
   const ref = await teamRefFromArgOrPick(ctx, team, arg, 'Show Details');

@@ -39,7 +39,7 @@ test("Search Escher resolves the server agent's references and says where each o
   const offered = ui.picks[0];
   const row = offered?.labels.indexOf('$(organization) Rotate IAM keys') ?? -1;
   assert.ok(row >= 0, offered?.labels.join(' | '));
-  assert.deepEqual(ui.picks[1]?.labels, ['$(info) Show Details', '$(repo-clone) Clone to Local', '$(go-to-file) Resolve Script…']);
+  assert.deepEqual(ui.picks[1]?.labels, ['$(info) Show Details', '$(repo-clone) Clone to Local', '$(eye) Track', '$(go-to-file) Resolve Script…']);
   assert.deepEqual(ui.commands, [{ command: 'escher.cloneToLocal', args: [{ playbookId: 'rotate-iam-keys', version: '1.0.1' }] }]);
 });
 

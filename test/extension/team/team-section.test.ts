@@ -9,7 +9,7 @@ import { serviceLibrarySource, workspacePins } from '../../../src/extension/team
 import { test, type TestContext } from 'node:test';
 import { publishFlow } from '../../../src/extension/commands/publish';
 import { resolveScriptFlow } from '../../../src/extension/commands/resolve-script';
-import { cloneToLocalFlow, showTeamDetailsFlow } from '../../../src/extension/team/team-commands';
+import { cloneToLocalFlow, showTeamDetailsFlow, trackFlow } from '../../../src/extension/team/team-commands';
 import { LIBRARY_KIND, TeamPlaybookNode, TeamRootNode, type TeamVersionNode } from '../../../src/extension/team/team-nodes';
 import { TeamListing } from '../../../src/extension/team/team-listing';
 import { LIBRARY_PLAYBOOK } from '../../e2e/harness/fixtures';
@@ -190,4 +190,30 @@ test('the Library section lists the Escher Library (read-only, no review needed)
   assert.deepEqual([copy.area, copy.metadata.cloned_from?.source], ['local', 'library']);
   assert.equal((await svc.store.readScript(copy, LIBRARY_PLAYBOOK.script)).toString(), LIBRARY_PLAYBOOK.body);
   assert.deepEqual(await root.getChildren(), [], 'it is yours now: gone from the Library section');
+});
+
+test("Track makes a teammate's playbook a synced one here (its pending review asks a reason first); the next sync brings the team's new version", async (t) => {
+  const s = await libraryServer(t);
+  const teammate = await commandEnv(t, { answers: [true], serverUrl: s.url, tenantId: TEST_TENANT, token: AUTHOR_TOKEN });
+  await teammate.svc.store.createPlaybook({ name: 'Rotate keys', description: 'x', scripts: [{ path: 'shell/run.sh', content: 'echo v1\n' }] });
+  assert.equal(await publishFlow(teammate.ctx, { playbookId: 'rotate-keys' }, 'uploaded_for_review'), 'published');
+  const answers: Answer[] = [];
+  const { svc, ui, ctx } = await commandEnv(t, { answers, serverUrl: s.url, tenantId: TEST_TENANT, token: TEST_TOKEN });
+  const { host, team } = commandsHost(ctx, svc);
+  await team.refresh();
+  const [row] = await new TeamRootNode(team).getChildren();
+  ui.messageChoices.push('Use Anyway…');
+  answers.push('we need it tonight');
+  assert.equal(await trackFlow(ctx, host.team, row), 'rotate-keys');
+  assert.match(ui.messages[0]?.text ?? '', /pending review/);
+  const tracked = await svc.store.getPlaybook('rotate-keys');
+  assert.deepEqual([tracked.area, tracked.metadata.version], ['synced', '1.0.1']);
+  assert.equal((await svc.store.readScript(tracked, 'shell/run.sh')).toString(), 'echo v1\n');
+  assert.deepEqual(await new TeamRootNode(team).getChildren(), [], 'tracked: listed under Synced, not Team');
+  await teammate.svc.store.updatePlaybook('rotate-keys', { scripts: [{ path: 'shell/run.sh', content: 'echo v2\n' }] });
+  await teammate.svc.publisher.syncAllMetadata();
+  await svc.publisher.syncAllMetadata();
+  const next = await svc.store.getPlaybook('rotate-keys');
+  assert.equal(next.metadata.version, '1.0.2');
+  assert.equal((await svc.store.readScript(next, 'shell/run.sh')).toString(), 'echo v2\n');
 });
