@@ -7,7 +7,9 @@ import { noticeText } from '../util/notice-text';
 
 /** The quick pick's last row: the same words, asked of the server's agent. */
 export function searchEscherRow(query: string): LiveItem<{ serverQuery: string }> {
-  return { label: `$(cloud) Search Escher for "${noticeText(query, 60)}"`, description: "your tenant's and the Escher Library's playbooks, searched by the server", value: { serverQuery: query } };
+  // The typed words stay out of the label: VS Code ranks rows whose label matches what is typed
+  // first, which would put this row above the results.
+  return { label: '$(cloud) Search Escher…', description: `the same words, searched by the server in your tenant and the Escher Library`, value: { serverQuery: query } };
 }
 
 const WHERE: Record<LocatedReference['location'], string> = { local: 'in your Local playbooks', 'ai-generated': 'in your AI-generated playbooks', synced: 'in your Synced playbooks', cache: 'cached here', remote: 'on the server' };

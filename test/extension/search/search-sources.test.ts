@@ -21,7 +21,7 @@ test("search lists a teammate's playbook with a Team badge and its review, and a
   assert.ok(team, rows.map((r) => r.label).join(' | '));
   assert.equal(team.description, 'weekend-rds-shutdown · v1.0.1 · Team, in review · aws');
   const last = rows.at(-1);
-  assert.equal(last?.label, '$(cloud) Search Escher for "turn off the database on friday night"');
+  assert.equal(last?.label, '$(cloud) Search Escher…');
   assert.deepEqual(last?.value, { serverQuery: 'turn off the database on friday night' });
   const lib = (await searchRows(ctx, 'stop an rds instance')).find((r) => r.label.startsWith('$(library)'));
   assert.match(lib?.description ?? '', new RegExp(`^${LIBRARY_PLAYBOOK.id} · v[0-9.]+ · Library`));
