@@ -79,7 +79,7 @@ export async function teamSteps(step: Step, wb: Workbench, pane: Locator, env: T
     await wb.clearNotifications();
   });
 
-  await step("the Review Queue approves the author's upload; after Sync Now the author is told and the tree shows it approved", async () => {
+  await step("the Review Queue compares the author's upload and approves it; after Sync Now the author is told and the tree shows it approved", async () => {
     // The window's user publishes a new playbook for review (with the CLI, into the window's home).
     const script = path.join(env.root, 'snapshot.sh');
     await fs.writeFile(script, '#!/usr/bin/env bash\naws ec2 create-snapshot --volume-id "{{volume}}"\n');
@@ -102,6 +102,13 @@ export async function teamSteps(step: Step, wb: Workbench, pane: Locator, env: T
     await item.waitFor({ timeout: 60_000 });
     await queue.locator('.monaco-list-row', { hasText: TEAM_PLAYBOOK }).first().waitFor();
     await wb.screenshot('review-queue');
+    // A first upload: compared with nothing approved, metadata.json and the script in the diff editor.
+    await item.hover();
+    await item.locator('.action-label[aria-label^="Compare with Last Approved"]').click();
+    await wb.page.locator('.monaco-diff-editor').first().waitFor({ timeout: 60_000 });
+    await wb.page.locator('.tabs-container .tab', { hasText: 'shell/snapshot.sh (nothing approved ↔ v1.0.1 pending)' }).first().waitFor({ timeout: 60_000 });
+    await wb.page.locator('.tabs-container .tab', { hasText: 'metadata.json (nothing approved ↔ v1.0.1 pending)' }).first().waitFor();
+    await wb.screenshot('review-compare');
     await item.hover();
     await item.locator('.action-label[aria-label^="Approve"]').click();
     await wb.answer('Looks right', { expectPrompt: 'A comment for the author' });
