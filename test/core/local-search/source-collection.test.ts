@@ -80,3 +80,22 @@ test('rankSources: one list across collections, each hit with its source; the sa
   const viaSources = await rankSources({ query: 'rotate keys', limit: 5 }, [{ ...src, source: 'local' }], model);
   assert.deepEqual(single.map((h) => [h.playbook_id, h.score]), viaSources.map((h) => [h.playbook_id, h.score]));
 });
+
+test('rankSources: a one-playbook collection is not ranked down by its corpus statistics; a partial match stays below a full one', async (t) => {
+  const dir = await tempDir(t);
+  const model = new CountingEmbedder();
+  const local = new SourceCollection(path.join(dir, 'local'), systemClock, model, 'team');
+  const lib = new SourceCollection(path.join(dir, 'library'), systemClock, model, 'library');
+  const many = Array.from({ length: 30 }, (_, i) => entry(`rds-task-${i}`, `RDS task number ${i}`));
+  await local.sync('l', async () => [...many, entry('stop-rds-here', 'Stop RDS instances at night')]);
+  await lib.sync('b', async () => [entry('stop-rds-lib', 'Stop RDS instances at night')]);
+  const sources = [{ ...(await local.rankSource()), source: 'local' as const }, await lib.rankSource()];
+  const hits = await rankSources({ query: 'stop rds instances night', limit: 5 }, sources, model);
+  assert.deepEqual(hits.slice(0, 2).map((h) => h.playbook_id).sort(), ['stop-rds-here', 'stop-rds-lib'], 'the same text ranks level wherever it lives');
+
+  const partial = new SourceCollection(path.join(dir, 'partial'), systemClock, model, 'team');
+  await partial.sync('p', async () => [entry('night-only', 'Night shift handover')]);
+  const mixed = await rankSources({ query: 'stop rds instances night', limit: 5 }, [sources[0]!, await partial.rankSource()], model);
+  assert.equal(mixed[0]?.playbook_id, 'stop-rds-here');
+  assert.ok(mixed.findIndex((h) => h.playbook_id === 'night-only') !== 0, 'one word of four does not take the top');
+});
