@@ -2,8 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { existsSync, promises as fs } from 'node:fs';
 import { HttpEscherApi } from '../src/core/escher-api/client';
-import { contentHash } from '../src/core/escher-api/content-hash';
-import type { EscherApi, PublishedMetadata } from '../src/core/escher-api/types';
+import type { EscherApi } from '../src/core/escher-api/types';
 import { EmbeddedVectorStore } from '../src/core/local-search/embedded-store';
 import { DEFAULT_RANKING, rankPlaybooks, rankSources } from '../src/core/local-search/hybrid-ranker';
 import { KeywordIndex } from '../src/core/local-search/keyword-index';
@@ -20,6 +19,7 @@ import { MemorySecrets } from '../test/helpers/memory-secrets';
 import { loadEvalQueries, loadRunbooks, runbookMetadata } from '../test/core/local-search/runbook-corpus';
 import { sample, stats, time, type BenchContext } from './harness';
 import { perturb, syntheticPayloads } from './search.bench';
+import { metadata } from './server.bench';
 
 /**
  * Discovery at scale (issue 13): a second home discovering a 10,000-playbook tenant on the
@@ -31,26 +31,6 @@ export const title = 'discovery: team catalog at 10k, merged search local + team
 
 const TOKEN = 'bench-token';
 const DIST = path.resolve(__dirname, '..', 'dist');
-
-function metadata(id: string, script: string): PublishedMetadata {
-  const md = {
-    schema_version: 1 as const,
-    playbook_id: id,
-    version: '1.0.0',
-    name: `Stop ${id} on weekends`,
-    description: `Stops the ${id} database instances on weekends and starts them on Monday`,
-    keywords: ['rds', 'weekend', 'stop'],
-    cloud_provider: 'aws' as const,
-    resource_types: ['rds'],
-    storage_strategy: 'uploaded_trusted' as const,
-    scripts: [{ format: 'shell' as const, path: 'shell/stop.sh', sha256: sha256(script), size: Buffer.byteLength(script) }],
-    parameters: [],
-    source: 'user' as const,
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-  };
-  return { ...md, content_hash: contentHash(md) };
-}
 
 /** Counts the feed's requests and (re-serialised JSON) response bytes of a catalog refresh. */
 function countingFeed(api: EscherApi): { api: EscherApi; requests: number; bytes: number } {

@@ -3,6 +3,7 @@ import type { PlaybookService } from '../core/service';
 import { NotFoundError } from '../core/shared/errors';
 import type { CliContext } from './context';
 import { table } from './output';
+import { refreshedCatalog } from './team-view';
 
 /**
  * Escher Library playbooks as the CLI shows them: the listing brought up to date when the server
@@ -22,13 +23,7 @@ export interface LibraryRow {
 }
 
 export async function refreshedLibrary(ctx: CliContext, service: PlaybookService): Promise<void> {
-  if (!ctx.config().serverUrl) {
-    ctx.out.warn('no Escher server configured: library playbooks are shown as last fetched (set ESCHER_SERVER_URL or run `escher-playbook login`)');
-    return;
-  }
-  const r = await service.libraryCatalog.refresh();
-  if (!r.online) ctx.out.warn(`the server could not be reached (${r.error ?? 'unknown error'}): library playbooks are shown as last fetched`);
-  for (const s of r.skipped) ctx.logger.info(`library catalog: skipped ${s}`);
+  await refreshedCatalog(ctx, 'library', () => service.libraryCatalog.refresh());
 }
 
 export async function libraryRows(ctx: CliContext, service: PlaybookService): Promise<LibraryRow[]> {

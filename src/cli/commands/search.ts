@@ -19,6 +19,8 @@ interface SearchFlags {
 }
 
 const EMBED_NOTE_THRESHOLD = 20;
+/** How long a search waits for the team catalog and library listing to be brought up to date. */
+const REFRESH_DEADLINE_MS = 5_000;
 
 /** Where a hit lives, as the list shows it: the area of a local one, "team · <review>", or "library". */
 export function sourceBadge(h: SourcedHit): string {
@@ -69,7 +71,8 @@ export function register(program: Command, ctx: CliContext): void {
       const source = o.source ?? 'all';
       try {
         if (source !== 'local' && !o.area && ctx.config().serverUrl) {
-          const r = await service.discovery.refresh();
+          // A search must not hang on a slow server: past the deadline it answers from the last-known metadata.
+          const r = await service.discovery.refresh({ signal: AbortSignal.timeout(REFRESH_DEADLINE_MS) });
           const down = [r.team, r.library].find((x) => !x.online);
           if (down) ctx.out.warn(`the server could not be reached (${down.error ?? 'unknown error'}): team and library playbooks are searched as last fetched`);
         }

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { CallOptions } from '../escher-api/types';
 import type { HitSource, SearchHit } from '../local-search/hybrid-ranker';
 import type { LocalSearch } from '../local-search/local-search';
 import { SEARCH_DIR } from '../local-search/local-search';
@@ -59,10 +60,10 @@ export class Discovery {
     this.library = new SourceCollection(path.join(dir, 'library'), o.clock, o.search.embedder, 'library');
   }
 
-  /** Brings the team and library catalogs up to date from the server (each: online or last-known). */
-  async refresh(): Promise<{ team: RefreshResult; library: RefreshResult }> {
-    const team = await this.o.team.refresh();
-    const library = await this.o.library.refresh();
+  /** Brings the team and library catalogs up to date from the server (each: online or last-known); `signal` cuts a slow server short. */
+  async refresh(options: CallOptions = {}): Promise<{ team: RefreshResult; library: RefreshResult }> {
+    const team = await this.o.team.refresh(options);
+    const library = await this.o.library.refresh(options);
     return { team, library };
   }
 

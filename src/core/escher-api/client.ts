@@ -183,8 +183,8 @@ export class HttpEscherApi implements EscherApi {
   }
 
   /** The envelope must be valid; a record that is not is handed back in `rejected` (changes-page.ts). */
-  async getChanges(since: number, limit?: number): Promise<ChangesFeedPage> {
-    const r = await this.json.call<{ changes: unknown[]; next: number; more: boolean }>({ what: 'changes feed', method: 'GET', path: '/api/changes', query: { since, limit }, retry: true, schema: changesEnvelopeIssues });
+  async getChanges(since: number, limit?: number, options: CallOptions = {}): Promise<ChangesFeedPage> {
+    const r = await this.json.call<{ changes: unknown[]; next: number; more: boolean }>({ what: 'changes feed', method: 'GET', path: '/api/changes', query: { since, limit }, retry: true, schema: changesEnvelopeIssues, signal: options.signal });
     return splitChangesPage(r.data);
   }
 
@@ -242,7 +242,7 @@ export class HttpEscherApi implements EscherApi {
     return r.data.results;
   }
 
-  async listLibrary(o: { after?: string; limit?: number; etag?: string } = {}): Promise<LibraryListing> {
+  async listLibrary(o: { after?: string; limit?: number; etag?: string } & CallOptions = {}): Promise<LibraryListing> {
     if (o.after !== undefined) validatePlaybookId(o.after);
     const r = await this.json.call<{ items: unknown[]; next: string | null }>({
       what: 'library listing',
@@ -253,6 +253,7 @@ export class HttpEscherApi implements EscherApi {
       retry: true,
       schema: libraryEnvelopeIssues,
       passStatus: [304],
+      signal: o.signal,
     });
     if (r.status === 304) return { notModified: true };
     const etag = r.headers.etag;

@@ -175,14 +175,14 @@ export interface EscherApi {
   publishMetadata(req: PublishRequest, pre: Precondition): Promise<PlaybookRecord>;
   getRecord(playbookId: string): Promise<PlaybookRecord | null>;
   /** One page of the feed; records that break the contract are in `rejected`, not in `changes`. */
-  getChanges(since: number, limit?: number): Promise<ChangesFeedPage>;
+  getChanges(since: number, limit?: number, options?: CallOptions): Promise<ChangesFeedPage>;
   deletePlaybook(playbookId: string, pre: Precondition): Promise<PlaybookRecord>;
   deleteVersion(playbookId: string, version: string, pre: Precondition): Promise<PlaybookRecord>;
   fetchMetadata(playbookId: string, version: string | 'latest', source?: 'tenant' | 'library' | 'any', options?: CallOptions): Promise<FetchedMetadata>;
   requestDownload(s3Path: string, options?: CallOptions): Promise<DownloadTicket>;
   search(query: string, limit?: number): Promise<ServerSearchHit[]>;
   /** One page of the Escher Library listing; `etag` (first page only) may answer "not modified". */
-  listLibrary(o?: { after?: string; limit?: number; etag?: string }): Promise<LibraryListing>;
+  listLibrary(o?: { after?: string; limit?: number; etag?: string } & CallOptions): Promise<LibraryListing>;
   /** Versions waiting for review in this tenant, oldest first. */
   reviewQueue(): Promise<ReviewQueueItem[]>;
   /** Approve or reject a version (reviewer tokens only; never one's own upload). */

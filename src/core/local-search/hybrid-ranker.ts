@@ -113,10 +113,10 @@ export async function rankPlaybooks(
 
 /**
  * The same ranking over several collections at once, as one list: each collection's keyword
- * candidates (raw BM25+ scores, the same formula everywhere) and semantic candidates (cosine of
- * the one query vector) are pooled before the fusion normalises them, so a strong team match
- * outranks a weak local one and the reverse; no per-source list is normalised on its own. Every
- * hit says which collection it came from.
+ * candidates (BM25+, made comparable across collections by keywordScales) and semantic candidates
+ * (cosine of the one query vector, comparable as they are) are pooled before the fusion, so a
+ * strong team match outranks a weak local one and the reverse. Every hit says which collection it
+ * came from.
  */
 export async function rankSources(input: RankInput, sources: readonly RankSource[], embedder: Embedder, options: RankingOptions = DEFAULT_RANKING): Promise<Array<SearchHit & { source: HitSource }>> {
   const useKeyword = options.mode !== 'semantic';
@@ -133,11 +133,16 @@ export async function rankSources(input: RankInput, sources: readonly RankSource
 
   const keywordHits: KeywordHit[] = [];
   if (useKeyword) {
-    sources.forEach((src, i) => {
+    const perSource = sources.map((src, i) => {
       const allow = input.filter ? { allow: (id: string) => { const p = src.rowOf?.(id) ?? src.payloadOf(id); return !!p && matchesFilter(p, input.filter); } } : {};
-      for (const h of src.keywords.search(parsedBy[i]!, { limit: options.depth, ...allow })) {
+      return src.keywords.search(parsedBy[i]!, { limit: options.depth, ...allow });
+    });
+    const scale = sources.length > 1 ? keywordScales(perSource, parsedBy) : undefined;
+    perSource.forEach((hits, i) => {
+      const src = sources[i]!;
+      for (const h of hits) {
         bySource.set(key(src, h.id), { src, id: h.id });
-        keywordHits.push({ ...h, id: key(src, h.id) });
+        keywordHits.push({ ...h, id: key(src, h.id), score: scale ? scale[i]!(h.score) : h.score });
       }
     });
     keywordHits.sort((a, b) => b.score - a.score);
@@ -199,6 +204,30 @@ export async function rankSources(input: RankInput, sources: readonly RankSource
     if (hits.length >= input.limit) break;
   }
   return [...hits, ...weak].slice(0, input.limit);
+}
+
+/**
+ * BM25 scores of different collections are not comparable: a term's weight (IDF) depends on how
+ * many of that collection's documents hold it, so a small team or library collection scores its
+ * best match far below the same text in a big local one. Each collection's keyword scores are
+ * therefore min-max normalised on their own, then weighted by how much of the query that
+ * collection's best match covered (relative to the best coverage of any collection), so a
+ * collection whose best hit matched one word of three cannot claim the top on keywords alone.
+ * One collection is left as it is (the shipped single-collection ranking).
+ */
+function keywordScales(perSource: readonly KeywordHit[][], parsed: readonly { terms: string[] }[]): Array<(score: number) => number> {
+  const coverage = perSource.map((hits, i) => {
+    const top = hits[0];
+    const want = new Set(parsed[i]!.terms).size;
+    return top && want > 0 ? Math.min(1, Object.keys(top.match ?? {}).filter((t) => !t.startsWith('~')).length / want) : top ? 1 : 0;
+  });
+  const best = Math.max(...coverage, 0);
+  return perSource.map((hits, i) => {
+    const max = hits[0]?.score ?? 0;
+    const min = hits[hits.length - 1]?.score ?? 0;
+    const weight = best > 0 ? coverage[i]! / best : 1;
+    return (score: number) => (max > min ? (score - min) / (max - min) : 1) * weight;
+  });
 }
 
 async function queryVector(query: string, concepts: string[], embedder: Embedder, options: RankingOptions): Promise<Float32Array> {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { libraryEntryIssues } from '../escher-api/library-page';
-import type { EscherApi, LibraryEntry } from '../escher-api/types';
+import type { CallOptions, EscherApi, LibraryEntry } from '../escher-api/types';
 import { writeJsonAtomic } from '../shared/atomic-fs';
 import { NetworkError, ServerError } from '../shared/errors';
 import { silentLogger, type Logger } from '../shared/logger';
@@ -50,7 +50,7 @@ export class LibraryCatalog {
   }
 
   /** Brings the listing up to date: one request when nothing changed. */
-  async refresh(): Promise<RefreshResult> {
+  async refresh(options: CallOptions = {}): Promise<RefreshResult> {
     const out: RefreshResult = { online: false, requests: 0, changed: 0, skipped: [] };
     const api = await this.o.server();
     if (!api) return out;
@@ -61,7 +61,7 @@ export class LibraryCatalog {
       let after: string | undefined;
       for (;;) {
         out.requests++;
-        const page = await api.listLibrary({ ...(after !== undefined ? { after } : {}), limit: PAGE, ...(after === undefined && known?.etag ? { etag: known.etag } : {}) });
+        const page = await api.listLibrary({ ...(after !== undefined ? { after } : {}), limit: PAGE, ...(after === undefined && known?.etag ? { etag: known.etag } : {}), ...options });
         if (page.notModified) {
           out.online = true;
           return out;

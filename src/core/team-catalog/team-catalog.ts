@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as semver from 'semver';
 import { effectiveReviewStatus } from '../escher-api/review';
-import type { EscherApi, PlaybookRecord, ReviewDecision, ReviewStatus, VersionRecord } from '../escher-api/types';
+import type { CallOptions, EscherApi, PlaybookRecord, ReviewDecision, ReviewStatus, VersionRecord } from '../escher-api/types';
 import { wireIssues } from '../escher-api/wire-validate';
 import { validateFetchedMetadata } from '../script-manager/metadata-cache';
 import { fsyncDir, writeJsonAtomic } from '../shared/atomic-fs';
@@ -75,7 +75,7 @@ export class TeamCatalog {
   }
 
   /** Pages through the changes feed from the last cursor; one request when nothing changed. */
-  async refresh(): Promise<RefreshResult> {
+  async refresh(options: CallOptions = {}): Promise<RefreshResult> {
     const out: RefreshResult = { online: false, requests: 0, changed: 0, skipped: [] };
     const api = await this.o.server();
     if (!api) return out;
@@ -84,7 +84,7 @@ export class TeamCatalog {
     try {
       for (;;) {
         out.requests++;
-        const page = await api.getChanges(state.since, PAGE);
+        const page = await api.getChanges(state.since, PAGE, options);
         // Another server or tenant (or no state yet): what is on disk belonged to it. Dropped only
         // once this server answered, so an unreachable server never costs the last-known catalog.
         if (!known && out.requests === 1) await fs.rm(this.recordsDir, { recursive: true, force: true });

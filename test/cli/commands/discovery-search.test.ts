@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
-import { json, runCli, type CliResult } from '../../helpers/cli';
-import { AUTHOR_TOKEN, REVIEWER_TOKEN, startTestServer, TEST_TENANT, TEST_TOKEN, type TestServer } from '../../helpers/dev-server';
+import { after, before, test } from 'node:test';
+import { json, runCli } from '../../helpers/cli';
+import { teamHomes } from '../../helpers/team-homes';
+import { AUTHOR_TOKEN, REVIEWER_TOKEN, startTestServer, TEST_TOKEN, type TestServer } from '../../helpers/dev-server';
 import { writeLibraryPlaybook } from '../../dev-server/fixtures';
 
 /**
@@ -35,17 +36,7 @@ after(async () => {
   await fs.rm(libDir, { recursive: true, force: true });
 });
 
-async function home(t: TestContext): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-dsearch-b-'));
-  t.after(() => fs.rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-const envFor = (token: string): Record<string, string> => ({ ESCHER_SERVER_URL: s.url, ESCHER_TENANT_ID: TEST_TENANT, ESCHER_TOKEN: token });
-async function ok(h: string, token: string, args: string[]): Promise<CliResult> {
-  const r = await runCli(h, args, { env: envFor(token) });
-  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-  return r;
-}
+const { home, envFor, ok } = teamHomes(() => s, 'escher-dsearch-b-');
 
 interface Hit {
   source: string;

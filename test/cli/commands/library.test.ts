@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
-import { json, runCli, type CliResult } from '../../helpers/cli';
-import { startTestServer, TEST_TENANT, TEST_TOKEN, type TestServer } from '../../helpers/dev-server';
+import { after, before, test } from 'node:test';
+import { json, runCli } from '../../helpers/cli';
+import { teamHomes } from '../../helpers/team-homes';
+import { startTestServer, TEST_TOKEN, type TestServer } from '../../helpers/dev-server';
 import { writeLibraryPlaybook } from '../../dev-server/fixtures';
 
 /**
@@ -27,17 +28,10 @@ after(async () => {
   await fs.rm(libDir, { recursive: true, force: true });
 });
 
-async function home(t: TestContext): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-lib-home-'));
-  t.after(() => fs.rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-const env = (url = s.url): Record<string, string> => ({ ESCHER_SERVER_URL: url, ESCHER_TENANT_ID: TEST_TENANT, ESCHER_TOKEN: TEST_TOKEN });
-async function ok(h: string, args: string[]): Promise<CliResult> {
-  const r = await runCli(h, args, { env: env() });
-  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-  return r;
-}
+const team = teamHomes(() => s, 'escher-lib-home-');
+const { home } = team;
+const env = (): Record<string, string> => team.envFor(TEST_TOKEN);
+const ok = (h: string, args: string[]) => team.ok(h, TEST_TOKEN, args);
 
 interface Row {
   playbook_id: string;
