@@ -263,7 +263,7 @@ function shared(e: Embedder): Embedder {
   return { id: e.id, dimension: () => e.dimension(), preload: () => e.preload(), embed: (t) => e.embed(t), dispose: async () => {} };
 }
 
-function syntheticPayloads(runbooks: Runbook[], size: number): PlaybookPayload[] {
+export function syntheticPayloads(runbooks: Runbook[], size: number): PlaybookPayload[] {
   const out: PlaybookPayload[] = [];
   for (let i = 0; i < size; i++) {
     const r = runbooks[i % runbooks.length]!;
@@ -279,7 +279,7 @@ function syntheticPayloads(runbooks: Runbook[], size: number): PlaybookPayload[]
 }
 
 /** A unit vector near `v` (cosine ~0.96), deterministic in `seed`. */
-function perturb(v: Float32Array, seed: number): Float32Array {
+export function perturb(v: Float32Array, seed: number): Float32Array {
   const out = new Float32Array(v.length);
   let x = (seed * 2654435761) >>> 0;
   let norm = 0;

@@ -18,7 +18,7 @@ export const title = 'reference Escher server + HttpEscherApi (loopback, in-proc
 
 const TOKEN = 'bench-token';
 
-function metadata(id: string, script: string): PublishedMetadata {
+export function metadata(id: string, script: string): PublishedMetadata {
   const md = {
     schema_version: 1 as const,
     playbook_id: id,

@@ -80,6 +80,12 @@ try {
   run(['status']);
   run(['resolve', 'escher-rds-stop', '--format', 'shell']);
   run(['cache', 'stats']);
+  console.log('\n## 3. Discovery: the Escher Library and one search across your playbooks, the team\'s and the library\'s');
+  run(['list', '--source', 'library']);
+  run(['show', 'escher-rds-stop']);
+  run(['search', 'stop rds instance', '--limit', '5']);
+  run(['search', '--server', 'stop rds']);
+  run(['clone', 'escher-rds-stop', '--as', 'my-rds-stop']);
   console.log('\nDemo finished: every step above ran the real CLI.');
 } finally {
   server?.stop();

@@ -36,6 +36,7 @@ const COMMANDS: readonly LazyCommand[] = [
   { names: ['accept', 'discard'], load: () => import('./commands/review.js') },
   { names: ['review'], load: () => import('./commands/team-review.js') },
   { names: ['clone'], load: () => import('./commands/clone.js') },
+  { names: ['pull'], load: () => import('./commands/pull.js') },
   { names: ['lock'], load: () => import('./commands/lock.js') },
   { names: ['import'], load: () => import('./commands/import.js') },
   { names: ['export'], load: () => import('./commands/export.js') },

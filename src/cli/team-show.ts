@@ -2,13 +2,18 @@ import type { PlaybookService } from '../core/service';
 import { NotFoundError } from '../core/shared/errors';
 import { teamVersions, type TeamVersion } from '../core/team-catalog/team-catalog';
 import type { CliContext } from './context';
+import { refreshedLibrary, showLibraryPlaybook } from './library-view';
 import { refreshedTeam } from './team-view';
 
 /** `show ID` of a playbook this home does not have but the team published (metadata from the team catalog). */
 export async function showTeamPlaybook(ctx: CliContext, service: PlaybookService, id: string, version: string | undefined, notLocal: NotFoundError): Promise<void> {
   await refreshedTeam(ctx, service);
   const rec = await service.teamCatalog.get(id);
-  if (!rec) throw new NotFoundError(`Playbook "${id}" is neither in your store nor among your team's published playbooks`, { hint: 'check the id: `escher-playbook list --source all`', cause: notLocal });
+  if (!rec) {
+    await refreshedLibrary(ctx, service);
+    const nowhere = new NotFoundError(`Playbook "${id}" is neither in your store nor among your team's published playbooks nor in the Escher Library`, { hint: 'check the id: `escher-playbook list --source all`', cause: notLocal });
+    return showLibraryPlaybook(ctx, service, id, version, nowhere);
+  }
   const versions = teamVersions(rec);
   const shown = versions.find((v) => v.version === (version ?? rec.latest_version));
   if (!shown) throw new NotFoundError(`Team playbook "${id}" has no version ${version ?? '(latest)'}`, { hint: `its versions: ${versions.map((v) => v.version).join(', ')}` });

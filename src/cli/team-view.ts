@@ -1,6 +1,6 @@
 import type { PlaybookService } from '../core/service';
 import type { PlaybookRecord } from '../core/escher-api/types';
-import { teamVersions, type TeamVersion } from '../core/team-catalog/team-catalog';
+import { type RefreshResult, teamVersions, type TeamVersion } from '../core/team-catalog/team-catalog';
 import type { CliContext } from './context';
 import { table } from './output';
 
@@ -23,13 +23,18 @@ export interface TeamRow {
 }
 
 export async function refreshedTeam(ctx: CliContext, service: PlaybookService): Promise<void> {
+  await refreshedCatalog(ctx, 'team', () => service.teamCatalog.refresh());
+}
+
+/** Brings a catalog up to date when a server is configured; says so when its last-known state is shown instead. */
+export async function refreshedCatalog(ctx: CliContext, name: 'team' | 'library', refresh: () => Promise<RefreshResult>): Promise<void> {
   if (!ctx.config().serverUrl) {
-    ctx.out.warn('no Escher server configured: team playbooks are shown as last fetched (set ESCHER_SERVER_URL or run `escher-playbook login`)');
+    ctx.out.warn(`no Escher server configured: ${name} playbooks are shown as last fetched (set ESCHER_SERVER_URL or run \`escher-playbook login\`)`);
     return;
   }
-  const r = await service.teamCatalog.refresh();
-  if (!r.online) ctx.out.warn(`the server could not be reached (${r.error ?? 'unknown error'}): team playbooks are shown as last fetched`);
-  for (const s of r.skipped) ctx.logger.info(`team catalog: skipped ${s}`);
+  const r = await refresh();
+  if (!r.online) ctx.out.warn(`the server could not be reached (${r.error ?? 'unknown error'}): ${name} playbooks are shown as last fetched`);
+  for (const s of r.skipped) ctx.logger.info(`${name} catalog: skipped ${s}`);
 }
 
 export async function teamRows(ctx: CliContext, service: PlaybookService): Promise<TeamRow[]> {

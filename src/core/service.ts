@@ -14,7 +14,10 @@ import { QdrantVectorStore } from './local-search/qdrant-store';
 import type { LockOptions } from './playbook-store/store-lock';
 import type { Disposable } from './shared/disposable';
 import type { HttpEscherApi } from './escher-api/client';
-import { TeamCatalog } from './team-catalog/team-catalog';
+import { Discovery } from './discovery/discovery';
+import { LibraryCatalog } from './team-catalog/library-catalog';
+import { type RefreshResult, TeamCatalog } from './team-catalog/team-catalog';
+import type { SyncReport } from './metadata-publisher/sync-report';
 import { createScriptManager, runtimeFilesFor } from './script-manager/create';
 import type { ScriptManager } from './script-manager/script-manager';
 import { ConfigError } from './shared/errors';
@@ -129,6 +132,24 @@ export class PlaybookService implements Disposable {
     return this._teamCatalog();
   }
 
+  private readonly _libraryCatalog = this.lazy(
+    () => new LibraryCatalog({ dir: path.join(this.config.cacheDir, 'metadata', 'library'), server: () => this.serverApi(), serverUrl: this.config.serverUrl, logger: this.logger }),
+  );
+
+  /** What this home knows of the Escher Library (read-only playbooks every tenant sees): the last listing. */
+  get libraryCatalog(): LibraryCatalog {
+    return this._libraryCatalog();
+  }
+
+  private readonly _discovery = this.lazy(
+    () => new Discovery({ search: this.search, store: this.store, team: this.teamCatalog, library: this.libraryCatalog, home: this.config.home, clock: this.clock }),
+  );
+
+  /** Search across sources: local + team + library as one ranked list, team and library from their last-known catalogs. */
+  get discovery(): Discovery {
+    return this._discovery();
+  }
+
   /** Script resolution (local → synced → verified cache → download) and the script cache. */
   get scriptManager(): ScriptManager {
     return this._scriptManager();
@@ -167,6 +188,16 @@ export class PlaybookService implements Disposable {
   /** Sync conflicts the user resolves: keep mine, keep theirs, or a merge draft. */
   get conflicts(): Conflicts {
     return this._conflicts();
+  }
+
+  /**
+   * One sync as a user means it: this home's playbooks both ways (the publisher), then what the
+   * team published and the Escher Library (metadata only, into their catalogs). A no-op is three
+   * requests: the publisher's changes feed, the team catalog's, and the library's 304.
+   */
+  async syncAll(): Promise<{ report: SyncReport; catalogs: { team: RefreshResult; library: RefreshResult } }> {
+    const report = await this.publisher.syncAllMetadata();
+    return { report, catalogs: { team: await this.teamCatalog.refresh(), library: await this.libraryCatalog.refresh() } };
   }
 
   private serverApiPromise: Promise<HttpEscherApi | undefined> | undefined;

@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import * as semver from 'semver';
 import { contentHash } from '../core/escher-api/content-hash';
 import { libraryS3Path } from '../core/escher-api/s3-path';
-import type { PublishedMetadata } from '../core/escher-api/types';
+import type { LibraryEntry, PublishedMetadata } from '../core/escher-api/types';
 import { wireIssues } from '../core/escher-api/wire-validate';
-import { sha256File } from '../core/shared/hash';
+import { sha256, sha256File } from '../core/shared/hash';
 import type { Logger } from '../core/shared/logger';
 import { assertRealpathInside } from '../core/shared/contained-fs';
 import { resolveInside, validatePlaybookId } from '../core/shared/safe-path';
@@ -31,6 +31,7 @@ export interface LibraryVersion {
 export class Library {
   private readonly playbooks = new Map<string, Map<string, LibraryVersion>>();
   private readonly blobs = new Map<string, string>();
+  private etagValue: string | undefined;
   readonly problems: string[] = [];
 
   static async load(dir: string | undefined, logger: Logger): Promise<Library> {
@@ -103,6 +104,24 @@ export class Library {
       const v = this.get(id, 'latest');
       if (v) yield v.metadata;
     }
+  }
+
+  /** The listing's entries after `after` (ids in order), at most `limit`, and the id to continue from. */
+  page(after: string | undefined, limit: number): { items: LibraryEntry[]; next: string | null } {
+    const ids = [...this.playbooks.keys()].sort().filter((id) => after === undefined || id > after);
+    const items: LibraryEntry[] = [];
+    for (const id of ids.slice(0, limit)) {
+      const versions = [...this.playbooks.get(id)!.keys()].sort(semver.compare);
+      const latest = this.get(id, 'latest')!;
+      items.push({ playbook_id: id, latest_version: latest.metadata.version, versions, metadata: latest.metadata, review_status: 'not_required' });
+    }
+    return { items, next: ids.length > limit ? items[items.length - 1]!.playbook_id : null };
+  }
+
+  /** Names the whole library's content (read-only for the server's life): the listing's ETag. */
+  get etag(): string {
+    this.etagValue ??= `"${sha256([...this.playbooks.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([id, vs]) => [...vs.values()].map((v) => `${id}@${v.metadata.version}:${v.metadata.content_hash}`)).sort().join('\n')).slice(0, 32)}"`;
+    return this.etagValue;
   }
 
   get size(): number {

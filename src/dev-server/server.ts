@@ -14,6 +14,7 @@ import { loadServerKey, TenantRegistry, type ServerContext } from './context';
 import { FaultSet, type FaultName, type FaultOptions, type FaultSpec } from './faults';
 import { Library } from './library';
 import { registerAdminRoutes } from './routes-admin';
+import { registerLibraryRoutes } from './routes-library';
 import { registerPlaybookRoutes } from './routes-playbooks';
 import { registerScriptRoutes } from './routes-scripts';
 import { UrlSigner } from './url-signer';
@@ -179,6 +180,7 @@ async function start(options: DevServerOptions, dataDir: string, unlock: () => P
   });
   registerPlaybookRoutes(app, ctx, tenantOf);
   registerScriptRoutes(app, ctx, tenantOf);
+  registerLibraryRoutes(app, ctx, tenantOf);
   registerAdminRoutes(app, ctx, auth);
 
   // Load every known tenant before answering, so the first request is not the one paying for it

@@ -32,6 +32,7 @@ import { markStoreReadOnly } from './watch/read-only-store';
 import { followMovedPlaybook } from './watch/editors-follow-moves';
 import { InvalidMetadataRegistry } from './diagnostics/invalid-metadata-registry';
 import { MetadataDiagnostics } from './diagnostics/metadata-diagnostics';
+import { TeamComponent } from './team/team-component';
 
 /**
  * The extension's composition root (GitLens style). Builds the explorer, commands, code lenses,
@@ -51,6 +52,7 @@ export class Container extends DisposableOwner {
   readonly invalidMetadata: InvalidMetadataRegistry;
   readonly runs: RunsComponent;
   readonly connection: ConnectionState;
+  readonly team: TeamComponent;
   private readonly ctx: CommandContext;
   private readonly searchIndex: SearchIndexUse;
   private readonly syncDisplay: SyncDisplay;
@@ -98,7 +100,10 @@ export class Container extends DisposableOwner {
         this.invalidMetadata,
       ),
     );
-    this.tree = this._register(new PlaybookTreeProvider(this.model, [playbooksSection(this.model)], (e) => this.logger.error(`explorer: ${String(e)}`)));
+    this.team = this._register(
+      new TeamComponent({ service: () => this.service(), config: () => this._config, secrets: this.secrets, core: loadCore, workspaceFolders: () => this.ui.workspaceFolders(), log: this.logger }),
+    );
+    this.tree = this._register(new PlaybookTreeProvider(this.model, [playbooksSection(this.model), ...this.team.sections], (e) => this.logger.error(`explorer: ${String(e)}`)));
     this.statusBar = this._register(
       new SyncStatusBar(
         () => ({ visible: this._config.serverUrl !== '', signedIn: this.connection.signedIn, tokenRejected: this.connection.tokenRejected, running: this._service?.publisher.backgroundRunning ?? false }),
@@ -111,7 +116,10 @@ export class Container extends DisposableOwner {
     this.syncDisplay = {
       setSyncing: (syncing) => this.statusBar.setSyncing(syncing),
       update: () => this.statusBar.update(),
-      refresh: () => this.model.invalidate(),
+      refresh: () => {
+        this.model.invalidate();
+        this.team.afterSync();
+      },
       tokenRejected: () => void this.connection.setRejected(true).then(() => this.statusBar.update()),
     };
   }
@@ -130,6 +138,8 @@ export class Container extends DisposableOwner {
         searchIndex: this.searchIndex,
         runs: this.runs,
         refreshRuns: () => this.runs.refresh(),
+        team: this.team.teamHost,
+        review: this.team.reviewHost,
         connection: this.connectionHost(),
         searchDebounceMs: () => vscode.workspace.getConfiguration('escher').get<number>('search.debounceMs', 150),
         selected: () => this.tree.selected(),
@@ -140,6 +150,7 @@ export class Container extends DisposableOwner {
     );
     const statusRefresh = this._register(new Debouncer(systemClock, 1000, () => void this.statusBar.update()));
     this._register(this.model.onDidChangeData(() => statusRefresh.trigger()));
+    this._register(this.model.onDidChangeData(() => this.team.onStoreChange()));
     this.watchFiles();
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -149,6 +160,7 @@ export class Container extends DisposableOwner {
     );
     this._register(
       context.secrets.onDidChange((e) => {
+        if (e.key === 'escher.reviewerToken') this.team.onReviewerTokenChange();
         if (e.key !== 'escher.token') return;
         // The server client holds the token it was built with: rebuild the service around the new one.
         this.disposeService();
@@ -211,6 +223,7 @@ export class Container extends DisposableOwner {
       .then((svc) => {
         const started = svc.publisher.startBackgroundSync((e) => {
           onBackgroundSyncEvent(this.ctx, e, this.syncDisplay).catch((err: unknown) => this.logger.warn(`background sync notice: ${String(err)}`));
+          if (e.type === 'synced') this.team.afterSync();
         });
         if (started) this.logger.info(`background sync every ${this._config.syncIntervalMinutes} min`);
         return this.statusBar.update();
@@ -298,6 +311,7 @@ export class Container extends DisposableOwner {
     for (const d of this.serviceScope.splice(0).reverse()) d.dispose();
     this._service?.dispose();
     this._service = undefined;
+    this.team.onServiceReset();
   }
 
   override dispose(): void {

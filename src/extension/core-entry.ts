@@ -11,3 +11,8 @@ export { PlaybookRunner } from '../core/runner/runner';
 export { SyncViews } from '../core/metadata-publisher/sync-views';
 export { verifyConnection } from '../core/escher-api/verify-connection';
 export { importSpecs, readImportFile } from '../core/playbook-store/import-file';
+export { teamVersions } from '../core/team-catalog/team-catalog';
+export { cloneTeamPlaybook } from '../core/team-catalog/clone';
+export { readLock, LOCK_FILE } from '../core/team-catalog/lockfile';
+export { HttpEscherApi } from '../core/escher-api/client';
+export { searchServer } from '../core/discovery/server-references';

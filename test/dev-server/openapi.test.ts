@@ -233,6 +233,14 @@ test('every endpoint answers, on success and on error, exactly as the document s
   await call('POST', '/api/playbooks/search', { body: { query: 'rds stop', limit: 5 } }, 200);
   await call('POST', '/api/playbooks/search', { body: { query: '' } }, 400);
 
+  const listing = await call('GET', '/api/library?limit=10', {}, 200);
+  assert.deepEqual((listing.body as { items: Array<{ playbook_id: string }> }).items.map((e) => e.playbook_id), ['escher-aws-rds-stop']);
+  await call('GET', '/api/library', { headers: { 'if-none-match': listing.headers.etag ?? '' } }, 304);
+  await call('GET', '/api/library?after=escher-aws-rds-stop', {}, 200);
+  await call('GET', '/api/library?after=Bad_Id', {}, 400);
+  await call('GET', '/api/library?limit=0', {}, 400);
+  await call('GET', '/api/library', { token: null }, 401);
+
   const s3 = encodeURIComponent(`s3://escher-tenant-data/tenants/acme/playbooks/rds-stop/1.0.0/shell/stop.sh`);
   const ticket = await call('GET', `/api/script/download?s3_path=${s3}`, {}, 200);
   const libTicket = await call('GET', `/api/script/download?s3_path=${encodeURIComponent('s3://escher-library/playbooks/escher-aws-rds-stop/1.0.0/shell/stop.sh')}`, {}, 200);

@@ -12,6 +12,7 @@ import { createSteps, reviewSteps, uploadForReviewSteps } from './flows/publish-
 import { restrictedModeSteps } from './flows/restricted-steps';
 import { runFromTreeSteps, runPendingReviewSteps } from './flows/run-steps';
 import { searchAndFileSteps } from './flows/search-steps';
+import { teamSteps } from './flows/team-steps';
 import { atScaleSteps, RUNBOOKS } from './flows/scale-steps';
 import { installExtension, startCodeServer, type CodeServer } from './harness/code-server';
 import { startDevServer, type DevServer } from './harness/dev-server';
@@ -39,6 +40,9 @@ if (missing && process.env.CI === 'true' && process.env.ESCHER_E2E !== '0') {
 const TOKEN = 'e2e-secret-token-4f9c';
 const ADMIN_TOKEN = 'e2e-reviewer-token-77a1';
 const TENANT = 'acme';
+/** A teammate (another author of the tenant) and a reviewer, for the team and review steps. */
+const TEAMMATE_TOKEN = 'e2e-teammate-token-3b2d';
+const REVIEWER_TOKEN = 'e2e-reviewer-token-5c0e';
 const PLAYBOOK = 'Weekend RDS shutdown';
 
 /** A profile with neither a tip nor an update check; `escher.*` and trust settings come on top. */
@@ -55,7 +59,7 @@ const BASE_SETTINGS = {
   'terminal.integrated.gpuAcceleration': 'off',
 };
 
-test('the extension in a real VS Code: first run, explorer, connect, create, run, publish, run unreviewed, review, search, resolve, Restricted Mode', { skip: missing, timeout: 420_000 }, async (t) => {
+test('the extension in a real VS Code: first run, explorer, connect, create, run, publish, run unreviewed, review, search, resolve, team and review queue, Restricted Mode', { skip: missing, timeout: 420_000 }, async (t) => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-e2e-'));
   // Not created: the first CLI import creates it while VS Code runs.
   const home = path.join(root, 'home');
@@ -76,7 +80,7 @@ test('the extension in a real VS Code: first run, explorer, connect, create, run
     if (process.env.ESCHER_E2E_KEEP !== '1') await fs.rm(root, { recursive: true, force: true });
   });
 
-  server = await startDevServer({ dataDir: path.join(root, 'server-data'), libraryDir: library, token: TOKEN, tenant: TENANT, adminToken: ADMIN_TOKEN });
+  server = await startDevServer({ dataDir: path.join(root, 'server-data'), libraryDir: library, token: TOKEN, tenant: TENANT, adminToken: ADMIN_TOKEN, moreTokens: [`${TENANT}=${TEAMMATE_TOKEN}`, `reviewer:${TENANT}=${REVIEWER_TOKEN}`] });
   // No server in the settings: Connect to Escher… writes them. No trust prompt in this window.
   const userDataDir = path.join(root, 'user-data');
   vscode = await startCodeServer({ workspace, userDataDir, extensionsDir, escherHome: home, settings: { ...BASE_SETTINGS, 'security.workspace.trust.enabled': false } });
@@ -112,6 +116,8 @@ test('the extension in a real VS Code: first run, explorer, connect, create, run
     if (builtIn.some(Boolean)) t.diagnostic(`"Channel has been closed" from VS Code's built-in extensions on reload: ${[...new Set(builtIn.filter(Boolean))].join(', ')}`);
     assert.deepEqual(closed.filter((_, i) => !builtIn[i]), []);
   });
+
+  await teamSteps(step, wb, wb.escherPane, { serverUrl: server.url, tenant: TENANT, token: TOKEN, teammateToken: TEAMMATE_TOKEN, reviewerToken: REVIEWER_TOKEN, home, root });
 
   const log = await findExtensionLog(userDataDir);
   const activation = log?.match(/activated in ([\d.]+) ms/)?.[1];

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../core/shared/errors';
 import { cloneTeamPlaybook } from '../../core/team-catalog/clone';
 import type { CliContext } from '../context';
+import { refreshedLibrary } from '../library-view';
 import { refreshedTeam } from '../team-view';
 
 interface CloneCliOptions {
@@ -19,8 +20,8 @@ interface CloneCliOptions {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('clone')
-    .description("copy a teammate's published playbook into a new local playbook (records cloned_from)")
-    .argument('<id>', 'the team playbook id (see `list --source team`)')
+    .description("copy a teammate's published playbook, or an Escher Library playbook, into a new local playbook (records cloned_from)")
+    .argument('<id>', 'the team or library playbook id (see `list --source all`)')
     .option('--version <version>', 'the version to copy (default: the latest)')
     .option('--as <new-id>', 'the new playbook id (default: the same id)')
     .option('--allow-unreviewed <reason>', 'copy a version whose review is pending or rejected; the reason is logged')
@@ -28,11 +29,12 @@ export function register(program: Command, ctx: CliContext): void {
       if (o.allowUnreviewed !== undefined && !o.allowUnreviewed.trim()) throw new ValidationError('--allow-unreviewed needs a reason', [], { hint: '--allow-unreviewed "<why you copy it unreviewed>"' });
       const service = await ctx.service();
       await refreshedTeam(ctx, service);
-      const r = await cloneTeamPlaybook({ store: service.store, scripts: service.scriptManager, catalog: service.teamCatalog }, id, o);
+      if (!(await service.teamCatalog.get(id))) await refreshedLibrary(ctx, service);
+      const r = await cloneTeamPlaybook({ store: service.store, scripts: service.scriptManager, catalog: service.teamCatalog, library: service.libraryCatalog }, id, o);
       const m = r.playbook.metadata;
       ctx.out.result(
         { playbook_id: m.playbook_id, version: m.version, area: r.playbook.area, dir: r.playbook.dir, cloned_from: r.from, review_status: r.review.status, ...(r.review.overrideReason ? { allow_unreviewed: r.review.overrideReason } : {}) },
-        () => [`cloned team playbook ${id} v${r.from.version} (${r.review.status}) to ${r.playbook.area} playbook ${m.playbook_id} v${m.version}`, `  ${r.playbook.dir}`],
+        () => [`cloned ${r.from.source === 'library' ? 'library' : 'team'} playbook ${id} v${r.from.version} (${r.review.status}) to ${r.playbook.area} playbook ${m.playbook_id} v${m.version}`, `  ${r.playbook.dir}`],
       );
     });
 }

@@ -7,9 +7,10 @@ import type { CliContext } from '../context';
 import { renderSummaries } from '../render';
 import { loadSyncViews } from '../sync-view';
 import { findModifiedVersions } from '../../core/playbook-store/version-integrity';
+import { libraryRows, renderLibraryRows } from '../library-view';
 import { renderTeamRows, teamRows } from '../team-view';
 
-const SOURCES = ['local', 'team', 'all'] as const;
+const SOURCES = ['local', 'team', 'library', 'all'] as const;
 type Source = (typeof SOURCES)[number];
 
 function reviewFields(v: { review_status: unknown; sync_state: string } | undefined): { review_status: unknown; sync_state: string | null } {
@@ -21,7 +22,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('list')
     .description('list playbooks (latest version of each) in all areas or one, with their review status on the server')
     .option('--area <area>', `only this area: ${AREAS.join('|')}`, choice(AREAS))
-    .option('--source <source>', `local (your store, the default), team (what teammates published, from the server), or all`, choice(SOURCES))
+    .option('--source <source>', `local (your store, the default), team (what teammates published), library (the Escher Library), or all`, choice(SOURCES))
     // Opt-in: hashing every listed version's files costs ~1 ms per playbook (`status` always does it).
     .option('--verify', 'also check each listed version\'s files against metadata.json (size + SHA-256) and mark the modified ones')
     .action(async (o: { area?: Area; source?: Source; verify?: boolean }) => {
@@ -32,10 +33,16 @@ export function register(program: Command, ctx: CliContext): void {
         ctx.out.result(rows, () => renderTeamRows(rows));
         return;
       }
+      if (source === 'library') {
+        const rows = await libraryRows(ctx, await ctx.service());
+        ctx.out.result(rows, () => renderLibraryRows(rows));
+        return;
+      }
       if (source === 'all') {
         const service = await ctx.service();
-        const [items, views, rows] = await Promise.all([service.store.listPlaybooks({}), loadSyncViews(ctx.config(), service.store), teamRows(ctx, service)]);
-        ctx.out.result({ local: items.map((s) => ({ ...s, ...reviewFields(views.of(s)) })), team: rows }, () => [...renderSummaries(items, views), '', ...renderTeamRows(rows)]);
+        const [items, views, rows, lib] = await Promise.all([service.store.listPlaybooks({}), loadSyncViews(ctx.config(), service.store), teamRows(ctx, service), libraryRows(ctx, service)]);
+        const json = { local: items.map((s) => ({ ...s, ...reviewFields(views.of(s)) })), team: rows, library: lib };
+        ctx.out.result(json, () => [...renderSummaries(items, views), '', ...renderTeamRows(rows), '', ...renderLibraryRows(lib)]);
         return;
       }
       const store = await ctx.store();

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { BackgroundSyncEvent } from '../../core/metadata-publisher/background-sync';
 import { type SyncReport, summarizeReport } from '../../core/metadata-publisher/sync-report';
 import { ConfigError } from '../../core/shared/errors';
+import type { RefreshResult } from '../../core/team-catalog/team-catalog';
 import { describeForCli } from '../hints';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
@@ -20,12 +21,18 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (o: { watch?: boolean }) => {
       const svc = await ctx.service();
       if (!o.watch) {
-        const r = await svc.publisher.syncAllMetadata();
+        const { report: r, catalogs } = await svc.syncAll();
         // The report lists the conflicts this sync found; older ones still open count as much.
         const openConflicts = (await svc.publisher.status()).conflicts;
         if (openConflicts.length) ctx.exitCode = EXIT.CONFLICT;
         else if (r.failed.length) ctx.exitCode = EXIT.PARTIAL;
-        ctx.out.result({ ...r, openConflicts: openConflicts.length }, () => renderReport(r, openConflicts.length));
+        for (const [name, c] of Object.entries(catalogs)) {
+          if (!c.online) ctx.out.warn(`the ${name} catalog was not refreshed (${c.error ?? 'unknown error'}); the last-known one stands`);
+          for (const s of c.skipped) ctx.logger.info(`${name} catalog: skipped ${s}`);
+        }
+        const view = (c: RefreshResult) => ({ online: c.online, requests: c.requests, changed: c.changed, skipped: c.skipped.length });
+        const json = { ...r, openConflicts: openConflicts.length, catalogs: { team: view(catalogs.team), library: view(catalogs.library) } };
+        ctx.out.result(json, () => [...renderReport(r, openConflicts.length), ...catalogLine(catalogs)]);
         return;
       }
       if (!svc.config.syncEnabled) throw new ConfigError('Sync is disabled (sync_enabled=false)', { hint: 'unset ESCHER_SYNC_ENABLED or set it to true' });
@@ -71,6 +78,11 @@ async function watch(ctx: CliContext, publisher: { startBackgroundSync(on: (e: B
     await publisher.stopBackgroundSync();
   }
   if (authError) throw authError;
+}
+
+function catalogLine(c: { team: RefreshResult; library: RefreshResult }): string[] {
+  const changed = c.team.changed + c.library.changed;
+  return changed ? [`discovery: ${c.team.changed} team and ${c.library.changed} library playbook(s) new or changed (\`escher-playbook list --source all\`)`] : [];
 }
 
 export function renderReport(r: SyncReport, openConflicts = r.conflicts.length): string[] {

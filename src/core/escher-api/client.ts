@@ -2,21 +2,23 @@ import { createReadStream } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
-import type { Readable } from 'node:stream';
-import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
-import { ConfigError, type EscherError } from '../shared/errors';
-import { type Logger, redact, silentLogger } from '../shared/logger';
+import axios from 'axios';
+import { ConfigError } from '../shared/errors';
+import { type Logger, silentLogger } from '../shared/logger';
 import { validatePlaybookId } from '../shared/safe-path';
-import { errorForStatus, invalidResponse, networkError, readErrorBody } from './http-errors';
-import { DEFAULT_RETRY, isRetryableStatus, retryDelay, type RetryPolicy } from './retry';
+import { invalidResponse } from './http-errors';
+import { JsonCaller } from './json-call';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 import { fetchVerifiedStream, type FetchedStream } from './fetch-stream';
 import { changesEnvelopeIssues, splitChangesPage } from './changes-page';
+import { libraryEnvelopeIssues, splitLibraryPage } from './library-page';
 import type {
   CallOptions,
   ChangesFeedPage,
   DownloadTicket,
   EscherApi,
   FetchedMetadata,
+  LibraryListing,
   PlaybookRecord,
   Precondition,
   PublishRequest,
@@ -26,7 +28,6 @@ import type {
   UploadScriptArgs,
 } from './types';
 import { assertSafeDownloadUrl, assertSafeServerUrl } from './url-safety';
-import { wireIssues } from './wire-validate';
 
 /**
  * The EscherApi over HTTP, with axios: it is already installed for the whole project, streams
@@ -57,32 +58,14 @@ export interface HttpEscherApiOptions {
   random?: () => number;
 }
 
-interface CallSpec {
-  what: string;
-  method: Method;
-  path: string;
-  query?: Record<string, string | number | undefined>;
-  body?: unknown;
-  /** A fresh request body per attempt (streams cannot be replayed). */
-  stream?: () => Readable;
-  headers?: Record<string, string>;
-  retry: boolean;
-  /** Wire schema name the 2xx body must match, or a check returning its issues. */
-  schema: string | ((value: unknown) => string[]);
-  /** Statuses passed to the caller instead of thrown (e.g. 404 for getRecord). */
-  passStatus?: number[];
-  /** The caller's own deadline or cancellation, for the whole call (retries included). */
-  signal?: AbortSignal;
-}
 
 export class HttpEscherApi implements EscherApi {
   readonly serverUrl: string;
-  private readonly http: AxiosInstance;
+  private readonly json: JsonCaller;
   private readonly retry: RetryPolicy;
   private readonly logger: Logger;
   private readonly random: () => number;
   private readonly timeoutMs: number;
-  private readonly deadlineMs: number;
   private readonly agents: { http: http.Agent; https: https.Agent };
 
   constructor(private readonly options: HttpEscherApiOptions) {
@@ -93,14 +76,13 @@ export class HttpEscherApi implements EscherApi {
     this.logger = options.logger ?? silentLogger;
     this.random = options.random ?? Math.random;
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.deadlineMs = options.deadlineMs ?? 120_000;
     // Keep-alive: a sync is many small requests to one host. Idle sockets are dropped after 4 s
     // (the agent's `timeout` only applies to free sockets), before the shortest common server
     // keep-alive (Node's 5 s) closes them under us: a request sent on a socket the server is
     // closing fails with ECONNRESET, and a non-idempotent call cannot be retried.
     const agentOptions = { keepAlive: true, timeout: 4_000 };
     this.agents = { http: new http.Agent(agentOptions), https: new https.Agent({ ...agentOptions, ...(options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}) }) };
-    this.http = axios.create({
+    const client = axios.create({
       baseURL: this.serverUrl,
       timeout: this.timeoutMs,
       maxRedirects: 0,
@@ -114,6 +96,7 @@ export class HttpEscherApi implements EscherApi {
       httpsAgent: this.agents.https,
       proxy: false,
     });
+    this.json = new JsonCaller({ http: client, token: options.token, tenantId: options.tenantId, retry: this.retry, logger: this.logger, random: this.random, deadlineMs: options.deadlineMs ?? 120_000 });
   }
 
   /** Closes pooled connections (lets a CLI process exit at once). */
@@ -137,7 +120,7 @@ export class HttpEscherApi implements EscherApi {
   }
 
   async health(): Promise<{ ok: boolean; version: string }> {
-    return (await this.call<{ ok: boolean; version: string }>({ what: 'health check', method: 'GET', path: '/api/health', retry: true, schema: 'Health' })).data;
+    return (await this.json.call<{ ok: boolean; version: string }>({ what: 'health check', method: 'GET', path: '/api/health', retry: true, schema: 'Health' })).data;
   }
 
   /**
@@ -145,14 +128,14 @@ export class HttpEscherApi implements EscherApi {
    * and the token together (401 token, 403 TENANT_MISMATCH tenant). Read-only, so retried.
    */
   async session(): Promise<{ tenant_id: string; server_version: string }> {
-    const r = await this.call<{ tenant_id: string; server_version: string }>({ what: 'connection check', method: 'GET', path: '/api/session', retry: true, schema: 'Session' });
+    const r = await this.json.call<{ tenant_id: string; server_version: string }>({ what: 'connection check', method: 'GET', path: '/api/session', retry: true, schema: 'Session' });
     if (r.data.tenant_id !== this.options.tenantId) throw invalidResponse('connection check', r.status, `the session of tenant "${r.data.tenant_id}" for tenant "${this.options.tenantId}"`);
     return r.data;
   }
 
   async uploadScript(args: UploadScriptArgs): Promise<UploadResult> {
     validatePlaybookId(args.playbookId);
-    const r = await this.call<UploadResult>({
+    const r = await this.json.call<UploadResult>({
       what: `upload of ${args.playbookId}@${args.version}/${args.path}`,
       method: 'POST',
       path: '/api/playbook/upload',
@@ -174,14 +157,14 @@ export class HttpEscherApi implements EscherApi {
     for (let i = 0; i < sha256s.length || i === 0; i += 10_000) {
       const chunk = sha256s.slice(i, i + 10_000);
       if (chunk.length === 0) break;
-      const r = await this.call<{ missing: string[] }>({ what: 'upload check', method: 'POST', path: '/api/playbook/upload/check', body: { sha256: chunk }, retry: true, schema: 'UploadCheckResponse' });
+      const r = await this.json.call<{ missing: string[] }>({ what: 'upload check', method: 'POST', path: '/api/playbook/upload/check', body: { sha256: chunk }, retry: true, schema: 'UploadCheckResponse' });
       missing.push(...r.data.missing);
     }
     return missing;
   }
 
   async publishMetadata(req: PublishRequest, pre: Precondition): Promise<PlaybookRecord> {
-    const r = await this.call<PlaybookRecord>({
+    const r = await this.json.call<PlaybookRecord>({
       what: `publish of ${req.metadata.playbook_id}@${req.metadata.version}`,
       method: 'POST',
       path: '/api/playbook/metadata/publish',
@@ -195,19 +178,19 @@ export class HttpEscherApi implements EscherApi {
 
   async getRecord(playbookId: string): Promise<PlaybookRecord | null> {
     validatePlaybookId(playbookId);
-    const r = await this.call<PlaybookRecord>({ what: `record of ${playbookId}`, method: 'GET', path: `/api/playbooks/${playbookId}`, retry: true, schema: 'PlaybookRecord', passStatus: [404] });
+    const r = await this.json.call<PlaybookRecord>({ what: `record of ${playbookId}`, method: 'GET', path: `/api/playbooks/${playbookId}`, retry: true, schema: 'PlaybookRecord', passStatus: [404] });
     return r.status === 404 ? null : r.data;
   }
 
   /** The envelope must be valid; a record that is not is handed back in `rejected` (changes-page.ts). */
-  async getChanges(since: number, limit?: number): Promise<ChangesFeedPage> {
-    const r = await this.call<{ changes: unknown[]; next: number; more: boolean }>({ what: 'changes feed', method: 'GET', path: '/api/changes', query: { since, limit }, retry: true, schema: changesEnvelopeIssues });
+  async getChanges(since: number, limit?: number, options: CallOptions = {}): Promise<ChangesFeedPage> {
+    const r = await this.json.call<{ changes: unknown[]; next: number; more: boolean }>({ what: 'changes feed', method: 'GET', path: '/api/changes', query: { since, limit }, retry: true, schema: changesEnvelopeIssues, signal: options.signal });
     return splitChangesPage(r.data);
   }
 
   async deletePlaybook(playbookId: string, pre: Precondition): Promise<PlaybookRecord> {
     validatePlaybookId(playbookId);
-    const r = await this.call<PlaybookRecord>({
+    const r = await this.json.call<PlaybookRecord>({
       what: `delete of ${playbookId}`,
       method: 'DELETE',
       path: `/api/playbooks/${playbookId}`,
@@ -220,7 +203,7 @@ export class HttpEscherApi implements EscherApi {
 
   async deleteVersion(playbookId: string, version: string, pre: Precondition): Promise<PlaybookRecord> {
     validatePlaybookId(playbookId);
-    const r = await this.call<PlaybookRecord>({
+    const r = await this.json.call<PlaybookRecord>({
       what: `delete of ${playbookId}@${version}`,
       method: 'DELETE',
       path: `/api/playbooks/${playbookId}/versions/${encodeURIComponent(version)}`,
@@ -233,7 +216,7 @@ export class HttpEscherApi implements EscherApi {
 
   async fetchMetadata(playbookId: string, version: string | 'latest', source: 'tenant' | 'library' | 'any' = 'any', options: CallOptions = {}): Promise<FetchedMetadata> {
     validatePlaybookId(playbookId);
-    const r = await this.call<FetchedMetadata>({
+    const r = await this.json.call<FetchedMetadata>({
       signal: options.signal,
       what: `metadata of ${playbookId}@${version}`,
       method: 'GET',
@@ -249,24 +232,42 @@ export class HttpEscherApi implements EscherApi {
   }
 
   async requestDownload(s3Path: string, options: CallOptions = {}): Promise<DownloadTicket> {
-    const r = await this.call<DownloadTicket>({ what: `download of ${s3Path}`, method: 'GET', path: '/api/script/download', query: { s3_path: s3Path }, retry: true, schema: 'DownloadTicket', signal: options.signal });
+    const r = await this.json.call<DownloadTicket>({ what: `download of ${s3Path}`, method: 'GET', path: '/api/script/download', query: { s3_path: s3Path }, retry: true, schema: 'DownloadTicket', signal: options.signal });
     assertSafeDownloadUrl(r.data.url, this.serverUrl);
     return r.data;
   }
 
   async search(query: string, limit?: number): Promise<ServerSearchHit[]> {
-    const r = await this.call<{ results: ServerSearchHit[] }>({ what: 'server search', method: 'POST', path: '/api/playbooks/search', body: limit === undefined ? { query } : { query, limit }, retry: true, schema: 'SearchResponse' });
+    const r = await this.json.call<{ results: ServerSearchHit[] }>({ what: 'server search', method: 'POST', path: '/api/playbooks/search', body: limit === undefined ? { query } : { query, limit }, retry: true, schema: 'SearchResponse' });
     return r.data.results;
   }
 
+  async listLibrary(o: { after?: string; limit?: number; etag?: string } & CallOptions = {}): Promise<LibraryListing> {
+    if (o.after !== undefined) validatePlaybookId(o.after);
+    const r = await this.json.call<{ items: unknown[]; next: string | null }>({
+      what: 'library listing',
+      method: 'GET',
+      path: '/api/library',
+      query: { after: o.after, limit: o.limit },
+      headers: o.etag !== undefined && o.after === undefined ? { 'if-none-match': o.etag } : {},
+      retry: true,
+      schema: libraryEnvelopeIssues,
+      passStatus: [304],
+      signal: o.signal,
+    });
+    if (r.status === 304) return { notModified: true };
+    const etag = r.headers.etag;
+    return splitLibraryPage(r.data, typeof etag === 'string' && /^"[\x21-\x7e]{1,128}"$/.test(etag) ? etag : null);
+  }
+
   async reviewQueue(): Promise<ReviewQueueItem[]> {
-    const r = await this.call<{ items: ReviewQueueItem[] }>({ what: 'review queue', method: 'GET', path: '/api/review-queue', retry: true, schema: 'ReviewQueue' });
+    const r = await this.json.call<{ items: ReviewQueueItem[] }>({ what: 'review queue', method: 'GET', path: '/api/review-queue', retry: true, schema: 'ReviewQueue' });
     return r.data.items;
   }
 
   async review(playbookId: string, version: string, status: 'approved' | 'rejected', comment?: string): Promise<PlaybookRecord> {
     validatePlaybookId(playbookId);
-    const r = await this.call<PlaybookRecord>({
+    const r = await this.json.call<PlaybookRecord>({
       what: `review of ${playbookId}@${version}`,
       method: 'POST',
       path: `/api/playbooks/${playbookId}/versions/${encodeURIComponent(version)}/review`,
@@ -276,62 +277,6 @@ export class HttpEscherApi implements EscherApi {
     });
     return r.data;
   }
-
-  /** One logical call: attempts, retry decisions, status mapping, JSON + shape validation. */
-  private async call<T>(spec: CallSpec): Promise<{ status: number; data: T; headers: AxiosResponse['headers'] }> {
-    const maxAttempts = spec.retry ? this.retry.retries + 1 : 1;
-    for (let attempt = 0; ; attempt++) {
-      let res: AxiosResponse<string>;
-      const stream = spec.stream?.();
-      try {
-        res = await this.http.request<string>({
-          method: spec.method,
-          url: spec.path,
-          params: spec.query,
-          data: stream ?? spec.body,
-          headers: { authorization: `Bearer ${this.options.token}`, 'x-escher-tenant': this.options.tenantId, accept: 'application/json', ...spec.headers },
-          signal: callSignal(spec, this.deadlineMs),
-        });
-      } catch (e) {
-        const err = networkError(spec.what, e);
-        if (attempt + 1 < maxAttempts && !spec.signal?.aborted) {
-          await this.pause(spec, attempt, err);
-          if (!spec.signal?.aborted) continue;
-        }
-        throw err;
-      } finally {
-        // A failed upload attempt must not leave its file descriptor open.
-        stream?.destroy();
-      }
-      const parsed = parseJson(res.data);
-      if (res.status >= 200 && res.status < 300) {
-        if (!parsed.ok) throw invalidResponse(spec.what, res.status, 'invalid JSON');
-        const issues = typeof spec.schema === 'string' ? wireIssues(spec.schema, parsed.value) : spec.schema(parsed.value);
-        if (issues.length) throw invalidResponse(spec.what, res.status, `an invalid shape (${issues.slice(0, 3).join('; ')})`);
-        return { status: res.status, data: parsed.value as T, headers: res.headers };
-      }
-      if (spec.passStatus?.includes(res.status)) return { status: res.status, data: undefined as T, headers: res.headers };
-      const err = errorForStatus(spec.what, res.status, readErrorBody(parsed.ok ? parsed.value : undefined), { tenant: this.options.tenantId });
-      if (isRetryableStatus(res.status) && attempt + 1 < maxAttempts) {
-        await this.pause(spec, attempt, err, Number(res.headers['retry-after']));
-        continue;
-      }
-      throw err;
-    }
-  }
-
-  private async pause(spec: CallSpec, attempt: number, err: EscherError, retryAfter?: number): Promise<void> {
-    const ms = retryDelay(this.retry, attempt + 1, this.random, retryAfter);
-    this.logger.debug(redact(`escher-api: ${spec.what} attempt ${attempt + 1} failed (${err.message}); retrying in ${ms} ms`));
-    await new Promise((r) => setTimeout(r, ms));
-  }
-}
-
-/** Each attempt of a JSON call has the whole-call deadline; the caller's signal, when given, cuts it shorter. */
-function callSignal(spec: CallSpec, deadlineMs: number): AbortSignal | undefined {
-  if (spec.stream) return spec.signal;
-  const deadline = AbortSignal.timeout(deadlineMs);
-  return spec.signal ? AbortSignal.any([deadline, spec.signal]) : deadline;
 }
 
 function preconditionHeaders(pre: Precondition): Record<string, string> {
@@ -342,11 +287,3 @@ function preconditionHeaders(pre: Precondition): Record<string, string> {
   return h;
 }
 
-function parseJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
-  if (typeof text !== 'string' || text.length === 0) return { ok: false };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}

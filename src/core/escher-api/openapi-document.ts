@@ -178,6 +178,26 @@ const paths: Obj = {
       responses: { '200': ok('Ranked references', 'SearchResponse'), '400': r('BadRequest'), ...authErrors },
     },
   },
+  '/api/library': {
+    get: {
+      operationId: 'listLibrary',
+      summary: 'The Escher Library: read-only playbooks served to every tenant, by id, in pages',
+      description:
+        'Each entry is a library playbook\'s latest version (older versions: GET /api/playbooks/{id}/versions/{version}?source=library). The ETag names the whole library; a first page asked with a matching If-None-Match is answered 304 with no body, so a client that is up to date spends one small request.',
+      parameters: [
+        ...tenant,
+        { name: 'after', in: 'query', schema: { type: 'string', pattern: PLAYBOOK_ID_PATTERN }, description: 'Entries with ids after this one (the previous page\'s `next`).' },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 500 } },
+        { name: 'If-None-Match', in: 'header', schema: { type: 'string' }, description: 'The ETag of a previous listing (first page only).' },
+      ],
+      responses: {
+        '200': ok('One page of the library', 'LibraryPage', { ETag: { description: 'The library\'s version, quoted.', schema: { type: 'string' } } }),
+        '304': { description: 'The library is unchanged since the ETag given' },
+        '400': r('BadRequest'),
+        ...authErrors,
+      },
+    },
+  },
   '/api/script/download': {
     get: {
       operationId: 'requestDownload',

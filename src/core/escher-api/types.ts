@@ -130,6 +130,20 @@ export interface ReviewQueueItem {
   last_decision?: ReviewDecision;
 }
 
+/** One Escher Library playbook as the listing gives it (its latest version; approved by definition). */
+export interface LibraryEntry {
+  playbook_id: string;
+  latest_version: string;
+  versions: string[];
+  metadata: PublishedMetadata;
+  review_status: 'not_required';
+}
+
+/** One page of GET /api/library, entries checked one by one (library-page.ts). */
+export type LibraryListing =
+  | { notModified: true }
+  | { notModified: false; entries: LibraryEntry[]; rejected: Array<{ playbook_id: string | null; issues: string[] }>; next: string | null; etag: string | null };
+
 export interface ServerSearchHit {
   playbook_id: string;
   version: string;
@@ -161,12 +175,14 @@ export interface EscherApi {
   publishMetadata(req: PublishRequest, pre: Precondition): Promise<PlaybookRecord>;
   getRecord(playbookId: string): Promise<PlaybookRecord | null>;
   /** One page of the feed; records that break the contract are in `rejected`, not in `changes`. */
-  getChanges(since: number, limit?: number): Promise<ChangesFeedPage>;
+  getChanges(since: number, limit?: number, options?: CallOptions): Promise<ChangesFeedPage>;
   deletePlaybook(playbookId: string, pre: Precondition): Promise<PlaybookRecord>;
   deleteVersion(playbookId: string, version: string, pre: Precondition): Promise<PlaybookRecord>;
   fetchMetadata(playbookId: string, version: string | 'latest', source?: 'tenant' | 'library' | 'any', options?: CallOptions): Promise<FetchedMetadata>;
   requestDownload(s3Path: string, options?: CallOptions): Promise<DownloadTicket>;
   search(query: string, limit?: number): Promise<ServerSearchHit[]>;
+  /** One page of the Escher Library listing; `etag` (first page only) may answer "not modified". */
+  listLibrary(o?: { after?: string; limit?: number; etag?: string } & CallOptions): Promise<LibraryListing>;
   /** Versions waiting for review in this tenant, oldest first. */
   reviewQueue(): Promise<ReviewQueueItem[]>;
   /** Approve or reject a version (reviewer tokens only; never one's own upload). */

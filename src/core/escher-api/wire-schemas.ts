@@ -275,6 +275,28 @@ export const wireSchemas: Record<string, JsonSchema> = {
     required: ['results'],
     properties: { results: { type: 'array', items: ref('ServerSearchHit') } },
   },
+  LibraryEntry: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['playbook_id', 'latest_version', 'versions', 'metadata', 'review_status'],
+    description: 'One Escher Library playbook: its latest version\'s metadata. Read-only and approved by definition (review_status not_required); the content is bound by metadata.content_hash and every script\'s sha256.',
+    properties: {
+      playbook_id: { type: 'string', pattern: PLAYBOOK_ID_PATTERN },
+      latest_version: { type: 'string', pattern: VERSION_PATTERN },
+      versions: { type: 'array', items: { type: 'string', pattern: VERSION_PATTERN }, minItems: 1, maxItems: 1000 },
+      metadata: ref('PublishedMetadata'),
+      review_status: { type: 'string', enum: ['not_required'] },
+    },
+  },
+  LibraryPage: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['items', 'next'],
+    properties: {
+      items: { type: 'array', items: ref('LibraryEntry') },
+      next: { type: ['string', 'null'], pattern: PLAYBOOK_ID_PATTERN, description: 'Pass as `after` for the next page; null on the last page.' },
+    },
+  },
   FaultRequest: {
     type: 'object',
     additionalProperties: false,

@@ -38,6 +38,8 @@ export interface SearchHit {
    * does not look like it found 30 answers.
    */
   weak?: true;
+  /** Which collection it came from (always set by rankSources; 'local' for the user's own store). */
+  source?: HitSource;
   why: MatchExplanation;
   payload: PlaybookPayload;
 }
@@ -84,6 +86,18 @@ export interface RankInput {
   filter?: SearchFilter;
 }
 
+/** Where a hit comes from: the user's own store, the team's (tenant's) catalog, or the Escher Library. */
+export type HitSource = 'local' | 'team' | 'library';
+
+/** One collection a search ranks over (the user_playbooks collection, or a team or library one). */
+export interface RankSource {
+  source: HitSource;
+  keywords: KeywordIndex;
+  vectors: VectorStore;
+  payloadOf: (id: string) => PlaybookPayload | undefined;
+  rowOf?: (id: string) => PayloadRow | undefined;
+}
+
 /**
  * One search: keyword candidates (keyword-index.ts), semantic candidates from the vector store,
  * fused, filtered, explained. `payloadOf` resolves keyword hits (the keyword index stores no
@@ -94,27 +108,64 @@ export async function rankPlaybooks(
   deps: { keywords: KeywordIndex; vectors: VectorStore; embedder: Embedder; payloadOf: (id: string) => PlaybookPayload | undefined; rowOf?: (id: string) => PayloadRow | undefined },
   options: RankingOptions = DEFAULT_RANKING,
 ): Promise<SearchHit[]> {
-  const parsed = deps.keywords.parse(input.query);
+  return rankSources(input, [{ source: 'local', ...deps }], deps.embedder, options);
+}
+
+/**
+ * The same ranking over several collections at once, as one list: each collection's keyword
+ * candidates (BM25+, made comparable across collections by keywordScales) and semantic candidates
+ * (cosine of the one query vector, comparable as they are) are pooled before the fusion, so a
+ * strong team match outranks a weak local one and the reverse. Every hit says which collection it
+ * came from.
+ */
+export async function rankSources(input: RankInput, sources: readonly RankSource[], embedder: Embedder, options: RankingOptions = DEFAULT_RANKING): Promise<Array<SearchHit & { source: HitSource }>> {
   const useKeyword = options.mode !== 'semantic';
   const useSemantic = options.mode !== 'keyword';
+  const key = (src: RankSource, id: string): string => (sources.length === 1 ? id : `${src.source}:${id}`);
+  const bySource = new Map<string, { src: RankSource; id: string }>();
+  const parsedBy = sources.map((src) => src.keywords.parse(input.query));
+  // Typo corrections and concepts for the query vector: from the biggest vocabulary.
+  let main = 0;
+  sources.forEach((src, i) => {
+    if (src.keywords.size > sources[main]!.keywords.size) main = i;
+  });
+  const parsed = parsedBy[main] ?? { terms: [], concepts: [] };
 
-  const keywordHits: KeywordHit[] = useKeyword
-    ? deps.keywords.search(parsed, {
-        limit: options.depth,
-        ...(input.filter ? { allow: (id: string) => { const p = deps.rowOf?.(id) ?? deps.payloadOf(id); return !!p && matchesFilter(p, input.filter); } } : {}),
-      })
-    : [];
-
-  const semanticHits = useSemantic ? await semanticSearch(correctedText(input.query, parsed.corrections), parsed.concepts, input.filter, deps, options) : [];
+  const keywordHits: KeywordHit[] = [];
+  if (useKeyword) {
+    const perSource = sources.map((src, i) => {
+      const allow = input.filter ? { allow: (id: string) => { const p = src.rowOf?.(id) ?? src.payloadOf(id); return !!p && matchesFilter(p, input.filter); } } : {};
+      return src.keywords.search(parsedBy[i]!, { limit: options.depth, ...allow });
+    });
+    const scale = sources.length > 1 ? keywordScales(perSource, parsedBy) : undefined;
+    perSource.forEach((hits, i) => {
+      const src = sources[i]!;
+      for (const h of hits) {
+        bySource.set(key(src, h.id), { src, id: h.id });
+        keywordHits.push({ ...h, id: key(src, h.id), score: scale ? scale[i]!(h.score) : h.score });
+      }
+    });
+    keywordHits.sort((a, b) => b.score - a.score);
+  }
   const payloads = new Map<string, PlaybookPayload>();
   const similarity = new Map<string, number>();
-  for (const h of semanticHits) {
-    payloads.set(h.id, h.payload);
-    similarity.set(h.id, h.score);
+  const semanticHits: Ranked[] = [];
+  if (useSemantic && sources.length) {
+    const vector = await queryVector(correctedText(input.query, parsed.corrections), parsed.concepts, embedder, options);
+    for (const src of sources) {
+      for (const h of await src.vectors.search(vector, { limit: options.depth, ...(input.filter ? { filter: input.filter } : {}) })) {
+        const id = key(src, h.id);
+        bySource.set(id, { src, id: h.id });
+        payloads.set(id, h.payload);
+        similarity.set(id, h.score);
+        semanticHits.push({ id, score: h.score });
+      }
+    }
+    semanticHits.sort((a, b) => b.score - a.score);
   }
 
-  const kRanked: Ranked[] = keywordHits.map((h) => ({ id: h.id, score: h.score }));
-  const sRanked: Ranked[] = semanticHits.map((h) => ({ id: h.id, score: h.score }));
+  const kRanked: Ranked[] = keywordHits.slice(0, options.depth * sources.length).map((h) => ({ id: h.id, score: h.score }));
+  const sRanked: Ranked[] = semanticHits.slice(0, options.depth * sources.length);
   let fused: Fused[];
   if (options.mode === 'keyword') fused = kRanked.map((r, i) => ({ ...r, keywordRank: i + 1 }));
   else if (options.mode === 'semantic') fused = sRanked.map((r, i) => ({ ...r, semanticRank: i + 1 }));
@@ -122,11 +173,12 @@ export async function rankPlaybooks(
   else fused = normalizedScoreFusion(kRanked, sRanked, options.fusion.alpha, options.fusion.semanticScale);
 
   const byKeyword = new Map(keywordHits.map((h) => [h.id, h]));
-  const hits: SearchHit[] = [];
-  const weak: SearchHit[] = [];
+  const hits: Array<SearchHit & { source: HitSource }> = [];
+  const weak: Array<SearchHit & { source: HitSource }> = [];
   for (const f of fused) {
-    const payload = payloads.get(f.id) ?? deps.payloadOf(f.id);
-    if (!payload) continue;
+    const at = bySource.get(f.id);
+    const payload = payloads.get(f.id) ?? (at ? at.src.payloadOf(at.id) : undefined);
+    if (!payload || !at) continue;
     const kh = byKeyword.get(f.id);
     const terms: { term: string; fields: string[] }[] = [];
     const concepts: string[] = [];
@@ -143,7 +195,7 @@ export async function rankPlaybooks(
     if (sim !== undefined) why.semantic_similarity = Math.round(sim * 1000) / 1000;
     if (f.keywordRank !== undefined) why.keyword_rank = f.keywordRank;
     if (f.semanticRank !== undefined) why.semantic_rank = f.semanticRank;
-    const hit: SearchHit = { playbook_id: payload.playbook_id, version: payload.version, name: payload.name, area: payload.area, score: f.score, why, payload };
+    const hit = { playbook_id: payload.playbook_id, version: payload.version, name: payload.name, area: payload.area, source: at.src.source, score: f.score, why, payload };
     if (options.mode === 'hybrid' && !kh && (sim ?? 0) < WEAK_SIMILARITY) {
       if (weak.length < MAX_WEAK_HITS) weak.push({ ...hit, weak: true });
       continue;
@@ -154,10 +206,34 @@ export async function rankPlaybooks(
   return [...hits, ...weak].slice(0, input.limit);
 }
 
-async function semanticSearch(query: string, concepts: string[], filter: SearchFilter | undefined, deps: { vectors: VectorStore; embedder: Embedder }, options: RankingOptions) {
+/**
+ * BM25 scores of different collections are not comparable: a term's weight (IDF) depends on how
+ * many of that collection's documents hold it, so a small team or library collection scores its
+ * best match far below the same text in a big local one. Each collection's keyword scores are
+ * therefore min-max normalised on their own, then weighted by how much of the query that
+ * collection's best match covered (relative to the best coverage of any collection), so a
+ * collection whose best hit matched one word of three cannot claim the top on keywords alone.
+ * One collection is left as it is (the shipped single-collection ranking).
+ */
+function keywordScales(perSource: readonly KeywordHit[][], parsed: readonly { terms: string[] }[]): Array<(score: number) => number> {
+  const coverage = perSource.map((hits, i) => {
+    const top = hits[0];
+    const want = new Set(parsed[i]!.terms).size;
+    return top && want > 0 ? Math.min(1, Object.keys(top.match ?? {}).filter((t) => !t.startsWith('~')).length / want) : top ? 1 : 0;
+  });
+  const best = Math.max(...coverage, 0);
+  return perSource.map((hits, i) => {
+    const max = hits[0]?.score ?? 0;
+    const min = hits[hits.length - 1]?.score ?? 0;
+    const weight = best > 0 ? coverage[i]! / best : 1;
+    return (score: number) => (max > min ? (score - min) / (max - min) : 1) * weight;
+  });
+}
+
+async function queryVector(query: string, concepts: string[], embedder: Embedder, options: RankingOptions): Promise<Float32Array> {
   const text = options.expandSemanticQuery && concepts.length ? `${query} (${concepts.map(conceptLabel).join(', ')})` : query;
-  const [vector] = await deps.embedder.embed([text]);
-  return deps.vectors.search(vector!, { limit: options.depth, ...(filter ? { filter } : {}) });
+  const [vector] = await embedder.embed([text]);
+  return vector!;
 }
 
 /** The query with its typos corrected (the model knows "security", not "secuirty"). */

@@ -11,8 +11,8 @@ import type { Disposable, Playbook, PlaybookStoreApi, StoreChange } from '../pla
 import { CollectionIndex } from './collection-index';
 import type { Embedder } from './embedder';
 import { createEmbedder } from './embedder-factory';
-import { DEFAULT_RANKING, rankPlaybooks } from './hybrid-ranker';
-import type { RankingOptions } from './hybrid-ranker';
+import { DEFAULT_RANKING, rankSources } from './hybrid-ranker';
+import type { HitSource, RankingOptions, RankSource, SearchHit } from './hybrid-ranker';
 import type { PlaybookPayload } from './payload';
 import { payloadFromPlaybook } from './payload-builder';
 import { cachingQueryEmbedder } from './query-cache';
@@ -51,7 +51,8 @@ export const SEARCH_DIR = 'search';
  */
 export class LocalSearch implements Disposable {
   readonly embedder: Embedder;
-  private readonly queryEmbedder: Embedder;
+  /** The model behind a cache of recent query vectors (what searches embed queries with). */
+  readonly queryEmbedder: Embedder;
   private readonly index: CollectionIndex;
   private readonly mirror: RemoteMirror | undefined;
   private readonly reconciler: Reconciler;
@@ -131,7 +132,18 @@ export class LocalSearch implements Disposable {
   }
 
   async searchLocalPlaybooks(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
+    return this.searchWith(query, options, []);
+  }
+
+  /**
+   * One ranked list over the user's playbooks and `others` (the team and library collections,
+   * source-collection.ts), pooled before fusion (hybrid-ranker.ts rankSources); each hit says
+   * where it comes from. `includeLocal: false` ranks `others` only (the local index is not opened).
+   */
+  async searchWith(query: string, options: SearchOptions, others: readonly RankSource[], includeLocal = true): Promise<SearchResponse & { hits: Array<SearchHit & { source: HitSource }> }> {
     const filter = validateSearch(query, options);
+    const input = { query, limit: options.limit ?? 10, ...(filter ? { filter } : {}) };
+    if (!includeLocal) return { hits: await rankSources(input, others, this.queryEmbedder, this.ranking), backend: 'embedded', warnings: [] };
     const first = !this.startup;
     const warnings: string[] = [];
     const report = this.start();
@@ -147,9 +159,7 @@ export class LocalSearch implements Disposable {
     const indexing = this.reconciler.pending;
     if (indexing > 0) warnings.push(`still indexing ${indexing} playbook(s) in the background; results may be incomplete`);
     await this.queue.idle();
-    const input = { query, limit: options.limit ?? 10, ...(filter ? { filter } : {}) };
-    const rank = (vectors: VectorStore) =>
-      rankPlaybooks(input, { keywords: this.index.keywords, vectors, embedder: this.queryEmbedder, payloadOf: this.index.payloadOf, rowOf: this.index.rowOf }, this.ranking);
+    const rank = (vectors: VectorStore) => rankSources(input, [{ source: 'local', keywords: this.index.keywords, vectors, payloadOf: this.index.payloadOf, rowOf: this.index.rowOf }, ...others], this.queryEmbedder, this.ranking);
     const { result: hits, backend } = this.mirror ? await this.mirror.answer(rank, this.index.vectors, warnings) : { result: await rank(this.index.vectors), backend: 'embedded' as const };
     // Returned, not logged: the caller shows them (the CLI on stderr, the extension in its UI).
     return { hits, backend, warnings: [...new Set(warnings)], ...(indexing > 0 ? { indexing } : {}) };

@@ -1,4 +1,4 @@
-import type { DownloadTicket, EscherApi, FetchedMetadata, PlaybookRecord, Precondition, PublishRequest, ReviewQueueItem, ServerSearchHit, UploadResult, UploadScriptArgs } from '../escher-api/types';
+import type { CallOptions, DownloadTicket, EscherApi, FetchedMetadata, LibraryListing, PlaybookRecord, Precondition, PublishRequest, ReviewQueueItem, ServerSearchHit, UploadResult, UploadScriptArgs } from '../escher-api/types';
 
 /**
  * Wraps the server client to count what a sync costs: requests made and request-body bytes sent
@@ -43,9 +43,9 @@ export class CountingApi implements EscherApi {
     this.count();
     return this.inner.getRecord(playbookId);
   }
-  getChanges(since: number, limit?: number) {
+  getChanges(since: number, limit?: number, options?: CallOptions) {
     this.count();
-    return this.inner.getChanges(since, limit);
+    return this.inner.getChanges(since, limit, options);
   }
   deletePlaybook(playbookId: string, pre: Precondition): Promise<PlaybookRecord> {
     this.count();
@@ -66,6 +66,10 @@ export class CountingApi implements EscherApi {
   search(query: string, limit?: number): Promise<ServerSearchHit[]> {
     this.count(JSON.stringify({ query, limit }).length);
     return this.inner.search(query, limit);
+  }
+  listLibrary(o?: { after?: string; limit?: number; etag?: string } & CallOptions): Promise<LibraryListing> {
+    this.count();
+    return this.inner.listLibrary(o);
   }
   reviewQueue(): Promise<ReviewQueueItem[]> {
     this.count();

@@ -19,7 +19,9 @@ import { ticketScriptFetcher } from './script-fetcher';
 import { removeLegacyUploadScratch } from './script-upload';
 import { type SyncReport, emptyReport } from './sync-report';
 import { SyncLock } from './sync-lock';
+import { RunContext, type SyncRunDeps } from './run-context';
 import { SyncRun } from './sync-run';
+import { trackTeamPlaybook, type TrackResult } from './track-op';
 import { legacySyncDir } from './state-migration';
 import { type ConflictRecord, type SyncState, SyncStateFile } from './sync-state';
 import { type ReviewInfo, StatusReader, type SyncStatus } from './status-reader';
@@ -132,24 +134,22 @@ export class MetadataPublisher {
   }
 
   private newRun(api: CountingApi, state: SyncState, report: SyncReport): SyncRun {
-    return new SyncRun(
-      {
-        store: this.o.store,
-        api,
-        tenant: this.o.tenantId,
-        bases: this.bases,
-        clock: this.clock,
-        logger: this.logger,
-        fetchScript: this.o.fetchScript ?? ticketScriptFetcher(api, this.o.serverUrl),
-        save: (s) => this.save(s),
-        ...(this.o.vectors ? { vectors: this.o.vectors } : {}),
-        ...(this.o.onSynced ? { onSynced: this.o.onSynced } : {}),
-        backoff: this.o.backoff ?? OUTBOX_BACKOFF,
-        random: this.o.random ?? Math.random,
-      },
-      state,
-      report,
-    );
+    return new SyncRun(this.deps(api), state, report);
+  }
+
+  private deps(api: CountingApi): SyncRunDeps {
+    return runDeps(this.o, api, { bases: this.bases, clock: this.clock, logger: this.logger, save: (st) => this.save(st) });
+  }
+
+  /** `pull ID`: a team playbook's latest version becomes a synced playbook here, kept current by sync (track-op.ts). */
+  async trackPlaybook(playbookId: string, options: { version?: string; allowUnreviewed?: string } = {}): Promise<TrackResult> {
+    const api = await this.requireApi();
+    return this.lock.run(async () => {
+      const state = await this.stateFile.load();
+      const result = await trackTeamPlaybook(new RunContext(this.deps(api), state, emptyReport()), playbookId, options);
+      await this.save(state);
+      return result;
+    });
   }
 
   /**
@@ -340,4 +340,19 @@ export class MetadataPublisher {
   dispose(): void {
     void this.background?.stop();
   }
+}
+
+/** What one sync run (or a `pull`) works with: the options' store and hooks bound to this publisher's state. */
+function runDeps(o: MetadataPublisherOptions, api: CountingApi, p: Pick<SyncRunDeps, 'bases' | 'clock' | 'logger' | 'save'>): SyncRunDeps {
+  return {
+    ...p,
+    store: o.store,
+    api,
+    tenant: o.tenantId,
+    fetchScript: o.fetchScript ?? ticketScriptFetcher(api, o.serverUrl),
+    ...(o.vectors ? { vectors: o.vectors } : {}),
+    ...(o.onSynced ? { onSynced: o.onSynced } : {}),
+    backoff: o.backoff ?? OUTBOX_BACKOFF,
+    random: o.random ?? Math.random,
+  };
 }

@@ -96,6 +96,11 @@ export class ScriptManager {
     return this.o.cache;
   }
 
+  /** The server metadata of a playbook this home resolved before (cache/metadata/playbooks), if any. */
+  cachedMetadata(playbookId: string, version: string): Promise<{ source: 'tenant' | 'library'; review_status?: string } | undefined> {
+    return this.o.metadata.get(playbookId, version);
+  }
+
   async resolveScript(playbookId: string, format: ScriptFormat, version?: string, options: ResolveOptions = {}): Promise<ResolvedScript> {
     validatePlaybookId(playbookId);
     if (!(SCRIPT_FORMATS as readonly string[]).includes(format)) {

@@ -28,25 +28,30 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-export async function writeFileAtomic(target: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
+/**
+ * `durable: false` skips both fsyncs, for caches that write many files and then fsync their
+ * folder once (fsyncDir) before recording that they did: a file torn by a power cut must then be
+ * detected on read and fetched again.
+ */
+export async function writeFileAtomic(target: string, data: string | Uint8Array, options: { mode?: number; durable?: boolean } = {}): Promise<void> {
   await fs.mkdir(path.dirname(target), { recursive: true });
   const tmp = tempSibling(target);
   try {
     const handle = await fs.open(tmp, 'wx', options.mode ?? 0o644);
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (options.durable !== false) await handle.sync();
     } finally {
       await handle.close();
     }
     await fs.rename(tmp, target);
-    await fsyncDir(path.dirname(target));
+    if (options.durable !== false) await fsyncDir(path.dirname(target));
   } finally {
     await fs.rm(tmp, { force: true });
   }
 }
 
-export async function writeJsonAtomic(target: string, value: unknown, options: { mode?: number } = {}): Promise<void> {
+export async function writeJsonAtomic(target: string, value: unknown, options: { mode?: number; durable?: boolean } = {}): Promise<void> {
   await writeFileAtomic(target, JSON.stringify(value, null, 2) + '\n', options);
 }
 

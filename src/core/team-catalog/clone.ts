@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import type { PublishedMetadata } from '../escher-api/types';
 import type { ClonedFrom, ParameterSpec, ScriptFormat } from '../playbook-store/metadata';
 import { validateVersion } from '../playbook-store/names';
 import type { Playbook, PlaybookStoreApi, ScriptInput } from '../playbook-store/types';
@@ -7,6 +8,7 @@ import type { ScriptManager } from '../script-manager/script-manager';
 import { AlreadyExistsError, IntegrityError, NotFoundError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import { validatePlaybookId } from '../shared/safe-path';
+import type { LibraryCatalog } from './library-catalog';
 import type { TeamCatalog } from './team-catalog';
 
 export interface CloneOptions {
@@ -29,18 +31,13 @@ export interface CloneResult {
  * are verified against the approved hashes; each file is checked once more against the catalog's
  * metadata, so a version that changed on the server while cloning is refused rather than mixed.
  */
-export async function cloneTeamPlaybook(d: { store: PlaybookStoreApi; scripts: ScriptManager; catalog: TeamCatalog }, id: string, o: CloneOptions = {}): Promise<CloneResult> {
+export async function cloneTeamPlaybook(d: { store: PlaybookStoreApi; scripts: ScriptManager; catalog: TeamCatalog; library?: LibraryCatalog }, id: string, o: CloneOptions = {}): Promise<CloneResult> {
   validatePlaybookId(id);
   const newId = validatePlaybookId(o.as ?? id);
   if (o.version !== undefined) validateVersion(o.version);
   if (await inStore(d.store, id)) throw new AlreadyExistsError(`"${id}" is in your store already, so it is not a team playbook to clone`, { hint: 'it is yours: export and import copy it' });
   if (await inStore(d.store, newId)) throw new AlreadyExistsError(`A playbook "${newId}" exists in your store`, { hint: 'choose another id for the copy' });
-  const rec = await d.catalog.get(id);
-  if (!rec) throw new NotFoundError(`"${id}" is not among your team's published playbooks`, { hint: 'list the team playbooks to see their ids' });
-  const version = o.version ?? rec.latest_version ?? '';
-  const v = rec.versions[version];
-  if (!v) throw new NotFoundError(`Team playbook "${id}" has no version ${version}`, { hint: `its versions: ${Object.keys(rec.versions).join(', ')}` });
-  const m = v.metadata;
+  const { version, metadata: m, source } = await publishedVersion(d, id, o.version);
   const scripts: ScriptInput[] = [];
   let review: ResolvedReview = { status: 'not_required' };
   for (const format of [...new Set(m.scripts.map((s) => s.format))] as ScriptFormat[]) {
@@ -49,11 +46,11 @@ export async function cloneTeamPlaybook(d: { store: PlaybookStoreApi; scripts: S
     for (const f of r.files) {
       const want = m.scripts.find((s) => s.path === f.path);
       const bytes = await fs.readFile(f.file);
-      if (!want || sha256(bytes) !== want.sha256) throw new IntegrityError(`${id} v${version}: ${f.path} is not the file the team catalog lists`, { hint: 'the playbook changed on the server while cloning; run the clone again' });
+      if (!want || sha256(bytes) !== want.sha256) throw new IntegrityError(`${id} v${version}: ${f.path} is not the file the ${source === 'library' ? 'library listing' : 'team catalog'} lists`, { hint: 'the playbook changed on the server while cloning; run the clone again' });
       scripts.push({ path: f.path, content: bytes, ...(want.sensitive ? { sensitive: true } : {}) });
     }
   }
-  const from: ClonedFrom = { playbook_id: id, version, content_hash: m.content_hash, source: 'tenant' };
+  const from: ClonedFrom = { playbook_id: id, version, content_hash: m.content_hash, source };
   const playbook = await d.store.createPlaybook({
     playbook_id: newId,
     name: m.name,
@@ -68,6 +65,23 @@ export async function cloneTeamPlaybook(d: { store: PlaybookStoreApi; scripts: S
     scripts,
   });
   return { playbook, from, review };
+}
+
+/** The team version (or, when the team has no such id, the Escher Library's) that `clone` copies. */
+async function publishedVersion(d: { catalog: TeamCatalog; library?: LibraryCatalog }, id: string, wanted: string | undefined): Promise<{ version: string; metadata: PublishedMetadata; source: 'tenant' | 'library' }> {
+  const rec = await d.catalog.get(id);
+  if (rec) {
+    const version = wanted ?? rec.latest_version ?? '';
+    const v = rec.versions[version];
+    if (!v) throw new NotFoundError(`Team playbook "${id}" has no version ${version}`, { hint: `its versions: ${Object.keys(rec.versions).join(', ')}` });
+    return { version, metadata: v.metadata, source: 'tenant' };
+  }
+  const lib = await d.library?.get(id);
+  if (!lib) throw new NotFoundError(`"${id}" is neither among your team's published playbooks nor in the Escher Library`, { hint: 'list the team and library playbooks to see their ids' });
+  if (wanted !== undefined && wanted !== lib.latest_version) {
+    throw new NotFoundError(`Only the latest version of a library playbook is cloned: "${id}" v${lib.latest_version} (asked: ${wanted})`, { hint: `clone the latest version (${lib.latest_version})` });
+  }
+  return { version: lib.latest_version, metadata: lib.metadata, source: 'library' };
 }
 
 /** Published metadata carries no sensitive defaults; anything in that place is not a plaintext default. */

@@ -24,6 +24,8 @@ import type { CommandHandler } from './run-command';
 import { showSyncStatusFlow, type SyncDisplay, syncNowCommand } from './sync';
 import { deleteSelectedFlow, openSelectedFlow } from './tree-keys';
 import { validateMetadataCommand } from './validate-metadata';
+import { cloneToLocalFlow, showTeamDetailsFlow, type TeamCommandsHost, trackFlow } from '../team/team-commands';
+import { approveFlow, compareWithLastApprovedFlow, rejectFlow, type ReviewCommandsHost, signInReviewerFlow, signOutReviewerFlow } from '../review/review-commands';
 
 /** What the commands need from the extension beyond a flow's context (the container provides it). */
 export interface CommandsHost {
@@ -46,6 +48,10 @@ export interface CommandsHost {
   showLog(): void;
   /** Reads the run journal again (the Runs view). */
   refreshRuns(): void;
+  /** The Team section's data and the core's team functions. */
+  readonly team: TeamCommandsHost;
+  /** The reviewer token and the Review Queue view. */
+  readonly review: ReviewCommandsHost;
 }
 
 export interface CommandSpec {
@@ -108,6 +114,15 @@ export function commandTable(host: CommandsHost): CommandSpec[] {
     c('escher.groupFlat', 'Show as List', () => host.setGroupBy('flat')),
     c('escher.openSelected', 'Open', async () => openSelectedFlow(ctx, await host.selected())),
     c('escher.deleteSelected', 'Delete', async () => deleteSelectedFlow(ctx, await host.selected())),
+    c('escher.cloneToLocal', 'Clone to Local', (arg) => cloneToLocalFlow(ctx, host.team, arg)),
+    c('escher.showTeamPlaybook', 'Show Details', (arg) => showTeamDetailsFlow(ctx, host.team, arg)),
+    c('escher.trackPlaybook', 'Track', (arg) => trackFlow(ctx, host.team, arg)),
+    c('escher.signInReviewer', 'Sign In as Reviewer', () => signInReviewerFlow(ctx, host.review)),
+    c('escher.signOutReviewer', 'Sign Out as Reviewer', () => signOutReviewerFlow(ctx, host.review)),
+    c('escher.refreshReviewQueue', 'Refresh Review Queue', async () => host.review.refreshQueue()),
+    c('escher.approveVersion', 'Approve', (arg) => approveFlow(ctx, host.review, arg)),
+    c('escher.rejectVersion', 'Reject', (arg) => rejectFlow(ctx, host.review, arg)),
+    c('escher.compareWithLastApproved', 'Compare with Last Approved', (arg) => compareWithLastApprovedFlow(ctx, host.review, arg)),
   ];
 }
 

@@ -46,7 +46,8 @@ export function errorActions(e: unknown): ErrorAction[] {
   const out: ErrorAction[] = [];
   const own = i.hintCode ? EXTENSION_HINTS[i.hintCode].action : undefined;
   if (own) out.push({ kind: 'command', ...own });
-  else if (i.code === 'AUTH') out.push({ kind: 'command', label: 'Sign In…', command: 'escher.signIn' });
+  // A reviewer refused for deciding on its own upload is signed in fine: Sign In would not help.
+  else if (i.code === 'AUTH' && i.hintCode !== 'self-review') out.push({ kind: 'command', label: 'Sign In…', command: 'escher.signIn' });
   if (i.code === 'NETWORK' || i.code === 'SERVER' || i.code === 'LOCKED') out.push(RETRY);
   if (!own && (i.code === 'CONFIG' || i.code === 'UNSAFE_URL')) out.push({ kind: 'command', label: 'Open Settings', command: 'workbench.action.openSettings', args: ['escher.'] });
   out.push(LOG);

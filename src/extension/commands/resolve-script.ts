@@ -4,6 +4,8 @@ import type { ResolvedScript } from '../../core/script-manager/script-manager';
 import { PLAYBOOK_ID } from '../../core/shared/safe-path';
 import type { CommandContext } from './command-context';
 import { refFromArg, type PlaybookRef } from './playbook-ref';
+import { withReviewGate } from './review-gate';
+import { withWorkspacePin } from '../team/workspace-pin';
 import { FORMAT_LABELS } from './script-templates';
 
 const TITLE = 'Resolve Script';
@@ -15,36 +17,23 @@ const TITLE = 'Resolve Script';
  * open, or undefined when the user cancelled.
  */
 export async function resolveScriptFlow(ctx: CommandContext, arg: unknown): Promise<{ resolved: ResolvedScript; file: string } | undefined> {
-  const ref = refFromArg(arg) ?? (await pickOrTypePlaybook(ctx));
-  if (!ref) return undefined;
+  const picked = refFromArg(arg) ?? (await pickOrTypePlaybook(ctx));
+  if (!picked) return undefined;
+  const ref = await withWorkspacePin(ctx, picked);
   const format = (arg as { format?: ScriptFormat } | undefined)?.format ?? (await pickFormat(ctx, ref));
   if (!format) return undefined;
   const svc = await ctx.service();
   const resolve = (allowUnreviewed?: string) =>
     ctx.ui.withProgress(`Resolving ${ref.playbookId} (${format})…`, () => svc.scriptManager.resolveScript(ref.playbookId, format, ref.version, allowUnreviewed ? { allowUnreviewed } : {}));
-  let resolved: ResolvedScript;
-  try {
-    resolved = await resolve();
-  } catch (e) {
-    // Unreviewed team content: only with a reason the user types (kept in the log).
-    if ((e as { code?: unknown }).code !== 'REVIEW') throw e;
-    const reason = await askReason(ctx, (e as Error).message);
-    if (!reason) return undefined;
-    resolved = await resolve(reason);
-    ctx.log.warn(`using ${ref.playbookId} v${resolved.version} unreviewed (${resolved.review?.status ?? 'unknown'}); reason: ${reason}`);
-  }
+  const gated = await withReviewGate(ctx, TITLE, resolve);
+  if (!gated) return undefined;
+  const resolved = gated.value;
+  if (gated.reason) ctx.log.warn(`using ${ref.playbookId} v${resolved.version} unreviewed (${resolved.review?.status ?? 'unknown'}); reason: ${gated.reason}`);
   ctx.log.info(`resolved ${ref.playbookId} v${resolved.version} ${format} from ${resolved.source}: ${resolved.path}`);
   if (resolved.stale) void ctx.ui.warn(`The server could not be reached: using an expired cached copy of ${ref.playbookId} v${resolved.version}.`);
   const file = await chooseFile(ctx, resolved);
   if (!file) return undefined;
   return { resolved, file };
-}
-
-async function askReason(ctx: CommandContext, message: string): Promise<string | undefined> {
-  const choice = await ctx.ui.warn(message, 'Use Anyway…');
-  if (choice !== 'Use Anyway…') return undefined;
-  const reason = await ctx.ui.input({ title: TITLE, prompt: 'Why use it before a reviewer approved it? (kept in the Escher log)', validate: (v) => (v.trim() ? undefined : 'a reason is required') });
-  return reason?.trim() || undefined;
 }
 
 /** The Resolve Script command: the flow, then the resolved file opens (pinned). */

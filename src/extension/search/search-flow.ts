@@ -1,10 +1,11 @@
-import type { SearchHit } from '../../core/local-search/hybrid-ranker';
+import type { SourcedHit } from '../../core/discovery/discovery';
 import { CLOUD_PROVIDERS, SCRIPT_FORMATS } from '../../core/playbook-store/metadata';
 import type { CommandContext } from '../commands/command-context';
 import { describe } from '../commands/error-actions';
 import type { LiveItem, LivePickFilter } from '../ui/ui-host';
 import { hitToItem, searchErrorMessage } from './search-items';
 import { parseSearchInput, withFilter } from './search-input';
+import { offerActions, searchEscherFlow, searchEscherRow } from './search-escher';
 import type { ParsedSearch } from './search-input';
 
 const FILTERS: LivePickFilter[] = [
@@ -14,11 +15,12 @@ const FILTERS: LivePickFilter[] = [
 
 /**
  * Search Playbooks: results follow what is typed, ranked by the core's hybrid search (keywords +
- * meaning), each saying why it matched. Filters are `cloud:`, `format:`, `area:` tokens, typed or
+ * meaning) across your playbooks, your team's and the Escher Library's, each with where it lives
+ * and why it matched; Search Escher asks the server's agent instead. Filters are `cloud:`, `format:`, `area:` tokens, typed or
  * inserted by the title buttons. Choosing a result offers open / resolve / run / publish / accept
  * as the next command. Returns the chosen hit (undefined when the user closed the search).
  */
-export async function searchFlow(ctx: CommandContext, debounceMs: number): Promise<SearchHit | undefined> {
+export async function searchFlow(ctx: CommandContext, debounceMs: number): Promise<SourcedHit | undefined> {
   let refreshAfter: Promise<unknown> | undefined;
   const chosen = await ctx.ui.livePick<SearchChoice>({
     title: 'Search Playbooks',
@@ -36,12 +38,16 @@ export async function searchFlow(ctx: CommandContext, debounceMs: number): Promi
     await ctx.ui.executeCommand(chosen);
     return undefined;
   }
+  if (chosen && 'serverQuery' in chosen) {
+    await searchEscherFlow(ctx, chosen.serverQuery);
+    return undefined;
+  }
   if (chosen) await offerActions(ctx, chosen);
   return chosen;
 }
 
-/** A row's value: a playbook found, or a command offered instead (an empty store). */
-export type SearchChoice = SearchHit | string;
+/** A row's value: a playbook found, a command offered instead (an empty store), or the server search for what was typed. */
+export type SearchChoice = SourcedHit | string | { serverQuery: string };
 
 /** The rows for one typed value (searchAnswer without the refresh). */
 export async function searchRows(ctx: CommandContext, value: string): Promise<LiveItem<SearchChoice>[]> {
@@ -60,12 +66,13 @@ export async function searchAnswer(ctx: CommandContext, value: string): Promise<
   if (parsed.query === '') return { rows: [] };
   try {
     const svc = await ctx.service();
-    const res = await svc.search.searchLocalPlaybooks(parsed.query, { limit: 30, cloud: parsed.cloud, format: parsed.format, area: parsed.area });
+    // Local, team and library as one ranked list (team and library from their last-known catalogs).
+    const res = await svc.discovery.search(parsed.query, { limit: 30, cloud: parsed.cloud, format: parsed.format, area: parsed.area });
     const rows: LiveItem<SearchChoice>[] = [];
     if (res.indexing) rows.push({ label: `$(sync~spin) Indexing ${res.indexing} playbook${res.indexing === 1 ? '' : 's'}…`, description: 'results refresh when it is done' });
-    const toRow = (h: SearchHit): LiveItem<SearchChoice> => {
-      const { hit, ...item } = hitToItem(h);
-      return { ...item, value: hit };
+    const toRow = (h: SourcedHit): LiveItem<SearchChoice> => {
+      const { hit: _hit, ...item } = hitToItem(h);
+      return { ...item, value: h };
     };
     rows.push(...res.hits.filter((h) => !h.weak).map(toRow));
     const weak = res.hits.filter((h) => h.weak);
@@ -73,6 +80,7 @@ export async function searchAnswer(ctx: CommandContext, value: string): Promise<
     if (weak.length) rows.push({ label: 'weak matches: no word of the query matched', separator: true }, ...weak.map(toRow));
     const other = res.warnings.filter((w) => !/^still indexing/.test(w));
     if (other.length) rows.push({ label: `$(warning) ${other.join('; ')}` });
+    if (svc.config.serverUrl) rows.push({ label: 'on the server', separator: true }, searchEscherRow(parsed.query));
     const refreshAfter = res.indexing ? svc.search.whenIndexed() : undefined;
     return refreshAfter ? { rows, refreshAfter } : { rows };
   } catch (e) {
@@ -95,21 +103,8 @@ async function nothingFound(svc: Awaited<ReturnType<CommandContext['service']>>,
   return [{ label: '$(search-stop) No matching playbooks', description: filtered ? 'try other words, or fewer filters' : 'try other words' }];
 }
 
-async function offerActions(ctx: CommandContext, hit: SearchHit): Promise<void> {
-  const ref = { playbookId: hit.playbook_id, version: hit.version, area: hit.area };
-  const actions = [
-    { label: '$(json) Open metadata.json', value: 'escher.openMetadata' },
-    { label: '$(go-to-file) Resolve Script…', value: 'escher.resolveScript' },
-    ...(ctx.ui.isTrusted() ? [{ label: '$(play) Run Playbook…', value: 'escher.runPlaybook' }] : [{ label: '$(shield) Run Playbook… (needs a trusted workspace)', value: 'escher.runPlaybook' }]),
-    ...(hit.area === 'local' ? [{ label: '$(cloud-upload) Publish…', value: 'escher.publish' }] : []),
-    ...(hit.area === 'ai-generated' ? [{ label: '$(check) Accept', value: 'escher.acceptAiPlaybook' }] : []),
-  ];
-  const command = await ctx.ui.pick(actions, { title: `${hit.name} (${hit.playbook_id} v${hit.version})`, placeholder: 'What do you want to do with it?' });
-  if (command) await ctx.ui.executeCommand(command, ref);
-}
-
 /** The Search Playbooks command: the index is in use from now on (warmed while the user types), then the search. */
-export async function searchCommand(ctx: CommandContext, index: { start(): Promise<void> }, debounceMs: number): Promise<SearchHit | undefined> {
+export async function searchCommand(ctx: CommandContext, index: { start(): Promise<void> }, debounceMs: number): Promise<SourcedHit | undefined> {
   void index.start();
   return searchFlow(ctx, debounceMs);
 }

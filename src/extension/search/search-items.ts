@@ -18,15 +18,28 @@ export interface SearchItem {
   hit: SearchHit;
 }
 
-/** A result row: name; id, version, area, cloud; formats and why it matched. */
-export function hitToItem(hit: SearchHit): SearchItem {
+/** Review states as a search row says them (team hits). */
+const REVIEW_WORDS: Record<string, string> = { approved: 'approved', pending: 'in review', rejected: 'rejected', not_required: '', unknown: 'review unknown' };
+
+/**
+ * Where a hit lives, as the badge its row carries: the user's own area (Local, Synced,
+ * AI-generated), Team with its review status, or Library.
+ */
+export function sourceBadge(hit: SearchHit & { review_status?: string }): string {
+  if (hit.source === 'team') return ['Team', REVIEW_WORDS[hit.review_status ?? 'unknown'] ?? hit.review_status].filter(Boolean).join(', ');
+  if (hit.source === 'library') return 'Library';
+  return AREA_LABELS[hit.area];
+}
+
+/** A result row: name; id, version, where it lives, cloud; formats and why it matched. */
+export function hitToItem(hit: SearchHit & { review_status?: string }): SearchItem {
   const p = hit.payload;
   const formats = (p.formats ?? []).map((f) => `${FORMAT_ICONS[f] ?? ''} ${f}`.trim()).join('  ');
-  const description = [hit.playbook_id, `v${hit.version}`, AREA_LABELS[hit.area], p.cloud_provider].filter(Boolean).join(' · ');
+  const description = [hit.playbook_id, `v${hit.version}`, sourceBadge(hit), p.cloud_provider].filter(Boolean).join(' · ');
   const why = explainHit(hit);
   const summary = p.description.length > 100 ? `${p.description.slice(0, 97)}…` : p.description;
   return {
-    label: `${areaIcon(hit.area)} ${hit.name}`,
+    label: `${hit.source === 'team' ? '$(organization)' : hit.source === 'library' ? '$(library)' : areaIcon(hit.area)} ${hit.name}`,
     description,
     // The reason first: VS Code cuts a long detail line at its end.
     detail: [why, formats, summary].filter((s) => s.length > 0).join('  —  '),

@@ -11,6 +11,7 @@ interface Hit {
   version: string;
   name: string;
   area: string;
+  source: string;
   score: number;
   why: { terms: { term: string; fields: string[] }[]; concepts: string[]; semantic_similarity?: number };
   weak?: true;
@@ -37,7 +38,8 @@ test('cli: search --json gives hits with id, version, name, area, score and why;
   assert.equal(r.code, 0, r.stderr);
   const hits = json<Hit[]>(r);
   assert.equal(hits[0]!.playbook_id, 'weekend-rds-shutdown');
-  assert.deepEqual(Object.keys(hits[0]!).sort(), ['area', 'name', 'playbook_id', 'score', 'version', 'why']);
+  assert.deepEqual(Object.keys(hits[0]!).sort(), ['area', 'name', 'playbook_id', 'score', 'source', 'version', 'why']);
+  assert.equal(hits[0]!.source, 'local');
   assert.equal(hits[0]!.version, '1.0.0');
   assert.equal(hits[0]!.area, 'local');
   assert.ok(hits[0]!.why.concepts.includes('database'));

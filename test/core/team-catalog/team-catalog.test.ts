@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { ChangesPage, EscherApi, PlaybookRecord } from '../../../src/core/escher-api/types';
 import { TeamCatalog } from '../../../src/core/team-catalog/team-catalog';
-import { makeMetadata } from '../../dev-server/fixtures';
+import { makeMetadata, publishNew } from '../../dev-server/fixtures';
+import { startTestServer } from '../../helpers/dev-server';
 
 /**
  * The team catalog keeps only records that hold together, whatever the feed sends: a server (or a
@@ -69,4 +70,20 @@ test('a tombstone removes a team playbook', async (t) => {
   assert.ok(await catalog.get('gone'));
   await catalog.refresh();
   assert.equal(await catalog.get('gone'), undefined);
+});
+
+test('a refresh cut short by its deadline keeps the last-known catalog and says why (the server stalls)', async (t) => {
+  const s = await startTestServer();
+  t.after(() => s.close());
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-team-catalog-'));
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  await publishNew(s.api, path.join(dir, 'up'), 'stall-me');
+  const catalog = new TeamCatalog({ dir: path.join(dir, 'team'), server: async () => s.api, serverUrl: s.url, tenantId: 'acme' });
+  assert.equal((await catalog.refresh()).online, true);
+  s.setFault('slow', { seconds: 5, match: '/api/changes' });
+  const cut = await catalog.refresh({ signal: AbortSignal.timeout(200) });
+  s.clearFaults('slow');
+  assert.equal(cut.online, false);
+  assert.match(cut.error ?? '', /timed out|abort/i);
+  assert.deepEqual((await catalog.list()).map((r) => r.playbook_id), ['stall-me']);
 });

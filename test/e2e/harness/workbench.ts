@@ -76,7 +76,9 @@ export class Workbench {
     await this.page.waitForFunction(
       `(() => { const w = document.querySelector('.quick-input-widget'); return !!w && (w.querySelectorAll('.monaco-list-row').length > 0 || /No matching/i.test(w.textContent || '')); })()`,
     );
-    const found = (await this.quickRow(title).count()) > 0;
+    // The exact title (an ellipsis allowed): "Escher: Sign In" must not count "Escher: Sign In as Reviewer…".
+    const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}…?$`);
+    const found = (await this.quickInput.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: exact }) }).count()) > 0;
     await this.page.keyboard.press('Escape');
     return found;
   }

@@ -9,6 +9,10 @@ import type { SelectedRow } from '../../../src/extension/tree/tree-node';
 import type { PlaybookService } from '../../../src/core/service';
 import { MemorySecrets } from '../../helpers/memory-secrets';
 import { recordingRunHost } from './run-host';
+import { loadCore } from '../../../src/extension/core-loader';
+import { ReviewerAccess } from '../../../src/extension/review/reviewer-access';
+import { TeamListing } from '../../../src/extension/team/team-listing';
+import { serviceTeamSource } from '../../../src/extension/team/team-source';
 
 /** What a CommandsHost was asked to do, for assertions. */
 export interface HostRecord {
@@ -20,6 +24,8 @@ export interface HostRecord {
   tokenRejected: number;
   connected: number;
   groupBy: GroupBy[];
+  queueRefreshes: number;
+  reviewer: boolean[];
 }
 
 /**
@@ -30,9 +36,9 @@ export interface HostRecord {
 export function commandsHost(
   ctx: CommandContext,
   svc: PlaybookService,
-  options: { serverUrl?: string; tenantId?: string; secrets?: MemorySecrets; selection?: () => SelectedRow | undefined } = {},
-): { host: CommandsHost; record: HostRecord; secrets: MemorySecrets; connection: ConnectionHost } {
-  const record: HostRecord = { refreshes: 0, logShown: 0, syncing: [], statusUpdates: 0, explorerRefreshes: 0, tokenRejected: 0, connected: 0, groupBy: [] };
+  options: { serverUrl?: string; tenantId?: string; secrets?: MemorySecrets; selection?: () => SelectedRow | undefined; workspaceFolders?: string[] } = {},
+): { host: CommandsHost; record: HostRecord; secrets: MemorySecrets; connection: ConnectionHost; team: TeamListing } {
+  const record: HostRecord = { refreshes: 0, logShown: 0, syncing: [], statusUpdates: 0, explorerRefreshes: 0, tokenRejected: 0, connected: 0, groupBy: [], queueRefreshes: 0, reviewer: [] };
   const secrets = options.secrets ?? new MemorySecrets();
   const current = { serverUrl: options.serverUrl ?? '', tenantId: options.tenantId ?? '' };
   const connection: ConnectionHost = {
@@ -43,6 +49,7 @@ export function commandsHost(
     verify: (input) => verifyConnection(input),
     connected: async () => void record.connected++,
   };
+  const team = new TeamListing(serviceTeamSource({ service: async () => svc, serverConfigured: () => svc.config.serverUrl !== '', core: loadCore, workspaceFolders: () => options.workspaceFolders ?? [], log: silentLogger }));
   const host: CommandsHost = {
     ctx,
     secrets,
@@ -61,6 +68,13 @@ export function commandsHost(
     showLog: () => void record.logShown++,
     runs: recordingRunHost(svc).host,
     refreshRuns: () => undefined,
+    team: { listing: team, core: loadCore },
+    review: {
+      access: new ReviewerAccess(secrets, () => svc.config, loadCore),
+      core: loadCore,
+      refreshQueue: () => void record.queueRefreshes++,
+      setSignedIn: async (s) => void record.reviewer.push(s),
+    },
   };
-  return { host, record, secrets, connection };
+  return { host, record, secrets, connection, team };
 }

@@ -9,7 +9,7 @@ import type { SearchChoice } from '../../../src/extension/search/search-flow';
 import { MemorySecrets } from '../../helpers/memory-secrets';
 import { commandEnv } from '../helpers/command-env';
 
-const idOf = (v: SearchChoice | undefined) => (typeof v === 'object' ? v.playbook_id : v);
+const idOf = (v: SearchChoice | undefined) => (typeof v === 'object' && 'playbook_id' in v ? v.playbook_id : v);
 
 async function twoPlaybooks(svc: Awaited<ReturnType<typeof commandEnv>>['svc']): Promise<void> {
   await svc.store.createPlaybook({ name: 'Weekend RDS shutdown', description: 'Stops non-production RDS databases on Friday evening', cloud_provider: 'aws', resource_types: ['rds'] });
