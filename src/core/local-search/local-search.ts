@@ -56,6 +56,8 @@ export class LocalSearch implements Disposable {
   private readonly index: CollectionIndex;
   private readonly mirror: RemoteMirror | undefined;
   private readonly reconciler: Reconciler;
+  /** Collection writes, forwarded to the mirror. Callers hold the queue. */
+  private readonly writer: IndexWriter;
   private readonly queue = new SerialQueue();
   private readonly logger: Logger;
   private readonly clock: Clock;
@@ -76,6 +78,7 @@ export class LocalSearch implements Disposable {
     this.queryEmbedder = cachingQueryEmbedder(this.embedder);
     this.index = new CollectionIndex(path.join(options.config.home, SEARCH_DIR), this.clock, this.embedder);
     this.mirror = options.remote ? new RemoteMirror(options.remote, this.index.vectors, () => this.index.identity(), this.logger) : undefined;
+    this.writer = indexWriter(this.index, this.mirror, options.store);
     this.ranking = options.ranking ?? DEFAULT_RANKING;
     this.flushDelayMs = options.flushDelayMs ?? 250;
     this.reconciler = new Reconciler({
@@ -175,7 +178,7 @@ export class LocalSearch implements Disposable {
   async addToRag(playbook: Playbook): Promise<void> {
     await this.open();
     await this.queue.run(async () => {
-      await this.writer.upsert([await this.payloadOf(playbook)]);
+      await this.writer.upsert([await payloadOf(this.options.store, playbook)]);
       this.scheduleFlush();
     });
   }
@@ -247,24 +250,6 @@ export class LocalSearch implements Disposable {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** Collection writes, forwarded to the mirror. Callers hold the queue. */
-  private readonly writer: IndexWriter = {
-    upsert: async (payloads) => {
-      const { points, embedded } = await this.index.upsert(payloads);
-      await this.mirror?.upsert(points);
-      return embedded;
-    },
-    remove: async (ids) => {
-      await this.index.remove(ids);
-      await this.mirror?.delete(ids);
-    },
-    read: async (id) => this.payloadOf(await this.options.store.getPlaybook(id)),
-  };
-
-  private payloadOf(playbook: Playbook): Promise<PlaybookPayload> {
-    return payloadFromPlaybook(playbook, (p, s) => this.options.store.readScript(p, s));
-  }
-
   private open(): Promise<string | undefined> {
     this.opened ??= (async () => {
       const reset = await this.index.open();
@@ -306,4 +291,23 @@ export class LocalSearch implements Disposable {
       this.queue.run(() => this.index.flush()).catch((e: unknown) => this.logger.warn(`could not save the search index: ${(e as Error).message}`));
     }, this.flushDelayMs);
   }
+}
+
+function indexWriter(index: CollectionIndex, mirror: RemoteMirror | undefined, store: PlaybookStoreApi): IndexWriter {
+  return {
+    upsert: async (payloads) => {
+      const { points, embedded } = await index.upsert(payloads);
+      await mirror?.upsert(points);
+      return embedded;
+    },
+    remove: async (ids) => {
+      await index.remove(ids);
+      await mirror?.delete(ids);
+    },
+    read: async (id) => payloadOf(store, await store.getPlaybook(id)),
+  };
+}
+
+function payloadOf(store: PlaybookStoreApi, playbook: Playbook): Promise<PlaybookPayload> {
+  return payloadFromPlaybook(playbook, (p, s) => store.readScript(p, s));
 }
