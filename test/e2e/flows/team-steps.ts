@@ -81,14 +81,17 @@ export async function teamSteps(step: Step, wb: Workbench, pane: Locator, env: T
 
   await step("the Review Queue compares the author's upload and approves it; after Sync Now the author is told and the tree shows it approved", async () => {
     // The window's user publishes a new playbook for review (with the CLI, into the window's home).
+    // How many Synced holds now (earlier steps publish too): the new one makes it one more.
+    const synced = wb.treeRowLabelled(pane, 'Synced');
+    const before = Number(/(\d+)\s*$/.exec(await synced.innerText())?.[1]);
+    assert.ok(Number.isInteger(before), 'the Synced row shows its count');
     const script = path.join(env.root, 'snapshot.sh');
     await fs.writeFile(script, '#!/usr/bin/env bash\naws ec2 create-snapshot --volume-id "{{volume}}"\n');
     cli(env.home, env.token, env, 'create', '--name', OWN_PLAYBOOK, '--description', 'Snapshots the EBS volumes every night', '--cloud', 'aws', '--resource-types', 'ebs', '--script', `shell=${script}`, '--param', 'volume:string!');
     cli(env.home, env.token, env, 'publish', 'nightly-ebs-snapshot', '--review');
     await wb.runCommand('Escher: Sync Now');
     // Synced (closed above) lists it once the store reported it: open it then.
-    const synced = wb.treeRowLabelled(pane, 'Synced');
-    await synced.filter({ hasText: /(^|\D)2$/ }).waitFor({ timeout: 60_000 });
+    await synced.filter({ hasText: new RegExp(`(^|\\D)${before + 1}$`) }).waitFor({ timeout: 60_000 });
     const row = wb.treeRowLabelled(pane, OWN_PLAYBOOK);
     if (!(await row.isVisible())) await wb.clickRow(synced, row);
     await row.filter({ hasText: /in review/ }).waitFor({ timeout: 60_000 });
