@@ -117,10 +117,14 @@ export async function teamSteps(step: Step, wb: Workbench, pane: Locator, env: T
     await wb.answer('Looks right', { expectPrompt: 'A comment for the author' });
     await wb.notification(/Approved "Nightly EBS snapshot" v1\.0\.1/).waitFor({ timeout: 60_000 });
     await item.waitFor({ state: 'detached', timeout: 60_000 });
-    await wb.clearNotifications();
 
+    // The author is told once, by whichever sync sees the decision first: a background sync the
+    // approval's own writes started, or Sync Now. So the notification center (which keeps toasts
+    // that faded) is read, not only a fresh toast.
     await wb.runCommand('Escher: Sync Now');
-    await wb.notificationShown(/A reviewer approved "Nightly EBS snapshot" v1\.0\.1: your tenant can use it now/);
+    await wb.runCommand('Notifications: Show Notifications');
+    await wb.notification(/A reviewer approved "Nightly EBS snapshot" v1\.0\.1: your tenant can use it now/).waitFor({ timeout: 60_000 });
+    await wb.clearNotifications();
     await row.filter({ hasNotText: /in review|rejected/ }).waitFor({ timeout: 60_000 });
     await wb.hoverRow(row, wb.page.locator('.monaco-hover', { hasText: 'Synced and usable by your tenant' }).first());
     await wb.screenshot('review-approved');
