@@ -112,8 +112,20 @@ export async function teamSteps(step: Step, wb: Workbench, pane: Locator, env: T
     await wb.page.locator('.tabs-container .tab', { hasText: 'shell/snapshot.sh (nothing approved ↔ v1.0.1 pending)' }).first().waitFor({ timeout: 60_000 });
     await wb.page.locator('.tabs-container .tab', { hasText: 'metadata.json (nothing approved ↔ v1.0.1 pending)' }).first().waitFor();
     await wb.screenshot('review-compare');
-    await item.hover();
-    await item.locator('.action-label[aria-label^="Approve"]').click();
+    // The queue's rows are drawn again after the compare: a click can land on the row being
+    // replaced. Asked again (once) when the comment box has not come, as clickRow does for rows.
+    const approve = async () => {
+      await item.hover();
+      await item.locator('.action-label[aria-label^="Approve"]').click();
+    };
+    await approve();
+    try {
+      await wb.page.locator('.quick-input-widget', { hasText: 'A comment for the author' }).waitFor({ timeout: 10_000 });
+    } catch {
+      wb.clickRetries.push('Approve on a Review Queue row');
+      await wb.page.mouse.move(0, 0);
+      await approve();
+    }
     await wb.answer('Looks right', { expectPrompt: 'A comment for the author' });
     await wb.notification(/Approved "Nightly EBS snapshot" v1\.0\.1/).waitFor({ timeout: 60_000 });
     await item.waitFor({ state: 'detached', timeout: 60_000 });
