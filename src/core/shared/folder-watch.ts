@@ -89,9 +89,12 @@ class FolderWatch {
         this.queueCheck();
       });
       return w;
-    } catch {
-      // Gone between the look and the watch: the next look settles it.
-      setImmediate(() => this.queueCheck());
+    } catch (e) {
+      // Gone between the look and the watch: the next look settles it. Any other refusal (the
+      // system's limit on watches, no permission) would fail the same way at once, so looking
+      // again would spin: this folder is then not watched, as when VS Code's watcher gave up.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') setImmediate(() => this.queueCheck());
       return undefined;
     }
   }
