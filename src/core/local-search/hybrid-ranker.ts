@@ -5,6 +5,7 @@ import type { KeywordHit, KeywordIndex } from './keyword-index';
 import type { PlaybookPayload, SearchFilter } from './payload';
 import { matchesFilter } from './payload';
 import { conceptLabel } from './synonyms';
+import { ACTION_WINDOW, actionFactor, nameAction } from './action-intent';
 import type { VectorStore } from './vector-store';
 import type { PayloadRow } from './stored-payload';
 import { matchingScriptLine } from './script-lines';
@@ -62,6 +63,7 @@ export interface RankingOptions {
  * 0.003 lower there and dropped Recall@5 below keyword-only). Reciprocal-rank fusion was 0.04-0.07
  * lower: the offline model is much weaker than BM25 on this data, and RRF gives its ranks as much
  * say as the keyword ranks. Expanding the query with its synonym concepts helps the semantic side.
+ * After the fusion, unasked-for destructive playbooks are lowered (action-intent.ts).
  */
 export const DEFAULT_RANKING: RankingOptions = {
   mode: 'hybrid',
@@ -171,6 +173,10 @@ export async function rankSources(input: RankInput, sources: readonly RankSource
   else if (options.mode === 'semantic') fused = sRanked.map((r, i) => ({ ...r, semanticRank: i + 1 }));
   else if (options.fusion.method === 'rrf') fused = reciprocalRankFusion(kRanked, sRanked, options.fusion);
   else fused = normalizedScoreFusion(kRanked, sRanked, options.fusion.alpha, options.fusion.semanticScale);
+  if (options.mode === 'hybrid') fused = alignActions(fused, parsed.concepts, (id) => {
+    const at = bySource.get(id);
+    return at ? (payloads.get(id) ?? at.src.payloadOf(at.id))?.name : undefined;
+  });
 
   const byKeyword = new Map(keywordHits.map((h) => [h.id, h]));
   const hits: Array<SearchHit & { source: HitSource }> = [];
@@ -204,6 +210,18 @@ export async function rankSources(input: RankInput, sources: readonly RankSource
     if (hits.length >= input.limit) break;
   }
   return [...hits, ...weak].slice(0, input.limit);
+}
+
+/** Fused scores nudged by how the playbook's action fits the query's (action-intent.ts), re-sorted. */
+function alignActions(fused: Fused[], queryConcepts: readonly string[], nameOf: (id: string) => string | undefined): Fused[] {
+  const window = ACTION_WINDOW;
+  return [...fused.slice(0, window)
+    .map((f) => {
+      const name = nameOf(f.id);
+      const factor = name === undefined ? 1 : actionFactor(nameAction(name), queryConcepts);
+      return factor === 1 ? f : { ...f, score: f.score * factor };
+    })
+    .sort((a, b) => b.score - a.score), ...fused.slice(window)];
 }
 
 /**

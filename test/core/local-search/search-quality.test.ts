@@ -23,7 +23,7 @@ import type { EvalQuery, Metrics, QuerySetName } from './runbook-corpus';
  * reported, never studied).
  *
  * Asserted: on every set the shipped ranker is not below keyword-only, and the held-out half
- * does not fall below what ships (measured MRR 0.803, Recall@5 0.935; the floor leaves one
+ * does not fall below what ships (measured MRR 0.814, Recall@5 0.946; the floor leaves one
  * query's worth of slack). Issue 14's targets (MRR >= 0.85, Recall@5 >= 0.95) are NOT met: the
  * gap is printed on every run rather than asserted, so the suite stays a regression guard and
  * the miss stays visible (src/core/local-search/README.md).
@@ -32,7 +32,7 @@ const runbooks = loadRunbooks();
 const skip = runbooks ? false : SKIP_NO_SHARED;
 const SETS: QuerySetName[] = ['v1', 'v2-dev', 'v2-heldout'];
 const TARGET = { mrr: 0.85, recallAt5: 0.95 };
-const FLOOR = { mrr: 0.79, recallAt5: 0.92 };
+const FLOOR = { mrr: 0.8, recallAt5: 0.93 };
 let home: string;
 let config: PlaybookConfig;
 let store: PlaybookStore;

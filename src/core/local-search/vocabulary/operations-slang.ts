@@ -40,7 +40,8 @@ export const OPERATIONS_STATES: VocabularySection = {
   source:
     'POSIX/ssh error strings (Connection refused, Connection timed out, No space left on device, Permission denied); ' +
     'AWS Trusted Advisor and Azure Advisor check names for unused resources (unassociated, idle, unattached, orphaned); ' +
-    'CIS Foundations Benchmark wording for exposure (unrestricted, 0.0.0.0/0, publicly accessible)',
+    'CIS Foundations Benchmark wording for exposure (unrestricted, 0.0.0.0/0, publicly accessible); ' +
+    'the AWS RDS, EC2 and DynamoDB guides on deletion/termination protection ("prevents the database from being deleted", "accidentally terminated")',
   groups: [
     ['troubleshoot', 'diagnose', 'debug', 'investigate', 'root cause', 'rca', 'not working', 'broken', 'fix', 'repair', 'cannot connect', 'can t connect', 'unable to connect', 'connection refused', 'connection timed out', 'timed out', 'timeout', 'unreachable', 'not reachable', 'stuck', 'hung', 'unresponsive', 'frozen', 'crash'],
     ['unused', 'orphaned', 'orphan', 'idle', 'stale', 'dangling', 'detached', 'unattached', 'unassociated', 'zombie', 'abandoned', 'leftover', 'not in use', 'not attached', 'underutilized'],
@@ -50,7 +51,7 @@ export const OPERATIONS_STATES: VocabularySection = {
     ['disk usage', 'disk space', 'disk full', 'out of disk', 'no space left', 'no space left on device', 'storage full', 'filesystem full', 'low disk', 'df'],
     ['access denied', 'permission denied', 'forbidden', '403', 'unauthorized', 'not authorized'],
     ['high availability', 'ha', 'multi az', 'multiaz', 'zone redundant', 'redundancy', 'failover', 'standby replica'],
-    ['deletion protection', 'termination protection', 'delete protection', 'prevent deletion', 'accidental deletion', 'resource lock', 'delete lock'],
+    ['deletion protection', 'termination protection', 'delete protection', 'prevent deletion', 'accidental deletion', 'resource lock', 'delete lock', 'from being deleted', 'accidentally deleted', 'accidentally delete', 'accidentally drop', 'accidentally terminate', 'accidentally terminated'],
     ['retention', 'retention period', 'retention days', 'expire', 'expiry', 'expiration', 'lifecycle', 'older than', 'prune'],
     ['point in time recovery', 'pitr', 'continuous backup', 'point in time restore'],
     ['versioning', 'object versioning', 'version history'],
