@@ -2,7 +2,7 @@ import type { ReviewQueueItem } from '../../core/escher-api/types';
 import { printable } from '../../core/shared/printable';
 import type { CommandContext } from '../commands/command-context';
 import type { CoreModule } from '../core-loader';
-import { noticeText } from '../util/notice-text';
+import { noticeText, pickText } from '../util/notice-text';
 import { compareWithLastApproved } from './review-compare';
 import type { ReviewerAccess, ReviewerApi } from './reviewer-access';
 
@@ -108,7 +108,7 @@ async function itemFromArgOrPick(ctx: CommandContext, host: ReviewCommandsHost, 
     return undefined;
   }
   return ctx.ui.pick(
-    items.map((i) => ({ label: noticeText(i.name, 120), description: `${i.playbook_id} v${i.version}${i.published_by ? ` · by ${noticeText(i.published_by, 40)}` : ''}`, value: i })),
+    items.map((i) => ({ label: pickText(i.name, 120), description: `${i.playbook_id} v${i.version}${i.published_by ? ` · by ${pickText(i.published_by, 40)}` : ''}`, value: i })),
     { title, placeholder: 'Which pending version?' },
   );
 }

@@ -3,6 +3,7 @@ import { parameterText, parseParameterText } from '../../core/playbook-store/par
 import type { ResolvedValue, ValueSource } from '../../core/runner/types';
 import { printable } from '../../core/shared/printable';
 import type { UiHost } from '../ui/ui-host';
+import { pickText } from '../util/notice-text';
 
 /** The values a form gives the run engine: text per parameter, parsed by the engine as typed values. */
 export type FormAnswers = Array<{ name: string; text: string }>;
@@ -51,7 +52,7 @@ async function askOne(ui: UiHost, p: ParameterSpec, current: ResolvedValue | und
   const prompt = promptOf(p);
   if (p.type === 'boolean' || (p.allowed_values?.length && p.type !== 'list')) {
     const choices = p.type === 'boolean' ? ['true', 'false'] : p.allowed_values!.map(String);
-    const items = choices.map((c) => ({ label: c, description: c === shown ? source : undefined, value: c as string | typeof KEEP, picked: c === shown }));
+    const items = choices.map((c) => ({ label: pickText(c), description: c === shown ? source : undefined, value: c as string | typeof KEEP, picked: c === shown }));
     if (!p.required && !has) items.push({ label: '(no value)', description: undefined, value: KEEP, picked: false });
     const chosen = await ui.pick(items, { ...step, placeholder: prompt });
     if (chosen === undefined) return undefined;

@@ -4,6 +4,7 @@ import type { Playbook } from '../../core/playbook-store/types';
 import { entryScript } from '../../core/runner/entry';
 import type { CommandContext } from '../commands/command-context';
 import { FORMAT_LABELS } from '../commands/script-templates';
+import { pickText } from '../util/notice-text';
 
 /** The format to run: the only one, else the user's pick. Undefined when cancelled. */
 export async function chooseFormat(ctx: CommandContext, pb: Playbook): Promise<ScriptFormat | undefined> {
@@ -31,7 +32,7 @@ export async function chooseEntry(ctx: CommandContext, pb: Playbook, format: Scr
     return undefined;
   } catch {
     const own = paths.filter((p) => p.startsWith(`${format}/`) && !(format === 'arm' && /\.parameters\.json$/i.test(p)));
-    const chosen = await ctx.ui.pick(own.map((p) => ({ label: p, value: p })), { title: `Run ${pb.metadata.name}`, placeholder: `Which ${FORMAT_LABELS[format]} script runs?` });
+    const chosen = await ctx.ui.pick(own.map((p) => ({ label: pickText(p), value: p })), { title: `Run ${pb.metadata.name}`, placeholder: `Which ${FORMAT_LABELS[format]} script runs?` });
     return chosen ?? null;
   }
 }
@@ -50,7 +51,7 @@ export async function chooseWorkingFolder(ctx: CommandContext): Promise<string |
     return undefined;
   }
   return ctx.ui.pick(
-    folders.map((f) => ({ label: path.basename(f), description: f, value: f })),
+    folders.map((f) => ({ label: pickText(path.basename(f)), description: pickText(f), value: f })),
     { title: 'Run Playbook', placeholder: 'Which workspace folder does it run in?' },
   );
 }

@@ -4,6 +4,7 @@ import type { CommandContext } from '../commands/command-context';
 import type { RunHost } from '../run/run-host';
 import { runIdFromArg } from '../run/run-target';
 import { runLogUri } from './run-log-text';
+import { pickText } from '../util/notice-text';
 
 /** Show Run Log: the run of the row clicked (else a pick of recent runs) as a read-only document. */
 export async function showRunLogFlow(ctx: CommandContext, host: RunHost, arg: unknown): Promise<string | undefined> {
@@ -25,7 +26,7 @@ export async function pickRun(ctx: CommandContext, journal: RunJournal, title: s
     return undefined;
   }
   return ctx.ui.pick(
-    runs.map((r) => ({ label: `${r.playbook_id} v${r.version}`, description: `${r.status}${r.exit_code !== null ? ` (exit ${r.exit_code})` : ''} · ${r.started_at.replace('T', ' ').slice(0, 16)}`, detail: path.basename(r.cwd), value: r.run_id })),
+    runs.map((r) => ({ label: `${r.playbook_id} v${r.version}`, description: `${r.status}${r.exit_code !== null ? ` (exit ${r.exit_code})` : ''} · ${r.started_at.replace('T', ' ').slice(0, 16)}`, detail: pickText(path.basename(r.cwd)), value: r.run_id })),
     { title, placeholder: 'Which run?' },
   );
 }

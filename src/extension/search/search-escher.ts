@@ -3,7 +3,7 @@ import type { LocatedReference } from '../../core/discovery/server-references';
 import type { CommandContext } from '../commands/command-context';
 import { loadCore } from '../core-loader';
 import type { LiveItem } from '../ui/ui-host';
-import { noticeText } from '../util/notice-text';
+import { noticeText, pickText } from '../util/notice-text';
 
 /** The quick pick's last row: the same words, asked of the server's agent. */
 export function searchEscherRow(query: string): LiveItem<{ serverQuery: string }> {
@@ -35,12 +35,12 @@ export async function searchEscherFlow(ctx: CommandContext, query: string): Prom
   }
   const ref = await ctx.ui.pick(
     refs.map((r) => ({
-      label: `${r.source === 'library' ? '$(library)' : '$(organization)'} ${noticeText(r.name, 120)}`,
+      label: `${r.source === 'library' ? '$(library)' : '$(organization)'} ${pickText(r.name, 120)}`,
       description: [r.playbook_id, `v${r.version}`, r.source === 'library' ? 'Library' : 'Team', REVIEW[r.review_status ?? ''] ?? ''].filter(Boolean).join(' · '),
       detail: WHERE[r.location],
       value: r,
     })),
-    { title: `Search Escher: "${noticeText(query, 60)}"`, placeholder: 'Found by the server; where each one lives here is said below its name' },
+    { title: `Search Escher: "${pickText(query, 60)}"`, placeholder: 'Found by the server; where each one lives here is said below its name' },
   );
   if (!ref) return undefined;
   const mine = ref.location === 'local' || ref.location === 'synced' || ref.location === 'ai-generated';
@@ -66,6 +66,6 @@ export async function offerActions(ctx: CommandContext, hit: Pick<SourcedHit, 'p
         ...(hit.area === 'local' ? [{ label: '$(cloud-upload) Publish…', value: 'escher.publish' }] : []),
         ...(hit.area === 'ai-generated' ? [{ label: '$(check) Accept', value: 'escher.acceptAiPlaybook' }] : []),
       ];
-  const command = await ctx.ui.pick(actions, { title: `${noticeText(hit.name, 120)} (${hit.playbook_id} v${hit.version})`, placeholder: 'What do you want to do with it?' });
+  const command = await ctx.ui.pick(actions, { title: `${pickText(hit.name, 120)} (${hit.playbook_id} v${hit.version})`, placeholder: 'What do you want to do with it?' });
   if (command) await ctx.ui.executeCommand(command, ref);
 }

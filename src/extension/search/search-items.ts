@@ -1,6 +1,7 @@
 import type { SearchHit } from '../../core/local-search/hybrid-ranker';
 import type { ScriptFormat } from '../../core/playbook-store/metadata';
 import { AREA_LABELS } from '../tree/area-node';
+import { pickText } from '../util/notice-text';
 
 /** Codicons per script format, shown in the result's detail line. */
 export const FORMAT_ICONS: Record<ScriptFormat, string> = {
@@ -35,14 +36,14 @@ export function sourceBadge(hit: SearchHit & { review_status?: string }): string
 export function hitToItem(hit: SearchHit & { review_status?: string }): SearchItem {
   const p = hit.payload;
   const formats = (p.formats ?? []).map((f) => `${FORMAT_ICONS[f] ?? ''} ${f}`.trim()).join('  ');
-  const description = [hit.playbook_id, `v${hit.version}`, sourceBadge(hit), p.cloud_provider].filter(Boolean).join(' · ');
+  const description = pickText([hit.playbook_id, `v${hit.version}`, sourceBadge(hit), p.cloud_provider].filter(Boolean).join(' · '));
   const why = explainHit(hit);
   const summary = p.description.length > 100 ? `${p.description.slice(0, 97)}…` : p.description;
   return {
-    label: `${hit.source === 'team' ? '$(organization)' : hit.source === 'library' ? '$(library)' : areaIcon(hit.area)} ${hit.name}`,
+    label: `${hit.source === 'team' ? '$(organization)' : hit.source === 'library' ? '$(library)' : areaIcon(hit.area)} ${pickText(hit.name, 200)}`,
     description,
     // The reason first: VS Code cuts a long detail line at its end.
-    detail: [why, formats, summary].filter((s) => s.length > 0).join('  —  '),
+    detail: [pickText(why), formats, pickText(summary)].filter((s) => s.length > 0).join('  —  '),
     hit,
   };
 }

@@ -43,6 +43,23 @@ test('a result row shows name, id/version/area/cloud, formats and why it matched
   assert.equal(explainHit(hit({ why: { terms: [], concepts: [] } })), '');
 });
 
+test('a name, description or script line holding $( shows as text, never as an icon VS Code would draw', () => {
+  const item = hitToItem(
+    hit({
+      name: '$(check) Approved by security',
+      source: 'team',
+      why: { terms: [{ term: 'date', fields: ['scripts'] }], concepts: [], script_line: { path: 'shell/run.sh', line: 3, text: 'echo $(date)' } },
+      payload: { description: 'Reviewed $(verified)', cloud_provider: 'aws', formats: ['shell'] },
+    } as Partial<SearchHit>),
+  );
+  // Only our own icon leads the label; the server's "$(check)" is escaped (VS Code's `\$(`).
+  assert.equal(item.label, '$(organization) \\$(check) Approved by security');
+  assert.match(item.detail, /shell\/run\.sh:3: echo \\\$\(date\)/);
+  assert.match(item.detail, /Reviewed \\\$\(verified\)/);
+  // What the row is made of keeps the playbook's real name.
+  assert.equal(item.hit.name, '$(check) Approved by security');
+});
+
 test('a missing transformers.js package for an hf: model says what to do, not "Cannot find module"', () => {
   const msg = searchErrorMessage("Cannot find module '@huggingface/transformers'", 'hf:Xenova/all-MiniLM-L6-v2');
   assert.match(msg, /does not ship/);

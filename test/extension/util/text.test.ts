@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { noticeText } from '../../../src/extension/util/notice-text';
+import { noticeText, pickText } from '../../../src/extension/util/notice-text';
 import { absoluteTime, relativeTime } from '../../../src/extension/util/relative-time';
 
 const now = Date.parse('2026-11-30T12:00:00Z');
@@ -21,4 +21,10 @@ test('text from the server in a notification: one line, no link syntax, no contr
   assert.equal(noticeText('see [the fix](command:escher.runInTerminal)'), 'see [the fix] (command:escher.runInTerminal)');
   assert.equal(noticeText('two\nlines\u001b[2J and \u202eevil'), 'two lines\\x1b[2J and \\u202eevil');
   assert.equal(noticeText('x'.repeat(500)).length, 300);
+});
+
+test('text from files or the server in a quick pick: $( is escaped so VS Code draws no icon, and it stays one printable line', () => {
+  assert.equal(pickText('$(check) ok $(x'), '\\$(check) ok \\$(x');
+  assert.equal(pickText('a\n\u001b[31mb'), noticeText('a\n\u001b[31mb'));
+  assert.equal(pickText('plain name'), 'plain name');
 });
