@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { json, runCli, type CliResult } from '../../helpers/cli';
@@ -25,6 +26,17 @@ async function seeded(t: Parameters<typeof tempDir>[0]): Promise<string> {
     assert.equal(r.code, 0, r.stderr);
   }
   return home;
+}
+
+/** Sends raw bytes to the daemon's socket and returns its answer. */
+function ask(socket: string, raw: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const c = net.createConnection(socket, () => c.write(raw));
+    c.setEncoding('utf8').on('data', (d: string) => (out += d));
+    c.on('error', reject);
+    c.on('close', () => resolve(out));
+  });
 }
 
 const same = (daemon: CliResult, inProcess: CliResult, what: string) => assert.deepEqual(daemon, inProcess, `${what}: the daemon's answer differs from the in-process search`);
@@ -63,6 +75,11 @@ test('search daemon: started by the first search, then answers byte-identically 
   const viaDaemon = await runCli(home, control, { env: DAEMON_ENV });
   assert.equal((await d.status()).searches, ++searches, 'global --json: answered by the daemon');
   same(viaDaemon, await runCli(home, [...control, '--no-daemon']), 'global --json, control characters');
+
+  // Requests it cannot read are refused, and it goes on serving.
+  for (const bad of ['garbage\n', JSON.stringify({ protocol: 1, type: 'search', query: 1 }) + '\n', 'x'.repeat(70 * 1024)]) {
+    assert.deepEqual(JSON.parse(await ask(path.join(home, 'run', 'search.sock'), bad)), { ok: false, reason: 'bad-request' });
+  }
 
   // Added: found at once.
   assert.equal((await runCli(home, ['create', '--name', 'Drain ECS cluster', '--description', 'Move tasks off the container instances before patching', '--cloud', 'aws'])).code, 0);
