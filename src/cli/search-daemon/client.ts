@@ -56,9 +56,18 @@ export function askDaemon(paths: DaemonPaths, request: DaemonRequest, timeoutMs:
   });
 }
 
+/** Credentials a search never uses: a process that lives for minutes should not hold them. */
+const WITHHELD = /^(ESCHER_TOKEN|ESCHER_REVIEWER_TOKEN|ESCHER_KEY)$|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|ACCESS_KEY|API_KEY|PRIVATE_KEY|SESSION/i;
+
+/** The environment a daemon is started with: this one without the credentials it has no use for. */
+export function daemonEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !WITHHELD.test(k)));
+}
+
 /**
  * Starts `home`'s daemon in the background, detached from this process and its terminal, with
- * this process's environment (the daemon resolves its settings as this command did). It takes the
+ * this process's environment less its credentials (the daemon resolves its settings as this
+ * command did). It takes the
  * socket at once and answers once its model and index are loaded; a second daemon for the same
  * home finds the socket taken and stops.
  */
@@ -66,7 +75,7 @@ export function startDaemon(target: DaemonTarget, home: string, env: NodeJS.Proc
   if (!ensurePrivateDir(target.paths.dir)) return;
   try {
     // cwd: the daemon's own folder, so it never keeps a user's working folder busy.
-    const child = spawn(process.execPath, [target.entry, '--home', home, 'daemon', 'serve'], { cwd: target.paths.dir, env, detached: true, stdio: 'ignore' });
+    const child = spawn(process.execPath, [target.entry, '--home', home, 'daemon', 'serve'], { cwd: target.paths.dir, env: daemonEnv(env), detached: true, stdio: 'ignore' });
     child.on('error', () => undefined);
     child.unref();
   } catch {

@@ -28,7 +28,10 @@ async function fakeDaemon(t: TestContext, socket: string, answer: (n: number) =>
     c.on('error', () => undefined);
     c.once('data', (d: Buffer) => {
       const req = JSON.parse(d.toString('utf8')) as { type: string };
-      if (req.type === 'status') return c.end(JSON.stringify({ ok: true, type: 'status', status: { pid: 1, build: 'fake', startedAt: 'now', searches: 0, idleTimeoutSeconds: 600 } }) + '\n');
+      if (req.type === 'status') {
+        c.end(JSON.stringify({ ok: true, type: 'status', status: { pid: 1, build: 'fake', startedAt: 'now', searches: 0, idleTimeoutSeconds: 600 } }) + '\n');
+        return;
+      }
       const a = answer(fake.searches++);
       if (a === undefined) c.destroy();
       else c.end(a);

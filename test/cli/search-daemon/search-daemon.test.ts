@@ -100,8 +100,14 @@ test('search daemon: `daemon status` and `daemon stop`; --no-daemon and ESCHER_S
   assert.equal((await d.search(['weekend'], { ESCHER_SEARCH_DAEMON: '0' })).code, 0);
   assert.ok(!existsSync(path.join(home, 'run')), 'no daemon folder: none was started');
 
-  assert.equal((await d.search(['weekend'])).code, 0);
+  // Started with this search's environment, less the credentials a search never uses.
+  assert.equal((await d.search(['weekend'], { ...DAEMON_ENV, ESCHER_TOKEN: 'tok-4711', AWS_SECRET_ACCESS_KEY: 'aws-4711', ESCHER_KEY: Buffer.alloc(32, 7).toString('base64') })).code, 0);
   const s1 = await d.running();
+  if (process.platform === 'linux') {
+    const environ = await fs.readFile(`/proc/${s1.pid}/environ`, 'utf8');
+    assert.match(environ, /ESCHER_SEARCH_DAEMON=1/);
+    assert.doesNotMatch(environ, /4711|ESCHER_KEY/);
+  }
   const run = await fs.stat(path.join(home, 'run'));
   assert.equal(run.mode & 0o777, 0o700);
   assert.equal((await fs.stat(path.join(home, 'run', 'search.sock'))).mode & 0o777, 0o600);
