@@ -74,6 +74,8 @@ export async function serveSearchDaemon(o: DaemonOptions): Promise<boolean> {
     void queue.finally(async () => {
       await service.then((s) => s.search.close()).catch(() => undefined);
       stopped();
+      // Everything is closed, so the process ends by itself; should anything still hold it, it must not linger without its socket.
+      setTimeout(() => process.exit(0), 5_000).unref();
     });
   };
   let idle = setTimeout(stop, o.idleSeconds * 1000);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -99,4 +100,25 @@ test('search daemon: a socket reached through a symlink, or in a folder others m
   assert.deepEqual(await runCli(h, ['search', 'weekend rds', '--json'], { env: DAEMON_ENV }), expected, 'folder others may enter');
   assert.equal(fake.searches, 0, 'the planted socket was never asked');
   assert.equal((await fs.lstat(run)).mode & 0o777, 0o755, 'nothing of ours was changed there');
+});
+
+test('search daemon: a socket left by a daemon that was killed means an in-process search, and the next daemon takes its place', async (t) => {
+  const h = await home(t);
+  const d = new DaemonWatch(t, h);
+  const run = path.join(h, 'run');
+  const socket = path.join(run, 'search.sock');
+  await fs.mkdir(run, { mode: 0o700 });
+  const killed = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(socket)})`], { stdio: 'ignore' });
+  t.after(() => killed.kill('SIGKILL'));
+  while (!existsSync(socket)) await new Promise((r) => setTimeout(r, 20));
+  killed.kill('SIGKILL');
+  await new Promise((r) => killed.once('exit', r));
+  assert.ok(existsSync(socket), 'a killed process leaves its socket behind');
+
+  const expected = await runCli(h, ['search', 'weekend rds', '--json', '--no-daemon']);
+  assert.deepEqual(await d.search(['weekend rds', '--json']), expected);
+  const { pid } = await d.running();
+  assert.ok(pid > 0);
+  assert.deepEqual(await d.search(['weekend rds', '--json']), expected);
+  assert.equal((await d.status()).searches, 1, 'answered by the new daemon');
 });
