@@ -4,6 +4,8 @@ import { AREAS, CLOUD_PROVIDERS, SCRIPT_FORMATS } from '../../core/playbook-stor
 import { SEARCH_SOURCES } from '../../core/discovery/search-sources';
 import { choice } from '../args';
 import type { CliContext } from '../context';
+import type { Embedder } from '../../core/local-search/embedder';
+import type { PlaybookConfig } from '../../core/shared/config';
 import { askDaemon, daemonDisabled, daemonTarget, startDaemon } from '../search-daemon/client';
 import { buildId, configId } from '../search-daemon/daemon-paths';
 import { PROTOCOL } from '../search-daemon/protocol';
@@ -20,6 +22,22 @@ interface SearchOptions extends SearchFlags {
  * daemon may be indexing many changed playbooks first, which the in-process search would do too.
  */
 const DAEMON_ANSWER_MS = 120_000;
+
+/**
+ * The model's worker, spawned before the search code and the service are even loaded: starting the
+ * model is the longest part of an in-process search, so it starts first and the index loads
+ * meanwhile. Nothing when the configured model is invalid (the search reports that as before).
+ */
+async function startedEmbedder(config: PlaybookConfig): Promise<{ embedder?: Embedder }> {
+  const { createEmbedder } = await import('../../core/local-search/embedder-factory.js');
+  try {
+    const embedder = createEmbedder(config.search);
+    embedder.preload().catch(() => undefined);
+    return { embedder };
+  } catch {
+    return {};
+  }
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -70,8 +88,8 @@ export function register(program: Command, ctx: CliContext): void {
         // A daemon that answered "failed" is alive and current: the search runs here to report the error, and no second daemon is started.
         answered = res !== undefined && !(res.ok === false && res.reason === 'stale');
       }
+      const service = await ctx.service(await startedEmbedder(config));
       const { runSearch } = await import('./search-run.js');
-      const service = await ctx.service();
       try {
         const outcome = await runSearch(service, config, query, flags, (m) => printMessage(ctx.out, m));
         ctx.out.result(outcome.json, () => outcome.human);

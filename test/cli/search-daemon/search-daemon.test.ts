@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { json, runCli, type CliResult } from '../../helpers/cli';
 import { alive, DAEMON_ENV, DaemonWatch } from '../../helpers/search-daemon';
-import { tempDir } from '../../helpers/temp-dir';
+import { seededSearchHome } from '../../helpers/search-home';
 
 /**
  * The background search daemon through the built CLI: what it prints must be exactly what the
@@ -13,20 +13,6 @@ import { tempDir } from '../../helpers/temp-dir';
  * in-process search, never a wrong or missing answer.
  */
 
-async function seeded(t: Parameters<typeof tempDir>[0]): Promise<string> {
-  const home = await tempDir(t, 'escher-daemon-');
-  const script = path.join(home, 'stop.sh');
-  await fs.writeFile(script, '#!/bin/sh\naws rds stop-db-instance\n');
-  for (const args of [
-    ['--name', 'Weekend RDS shutdown', '--description', 'Stop the Postgres databases on Friday evening', '--cloud', 'aws', '--resource-types', 'rds', '--script', `shell=${script}`],
-    ['--name', 'Rotate IAM access keys', '--description', 'New access keys for service users', '--cloud', 'aws', '--resource-types', 'iam'],
-    ['--name', 'Restart AKS node pool', '--description', 'Reboot Kubernetes nodes one by one', '--cloud', 'azure', '--resource-types', 'aks'],
-  ]) {
-    const r = await runCli(home, ['create', ...args]);
-    assert.equal(r.code, 0, r.stderr);
-  }
-  return home;
-}
 
 /** Sends raw bytes to the daemon's socket and returns its answer. */
 function ask(socket: string, raw: string): Promise<string> {
@@ -43,7 +29,7 @@ const same = (daemon: CliResult, inProcess: CliResult, what: string) => assert.d
 const ids = (r: CliResult) => json<Array<{ playbook_id: string }>>(r).map((h) => h.playbook_id);
 
 test('search daemon: started by the first search, then answers byte-identically to --no-daemon, and sees playbooks added, edited and deleted in between', async (t) => {
-  const home = await seeded(t);
+  const home = await seededSearchHome(t, 'escher-daemon-');
   const d = new DaemonWatch(t, home);
   const first = await d.search(['shut down db weekend', '--json']);
   same(first, await d.search(['shut down db weekend', '--json', '--no-daemon']), 'first search (in-process, starts the daemon)');
@@ -93,7 +79,7 @@ test('search daemon: started by the first search, then answers byte-identically 
 });
 
 test('search daemon: `daemon status` and `daemon stop`; --no-daemon and ESCHER_SEARCH_DAEMON=0 neither ask nor start one; other settings make it step down', async (t) => {
-  const home = await seeded(t);
+  const home = await seededSearchHome(t, 'escher-daemon-');
   const d = new DaemonWatch(t, home);
   assert.equal((await runCli(home, ['daemon', 'status'], { env: DAEMON_ENV })).stdout, 'no search daemon is running for this home\n');
   assert.equal((await d.search(['weekend', '--no-daemon'])).code, 0);
@@ -128,7 +114,7 @@ test('search daemon: `daemon status` and `daemon stop`; --no-daemon and ESCHER_S
 });
 
 test('search daemon: exits by itself after its idle time', async (t) => {
-  const home = await seeded(t);
+  const home = await seededSearchHome(t, 'escher-daemon-');
   const env = { ...DAEMON_ENV, ESCHER_SEARCH_DAEMON_IDLE_SECONDS: '1' };
   const d = new DaemonWatch(t, home, env);
   assert.equal((await d.search(['weekend'])).code, 0);
