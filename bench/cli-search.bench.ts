@@ -68,12 +68,41 @@ export async function bench(ctx: BenchContext): Promise<void> {
   ctx.row('search, first call (in-process, then starts the daemon)', stats(firstCalls).p50, 'ms', { baseline: floor, note: 'median of 3' });
   ctx.row('search, right after it (waits for the daemon to load)', stats(secondCalls).p50, 'ms', { baseline: floor, note: 'median of 3' });
   const before = daemonStatus();
+  const cpu0 = { clients: childCpuMs(), daemon: processCpuMs(before.pid) };
   const warm = Array.from({ length: 15 }, (_, i) => search(i + 7).ms);
+  const cpu = { clients: (childCpuMs() - cpu0.clients) / warm.length, daemon: (processCpuMs(before.pid) - cpu0.daemon) / warm.length };
   const after = daemonStatus();
   if (after.searches !== (before.searches ?? 0) + warm.length) throw new Error(`the daemon answered ${String(after.searches)} searches, expected ${(before.searches ?? 0) + warm.length}`);
   ctx.row('search, warm (answered by the daemon)', stats(warm).p50, 'ms', { baseline: floor, target: '<= 300 ms', note: `median of ${warm.length}; p95 ${stats(warm).p95.toFixed(0)} ms; baseline: --version` });
+  // CPU time does not grow with the machine's load the way wall time does: client and daemon run one after the other, so their sum is the wall time of an idle machine.
+  ctx.row('  CPU per warm search: CLI process + daemon', cpu.clients + cpu.daemon, 'ms', { note: `CLI ${cpu.clients.toFixed(0)} ms + daemon ${cpu.daemon.toFixed(0)} ms (Linux /proc, 10 ms ticks, mean of ${warm.length})` });
   ctx.row('daemon memory (resident set)', rssMiB(after.pid), 'MiB', { note: 'model + 10k-playbook index, held while the daemon runs (exits after 10 min idle)' });
   run(['daemon', 'stop']);
+}
+
+/** CPU time (user + system) of the finished children of this process, in ms (Linux). */
+function childCpuMs(): number {
+  const f = procStat('self');
+  return f ? ((Number(f[13]) + Number(f[14])) * 1000) / TICKS : NaN;
+}
+
+/** CPU time (user + system) of process `pid`, every thread, in ms (Linux). */
+function processCpuMs(pid: number | undefined): number {
+  const f = pid ? procStat(String(pid)) : undefined;
+  return f ? ((Number(f[11]) + Number(f[12])) * 1000) / TICKS : NaN;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/** The fields of /proc/<pid>/stat after the command name (field 3 onwards: index 0 is the state). */
+function procStat(pid: string): string[] | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
 }
 
 function rssMiB(pid: number | undefined): number {
