@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
+import type { Logger } from '../../core/shared/logger';
 import { askDaemon, daemonTarget } from '../search-daemon/client';
 import type { DaemonStatus } from '../search-daemon/protocol';
 import { PROTOCOL } from '../search-daemon/protocol';
@@ -39,7 +40,11 @@ export function register(program: Command, ctx: CliContext): void {
       const config = ctx.config();
       const target = daemonTarget(config.home);
       if (!target) return;
-      await serveSearchDaemon({ paths: target.paths, entry: target.entry, config, service: () => ctx.service(), idleSeconds: idleSeconds(ctx.env) });
+      const service = async (logger: Logger) => {
+        const { PlaybookService } = await import('../../core/service.js');
+        return new PlaybookService(config, { secrets: ctx.secrets(), logger });
+      };
+      await serveSearchDaemon({ paths: target.paths, entry: target.entry, config, service, idleSeconds: idleSeconds(ctx.env) });
     });
 }
 

@@ -75,7 +75,8 @@ export function register(program: Command, ctx: CliContext): void {
       }
       const config = ctx.config();
       const { server: _server, daemon, ...flags } = o;
-      const useDaemon = daemon !== false && !daemonDisabled(ctx.env) && !contactsServer(config, flags) && config.search.qdrantUrl === '';
+      // --verbose logs the index's progress as it happens, in this process: not through the daemon.
+      const useDaemon = daemon !== false && !daemonDisabled(ctx.env) && !ctx.globals().verbose && !contactsServer(config, flags) && config.search.qdrantUrl === '';
       const target = useDaemon ? daemonTarget(config.home) : undefined;
       let answered = false;
       if (target) {

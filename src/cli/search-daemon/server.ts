@@ -2,6 +2,7 @@ import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import * as net from 'node:net';
 import type { PlaybookService } from '../../core/service';
 import type { PlaybookConfig } from '../../core/shared/config';
+import type { Logger } from '../../core/shared/logger';
 import { runSearch } from '../commands/search-run';
 import type { SearchMessage } from '../commands/search-types';
 import { askDaemon } from './client';
@@ -22,7 +23,8 @@ export interface DaemonOptions {
   paths: DaemonPaths;
   entry: string;
   config: PlaybookConfig;
-  service: () => Promise<PlaybookService>;
+  /** Builds the daemon's service with `logger`, whose warnings reach the client of the search that caused them. */
+  service: (logger: Logger) => Promise<PlaybookService>;
   idleSeconds: number;
 }
 
@@ -56,8 +58,15 @@ export async function serveSearchDaemon(o: DaemonOptions): Promise<boolean> {
   let stopped!: () => void;
   const done = new Promise<void>((r) => (stopped = r));
   let stopping = false;
+  // What the store and the index warn about while a search runs (a playbook the listing skips…) is
+  // printed by its client, in order with the search's own warnings, as an in-process search
+  // prints it; outside a search there is nobody to tell. Info and debug lines are --verbose only,
+  // and a --verbose search never comes here.
+  let current: SearchMessage[] | undefined;
+  const toClient = (text: string) => current?.push({ kind: 'warn', text });
+  const logger: Logger = { debug: () => undefined, info: () => undefined, warn: toClient, error: toClient };
   // Model and index load now, while the socket is already taken: a search arriving meanwhile waits for them.
-  const service = o.service();
+  const service = o.service(logger);
   const warm = service.then((s) => s.search.start());
 
   const stop = () => {
@@ -104,9 +113,14 @@ export async function serveSearchDaemon(o: DaemonOptions): Promise<boolean> {
     const run = queue.then(async () => {
       await warm;
       const messages: SearchMessage[] = [];
-      const outcome = await runSearch(await service, o.config, req.query, req.flags, (m) => messages.push(m), false);
-      searches++;
-      return { ok: true, type: 'search', messages, outcome } as const;
+      current = messages;
+      try {
+        const outcome = await runSearch(await service, o.config, req.query, req.flags, (m) => messages.push(m), false);
+        searches++;
+        return { ok: true, type: 'search', messages, outcome } as const;
+      } finally {
+        current = undefined;
+      }
     });
     queue = run.catch(() => undefined);
     return run.catch(() => ({ ok: false, reason: 'failed' }) as const);

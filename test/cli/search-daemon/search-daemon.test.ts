@@ -63,6 +63,20 @@ test('search daemon: started by the first search, then answers byte-identically 
   assert.equal((await d.status()).searches, ++searches, 'global --json: answered by the daemon');
   same(viaDaemon, await runCli(home, [...control, '--no-daemon']), 'global --json, control characters');
 
+  // What the store warns about during a search (a playbook it cannot read) is printed alike, in order.
+  const broken = path.join(home, 'playbooks', 'local', 'broken-one', 'v1.0.0');
+  await fs.mkdir(broken, { recursive: true });
+  await fs.writeFile(path.join(broken, 'metadata.json'), '{');
+  for (const args of [['weekend'], ['weekend', '--json']]) {
+    const r = await check(args, `unreadable playbook, ${args.join(' ')}`);
+    assert.match(r.stderr, /broken-one/, 'the warning is there');
+  }
+  await fs.rm(path.join(home, 'playbooks', 'local', 'broken-one'), { recursive: true });
+  // --verbose logs the index's progress as it goes: never through the daemon.
+  const verbose = await runCli(home, ['--verbose', 'search', 'weekend'], { env: DAEMON_ENV });
+  assert.equal((await d.status()).searches, searches, '--verbose: not asked');
+  assert.match(verbose.stderr, /search index: /);
+
   // Requests it cannot read are refused, and it goes on serving.
   for (const bad of ['garbage\n', JSON.stringify({ protocol: 1, type: 'search', query: 1 }) + '\n', 'x'.repeat(70 * 1024)]) {
     assert.deepEqual(JSON.parse(await ask(path.join(home, 'run', 'search.sock'), bad)), { ok: false, reason: 'bad-request' });
