@@ -13,7 +13,8 @@ const cli = path.join(root, 'dist', 'cli.js');
 const keep = process.argv.includes('--keep');
 const home = mkdtempSync(path.join(os.tmpdir(), 'escher-demo-'));
 const libraryHome = mkdtempSync(path.join(os.tmpdir(), 'escher-demo-library-'));
-const env = { ...process.env, ESCHER_HOME: home, ESCHER_KEY: undefined, ESCHER_TOKEN: undefined };
+// No background search daemon: the home is thrown away at the end.
+const env = { ...process.env, ESCHER_HOME: home, ESCHER_KEY: undefined, ESCHER_TOKEN: undefined, ESCHER_SEARCH_DAEMON: '0' };
 
 function run(args, { input, homeDir = home, quiet = false } = {}) {
   console.log(`\n$ escher-playbook ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);

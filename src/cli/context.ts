@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import * as path from 'node:path';
 import type { PlaybookStore } from '../core/playbook-store/store';
-import type { PlaybookService } from '../core/service';
+import type { PlaybookService, ServiceOptions } from '../core/service';
 import { type PlaybookConfig, defaultHome, resolveConfig } from '../core/shared/config';
 import { readHomeSettings } from '../core/shared/home-config';
 import type { Logger } from '../core/shared/logger';
@@ -22,8 +22,8 @@ export interface CliContext {
   /** PlaybookConfig from defaults <- $ESCHER_HOME/config.json <- environment <- flags. */
   config(): PlaybookConfig;
   secrets(): FileSecretStore;
-  /** The composition root, created on first call. */
-  service(): Promise<PlaybookService>;
+  /** The composition root, created on first call (with `options`, which later calls cannot change). */
+  service(options?: ServiceOptions): Promise<PlaybookService>;
   /**
    * The playbook store alone, for commands that need nothing else (`list`, `show`): loads the
    * store's code only, not search, publisher and script manager (a third of the core's parse and
@@ -76,11 +76,11 @@ export function createCliContext(program: Command, streams: Streams, env: NodeJS
       secrets ??= new FileSecretStore(ctx.config().home, env);
       return secrets;
     },
-    async service() {
+    async service(options) {
       if (!service) {
         // '.js' because this stays a real import() under Node16 resolution; esbuild and tsx map it to the .ts file.
         const { PlaybookService } = await import('../core/service.js');
-        service = new PlaybookService(ctx.config(), { secrets: ctx.secrets(), logger });
+        service = new PlaybookService(ctx.config(), { secrets: ctx.secrets(), logger }, options);
       }
       return service;
     },

@@ -47,6 +47,7 @@ const COMMANDS: readonly LazyCommand[] = [
   { names: ['status'], load: () => import('./commands/status.js') },
   { names: ['search'], load: () => import('./commands/search.js') },
   { names: ['index'], load: () => import('./commands/index.js') },
+  { names: ['daemon'], load: () => import('./commands/daemon.js') },
   { names: ['resolve'], load: () => import('./commands/resolve.js') },
   { names: ['cache'], load: () => import('./commands/cache.js') },
   { names: ['run'], load: () => import('./commands/run.js') },

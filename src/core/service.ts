@@ -9,6 +9,7 @@ import { PlaybookStore } from './playbook-store/store';
 import { DraftStore } from './drafts/draft-store';
 import { VersionCompare } from './version-compare/version-compare';
 import { Conflicts } from './conflicts/conflicts';
+import type { Embedder } from './local-search/embedder';
 import { LocalSearch } from './local-search/local-search';
 import { QdrantVectorStore } from './local-search/qdrant-store';
 import type { LockOptions } from './playbook-store/store-lock';
@@ -34,6 +35,8 @@ export interface ServiceHosts {
 export interface ServiceOptions {
   /** Cross-process lock tuning for the store (tests shorten the stale period). */
   locks?: LockOptions;
+  /** The search's model, when the host started it already (the CLI's one-shot search starts it before loading the rest); the search owns it from then on. */
+  embedder?: Embedder;
 }
 
 /**
@@ -106,7 +109,8 @@ export class PlaybookService implements Disposable {
   private readonly _search = this.lazy(() => {
     const { qdrantUrl } = this.config.search;
     const remote = qdrantUrl ? new QdrantVectorStore({ url: qdrantUrl, apiKey: () => this.secrets.get('escher.qdrantApiKey') }) : undefined;
-    return new LocalSearch({ config: this.config, store: this.store, logger: this.logger, clock: this.clock, ...(remote ? { remote } : {}) });
+    const { embedder } = this.options;
+    return new LocalSearch({ config: this.config, store: this.store, logger: this.logger, clock: this.clock, ...(remote ? { remote } : {}), ...(embedder ? { embedder } : {}) });
   });
 
   /** Local search (the user_playbooks collection); the model and index load on first search. */

@@ -28,11 +28,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `escher-playbook --home <home> …args`, with a clean environment (no ESCHER_* from the caller). */
+/**
+ * `escher-playbook --home <home> …args`, with a clean environment (no ESCHER_* from the caller).
+ * The background search daemon is off unless `options.env` turns it on (ESCHER_SEARCH_DAEMON=1):
+ * a test that starts one stops it itself (test/cli/search-daemon/).
+ */
 export function runCli(home: string, args: readonly string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<CliResult> {
   ensureCliBuilt();
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ESCHER_')) env[k] = v;
+  env.ESCHER_SEARCH_DAEMON = '0';
   Object.assign(env, options.env ?? {});
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, '--home', home, ...args], { env, cwd: options.cwd ?? REPO, stdio: ['pipe', 'pipe', 'pipe'] });

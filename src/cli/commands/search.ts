@@ -1,44 +1,42 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { AREAS, CLOUD_PROVIDERS, SCRIPT_FORMATS } from '../../core/playbook-store/metadata';
-import type { Area, CloudProvider, ScriptFormat } from '../../core/playbook-store/metadata';
-import { describeWhy } from '../../core/local-search/hybrid-ranker';
-import { SEARCH_SOURCES, type SearchSource, type SourcedHit } from '../../core/discovery/discovery';
+import { SEARCH_SOURCES } from '../../core/discovery/search-sources';
 import { choice } from '../args';
 import type { CliContext } from '../context';
-import { serverSearch } from '../server-search';
+import type { Embedder } from '../../core/local-search/embedder';
+import type { PlaybookConfig } from '../../core/shared/config';
+import { askDaemon, daemonDisabled, daemonTarget, startDaemon } from '../search-daemon/client';
+import { buildId, configId } from '../search-daemon/daemon-paths';
+import { PROTOCOL } from '../search-daemon/protocol';
+import { contactsServer, printMessage, type SearchFlags } from './search-types';
 
-interface SearchFlags {
-  limit?: number;
-  cloud?: CloudProvider;
-  format?: ScriptFormat;
-  area?: Area;
-  resourceType?: string;
-  source?: SearchSource;
+interface SearchOptions extends SearchFlags {
   server?: boolean;
+  /** false with --no-daemon. */
+  daemon?: boolean;
 }
 
-const EMBED_NOTE_THRESHOLD = 20;
-/** How long a search waits for the team catalog and library listing to be brought up to date. */
-const REFRESH_DEADLINE_MS = 5_000;
+/**
+ * How long a search waits for the daemon's answer before running in-process. Generous: the
+ * daemon may be indexing many changed playbooks first, which the in-process search would do too.
+ */
+const DAEMON_ANSWER_MS = 120_000;
 
-/** Where a hit lives, as the list shows it: the area of a local one, "team · <review>", or "library". */
-export function sourceBadge(h: SourcedHit): string {
-  if (h.source === 'team') return `team · ${h.review_status ?? 'unknown'}`;
-  if (h.source === 'library') return 'library';
-  return h.area;
-}
-
-/** Matches numbered, then the weak ones (no word of the query matched) under their own heading. */
-function humanHits(hits: SourcedHit[]): string[] {
-  const strong = hits.filter((h) => !h.weak);
-  const weak = hits.filter((h) => h.weak);
-  const lines = strong.length ? [] : ['no matching playbooks'];
-  const row = (h: SourcedHit, i: number) => [`${String(i + 1).padStart(2)}. ${h.name}  (${h.playbook_id} v${h.version}, ${sourceBadge(h)})  ${h.score.toFixed(3)}`, `    ${describeWhy(h.why)}`];
-  strong.forEach((h, i) => lines.push(...row(h, i)));
-  if (weak.length) lines.push('weak matches (no word of the query matched; similar in meaning only):');
-  weak.forEach((h, i) => lines.push(...row(h, strong.length + i)));
-  return lines;
+/**
+ * The model's worker, spawned before the search code and the service are even loaded: starting the
+ * model is the longest part of an in-process search, so it starts first and the index loads
+ * meanwhile. Nothing when the configured model is invalid (the search reports that as before).
+ */
+async function startedEmbedder(config: PlaybookConfig): Promise<{ embedder?: Embedder }> {
+  const { createEmbedder } = await import('../../core/local-search/embedder-factory.js');
+  try {
+    const embedder = createEmbedder(config.search);
+    embedder.preload().catch(() => undefined);
+    return { embedder };
+  } catch {
+    return {};
+  }
 }
 
 function positiveInt(value: string): number {
@@ -51,6 +49,11 @@ function positiveInt(value: string): number {
  * `search "QUERY"`: the same LocalSearch the extension uses, so both give the same results.
  * Per call: read the persisted index while the model loads in its worker, reconcile by content
  * hash (embeds only playbooks changed since the last run), embed the query, rank.
+ *
+ * Loading the model is most of a one-shot search's time, so a search that needs no server
+ * (search-daemon/) is first offered to the home's search daemon, which keeps the model and index
+ * loaded and runs the very same code (search-run.ts); when there is none, or it is stale, dead or
+ * answers nonsense, the search runs here and then starts one in the background for the next call.
  */
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -64,49 +67,36 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--resource-type <type>', 'only playbooks for this resource type (e.g. rds, ec2)')
     .option('--source <source>', `where to search: ${SEARCH_SOURCES.join('|')} (default all; --area searches your store only)`, choice(SEARCH_SOURCES))
     .option('--server', "ask the Escher server's agent (tenant + library search) and show where each reference lives here")
-    .action(async (query: string, o: SearchFlags) => {
-      if (o.server) return serverSearch(ctx, query, o);
-      const service = await ctx.service();
-      const { search } = service;
-      const source = o.source ?? 'all';
-      try {
-        if (source !== 'local' && !o.area && ctx.config().serverUrl) {
-          // A search must not hang on a slow server: past the deadline it answers from the last-known metadata.
-          const r = await service.discovery.refresh({ signal: AbortSignal.timeout(REFRESH_DEADLINE_MS) });
-          const down = [r.team, r.library].find((x) => !x.online);
-          if (down) ctx.out.warn(`the server could not be reached (${down.error ?? 'unknown error'}): team and library playbooks are searched as last fetched`);
-        }
-        // A one-shot process has no "background": bring the index fully up to date first (a
-        // no-op when nothing changed), so the results cover every playbook.
-        const report = await search.start();
-        const warnings = new Set(report.warnings);
-        if (report.reset && report.reset !== 'no index yet') warnings.add(report.reset);
-        if (report.embedded > EMBED_NOTE_THRESHOLD) ctx.out.note(`indexed ${report.embedded} new or changed playbook(s)`);
-        const res = await service.discovery.search(query, {
-          source,
-          ...(o.limit !== undefined ? { limit: o.limit } : {}),
-          ...(o.cloud ? { cloud: o.cloud } : {}),
-          ...(o.format ? { format: o.format } : {}),
-          ...(o.area ? { area: o.area } : {}),
-          ...(o.resourceType ? { resourceType: o.resourceType } : {}),
-        });
-        for (const w of res.warnings) warnings.add(w);
-        for (const w of warnings) ctx.out.warn(w);
-        if ((res.indexed.team?.embedded ?? 0) + (res.indexed.library?.embedded ?? 0) > EMBED_NOTE_THRESHOLD) ctx.out.note(`indexed ${(res.indexed.team?.embedded ?? 0) + (res.indexed.library?.embedded ?? 0)} new or changed team/library playbook(s)`);
-        const json = res.hits.map((h) => ({
-          source: h.source,
-          playbook_id: h.playbook_id,
-          version: h.version,
-          name: h.name,
-          area: h.source === 'local' ? h.area : null,
-          ...(h.source !== 'local' ? { review_status: h.review_status } : {}),
-          score: Number(h.score.toFixed(4)),
-          why: h.why,
-          ...(h.weak ? { weak: true } : {}),
-        }));
-        ctx.out.result(json, () => humanHits(res.hits));
-      } finally {
-        await search.close();
+    .option('--no-daemon', 'search in this process only: neither ask nor start the background search daemon (also ESCHER_SEARCH_DAEMON=0)')
+    .action(async (query: string, o: SearchOptions) => {
+      if (o.server) {
+        const { serverSearch } = await import('../server-search.js');
+        return serverSearch(ctx, query, o);
       }
+      const config = ctx.config();
+      const { server: _server, daemon, ...flags } = o;
+      // --verbose logs the index's progress as it happens, in this process: not through the daemon.
+      const useDaemon = daemon !== false && !daemonDisabled(ctx.env) && !ctx.globals().verbose && !contactsServer(config, flags) && config.search.qdrantUrl === '';
+      const target = useDaemon ? daemonTarget(config.home) : undefined;
+      let answered = false;
+      if (target) {
+        const res = await askDaemon(target.paths, { protocol: PROTOCOL, type: 'search', query, flags, build: buildId(target.entry), config: configId(config) }, DAEMON_ANSWER_MS);
+        if (res?.ok && res.type === 'search') {
+          for (const m of res.messages) printMessage(ctx.out, m);
+          ctx.out.result(res.outcome.json, () => res.outcome.human);
+          return;
+        }
+        // A daemon that answered "failed" is alive and current: the search runs here to report the error, and no second daemon is started.
+        answered = res !== undefined && !(res.ok === false && res.reason === 'stale');
+      }
+      const service = await ctx.service(await startedEmbedder(config));
+      const { runSearch } = await import('./search-run.js');
+      try {
+        const outcome = await runSearch(service, config, query, flags, (m) => printMessage(ctx.out, m));
+        ctx.out.result(outcome.json, () => outcome.human);
+      } finally {
+        await service.search.close();
+      }
+      if (target && !answered) startDaemon(target, config.home, ctx.env);
     });
 }

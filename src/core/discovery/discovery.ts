@@ -13,8 +13,9 @@ import { inStore } from '../team-catalog/clone';
 import type { LibraryCatalog } from '../team-catalog/library-catalog';
 import { teamVersions, type RefreshResult, type TeamCatalog } from '../team-catalog/team-catalog';
 
-export const SEARCH_SOURCES = ['local', 'team', 'library', 'all'] as const;
-export type SearchSource = (typeof SEARCH_SOURCES)[number];
+import { SEARCH_SOURCES, type SearchSource } from './search-sources';
+
+export { SEARCH_SOURCES, type SearchSource };
 
 export interface MergedSearchOptions extends SearchOptions {
   /** Which collections to rank (default 'all'). An `area` filter concerns the user's store only: remote sources are then left out. */

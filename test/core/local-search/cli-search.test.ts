@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { json, runCli } from '../../helpers/cli';
-import { tempDir } from '../../helpers/temp-dir';
+import { seededSearchHome } from '../../helpers/search-home';
 
 /** `escher-playbook search` and `index status|rebuild` through the built CLI (dist/cli.js + dist/embedding-worker.js). */
 interface Hit {
@@ -17,23 +17,9 @@ interface Hit {
   weak?: true;
 }
 
-async function seeded(t: Parameters<typeof tempDir>[0]): Promise<string> {
-  const home = await tempDir(t, 'escher-cli-search-');
-  const script = path.join(home, 'stop.sh');
-  await fs.writeFile(script, '#!/bin/sh\naws rds stop-db-instance\n');
-  for (const args of [
-    ['--name', 'Weekend RDS shutdown', '--description', 'Stop the Postgres databases on Friday evening', '--cloud', 'aws', '--resource-types', 'rds', '--script', `shell=${script}`],
-    ['--name', 'Rotate IAM access keys', '--description', 'New access keys for service users', '--cloud', 'aws', '--resource-types', 'iam'],
-    ['--name', 'Restart AKS node pool', '--description', 'Reboot Kubernetes nodes one by one', '--cloud', 'azure', '--resource-types', 'aks'],
-  ]) {
-    const r = await runCli(home, ['create', ...args]);
-    assert.equal(r.code, 0, r.stderr);
-  }
-  return home;
-}
 
 test('cli: search --json gives hits with id, version, name, area, score and why; filters and --limit apply', async (t) => {
-  const home = await seeded(t);
+  const home = await seededSearchHome(t);
   const r = await runCli(home, ['search', 'shut down db weekend', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const hits = json<Hit[]>(r);
@@ -56,7 +42,7 @@ test('cli: search --json gives hits with id, version, name, area, score and why;
 });
 
 test('cli: bad input is one line and exit 2; nothing matches is not an error', async (t) => {
-  const home = await seeded(t);
+  const home = await seededSearchHome(t);
   const bad = await runCli(home, ['search', 'x', '--limit', '0']);
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr.trim().split('\n').length, 1);
@@ -75,7 +61,7 @@ test('cli: bad input is one line and exit 2; nothing matches is not an error', a
 });
 
 test('cli: index status and rebuild; a second search reuses the index (no re-embedding)', async (t) => {
-  const home = await seeded(t);
+  const home = await seededSearchHome(t);
   const before = json<{ indexed: number; playbooks: number; stale: number; fileBytes: number | null }>(await runCli(home, ['index', 'status', '--json']));
   assert.deepEqual([before.indexed, before.playbooks, before.stale, before.fileBytes], [0, 3, 3, null]);
   assert.equal((await runCli(home, ['search', 'rotate keys'])).code, 0);
@@ -89,7 +75,7 @@ test('cli: index status and rebuild; a second search reuses the index (no re-emb
 });
 
 test('cli: script bodies are searched by keyword and the matching line is shown; a secret script is never indexed in clear', async (t) => {
-  const home = await seeded(t);
+  const home = await seededSearchHome(t);
   const secret = path.join(home, 'rotate.sh');
   await fs.writeFile(secret, '#!/bin/sh\nvault write zanzibarquokka-token\n');
   const r0 = await runCli(home, ['create', '--name', 'Secret rotation', '--description', 'Rotates a token', '--cloud', 'aws', '--secret-script', `shell=${secret}`]);
@@ -108,7 +94,7 @@ test('cli: script bodies are searched by keyword and the matching line is shown;
 });
 
 test('cli: a query nothing matches says so, and anything listed is under the weak-matches heading', async (t) => {
-  const home = await seeded(t);
+  const home = await seededSearchHome(t);
   const r = await runCli(home, ['search', 'banana bread recipe']);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
