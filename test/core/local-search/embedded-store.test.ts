@@ -5,11 +5,12 @@ import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { COLLECTION_FILE, EmbeddedVectorStore } from '../../../src/core/local-search/embedded-store';
 import { scanTopK, topKByDot } from '../../../src/core/local-search/exact-search';
-import { IndexFileError, decodeIndexFile, encodeIndexFile, readIndexFile, writeIndexFile } from '../../../src/core/local-search/index-file';
+import { IndexFileError, encodeIndexFile, readIndexFile, writeIndexFile } from '../../../src/core/local-search/index-file';
 import { StoredPayload } from '../../../src/core/local-search/stored-payload';
 import type { VectorStore } from '../../../src/core/local-search/vector-store';
 import { DIM, axisVector, testPayload, vectorStoreContract } from './store-contract';
 import { tempDir } from '../../helpers/temp-dir';
+import { sectionStart } from './index-file-layout';
 
 const dirs: string[] = [];
 const tmp = async () => {
@@ -41,7 +42,7 @@ test('embedded: a flipped byte, a truncated file or garbage is reported and the 
   const { dir, file } = await savedStore();
   const good = await fs.readFile(file);
   const damage: [string, Buffer][] = [
-    ['flipped byte', Buffer.from(good.map((b, i) => (i === Math.floor(good.length / 2) ? b ^ 0xff : b)))],
+    ['flipped byte', Buffer.from(good.map((b, i) => (i === sectionStart(good, 'vectors') + 5 ? b ^ 0xff : b)))],
     ['truncated', good.subarray(0, good.length - 40)],
     ['garbage', Buffer.from('not an index at all')],
     ['empty', Buffer.alloc(0)],
@@ -62,30 +63,69 @@ test('embedded: a flipped byte, a truncated file or garbage is reported and the 
   }
 });
 
-test('embedded: the file format round-trips, payloads are parsed only when asked for, and a checksum covers every section', () => {
+test('embedded: a payload damaged on disk drops only its point, says which, and the next save leaves it out', async () => {
+  const { dir, file } = await savedStore();
+  const good = await fs.readFile(file);
+  const at = good.indexOf('"playbook_id":"p1"', sectionStart(good, 'payloads')) + 16;
+  await fs.writeFile(file, Buffer.from(good.map((b, i) => (i === at ? b ^ 0x20 : b))));
+  const s = new EmbeddedVectorStore(dir);
+  const damaged: string[] = [];
+  s.onDamaged = (id, why) => damaged.push(`${id}: ${why}`);
+  assert.deepEqual(await s.open(IDENTITY), { reset: false });
+  assert.equal(await s.count(), 3, 'payloads are not read at load');
+  const hits = await s.search(axisVector(1), { limit: 3 });
+  assert.deepEqual(hits.map((h) => h.id).sort(), ['p0', 'p2']);
+  assert.deepEqual(damaged, ['p1: checksum mismatch in a payload (damaged file)']);
+  assert.equal(await s.count(), 2);
+  await s.close();
+  const again = new EmbeddedVectorStore(dir);
+  await again.open(IDENTITY);
+  assert.deepEqual((await again.catalog()).map((c) => c.id).sort(), ['p0', 'p2']);
+  assert.deepEqual((await again.get(['p0', 'p2'])).map((p) => p.payload), [testPayload('p0'), testPayload('p2')]);
+  await again.close();
+});
+
+test('embedded: the file format round-trips, payloads are read only when asked for, and a checksum covers every section', async (t) => {
+  const dir = await tempDir(t, 'escher-idx-');
+  const file = path.join(dir, 'x.idx');
   const payloads = [testPayload('a'), testPayload('b')];
   const vectors = new Float32Array([...axisVector(0), ...axisVector(1)]);
   const stored = payloads.map((p) => StoredPayload.of(p));
-  const buf = encodeIndexFile({ modelId: 'm', dimension: DIM, payloads: stored, vectors, savedAt: '2026-01-01T00:00:00.000Z' });
-  assert.equal(buf.subarray(0, 8).toString('ascii'), 'ESCHVIX3');
-  const back = decodeIndexFile(buf);
+  const input = { modelId: 'm', dimension: DIM, payloads: stored, vectors, savedAt: '2026-01-01T00:00:00.000Z' };
+  const buf = encodeIndexFile(input).bytes;
+  assert.equal(buf.subarray(0, 8).toString('ascii'), 'ESCHVIX4');
+  await writeIndexFile(file, input);
+  assert.deepEqual(await fs.readFile(file), buf);
+  const back = (await readIndexFile(file))!;
   assert.deepEqual(back.payloads.map((p) => p.row), stored.map((p) => p.row));
   assert.deepEqual(back.payloads.map((p) => p.payload), payloads);
   assert.equal(back.keyword, undefined);
   assert.equal(back.vectors.byteOffset, 0, 'vectors in a buffer of their own (usearch ignores byte offsets)');
-  const withKeywords = decodeIndexFile(encodeIndexFile({ modelId: 'm', dimension: DIM, payloads: stored, vectors, keyword: { version: 'v1', bytes: Buffer.from([1, 2, 3]) }, savedAt: 'now' }));
-  assert.deepEqual(withKeywords.keyword, { version: 'v1', bytes: Buffer.from([1, 2, 3]) });
-  assert.deepEqual(Array.from(withKeywords.vectors), Array.from(vectors));
   assert.deepEqual(Array.from(back.vectors), Array.from(vectors));
+  await writeIndexFile(file, { ...input, keyword: { version: 'v1', bytes: Buffer.from([1, 2, 3]) } });
+  assert.deepEqual((await readIndexFile(file))!.keyword, { version: 'v1', bytes: Buffer.from([1, 2, 3]) });
   // Saving what was loaded writes the same bytes (unparsed payloads are written as read).
-  assert.deepEqual(encodeIndexFile({ modelId: 'm', dimension: DIM, payloads: decodeIndexFile(buf).payloads, vectors, savedAt: '2026-01-01T00:00:00.000Z' }), buf);
-  // Change one byte anywhere: the header's or a section's checksum catches it.
-  for (const at of [12, 20, buf.length - 4, buf.indexOf('"playbook_id":"b"') + 16]) {
+  const lazy = (await readIndexFile(file, { lazy: true }))!;
+  assert.deepEqual(encodeIndexFile({ ...input, payloads: lazy.payloads }).bytes, buf);
+  await lazy.payloadFile!.close();
+  // Change one byte anywhere before the payloads: the header's or a section's checksum catches it.
+  for (const at of [12, 20, buf.indexOf('"playbook_id":"b"') + 16, buf.length - 300]) {
     const bad = Buffer.from(buf);
     bad[at] = bad[at]! ^ 0x20;
-    assert.throws(() => decodeIndexFile(bad), IndexFileError, `byte ${at}`);
+    await fs.writeFile(file, bad);
+    await assert.rejects(readIndexFile(file), IndexFileError, `byte ${at}`);
   }
-  assert.throws(() => decodeIndexFile(buf.subarray(0, buf.length - 1)), IndexFileError);
+  // A payload changed on disk is caught by its own checksum when it is read.
+  const bad = Buffer.from(buf);
+  const inPayload = buf.lastIndexOf('"playbook_id":"b"') + 16;
+  bad[inPayload] = bad[inPayload]! ^ 0x20;
+  await fs.writeFile(file, bad);
+  const read = (await readIndexFile(file, { lazy: true }))!;
+  assert.deepEqual(read.payloads[0]!.payload, payloads[0]);
+  assert.throws(() => read.payloads[1]!.payload, IndexFileError);
+  await read.payloadFile!.close();
+  await fs.writeFile(file, buf.subarray(0, buf.length - 1));
+  await assert.rejects(readIndexFile(file), IndexFileError);
 });
 
 test('embedded: a file read from disk gives the same points, and a torn file is an IndexFileError', async (t) => {

@@ -12,6 +12,7 @@ import type { CreatePlaybookInput } from '../../../src/core/playbook-store/types
 import type { Embedder } from '../../../src/core/local-search/embedder';
 import { COLLECTION_FILE } from '../../../src/core/local-search/embedded-store';
 import { readIndexFile, writeIndexFile } from '../../../src/core/local-search/index-file';
+import { sectionStart } from './index-file-layout';
 import { KEYWORD_INDEX_VERSION, KeywordIndex } from '../../../src/core/local-search/keyword-index';
 import { LocalSearch, SEARCH_DIR } from '../../../src/core/local-search/local-search';
 import { QdrantVectorStore } from '../../../src/core/local-search/qdrant-store';
@@ -237,7 +238,8 @@ test('a corrupt index file is rebuilt from the playbook files, with a visible wa
   await a.search.close();
   const file = path.join(e.home, SEARCH_DIR, COLLECTION_FILE);
   const bytes = await fs.readFile(file);
-  bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0x55;
+  const inVectors = sectionStart(bytes, 'vectors') + 100;
+  bytes[inVectors] = bytes[inVectors]! ^ 0x55;
   await fs.writeFile(file, bytes);
 
   const b = e.open();
@@ -249,6 +251,29 @@ test('a corrupt index file is rebuilt from the playbook files, with a visible wa
   const c = e.open();
   const r = await c.search.start();
   assert.equal(r.reset, undefined, 'the rebuilt file reads back cleanly');
+});
+
+test('a playbook whose payload is damaged in the index file is indexed again, with a warning, and found by the next search', async (t) => {
+  const e = await env(t);
+  await seed(e);
+  const a = e.open();
+  await a.search.start();
+  await a.search.close();
+  const file = path.join(e.home, SEARCH_DIR, COLLECTION_FILE);
+  const bytes = await fs.readFile(file);
+  const at = bytes.indexOf('"name":"Rotate IAM access keys"', sectionStart(bytes, 'payloads')) + 10;
+  bytes[at] = bytes[at]! ^ 0x20;
+  await fs.writeFile(file, bytes);
+
+  const b = e.open();
+  assert.equal((await b.search.start()).reset, undefined, 'the file loads: payloads are read when shown');
+  await b.search.searchLocalPlaybooks('rotate keys');
+  assert.ok(e.warnings.some((w) => /rotate-iam-access-keys is indexed again \(checksum mismatch in a payload/.test(w)), e.warnings.join('\n'));
+  assert.equal((await top(b.search, 'rotate keys'))[0], 'rotate-iam-access-keys');
+  await b.search.close();
+  const c = e.open();
+  assert.equal((await c.search.start()).embedded, 0, 'the re-indexed playbook was saved');
+  assert.equal((await top(c.search, 'rotate keys'))[0], 'rotate-iam-access-keys');
 });
 
 test('Qdrant configured but unreachable: search keeps working from the embedded index, with a warning', async (t) => {

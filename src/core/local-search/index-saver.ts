@@ -1,0 +1,90 @@
+import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
+import type { IndexFileContents, IndexFileInput } from './index-file';
+import { appendSegment, reopenForPayloads, writeIndexFile } from './index-file';
+import type { IndexSegment } from './index-segment';
+import type { PayloadFile } from './payload-file';
+
+/**
+ * When appended saves are folded into a new base part: once the segments hold a quarter of the
+ * base's bytes (superseded and removed points are dead space in the base), or this many changed
+ * or removed points (a load re-tokenises the segments' points for the keyword index, so their
+ * number bounds what a load costs beyond the base).
+ */
+export const COMPACT_TAIL_FRACTION = 0.25;
+export const COMPACT_TAIL_RECORDS = 2000;
+
+/**
+ * What the embedded store knows of its file between saves (where the good bytes end, how much was
+ * appended, which file it is), and the two ways to save: append a segment, or write a new base
+ * part and read payloads from it from then on. The caller decides what to save; this decides
+ * whether an append is safe.
+ */
+export class IndexFileSaver {
+  private identity: string | undefined;
+  private validEnd = 0;
+  private baseBytes = 0;
+  private tailRecords = 0;
+  private payloads: PayloadFile | undefined;
+
+  constructor(readonly file: string) {}
+
+  /** Takes over a loaded file's state (and its open payload file). */
+  loaded(c: IndexFileContents): void {
+    void this.forget();
+    this.identity = c.format === 4 && !c.torn ? c.identity : undefined;
+    this.validEnd = c.validEnd;
+    this.baseBytes = c.baseBytes;
+    this.tailRecords = c.segments.reduce((n, s) => n + s.payloads.length + s.removed.length, 0);
+    this.payloads = c.payloadFile;
+  }
+
+  /** No usable file (none yet, damaged, another model): the next save writes a new one. */
+  async forget(): Promise<void> {
+    this.identity = undefined;
+    const p = this.payloads;
+    this.payloads = undefined;
+    await p?.close();
+  }
+
+  /**
+   * Appends `segment` when the file is the one this process read or wrote last, ends where it
+   * left it, and stays under the compaction thresholds; false when the caller must rewrite.
+   */
+  async tryAppend(segment: IndexSegment, approxBytes: number): Promise<boolean> {
+    if (!this.identity) return false;
+    const records = segment.payloads.length + segment.removed.length;
+    if (this.tailRecords + records > COMPACT_TAIL_RECORDS || this.validEnd + approxBytes - this.baseBytes > this.baseBytes * COMPACT_TAIL_FRACTION) return false;
+    const end = await appendSegment(this.file, this.identity, this.validEnd, segment);
+    if (end === undefined) return false;
+    this.validEnd = end;
+    this.tailRecords += records;
+    return true;
+  }
+
+  /**
+   * Writes a new base part holding `input` and points its payloads at it (`relocate` is called
+   * with the open payload file and each payload's place), so memory holds no payload bytes after.
+   */
+  async rewrite(input: IndexFileInput, relocate: (file: PayloadFile, slices: { offset: number; length: number; crc: number }[]) => void): Promise<void> {
+    await fs.mkdir(path.dirname(this.file), { recursive: true });
+    const written = await writeIndexFile(this.file, input);
+    const old = this.payloads;
+    this.payloads = undefined;
+    this.identity = undefined;
+    this.validEnd = this.baseBytes = written.bytes.length;
+    this.tailRecords = 0;
+    const reopened = await reopenForPayloads(this.file, written);
+    if (!reopened) {
+      // Another process replaced the file already: payloads keep reading the old one (still open,
+      // so still readable), and the next save rewrites again.
+      this.payloads = old;
+      return;
+    }
+    relocate(reopened.payloadFile, written.slices);
+    this.payloads = reopened.payloadFile;
+    this.identity = reopened.identity;
+    // Every payload now reads from the new file.
+    await old?.close();
+  }
+}
