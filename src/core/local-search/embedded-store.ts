@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import type { Clock } from '../shared/clock';
 import { systemClock } from '../shared/clock';
-import { topKByDot } from './exact-search';
+import { topKByCosine } from './exact-search';
+import { dot, quantized } from './quantize';
 import { IndexFileError, readIndexFile } from './index-file';
 import type { KeywordSidecar } from './index-file';
 import { IndexFileSaver } from './index-saver';
@@ -28,7 +29,7 @@ export const COLLECTION_FILE = 'user_playbooks.idx';
  * Saves append: `flush()` writes the points changed and the ids removed since the last save as
  * a segment at the end of the file (index-segment.ts), and writes the file whole only to compact
  * it (index-saver.ts thresholds), after a clear, or when the file is not the one this process
- * last read or wrote. Payloads stay in the file until a search shows them (payload-file.ts); one
+ * last read or wrote. Payloads stay in the file until a search shows them (index-file-reader.ts); one
  * found damaged then drops its point, which the next reconcile indexes again.
  *
  * Several processes (the extension host, CLI calls) may hold the collection at once. A process
@@ -82,12 +83,13 @@ export class EmbeddedVectorStore implements VectorStore {
     if (!contents) return { reset: true, reason: 'no index yet' };
     const h = contents.header;
     if (h.modelId !== identity.modelId || h.dimension !== identity.dimension) {
-      await contents.payloadFile?.close();
+      await contents.reader?.close();
       return { reset: true, reason: `embedding model changed from ${h.modelId} (${h.dimension}d) to ${identity.modelId} (${identity.dimension}d); re-indexing` };
     }
     this.saver.loaded(contents);
-    // The vectors' buffer has room for the segments' points; it is searched in place.
-    this.points.load(new Float32Array(contents.vectors.buffer), contents.payloads);
+    // The int8 rows' buffer has room for the segments' points; it is searched in place.
+    const { vectors, reader } = contents;
+    this.points.load(new Int8Array(contents.quantized.buffer), contents.payloads, { ...(vectors ? { vectors } : {}), ...(reader ? { reader } : {}) });
     this.loadedChanges = [...this.points.apply(contents.segments)];
     this.points.changed.clear();
     this.loadedKeywordIndex = contents.keyword;
@@ -112,16 +114,26 @@ export class EmbeddedVectorStore implements VectorStore {
     const dim = this.dim();
     const pts = this.points;
     const filtered = !isEmptyFilter(options.filter);
-    // Freed slots hold zero vectors that may rank anywhere; ask for enough rows to skip them.
-    // A filtered search ranks every row and keeps the matching ones (still ~20 ms at 100k).
-    const k = filtered ? pts.rows : options.limit + pts.free.length;
-    const hits: VectorHit[] = [];
-    for (const { row, score } of topKByDot(pts.matrix, pts.rows, dim, vector, k, this.exact === 'usearch')) {
+    // The int8 ranking picks twice the candidates asked for (plus slack for rank swaps its
+    // rounding can cause); they are scored again from their float32 vectors. Freed slots hold
+    // zero rows that may rank anywhere: ask for enough rows to skip them. A filtered search ranks
+    // every row and keeps the matching ones.
+    const pool = 2 * options.limit + 16;
+    const k = filtered ? pts.rows : pool + pts.free.length;
+    const scored: { row: number; score: number }[] = [];
+    for (const { row } of topKByCosine(pts.matrix, pts.rows, dim, quantized(vector), k, this.exact === 'usearch')) {
       const stored = pts.payloads[row];
       if (!stored || !matchesFilter(stored.row, options.filter)) continue;
+      const v = pts.vectorAt(row);
+      if (v) scored.push({ row, score: dot(v, vector) });
+      if (scored.length >= pool) break;
+    }
+    scored.sort((a, b) => b.score - a.score);
+    const hits: VectorHit[] = [];
+    for (const { row, score } of scored) {
       const payload = pts.payloadAt(row);
       if (!payload) continue;
-      hits.push({ id: stored.id, score, payload });
+      hits.push({ id: payload.playbook_id, score, payload });
       if (hits.length >= options.limit) break;
     }
     return hits;
@@ -166,8 +178,9 @@ export class EmbeddedVectorStore implements VectorStore {
     for (const id of ids) {
       const slot = this.points.slotOf.get(id);
       const payload = slot === undefined ? undefined : this.points.payloadAt(slot);
-      if (slot === undefined || !payload) continue;
-      out.push({ id, payload, vector: this.points.vectorAt(slot).slice() });
+      const vector = slot === undefined || !payload ? undefined : this.points.vectorAt(slot);
+      if (!payload || !vector) continue;
+      out.push({ id, payload, vector: Float32Array.from(vector) });
     }
     return out;
   }
@@ -195,9 +208,12 @@ export class EmbeddedVectorStore implements VectorStore {
         const approx = seg.payloads.length * (1024 + pts.dim * 4) + seg.removed.length * 64;
         if (await this.saver.tryAppend(seg, approx)) return;
       }
-      const { payloads, vectors } = pts.compacted();
-      const input = { modelId: this.identity.modelId, dimension: pts.dim, payloads, vectors, keyword: this.keywordIndexProvider?.(), savedAt: new Date(this.clock.now()).toISOString() };
-      await this.saver.rewrite(input, (file, slices) => payloads.forEach((p, i) => p.relocate(file, slices[i]!)));
+      const { payloads, vectors, quantized, slots } = pts.compacted();
+      const input = { modelId: this.identity.modelId, dimension: pts.dim, payloads, vectors, quantized, keyword: this.keywordIndexProvider?.(), savedAt: new Date(this.clock.now()).toISOString() };
+      await this.saver.rewrite(input, (reader, slices) => {
+        payloads.forEach((p, i) => p.relocate(reader, slices[i]!));
+        pts.rewritten(reader, slots);
+      });
       this.rewrite = false;
     } catch (e) {
       for (const id of changed) pts.changed.add(id);
@@ -220,7 +236,7 @@ export class EmbeddedVectorStore implements VectorStore {
     return this.file;
   }
 
-  /** Bytes held by the vector matrix (for `index status` and the memory bench). */
+  /** Bytes held by the int8 vector matrix (for `index status` and the memory bench). */
   matrixBytes(): number {
     return this.points.matrix.byteLength;
   }

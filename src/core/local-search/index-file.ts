@@ -4,12 +4,13 @@ import { crc32 } from 'node:zlib';
 import { writeFileAtomic } from '../shared/atomic-fs';
 import type { PayloadRow } from './stored-payload';
 import { StoredPayload } from './stored-payload';
-import { PayloadFile } from './payload-file';
-import type { PayloadSlice } from './payload-file';
+import { IndexFileReader } from './index-file-reader';
+import type { PayloadSlice } from './index-file-reader';
 import { IndexFileError, align8, bytesOf, frameHeader, framedLength, ownBytes, parseFrame, readAt, sectionOf, verified } from './index-format';
 import type { Section } from './index-format';
 import { MAGIC_V3, readIndexFileV3 } from './index-file-v3';
 import { decodeSegments, encodeSegment } from './index-segment';
+import { quantizeInto } from './quantize';
 import type { IndexSegment } from './index-segment';
 
 export { IndexFileError } from './index-format';
@@ -28,9 +29,11 @@ export { IndexFileError } from './index-format';
  *   offsets      u32[count + 1]: where each payload's JSON starts and ends inside `payloads`
  *   crcs         u32[count]: CRC-32 of each payload, checked when it is read
  *   keyword      the keyword index of the base's payloads (keyword/codec.ts; may be empty)
- *   vectors      f32[count × dimension], little-endian, slot order
- *   payloads     the full payloads, one JSON object each — last, because a load does not read
- *                them: a search reads the few it shows (payload-file.ts)
+ *   quantized    i8[count × dimension], the vectors as the store searches them (quantize.ts)
+ *   vectors      f32[count × dimension], little-endian, slot order: not read by a load; a search
+ *                reads its candidates' (index-file-reader.ts), checked against their int8 copy
+ *   payloads     the full payloads, one JSON object each, not read by a load either: a search
+ *                reads the few it shows
  *   segments…    appended saves
  * Every section starts at a multiple of 8 bytes (the keyword index's arrays are views).
  *
@@ -41,7 +44,7 @@ export { IndexFileError } from './index-format';
  */
 export const MAGIC = Buffer.from('ESCHVIX4', 'ascii');
 
-const SECTIONS = ['rows', 'offsets', 'crcs', 'keyword', 'vectors', 'payloads'] as const;
+const SECTIONS = ['rows', 'offsets', 'crcs', 'keyword', 'quantized', 'vectors', 'payloads'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 interface IndexFileHeader {
@@ -64,8 +67,10 @@ export interface IndexFileContents {
   format: 3 | 4;
   /** The base part's points; the segments change them in order. */
   payloads: StoredPayload[];
-  /** The base part's count × dimension floats, at the start of a buffer of their own with room for every point the segments add (usearch ignores byte offsets). */
-  vectors: Float32Array;
+  /** The base part's count × dimension int8 rows, at the start of a buffer of their own with room for every point the segments add (usearch ignores byte offsets). */
+  quantized: Int8Array;
+  /** The float32 vectors, when read now (not `lazy`, or a v3 file); else `reader` reads them. */
+  vectors?: Float32Array;
   keyword: KeywordSidecar | undefined;
   segments: IndexSegment[];
   /** Bytes of the base part, and of the file known good (base and the segments that loaded). */
@@ -73,8 +78,8 @@ export interface IndexFileContents {
   validEnd: number;
   /** Why the end of the file was ignored (a torn or damaged save), when it was. */
   torn?: string;
-  /** Set when payloads are read from the file on demand (`lazy`): the caller closes it. */
-  payloadFile?: PayloadFile;
+  /** Set when payloads and vectors are read from the file on demand (`lazy`): the caller closes it. */
+  reader?: IndexFileReader;
   /** Device and inode at read time: another process's rewrite changes them. */
   identity: string;
 }
@@ -84,14 +89,17 @@ export interface IndexFileInput {
   dimension: number;
   payloads: readonly StoredPayload[];
   vectors: Float32Array;
+  /** The vectors quantized (quantize.ts), when the caller has them; else computed here. */
+  quantized?: Int8Array;
   keyword?: KeywordSidecar | undefined;
   savedAt: string;
 }
 
 export interface EncodedIndexFile {
   bytes: Buffer;
-  /** Where the payload section starts, and each payload inside it. */
+  /** Where the payload and vector sections start, and each payload inside its section. */
   payloadBase: number;
+  vectorBase: number;
   slices: PayloadSlice[];
 }
 
@@ -109,6 +117,7 @@ export function encodeIndexFile(c: IndexFileInput): EncodedIndexFile {
     offsets: bytesOf(offsets),
     crcs: bytesOf(crcs),
     keyword: c.keyword?.bytes ?? Buffer.alloc(0),
+    quantized: bytesOf(c.quantized ?? quantizeAll(c.vectors, c.dimension)),
     vectors: Buffer.from(c.vectors.buffer, c.vectors.byteOffset, c.payloads.length * c.dimension * 4),
     payloads,
   };
@@ -133,12 +142,12 @@ export function encodeIndexFile(c: IndexFileInput): EncodedIndexFile {
     at = off + bodies[name].length;
   }
   const slices = blobs.map((b, i) => ({ offset: offsets[i]!, length: b.length, crc: crcs[i]! }));
-  return { bytes: Buffer.concat(parts), payloadBase: sections.payloads[0], slices };
+  return { bytes: Buffer.concat(parts), payloadBase: sections.payloads[0], vectorBase: sections.vectors[0], slices };
 }
 
 /**
  * Reads the base part and the segments after it. `lazy`: payloads stay in the file and are read
- * when shown (the file stays open in `payloadFile`); otherwise they are read and checked now.
+ * when shown (the file stays open in `reader`); otherwise they are read and checked now.
  */
 export async function readIndexFile(file: string, options: { lazy?: boolean } = {}): Promise<IndexFileContents | undefined> {
   let fh: FileHandle;
@@ -157,7 +166,8 @@ export async function readIndexFile(file: string, options: { lazy?: boolean } = 
     if (prefix.subarray(0, 8).equals(MAGIC_V3)) {
       const v3 = await readIndexFileV3(fh, st.size);
       const keyword = v3.keywordBytes.length ? { version: v3.header.keywordVersion, bytes: v3.keywordBytes } : undefined;
-      return { header: v3.header, format: 3, payloads: v3.payloads, vectors: v3.vectors, keyword, segments: [], baseBytes: st.size, validEnd: st.size, identity };
+      const quantized = quantizeAll(v3.vectors, v3.header.dimension);
+      return { header: v3.header, format: 3, payloads: v3.payloads, quantized, vectors: v3.vectors, keyword, segments: [], baseBytes: st.size, validEnd: st.size, identity };
     }
     const header = parseFrame<IndexFileHeader>(await readAt(fh, 0, Math.min(st.size, framedLength(prefix))), MAGIC, 'an index file');
     const s = checkLayout(header, st.size);
@@ -174,17 +184,19 @@ export async function readIndexFile(file: string, options: { lazy?: boolean } = 
     if (!Array.isArray(rows) || rows.length !== count) throw new IndexFileError('payload count mismatch');
     if (offsets[count] !== s.payloads[1] || offsets.some((o, i) => i > 0 && o < offsets[i - 1]!)) throw new IndexFileError('payload offsets do not add up');
     const keywordBytes = verified(await readAt(fh, s.keyword[0], s.keyword[1]), s.keyword, 'keyword');
-    const matrix = new ArrayBuffer((count + room) * dimension * 4);
-    verified(await readAt(fh, s.vectors[0], s.vectors[1], new Uint8Array(matrix, 0, s.vectors[1])), s.vectors, 'vectors');
+    const matrix = new ArrayBuffer((count + room) * dimension);
+    verified(await readAt(fh, s.quantized[0], s.quantized[1], new Uint8Array(matrix, 0, s.quantized[1])), s.quantized, 'quantized');
     let payloads: StoredPayload[];
-    let payloadFile: PayloadFile | undefined;
+    let reader: IndexFileReader | undefined;
+    let vectors: Float32Array | undefined;
     if (options.lazy) {
-      payloadFile = new PayloadFile(fh, s.payloads[0]);
+      reader = new IndexFileReader(fh, s.payloads[0], s.vectors[0]);
       keepOpen = true;
-      payloads = rows.map((row, i) => StoredPayload.inFile(row, payloadFile!, { offset: offsets[i]!, length: offsets[i + 1]! - offsets[i]!, crc: crcs[i]! }));
+      payloads = rows.map((row, i) => StoredPayload.inFile(row, reader!, { offset: offsets[i]!, length: offsets[i + 1]! - offsets[i]!, crc: crcs[i]! }));
     } else {
       const all = verified(await readAt(fh, s.payloads[0], s.payloads[1]), s.payloads, 'payloads');
       payloads = rows.map((row, i) => StoredPayload.stored(row, all.subarray(offsets[i], offsets[i + 1])));
+      vectors = new Float32Array(ownBytes(verified(await readAt(fh, s.vectors[0], s.vectors[1]), s.vectors, 'vectors')));
     }
     const keyword = keywordBytes.length ? { version: header.keywordVersion, bytes: keywordBytes } : undefined;
     const { modelId, keywordVersion, savedAt } = header;
@@ -192,13 +204,14 @@ export async function readIndexFile(file: string, options: { lazy?: boolean } = 
       header: { modelId, dimension, count, keywordVersion, savedAt },
       format: 4,
       payloads,
-      vectors: new Float32Array(matrix, 0, count * dimension),
+      quantized: new Int8Array(matrix, 0, count * dimension),
+      ...(vectors ? { vectors } : {}),
       keyword,
       segments: tail.segments,
       baseBytes: header.end,
       validEnd: header.end + tail.validBytes,
       ...(tail.torn ? { torn: tail.torn } : {}),
-      ...(payloadFile ? { payloadFile } : {}),
+      ...(reader ? { reader } : {}),
       identity,
     };
   } catch (e) {
@@ -207,6 +220,13 @@ export async function readIndexFile(file: string, options: { lazy?: boolean } = 
   } finally {
     if (!keepOpen) await fh.close();
   }
+}
+
+function quantizeAll(vectors: Float32Array, dim: number): Int8Array {
+  const rows = Math.floor(vectors.length / dim);
+  const out = new Int8Array(rows * dim);
+  for (let r = 0; r < rows; r++) quantizeInto(vectors.subarray(r * dim, (r + 1) * dim), out, r * dim);
+  return out;
 }
 
 /** The sections, checked to lie in order inside the base part, which lies inside the file. */
@@ -221,7 +241,9 @@ function checkLayout(h: IndexFileHeader, size: number): Record<SectionName, Sect
   }
   const { count, dimension, end } = h;
   if (end !== at || end > size) throw new IndexFileError(`file ends early (${size} of ${end} bytes; torn or damaged file)`);
-  if (!Number.isInteger(count) || !Number.isInteger(dimension) || out.offsets[1] !== (count + 1) * 4 || out.crcs[1] !== count * 4 || out.vectors[1] !== count * dimension * 4) throw new IndexFileError('section lengths do not add up');
+  if (!Number.isInteger(count) || !Number.isInteger(dimension) || out.offsets[1] !== (count + 1) * 4 || out.crcs[1] !== count * 4 || out.quantized[1] !== count * dimension || out.vectors[1] !== count * dimension * 4) {
+    throw new IndexFileError('section lengths do not add up');
+  }
   return out;
 }
 
@@ -236,13 +258,13 @@ export async function writeIndexFile(file: string, c: IndexFileInput): Promise<E
  * Opens the file just written for reading payloads on demand, when it still is the one written
  * (same size and header: another process may have replaced it since); else undefined.
  */
-export async function reopenForPayloads(file: string, written: EncodedIndexFile): Promise<{ payloadFile: PayloadFile; identity: string } | undefined> {
+export async function reopenForPayloads(file: string, written: EncodedIndexFile): Promise<{ reader: IndexFileReader; identity: string } | undefined> {
   const fh = await fs.open(file, 'r');
   try {
     const st = await fh.stat();
     const headLength = framedLength(written.bytes);
     if (st.size === written.bytes.length && (await readAt(fh, 0, headLength)).equals(written.bytes.subarray(0, headLength))) {
-      return { payloadFile: new PayloadFile(fh, written.payloadBase), identity: `${st.dev}:${st.ino}` };
+      return { reader: new IndexFileReader(fh, written.payloadBase, written.vectorBase), identity: `${st.dev}:${st.ino}` };
     }
   } catch {
     // Not readable as written: the caller keeps the payloads in memory.

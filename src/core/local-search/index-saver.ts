@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import type { IndexFileContents, IndexFileInput } from './index-file';
 import { appendSegment, reopenForPayloads, writeIndexFile } from './index-file';
 import type { IndexSegment } from './index-segment';
-import type { PayloadFile } from './payload-file';
+import type { IndexFileReader } from './index-file-reader';
 
 /**
  * When appended saves are folded into a new base part: once the segments hold a quarter of the
@@ -25,7 +25,7 @@ export class IndexFileSaver {
   private validEnd = 0;
   private baseBytes = 0;
   private tailRecords = 0;
-  private payloads: PayloadFile | undefined;
+  private payloads: IndexFileReader | undefined;
 
   constructor(readonly file: string) {}
 
@@ -36,7 +36,7 @@ export class IndexFileSaver {
     this.validEnd = c.validEnd;
     this.baseBytes = c.baseBytes;
     this.tailRecords = c.segments.reduce((n, s) => n + s.payloads.length + s.removed.length, 0);
-    this.payloads = c.payloadFile;
+    this.payloads = c.reader;
   }
 
   /** No usable file (none yet, damaged, another model): the next save writes a new one. */
@@ -66,7 +66,7 @@ export class IndexFileSaver {
    * Writes a new base part holding `input` and points its payloads at it (`relocate` is called
    * with the open payload file and each payload's place), so memory holds no payload bytes after.
    */
-  async rewrite(input: IndexFileInput, relocate: (file: PayloadFile, slices: { offset: number; length: number; crc: number }[]) => void): Promise<void> {
+  async rewrite(input: IndexFileInput, relocate: (file: IndexFileReader, slices: { offset: number; length: number; crc: number }[]) => void): Promise<void> {
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const written = await writeIndexFile(this.file, input);
     const old = this.payloads;
@@ -81,8 +81,8 @@ export class IndexFileSaver {
       this.payloads = old;
       return;
     }
-    relocate(reopened.payloadFile, written.slices);
-    this.payloads = reopened.payloadFile;
+    relocate(reopened.reader, written.slices);
+    this.payloads = reopened.reader;
     this.identity = reopened.identity;
     // Every payload now reads from the new file.
     await old?.close();

@@ -1,5 +1,5 @@
 import type { PlaybookPayload } from './payload';
-import type { PayloadFile, PayloadSlice } from './payload-file';
+import type { IndexFileReader, PayloadSlice } from './index-file-reader';
 
 /** What every listing, reconcile and filter needs of a point, without its full metadata and scripts. */
 export type PayloadRow = Pick<PlaybookPayload, 'playbook_id' | 'version' | 'area' | 'content_hash' | 'embed_hash' | 'cloud_provider' | 'formats' | 'resource_types_lc'>;
@@ -20,14 +20,14 @@ export function rowOf(p: PlaybookPayload): PayloadRow {
 /**
  * A point's payload as the index file holds it: the small row at once, the full payload (its
  * metadata and script bodies) parsed only when a search shows it — from bytes in memory (an
- * appended segment, an older file) or read from the file on first use (payload-file.ts). Loading
+ * appended segment, an older file) or read from the file on first use (index-file-reader.ts). Loading
  * 100,000 playbooks then parses 100,000 short rows and reads no metadata at all; saving writes
  * the bytes it was read from again.
  */
 export class StoredPayload {
   private parsed: PlaybookPayload | undefined;
   private raw: Buffer | undefined;
-  private at: { file: PayloadFile; slice: PayloadSlice } | undefined;
+  private at: { file: IndexFileReader; slice: PayloadSlice } | undefined;
 
   private constructor(
     readonly row: PayloadRow,
@@ -46,7 +46,7 @@ export class StoredPayload {
     return new StoredPayload(row, undefined, raw);
   }
 
-  static inFile(row: PayloadRow, file: PayloadFile, slice: PayloadSlice): StoredPayload {
+  static inFile(row: PayloadRow, file: IndexFileReader, slice: PayloadSlice): StoredPayload {
     const s = new StoredPayload(row, undefined, undefined);
     s.at = { file, slice };
     return s;
@@ -74,7 +74,7 @@ export class StoredPayload {
   }
 
   /** After the file was rewritten: read it from there from now on, and free the copy in memory. */
-  relocate(file: PayloadFile, slice: PayloadSlice): void {
+  relocate(file: IndexFileReader, slice: PayloadSlice): void {
     this.parsed = undefined;
     this.raw = undefined;
     this.at = { file, slice };

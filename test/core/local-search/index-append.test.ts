@@ -15,9 +15,11 @@ import { baseEnd } from './index-file-layout';
 
 const IDENTITY = { modelId: 'test-model@1', dimension: DIM };
 
-/** A point whose vector and description depend on `round`, so a changed point differs in both. */
+/** A point whose vector and description depend on `round`, so a changed point differs in both (and no two vectors tie). */
 function point(id: string, round: number): VectorPoint {
-  return { id, vector: axisVector(round, 0.1 + (round % 5) * 0.05), payload: testPayload(id, { description: `Does ${id} things, round ${round}` }) };
+  const v = new Float32Array(DIM).map((_, j) => Math.sin((round + 1) * (j + 1) * 0.731 + j));
+  const n = Math.hypot(...v);
+  return { id, vector: v.map((x) => x / n), payload: testPayload(id, { description: `Does ${id} things, round ${round}` }) };
 }
 
 async function opened(dir: string): Promise<EmbeddedVectorStore> {

@@ -1,5 +1,5 @@
 /** Where a section of an index file's base part lies (from its header), for tests that damage one on purpose. */
-export function sectionStart(file: Buffer, name: 'rows' | 'offsets' | 'crcs' | 'keyword' | 'vectors' | 'payloads'): number {
+export function sectionStart(file: Buffer, name: 'rows' | 'offsets' | 'crcs' | 'keyword' | 'quantized' | 'vectors' | 'payloads'): number {
   const header = JSON.parse(file.subarray(16, 16 + file.readUInt32LE(8)).toString('utf8')) as { sections: Record<string, [number, number, number]>; end: number };
   return header.sections[name]![0];
 }

@@ -171,7 +171,7 @@ test('a no-op reconcile embeds nothing; a move re-uses the vector; a hand-edited
 
   // A file without a saved keyword index (older code, other tokeniser) gets one on the next write.
   const indexFile = path.join(e.home, SEARCH_DIR, COLLECTION_FILE);
-  await writeIndexFile(indexFile, { modelId: saved!.header.modelId, dimension: 512, payloads: saved!.payloads, vectors: saved!.vectors, savedAt: 'x' });
+  await writeIndexFile(indexFile, { modelId: saved!.header.modelId, dimension: 512, payloads: saved!.payloads, vectors: saved!.vectors!, savedAt: 'x' });
   const rebuilt = e.open();
   assert.equal((await rebuilt.search.start()).embedded, 0);
   assert.equal((await rebuilt.search.searchLocalPlaybooks('rotate keys')).hits[0]!.playbook_id, 'rotate-iam-access-keys');
@@ -238,7 +238,7 @@ test('a corrupt index file is rebuilt from the playbook files, with a visible wa
   await a.search.close();
   const file = path.join(e.home, SEARCH_DIR, COLLECTION_FILE);
   const bytes = await fs.readFile(file);
-  const inVectors = sectionStart(bytes, 'vectors') + 100;
+  const inVectors = sectionStart(bytes, 'quantized') + 100;
   bytes[inVectors] = bytes[inVectors]! ^ 0x55;
   await fs.writeFile(file, bytes);
 
