@@ -123,7 +123,7 @@ export class EmbeddedVectorStore implements VectorStore {
     const scored: { row: number; score: number }[] = [];
     for (const { row } of topKByCosine(pts.matrix, pts.rows, dim, quantized(vector), k, this.exact === 'usearch')) {
       const stored = pts.payloads[row];
-      if (!stored || !matchesFilter(stored.row, options.filter)) continue;
+      if (!stored || (filtered && !matchesFilter(stored.row, options.filter))) continue;
       const v = pts.vectorAt(row);
       if (v) scored.push({ row, score: dot(v, vector) });
       if (scored.length >= pool) break;
@@ -210,8 +210,8 @@ export class EmbeddedVectorStore implements VectorStore {
       }
       const { payloads, vectors, quantized, slots } = pts.compacted();
       const input = { modelId: this.identity.modelId, dimension: pts.dim, payloads, vectors, quantized, keyword: this.keywordIndexProvider?.(), savedAt: new Date(this.clock.now()).toISOString() };
-      await this.saver.rewrite(input, (reader, slices) => {
-        payloads.forEach((p, i) => p.relocate(reader, slices[i]!));
+      await this.saver.rewrite(input, (reader) => {
+        payloads.forEach((p, i) => p.relocate(reader, i));
         pts.rewritten(reader, slots);
       });
       this.rewrite = false;

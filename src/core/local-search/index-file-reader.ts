@@ -3,41 +3,52 @@ import type { FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { IndexFileError } from './index-format';
 
-/** Where one payload's JSON lies inside a file's payload section, and its CRC-32. */
-export interface PayloadSlice {
-  offset: number;
-  length: number;
-  crc: number;
+/** What a reader needs of the base part besides the open file: where sections start, each row's JSON (kept in memory), each payload's place and CRC-32. */
+export interface BaseTables {
+  payloadBase: number;
+  vectorBase: number;
+  /** The rows section and u32[count + 1] offsets into it. */
+  rows: Buffer;
+  rowOffsets: Uint32Array;
+  /** u32[count + 1] offsets into the payload section, and u32[count] CRC-32s. */
+  offsets: Uint32Array;
+  crcs: Uint32Array;
 }
 
 /**
- * The parts of a loaded index file a load does not read, read one piece at a time when needed:
- * the payloads a search shows (~200 MB of metadata at 100,000 playbooks) and the float32 vectors
- * of a search's candidates (the store holds int8 copies, quantize.ts). The file stays open for
- * that; a rewrite of the index file re-points everything at the new file and closes this one
- * (index-saver.ts), so an old file's space is not held. Reads are synchronous: one small pread,
- * where making every `payloadOf` caller async would cost more than it saves.
+ * The parts of a loaded index file a load does not parse or read, taken one piece at a time when
+ * needed: each point's row (parsed from the rows section in memory when a filter, a listing or a
+ * reconcile asks), the payloads a search shows (~200 MB of metadata at 100,000 playbooks, left on
+ * disk) and the float32 vectors of a search's candidates (the store holds int8 copies,
+ * quantize.ts). The file stays open; a rewrite of the index file re-points everything at the new
+ * file and closes this one (index-saver.ts), so an old file's space is not held. Reads are
+ * synchronous: one small pread, where making every `payloadOf` caller async would cost more than
+ * it saves.
  */
 export class IndexFileReader {
   private closed = false;
 
   constructor(
     private readonly handle: FileHandle,
-    /** Byte offsets of the payload and float32 vector sections in the file. */
-    private readonly payloadBase: number,
-    private readonly vectorBase: number,
+    private readonly t: BaseTables,
   ) {}
 
-  /** One payload's bytes, checked against its CRC-32. */
-  read(s: PayloadSlice): Buffer {
-    const buf = this.readAt(this.payloadBase + s.offset, s.length);
-    if (crc32(buf) !== s.crc) throw new IndexFileError('checksum mismatch in a payload (damaged file)');
+  /** Row `i`, parsed (a PayloadRow: stored-payload.ts types it). */
+  row(i: number): unknown {
+    return JSON.parse(this.t.rows.toString('utf8', this.t.rowOffsets[i], this.t.rowOffsets[i + 1]));
+  }
+
+  /** Payload `i`'s bytes, checked against its CRC-32. */
+  payload(i: number): Buffer {
+    const start = this.t.offsets[i]!;
+    const buf = this.readAt(this.t.payloadBase + start, this.t.offsets[i + 1]! - start);
+    if (crc32(buf) !== this.t.crcs[i]) throw new IndexFileError('checksum mismatch in a payload (damaged file)');
     return buf;
   }
 
   /** The float32 vector of base row `row` (the caller checks it against the int8 copy). */
   vector(row: number, dim: number): Float32Array {
-    const buf = this.readAt(this.vectorBase + row * dim * 4, dim * 4);
+    const buf = this.readAt(this.t.vectorBase + row * dim * 4, dim * 4);
     return new Float32Array(buf.buffer, buf.byteOffset, dim);
   }
 

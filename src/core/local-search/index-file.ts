@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../shared/atomic-fs';
 import type { PayloadRow } from './stored-payload';
 import { StoredPayload } from './stored-payload';
 import { IndexFileReader } from './index-file-reader';
-import type { PayloadSlice } from './index-file-reader';
+import type { BaseTables } from './index-file-reader';
 import { IndexFileError, align8, bytesOf, frameHeader, framedLength, ownBytes, parseFrame, readAt, sectionOf, verified } from './index-format';
 import type { Section } from './index-format';
 import { MAGIC_V3, readIndexFileV3 } from './index-file-v3';
@@ -25,7 +25,10 @@ export { IndexFileError } from './index-format';
  *   H bytes      header JSON { modelId, dimension, count, keywordVersion, savedAt, end,
  *                sections: { rows, offsets, crcs, keyword, vectors, payloads } } where each
  *                section is [byte offset, byte length, CRC-32] and `end` is where segments start
- *   rows         JSON array of `count` PayloadRow (id, version, area, hashes, filter fields)
+ *   ids          JSON array of the `count` playbook ids
+ *   rowOffsets   u32[count + 1]: where each row's JSON starts and ends inside `rows`
+ *   rows         one PayloadRow (version, area, hashes, filter fields) as JSON per point, parsed
+ *                when a filter, a listing or a reconcile asks for it
  *   offsets      u32[count + 1]: where each payload's JSON starts and ends inside `payloads`
  *   crcs         u32[count]: CRC-32 of each payload, checked when it is read
  *   keyword      the keyword index of the base's payloads (keyword/codec.ts; may be empty)
@@ -44,7 +47,7 @@ export { IndexFileError } from './index-format';
  */
 export const MAGIC = Buffer.from('ESCHVIX4', 'ascii');
 
-const SECTIONS = ['rows', 'offsets', 'crcs', 'keyword', 'quantized', 'vectors', 'payloads'] as const;
+const SECTIONS = ['ids', 'rowOffsets', 'rows', 'offsets', 'crcs', 'keyword', 'quantized', 'vectors', 'payloads'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 interface IndexFileHeader {
@@ -97,10 +100,8 @@ export interface IndexFileInput {
 
 export interface EncodedIndexFile {
   bytes: Buffer;
-  /** Where the payload and vector sections start, and each payload inside its section. */
-  payloadBase: number;
-  vectorBase: number;
-  slices: PayloadSlice[];
+  /** What a reader of the file needs (index-file-reader.ts). */
+  tables: BaseTables;
 }
 
 export function encodeIndexFile(c: IndexFileInput): EncodedIndexFile {
@@ -112,8 +113,14 @@ export function encodeIndexFile(c: IndexFileInput): EncodedIndexFile {
     crcs[i] = crc32(b);
   });
   const payloads = Buffer.concat(blobs);
+  const rowBlobs = c.payloads.map((p) => Buffer.from(JSON.stringify(p.row), 'utf8'));
+  const rowOffsets = new Uint32Array(rowBlobs.length + 1);
+  rowBlobs.forEach((b, i) => (rowOffsets[i + 1] = rowOffsets[i]! + b.length));
+  const rows = Buffer.concat(rowBlobs);
   const bodies: Record<SectionName, Buffer> = {
-    rows: Buffer.from(JSON.stringify(c.payloads.map((p) => p.row)), 'utf8'),
+    ids: Buffer.from(JSON.stringify(c.payloads.map((p) => p.id)), 'utf8'),
+    rowOffsets: bytesOf(rowOffsets),
+    rows,
     offsets: bytesOf(offsets),
     crcs: bytesOf(crcs),
     keyword: c.keyword?.bytes ?? Buffer.alloc(0),
@@ -121,13 +128,14 @@ export function encodeIndexFile(c: IndexFileInput): EncodedIndexFile {
     vectors: Buffer.from(c.vectors.buffer, c.vectors.byteOffset, c.payloads.length * c.dimension * 4),
     payloads,
   };
+  const sums = Object.fromEntries(SECTIONS.map((name) => [name, crc32(bodies[name])])) as Record<SectionName, number>;
   // Section offsets depend on the header's length, which depends on the offsets: reserve room.
   const sections = {} as IndexFileHeader['sections'];
   const header = (start: number): Buffer => {
     let at = start;
     for (const name of SECTIONS) {
       at = align8(at);
-      sections[name] = [at, bodies[name].length, crc32(bodies[name])];
+      sections[name] = [at, bodies[name].length, sums[name]];
       at += bodies[name].length;
     }
     return frameHeader(MAGIC, { modelId: c.modelId, dimension: c.dimension, count: c.payloads.length, keywordVersion: c.keyword?.version ?? '', savedAt: c.savedAt, end: at, sections } satisfies IndexFileHeader);
@@ -141,8 +149,7 @@ export function encodeIndexFile(c: IndexFileInput): EncodedIndexFile {
     parts.push(Buffer.alloc(off - at), bodies[name]);
     at = off + bodies[name].length;
   }
-  const slices = blobs.map((b, i) => ({ offset: offsets[i]!, length: b.length, crc: crcs[i]! }));
-  return { bytes: Buffer.concat(parts), payloadBase: sections.payloads[0], vectorBase: sections.vectors[0], slices };
+  return { bytes: Buffer.concat(parts), tables: { payloadBase: sections.payloads[0], vectorBase: sections.vectors[0], rows, rowOffsets, offsets, crcs } };
 }
 
 /**
@@ -175,14 +182,16 @@ export async function readIndexFile(file: string, options: { lazy?: boolean } = 
     // The segments first: they decide how much room the vectors need.
     const tail = decodeSegments(await readAt(fh, header.end, st.size - header.end), dimension);
     const room = tail.segments.reduce((n, seg) => n + seg.payloads.length, 0);
-    const rowsTo = s.crcs[0] + s.crcs[1];
-    const head = await readAt(fh, s.rows[0], rowsTo - s.rows[0]);
-    const part = (name: SectionName): Buffer => verified(head.subarray(s[name][0] - s.rows[0], s[name][0] - s.rows[0] + s[name][1]), s[name], name);
-    const rows = JSON.parse(part('rows').toString('utf8')) as PayloadRow[];
+    // ids to crcs, in one read.
+    const head = await readAt(fh, s.ids[0], s.crcs[0] + s.crcs[1] - s.ids[0]);
+    const part = (name: SectionName): Buffer => verified(head.subarray(s[name][0] - s.ids[0], s[name][0] - s.ids[0] + s[name][1]), s[name], name);
+    const ids = JSON.parse(part('ids').toString('utf8')) as string[];
+    const rows = part('rows');
+    const rowOffsets = new Uint32Array(ownBytes(part('rowOffsets')));
     const offsets = new Uint32Array(ownBytes(part('offsets')));
     const crcs = new Uint32Array(ownBytes(part('crcs')));
-    if (!Array.isArray(rows) || rows.length !== count) throw new IndexFileError('payload count mismatch');
-    if (offsets[count] !== s.payloads[1] || offsets.some((o, i) => i > 0 && o < offsets[i - 1]!)) throw new IndexFileError('payload offsets do not add up');
+    if (!Array.isArray(ids) || ids.length !== count || !ids.every((id) => typeof id === 'string')) throw new IndexFileError('payload count mismatch');
+    if (!ascendingTo(offsets, s.payloads[1]) || !ascendingTo(rowOffsets, rows.length)) throw new IndexFileError('payload offsets do not add up');
     const keywordBytes = verified(await readAt(fh, s.keyword[0], s.keyword[1]), s.keyword, 'keyword');
     const matrix = new ArrayBuffer((count + room) * dimension);
     verified(await readAt(fh, s.quantized[0], s.quantized[1], new Uint8Array(matrix, 0, s.quantized[1])), s.quantized, 'quantized');
@@ -190,12 +199,13 @@ export async function readIndexFile(file: string, options: { lazy?: boolean } = 
     let reader: IndexFileReader | undefined;
     let vectors: Float32Array | undefined;
     if (options.lazy) {
-      reader = new IndexFileReader(fh, s.payloads[0], s.vectors[0]);
+      reader = new IndexFileReader(fh, { payloadBase: s.payloads[0], vectorBase: s.vectors[0], rows, rowOffsets, offsets, crcs });
       keepOpen = true;
-      payloads = rows.map((row, i) => StoredPayload.inFile(row, reader!, { offset: offsets[i]!, length: offsets[i + 1]! - offsets[i]!, crc: crcs[i]! }));
+      payloads = ids.map((id, i) => StoredPayload.inFile(id, reader!, i));
     } else {
       const all = verified(await readAt(fh, s.payloads[0], s.payloads[1]), s.payloads, 'payloads');
-      payloads = rows.map((row, i) => StoredPayload.stored(row, all.subarray(offsets[i], offsets[i + 1])));
+      const row = (i: number) => JSON.parse(rows.toString('utf8', rowOffsets[i], rowOffsets[i + 1])) as PayloadRow;
+      payloads = ids.map((_, i) => StoredPayload.stored(row(i), all.subarray(offsets[i], offsets[i + 1])));
       vectors = new Float32Array(ownBytes(verified(await readAt(fh, s.vectors[0], s.vectors[1]), s.vectors, 'vectors')));
     }
     const keyword = keywordBytes.length ? { version: header.keywordVersion, bytes: keywordBytes } : undefined;
@@ -222,6 +232,13 @@ export async function readIndexFile(file: string, options: { lazy?: boolean } = 
   }
 }
 
+/** Offsets that never go down, from 0 to `end`. */
+function ascendingTo(offsets: Uint32Array, end: number): boolean {
+  if (offsets[0] !== 0 || offsets[offsets.length - 1] !== end) return false;
+  for (let i = 1; i < offsets.length; i++) if (offsets[i]! < offsets[i - 1]!) return false;
+  return true;
+}
+
 function quantizeAll(vectors: Float32Array, dim: number): Int8Array {
   const rows = Math.floor(vectors.length / dim);
   const out = new Int8Array(rows * dim);
@@ -241,7 +258,7 @@ function checkLayout(h: IndexFileHeader, size: number): Record<SectionName, Sect
   }
   const { count, dimension, end } = h;
   if (end !== at || end > size) throw new IndexFileError(`file ends early (${size} of ${end} bytes; torn or damaged file)`);
-  if (!Number.isInteger(count) || !Number.isInteger(dimension) || out.offsets[1] !== (count + 1) * 4 || out.crcs[1] !== count * 4 || out.quantized[1] !== count * dimension || out.vectors[1] !== count * dimension * 4) {
+  if (!Number.isInteger(count) || !Number.isInteger(dimension) || out.offsets[1] !== (count + 1) * 4 || out.rowOffsets[1] !== (count + 1) * 4 || out.crcs[1] !== count * 4 || out.quantized[1] !== count * dimension || out.vectors[1] !== count * dimension * 4) {
     throw new IndexFileError('section lengths do not add up');
   }
   return out;
@@ -264,7 +281,7 @@ export async function reopenForPayloads(file: string, written: EncodedIndexFile)
     const st = await fh.stat();
     const headLength = framedLength(written.bytes);
     if (st.size === written.bytes.length && (await readAt(fh, 0, headLength)).equals(written.bytes.subarray(0, headLength))) {
-      return { reader: new IndexFileReader(fh, written.payloadBase, written.vectorBase), identity: `${st.dev}:${st.ino}` };
+      return { reader: new IndexFileReader(fh, written.tables), identity: `${st.dev}:${st.ino}` };
     }
   } catch {
     // Not readable as written: the caller keeps the payloads in memory.

@@ -64,9 +64,10 @@ export class IndexFileSaver {
 
   /**
    * Writes a new base part holding `input` and points its payloads at it (`relocate` is called
-   * with the open payload file and each payload's place), so memory holds no payload bytes after.
+   * with a reader of the new file, whose point i is input's payload i), so memory holds no
+   * payload bytes after.
    */
-  async rewrite(input: IndexFileInput, relocate: (file: IndexFileReader, slices: { offset: number; length: number; crc: number }[]) => void): Promise<void> {
+  async rewrite(input: IndexFileInput, relocate: (reader: IndexFileReader) => void): Promise<void> {
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const written = await writeIndexFile(this.file, input);
     const old = this.payloads;
@@ -81,7 +82,7 @@ export class IndexFileSaver {
       this.payloads = old;
       return;
     }
-    relocate(reopened.reader, written.slices);
+    relocate(reopened.reader);
     this.payloads = reopened.reader;
     this.identity = reopened.identity;
     // Every payload now reads from the new file.
