@@ -40,13 +40,13 @@ export class PointSlots {
   load(matrix: Int8Array, payloads: readonly StoredPayload[], source: { vectors?: Float32Array; reader?: IndexFileReader }): void {
     this.matrix = matrix;
     this.reader = source.reader;
+    this.payloads = payloads.slice();
     this.fileRow = new Int32Array(matrix.length / this.dim).fill(-1);
-    payloads.forEach((p, i) => {
-      this.payloads[i] = p;
-      this.slotOf.set(p.id, i);
-      if (source.vectors) this.exact[i] = source.vectors.subarray(i * this.dim, (i + 1) * this.dim);
-      else this.fileRow[i] = i;
-    });
+    const n = payloads.length;
+    for (let i = 0; i < n; i++) this.slotOf.set(payloads[i]!.id, i);
+    const vectors = source.vectors;
+    if (vectors) this.exact = Array.from({ length: n }, (_, i) => vectors.subarray(i * this.dim, (i + 1) * this.dim));
+    else for (let i = 0; i < n; i++) this.fileRow[i] = i;
   }
 
   /** Applies loaded segments in order; returns the ids they wrote or removed. */
