@@ -111,6 +111,11 @@ export class CollectionIndex {
     return this.vectors.flush();
   }
 
+  /** Writes what changed and lets go of the index file (open() again to use the collection). */
+  close(): Promise<void> {
+    return this.vectors.close();
+  }
+
   count(): Promise<number> {
     return this.vectors.count();
   }

@@ -1,7 +1,6 @@
 import { readSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
-import { IndexFileError } from './index-format';
+import { IndexFileError, fd } from './index-format';
 
 /** What a reader needs of the base part besides the open file: where sections start, each row's JSON (kept in memory), each payload's place and CRC-32. */
 export interface BaseTables {
@@ -29,7 +28,8 @@ export class IndexFileReader {
   private closed = false;
 
   constructor(
-    private readonly handle: FileHandle,
+    /** An open descriptor of the file (index-format.ts `fd`), closed by close(). */
+    private readonly file: number,
     private readonly t: BaseTables,
   ) {}
 
@@ -55,7 +55,7 @@ export class IndexFileReader {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.handle.close();
+    await fd.close(this.file);
   }
 
   private readAt(position: number, length: number): Buffer {
@@ -64,7 +64,7 @@ export class IndexFileReader {
     const buf = Buffer.allocUnsafeSlow(length);
     let done = 0;
     while (done < length) {
-      const n = readSync(this.handle.fd, buf, done, length - done, position + done);
+      const n = readSync(this.file, buf, done, length - done, position + done);
       if (n === 0) throw new IndexFileError('a payload or vector lies past the end of the file (torn or damaged file)');
       done += n;
     }

@@ -1,4 +1,3 @@
-import type { FileHandle } from 'node:fs/promises';
 import type { PayloadRow } from './stored-payload';
 import { StoredPayload } from './stored-payload';
 import { IndexFileError, ownBytes, parseFrame, readAt, sectionOf, verified } from './index-format';
@@ -28,8 +27,8 @@ interface V3Header {
   sections: Record<string, unknown>;
 }
 
-export async function readIndexFileV3(fh: FileHandle, size: number): Promise<V3Contents> {
-  const buf = await readAt(fh, 0, size);
+export async function readIndexFileV3(file: number, size: number): Promise<V3Contents> {
+  const buf = await readAt(file, 0, size);
   const header = parseFrame<V3Header>(buf, MAGIC_V3, 'an index file');
   const section = (name: string): Buffer => {
     const s = sectionOf(header.sections, name);

@@ -1,12 +1,11 @@
 import { promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { writeFileAtomic } from '../shared/atomic-fs';
 import type { PayloadRow } from './stored-payload';
 import { StoredPayload } from './stored-payload';
 import { IndexFileReader } from './index-file-reader';
 import type { BaseTables } from './index-file-reader';
-import { IndexFileError, align8, bytesOf, frameHeader, framedLength, ownBytes, parseFrame, readAt, sectionOf, verified } from './index-format';
+import { IndexFileError, align8, bytesOf, fd, frameHeader, framedLength, ownBytes, parseFrame, readAt, sectionOf, verified } from './index-format';
 import type { Section } from './index-format';
 import { MAGIC_V3, readIndexFileV3 } from './index-file-v3';
 import { decodeSegments, encodeSegment } from './index-segment';
@@ -157,16 +156,16 @@ export function encodeIndexFile(c: IndexFileInput): EncodedIndexFile {
  * when shown (the file stays open in `reader`); otherwise they are read and checked now.
  */
 export async function readIndexFile(file: string, options: { lazy?: boolean } = {}): Promise<IndexFileContents | undefined> {
-  let fh: FileHandle;
+  let fh: number;
   try {
-    fh = await fs.open(file, 'r');
+    fh = await fd.open(file, 'r');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
   let keepOpen = false;
   try {
-    const st = await fh.stat();
+    const st = await fd.stat(fh);
     const identity = `${st.dev}:${st.ino}`;
     const prefix = await readAt(fh, 0, Math.min(st.size, 16));
     if (prefix.length < 16) throw new IndexFileError(`file too short (${st.size} bytes)`);
@@ -228,7 +227,7 @@ export async function readIndexFile(file: string, options: { lazy?: boolean } = 
     if (e instanceof IndexFileError) throw e;
     throw new IndexFileError(`unreadable (${(e as Error).message})`);
   } finally {
-    if (!keepOpen) await fh.close();
+    if (!keepOpen) await fd.close(fh);
   }
 }
 
@@ -276,9 +275,9 @@ export async function writeIndexFile(file: string, c: IndexFileInput): Promise<E
  * (same size and header: another process may have replaced it since); else undefined.
  */
 export async function reopenForPayloads(file: string, written: EncodedIndexFile): Promise<{ reader: IndexFileReader; identity: string } | undefined> {
-  const fh = await fs.open(file, 'r');
+  const fh = await fd.open(file, 'r');
   try {
-    const st = await fh.stat();
+    const st = await fd.stat(fh);
     const headLength = framedLength(written.bytes);
     if (st.size === written.bytes.length && (await readAt(fh, 0, headLength)).equals(written.bytes.subarray(0, headLength))) {
       return { reader: new IndexFileReader(fh, written.tables), identity: `${st.dev}:${st.ino}` };
@@ -286,7 +285,7 @@ export async function reopenForPayloads(file: string, written: EncodedIndexFile)
   } catch {
     // Not readable as written: the caller keeps the payloads in memory.
   }
-  await fh.close();
+  await fd.close(fh);
   return undefined;
 }
 
@@ -296,7 +295,7 @@ export async function reopenForPayloads(file: string, written: EncodedIndexFile)
  * undefined when the caller must rewrite the file instead.
  */
 export async function appendSegment(file: string, identity: string, at: number, segment: IndexSegment): Promise<number | undefined> {
-  let fh: FileHandle;
+  let fh: fs.FileHandle;
   try {
     fh = await fs.open(file, 'r+');
   } catch (e) {

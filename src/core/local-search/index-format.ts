@@ -1,4 +1,5 @@
-import type { FileHandle } from 'node:fs/promises';
+import * as fsc from 'node:fs';
+import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -54,12 +55,24 @@ export function verified(bytes: Buffer, s: Section, name: string): Buffer {
   return bytes;
 }
 
+const readFd = promisify(fsc.read);
+const openFd = promisify(fsc.open);
+const fstatFd = promisify(fsc.fstat);
+const closeFd = promisify(fsc.close);
+
+/**
+ * The index file as a plain descriptor, not a FileHandle: a store keeps it open for reading
+ * payloads and vectors on demand (index-file-reader.ts) and closes it itself; a FileHandle would
+ * be closed, with a deprecation warning, by the garbage collector when a store is dropped unclosed.
+ */
+export const fd = { open: (file: string, flags: string) => openFd(file, flags), stat: (n: number) => fstatFd(n), close: (n: number) => closeFd(n) };
+
 /** `length` bytes at `position`, into `into` when given; a file that ends early is an IndexFileError. */
-export async function readAt(fh: FileHandle, position: number, length: number, into?: Uint8Array): Promise<Buffer> {
+export async function readAt(file: number, position: number, length: number, into?: Uint8Array): Promise<Buffer> {
   const buf = into ? Buffer.from(into.buffer, into.byteOffset, length) : Buffer.allocUnsafeSlow(length);
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await fh.read(buf, done, length - done, position + done);
+    const { bytesRead } = await readFd(file, buf, done, length - done, position + done);
     if (bytesRead === 0) throw new IndexFileError('file ends early (torn or damaged file)');
     done += bytesRead;
   }

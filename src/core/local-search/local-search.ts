@@ -243,7 +243,7 @@ export class LocalSearch implements Disposable {
     this.subscription?.dispose();
     this.flushTimer?.cancel();
     try {
-      if (this.opened) await this.queue.run(() => this.index.flush());
+      if (this.opened) await this.queue.run(() => this.index.close());
     } finally {
       await this.embedder.dispose();
       await this.mirror?.close();

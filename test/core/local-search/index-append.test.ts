@@ -5,13 +5,13 @@ import { test } from 'node:test';
 import { systemClock } from '../../../src/core/shared/clock';
 import { CollectionIndex } from '../../../src/core/local-search/collection-index';
 import { COLLECTION_FILE, EmbeddedVectorStore } from '../../../src/core/local-search/embedded-store';
-import type { Embedder } from '../../../src/core/local-search/embedder';
 import { readIndexFile } from '../../../src/core/local-search/index-file';
 import { parseQuery } from '../../../src/core/local-search/keyword-index';
 import type { VectorPoint } from '../../../src/core/local-search/vector-store';
 import { tempDir } from '../../helpers/temp-dir';
 import { DIM, axisVector, testPayload } from './store-contract';
 import { baseEnd } from './index-file-layout';
+import { AxisEmbedder } from './axis-embedder';
 
 const IDENTITY = { modelId: 'test-model@1', dimension: DIM };
 
@@ -180,20 +180,6 @@ test('append: an index file of the previous format (v3) loads, says so, and is r
   await again.close();
 });
 
-/** One axis per distinct text, as in collection-index.test.ts. */
-class AxisEmbedder implements Embedder {
-  readonly id = 'axis@1';
-  private readonly axes = new Map<string, number>();
-  async dimension() {
-    return DIM;
-  }
-  async preload() {}
-  async embed(texts: readonly string[]) {
-    return texts.map((t) => axisVector(this.axes.get(t) ?? this.axes.set(t, this.axes.size % DIM).get(t)!));
-  }
-  async dispose() {}
-}
-
 test('append: the keyword index saved in the base part is brought up to date with the appended saves on load', async (t) => {
   const dir = await tempDir(t, 'escher-kwappend-');
   const model = new AxisEmbedder();
@@ -215,4 +201,6 @@ test('append: the keyword index saved in the base part is brought up to date wit
   assert.deepEqual(ids('runbook'), ['alpha'], "beta's replaced text and the removed gamma are gone");
   assert.deepEqual(ids('alpha'), ['alpha']);
   assert.equal(b.keywords.size, 33);
+  await a.close();
+  await b.close();
 });

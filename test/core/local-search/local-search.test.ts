@@ -230,17 +230,22 @@ test('changing the embedding model re-indexes everything with the new model, nev
   assert.equal(r2.embedded, 4);
 });
 
-test('a corrupt index file is rebuilt from the playbook files, with a visible warning', async (t) => {
-  const e = await env(t);
+/** Indexes the seed playbooks in one LocalSearch, closes it, then flips one byte of the saved index file. */
+async function damageIndex(e: Env, where: (bytes: Buffer) => number): Promise<void> {
   await seed(e);
   const a = e.open();
   await a.search.start();
   await a.search.close();
   const file = path.join(e.home, SEARCH_DIR, COLLECTION_FILE);
   const bytes = await fs.readFile(file);
-  const inVectors = sectionStart(bytes, 'quantized') + 100;
-  bytes[inVectors] = bytes[inVectors]! ^ 0x55;
+  const at = where(bytes);
+  bytes[at] = bytes[at]! ^ 0x20;
   await fs.writeFile(file, bytes);
+}
+
+test('a corrupt index file is rebuilt from the playbook files, with a visible warning', async (t) => {
+  const e = await env(t);
+  await damageIndex(e, (bytes) => sectionStart(bytes, 'quantized') + 100);
 
   const b = e.open();
   const res = await b.search.searchLocalPlaybooks('rotate keys');
@@ -255,15 +260,7 @@ test('a corrupt index file is rebuilt from the playbook files, with a visible wa
 
 test('a playbook whose payload is damaged in the index file is indexed again, with a warning, and found by the next search', async (t) => {
   const e = await env(t);
-  await seed(e);
-  const a = e.open();
-  await a.search.start();
-  await a.search.close();
-  const file = path.join(e.home, SEARCH_DIR, COLLECTION_FILE);
-  const bytes = await fs.readFile(file);
-  const at = bytes.indexOf('"name":"Rotate IAM access keys"', sectionStart(bytes, 'payloads')) + 10;
-  bytes[at] = bytes[at]! ^ 0x20;
-  await fs.writeFile(file, bytes);
+  await damageIndex(e, (bytes) => bytes.indexOf('"name":"Rotate IAM access keys"', sectionStart(bytes, 'payloads')) + 10);
 
   const b = e.open();
   assert.equal((await b.search.start()).reset, undefined, 'the file loads: payloads are read when shown');
