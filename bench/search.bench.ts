@@ -130,16 +130,14 @@ export async function bench(ctx: BenchContext): Promise<void> {
     await built0.upsert(changedTen);
     const saveAppend = await time(() => built0.flush());
     await built0.close();
-    // Loading: file to searchable (vectors' int8 rows, payload rows, keyword index, segments applied, checksums verified); payloads and float32 vectors are read when a search needs them.
+    // Loading, in a fresh process as a CLI call meets it: file to searchable (int8 rows, ids, rows, keyword index, segments applied, checksums verified); payloads and float32 vectors are read when a search needs them.
     const file = built0.file;
-    const readOnly = await time(() => fs.readFile(file));
-    const store = new EmbeddedVectorStore(path.dirname(file));
-    const opened = await time(async () => {
-      await store.open({ modelId: embedder.id, dimension: 512 });
-      return KeywordIndex.fromBuffer(store.loadedKeywordIndex!.bytes);
-    });
+    const loads = [0, 1, 2].map(() => loadInChild(path.dirname(file), embedder.id));
+    const load = { loadMs: stats(loads.map((l) => l.loadMs)).p50, readMs: stats(loads.map((l) => l.readMs)).p50 };
     const bytes = (await fs.stat(file)).size;
-    ctx.row('index load: file -> searchable (verified)', opened.ms, 'ms', { baseline: readOnly.ms, ...(size === 100_000 ? { target: '<= 500 ms' } : {}), note: `baseline: reading the file's bytes alone; ${(bytes / 2 ** 20).toFixed(0)} MiB on disk` });
+    ctx.row('index load in a fresh process: file -> searchable (verified), median of 3', load.loadMs, 'ms', { baseline: load.readMs, ...(size === 100_000 ? { target: '<= 500 ms' } : {}), note: `baseline: reading the file's bytes alone, same process; ${(bytes / 2 ** 20).toFixed(0)} MiB on disk` });
+    const store = new EmbeddedVectorStore(path.dirname(file));
+    await store.open({ modelId: embedder.id, dimension: 512 });
     ctx.row('index save: 10 changed playbooks appended', saveAppend.ms, 'ms', { baseline: saveWhole.ms, note: 'baseline: writing the whole file (the only way before)' });
     const stores = { usearch: store, scan };
     const byId = new Map(payloads.map((p) => [p.playbook_id, p]));
@@ -251,6 +249,15 @@ export async function bench(ctx: BenchContext): Promise<void> {
     ctx.row('CLI: escher-playbook search "…" (whole process)', search.p50, 'ms', { baseline: floor.p50, target: '<= 300 ms', note: `baseline: --version; index status ${status.p50.toFixed(0)} ms` });
   }
   await embedder.dispose();
+}
+
+/** Runs bench/index-load-child.ts on an index folder in a fresh node process. */
+function loadInChild(dir: string, modelId: string): { loadMs: number; readMs: number } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'index-load-child.ts'), dir, modelId], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`index load child: ${r.stderr}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { loadMs: number; readMs: number; reset: boolean };
+  if (out.reset) throw new Error('index load child: the index did not load');
+  return out;
 }
 
 /** Wall time and process CPU time (user + system, every thread) of one call. */

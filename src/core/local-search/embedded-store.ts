@@ -116,17 +116,21 @@ export class EmbeddedVectorStore implements VectorStore {
     const filtered = !isEmptyFilter(options.filter);
     // The int8 ranking picks twice the candidates asked for (plus slack for rank swaps its
     // rounding can cause); they are scored again from their float32 vectors. Freed slots hold
-    // zero rows that may rank anywhere: ask for enough rows to skip them. A filtered search ranks
-    // every row and keeps the matching ones.
+    // zero rows that may rank anywhere: ask for enough rows to skip them. A filtered search asks
+    // for 4x more rows, and again twice as many until enough of them match (or all rows are in).
     const pool = 2 * options.limit + 16;
-    const k = filtered ? pts.rows : pool + pts.free.length;
-    const scored: { row: number; score: number }[] = [];
-    for (const { row } of topKByCosine(pts.matrix, pts.rows, dim, quantized(vector), k, this.exact === 'usearch')) {
-      const stored = pts.payloads[row];
-      if (!stored || (filtered && !matchesFilter(stored.row, options.filter))) continue;
-      const v = pts.vectorAt(row);
-      if (v) scored.push({ row, score: dot(v, vector) });
-      if (scored.length >= pool) break;
+    const q8 = quantized(vector);
+    let scored: { row: number; score: number }[];
+    for (let k = pool * (filtered ? 4 : 1) + pts.free.length; ; k *= 2) {
+      scored = [];
+      for (const { row } of topKByCosine(pts.matrix, pts.rows, dim, q8, k, this.exact === 'usearch')) {
+        const stored = pts.payloads[row];
+        if (!stored || (filtered && !matchesFilter(stored.row, options.filter))) continue;
+        const v = pts.vectorAt(row);
+        if (v) scored.push({ row, score: dot(v, vector) });
+        if (scored.length >= pool) break;
+      }
+      if (scored.length >= pool || k >= pts.rows) break;
     }
     scored.sort((a, b) => b.score - a.score);
     const hits: VectorHit[] = [];

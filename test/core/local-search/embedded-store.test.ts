@@ -192,3 +192,26 @@ test('exact search: a query that is a view into a bigger buffer (second vector o
   window.set(m, 2 * dim);
   assert.deepEqual(topKByCosine(window.subarray(2 * dim), rows, dim, alone, 5).map((r) => r.row), topKByCosine(m, rows, dim, alone, 5).map((r) => r.row));
 });
+
+test('embedded: a filter that few points match still finds the best of them, in float32 order', async (t) => {
+  const dir = await tempDir(t, 'escher-filter-');
+  const s = new EmbeddedVectorStore(dir);
+  await s.open(IDENTITY);
+  const vec = (i: number) => {
+    const v = new Float32Array(DIM).map((_, j) => Math.sin((i + 1) * (j + 1) * 0.377 + j));
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  };
+  const points = Array.from({ length: 400 }, (_, i) => ({ id: `p${i}`, vector: vec(i), payload: testPayload(`p${i}`, { cloud_provider: i % 50 === 7 ? 'azure' : 'aws' }) }));
+  await s.upsert(points);
+  const q = vec(1000);
+  const expected = points
+    .filter((p) => p.payload.cloud_provider === 'azure')
+    .map((p) => ({ id: p.id, score: p.vector.reduce((a, x, j) => a + x * q[j]!, 0) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 5);
+  const hits = await s.search(q, { limit: 5, filter: { cloud: 'azure' } });
+  assert.deepEqual(hits.map((h) => h.id), expected.map((e) => e.id));
+  hits.forEach((h, i) => assert.ok(Math.abs(h.score - expected[i]!.score) < 1e-5, `${h.id}: ${h.score} vs ${expected[i]!.score}`));
+  await s.close();
+});
