@@ -20,17 +20,18 @@ export const COLLECTION_FILE = 'user_playbooks.idx';
  * The default home of the user_playbooks collection: in memory, persisted to one checksummed
  * file (`<dir>/user_playbooks.idx`, format in index-file.ts), searched exactly (exact-search.ts).
  *
- * Points live in "slots": row i of one contiguous Float32Array matrix, so a search hands a single
- * buffer to usearch. Deleting frees a slot (zeroed, reused by the next insert).
- * Writes are batched in memory and persisted by `flush()` (the service flushes after each
+ * Points live in "slots" (point-slots.ts): row i of one contiguous int8 matrix, so a search hands
+ * a single buffer to usearch, and rescores its candidates from their float32 vectors. Deleting
+ * frees a slot (zeroed, reused by the next insert). Writes are batched in memory and persisted by `flush()` (the service flushes after each
  * reconcile and shortly after change events). A corrupt or unreadable file is not fatal: `open`
  * reports `reset` with the reason and the caller rebuilds from the playbook files.
  *
  * Saves append: `flush()` writes the points changed and the ids removed since the last save as
  * a segment at the end of the file (index-segment.ts), and writes the file whole only to compact
  * it (index-saver.ts thresholds), after a clear, or when the file is not the one this process
- * last read or wrote. Payloads stay in the file until a search shows them (index-file-reader.ts); one
- * found damaged then drops its point, which the next reconcile indexes again.
+ * last read or wrote. Payloads and float32 vectors stay in the file until a search needs them
+ * (index-file-reader.ts); one found damaged then drops its point and `onDamaged` is told, so the
+ * caller indexes that playbook again.
  *
  * Several processes (the extension host, CLI calls) may hold the collection at once. A process
  * appends only to the file it read or wrote, ending where it left it; otherwise it rewrites the
