@@ -25,8 +25,10 @@ import type { Runbook } from '../test/core/local-search/runbook-corpus';
 /**
  * Local search: model cost, indexing throughput, end-to-end search latency (query embedding +
  * keyword ranking + vector search + fusion) at 1k/10k/100k playbooks against a brute-force
- * baseline (same pipeline, vector search by a plain JS scan), no-op reconcile of 10k, memory,
- * and the CLI's per-call cost.
+ * baseline (same pipeline, vector search by a plain JS scan), the index file's load (in a fresh
+ * process, against reading its bytes) and an appended save of 10 changes (against writing the
+ * whole file), no-op reconcile of 10k, memory, and the CLI's per-call cost. The searches run on
+ * the index as loaded from its file (payloads and float32 vectors read on demand).
  *
  * Corpus: the 175 real AWS runbooks (../shared/data), multiplied into synthetic variants (name
  * suffix, a region/team/environment phrase, rotating cloud/area). Their vectors are the real
