@@ -25,26 +25,25 @@ export class IndexFileSaver {
   private validEnd = 0;
   private baseBytes = 0;
   private tailRecords = 0;
-  private payloads: IndexFileReader | undefined;
+  private reader: IndexFileReader | undefined;
 
   constructor(readonly file: string) {}
 
-  /** Takes over a loaded file's state (and its open payload file). */
+  /** Takes over a loaded file's state and its open reader (the store called forget() before loading). */
   loaded(c: IndexFileContents): void {
-    void this.forget();
     this.identity = c.format === 4 && !c.torn ? c.identity : undefined;
     this.validEnd = c.validEnd;
     this.baseBytes = c.baseBytes;
     this.tailRecords = c.segments.reduce((n, s) => n + s.payloads.length + s.removed.length, 0);
-    this.payloads = c.reader;
+    this.reader = c.reader;
   }
 
   /** No usable file (none yet, damaged, another model): the next save writes a new one. */
   async forget(): Promise<void> {
     this.identity = undefined;
-    const p = this.payloads;
-    this.payloads = undefined;
-    await p?.close();
+    const r = this.reader;
+    this.reader = undefined;
+    await r?.close();
   }
 
   /**
@@ -70,8 +69,8 @@ export class IndexFileSaver {
   async rewrite(input: IndexFileInput, relocate: (reader: IndexFileReader) => void): Promise<void> {
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const written = await writeIndexFile(this.file, input);
-    const old = this.payloads;
-    this.payloads = undefined;
+    const old = this.reader;
+    this.reader = undefined;
     this.identity = undefined;
     this.validEnd = this.baseBytes = written.bytes.length;
     this.tailRecords = 0;
@@ -79,11 +78,11 @@ export class IndexFileSaver {
     if (!reopened) {
       // Another process replaced the file already: payloads keep reading the old one (still open,
       // so still readable), and the next save rewrites again.
-      this.payloads = old;
+      this.reader = old;
       return;
     }
     relocate(reopened.reader);
-    this.payloads = reopened.reader;
+    this.reader = reopened.reader;
     this.identity = reopened.identity;
     // Every payload now reads from the new file.
     await old?.close();
