@@ -5,7 +5,7 @@ import { topKByCosine } from './exact-search';
 import { dot, quantized } from './quantize';
 import { IndexFileError, readIndexFile } from './index-file';
 import type { KeywordSidecar } from './index-file';
-import { IndexFileSaver } from './index-saver';
+import { IndexFileSaver, removeStrayTempFiles } from './index-saver';
 import type { PlaybookPayload, SearchFilter } from './payload';
 import { StoredPayload } from './stored-payload';
 import { PointSlots } from './point-slots';
@@ -74,6 +74,7 @@ export class EmbeddedVectorStore implements VectorStore {
     this.loadedKeywordIndex = undefined;
     this.loadedChanges = [];
     this.loadNote = undefined;
+    await removeStrayTempFiles(this.file);
     let contents;
     try {
       contents = await readIndexFile(this.file, { lazy: true });

@@ -4,6 +4,7 @@ import type { IndexFileContents, IndexFileInput } from './index-file';
 import { appendSegment, reopenForPayloads, writeIndexFile } from './index-file';
 import type { IndexSegment } from './index-segment';
 import type { IndexFileReader } from './index-file-reader';
+import { TEMP_PREFIX } from '../shared/atomic-fs';
 
 /**
  * When appended saves are folded into a new base part: once the segments hold a quarter of the
@@ -88,3 +89,35 @@ export class IndexFileSaver {
     await old?.close();
   }
 }
+
+/**
+ * Removes temp files a crashed whole-file save left beside the index file (`.tmp-<name>-<pid>-…`,
+ * atomic-fs.ts): up to the index's size each. A temp file whose writer is still running (another
+ * process mid-save) is left alone.
+ */
+export async function removeStrayTempFiles(file: string): Promise<void> {
+  const prefix = `${TEMP_PREFIX}${path.basename(file)}-`;
+  let names: string[];
+  try {
+    names = await fs.readdir(path.dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    await fs.rm(path.join(path.dirname(file), name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, as another user's process.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+

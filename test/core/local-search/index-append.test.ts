@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -203,4 +204,20 @@ test('append: the keyword index saved in the base part is brought up to date wit
   assert.equal(b.keywords.size, 33);
   await a.close();
   await b.close();
+});
+
+test('append: temp files of crashed whole-file saves are removed on open; a live writer\'s is left alone', async (t) => {
+  const dir = await tempDir(t, 'escher-stray-');
+  const s = await opened(dir);
+  await s.upsert([point('p0', 0)]);
+  await s.close();
+  // A process that has exited (Linux hands out pids in sequence: it is not reused this soon).
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const stray = `.tmp-${COLLECTION_FILE}-${dead}-0badcafe`;
+  const live = `.tmp-${COLLECTION_FILE}-${process.ppid}-0123abcd`;
+  for (const name of [stray, live]) await fs.writeFile(path.join(dir, name), 'half a file');
+  const again = await opened(dir);
+  assert.deepEqual((await fs.readdir(dir)).sort(), [live, COLLECTION_FILE].sort());
+  assert.equal(await again.count(), 1);
+  await again.close();
 });
