@@ -59,6 +59,11 @@ export class CollectionIndex {
     return { modelId: this.embedder.id, dimension: await this.embedder.dimension() };
   }
 
+  /** What the last open() found worth a log line without starting empty (an older format, a torn save). */
+  get loadNote(): string | undefined {
+    return this.vectors.loadNote;
+  }
+
   /** Loads the index file. Returns why the collection starts empty, when it does (first run, model change, corrupt file). */
   async open(): Promise<string | undefined> {
     const result = await this.vectors.open(await this.identity());
@@ -106,6 +111,11 @@ export class CollectionIndex {
     return this.vectors.flush();
   }
 
+  /** Writes what changed and lets go of the index file (open() again to use the collection). */
+  close(): Promise<void> {
+    return this.vectors.close();
+  }
+
   count(): Promise<number> {
     return this.vectors.count();
   }
@@ -125,12 +135,20 @@ export class CollectionIndex {
     return out;
   }
 
-  /** The saved keyword index when it was written by this code version for these payloads, else rebuilt. */
+  /**
+   * The saved keyword index when it was written by this code version, brought up to date with the
+   * points the file's appended segments changed (those are re-tokenised); else rebuilt.
+   */
   private loadKeywordIndex(): KeywordIndex {
     const saved = this.vectors.loadedKeywordIndex;
     if (saved && saved.version === KEYWORD_INDEX_VERSION) {
       try {
         const idx = KeywordIndex.fromBuffer(saved.bytes);
+        for (const id of this.vectors.loadedChanges) {
+          const p = this.vectors.payloadOf(id);
+          if (p) idx.set(p);
+          else idx.remove(id);
+        }
         const ids = this.vectors.ids();
         if (idx.size === ids.length && ids.every((id) => idx.has(id))) return idx;
       } catch {

@@ -132,6 +132,9 @@ export async function rankSources(input: RankInput, sources: readonly RankSource
     if (src.keywords.size > sources[main]!.keywords.size) main = i;
   });
   const parsed = parsedBy[main] ?? { terms: [], concepts: [] };
+  // The query is embedded (in the model's worker thread) while the keywords are ranked here.
+  const vectorPending = useSemantic && sources.length ? queryVector(correctedText(input.query, parsed.corrections), parsed.concepts, embedder, options) : undefined;
+  vectorPending?.catch(() => undefined); // awaited below; a keyword failure must not leave it unhandled
 
   const keywordHits: KeywordHit[] = [];
   if (useKeyword) {
@@ -152,8 +155,8 @@ export async function rankSources(input: RankInput, sources: readonly RankSource
   const payloads = new Map<string, PlaybookPayload>();
   const similarity = new Map<string, number>();
   const semanticHits: Ranked[] = [];
-  if (useSemantic && sources.length) {
-    const vector = await queryVector(correctedText(input.query, parsed.corrections), parsed.concepts, embedder, options);
+  if (vectorPending) {
+    const vector = await vectorPending;
     for (const src of sources) {
       for (const h of await src.vectors.search(vector, { limit: options.depth, ...(input.filter ? { filter: input.filter } : {}) })) {
         const id = key(src, h.id);

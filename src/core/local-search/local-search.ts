@@ -7,7 +7,7 @@ import { NotFoundError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { silentLogger } from '../shared/logger';
 import { SerialQueue } from '../shared/serial-queue';
-import type { Disposable, Playbook, PlaybookStoreApi, StoreChange } from '../playbook-store/types';
+import type { Disposable, Playbook, PlaybookStoreApi } from '../playbook-store/types';
 import { CollectionIndex } from './collection-index';
 import type { Embedder } from './embedder';
 import { createEmbedder } from './embedder-factory';
@@ -79,6 +79,8 @@ export class LocalSearch implements Disposable {
     this.index = new CollectionIndex(path.join(options.config.home, SEARCH_DIR), this.clock, this.embedder);
     this.mirror = options.remote ? new RemoteMirror(options.remote, this.index.vectors, () => this.index.identity(), this.logger) : undefined;
     this.writer = indexWriter(this.index, this.mirror, options.store);
+    // A payload found damaged in the index file lost its point: index that playbook again.
+    this.index.vectors.onDamaged = (id, why) => this.resync(id, `search index: ${id} is indexed again (${why})`);
     this.ranking = options.ranking ?? DEFAULT_RANKING;
     this.flushDelayMs = options.flushDelayMs ?? 250;
     this.reconciler = new Reconciler({
@@ -241,7 +243,7 @@ export class LocalSearch implements Disposable {
     this.subscription?.dispose();
     this.flushTimer?.cancel();
     try {
-      if (this.opened) await this.queue.run(() => this.index.flush());
+      if (this.opened) await this.queue.run(() => this.index.close());
     } finally {
       await this.embedder.dispose();
       await this.mirror?.close();
@@ -253,7 +255,8 @@ export class LocalSearch implements Disposable {
   private open(): Promise<string | undefined> {
     this.opened ??= (async () => {
       const reset = await this.index.open();
-      this.subscription = this.options.store.onDidChange((c) => this.onStoreChange(c));
+      if (this.index.loadNote) this.logger.info(`search index: ${this.index.loadNote}`);
+      this.subscription = this.options.store.onDidChange((c) => this.resync(c.playbookId));
       return reset;
     })();
     return this.opened;
@@ -264,11 +267,11 @@ export class LocalSearch implements Disposable {
     this.embedder.preload().catch(() => undefined);
   }
 
-  private onStoreChange(change: StoreChange): void {
+  /** Brings one playbook id in line with the store, on the queue (a change event, a damaged payload). */
+  private resync(id: string, note?: string): void {
+    if (note) this.logger.warn(note);
     if (this.closing) return;
-    this.queue
-      .run(() => this.syncOne(change.playbookId))
-      .catch((e: unknown) => this.logger.warn(`search index: could not update ${change.playbookId}: ${(e as Error).message}`));
+    this.queue.run(() => this.syncOne(id)).catch((e: unknown) => this.logger.warn(`search index: could not update ${id}: ${(e as Error).message}`));
   }
 
   /** Brings one playbook id in line with the store (created, updated, moved, deleted). */

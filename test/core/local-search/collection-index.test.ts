@@ -4,31 +4,16 @@ import { systemClock } from '../../../src/core/shared/clock';
 import type { PlaybookSummary } from '../../../src/core/playbook-store/types';
 import { CollectionIndex } from '../../../src/core/local-search/collection-index';
 import { embeddingText } from '../../../src/core/local-search/document-text';
-import type { Embedder } from '../../../src/core/local-search/embedder';
 import { parseQuery } from '../../../src/core/local-search/keyword-index';
 import { tempDir } from '../../helpers/temp-dir';
-import { DIM, axisVector, testPayload } from './store-contract';
+import { axisVector, testPayload } from './store-contract';
+import { AxisEmbedder } from './axis-embedder';
 
 /**
  * CollectionIndex keeps the vectors, payloads and keyword index in step. The model here is a
  * deterministic stand-in (one axis per distinct text) so the tests can count what is embedded;
  * the real model is exercised through LocalSearch in local-search.test.ts.
  */
-class AxisEmbedder implements Embedder {
-  constructor(readonly id = 'axis@1') {}
-  readonly texts: string[] = [];
-  private readonly axes = new Map<string, number>();
-  async dimension() {
-    return DIM;
-  }
-  async preload() {}
-  async embed(texts: readonly string[]) {
-    this.texts.push(...texts);
-    return texts.map((t) => axisVector(this.axes.get(t) ?? this.axes.set(t, this.axes.size % DIM).get(t)!));
-  }
-  async dispose() {}
-}
-
 const summary = (id: string, over: Partial<PlaybookSummary> = {}): PlaybookSummary =>
   ({ playbook_id: id, version: '1.0.0', area: 'local', content_hash: `hash-${id}`, ...over }) as PlaybookSummary;
 

@@ -12,6 +12,7 @@ import type { CreatePlaybookInput } from '../../../src/core/playbook-store/types
 import type { Embedder } from '../../../src/core/local-search/embedder';
 import { COLLECTION_FILE } from '../../../src/core/local-search/embedded-store';
 import { readIndexFile, writeIndexFile } from '../../../src/core/local-search/index-file';
+import { sectionStart } from './index-file-layout';
 import { KEYWORD_INDEX_VERSION, KeywordIndex } from '../../../src/core/local-search/keyword-index';
 import { LocalSearch, SEARCH_DIR } from '../../../src/core/local-search/local-search';
 import { QdrantVectorStore } from '../../../src/core/local-search/qdrant-store';
@@ -170,7 +171,7 @@ test('a no-op reconcile embeds nothing; a move re-uses the vector; a hand-edited
 
   // A file without a saved keyword index (older code, other tokeniser) gets one on the next write.
   const indexFile = path.join(e.home, SEARCH_DIR, COLLECTION_FILE);
-  await writeIndexFile(indexFile, { modelId: saved!.header.modelId, dimension: 512, payloads: saved!.payloads, vectors: saved!.vectors, savedAt: 'x' });
+  await writeIndexFile(indexFile, { modelId: saved!.header.modelId, dimension: 512, payloads: saved!.payloads, vectors: saved!.vectors!, savedAt: 'x' });
   const rebuilt = e.open();
   assert.equal((await rebuilt.search.start()).embedded, 0);
   assert.equal((await rebuilt.search.searchLocalPlaybooks('rotate keys')).hits[0]!.playbook_id, 'rotate-iam-access-keys');
@@ -229,16 +230,22 @@ test('changing the embedding model re-indexes everything with the new model, nev
   assert.equal(r2.embedded, 4);
 });
 
-test('a corrupt index file is rebuilt from the playbook files, with a visible warning', async (t) => {
-  const e = await env(t);
+/** Indexes the seed playbooks in one LocalSearch, closes it, then flips one byte of the saved index file. */
+async function damageIndex(e: Env, where: (bytes: Buffer) => number): Promise<void> {
   await seed(e);
   const a = e.open();
   await a.search.start();
   await a.search.close();
   const file = path.join(e.home, SEARCH_DIR, COLLECTION_FILE);
   const bytes = await fs.readFile(file);
-  bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0x55;
+  const at = where(bytes);
+  bytes[at] = bytes[at]! ^ 0x20;
   await fs.writeFile(file, bytes);
+}
+
+test('a corrupt index file is rebuilt from the playbook files, with a visible warning', async (t) => {
+  const e = await env(t);
+  await damageIndex(e, (bytes) => sectionStart(bytes, 'quantized') + 100);
 
   const b = e.open();
   const res = await b.search.searchLocalPlaybooks('rotate keys');
@@ -249,6 +256,21 @@ test('a corrupt index file is rebuilt from the playbook files, with a visible wa
   const c = e.open();
   const r = await c.search.start();
   assert.equal(r.reset, undefined, 'the rebuilt file reads back cleanly');
+});
+
+test('a playbook whose payload is damaged in the index file is indexed again, with a warning, and found by the next search', async (t) => {
+  const e = await env(t);
+  await damageIndex(e, (bytes) => bytes.indexOf('"name":"Rotate IAM access keys"', sectionStart(bytes, 'payloads')) + 10);
+
+  const b = e.open();
+  assert.equal((await b.search.start()).reset, undefined, 'the file loads: payloads are read when shown');
+  await b.search.searchLocalPlaybooks('rotate keys');
+  assert.ok(e.warnings.some((w) => /rotate-iam-access-keys is indexed again \(checksum mismatch in a payload/.test(w)), e.warnings.join('\n'));
+  assert.equal((await top(b.search, 'rotate keys'))[0], 'rotate-iam-access-keys');
+  await b.search.close();
+  const c = e.open();
+  assert.equal((await c.search.start()).embedded, 0, 'the re-indexed playbook was saved');
+  assert.equal((await top(c.search, 'rotate keys'))[0], 'rotate-iam-access-keys');
 });
 
 test('Qdrant configured but unreachable: search keeps working from the embedded index, with a warning', async (t) => {

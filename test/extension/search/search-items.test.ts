@@ -50,7 +50,7 @@ test('a name, description or script line holding $( shows as text, never as an i
       source: 'team',
       why: { terms: [{ term: 'date', fields: ['scripts'] }], concepts: [], script_line: { path: 'shell/run.sh', line: 3, text: 'echo $(date)' } },
       payload: { description: 'Reviewed $(verified)', cloud_provider: 'aws', formats: ['shell'] },
-    } as Partial<SearchHit>),
+    } as unknown as Partial<SearchHit>),
   );
   // Only our own icon leads the label; the server's "$(check)" is escaped (VS Code's `\$(`).
   assert.equal(item.label, '$(organization) \\$(check) Approved by security');
