@@ -25,6 +25,9 @@ export interface OpenedDraft extends DraftSummary {
   changedOnDisk: string[];
 }
 
+/** A saved draft: the version written (or the latest, unchanged) and the version the draft was made from. */
+export type CommittedDraft = UpdateResult & { base_version: string };
+
 type DraftsStore = Pick<PlaybookStoreApi, 'getPlaybook' | 'updatePlaybook' | 'findModifiedFiles'>;
 
 /**
@@ -115,7 +118,7 @@ export class DraftStore {
   }
 
   /** Writes the draft as the next version (`bump`, default patch) and removes it; with nothing changed, writes nothing and keeps it. */
-  async commit(id: string, options: { bump?: UpdatePlaybookInput['bump']; enforceContract?: boolean } = {}): Promise<UpdateResult> {
+  async commit(id: string, options: { bump?: UpdatePlaybookInput['bump']; enforceContract?: boolean } = {}): Promise<CommittedDraft> {
     const dir = this.dirOf(id);
     if (!(await this.existing(dir))) throw new NotFoundError(`No draft of "${id}"`, { hint: `make one with \`escher-playbook draft ${id}\`` });
     const tree = await readDraftTree(dir);
@@ -155,7 +158,7 @@ export class DraftStore {
       enforceContract: options.enforceContract ?? true,
     });
     if (!result.unchanged) await this.remove(dir);
-    return result;
+    return { ...result, base_version: info.base_version };
   }
 
   async discard(id: string): Promise<void> {

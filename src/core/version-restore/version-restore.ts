@@ -14,6 +14,19 @@ export interface RestoreResult {
   restored: string[];
 }
 
+/**
+ * What became of the version a draft was made from once the draft is saved: it was not modified
+ * (`clean`), its server copy was put back (`restored`), it was never published and stays as it
+ * is, modified (`kept`), or the restore failed (`restore-failed`: the server, the network; it
+ * stays modified and can be restored later).
+ */
+export interface BaseSettlement {
+  state: 'clean' | 'restored' | 'kept' | 'restore-failed';
+  version: string;
+  files: string[];
+  error?: unknown;
+}
+
 /** The server and a verified script fetcher, built on first use (the token is read then). */
 export type RestoreServer = () => Promise<{ api: Pick<EscherApi, 'fetchMetadata'>; fetchScript: ScriptFetcher }>;
 
@@ -53,6 +66,30 @@ export class VersionRestore {
     }
     await store.restoreFiles(playbook_id, v, files);
     return { ...result, restored: files.map((f) => f.path) };
+  }
+
+  /**
+   * After a draft of a modified version was saved as the next version ("Save Changes as New
+   * Version"): the changed files now live on in the new version, so the damaged one is put back
+   * from the server when it was published; a version never published is kept as it is — still
+   * reported modified on disk — until the user deletes it. Never throws for the restore itself:
+   * the new version is saved either way, and what became of the old one is the answer.
+   */
+  async settleBase(id: string, baseVersion: string): Promise<BaseSettlement> {
+    let damaged: ModifiedFile[];
+    try {
+      damaged = (await this.checked(await this.o.store.getPlaybook(id, baseVersion))).damaged;
+    } catch (e) {
+      return { state: 'restore-failed', version: baseVersion, files: [], error: e };
+    }
+    const files = damaged.map((f) => f.path);
+    if (files.length === 0) return { state: 'clean', version: baseVersion, files };
+    try {
+      return { state: 'restored', version: baseVersion, files: (await this.restore(id, baseVersion)).restored };
+    } catch (e) {
+      if (isEscherError(e) && e.hintCode === 'version-not-on-server') return { state: 'kept', version: baseVersion, files };
+      return { state: 'restore-failed', version: baseVersion, files, error: e };
+    }
   }
 
   private async checked(playbook: Playbook): Promise<{ playbook: Playbook; damaged: ModifiedFile[] }> {
