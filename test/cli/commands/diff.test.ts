@@ -148,6 +148,24 @@ test('diff --server with the server down exits 7; a server answering garbage exi
   assert.equal(bad.stdout, '');
 });
 
+test("a version pulled from the server keeps the server's timestamps: diff --server right after pull (and after a sync) shows no difference", async (t) => {
+  const author = await home(t);
+  const other = await home(t);
+  await ok(author, ['create', '--id', 'df-pull', '--name', 'Pulled', '--description', 'x', '--script', await script(author, 'a', 'echo one\n')]);
+  await ok(author, ['publish', 'df-pull', '--trusted']);
+  // Later on the other machine: its clock has moved on, the version it writes must not say so.
+  await ok(other, ['pull', 'df-pull']);
+  assert.match(await ok(other, ['diff', 'df-pull', '--server']), /^no differences between df-pull v1\.0\.1 and server\/v1\.0\.1\n$/);
+  // A newer version from the server (the fast-forward path) keeps its timestamps too.
+  await ok(author, ['update', 'df-pull', '--script', await script(author, 'b', 'echo two\n')]);
+  await ok(author, ['sync']);
+  await ok(other, ['sync']);
+  assert.match(await ok(other, ['diff', 'df-pull', '--server']), /^no differences between df-pull v1\.0\.2 and server\/v1\.0\.2\n$/);
+  const mine = JSON.parse(await fs.readFile(path.join(other, 'playbooks', 'synced', 'df-pull', 'v1.0.2', 'metadata.json'), 'utf8')) as { updated_at: string; created_at: string };
+  const theirs = JSON.parse(await fs.readFile(path.join(author, 'playbooks', 'synced', 'df-pull', 'v1.0.2', 'metadata.json'), 'utf8')) as { updated_at: string; created_at: string };
+  assert.deepEqual([mine.created_at, mine.updated_at], [theirs.created_at, theirs.updated_at]);
+});
+
 async function findFile(dir: string, name: string): Promise<string | undefined> {
   for (const e of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
     const p = path.join(dir, e.name);

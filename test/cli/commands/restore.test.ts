@@ -178,3 +178,15 @@ test('server 500, garbage, down, or a corrupt download: a clear error, exit 7 / 
   assert.deepEqual((JSON.parse(await ok(h, ['--json', 'restore', 'rs-faults'])) as Restored).restored, ['shell/run.sh']);
   assert.equal(await fs.readFile(file, 'utf8'), ORIGINAL);
 });
+
+test('Save Changes as New Version: a draft of the changed published version becomes v1.0.2 with the change, and v1.0.1 is restored from the server', async (t) => {
+  const { h, file } = await publishedThenChanged(t, 'rs-draft');
+  const opened = await cli(h, ['draft', 'rs-draft']);
+  assert.equal(opened.code, 0, opened.stderr);
+  assert.match(opened.stderr, /shell\/run\.sh was changed in the stored v1\.0\.1: the draft holds the changed file/);
+  const saved = JSON.parse(await ok(h, ['--json', 'draft', 'commit', 'rs-draft'])) as { version: string; base: { version: string; state: string; files: string[] } };
+  assert.deepEqual([saved.version, saved.base], ['1.0.2', { version: '1.0.1', state: 'restored', files: ['shell/run.sh'] }]);
+  assert.equal(await ok(h, ['show', 'rs-draft', '--script', 'shell/run.sh']), '#!/bin/sh\necho changed by hand\n', 'the change lives on in the new version');
+  assert.equal(await fs.readFile(file, 'utf8'), ORIGINAL, 'the published version is itself again');
+  assert.match(await ok(h, ['status']), /modified on disk: 0\n/);
+});
