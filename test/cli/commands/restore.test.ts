@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
-import type { CliResult } from '../../helpers/cli';
-import { runMain } from '../../helpers/cli-main';
+import { serverCli } from '../../helpers/cli-main';
+import { tempDir } from '../../helpers/temp-dir';
 import { startTestServer, TEST_TENANT, TEST_TOKEN, type TestServer } from '../../helpers/dev-server';
 
 /** escher-playbook restore as a user runs it: a published version changed on disk, put back from the real reference server on loopback. */
@@ -18,21 +17,8 @@ after(() => s.close());
 
 const ORIGINAL = '#!/bin/sh\necho restore me\n';
 
-async function home(t: TestContext): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-cli-restore-'));
-  t.after(() => fs.rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function cli(h: string, args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
-  return runMain(args, { ESCHER_HOME: h, ESCHER_SERVER_URL: s.url, ESCHER_TENANT_ID: TEST_TENANT, ESCHER_TOKEN: TEST_TOKEN, ...extra });
-}
-
-async function ok(h: string, args: string[]): Promise<string> {
-  const r = await cli(h, args);
-  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
+const home = (t: TestContext): Promise<string> => tempDir(t, 'escher-cli-restore-');
+const { cli, ok } = serverCli(() => s.url, TEST_TENANT, TEST_TOKEN);
 
 /** A playbook `id` published (so v1.0.1 in synced/, on the server), with its run.sh then rewritten on disk as another editor would. */
 async function publishedThenChanged(t: TestContext, id: string, extra: string[] = []): Promise<{ h: string; file: string; dir: string }> {
