@@ -1,12 +1,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { fsyncDir } from '../shared/atomic-fs';
+import { fsyncDir, writeFileAtomic } from '../shared/atomic-fs';
 import { IntegrityError, NotFoundError, ValidationError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import { resolveInside } from '../shared/safe-path';
 import { encryptScript } from './sensitive';
 import type { Playbook } from './types';
-import { storedFileMode, tempName } from './version-writer';
+import { storedFileMode } from './version-writer';
 
 /** A script of a stored version as it must be again: its plaintext, verified against that version's metadata before a byte is written. */
 export interface RestoredFile {
@@ -36,25 +36,16 @@ export async function rewriteVersionFiles(playbook: Playbook, files: readonly Re
     return { full: resolveInside(playbook.dir, f.path, 'Script path'), bytes, mode: storedFileMode(f.path, entry.sensitive === true) };
   });
   for (const p of planned) {
-    const parent = await formatFolder(playbook.dir, path.dirname(p.full));
-    const tmp = path.join(parent, tempName(path.basename(p.full)));
-    try {
-      const h = await fs.open(tmp, 'wx', p.mode);
-      try {
-        await h.writeFile(p.bytes);
-        await h.chmod(p.mode);
-        await h.sync();
-      } finally {
-        await h.close();
-      }
-      await assertNotFolder(p.full);
-      beforeCommit();
-      // rename(2) replaces the directory entry: a symlink there goes, its target is untouched.
-      await fs.rename(tmp, p.full);
-      await fsyncDir(parent);
-    } finally {
-      await fs.rm(tmp, { force: true }).catch(() => undefined);
-    }
+    await formatFolder(playbook.dir, path.dirname(p.full));
+    // rename(2) replaces the directory entry: a symlink there goes, its target is untouched.
+    await writeFileAtomic(p.full, p.bytes, {
+      mode: p.mode,
+      exactMode: true,
+      beforeRename: async () => {
+        await assertNotFolder(p.full);
+        beforeCommit();
+      },
+    });
   }
 }
 
@@ -63,16 +54,16 @@ export async function rewriteVersionFiles(playbook: Playbook, files: readonly Re
  * symlink (or a file) planted in its place removed first — the link itself, its target untouched.
  * Its files are then all missing from the version, so they are among those being restored.
  */
-async function formatFolder(versionDir: string, dir: string): Promise<string> {
+async function formatFolder(versionDir: string, dir: string): Promise<void> {
   if (path.dirname(dir) !== versionDir) throw new ValidationError(`${dir} is not a format folder of ${versionDir}`);
   const st = await fs.lstat(dir).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return undefined;
     throw e;
   });
-  if (st?.isDirectory()) return dir;
+  if (st?.isDirectory()) return;
   if (st) await fs.unlink(dir);
   await fs.mkdir(dir);
-  return dir;
+  await fsyncDir(versionDir);
 }
 
 /** A folder where a script file belongs is not removed (it may hold someone's work): the user moves it. */
