@@ -84,7 +84,16 @@ export async function restoreSteps(step: Step, wb: Workbench, pane: Locator, hom
     const action = modifiedRow.locator('.action-label[aria-label^="Restore from Server"]');
     await wb.hoverRow(modifiedRow, action);
     await action.click();
-    await wb.notification(new RegExp(`Restored ${script.path.replace(/\./g, '\\.')} of ${id} v${version} from the server`)).waitFor({ timeout: 60_000 });
+    const restored = wb.notification(new RegExp(`Restored ${script.path.replace(/\./g, '\\.')} of ${id} v${version} from the server`));
+    // A background sync may redraw the tree under the click: VS Code then runs the command without
+    // its row, and it asks which playbook (seen once) — chosen as a user would.
+    const picker = wb.quickInput.filter({ hasText: 'Restore from Server' });
+    await restored.or(picker).first().waitFor({ timeout: 60_000 });
+    if (await picker.isVisible()) {
+      wb.clickRetries.push('Restore from Server: row redrawn under the click, picked instead');
+      await wb.choose(name, { title: /Restore from Server/ });
+    }
+    await restored.waitFor({ timeout: 60_000 });
     await pane.locator('.monaco-list-row', { hasText: /modified on disk/ }).first().waitFor({ state: 'detached', timeout: 60_000 });
     // The same row, read again: still listed, no longer marked.
     await pane.locator('.monaco-list-row', { hasText: new RegExp(`v${version}`) }).filter({ hasText: 'latest', hasNotText: /modified on disk/ }).first().waitFor({ timeout: 60_000 });
