@@ -55,6 +55,7 @@ const COMMANDS: readonly LazyCommand[] = [
   { names: ['runs'], load: () => import('./commands/runs.js') },
   { names: ['draft'], load: () => import('./commands/draft.js') },
   { names: ['diff'], load: () => import('./commands/diff.js') },
+  { names: ['restore'], load: () => import('./commands/restore.js') },
   { names: ['conflicts'], load: () => import('./commands/conflicts.js') },
 ];
 

@@ -8,6 +8,8 @@ import type { SecretStore } from './shared/secrets';
 import { PlaybookStore } from './playbook-store/store';
 import { DraftStore } from './drafts/draft-store';
 import { VersionCompare } from './version-compare/version-compare';
+import { VersionRestore } from './version-restore/version-restore';
+import type { ScriptFetcher } from './metadata-publisher/local-writer';
 import { Conflicts } from './conflicts/conflicts';
 import type { Embedder } from './local-search/embedder';
 import { LocalSearch } from './local-search/local-search';
@@ -88,22 +90,25 @@ export class PlaybookService implements Disposable {
     return this._drafts();
   }
 
-  private readonly _compare = this.lazy(
-    () =>
-      new VersionCompare({
-        store: this.store,
-        server: async () => {
-          const api = await this.serverApi();
-          if (!api) throw new ConfigError('No Escher server is configured', { hint: 'connect to an Escher server to compare with it', hintCode: 'server-not-configured' });
-          // Scripts come through the verified cache (a download is verified before it is cached).
-          return { api, fetchScript: fileScriptFetcher((s3Path) => this.scriptManager.downloadScript(s3Path)) };
-        },
-      }),
-  );
+  private readonly _compare = this.lazy(() => new VersionCompare({ store: this.store, server: () => this.verifiedServer('compare with it') }));
 
   /** Compare two stored versions, or a stored version with the server's copy. */
   get compare(): VersionCompare {
     return this._compare();
+  }
+
+  private readonly _restore = this.lazy(() => new VersionRestore({ store: this.store, server: () => this.verifiedServer('restore from it') }));
+
+  /** Restore from the server: a published version's files changed on disk put back from the server's copy. */
+  get restore(): VersionRestore {
+    return this._restore();
+  }
+
+  /** The server, for reading a version's metadata and scripts: scripts through the verified cache (a download is verified before it is cached). */
+  private async verifiedServer(purpose: string): Promise<{ api: HttpEscherApi; fetchScript: ScriptFetcher }> {
+    const api = await this.serverApi();
+    if (!api) throw new ConfigError('No Escher server is configured', { hint: `connect to an Escher server to ${purpose}`, hintCode: 'server-not-configured' });
+    return { api, fetchScript: fileScriptFetcher((s3Path) => this.scriptManager.downloadScript(s3Path)) };
   }
 
   private readonly _search = this.lazy(() => {

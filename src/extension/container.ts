@@ -91,6 +91,7 @@ export class Container extends DisposableOwner {
         {
           listPlaybooks: async () => (await this.service()).store.listPlaybooks(),
           getPlaybook: async (id, v) => (await this.service()).store.getPlaybook(id, v),
+          findModifiedFiles: async (pb) => (await this.service()).store.findModifiedFiles(pb),
           // Sync state is only worth a read when a server is configured (it reads last_sync.json).
           syncStates: async () => {
             if (!this._config.serverUrl) return new Map();

@@ -11,11 +11,15 @@ export interface ExtensionHint {
   /** What to do, naming VS Code commands and settings — never a CLI command, flag or variable. */
   text: string;
   action?: HintAction;
+  /** A second button, offered after `action`. */
+  also?: HintAction;
 }
 
 const CONNECT: HintAction = { label: 'Connect…', command: 'escher.connect' };
 const SIGN_IN: HintAction = { label: 'Sign In…', command: 'escher.signIn' };
 const CHECK_STORE: HintAction = { label: 'Check Store', command: 'escher.checkStore' };
+const EDIT_AS_NEW: HintAction = { label: 'Edit as New Version', command: 'escher.editAsNewVersion' };
+const RESTORE: HintAction = { label: 'Restore from Server', command: 'escher.restoreFromServer' };
 const settings = (query: string): HintAction => ({ label: 'Open Settings', command: 'workbench.action.openSettings', args: [query] });
 
 /**
@@ -41,7 +45,10 @@ export const EXTENSION_HINTS: Record<HintCode, ExtensionHint> = {
   'foreign-download-url': { text: 'the server sent a link to another host, which was refused; check escher.server.url or report the server' },
   'invalid-tenant': { text: 'tenant ids are lower-case letters, digits and single hyphens', action: CONNECT },
   'store-needs-check': { text: 'run "Escher: Check Playbook Store" to find and repair it', action: CHECK_STORE },
-  'version-modified': { text: 'versions are immutable: keep the change as the next version with "Escher: Edit as New Version", or restore the file', action: { label: 'Edit as New Version', command: 'escher.editAsNewVersion' } },
+  'version-modified': { text: 'versions are immutable: keep the change as the next version with "Escher: Edit as New Version", or restore the file', action: EDIT_AS_NEW },
+  'version-modified-published': { text: 'versions are immutable: put the server\'s copy back with "Escher: Restore from Server", or keep the change as the next version with "Escher: Edit as New Version" (the damaged version is then restored from the server)', action: RESTORE, also: EDIT_AS_NEW },
+  'version-not-on-server': { text: 'keep the change as the next version with "Escher: Edit as New Version", or delete the version', action: EDIT_AS_NEW },
+  'server-copy-differs': { text: 'compare them with "Escher: Compare with Server", then keep your files as the next version with "Escher: Edit as New Version"', action: { label: 'Compare with Server', command: 'escher.compareWithServer' }, also: EDIT_AS_NEW },
   'playbook-unknown': { text: 'the Escher Playbooks view lists yours; "Escher: Search Playbooks" finds the others' },
   'version-not-greater': { text: 'versions only go up: use "Escher: New Version…"' },
   'data-key-missing': { text: 'the data key this store was written with is missing: restore secrets.json in the Escher home folder (escher.home)' },

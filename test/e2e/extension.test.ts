@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { conflictSteps } from './flows/conflict-steps';
+import { CONFLICT_PLAYBOOK, conflictSteps } from './flows/conflict-steps';
 import { connectSteps } from './flows/connect-steps';
-import { draftSteps } from './flows/draft-steps';
+import { draftSteps, restoreSteps } from './flows/draft-steps';
 import { explorerSteps } from './flows/explorer-steps';
 import { createSteps, reviewSteps, uploadForReviewSteps } from './flows/publish-steps';
 import { restrictedModeSteps } from './flows/restricted-steps';
@@ -102,6 +102,8 @@ test('the extension in a real VS Code: first run, explorer, connect, create, run
   await draftSteps(step, wb, pane, home, PLAYBOOK);
   await searchAndFileSteps(step, wb, pane, home, PLAYBOOK);
   await conflictSteps(step, wb, pane, { home, serverUrl: server.url, tenant: TENANT, token: TOKEN });
+  // The conflict's playbook is published (Keep Mine): one of its scripts is now changed on disk.
+  await restoreSteps(step, wb, pane, home, CONFLICT_PLAYBOOK.id, CONFLICT_PLAYBOOK.name);
 
   await step('a window reload leaves no "Channel has been closed" error behind', async () => {
     await wb.runCommand('Developer: Reload Window');

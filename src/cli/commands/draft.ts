@@ -4,6 +4,8 @@ import { choice } from '../args';
 import type { CliContext } from '../context';
 import { table } from '../output';
 import { ValidationError } from '../../core/shared/errors';
+import type { BaseSettlement } from '../../core/version-restore/version-restore';
+import { describeForCli } from '../hints';
 
 /**
  * draft ID | draft commit ID [--bump] | draft discard ID | draft list: editing a stored version
@@ -37,7 +39,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--bump <part>', 'which semver part to bump: patch (default), minor, major', choice(['patch', 'minor', 'major'] as const))
     .action(async (id: string, o: { bump?: 'patch' | 'minor' | 'major' }) => {
       const r = await (await drafts()).commit(id, { bump: o.bump });
-      ctx.out.result({ ...r.metadata, unchanged: r.unchanged }, () =>
+      // The version the draft was made from, if it was modified on disk: restored from the server, or kept marked.
+      const base = r.unchanged ? undefined : await (await ctx.service()).restore.settleBase(id, r.base_version);
+      if (base) for (const line of settlementNotes(id, base)) ctx.out.warn(line);
+      ctx.out.result({ ...r.metadata, unchanged: r.unchanged, ...(base ? { base: { version: base.version, state: base.state, files: base.files } } : {}) }, () =>
         r.unchanged ? `nothing changed: ${id} stays at v${r.metadata.version}; the draft is kept (\`escher-playbook draft discard ${id}\` drops it)` : `saved the draft of ${id} as v${r.metadata.version} (${r.area})`,
       );
     });
@@ -56,4 +61,13 @@ export function register(program: Command, ctx: CliContext): void {
       const list = await (await drafts()).list();
       ctx.out.result(list, () => (list.length ? table(['ID', 'FROM', 'CREATED', 'FOLDER'], list.map((d) => [d.playbook_id, `v${d.base_version}`, d.created_at, d.dir])) : ['no drafts']));
     });
+}
+
+/** What became of a modified version once its changes were saved as the next one. */
+function settlementNotes(id: string, b: BaseSettlement): string[] {
+  const v = `${id} v${b.version}`;
+  if (b.state === 'restored') return [`${v} had files changed on disk (${b.files.join(', ')}): they are in the new version now, and v${b.version} was restored from the server`];
+  if (b.state === 'kept') return [`${v} still has files changed on disk (${b.files.join(', ')}) and is not on the server: it stays marked modified; delete it with \`escher-playbook delete ${id} --version ${b.version}\` when you no longer need it`];
+  if (b.state === 'restore-failed') return [`${v} is still modified on disk (${b.files.join(', ') || 'unchecked'}): restoring it from the server failed (${describeForCli(b.error)}); run \`escher-playbook restore ${id} ${b.version}\` later`];
+  return [];
 }

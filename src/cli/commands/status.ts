@@ -56,7 +56,7 @@ export function renderModified(modified: readonly ModifiedVersion[]): string[] {
   const lines = [`modified on disk: ${modified.length}`];
   for (const v of modified) {
     lines.push(`  ${v.playbook_id} v${v.version} (${v.area}): ${v.files.map((f) => f.path).join(', ')}`);
-    lines.push(`    ${CLI_HINTS['version-modified'].replace(/\bID\b/g, v.playbook_id)}`);
+    lines.push(`    ${CLI_HINTS[v.area === 'synced' ? 'version-modified-published' : 'version-modified'].replace(/\bID\b/g, v.playbook_id)}`);
   }
   return lines;
 }

@@ -85,6 +85,8 @@ export class Conflicts {
     await this.o.store.deletePlaybook(c.copy_id).catch((e: unknown) => {
       if (!(e instanceof NotFoundError)) throw e;
     });
+    // A merge draft left from an earlier Merge… of this conflict is moot once it is resolved another way.
+    if (keep !== 'draft' && (await this.o.drafts.list()).some((d) => d.playbook_id === pid && d.origin === 'merge')) await this.o.drafts.discard(pid);
     await this.o.publisher.clearConflicts((x) => x.kind === 'diverged' && x.playbook_id === pid && x.copy_id === c.copy_id);
     return { ...done, outcome: 'resolved', version: (await this.o.store.getPlaybook(pid)).metadata.version, publish };
   }
@@ -99,7 +101,7 @@ export class Conflicts {
     const { store } = this.o;
     const base = c.base_version === undefined ? undefined : await store.getPlaybook(c.playbook_id, c.base_version).catch(() => undefined);
     const merged = await mergedContent(store, { base, mine: await store.getPlaybook(c.copy_id), theirs });
-    const d = await this.o.drafts.openWith(c.playbook_id, merged);
+    const d = await this.o.drafts.openWith(c.playbook_id, merged, 'merge');
     return { dir: d.dir, conflicted: merged.conflicted, notes: [...(base ? [] : ['no common version was recorded: every difference is marked as a conflict']), ...merged.notes] };
   }
 }

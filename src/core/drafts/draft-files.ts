@@ -12,7 +12,7 @@ import { validateScriptPath } from '../playbook-store/names';
  *   metadata.json              the base version's, as the user edits it (its `version`, `scripts`,
  *                              `updated_at` are recomputed when the draft is saved)
  *   <format>/<file>            the plain scripts; what is here is what the new version holds
- *   .draft.json                { playbook_id, base_version, created_at }
+ *   .draft.json                { playbook_id, base_version, created_at, origin? ("merge") }
  *
  * Sensitive scripts are never written here (their plaintext stays encrypted in the store); they
  * are carried unchanged into the new version. Names starting with "." other than .draft.json
@@ -25,6 +25,8 @@ export interface DraftInfo {
   playbook_id: string;
   base_version: string;
   created_at: string;
+  /** 'merge': made by a conflict's Merge… (prefilled with the three-way merge), so resolving that conflict another way drops it. */
+  origin?: 'merge';
 }
 
 export interface DraftTree {
@@ -47,7 +49,7 @@ export async function readDraftInfo(dir: string): Promise<DraftInfo> {
   if (typeof info.playbook_id !== 'string' || typeof info.base_version !== 'string' || typeof info.created_at !== 'string') {
     throw new ValidationError(`${path.join(dir, DRAFT_INFO)} is damaged`, [], { hint: 'discard the draft and start again' });
   }
-  return { playbook_id: info.playbook_id, base_version: info.base_version, created_at: info.created_at };
+  return { playbook_id: info.playbook_id, base_version: info.base_version, created_at: info.created_at, ...(info.origin === 'merge' ? { origin: 'merge' as const } : {}) };
 }
 
 export async function readDraftTree(dir: string): Promise<DraftTree> {

@@ -25,6 +25,9 @@ export interface OpenedDraft extends DraftSummary {
   changedOnDisk: string[];
 }
 
+/** A saved draft: the version written (or the latest, unchanged) and the version the draft was made from. */
+export type CommittedDraft = UpdateResult & { base_version: string };
+
 type DraftsStore = Pick<PlaybookStoreApi, 'getPlaybook' | 'updatePlaybook' | 'findModifiedFiles'>;
 
 /**
@@ -64,16 +67,16 @@ export class DraftStore {
    * A draft of `id` on its latest version holding the given content instead of that version's
    * (a conflict's three-way merge: src/core/conflicts/). Refused when a draft of `id` exists.
    */
-  async openWith(id: string, content: { metadataText: string; scripts: ReadonlyMap<string, Uint8Array> }): Promise<OpenedDraft> {
+  async openWith(id: string, content: { metadataText: string; scripts: ReadonlyMap<string, Uint8Array> }, origin?: DraftInfo['origin']): Promise<OpenedDraft> {
     const dir = this.dirOf(id);
     if (await this.existing(dir)) throw new EscherError('CONFLICT', `A draft of "${id}" already exists (${dir})`, { hint: 'save the draft as a new version, or discard it, first' });
     const base = await this.o.store.getPlaybook(id);
-    return { ...(await this.create(id, base.metadata.version, content.metadataText, content.scripts)), changedOnDisk: [] };
+    return { ...(await this.create(id, base.metadata.version, content.metadataText, content.scripts, origin)), changedOnDisk: [] };
   }
 
-  private async create(id: string, baseVersion: string, metadataText: string, scripts: ReadonlyMap<string, Uint8Array>): Promise<Omit<OpenedDraft, 'changedOnDisk'>> {
+  private async create(id: string, baseVersion: string, metadataText: string, scripts: ReadonlyMap<string, Uint8Array>, origin?: DraftInfo['origin']): Promise<Omit<OpenedDraft, 'changedOnDisk'>> {
     const dir = this.dirOf(id);
-    const info: DraftInfo = { playbook_id: id, base_version: baseVersion, created_at: new Date(this.clock.now()).toISOString() };
+    const info: DraftInfo = { playbook_id: id, base_version: baseVersion, created_at: new Date(this.clock.now()).toISOString(), ...(origin ? { origin } : {}) };
     await fs.mkdir(this.o.draftsDir, { recursive: true });
     const build = async (tmp: string): Promise<void> => {
       await fs.mkdir(tmp);
@@ -115,7 +118,7 @@ export class DraftStore {
   }
 
   /** Writes the draft as the next version (`bump`, default patch) and removes it; with nothing changed, writes nothing and keeps it. */
-  async commit(id: string, options: { bump?: UpdatePlaybookInput['bump']; enforceContract?: boolean } = {}): Promise<UpdateResult> {
+  async commit(id: string, options: { bump?: UpdatePlaybookInput['bump']; enforceContract?: boolean } = {}): Promise<CommittedDraft> {
     const dir = this.dirOf(id);
     if (!(await this.existing(dir))) throw new NotFoundError(`No draft of "${id}"`, { hint: `make one with \`escher-playbook draft ${id}\`` });
     const tree = await readDraftTree(dir);
@@ -155,7 +158,7 @@ export class DraftStore {
       enforceContract: options.enforceContract ?? true,
     });
     if (!result.unchanged) await this.remove(dir);
-    return result;
+    return { ...result, base_version: info.base_version };
   }
 
   async discard(id: string): Promise<void> {

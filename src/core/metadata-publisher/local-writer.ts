@@ -4,7 +4,7 @@ import type { PublishedMetadata } from '../escher-api/types';
 import type { ParameterSpec, PlaybookMetadata } from '../playbook-store/metadata';
 import { METADATA_FILE } from '../playbook-store/layout';
 import { listVersions } from '../playbook-store/store-folders';
-import type { Playbook, PlaybookStoreApi, ScriptInput } from '../playbook-store/types';
+import type { Playbook, PlaybookStoreApi, ScriptInput, VersionTimestamps } from '../playbook-store/types';
 import { readInside } from '../shared/contained-fs';
 import { sha256 } from '../shared/hash';
 import { type MergeView, deepEqual, toMergeView } from './three-way-merge';
@@ -75,6 +75,7 @@ export async function writeLocalVersion(args: {
       scripts,
       source: remote?.source ?? 'user',
       area: args.area ?? 'synced',
+      ...serverTimestamps(remote, remoteVersion ?? '1.0.0'),
     });
   }
   const latest = (await latestVersion(store, args.id)) ?? local.metadata.version;
@@ -89,7 +90,13 @@ export async function writeLocalVersion(args: {
     fromVersion: local.metadata.version,
     // The server's version number is mirrored even when the content matches the local one.
     writeUnchanged: true,
+    ...serverTimestamps(remote, version),
   });
+}
+
+/** The server's own version keeps the server's timestamps (checked by the store to be dates), so both sides hold the same metadata. */
+function serverTimestamps(remote: PublishedMetadata | undefined, version: string): { timestamps?: VersionTimestamps } {
+  return remote && remote.version === version ? { timestamps: { created_at: remote.created_at, updated_at: remote.updated_at } } : {};
 }
 
 async function latestVersion(store: PlaybookStoreApi, id: string): Promise<string | undefined> {

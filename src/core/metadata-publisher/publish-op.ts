@@ -3,6 +3,7 @@ import { embeddingText } from '../local-search/document-text';
 import type { Playbook } from '../playbook-store/types';
 import { NotFoundError, describeError } from '../shared/errors';
 import type { ConflictResolver } from './conflict-resolution';
+import { latestVersionRecord } from './decisions';
 import { classify, conflictRecord } from './errors';
 import { toPublishedMetadata } from './extract';
 import { versionsBeside } from './local-writer';
@@ -85,6 +86,14 @@ export class PublishOperation {
       if (superseded) return this.dropSuperseded(op);
       removeOp(ctx.state, op.key);
       return this.conflicts.resolve(local, published, conflictRecord(e), op.move_to_synced);
+    }
+    if (!op.vector_only && latestVersionRecord(record)?.metadata.content_hash !== published.content_hash) {
+      // Accepted, but ours is not the server's latest: a version it already held with these very
+      // bytes (a server version written here, whose agreement a kill lost, answered as a no-op)
+      // while later ones exist. Not an agreement on the latest: merged like a conflict.
+      if (superseded) return this.dropSuperseded(op);
+      removeOp(ctx.state, op.key);
+      return this.conflicts.resolve(local, published, record, op.move_to_synced);
     }
     const wasKnown = ctx.agreements.get(id) !== undefined;
     local = await ctx.local.inSynced(op.move_to_synced, local);

@@ -17,6 +17,7 @@ import { type Match, type OnExisting, asNextVersion, findExisting, sameContent }
 import type { CreatePlaybookInput, Playbook, StoreChange, UpdatePlaybookInput } from './types';
 import { assertValidDraft } from './validate';
 import { publishDir, type VersionFile, writeVersionTree } from './version-writer';
+import { versionTimestamps } from './timestamps';
 
 /** Creates per store-lock acquisition, and how many of them are written at once. */
 const CREATE_CHUNK = 64;
@@ -217,8 +218,7 @@ async function prepareCreate(d: CreateDeps, input: CreatePlaybookInput): Promise
     parameters: [],
     source,
     ...(input.cloned_from ? { cloned_from: input.cloned_from } : {}),
-    created_at: now,
-    updated_at: now,
+    ...versionTimestamps(input.timestamps, { created_at: now, updated_at: now }),
   };
   const seal = (id: string) => ({ metadata: { ...draft, playbook_id: id, parameters: sealParameters(parameters, key, id) }, files: sealFiles(files, key, id) });
   assertValidDraft(seal(draft.playbook_id).metadata);

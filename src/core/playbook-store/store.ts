@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as semver from 'semver';
-import { fsyncDir } from '../shared/atomic-fs';
 import type { Clock } from '../shared/clock';
 import { systemClock } from '../shared/clock';
 import { DataKeyProvider } from '../shared/crypto';
@@ -38,9 +37,12 @@ import type {
   UpdateResult,
 } from './types';
 import { isUnchanged } from './unchanged';
+import { versionTimestamps } from './timestamps';
 import { findModifiedFiles } from './version-integrity';
+import { movePlaybookDir, removeVersion } from './version-remove';
+import { type RestoredFile, rewriteVersionFiles } from './version-repair';
 import { assertValidDraft } from './validate';
-import { publishDir, renameNoReplace, trashName, writeVersionTree } from './version-writer';
+import { publishDir, writeVersionTree } from './version-writer';
 
 export interface PlaybookStoreOptions {
   playbooksDir: string;
@@ -96,7 +98,7 @@ export class PlaybookStore implements PlaybookStoreApi {
       locks: this.locks,
       keys: this.keys,
       clock: this.clock,
-      findAreas: (id) => this.findAreas(id),
+      findAreas: (id) => findAreas(this.layout, id),
       ensureAreas: () => this.ensureAreas(),
       emit: (c) => this.emit(c),
       latest: (id) => this.getPlaybook(id),
@@ -164,7 +166,7 @@ export class PlaybookStore implements PlaybookStoreApi {
         storage_strategy: input.storage_strategy ?? m.storage_strategy,
         parameters: input.parameters ? sealParameters(openParameters(input.parameters, key, id), key, id) : key ? resealParameters(m.parameters, key, id).parameters : m.parameters,
         scripts: entries,
-        updated_at: new Date(this.clock.now()).toISOString(),
+        ...versionTimestamps(input.timestamps, { created_at: m.created_at, updated_at: new Date(this.clock.now()).toISOString() }),
       };
       assertValidDraft(metadata);
       if (!input.writeUnchanged && m.version === latest && isUnchanged(m, metadata, input.parameters, key)) return { ...base, unchanged: true };
@@ -182,21 +184,7 @@ export class PlaybookStore implements PlaybookStoreApi {
     if (version !== undefined) validateVersion(version);
     const area = await this.locks.with(`id-${id}`, async (assertHeld) => {
       const area = await this.locate(id);
-      const dir = this.layout.playbookDir(area, id);
-      const versions = await listVersions(dir);
-      if (version !== undefined && !versions.includes(version)) {
-        throw new NotFoundError(`Playbook "${id}" has no version ${version}`, { hint: `available: ${versions.join(', ') || 'none'}` });
-      }
-      // Deleting the last version deletes the playbook: an id folder with no versions is an orphan.
-      const whole = version === undefined || versions.length === 1;
-      const victim = whole ? dir : path.join(dir, versionDirName(version!));
-      const parent = path.dirname(victim);
-      const trash = path.join(parent, trashName(path.basename(victim)));
-      assertHeld();
-      await fs.rename(victim, trash);
-      await fsyncDir(parent);
-      // The delete has happened (the rename); failing to free the space is not the caller's error.
-      await fs.rm(trash, { recursive: true, force: true }).catch((e: unknown) => this.logger.warn(`could not remove ${trash} (doctor --repair will): ${String(e)}`));
+      await removeVersion(this.layout.playbookDir(area, id), id, version, assertHeld, this.logger);
       return area;
     });
     this.emit(version === undefined ? { kind: 'deleted', playbookId: id, area } : { kind: 'deleted', playbookId: id, version, area });
@@ -220,6 +208,21 @@ export class PlaybookStore implements PlaybookStoreApi {
 
   readScript(playbook: Playbook, scriptPath: string): Promise<Buffer> {
     return readVerifiedScript(playbook, scriptPath, () => this.keys.get({ create: false }));
+  }
+
+  /**
+   * Puts damaged files of a stored version back (version-repair.ts: each verified against its
+   * metadata.json, sensitive ones sealed again, written atomically over whatever is there).
+   */
+  async restoreFiles(id: string, version: string, files: readonly RestoredFile[]): Promise<Playbook> {
+    const playbook = await this.locks.with(`id-${id}`, async (assertHeld) => {
+      const pb = await this.getPlaybook(id, version);
+      const key = files.some((f) => pb.metadata.scripts.find((s) => s.path === f.path)?.sensitive) ? await this.keys.get({ create: false }) : undefined;
+      await rewriteVersionFiles(pb, files, key, assertHeld);
+      return pb;
+    });
+    this.emit({ kind: 'updated', playbookId: id, version, area: playbook.area });
+    return playbook;
   }
 
   /** Files of this version that no longer match its metadata.json (version-integrity.ts). */
@@ -247,12 +250,7 @@ export class PlaybookStore implements PlaybookStoreApi {
         const from = await this.locate(id);
         if (from === to) return from;
         await this.ensureAreas();
-        // One rename(2) between sibling folders of the same tree: atomic, so a crash leaves the
-        // playbook wholly in `from` or wholly in `to`, never in both or neither.
-        assertHeld();
-        await renameNoReplace(this.layout.playbookDir(from, id), this.layout.playbookDir(to, id));
-        await fsyncDir(this.layout.areaDir(to));
-        await fsyncDir(this.layout.areaDir(from));
+        await movePlaybookDir(this.layout.areaDir(from), this.layout.areaDir(to), id, assertHeld);
         return from;
       }),
     );
@@ -283,16 +281,12 @@ export class PlaybookStore implements PlaybookStoreApi {
 
   /** The area holding `id`; NotFoundError if none. */
   async locate(id: string): Promise<Area> {
-    const found = await this.findAreas(id);
+    const found = await findAreas(this.layout, id);
     if (found.length === 0) throw new NotFoundError(`No playbook "${id}"`, { hintCode: 'playbook-unknown' });
     if (found.length > 1) {
       throw new EscherError('CONFLICT', `Playbook "${id}" exists in more than one area (${found.join(', ')})`, { hint: 'remove the stale copy', hintCode: 'store-needs-check' });
     }
     return found[0]!;
-  }
-
-  private findAreas(id: string): Promise<Area[]> {
-    return findAreas(this.layout, id);
   }
 
   private async expectArea(id: string, area: Area, verb: string): Promise<void> {

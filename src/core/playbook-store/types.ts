@@ -85,6 +85,8 @@ export interface CreatePlaybookInput {
   /** Default "1.0.0". */
   version?: string;
   /** Default: 'ai-generated' when source is ai_generated, else 'local'. */
+  /** The server's timestamps for a version that comes from it (UpdatePlaybookInput.timestamps). */
+  timestamps?: VersionTimestamps;
   area?: Area;
   /**
    * Check the parameter contract (parameter-contract.ts) before writing: defaults of the declared
@@ -123,6 +125,18 @@ export interface UpdatePlaybookInput {
    * update with nothing to change writes nothing.
    */
   writeUnchanged?: boolean;
+  /** As in CreatePlaybookInput. */
+  timestamps?: VersionTimestamps;
+}
+
+/**
+ * The created_at / updated_at a version is written with instead of "now": a version that comes
+ * from the server keeps the server's, so it is the same metadata on both sides. Checked by the
+ * store to be dates (anything else is replaced by now).
+ */
+export interface VersionTimestamps {
+  created_at?: unknown;
+  updated_at?: unknown;
 }
 
 /** What updatePlaybook returns: the version written, or the latest one when nothing changed. */

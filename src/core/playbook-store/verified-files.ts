@@ -42,7 +42,7 @@ export async function verifiedStoreFiles(playbook: Playbook, scripts: readonly S
     if (actual.size !== s.size || actual.sha256 !== s.sha256) {
       throw new IntegrityError(
         `Script ${file} of ${source} playbook "${m.playbook_id}" v${m.version} does not match metadata.json: it is ${actual.size} bytes with SHA-256 ${actual.sha256}, metadata.json records ${s.size} bytes with SHA-256 ${s.sha256}`,
-        { hint: MODIFIED_VERSION_HINT, hintCode: 'version-modified' },
+        { hint: MODIFIED_VERSION_HINT, hintCode: modifiedHintCode(playbook) },
       );
     }
     out.push({ file, path: s.path, sha256: actual.sha256, size: actual.size });
@@ -50,5 +50,10 @@ export async function verifiedStoreFiles(playbook: Playbook, scripts: readonly S
   return out;
 }
 
+/** A published version (in synced/) can also be restored from the server: its own hint code says so. */
+export function modifiedHintCode(playbook: Pick<Playbook, 'area'>): 'version-modified' | 'version-modified-published' {
+  return playbook.area === 'synced' ? 'version-modified-published' : 'version-modified';
+}
+
 /** The surface-neutral hint of every refusal of a modified version (hint code `version-modified` words it per surface). */
-export const MODIFIED_VERSION_HINT = 'versions are immutable: save the change as the next version through a draft, or restore the file';
+export const MODIFIED_VERSION_HINT = 'versions are immutable: save the change as the next version through a draft, or restore the file (a published version: from the server)';

@@ -3,7 +3,7 @@ import { CryptoError, IntegrityError, NotFoundError, ValidationError, isEscherEr
 import { mapLimit } from '../shared/map-limit';
 import { readVerifiedScript } from './script-files';
 import type { ModifiedFile, ModifiedVersion, Playbook, PlaybookStoreApi, PlaybookSummary } from './types';
-import { MODIFIED_VERSION_HINT, verifiedStoreFiles } from './verified-files';
+import { MODIFIED_VERSION_HINT, modifiedHintCode, verifiedStoreFiles } from './verified-files';
 
 /**
  * The files of `playbook` that no longer match the size and SHA-256 its metadata.json records
@@ -41,7 +41,7 @@ export function modifiedError(playbook: Playbook, files: readonly ModifiedFile[]
   // Each file's own problem (changed, missing, a symlink, a broken seal) follows the list.
   return new IntegrityError(`${id} v${version} was modified on disk (${names}): ${files.map((f) => f.problem).join('; ')}`, {
     hint: MODIFIED_VERSION_HINT,
-    hintCode: 'version-modified',
+    hintCode: modifiedHintCode(playbook),
   });
 }
 

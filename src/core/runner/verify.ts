@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { utf8 } from '../playbook-store/contract-hook';
 import type { Playbook } from '../playbook-store/types';
-import { MODIFIED_VERSION_HINT } from '../playbook-store/verified-files';
+import { MODIFIED_VERSION_HINT, modifiedHintCode } from '../playbook-store/verified-files';
 import { ContentMismatchError, IntegrityError, isEscherError } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import type { SourceScript } from './render/render-types';
@@ -32,7 +32,7 @@ export async function verifyVersion(store: RunnerStore, playbook: Playbook): Pro
         const now = e instanceof ContentMismatchError ? `: metadata.json records SHA-256 ${e.recorded.sha256}, the file now hashes to ${e.actual.sha256}` : ' (its size or SHA-256 no longer matches metadata.json)';
         throw new IntegrityError(`${id} v${version}: ${entry.path} was changed after it was stored${now}, so it will not run`, {
           hint: MODIFIED_VERSION_HINT,
-          hintCode: 'version-modified',
+          hintCode: modifiedHintCode(playbook),
         });
       }
       throw e;

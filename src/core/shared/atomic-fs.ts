@@ -31,19 +31,26 @@ export async function fsyncDir(dir: string): Promise<void> {
 /**
  * `durable: false` skips both fsyncs, for caches that write many files and then fsync their
  * folder once (fsyncDir) before recording that they did: a file torn by a power cut must then be
- * detected on read and fetched again.
+ * detected on read and fetched again. `exactMode`: `mode` exactly, whatever the umask (a stored
+ * version's read-only modes). `beforeRename` runs last before the rename (a lock-still-held check).
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array, options: { mode?: number; durable?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  options: { mode?: number; durable?: boolean; exactMode?: boolean; beforeRename?: () => void | Promise<void> } = {},
+): Promise<void> {
   await fs.mkdir(path.dirname(target), { recursive: true });
   const tmp = tempSibling(target);
   try {
     const handle = await fs.open(tmp, 'wx', options.mode ?? 0o644);
     try {
       await handle.writeFile(data);
+      if (options.exactMode && options.mode !== undefined) await handle.chmod(options.mode);
       if (options.durable !== false) await handle.sync();
     } finally {
       await handle.close();
     }
+    await options.beforeRename?.();
     await fs.rename(tmp, target);
     if (options.durable !== false) await fsyncDir(path.dirname(target));
   } finally {

@@ -44,6 +44,12 @@ export const HINT_CODES = [
   'store-needs-check',
   /** A stored version's files no longer match its metadata.json (changed after it was stored). */
   'version-modified',
+  /** The same, of a version that is on the server: its copy there can be restored. */
+  'version-modified-published',
+  /** Restore from the server asked for a version the server does not have (never published). */
+  'version-not-on-server',
+  /** The server's copy of a version records other scripts than the local one (restore refused). */
+  'server-copy-differs',
   /** No playbook with that id. */
   'playbook-unknown',
   /** A version number that is not above the latest. */

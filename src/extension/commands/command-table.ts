@@ -12,6 +12,7 @@ import { type ConnectionHost, connectFlow, signInFlow } from './connect';
 import { createPlaybookCommand } from './create-playbook';
 import { importPlaybooksCommand } from './import-playbooks';
 import { compareWithPreviousFlow, discardDraftFlow, editAsNewVersionFlow, saveDraftFlow } from './drafts';
+import { restoreFromServerFlow } from './restore';
 import { compareVersionsFlow, compareWithServerFlow } from './compare';
 import { resolveConflictFlow } from './resolve-conflict';
 import { cacheStatsFlow, checkStoreFlow, evictCacheFlow, rebuildIndexFlow } from './maintenance';
@@ -80,6 +81,7 @@ export function commandTable(host: CommandsHost): CommandSpec[] {
     c('escher.compareWithPrevious', 'Compare with Previous Version', (arg) => compareWithPreviousFlow(ctx, arg)),
     c('escher.compareVersions', 'Compare Versions', (arg) => compareVersionsFlow(ctx, arg)),
     c('escher.compareWithServer', 'Compare with Server', (arg) => compareWithServerFlow(ctx, arg)),
+    c('escher.restoreFromServer', 'Restore from Server', (arg) => restoreFromServerFlow(ctx, arg)),
     c('escher.resolveConflict', 'Resolve Conflict', (arg) => resolveConflictFlow(ctx, host.syncDisplay, arg)),
     c('escher.openMetadata', 'Open metadata.json', (arg) => openMetadataFlow(ctx, arg)),
     c('escher.deletePlaybook', 'Delete Playbook', (arg) => deletePlaybookFlow(ctx, arg)),

@@ -4,6 +4,7 @@ import inc from 'semver/functions/inc';
 import type { UpdateResult } from '../../core/playbook-store/types';
 import type { CommandContext } from './command-context';
 import { playbookFromArgOrPick, refFromArg } from './playbook-ref';
+import { settlementMessage } from './restore';
 
 /**
  * Editing a stored version the safe way (the core's drafts): Edit as New Version opens a draft of
@@ -46,7 +47,9 @@ export async function saveDraftFlow(ctx: CommandContext, arg: unknown): Promise<
     await ctx.ui.info(`Nothing changed: ${id} stays at v${r.metadata.version}; the draft is kept.`);
     return undefined;
   }
-  void ctx.ui.info(`Saved the draft of ${id} as v${r.metadata.version}.`);
+  // The version the draft was made from, if modified on disk: restored from the server, or kept marked.
+  const base = await svc.restore.settleBase(id, r.base_version);
+  void ctx.ui.info(`Saved the draft of ${id} as v${r.metadata.version}.${settlementMessage(id, base) ?? ''}`);
   return r;
 }
 

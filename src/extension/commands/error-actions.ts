@@ -44,10 +44,12 @@ const LOG: ErrorAction = { label: 'Open Log', kind: 'log' };
 export function errorActions(e: unknown): ErrorAction[] {
   const i = errorInfo(e);
   const out: ErrorAction[] = [];
-  const own = i.hintCode ? EXTENSION_HINTS[i.hintCode].action : undefined;
+  const hint = i.hintCode ? EXTENSION_HINTS[i.hintCode] : undefined;
+  const own = hint?.action;
   if (own) out.push({ kind: 'command', ...own });
   // A reviewer refused for deciding on its own upload is signed in fine: Sign In would not help.
   else if (i.code === 'AUTH' && i.hintCode !== 'self-review') out.push({ kind: 'command', label: 'Sign In…', command: 'escher.signIn' });
+  if (hint?.also) out.push({ kind: 'command', ...hint.also });
   if (i.code === 'NETWORK' || i.code === 'SERVER' || i.code === 'LOCKED') out.push(RETRY);
   if (!own && (i.code === 'CONFIG' || i.code === 'UNSAFE_URL')) out.push({ kind: 'command', label: 'Open Settings', command: 'workbench.action.openSettings', args: ['escher.'] });
   out.push(LOG);

@@ -54,7 +54,8 @@ export class PlaybookNode implements TreeNode {
   async getChildren(): Promise<TreeNode[]> {
     // Newest first: the version you want is usually the latest. Version folders the store skips
     // (invalid metadata.json) show among them as error rows, never silently missing.
-    const rows: Array<{ version: string; node: TreeNode }> = this.summary.versions.map((v) => ({ version: v, node: new VersionNode(this.summary, v, v === this.summary.version, this, this.model) }));
+    const modified = await Promise.all(this.summary.versions.map((v) => this.model.modified(this.summary.playbook_id, v)));
+    const rows: Array<{ version: string; node: TreeNode }> = this.summary.versions.map((v, i) => ({ version: v, node: new VersionNode(this.summary, v, v === this.summary.version, this, this.model, modified[i]!) }));
     for (const bad of await this.model.skippedVersions(this.summary).catch(() => [])) rows.push({ version: bad.version, node: new InvalidPlaybookNode(bad, this, 'version') });
     return rows.sort((a, b) => semver.rcompare(a.version, b.version)).map((r) => r.node);
   }

@@ -41,6 +41,7 @@ export function nameSortKey(name: string): string {
 export class PlaybookTreeModel extends DisposableOwner {
   private snapshot: Promise<Snapshot> | undefined;
   private readonly versionCache = new Map<string, Promise<Playbook>>();
+  private readonly modifiedCache = new Map<string, Promise<string[]>>();
   private readonly _onDidChangeData = this._register(new Emitter<void>());
   /** Fired after invalidate(): listeners re-read what they show. */
   readonly onDidChangeData: Event<void> = this._onDidChangeData.event;
@@ -73,6 +74,7 @@ export class PlaybookTreeModel extends DisposableOwner {
   invalidate(): void {
     this.snapshot = undefined;
     this.versionCache.clear();
+    this.modifiedCache.clear();
     this._onDidChangeData.fire();
   }
 
@@ -117,6 +119,29 @@ export class PlaybookTreeModel extends DisposableOwner {
       this.versionCache.set(key, p);
       // A failed read must not stick: the next expand tries again.
       p.catch(() => this.versionCache.delete(key));
+    }
+    return p;
+  }
+
+  /**
+   * The scripts of a version modified on disk (their size or SHA-256 no longer what metadata.json
+   * records), checked when its playbook is expanded and cached until the next change. A check
+   * that fails shows nothing (the version's own row reports a read error when opened).
+   */
+  modified(playbookId: string, version: string): Promise<string[]> {
+    const check = this.source.findModifiedFiles?.bind(this.source);
+    if (!check) return Promise.resolve([]);
+    const key = `${playbookId}@${version}`;
+    let p = this.modifiedCache.get(key);
+    if (!p) {
+      p = this.version(playbookId, version)
+        .then((pb) => check(pb))
+        .then((files) => files.map((f) => f.path))
+        .catch(() => {
+          this.modifiedCache.delete(key);
+          return [];
+        });
+      this.modifiedCache.set(key, p);
     }
     return p;
   }

@@ -1,7 +1,7 @@
 import type { ReviewStatus } from '../../core/escher-api/types';
 import type { SyncPhase } from '../../core/metadata-publisher/sync-views';
 import type { Area } from '../../core/playbook-store/metadata';
-import type { Playbook, PlaybookSummary, StoreChange } from '../../core/playbook-store/types';
+import type { ModifiedFile, Playbook, PlaybookSummary, StoreChange } from '../../core/playbook-store/types';
 import type { InvalidPlaybook } from '../diagnostics/invalid-metadata-registry';
 import type { Disposable } from '../../core/shared/disposable';
 import type { Event } from '../util/event';
@@ -14,6 +14,8 @@ import type { Event } from '../util/event';
 export interface PlaybookTreeSource {
   listPlaybooks(): Promise<PlaybookSummary[]>;
   getPlaybook(id: string, version: string): Promise<Playbook>;
+  /** The files of a version that no longer match its metadata.json (modified on disk); absent: not checked. */
+  findModifiedFiles?(playbook: Playbook): Promise<ModifiedFile[]>;
   /** Per-playbook sync state, keyed by playbook id; absent entries mean "not tracked by sync". */
   syncStates?(): Promise<ReadonlyMap<string, PlaybookSyncState>>;
   onDidChange?(listener: (change: StoreChange) => void): Disposable;

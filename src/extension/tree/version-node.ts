@@ -13,6 +13,8 @@ export class VersionNode implements TreeNode {
     private readonly latest: boolean,
     readonly parent: TreeNode,
     private readonly model: PlaybookTreeModel,
+    /** Its scripts modified on disk (no longer matching metadata.json); empty when it is intact. */
+    readonly modified: readonly string[] = [],
   ) {}
 
   get playbookId(): string {
@@ -20,13 +22,18 @@ export class VersionNode implements TreeNode {
   }
 
   getTreeItem(): TreeItemData {
+    const name = `\`${this.summary.playbook_id}\` v${this.version}${this.latest ? ' (latest)' : ''}`;
+    const published = this.summary.area === 'synced';
     return {
       id: `ver:${this.summary.area}:${this.summary.playbook_id}@${this.version}`,
       label: `v${this.version}`,
-      description: this.latest ? 'latest' : undefined,
-      tooltip: `\`${this.summary.playbook_id}\` v${this.version}${this.latest ? ' (latest)' : ''}: versions are immutable; New Version writes the next one.`,
-      icon: { kind: 'theme', id: 'versions' },
-      contextValue: 'version',
+      description: [this.latest ? 'latest' : '', this.modified.length ? 'modified on disk' : ''].filter(Boolean).join(' · ') || undefined,
+      tooltip: this.modified.length
+        ? `${name}: modified on disk (${this.modified.join(', ')} no longer match metadata.json), so it will not run or publish. ${published ? 'Restore from Server puts the published files back; ' : ''}Edit as New Version keeps the changes as the next version.`
+        : `${name}: versions are immutable; New Version writes the next one.`,
+      icon: this.modified.length ? { kind: 'theme', id: 'warning', color: 'list.warningForeground' } : { kind: 'theme', id: 'versions' },
+      // Menus key on it: Restore from Server only where the server has the version.
+      contextValue: this.modified.length ? (published ? 'version.modified.published' : 'version.modified') : 'version',
       collapsible: 'collapsed',
     };
   }

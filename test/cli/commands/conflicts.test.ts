@@ -74,8 +74,11 @@ async function ids(h: string): Promise<string[]> {
 test('resolve --keep mine: the copy becomes the next version on the server, the copy is gone and status, list and sync agree', async (t) => {
   const { a, b, copy } = await diverged(t, 'cf-mine', { mine: SCRIPT.replace('two', 'TWO'), theirs: SCRIPT.replace('four', 'FOUR') });
   assert.deepEqual(await ids(b), ['cf-mine', copy].sort());
+  // A draft the user made on their own (not a conflict's merge) is theirs to keep or discard.
+  await ok(b, ['draft', 'cf-mine']);
   const r = JSON.parse(await ok(b, ['--json', 'conflicts', 'resolve', 'cf-mine', '--keep', 'mine'])) as { outcome: string; publish: string; version: string };
   assert.deepEqual([r.outcome, r.publish], ['resolved', 'published']);
+  assert.deepEqual((JSON.parse(await ok(b, ['--json', 'draft', 'list'])) as Array<{ playbook_id: string }>).map((d) => d.playbook_id), ['cf-mine'], 'not removed');
   assert.deepEqual(await ids(b), ['cf-mine'], 'the copy is deleted');
   const st = JSON.parse(await ok(b, ['--json', 'status'])) as { conflicts: unknown[]; queued: unknown[] };
   assert.deepEqual([st.conflicts, st.queued], [[], []]);
@@ -91,7 +94,11 @@ test('resolve --keep mine: the copy becomes the next version on the server, the 
 test('resolve --keep theirs drops the copy, publishes nothing and clears the conflict; naming the copy works too', async (t) => {
   const { b, copy } = await diverged(t, 'cf-theirs', { mine: SCRIPT.replace('two', 'TWO'), theirs: SCRIPT });
   const before = (await shown(b, 'cf-theirs')).version;
+  // Merge… first, then the user changes their mind: the merge draft goes with the conflict.
+  assert.equal((JSON.parse(await ok(b, ['--json', 'conflicts', 'resolve', 'cf-theirs', '--keep', 'draft'])) as { outcome: string }).outcome, 'draft');
+  assert.deepEqual((JSON.parse(await ok(b, ['--json', 'draft', 'list'])) as Array<{ playbook_id: string; origin?: string }>).map((d) => [d.playbook_id, d.origin]), [['cf-theirs', 'merge']]);
   const r = JSON.parse(await ok(b, ['--json', 'conflicts', 'resolve', copy, '--keep', 'theirs'])) as { publish: string; version: string; playbook_id: string };
+  assert.deepEqual(JSON.parse(await ok(b, ['--json', 'draft', 'list'])), [], 'the leftover merge draft is removed');
   assert.deepEqual([r.playbook_id, r.publish, r.version], ['cf-theirs', 'not-needed', before]);
   assert.deepEqual(await ids(b), ['cf-theirs']);
   assert.equal((JSON.parse(await ok(b, ['--json', 'status'])) as { conflicts: unknown[] }).conflicts.length, 0);

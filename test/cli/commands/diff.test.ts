@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
-import type { CliResult } from '../../helpers/cli';
-import { runMain } from '../../helpers/cli-main';
+import { serverCli } from '../../helpers/cli-main';
+import { tempDir } from '../../helpers/temp-dir';
 import { startTestServer, TEST_TENANT, TEST_TOKEN, type TestServer } from '../../helpers/dev-server';
 
 /** escher-playbook diff as a user runs it: stored versions, and the real reference server on loopback. */
@@ -16,21 +15,8 @@ before(async () => {
 });
 after(() => s.close());
 
-async function home(t: TestContext): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-cli-diff-'));
-  t.after(() => fs.rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function cli(h: string, args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
-  return runMain(args, { ESCHER_HOME: h, ESCHER_SERVER_URL: s.url, ESCHER_TENANT_ID: TEST_TENANT, ESCHER_TOKEN: TEST_TOKEN, ...extra });
-}
-
-async function ok(h: string, args: string[]): Promise<string> {
-  const r = await cli(h, args);
-  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
+const home = (t: TestContext): Promise<string> => tempDir(t, 'escher-cli-diff-');
+const { cli, ok } = serverCli(() => s.url, TEST_TENANT, TEST_TOKEN);
 
 async function script(h: string, name: string, text: string): Promise<string> {
   await fs.writeFile(path.join(h, name), text);
@@ -146,6 +132,24 @@ test('diff --server with the server down exits 7; a server answering garbage exi
   assert.equal(bad.code, 7, bad.stderr);
   assert.ok(!bad.stderr.includes('\x1b'), bad.stderr);
   assert.equal(bad.stdout, '');
+});
+
+test("a version pulled from the server keeps the server's timestamps: diff --server right after pull (and after a sync) shows no difference", async (t) => {
+  const author = await home(t);
+  const other = await home(t);
+  await ok(author, ['create', '--id', 'df-pull', '--name', 'Pulled', '--description', 'x', '--script', await script(author, 'a', 'echo one\n')]);
+  await ok(author, ['publish', 'df-pull', '--trusted']);
+  // Later on the other machine: its clock has moved on, the version it writes must not say so.
+  await ok(other, ['pull', 'df-pull']);
+  assert.match(await ok(other, ['diff', 'df-pull', '--server']), /^no differences between df-pull v1\.0\.1 and server\/v1\.0\.1\n$/);
+  // A newer version from the server (the fast-forward path) keeps its timestamps too.
+  await ok(author, ['update', 'df-pull', '--script', await script(author, 'b', 'echo two\n')]);
+  await ok(author, ['sync']);
+  await ok(other, ['sync']);
+  assert.match(await ok(other, ['diff', 'df-pull', '--server']), /^no differences between df-pull v1\.0\.2 and server\/v1\.0\.2\n$/);
+  const mine = JSON.parse(await fs.readFile(path.join(other, 'playbooks', 'synced', 'df-pull', 'v1.0.2', 'metadata.json'), 'utf8')) as { updated_at: string; created_at: string };
+  const theirs = JSON.parse(await fs.readFile(path.join(author, 'playbooks', 'synced', 'df-pull', 'v1.0.2', 'metadata.json'), 'utf8')) as { updated_at: string; created_at: string };
+  assert.deepEqual([mine.created_at, mine.updated_at], [theirs.created_at, theirs.updated_at]);
 });
 
 async function findFile(dir: string, name: string): Promise<string | undefined> {

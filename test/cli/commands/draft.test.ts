@@ -111,7 +111,11 @@ test('sensitive scripts stay out of drafts and are carried over unchanged; a sto
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /token\.py is a sensitive script: it cannot be edited in a draft/);
   await fs.rm(path.join(dir, 'python', 'token.py'));
-  assert.match((await ok(h, ['draft', 'commit', 'stop-vms'])).stdout, /saved the draft of stop-vms as v1\.0\.2/);
+  const committed = await ok(h, ['draft', 'commit', 'stop-vms']);
+  assert.match(committed.stdout, /saved the draft of stop-vms as v1\.0\.2/);
+  // Never published: the damaged v1.0.1 is kept, and said to stay marked modified until deleted.
+  assert.match(committed.stderr, /stop-vms v1\.0\.1 still has files changed on disk \(shell\/stop\.sh\) and is not on the server: it stays marked modified; delete it with `escher-playbook delete stop-vms --version 1\.0\.1`/);
+  assert.equal(await fs.readFile(stored, 'utf8'), 'echo stop --now\n', 'kept as it is');
   assert.equal((await ok(h, ['show', 'stop-vms', '--script', 'shell/stop.sh'])).stdout, 'echo stop --now\n');
   assert.equal((await ok(h, ['show', 'stop-vms', '--script', 'python/token.py'])).stdout, 'TOKEN = "s3cret"\n');
 });

@@ -21,10 +21,12 @@ export interface ConflictEnv {
  * id with other content (both with the CLI) — seen as one row with a conflict and the status bar's
  * count, then resolved from the UI with Resolve Conflict… → Keep Mine.
  */
+/** The playbook the conflict is made on; resolved with Keep Mine, it is published from this home. */
+export const CONFLICT_PLAYBOOK = { id: 'e2e-rotate-keys', name: 'Rotate e2e keys' } as const;
+
 export async function conflictSteps(step: Step, wb: Workbench, pane: Locator, env: ConflictEnv): Promise<void> {
   await step('a conflict made from two homes is one row; Resolve Conflict… → Keep Mine: the server has mine, the copy is gone, the status bar is clean', async () => {
-    const id = 'e2e-rotate-keys';
-    const name = 'Rotate e2e keys';
+    const { id, name } = CONFLICT_PLAYBOOK;
     const other = await fs.mkdtemp(path.join(os.tmpdir(), 'escher-e2e-other-'));
     try {
       const cli = (home: string, args: string[]) =>

@@ -57,3 +57,48 @@ export async function draftSteps(step: Step, wb: Workbench, pane: Locator, home:
     await wb.activeEditorTab().filter({ hasText: `v${previous} ↔ v${next}` }).waitFor();
   });
 }
+
+/**
+ * A published version changed on disk anyway (another editor, a script): once the tree is read
+ * again its version row says "modified on disk", and Restore from Server on that row puts the
+ * server's bytes back — the row is clean again and the file holds exactly what was published.
+ */
+export async function restoreSteps(step: Step, wb: Workbench, pane: Locator, home: string, id: string, name: string): Promise<void> {
+  await step('a published script changed on disk: its version row says modified on disk; Restore from Server puts it back and the row is clean', async () => {
+    const store = new PlaybookStore({ playbooksDir: path.join(home, 'playbooks'), secrets: new FileSecretStore(home) });
+    const pb = await store.getPlaybook(id);
+    assert.equal(pb.area, 'synced', `${id} is published`);
+    const script = pb.metadata.scripts.find((s) => !s.sensitive);
+    assert.ok(script, 'a plain script to change');
+    const file = path.join(pb.dir, ...script.path.split('/'));
+    const original = await fs.readFile(file);
+    await fs.chmod(file, 0o644);
+    await fs.writeFile(file, '#!/bin/sh\necho changed on disk\n');
+    // A script edit inside a version folder is not watched (only metadata.json is): the user refreshes.
+    await wb.runCommand('Escher: Refresh Playbooks');
+    const version = pb.metadata.version.replace(/\./g, '\\.');
+    const modifiedRow = pane.locator('.monaco-list-row', { hasText: new RegExp(`v${version}.*modified on disk`) }).first();
+    if (!(await modifiedRow.isVisible())) await wb.clickRow(wb.treeRowLabelled(pane, name), modifiedRow);
+    await modifiedRow.waitFor({ timeout: 60_000 });
+    await wb.screenshot('restore-modified-row');
+    const action = modifiedRow.locator('.action-label[aria-label^="Restore from Server"]');
+    await wb.hoverRow(modifiedRow, action);
+    await action.click();
+    const restored = wb.notification(new RegExp(`Restored ${script.path.replace(/\./g, '\\.')} of ${id} v${version} from the server`));
+    // A background sync may redraw the tree under the click: VS Code then runs the command without
+    // its row, and it asks which playbook (seen once) — chosen as a user would.
+    const picker = wb.quickInput.filter({ hasText: 'Restore from Server' });
+    await restored.or(picker).first().waitFor({ timeout: 60_000 });
+    if (await picker.isVisible()) {
+      wb.clickRetries.push('Restore from Server: row redrawn under the click, picked instead');
+      await wb.choose(name, { title: /Restore from Server/ });
+    }
+    await restored.waitFor({ timeout: 60_000 });
+    await pane.locator('.monaco-list-row', { hasText: /modified on disk/ }).first().waitFor({ state: 'detached', timeout: 60_000 });
+    // The same row, read again: still listed, no longer marked.
+    await pane.locator('.monaco-list-row', { hasText: new RegExp(`v${version}`) }).filter({ hasText: 'latest', hasNotText: /modified on disk/ }).first().waitFor({ timeout: 60_000 });
+    assert.deepEqual(await fs.readFile(file), original, 'the bytes the server has');
+    assert.deepEqual(await store.findModifiedFiles(await store.getPlaybook(id)), []);
+    await wb.screenshot('restore-row-clean');
+  });
+}
