@@ -106,26 +106,29 @@ export async function teamSteps(step: Step, wb: Workbench, pane: Locator, env: T
     await queue.locator('.monaco-list-row', { hasText: TEAM_PLAYBOOK }).first().waitFor();
     await wb.screenshot('review-queue');
     // A first upload: compared with nothing approved, metadata.json and the script in the diff editor.
-    await item.hover();
-    await item.locator('.action-label[aria-label^="Compare with Last Approved"]').click();
-    await wb.page.locator('.monaco-diff-editor').first().waitFor({ timeout: 60_000 });
+    // The queue's rows are drawn again when a sync or the queue's refresh lands: a click can hit
+    // the row being replaced and do nothing. So each row action is asked again (once) when what
+    // it opens has not come, as clickRow does for rows.
+    const rowAction = async (label: string, opens: Locator, what: string) => {
+      const click = async () => {
+        await item.hover();
+        await item.locator(`.action-label[aria-label^="${label}"]`).click();
+      };
+      await click();
+      try {
+        await opens.waitFor({ timeout: 15_000 });
+      } catch {
+        wb.clickRetries.push(what);
+        await wb.page.mouse.move(0, 0);
+        await click();
+        await opens.waitFor({ timeout: 60_000 });
+      }
+    };
+    await rowAction('Compare with Last Approved', wb.page.locator('.monaco-diff-editor').first(), 'Compare with Last Approved on a Review Queue row');
     await wb.page.locator('.tabs-container .tab', { hasText: 'shell/snapshot.sh (nothing approved ↔ v1.0.1 pending)' }).first().waitFor({ timeout: 60_000 });
     await wb.page.locator('.tabs-container .tab', { hasText: 'metadata.json (nothing approved ↔ v1.0.1 pending)' }).first().waitFor();
     await wb.screenshot('review-compare');
-    // The queue's rows are drawn again after the compare: a click can land on the row being
-    // replaced. Asked again (once) when the comment box has not come, as clickRow does for rows.
-    const approve = async () => {
-      await item.hover();
-      await item.locator('.action-label[aria-label^="Approve"]').click();
-    };
-    await approve();
-    try {
-      await wb.page.locator('.quick-input-widget', { hasText: 'A comment for the author' }).waitFor({ timeout: 10_000 });
-    } catch {
-      wb.clickRetries.push('Approve on a Review Queue row');
-      await wb.page.mouse.move(0, 0);
-      await approve();
-    }
+    await rowAction('Approve', wb.page.locator('.quick-input-widget', { hasText: 'A comment for the author' }), 'Approve on a Review Queue row');
     await wb.answer('Looks right', { expectPrompt: 'A comment for the author' });
     await wb.notification(/Approved "Nightly EBS snapshot" v1\.0\.1/).waitFor({ timeout: 60_000 });
     await item.waitFor({ state: 'detached', timeout: 60_000 });
