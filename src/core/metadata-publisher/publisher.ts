@@ -1,11 +1,7 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { EscherApi, ReviewStatus } from '../escher-api/types';
-import type { StorageStrategy } from '../playbook-store/metadata';
 import { modifiedError } from '../playbook-store/version-integrity';
-import type { PlaybookStoreApi } from '../playbook-store/types';
 import { watchStoreFolder } from '../playbook-store/store-watcher';
-import type { Backoff } from '../shared/backoff';
 import { type Clock, systemClock } from '../shared/clock';
 import { ConfigError, EscherError, ValidationError, describeError, isEscherError } from '../shared/errors';
 import { type Logger, silentLogger } from '../shared/logger';
@@ -13,7 +9,6 @@ import { BackgroundSync, type BackgroundSyncEvent } from './background-sync';
 import { BaseStore } from './base-store';
 import { CountingApi } from './counting-api';
 import { LocalTracking } from './local-tracking';
-import type { ScriptFetcher } from './local-writer';
 import { OUTBOX_BACKOFF, nextRetryAt } from './outbox';
 import { ticketScriptFetcher } from './script-fetcher';
 import { removeLegacyUploadScratch } from './script-upload';
@@ -26,53 +21,9 @@ import { legacySyncDir } from './state-migration';
 import { type ConflictRecord, type SyncState, SyncStateFile } from './sync-state';
 import { type ReviewInfo, StatusReader, type SyncStatus } from './status-reader';
 import type { SyncView } from './sync-views';
-import type { VectorProvider } from './vector-provider';
 
-export type UploadStrategy = Exclude<StorageStrategy, 'local_only'>;
-
-export interface MetadataPublisherOptions {
-  store: PlaybookStoreApi;
-  /**
-   * The server client, or a provider of it (the composition root builds the client lazily: it
-   * needs the token). Undefined when no server is configured: publish/sync then fail with a
-   * ConfigError.
-   */
-  api: EscherApi | (() => Promise<EscherApi | undefined>) | undefined;
-  /** Where the sync state lives: `$ESCHER_HOME/sync` (PlaybookConfig.syncDir), never under the cache. */
-  syncDir: string;
-  /** The cache folder: an older version kept the sync state in it (state-migration.ts), moved to `syncDir` on first use. */
-  cacheDir?: string;
-  tenantId: string;
-  serverUrl: string;
-  syncEnabled: boolean;
-  syncIntervalMinutes: number;
-  clock?: Clock;
-  logger?: Logger;
-  /** The local search component's embedder; publishing works without it (vector follows later). */
-  vectors?: VectorProvider;
-  /** Local search's "mark synced". */
-  onSynced?: (id: string, version: string) => void | Promise<void>;
-  fetchScript?: ScriptFetcher;
-  lock?: { staleMs?: number; waitMs?: number };
-  /** How long a failed op waits before a background sync sends it again (outbox.ts OUTBOX_BACKOFF). */
-  backoff?: Backoff;
-  random?: () => number;
-  debounceMs?: number;
-  /**
-   * The store folder (PlaybookConfig.playbooksDir): background sync also follows changes other
-   * processes make there (the CLI while VS Code is open), not only this process's store writes.
-   */
-  watchStoreDir?: string;
-}
-
-export interface PublishResult {
-  playbook_id: string;
-  /** The version now on the server (a new one when the strategy changed or a merge was needed). */
-  version: string;
-  status: 'published' | 'queued' | 'conflict';
-  review_status?: ReviewStatus;
-  report: SyncReport;
-}
+export type { MetadataPublisherOptions, PublishResult, UploadStrategy } from './publisher-options';
+import type { MetadataPublisherOptions, PublishResult, UploadStrategy } from './publisher-options';
 
 /**
  * The seed's Metadata Publisher: `publishMetadata` (Flow 2), `syncAllMetadata` (incremental,
