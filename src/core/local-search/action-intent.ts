@@ -30,10 +30,12 @@ export function nameAction(name: string): string | undefined {
   return conceptsOf(name).find((c) => ACTIONS.has(c));
 }
 
+/** Whether a query leaves destructive playbooks to be lowered: it asks for no destructive action (asking for protection is not asking for one). */
+export function lowersDestructive(queryConcepts: readonly string[]): boolean {
+  return queryConcepts.includes(PROTECTION) || !queryConcepts.some((c) => DESTRUCTIVE.has(c));
+}
+
 /** The factor for a playbook's fused score given the query's concepts: 1, or below 1 for an unasked-for destructive action. */
 export function actionFactor(docAction: string | undefined, queryConcepts: readonly string[]): number {
-  if (!docAction || !DESTRUCTIVE.has(docAction)) return 1;
-  const protective = queryConcepts.includes(PROTECTION);
-  const asksDestructive = !protective && queryConcepts.some((c) => DESTRUCTIVE.has(c));
-  return asksDestructive ? 1 : 1 - DESTRUCTIVE_PENALTY;
+  return docAction !== undefined && DESTRUCTIVE.has(docAction) && lowersDestructive(queryConcepts) ? 1 - DESTRUCTIVE_PENALTY : 1;
 }

@@ -5,7 +5,7 @@ import type { KeywordHit, KeywordIndex } from './keyword-index';
 import type { PlaybookPayload, SearchFilter } from './payload';
 import { matchesFilter } from './payload';
 import { conceptLabel } from './synonyms';
-import { ACTION_WINDOW, actionFactor, nameAction } from './action-intent';
+import { ACTION_WINDOW, actionFactor, lowersDestructive, nameAction } from './action-intent';
 import type { VectorStore } from './vector-store';
 import type { PayloadRow } from './stored-payload';
 import { matchingScriptLine } from './script-lines';
@@ -217,14 +217,14 @@ export async function rankSources(input: RankInput, sources: readonly RankSource
 
 /** Fused scores nudged by how the playbook's action fits the query's (action-intent.ts), re-sorted. */
 function alignActions(fused: Fused[], queryConcepts: readonly string[], nameOf: (id: string) => string | undefined): Fused[] {
-  const window = ACTION_WINDOW;
-  return [...fused.slice(0, window)
-    .map((f) => {
-      const name = nameOf(f.id);
-      const factor = name === undefined ? 1 : actionFactor(nameAction(name), queryConcepts);
-      return factor === 1 ? f : { ...f, score: f.score * factor };
-    })
-    .sort((a, b) => b.score - a.score), ...fused.slice(window)];
+  // A query that asks for a destructive action changes nothing: no payload is read for it.
+  if (!lowersDestructive(queryConcepts)) return fused;
+  const head = fused.slice(0, ACTION_WINDOW).map((f) => {
+    const name = nameOf(f.id);
+    const factor = name === undefined ? 1 : actionFactor(nameAction(name), queryConcepts);
+    return factor === 1 ? f : { ...f, score: f.score * factor };
+  });
+  return [...head.sort((a, b) => b.score - a.score), ...fused.slice(ACTION_WINDOW)];
 }
 
 /**
