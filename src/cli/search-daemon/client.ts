@@ -67,9 +67,8 @@ export function daemonEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /**
  * Starts `home`'s daemon in the background, detached from this process and its terminal, with
  * this process's environment less its credentials (the daemon resolves its settings as this
- * command did). It takes the
- * socket at once and answers once its model and index are loaded; a second daemon for the same
- * home finds the socket taken and stops.
+ * command did). It takes the socket at once and answers once its model and index are loaded; a
+ * second daemon for the same home finds the socket taken and stops.
  */
 export function startDaemon(target: DaemonTarget, home: string, env: NodeJS.ProcessEnv): void {
   if (!ensurePrivateDir(target.paths.dir)) return;
